@@ -31,7 +31,9 @@ COUNCILS: tuple[str, ...] = (
 )
 
 DocType = Literal["agenda", "minutes"]
-BlockKind = Literal["paragraph", "bullet", "numbered"]
+#: "heading" is an inner, unnumbered heading inside a part's text (a bold line in the PDF,
+#: e.g. "Proces" or a forum name under "Siden sidst"); it is not one of the PART_KINDS.
+BlockKind = Literal["paragraph", "bullet", "numbered", "heading"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,8 @@ class Meeting:
     place: str | None = None
     meeting_time: str | None = None
     participants: tuple[Participant, ...] = ()
+    #: Link URIs found in the document that belong to no item (e.g. on a cover page).
+    links: tuple[str, ...] = ()
     page_count: int = 0
     warnings: tuple[str, ...] = field(default=())
 
