@@ -1,0 +1,188 @@
+"""Turn a part's lines into paragraphs, list entries, inner headings and attachments.
+
+Blank lines separate paragraphs (STRUCTURE.md §2). Inside a paragraph a bullet or a
+number starts a new list entry only where a new entry can start: at the start of the
+paragraph, after another entry, or after a line that ended a sentence — so a wrapped
+``2024.`` or ``– status`` stays part of its sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kkr_tui.model import Block
+from kkr_tui.parser.headings import MONTH_RE
+from kkr_tui.parser.joining import UrlHyphenResolver, join_lines, strip_markers
+from kkr_tui.parser.lines import Line
+
+BULLET_RE = re.compile(r"^([–\-•▪●◦·*o])\s+(\S.*)$")
+NUMBERED_RE = re.compile(rf"^(\d{{1,2}}[.)])\s+(?!(?:{MONTH_RE})\b)(\S.*)$", re.IGNORECASE)
+_SENTENCE_END = (".", ":", "!", "?", ";")
+_WRAP_WORDS = frozenset(
+    [
+        "i",
+        "på",
+        "til",
+        "for",
+        "af",
+        "med",
+        "om",
+        "fra",
+        "mod",
+        "ved",
+        "og",
+        "eller",
+        "samt",
+        "under",
+        "over",
+        "efter",
+        "mellem",
+        "den",
+        "det",
+        "de",
+        "en",
+        "et",
+        "som",
+        "at",
+        "hos",
+        "ind",
+        "ud",
+    ]
+)
+_URL_START_RE = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class _Draft:
+    kind: str
+    marker: str
+    lines: list[Line]
+
+
+def paragraphs(lines: list[Line]) -> list[list[Line]]:
+    """Split lines at blank lines, dropping empty groups."""
+    groups: list[list[Line]] = [[]]
+    for line in lines:
+        if line.blank:
+            if groups[-1]:
+                groups.append([])
+        else:
+            groups[-1].append(line)
+    return [g for g in groups if g]
+
+
+def _marker(text: str) -> tuple[str, str, str] | None:
+    match = BULLET_RE.match(text)
+    if match:
+        return "bullet", match.group(1), match.group(2)
+    match = NUMBERED_RE.match(text)
+    if match:
+        return "numbered", match.group(1), match.group(2)
+    return None
+
+
+def build_blocks(
+    lines: list[Line],
+    *,
+    heading_width: int,
+    url_resolver: UrlHyphenResolver | None = None,
+) -> tuple[Block, ...]:
+    """Paragraphs, list entries and inner headings of one part, text rebuilt."""
+    drafts: list[_Draft] = []
+    for group in paragraphs(lines):
+        current: _Draft | None = None
+        for pos, line in enumerate(group):
+            text = line.stripped
+            prev = group[pos - 1].stripped if pos else ""
+            at_boundary = (
+                pos == 0
+                or prev.endswith(_SENTENCE_END)
+                or (current is not None and current.kind == "heading")
+            )
+            in_list = current is not None and current.kind in ("bullet", "numbered")
+            marked = _marker(text)
+            if marked and (at_boundary or in_list or prev.endswith(",")):
+                current = _Draft(marked[0], marked[1], [_replace_text(line, marked[2])])
+                drafts.append(current)
+                continue
+            nxt = group[pos + 1].stripped if pos + 1 < len(group) else ""
+            if at_boundary and _looks_like_heading(text, nxt, heading_width):
+                current = _Draft("heading", "", [line])
+                drafts.append(current)
+                continue
+            if current is None or current.kind == "heading":
+                current = _Draft("paragraph", "", [line])
+                drafts.append(current)
+            else:
+                current.lines.append(line)
+        current = None
+    blocks = []
+    for draft in drafts:
+        text = strip_markers(join_lines((ln.text for ln in draft.lines), url_resolver))
+        if text:
+            blocks.append(Block(draft.kind, text, draft.marker))  # type: ignore[arg-type]
+    return tuple(blocks)
+
+
+def _replace_text(line: Line, text: str) -> Line:
+    trailing = line.text[len(line.text.rstrip()) :]
+    return Line(text + trailing, line.page, line.page_start, line.blank, line.index)
+
+
+def _looks_like_heading(text: str, nxt: str, width: int) -> bool:
+    """A short unpunctuated line that starts a paragraph and is followed by a new sentence.
+
+    Bold inner headings ("Proces", forum names under "Siden sidst") come out of the PDF
+    as ordinary lines; a wrapped line is long, so a short line whose successor starts
+    with a capital letter cannot be the middle of a sentence.
+    """
+    if not nxt or len(text) > width or len(text) < 3:
+        return False
+    if text.endswith((*_SENTENCE_END, ",", "-", "–")) or not text[0].isupper():
+        return False
+    if text.split()[-1].lower() in _WRAP_WORDS:
+        return False
+    if _URL_START_RE.match(nxt) or "http" in text:
+        return False
+    return nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "”\"'’"
+
+
+def attachment_entries(
+    lines: list[Line], url_resolver: UrlHyphenResolver | None = None
+) -> list[str]:
+    """The entries of a Bilag list, wrapped entries joined (STRUCTURE.md §12)."""
+    entries: list[list[Line]] = []
+    prev: Line | None = None
+    for line in lines:
+        if line.blank:
+            prev = None
+            continue
+        text = line.stripped
+        if prev is not None and entries and _continues_entry(prev, text):
+            entries[-1].append(line)
+        else:
+            entries.append([line])
+        prev = line
+    out = []
+    for entry in entries:
+        text = strip_markers(join_lines((ln.text for ln in entry), url_resolver))
+        text = text.rstrip()
+        if text:
+            out.append(text)
+    return out
+
+
+def _continues_entry(prev: Line, text: str) -> bool:
+    prev_raw = prev.text
+    prev_text = prev.stripped
+    if prev_raw.endswith("-") and prev_raw == prev_raw.rstrip():
+        return True
+    if _URL_START_RE.match(text) and prev_text.endswith(":"):
+        return True
+    head = text[0]
+    if head.islower() or head.isdigit():
+        return True
+    if prev_text.endswith((",", "–", "-", "&", "/")):
+        return True
+    return prev_text.split()[-1].lower() in _WRAP_WORDS

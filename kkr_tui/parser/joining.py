@@ -1,0 +1,102 @@
+"""Rebuild running text from wrapped lines: soft hyphens, real hyphens, URLs.
+
+Word hyphenates heavily and pypdf keeps the hyphen, so every line ending in ``-``
+is a decision (STRUCTURE.md §9): a soft hyphen disappears (``med-``/``lemmerne``), a
+real one stays (``SOSU-``/``uddannelserne``, ``Helsingør-``/``Helsingborg``), and a
+suspended compound keeps hyphen and space (``Uddannelses- og``). Inside a URL the
+same hyphen is ambiguous, so the caller passes the page's link annotations to decide.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+#: Danish acronyms written in lower case; a hyphen after them is always real.
+LOWERCASE_ACRONYMS = frozenset({"it", "ikt", "pc", "tv", "sms", "cpr", "cvr", "gps", "app"})
+_CONJUNCTIONS = ("og", "eller", "samt")
+MARKER_RE = re.compile(r"(?:^|(?<=\s))\./(?:\.+|…+)\s*")
+_STRAY_SUSPENDED_RE = re.compile(r"(\w) - (og|eller)\b")
+_URL_TOKEN_RE = re.compile(r"(?:https?://|www\.)\S*$", re.IGNORECASE)
+
+UrlHyphenResolver = Callable[[str, str], bool]
+"""Called as ``resolver(url_so_far_without_hyphen, next_line_start)``; True means the
+hyphen was a soft one and must go."""
+
+
+def _first_word(text: str) -> str:
+    match = re.match(r"[^\s]+", text)
+    return match.group(0) if match else ""
+
+
+def _last_word(text: str) -> str:
+    parts = text.split()
+    return parts[-1] if parts else ""
+
+
+def _hyphen_is_real(word: str, nxt: str) -> bool:
+    """Decide a line-end hyphen outside URLs. ``word`` includes the hyphen."""
+    stem = word[:-1]
+    # Keep only the part after an earlier hyphen or slash: "dansk-uddan-" -> "uddan".
+    core = re.split(r"[-/]", stem)[-1] if stem else ""
+    core = core.lstrip("(”“\"'’")
+    if not nxt:
+        return True
+    head = nxt[0]
+    if head.isupper() or head.isdigit():
+        return True
+    if not head.isalpha():
+        return True
+    if not core:
+        return True
+    if core.isdigit() or len(core) == 1:
+        return True
+    if core.isupper() and core.isalpha():
+        return True
+    return core.lower() in LOWERCASE_ACRONYMS
+
+
+def join_lines(lines: Iterable[str], url_resolver: UrlHyphenResolver | None = None) -> str:
+    """Join raw wrapped lines (trailing spaces kept) into one line of running text."""
+    out = ""
+    pending_hyphen = False  # out ends with a line-end hyphen whose fate depends on the next line
+    for raw in lines:
+        text = raw.strip()
+        if not text:
+            continue
+        if not out:
+            out = text
+        elif pending_hyphen:
+            out = _join_after_hyphen(out, text, url_resolver)
+        else:
+            out = out + " " + text
+        # Only a hyphen with nothing after it wraps a word; "Uddannelses- " is a
+        # suspended compound and joins like any other line.
+        pending_hyphen = raw.endswith("-")
+    out = _STRAY_SUSPENDED_RE.sub(r"\1- \2", out)
+    return re.sub(r"[ ]{2,}", " ", out)
+
+
+def _join_after_hyphen(out: str, text: str, url_resolver: UrlHyphenResolver | None) -> str:
+    word = _last_word(out)
+    nxt_word = _first_word(text)
+    url = _URL_TOKEN_RE.search(out)
+    if url and url.start() >= len(out) - len(word):
+        stem = url.group(0)[:-1]
+        soft = url_resolver(stem, nxt_word) if url_resolver else False
+        return out[:-1] + text if soft else out + text
+    if word == "-":
+        # "mobilitets -" + "og": a stray space before the hyphen of a suspended compound.
+        if nxt_word.lower() in _CONJUNCTIONS:
+            return out[:-2] + "- " + text
+        return out[:-2] + text
+    if nxt_word.lower().rstrip(",.") in _CONJUNCTIONS:
+        return out + " " + text
+    if _hyphen_is_real(word, text):
+        return out + text
+    return out[:-1] + text
+
+
+def strip_markers(text: str) -> str:
+    """Remove the ``./.`` enclosure marker and its variants wherever it stands."""
+    return re.sub(r"[ ]{2,}", " ", MARKER_RE.sub("", text)).strip()

@@ -1,0 +1,93 @@
+"""Pages to classified lines: the parser's first step.
+
+KL's PDFs come out of pypdf with two kinds of empty-looking lines (STRUCTURE.md §2):
+``""`` is an extraction artefact and means nothing, ``" "`` (spaces only) is an empty
+Word paragraph and separates paragraphs. Page boundaries come from the reader, so the
+first content line of every page is marked ``page_start`` whatever its indentation.
+Running headers and ``SIDE | n`` footers are removed here, but remembered, because
+they are the best source for council and date.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from kkr_tui.model import Page
+from kkr_tui.sanitize import clean_text
+
+HEADER_RE = re.compile(
+    r"^\s*(KKR\s+[A-ZÆØÅ][\wæøåÆØÅ]+)\s*\|\s*(\d{1,2})[-./](\d{1,2})[-./](\d{4})\s*$"
+)
+FOOTER_RE = re.compile(r"^\s*SIDE\s*\|\s*\d+\s*$", re.IGNORECASE)
+#: A table-of-contents line: a title, a run of leader dots (or ellipses), a page number.
+TOC_RE = re.compile(r"(?:\.\s*){4,}\s*\d+\s*$|…{2,}\s*\d+\s*$|\t\s*\d+\s*$")
+
+
+@dataclass(slots=True)
+class Line:
+    """One text line with where it came from.
+
+    ``text`` has the page-start space removed but keeps trailing spaces, which tell a
+    real line end (``"… "``) from a hyphenated word (``"…-"``).
+    """
+
+    text: str
+    page: int
+    page_start: bool = False
+    blank: bool = False
+    index: int = 0
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+@dataclass(slots=True)
+class RunningHeader:
+    """A removed running header: council name and date as printed."""
+
+    council: str
+    date: tuple[int, int, int]
+
+
+def page_lines(pages: tuple[Page, ...] | list[Page]) -> tuple[list[Line], list[RunningHeader]]:
+    """Flatten pages into classified lines, dropping empty lines, headers and footers."""
+    lines: list[Line] = []
+    headers: list[RunningHeader] = []
+    for page in pages:
+        text = unicodedata.normalize("NFC", clean_text(page.text))
+        first = True
+        for raw in text.split("\n"):
+            raw = raw.replace("\t", " ")
+            if raw == "":
+                continue
+            header = HEADER_RE.match(raw)
+            if header:
+                day, month, year = int(header.group(2)), int(header.group(3)), int(header.group(4))
+                headers.append(RunningHeader(" ".join(header.group(1).split()), (year, month, day)))
+                continue
+            if FOOTER_RE.match(raw):
+                continue
+            if not raw.strip():
+                lines.append(Line(" ", page.number, blank=True))
+                continue
+            if first:
+                lines.append(Line(_strip_page_space(raw), page.number, page_start=True))
+                first = False
+            else:
+                lines.append(Line(raw, page.number))
+    for i, line in enumerate(lines):
+        line.index = i
+    return lines, headers
+
+
+def _strip_page_space(raw: str) -> str:
+    """Remove the indentation pypdf puts before the first line of a page."""
+    return raw.lstrip(" ")
+
+
+def is_toc_line(text: str) -> bool:
+    """True for a table-of-contents entry (leader dots and a page number)."""
+    return bool(TOC_RE.search(text.rstrip()))
