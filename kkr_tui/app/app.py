@@ -1,0 +1,431 @@
+"""The reader: a meeting tree on the left, the item or meeting on the right, search on top.
+
+The App owns all UI state (what is shown, history, theme). Store work happens in
+workers through :class:`~kkr_tui.app.db.StoreGateway`, so the first frame never waits
+for SQLite, sqlite_utils, rapidfuzz or an ingest; results come back into handlers here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, ProgressBar, Static, Tree
+
+from kkr_tui.app.commands import KkrCommands
+from kkr_tui.app.config import AppConfig, load_config, save_theme
+from kkr_tui.app.db import StoreGateway
+from kkr_tui.app.messages import IngestProgress
+from kkr_tui.app.render import citation, item_as_text, safe
+from kkr_tui.app.screens.help import HelpScreen, binding_rows
+from kkr_tui.app.screens.search import SearchScreen
+from kkr_tui.app.widgets.item_pane import ItemPane
+from kkr_tui.app.widgets.meeting_tree import MeetingTree, NodeInfo
+
+View = tuple[str, int]
+
+LETTER_ACTIONS = frozenset({"quit", "copy", "jump", "open_source", "toggle_theme"})
+LIGHT_THEME = "textual-light"
+DARK_THEME = "textual-dark"
+
+EMPTY_TITLE = "No meetings yet"
+EMPTY_BODY = (
+    "Add agendas and minutes with\n\n    kkr-tui ingest FILE.pdf …\n\n"
+    "then start kkr-tui again. Press / to search once documents are in."
+)
+
+
+def _styles() -> list[str | Path]:
+    from kkr_tui.paths import styles_dir
+
+    return [styles_dir() / "app.tcss"]
+
+
+class KkrApp(App[None]):
+    """kkr-tui's Textual application."""
+
+    TITLE = "kkr-tui"
+    SUB_TITLE = "KKR møder"
+    CSS_PATH: ClassVar[list[str | Path]] = _styles()
+    COMMANDS = App.COMMANDS | {KkrCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    # fmt: off
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash,ctrl+f", "search", "Search", id="search"),
+        Binding("left_square_bracket", "prev_item", "Prev item", id="prev_item"),
+        Binding("right_square_bracket", "next_item", "Next item", id="next_item"),
+        Binding("c", "copy", "Copy", id="copy"),
+        Binding("f1,question_mark", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit_q"),
+        Binding("left_curly_bracket", "prev_meeting", "Prev meeting", False, id="prev_meeting"),
+        Binding("right_curly_bracket", "next_meeting", "Next meeting", False, id="next_meeting"),
+        Binding("i", "jump('Indstilling')", "Go to Indstilling", show=False, id="jump_indstilling"),
+        Binding("b", "jump('Beslutning')", "Go to Beslutning", show=False, id="jump_beslutning"),
+        Binding("backspace,alt+left", "back", "Back", show=False, id="back"),
+        Binding("alt+right", "forward", "Forward", show=False, id="forward"),
+        Binding("o", "open_source", "Open source document", show=False, id="open_source"),
+        Binding("t", "toggle_theme", "Light/dark theme", show=False, id="toggle_theme"),
+    ]
+    # fmt: on
+
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        sample_docs: Iterable[Path] | None = None,
+        config_path: Path | None = None,
+        theme: str | None = None,
+    ) -> None:
+        self.config_path = config_path
+        self.config: AppConfig = load_config(config_path)
+        super().__init__()
+        self.gateway = StoreGateway(db_path)
+        self.sample_docs = list(sample_docs or [])
+        self.history: list[View] = []
+        self.history_index = -1
+        self.current_item: Any = None
+        self.current_meeting: Any = None
+        self.last_query = ""
+        self.cancel_ingest = threading.Event()
+        self._remember_theme = theme is None
+        self.theme = theme or self.config.theme or DARK_THEME
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="§")
+        with Horizontal(id="main"):
+            yield MeetingTree(self.gateway, id="tree")
+            with Vertical(id="right"):
+                with Vertical(id="ingest"):
+                    yield Static("Reading the sample documents…", id="ingest-label")
+                    yield ProgressBar(id="ingest-bar", show_eta=False)
+                yield ItemPane(id="pane")
+        yield Footer()
+
+    @property
+    def tree(self) -> MeetingTree:
+        """The meeting tree."""
+        return self.query_one(MeetingTree)
+
+    @property
+    def pane(self) -> ItemPane:
+        """The reading pane."""
+        return self.query_one(ItemPane)
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.tree.focus()
+        for problem in self.config.problems:
+            self.notify(problem, title="Config", severity="warning", markup=False)
+        self.start_up()
+
+    def on_unmount(self) -> None:
+        self.cancel_ingest.set()
+        self.gateway.close()
+
+    def _theme_changed(self, theme: Any) -> None:
+        if self._remember_theme and self.is_mounted:
+            try:
+                save_theme(self.config_path, theme.name)
+            except OSError as exc:
+                self.notify(f"Could not save the theme: {exc}", severity="warning", markup=False)
+
+    @work(group="startup", exit_on_error=False)
+    async def start_up(self) -> None:
+        """Open the store, ingest the samples into an empty one, then fill the tree."""
+        try:
+            await self.gateway.open()
+            if self.sample_docs and await self.gateway.call("is_empty"):
+                await self._ingest_samples()
+            empty = await self.gateway.call("is_empty")
+        except Exception as exc:
+            await self.pane.show_message("Could not open the database", safe(str(exc)))
+            self.notify(safe(str(exc)), title="Database", severity="error", markup=False)
+            return
+        if empty:
+            await self.pane.show_message(EMPTY_TITLE, EMPTY_BODY)
+            return
+        await self.tree.load_root()
+
+    async def _ingest_samples(self) -> None:
+        panel = self.query_one("#ingest")
+        bar = self.query_one(ProgressBar)
+        panel.display = True
+        bar.update(total=len(self.sample_docs), progress=0)
+        await self.pane.show_message("Preparing the sample documents…")
+        paths = list(self.sample_docs)
+        cancel = self.cancel_ingest
+
+        def ingest(store: Any) -> Any:
+            from kkr_tui.ingest import ingest_paths
+
+            return ingest_paths(
+                store,
+                paths,
+                progress=lambda event: self.post_message(IngestProgress(event)),
+                cancel=cancel,
+            )
+
+        try:
+            summary = await self.gateway.run(ingest, self.gateway.store)
+        finally:
+            panel.display = False
+        failed = [r for r in getattr(summary, "results", ()) if r.status == "failed"]
+        if failed:
+            names = ", ".join(Path(str(r.path)).name for r in failed)
+            self.notify(f"Could not read: {names}", severity="warning", markup=False)
+
+    def on_ingest_progress(self, message: IngestProgress) -> None:
+        event = message.event
+        bar = self.query_one(ProgressBar)
+        total = getattr(event, "total", None)
+        done = getattr(event, "done", None)
+        if done is None:
+            done = getattr(event, "index", None)
+        if total:
+            bar.update(total=total)
+        if done is not None:
+            bar.update(progress=done)
+        name = getattr(event, "path", None) or getattr(event, "name", None)
+        if name:
+            label = f"Reading {Path(str(name)).name}…"
+            self.query_one("#ingest-label", Static).update(safe(label))
+
+    # -- showing things -------------------------------------------------------------
+
+    def _record(self, view: View, *, browsing: bool) -> None:
+        if self.history_index >= 0 and self.history[self.history_index] == view:
+            return
+        del self.history[self.history_index + 1 :]
+        if browsing and self._last_was_browsing and self.history:
+            self.history[-1] = view
+        else:
+            self.history.append(view)
+        self.history_index = len(self.history) - 1
+        self._last_was_browsing = browsing
+
+    _last_was_browsing = False
+    _revealing: View | None = None
+
+    @work(exclusive=True, group="pane", exit_on_error=False)
+    async def show(self, view: View, *, browsing: bool = False, record: bool = True) -> None:
+        """Show an item or a meeting overview in the pane."""
+        kind, ident = view
+        if record:
+            self._record(view, browsing=browsing)
+        if self.pane.shown == view:
+            return
+        if kind == "item":
+            item = await self.gateway.call("item", ident)
+            self.current_item = item
+            self.current_meeting = None
+            await self.pane.show_item(item)
+        else:
+            meeting = await self.gateway.call("meeting", ident)
+            self.current_meeting = meeting
+            self.current_item = None
+            await self.pane.show_meeting(meeting)
+
+    @on(Tree.NodeHighlighted, "#tree")
+    def _tree_highlighted(self, event: Tree.NodeHighlighted[NodeInfo]) -> None:
+        info = event.node.data
+        if info is None or info.kind not in ("item", "meeting"):
+            return
+        view = (info.kind, info.key)
+        if view == self._revealing:
+            self._revealing = None
+            return
+        self.show(view, browsing=True)
+
+    @on(Tree.NodeSelected, "#tree")
+    def _tree_selected(self, event: Tree.NodeSelected[NodeInfo]) -> None:
+        info = event.node.data
+        if info is not None and info.kind == "item":
+            self.show(("item", info.key))
+            self.pane.focus()
+
+    async def reveal(self, view: View, *, record: bool = True) -> None:
+        """Open the tree down to an item or meeting, select it and show it."""
+        kind, ident = view
+        if kind == "item":
+            council, year, meeting_id, section_id, item_id = await self.gateway.call(
+                "item_path", ident
+            )
+            path = [
+                ("council", council),
+                ("year", (council, year)),
+                ("meeting", meeting_id),
+                ("section", section_id),
+                ("item", item_id),
+            ]
+        else:
+            meeting = await self.gateway.call("meeting", ident)
+            year = int(str(meeting.meeting_date)[:4])
+            path = [
+                ("council", meeting.council),
+                ("year", (meeting.council, year)),
+                ("meeting", meeting.id),
+            ]
+        self._revealing = view
+        await self.tree.reveal(path)  # type: ignore[arg-type]
+        self.show(view, record=record)
+
+    @work(exclusive=True, group="reveal", exit_on_error=False)
+    async def open_view(self, view: View, record: bool = True) -> None:
+        """Reveal and show; the worker behind search results, jumps and history."""
+        await self.reveal(view, record=record)
+
+    # -- actions ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Single-letter keys belong to an input when one has focus."""
+        typing = isinstance(self.focused, Input)
+        return not (typing and action in LETTER_ACTIONS)
+
+    def action_search(self) -> None:
+        """Open the search overlay; Enter opens a result, Escape comes back unchanged."""
+        meeting_id = None
+        if self.current_item is not None:
+            meeting_id = self.current_item.meeting_id
+        elif self.current_meeting is not None:
+            meeting_id = self.current_meeting.id
+
+        def done(item_id: int | None) -> None:
+            self.last_query = screen.query_text
+            if item_id is not None:
+                self.open_view(("item", item_id))
+                self.pane.focus()
+
+        screen = SearchScreen(self.gateway, query=self.last_query, current_meeting_id=meeting_id)
+        self.push_screen(screen, done)
+
+    def help_groups(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
+        """Bindings in force, grouped by where they work, with the user's keymap applied."""
+        keymap = dict(self._keymap)
+        display = self.get_key_display
+        main = self.screen_stack[0] if self.screen_stack else self.screen
+        return [
+            ("Everywhere", binding_rows(self, keymap, display)),
+            ("Screen", binding_rows(main, keymap, display)),
+            ("Meeting tree", binding_rows(self.tree, keymap, display)),
+            ("Item pane", binding_rows(self.pane, keymap, display)),
+        ]
+
+    def action_help(self) -> None:
+        """Keys, generated from the active bindings."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.help_groups()))
+
+    @work(exclusive=True, group="jump", exit_on_error=False)
+    async def action_next_item(self, step: int = 1) -> None:
+        """Next item across sections (``]``); from a meeting, its first item."""
+        if self.current_item is not None:
+            target = await self.gateway.call("adjacent_item", self.current_item.id, step)
+        elif self.current_meeting is not None and self.current_meeting.items:
+            items = self.current_meeting.items
+            target = (items[0] if step > 0 else items[-1]).id
+        else:
+            return
+        if target is None:
+            self.notify("No more items in this meeting." if step > 0 else "This is the first item.")
+            return
+        await self.reveal(("item", target))
+
+    def action_prev_item(self) -> None:
+        """Previous item across sections (``[``)."""
+        self.action_next_item(-1)
+
+    @work(exclusive=True, group="jump", exit_on_error=False)
+    async def action_next_meeting(self, step: int = 1) -> None:
+        """Next meeting of the same council by date (``}``)."""
+        if self.current_item is not None:
+            meeting_id = self.current_item.meeting_id
+        elif self.current_meeting is not None:
+            meeting_id = self.current_meeting.id
+        else:
+            return
+        target = await self.gateway.call("adjacent_meeting", meeting_id, step)
+        if target is None:
+            self.notify("No later meeting." if step > 0 else "No earlier meeting.")
+            return
+        await self.reveal(("meeting", target))
+
+    def action_prev_meeting(self) -> None:
+        """Previous meeting of the same council (``{``)."""
+        self.action_next_meeting(-1)
+
+    def action_jump(self, kind: str) -> None:
+        """Scroll the pane to the Indstilling (``i``) or Beslutning (``b``)."""
+        if self.current_item is None:
+            return
+        if self.pane.jump_to(kind):
+            self.pane.focus()
+        else:
+            self.notify(f"This item has no {kind}.")
+
+    def action_back(self) -> None:
+        """Back through what was viewed."""
+        if self.history_index > 0:
+            self.history_index -= 1
+            self._last_was_browsing = False
+            self.open_view(self.history[self.history_index], record=False)
+
+    def action_forward(self) -> None:
+        """Forward again after going back."""
+        if self.history_index < len(self.history) - 1:
+            self.history_index += 1
+            self._last_was_browsing = False
+            self.open_view(self.history[self.history_index], record=False)
+
+    def action_copy(self) -> None:
+        """Copy the item as text with its citation line (OSC 52)."""
+        item = self.current_item
+        if item is None:
+            self.notify("Open an item to copy it.", severity="warning")
+            return
+        self.copy_to_clipboard(item_as_text(item))
+        self.notify(citation(item), title="Copied", markup=False)
+
+    def action_open_source(self) -> None:
+        """Open the source document of the item or meeting on screen, at its page."""
+        path: str | None = None
+        page = 0
+        if self.current_item is not None:
+            path, page = self.current_item.source_path, self.current_item.first_page
+        elif self.current_meeting is not None and self.current_meeting.documents:
+            path = self.current_meeting.documents[-1].path
+        if not path:
+            self.notify("Nothing to open.", severity="warning")
+            return
+        source = Path(path)
+        if not source.is_file():
+            self.notify(f"Source file not found: {safe(path)}", severity="warning", markup=False)
+            return
+        url = source.resolve().as_uri()
+        if page and source.suffix.lower() == ".pdf":
+            url += f"#page={page}"
+        self.open_url(url)
+        self.notify(f"Opening {source.name}", markup=False)
+
+    def action_toggle_theme(self) -> None:
+        """Switch between light and dark; remembered in the config file."""
+        self.theme = DARK_THEME if not self.current_theme.dark else LIGHT_THEME
+
+    def current_urls(self) -> list[str]:
+        """Links of the item on screen, for the command palette."""
+        return list(self.current_item.urls) if self.current_item is not None else []
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own commands, minus those that would duplicate ours."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command

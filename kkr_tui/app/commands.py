@@ -1,0 +1,80 @@
+"""The command palette's kkr-tui commands (ctrl+p).
+
+App actions are listed by name, and the links of the item on screen can be opened from
+here. Link text is data, so matches are highlighted by span on a literal ``Content``:
+Textual's ``Matcher.highlight`` parses its candidate as markup and must not see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from kkr_tui.app.render import safe
+
+if TYPE_CHECKING:
+    from kkr_tui.app.app import KkrApp
+
+#: (name, action, help) — help text is ours, never data.
+APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("Search items", "search", "Search every council (/ or ctrl+f)"),
+    ("Next item", "next_item", "Next item across sections (])"),
+    ("Previous item", "prev_item", "Previous item across sections ([)"),
+    ("Next meeting", "next_meeting", "Next meeting of the same council (})"),
+    ("Previous meeting", "prev_meeting", "Previous meeting of the same council ({)"),
+    ("Jump to Indstilling", "jump('Indstilling')", "Scroll the pane to the recommendation (i)"),
+    ("Jump to Beslutning", "jump('Beslutning')", "Scroll the pane to the decision (b)"),
+    ("Copy item with citation", "copy", "Copy the item as text with a citation line (c)"),
+    ("Open source document", "open_source", "Open the PDF or text file of this item (o)"),
+    ("Back", "back", "Back to what was shown before"),
+    ("Forward", "forward", "Forward again"),
+    ("Toggle light/dark", "toggle_theme", "Switch between a light and a dark theme (t)"),
+    ("Keys", "help", "Every key of the reader (f1 or ?)"),
+)
+
+
+def _highlight(candidate: str, positions: tuple[int, ...] | list[int], style: str) -> Content:
+    content = Content(candidate)
+    for offset in positions:
+        if 0 <= offset < len(candidate) and not candidate[offset].isspace():
+            content = content.stylize(style, offset, offset + 1)
+    return content
+
+
+class KkrCommands(Provider):
+    """Reader commands plus 'Open link' for each link of the item on screen."""
+
+    @property
+    def kkr_app(self) -> KkrApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def _candidates(self) -> list[tuple[str, Callable[[], object], str | None]]:
+        app = self.kkr_app
+        out: list[tuple[str, Callable[[], object], str | None]] = [
+            (name, partial(app.run_action, action), help_text)
+            for name, action, help_text in APP_COMMANDS
+        ]
+        for url in app.current_urls():
+            clean = safe(url)
+            out.append((f"Open link {clean}", partial(app.open_url, clean), None))
+        return out
+
+    async def discover(self) -> Hits:
+        """Shown before anything is typed."""
+        for name, command, help_text in self._candidates():
+            yield DiscoveryHit(Content(name), command, text=name, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """Fuzzy match over command names and link addresses."""
+        matcher = self.matcher(query)
+        for name, command, help_text in self._candidates():
+            score = matcher.match(name)
+            if score > 0:
+                _, offsets = matcher.fuzzy_search.match(query, name)
+                display = _highlight(name, offsets, "reverse")
+                yield Hit(score, display, command, text=name, help=help_text)

@@ -1,0 +1,80 @@
+"""The user's config file: remembered theme and remapped keys.
+
+A small TOML file in the platformdirs config folder, e.g.::
+
+    theme = "textual-light"
+
+    [keymap]
+    search = "ctrl+s"
+    next_item = "n,right_square_bracket"
+
+The keymap maps binding ids (see the help screen) to keys, and goes straight to
+``App.set_keymap``. A broken file must never stop the reader from opening, so loading
+reports problems instead of raising; saving only rewrites the ``theme`` line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_THEME_LINE = re.compile(r"^\s*theme\s*=")
+_TABLE_LINE = re.compile(r"^\s*\[")
+
+
+@dataclass
+class AppConfig:
+    """What the app reads from the config file."""
+
+    theme: str | None = None
+    keymap: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def load_config(path: Path | None) -> AppConfig:
+    """Read the config file; a missing file is the default config, a broken one a problem."""
+    config = AppConfig()
+    if path is None or not path.is_file():
+        return config
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        config.problems.append(f"could not read {path}: {exc}")
+        return config
+    theme = data.get("theme")
+    if isinstance(theme, str):
+        config.theme = theme
+    keymap = data.get("keymap", {})
+    if isinstance(keymap, dict):
+        for binding_id, keys in keymap.items():
+            if isinstance(keys, str) and keys.strip():
+                config.keymap[str(binding_id)] = keys.strip()
+            elif isinstance(keys, list) and all(isinstance(k, str) for k in keys):
+                config.keymap[str(binding_id)] = ",".join(k.strip() for k in keys)
+            else:
+                config.problems.append(f"keymap.{binding_id}: expected a key string")
+    else:
+        config.problems.append("keymap: expected a table")
+    return config
+
+
+def save_theme(path: Path | None, theme: str) -> None:
+    """Remember the theme, keeping every other line of the file as the user wrote it."""
+    if path is None:
+        return
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    new_line = f"theme = {json.dumps(theme)}"
+    for index, line in enumerate(lines):
+        if _TABLE_LINE.match(line):
+            lines.insert(index, new_line)
+            break
+        if _THEME_LINE.match(line):
+            lines[index] = new_line
+            break
+    else:
+        lines.append(new_line)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,202 @@
+"""Turn store records into things the widgets can show, without ever parsing data as markup.
+
+Document text is untrusted: a title like ``[@click=app.quit]x[/]`` must appear exactly as
+printed. Every function here builds ``Content`` / ``rich.text.Text`` objects from plain
+strings and adds styles by span, so no byte of a document reaches a markup parser. Our
+own styling uses theme variables (``$accent``) so every built-in theme works.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group
+from rich.style import Style as RichStyle
+from rich.table import Table
+from rich.text import Text
+from textual.content import Content
+
+from kkr_tui.sanitize import clean_line, clean_text
+
+if TYPE_CHECKING:
+    from kkr_tui.model import Part
+
+DOC_TYPE_NAMES = {"agenda": "Dagsorden", "minutes": "Referat"}
+_URL_RE = re.compile(r"https?://[^\s<>\"')\]]+")
+
+
+def safe(text: str | None) -> str:
+    """One clean line: the last guard against control characters that slipped past ingest."""
+    return clean_line(text or "")
+
+
+def literal(text: str | None) -> Content:
+    """Document text as Content, shown exactly as written."""
+    return Content(safe(text))
+
+
+def tree_text(text: str | None) -> Text:
+    """Document text as a rich Text for Tree labels (the Tree renders rich Text)."""
+    return Text(safe(text), no_wrap=True, overflow="ellipsis")
+
+
+def danish_date(iso: str | None) -> str:
+    """``2025-06-18`` → ``18.06.2025``; the form used in KL's documents and citations."""
+    if not iso or len(iso) != 10:
+        return iso or "ukendt dato"
+    year, month, day = iso.split("-")
+    return f"{day}.{month}.{year}"
+
+
+def doc_type_name(doc_type: str | None) -> str:
+    """The Danish name of a document type as printed on its front page."""
+    return DOC_TYPE_NAMES.get(doc_type or "", doc_type or "")
+
+
+def item_label(number: str, title: str) -> Text:
+    """Tree label for an item: ``3.4 Strategi for mobilitet``."""
+    label = Text(safe(number), style="bold", no_wrap=True, overflow="ellipsis")
+    label.append(" ")
+    label.append(safe(title))
+    return label
+
+
+def section_label(number: int | str, title: str) -> Text:
+    """Tree label for a section: ``3. Regionalpolitiske sager``."""
+    return Text(f"{safe(str(number))}. {safe(title)}", no_wrap=True, overflow="ellipsis")
+
+
+def citation(item: Any) -> str:
+    """The citation line a secretary pastes into a memo.
+
+    ``KKR Hovedstaden, møde 18.06.2025, pkt. 3.4 (SAG-2025-02162): <title>``
+    """
+    case = f" ({safe(item.case_number)})" if item.case_number else ""
+    return (
+        f"{safe(item.council) or 'KKR'}, møde {danish_date(item.meeting_date)}, "
+        f"pkt. {safe(item.number)}{case}: {safe(item.title)}"
+    )
+
+
+def item_as_text(item: Any) -> str:
+    """The whole item as plain text for the clipboard: citation first, then every part."""
+    out = [citation(item), ""]
+    for part in item.parts:
+        out.append(safe(part.heading) or part.kind)
+        out.append(clean_text(part.text))
+        out.append("")
+    if item.attachments:
+        out.append("Bilag:")
+        out.extend(f"- {safe(a)}" for a in item.attachments)
+        out.append("")
+    if item.urls:
+        out.append("Links:")
+        out.extend(f"- {safe(u)}" for u in item.urls)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def facts_line(item: Any) -> Content:
+    """Council · date · agenda/minutes · case number · case officers · pages."""
+    facts = [
+        safe(item.council),
+        danish_date(item.meeting_date),
+        doc_type_name(item.doc_type),
+    ]
+    if item.case_number:
+        facts.append(safe(item.case_number))
+    if item.initials:
+        facts.append(", ".join(safe(i) for i in item.initials))
+    if item.first_page:
+        last = item.last_page or item.first_page
+        first = item.first_page
+        facts.append(f"s. {first}" if last == first else f"s. {first}–{last}")
+    return Content(" · ".join(f for f in facts if f))
+
+
+def linkify(text: str) -> Text:
+    """Plain text with every URL made a clickable terminal link (OSC 8)."""
+    out = Text(text)
+    for match in _URL_RE.finditer(text):
+        url = match.group(0).rstrip(".,;:")
+        out.stylize(RichStyle(link=url, underline=True), match.start(), match.start() + len(url))
+    return out
+
+
+def _reflow(text: str) -> str:
+    return " ".join(clean_text(text).split())
+
+
+def part_body(part: Part) -> Group:
+    """A part's blocks: paragraphs reflowed to the pane width, lists with hanging indents.
+
+    Inner headings ("Proces", a forum name under "Siden sidst") are bold lines of their own.
+    """
+    renderables: list[Any] = []
+    pending: Table | None = None
+    for block in part.blocks:
+        if block.kind in ("paragraph", "heading"):
+            if pending is not None:
+                renderables.append(pending)
+                pending = None
+            if renderables:
+                renderables.append(Text(""))
+            line = linkify(_reflow(block.text))
+            if block.kind == "heading":
+                line.stylize("bold")
+            renderables.append(line)
+            continue
+        if pending is None:
+            if renderables:
+                renderables.append(Text(""))
+            pending = Table.grid(padding=(0, 1))
+            pending.add_column(no_wrap=True)
+            pending.add_column(ratio=1)
+        marker = safe(block.marker) or ("•" if block.kind == "bullet" else "")
+        pending.add_row(Text(marker), linkify(_reflow(block.text)))
+    if pending is not None:
+        renderables.append(pending)
+    return Group(*renderables)
+
+
+def bullet_list(lines: Iterable[str], *, links: bool = False) -> Group:
+    """Attachments or URLs as a list; URLs become clickable."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(ratio=1)
+    for line in lines:
+        clean = safe(line)
+        body = Text(clean, style=RichStyle(link=clean, underline=True)) if links else Text(clean)
+        table.add_row(Text("•"), body)
+    return Group(table)
+
+
+def hit_prompt(hit: Any) -> Content:
+    """A search result: a facts line, then the snippet with the matched words highlighted."""
+    head = Content.assemble(
+        (safe(hit.council).removeprefix("KKR "), "$text-muted"),
+        " · ",
+        (danish_date(hit.meeting_date), "$text-muted"),
+        " · ",
+        (doc_type_name(hit.doc_type), "$text-muted"),
+        "  ",
+        (safe(hit.number), "bold"),
+        " ",
+        (safe(hit.title), "bold"),
+    )
+    plain = same_length_clean(hit.snippet or "")
+    snippet = Content(plain, strip_control_codes=False)
+    for start, end in hit.highlights or ():
+        if 0 <= start < end <= len(plain):
+            snippet = snippet.stylize("bold $text-accent underline", start, end)
+    return Content.assemble(head, "\n  ", snippet)
+
+
+def same_length_clean(text: str) -> str:
+    """Blank out newlines and control characters without moving any offset.
+
+    Search highlights are spans into the snippet, so cleaning must not shorten it.
+    """
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)

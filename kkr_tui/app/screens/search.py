@@ -1,0 +1,142 @@
+"""The search overlay: type, see results across all councils, Enter to open, Escape to go back.
+
+Searching runs in an exclusive worker after a short pause in typing, so a stale query
+is cancelled instead of overwriting newer results. The screen returns the chosen item
+id (or None) with ``dismiss``; the app does the opening, so Escape leaves everything
+exactly where it was.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kkr_tui.app.render import hit_prompt, safe
+
+if TYPE_CHECKING:
+    from kkr_tui.app.db import StoreGateway
+
+HELP_LINE = "Filters: council:midt  year:2025  type:referat · SAG-2025-02162 · 3.4"
+
+
+class SearchScreen(ModalScreen[int | None]):
+    """Fuzzy, Danish-aware search over every item; returns the chosen item id."""
+
+    DEBOUNCE: ClassVar[float] = 0.15
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back", id="search.close"),
+        Binding("down", "move(1)", "Next result", show=False, id="search.next"),
+        Binding("up", "move(-1)", "Previous result", show=False, id="search.previous"),
+        Binding("pagedown", "move(10)", "Page down", show=False),
+        Binding("pageup", "move(-10)", "Page up", show=False),
+    ]
+
+    def __init__(
+        self, gateway: StoreGateway, *, query: str = "", current_meeting_id: int | None = None
+    ) -> None:
+        super().__init__()
+        self.gateway = gateway
+        self.initial_query = query
+        self.current_meeting_id = current_meeting_id
+        self.hits: list[Any] = []
+        self._timer: Timer | None = None
+        self._results_for: str | None = None
+        self._open_when_done = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-box"):
+            yield Input(
+                value=self.initial_query,
+                placeholder="Search all councils…",
+                id="search-input",
+                select_on_focus=True,
+            )
+            yield Static(HELP_LINE, id="search-status", markup=False)
+            yield OptionList(id="search-results")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        if self.initial_query.strip():
+            self.run_search(self.initial_query)
+
+    @property
+    def query_text(self) -> str:
+        """What the user has typed."""
+        return self.query_one(Input).value
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        value = event.value
+        self._timer = self.set_timer(self.DEBOUNCE, lambda: self.run_search(value))
+
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def run_search(self, query: str) -> None:
+        """Search in the background; results for a query the user has moved past are dropped."""
+        status = self.query_one("#search-status", Static)
+        results = self.query_one(OptionList)
+        if not query.strip():
+            self.hits = []
+            results.clear_options()
+            status.update(HELP_LINE)
+            return
+        status.update("Searching…")
+        try:
+            hits = await self.gateway.search(
+                query, limit=50, current_meeting_id=self.current_meeting_id
+            )
+        except Exception as exc:  # a bad query must not close the overlay
+            status.update(Content(f"Search failed: {safe(str(exc))}"))
+            return
+        if query != self.query_text:
+            return
+        self.hits = list(hits)
+        self._results_for = query
+        if self._open_when_done and self.hits:
+            self.dismiss(self.hits[0].item_id)
+            return
+        self._open_when_done = False
+        results.clear_options()
+        results.add_options(Option(hit_prompt(hit), id=str(hit.item_id)) for hit in self.hits)
+        if self.hits:
+            results.highlighted = 0
+            noun = "result" if len(self.hits) == 1 else "results"
+            status.update(Content(f"{len(self.hits)} {noun} · Enter opens · Esc goes back"))
+        else:
+            status.update(Content.assemble("No items match ", (safe(query), "bold")))
+
+    def action_move(self, step: int) -> None:
+        """Move the highlight in the results while the cursor stays in the input."""
+        results = self.query_one(OptionList)
+        if not results.option_count:
+            return
+        current = results.highlighted if results.highlighted is not None else -1
+        results.highlighted = max(0, min(results.option_count - 1, current + step))
+
+    def action_close(self) -> None:
+        """Back to exactly where the reader was."""
+        self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        results = self.query_one(OptionList)
+        if self._results_for != event.value:
+            if self._timer is not None:
+                self._timer.stop()
+            self._open_when_done = True
+            self.run_search(event.value)
+        elif results.highlighted is not None and self.hits:
+            self.dismiss(self.hits[results.highlighted].item_id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_id is not None:
+            self.dismiss(int(event.option_id))

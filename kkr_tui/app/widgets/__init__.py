@@ -1,0 +1,1 @@
+"""The reader's own widgets: the lazy meeting tree and the item pane."""

@@ -1,0 +1,207 @@
+"""The reading pane: one item, or the overview of one meeting, or a friendly placeholder.
+
+Each part gets its own widget so ``i`` and ``b`` can scroll straight to the Indstilling
+or Beslutning, and TCSS can style them by class. Every string from the store goes
+through :mod:`kkr_tui.app.render`, which never parses data as markup.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Static
+
+from kkr_tui.app.render import (
+    bullet_list,
+    danish_date,
+    doc_type_name,
+    facts_line,
+    literal,
+    part_body,
+    safe,
+)
+
+
+def part_class(kind: str) -> str:
+    """CSS class for a part kind: ``Indstilling`` → ``part--indstilling``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", kind.lower()).strip("-") or "tekst"
+    return f"part--{slug}"
+
+
+class ItemPane(VerticalScroll, can_focus=True):
+    """Shows what the tree or search selected; scrolls with the usual keys and vim keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Scroll down", show=False, id="pane.down"),
+        Binding("k", "scroll_up", "Scroll up", show=False, id="pane.up"),
+        Binding("g", "scroll_home", "Top", show=False, id="pane.top"),
+        Binding("G", "scroll_end", "Bottom", show=False, id="pane.bottom"),
+        Binding("space", "page_down", "Page down", show=False, id="pane.page_down"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.shown: tuple[str, int] | None = None
+
+    async def _replace(self, widgets: list[Widget]) -> None:
+        await self.remove_children()
+        await self.mount_all(widgets)
+        self.scroll_home(animate=False)
+
+    async def show_message(self, title: str, body: str = "") -> None:
+        """A placeholder or an error; ``title`` and ``body`` are shown literally."""
+        self.shown = None
+        widgets: list[Widget] = [Static(literal(title), classes="placeholder-title")]
+        if body:
+            widgets.append(Static(Content(body), classes="placeholder-body"))
+        await self._replace(widgets)
+
+    async def show_item(self, item: Any) -> None:
+        """Title, facts line, parts in order, attachments, links, then parse warnings."""
+        self.shown = ("item", item.id)
+        widgets: list[Widget] = [
+            Static(literal(f"{item.number} {item.title}"), classes="item-title"),
+            Static(facts_line(item), classes="facts"),
+        ]
+        for part in item.parts:
+            heading = Static(literal(part.heading or part.kind), classes="part-heading")
+            body = Static(part_body(part), classes="part-body")
+            widgets.append(Vertical(heading, body, classes=f"part {part_class(part.kind)}"))
+        if not item.parts:
+            widgets.append(Static("No text under this item.", classes="muted"))
+        if item.attachments:
+            widgets.append(
+                Vertical(
+                    Static("Bilag", classes="part-heading"),
+                    Static(bullet_list(item.attachments), classes="part-body"),
+                    classes="part part--attachments",
+                )
+            )
+        if item.urls:
+            widgets.append(
+                Vertical(
+                    Static("Links", classes="part-heading"),
+                    Static(bullet_list(item.urls, links=True), classes="part-body"),
+                    classes="part part--links",
+                )
+            )
+        if item.warnings:
+            lines = "\n".join(f"• {safe(w)}" for w in item.warnings)
+            widgets.append(Static(Content(f"Parser notes\n{lines}"), classes="warnings"))
+        await self._replace(widgets)
+
+    async def show_meeting(self, meeting: Any) -> None:
+        """Facts, participants, source files and every item with its first lines."""
+        self.shown = ("meeting", meeting.id)
+        widgets: list[Widget] = [
+            Static(
+                literal(f"{meeting.council} · møde {danish_date(meeting.meeting_date)}"),
+                classes="item-title",
+            ),
+            Static(_meeting_facts(meeting), classes="facts"),
+        ]
+        participants = _participants(meeting)
+        if participants is not None:
+            widgets.append(Static(participants, classes="participants"))
+        if meeting.documents:
+            docs = Content("\n").join(
+                Content.assemble(
+                    (f"{doc_type_name(d.doc_type)}: ", "bold"),
+                    safe(d.path),
+                    (f"  ({d.page_count} s.)" if d.page_count else "", "$text-muted"),
+                )
+                for d in meeting.documents
+            )
+            widgets.append(Static(docs, classes="documents"))
+        widgets.append(Static(_overview(meeting), classes="overview"))
+        await self._replace(widgets)
+
+    def part_widget(self, kind: str) -> Widget | None:
+        """The first part widget of a kind, for ``i`` / ``b``."""
+        results = self.query(f".{part_class(kind)}")
+        return results.first() if results else None
+
+    def jump_to(self, kind: str) -> bool:
+        """Scroll so the part of this kind is at the top; False when the item has none."""
+        widget = self.part_widget(kind)
+        if widget is None:
+            return False
+        self.scroll_to_widget(widget, top=True, animate=False)
+        return True
+
+    def on_click(self, event: events.Click) -> None:
+        """Open a link the user clicked; links never open on their own."""
+        link = event.style.link if event.style else None
+        if link and link.startswith(("http://", "https://")):
+            event.stop()
+            self.app.open_url(link)
+
+
+def _meeting_facts(meeting: Any) -> Content:
+    facts = [
+        " / ".join(doc_type_name(t) for t in meeting.doc_types),
+        danish_date(meeting.meeting_date),
+    ]
+    if getattr(meeting, "time", None):
+        facts.append(f"kl. {safe(meeting.time)}")
+    if meeting.place:
+        facts.append(safe(meeting.place))
+    return Content(" · ".join(f for f in facts if f))
+
+
+def _participants(meeting: Any) -> Content | None:
+    people = list(getattr(meeting, "participants", ()) or ())
+    if not people:
+        return None
+    present = [p for p in people if not getattr(p, "absent", False)]
+    absent = [p for p in people if getattr(p, "absent", False)]
+
+    def names(group: list[Any]) -> str:
+        out = []
+        for p in group:
+            name = safe(getattr(p, "name", str(p)))
+            detail = safe(getattr(p, "detail", ""))
+            out.append(f"{name} ({detail})" if detail else name)
+        return ", ".join(out)
+
+    parts: list[Content | tuple[str, str] | str] = [("Deltagere: ", "bold"), names(present)]
+    if absent:
+        parts += ["\n", ("Afbud: ", "bold"), names(absent)]
+    return Content.assemble(*parts)
+
+
+def _overview(meeting: Any) -> Content:
+    by_section: dict[str, list[Any]] = {}
+    for summary in meeting.items:
+        by_section.setdefault(safe(summary.number).split(".")[0], []).append(summary)
+    lines: list[Content] = []
+    for section in meeting.sections:
+        lines.append(Content(""))
+        lines.append(
+            Content.styled(f"{section.number}. {safe(section.title)}", "bold $text-primary")
+        )
+        for summary in by_section.get(str(section.number), []):
+            lines.append(
+                Content.assemble(("  " + safe(summary.number), "bold"), " ", safe(summary.title))
+            )
+            if summary.indstilling_first_line:
+                lines.append(
+                    Content.assemble(
+                        ("      Indstilling: ", "$text-accent"),
+                        safe(summary.indstilling_first_line),
+                    )
+                )
+            if summary.beslutning_first_line:
+                lines.append(
+                    Content.assemble(
+                        ("      Beslutning: ", "bold $text-success"),
+                        safe(summary.beslutning_first_line),
+                    )
+                )
+    return Content("\n").join(lines[1:] if lines else [Content("No items.")])
