@@ -97,9 +97,13 @@ def read_cover(front: list[Line]) -> CoverFacts:
     facts = CoverFacts()
     in_participants = False
     absent = False
+    list_page = 0
     for pos, line in enumerate(front):
         if line.blank:
             continue
+        if line.page != list_page:
+            # A participant list never runs on into the next page's text.
+            in_participants = False
         text = line.stripped
         if is_toc_line(text):
             in_participants = False
@@ -125,11 +129,11 @@ def read_cover(front: list[Line]) -> CoverFacts:
                 facts.time = time.group(1).replace(".", ":") if time else value or None
             continue
         if _PARTICIPANTS_RE.match(text):
-            in_participants, absent = True, False
+            in_participants, absent, list_page = True, False, line.page
             continue
         absent_match = _ABSENT_RE.match(text)
         if absent_match and (in_participants or pos > 0):
-            in_participants, absent = True, True
+            in_participants, absent, list_page = True, True, line.page
             if absent_match.group(2):
                 facts.participants.append(_participant(absent_match.group(2), True))
             continue
