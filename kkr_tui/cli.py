@@ -1,0 +1,457 @@
+"""The ``kkr-tui`` command: open the app, or ingest, parse, search and locate headlessly.
+
+Every heavy import (pypdf, sqlite_utils, rapidfuzz, Textual) happens inside the
+command that needs it, so ``kkr-tui --version`` and the path to the app's first frame
+stay fast. Exit codes: 0 all went well, 1 some file failed (the rest were still
+handled), 2 usage error (argparse's own), 130 interrupted. Tracebacks only with
+``--debug``; otherwise one line naming the file and the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kkr_tui import __version__
+
+if TYPE_CHECKING:
+    from kkr_tui.ingest import IngestEvent
+    from kkr_tui.model import Meeting
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def _count(minimum: int) -> Any:
+    """An argparse type for whole numbers of at least ``minimum`` (a bad one exits 2)."""
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more")
+        return value
+
+    return convert
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; ``--db`` and ``--debug`` work before or after the subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+    )
+    with_db = argparse.ArgumentParser(add_help=False)
+    with_db.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="database file (default: $KKR_TUI_DB, else the user data folder)",
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="kkr-tui",
+        description="Offline reader for KL's KKR meeting agendas and minutes. "
+        "Without a command, opens the reader.",
+        parents=[common, with_db],
+    )
+    parser.add_argument("--version", action="version", version=f"kkr-tui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ingest = sub.add_parser(
+        "ingest",
+        parents=[common, with_db],
+        help="store documents (files or folders of .pdf/.txt) in the database",
+        description="Parse and store KKR documents. Folders are searched recursively "
+        "for .pdf and .txt files; unchanged files are skipped by content hash.",
+    )
+    ingest.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    ingest.add_argument(
+        "--reparse",
+        action="store_true",
+        help="re-read documents stored by an older parser version; with no PATH, "
+        "every stored document whose file still exists",
+    )
+    ingest.add_argument(
+        "--jobs",
+        "-j",
+        type=_count(0),
+        default=1,
+        metavar="N",
+        help="read and parse in N processes (0 = one per CPU; default 1)",
+    )
+
+    parse = sub.add_parser(
+        "parse",
+        parents=[common],
+        help="parse one document and print it (nothing is stored)",
+        description="Parse one document and print an outline, or JSON with --json.",
+    )
+    parse.add_argument("file", metavar="FILE")
+    parse.add_argument("--json", action="store_true", help="print the meeting as JSON")
+
+    search = sub.add_parser(
+        "search",
+        parents=[common, with_db],
+        help="search stored items (filters: council:midt year:2025 type:referat)",
+        description="Search items across all councils, as the reader's search does.",
+    )
+    search.add_argument("query", metavar="QUERY", nargs="+")
+    search.add_argument("--json", action="store_true", help="print hits as JSON")
+    search.add_argument("--limit", "-n", type=_count(1), default=20, metavar="N")
+
+    sub.add_parser(
+        "locate",
+        parents=[common, with_db],
+        help="print where the database, config, samples and styles are",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (see module docstring)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = getattr(args, "debug", False)
+    handlers = {
+        None: _cmd_app,
+        "ingest": _cmd_ingest,
+        "parse": _cmd_parse,
+        "search": _cmd_search,
+        "locate": _cmd_locate,
+    }
+    try:
+        return handlers[args.command](args, parser)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_broken_pipe()
+        return EXIT_OK
+    except Exception as error:
+        if debug:
+            raise
+        print(f"kkr-tui: error: {type(error).__name__}: {error}", file=sys.stderr)
+        print("(run with --debug to see the traceback)", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _silence_broken_pipe() -> None:
+    """After `kkr-tui ... | head`, stop Python complaining when it flushes stdout."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from kkr_tui.paths import database_path
+
+    return database_path(getattr(args, "db", None))
+
+
+# --- default command: the app -------------------------------------------------------
+
+
+def _cmd_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from kkr_tui.app import run_app
+
+    db = _db_path(args)
+    result = run_app(db, first_run_ingest=not db.exists())
+    return int(result or 0) if isinstance(result, int) else EXIT_OK
+
+
+# --- ingest ------------------------------------------------------------------------------
+
+
+def _cmd_ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    paths: list[str] = list(args.paths)
+    if not paths and not args.reparse:
+        print("kkr-tui ingest: error: give at least one PATH (or --reparse)", file=sys.stderr)
+        return EXIT_USAGE
+
+    from kkr_tui.ingest import ingest_paths, stale_paths
+    from kkr_tui.store import Store
+
+    db = _db_path(args)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    jobs = args.jobs or os.cpu_count() or 1
+    store = Store(db)
+    try:
+        if not paths:
+            paths, missing = stale_paths(store)
+            if missing:
+                print(f"{missing} stored document(s) no longer exist on disk; skipped")
+            if not paths:
+                print("nothing to reparse")
+                return EXIT_OK
+        reporter = _IngestReporter(debug=getattr(args, "debug", False))
+        cancel = threading.Event()
+        with _first_interrupt_sets(cancel, reporter):
+            try:
+                summary = ingest_paths(
+                    store,
+                    paths,
+                    progress=reporter,
+                    cancel=cancel,
+                    reparse=args.reparse,
+                    jobs=jobs,
+                )
+            except KeyboardInterrupt:
+                reporter.finish()
+                print(reporter.summary_line() + " (interrupted)")
+                return EXIT_INTERRUPTED
+        reporter.finish()
+        if summary.cancelled:
+            print(summary.line() + " (interrupted)")
+            return EXIT_INTERRUPTED
+        print(summary.line())
+        return EXIT_FAILED if summary.failed else EXIT_OK
+    finally:
+        store.close()
+
+
+class _first_interrupt_sets:  # noqa: N801 - used as a context manager, reads like one
+    """First Ctrl+C asks the run to stop after the current file; the second aborts now.
+
+    Pool workers ignore SIGINT (see ingest), so only this process decides what a
+    Ctrl+C means and nothing is left half stored.
+    """
+
+    def __init__(self, cancel: threading.Event, reporter: _IngestReporter) -> None:
+        self.cancel = cancel
+        self.reporter = reporter
+        self.previous: Any = None
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.cancel.is_set():
+            raise KeyboardInterrupt
+        self.cancel.set()
+        self.reporter.note("stopping after the current file (Ctrl+C again to stop now)")
+
+    def __enter__(self) -> _first_interrupt_sets:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+
+class _IngestReporter:
+    """Prints one line per file to stdout and, on a terminal, a progress bar on stderr.
+
+    A dozen lines of our own instead of rich.progress: the CLI then imports nothing
+    from the UI stack, and the bar never garbles the result lines, which it clears
+    before each one is printed.
+    """
+
+    def __init__(self, *, debug: bool = False) -> None:
+        self.debug = debug
+        self.tty = sys.stderr.isatty()
+        self.counts = {"added": 0, "updated": 0, "unchanged": 0, "failed": 0}
+        self.bar_shown = False
+
+    def __call__(self, event: IngestEvent) -> None:
+        result = event.result
+        if result is not None:
+            self.counts[result.status] += 1
+            self._clear()
+            if result.status == "failed":
+                print(f"FAILED {result.path}: {result.reason}", flush=True)
+                if self.debug and result.detail:
+                    print(result.detail.rstrip(), file=sys.stderr, flush=True)
+            else:
+                label = f"{result.label}  " if result.label else ""
+                print(f"{result.status:<9} {label}{result.path}", flush=True)
+        self._draw(event)
+
+    def _draw(self, event: IngestEvent) -> None:
+        if not self.tty or event.total == 0:
+            return
+        import shutil
+
+        width = shutil.get_terminal_size((80, 24)).columns
+        count = f" {event.done}/{event.total} "
+        bar_width = max(10, min(30, width // 3))
+        filled = bar_width * event.done // event.total
+        bar = "[" + "#" * filled + "-" * (bar_width - filled) + "]"
+        name = os.path.basename(event.path) if event.done < event.total else ""
+        text = (bar + count + name)[: width - 1]
+        sys.stderr.write("\r\x1b[K" + text)
+        sys.stderr.flush()
+        self.bar_shown = True
+
+    def _clear(self) -> None:
+        if self.bar_shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.bar_shown = False
+
+    def note(self, text: str) -> None:
+        """A message between result lines (e.g. after the first Ctrl+C)."""
+        self._clear()
+        print(text, file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        """Remove the bar before the summary is printed."""
+        self._clear()
+
+    def summary_line(self) -> str:
+        """The summary from the lines printed so far (used when a run is aborted)."""
+        return ", ".join(f"{k} {v}" for k, v in self.counts.items())
+
+
+# --- parse -------------------------------------------------------------------------------
+
+
+def _cmd_parse(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from kkr_tui.ingest import read_and_parse
+
+    parsed = read_and_parse(args.file)
+    if parsed.meeting is None:
+        print(f"{args.file}: {parsed.reason}", file=sys.stderr)
+        if getattr(args, "debug", False) and parsed.detail:
+            print(parsed.detail.rstrip(), file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        from kkr_tui.serialize import meeting_to_dict
+
+        print(json.dumps(meeting_to_dict(parsed.meeting), ensure_ascii=False, indent=2))
+    else:
+        print(format_outline(parsed.meeting))
+    return EXIT_OK
+
+
+def format_outline(meeting: Meeting) -> str:
+    """A readable outline of a parsed meeting: facts, sections, items, warnings."""
+    from kkr_tui.ingest import DOC_TYPE_WORDS
+
+    lines = [
+        f"{meeting.council or 'unknown council'} · {_date(meeting.meeting_date)} · "
+        f"{DOC_TYPE_WORDS.get(meeting.doc_type, meeting.doc_type)}",
+    ]
+    facts = [
+        ("Place", meeting.place),
+        ("Time", meeting.meeting_time),
+        ("Source", meeting.source),
+        ("Pages", str(meeting.page_count) if meeting.page_count else None),
+    ]
+    lines += [f"  {k}: {v}" for k, v in facts if v]
+    if meeting.participants:
+        present = [p.name for p in meeting.participants if not p.absent]
+        absent = [p.name for p in meeting.participants if p.absent]
+        lines.append(
+            f"  Participants: {len(present)}" + (f", absent {len(absent)}" if absent else "")
+        )
+    for section in meeting.sections:
+        lines.append("")
+        lines.append(f"{section.number}. {section.title}")
+        for item in section.items:
+            lines.append(f"  {item.number} {item.title}")
+            details = []
+            if item.case_number:
+                details.append(item.case_number)
+            if item.initials:
+                details.append("/".join(item.initials))
+            if item.first_page:
+                pages = (
+                    f"p. {item.first_page}"
+                    if item.last_page in (0, item.first_page)
+                    else f"pp. {item.first_page}-{item.last_page}"
+                )
+                details.append(pages)
+            if details:
+                lines.append("      " + " · ".join(details))
+            kinds = [p.kind for p in item.parts]
+            if kinds:
+                lines.append("      parts: " + ", ".join(kinds))
+            if item.attachments:
+                lines.append(f"      attachments: {len(item.attachments)}")
+            if item.urls:
+                lines.append(f"      links: {len(item.urls)}")
+            lines += [f"      warning: {w}" for w in item.warnings]
+    if meeting.warnings:
+        lines.append("")
+        lines += [f"warning: {w}" for w in meeting.warnings]
+    items = sum(len(s.items) for s in meeting.sections)
+    lines.append("")
+    lines.append(f"{len(meeting.sections)} sections, {items} items")
+    return "\n".join(lines)
+
+
+def _date(iso: str | None) -> str:
+    if not iso:
+        return "no date"
+    parts = iso.split("-")
+    return ".".join(reversed(parts)) if len(parts) == 3 else iso
+
+
+# --- search ------------------------------------------------------------------------------
+
+
+def _cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    db = _db_path(args)
+    if not db.exists():
+        print(f"no database at {db}; run `kkr-tui ingest PATH` first", file=sys.stderr)
+        return EXIT_FAILED
+    from kkr_tui.search import search
+    from kkr_tui.store import Store
+
+    query = " ".join(args.query)
+    store = Store(db, read_only=True)
+    try:
+        hits = search(store, query, limit=args.limit)
+    finally:
+        store.close()
+    if args.json:
+        import dataclasses
+
+        payload = [dataclasses.asdict(hit) for hit in hits]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not hits:
+        print("no matches", file=sys.stderr)
+        return EXIT_OK
+    from kkr_tui.ingest import DOC_TYPE_WORDS
+
+    for hit in hits:
+        doc = DOC_TYPE_WORDS.get(hit.doc_type, hit.doc_type)
+        print(f"{hit.council}  {_date(hit.meeting_date)}  {doc}  {hit.number}  {hit.title}")
+        if hit.snippet and hit.snippet != hit.title:
+            print(f"    {' '.join(hit.snippet.split())}")
+    return EXIT_OK
+
+
+# --- locate ------------------------------------------------------------------------------
+
+
+def _cmd_locate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from kkr_tui import paths
+
+    db = _db_path(args)
+    rows = [
+        ("database", db),
+        ("config file", paths.config_path()),
+        ("data folder", paths.data_dir()),
+        ("sample documents", paths.sample_docs_dir()),
+        ("styles", paths.styles_dir()),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, path in rows:
+        state = "" if path.exists() else "  (does not exist yet)"
+        print(f"{name + ':':<{width + 1}} {path}{state}")
+    return EXIT_OK

@@ -1,0 +1,370 @@
+"""Files in, meetings stored: the one ingest pipeline the CLI and the app share.
+
+Reading and parsing are pure and slow (pypdf is 7-40 ms a page), storing is fast
+and must happen on one writer, one document per transaction. So this module finds
+the files, skips the ones whose sha256 is already stored *before* parsing them (a
+re-run over an unchanged folder costs only hashing), optionally fans read+parse out
+to a process pool, and stores the results in input order on the calling thread.
+
+Nothing here prints or imports a UI: progress goes to a callback, cancellation comes
+in through a :class:`threading.Event`, and every per-file failure becomes a result
+with a human reason instead of an exception, so one bad file never stops a run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from kkr_tui.model import Meeting
+    from kkr_tui.store import Store
+
+SUFFIXES = frozenset({".pdf", ".txt"})
+DOC_TYPE_WORDS = {"agenda": "dagsorden", "minutes": "referat"}
+
+Status = Literal["added", "updated", "unchanged", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What happened to one file. ``label`` names the meeting, ``detail`` holds a traceback."""
+
+    path: str
+    status: Status
+    reason: str = ""
+    label: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IngestEvent:
+    """Progress: ``result`` is None when work on ``path`` starts, else its outcome."""
+
+    done: int
+    total: int
+    path: str
+    result: IngestResult | None = None
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """All results of a run, in input order, and whether it was cancelled."""
+
+    results: list[IngestResult] = field(default_factory=list)
+    cancelled: bool = False
+
+    def count(self, status: Status) -> int:
+        """How many files ended with ``status``."""
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failed(self) -> int:
+        """Failed files; the CLI exits 1 when this is non-zero."""
+        return self.count("failed")
+
+    def line(self) -> str:
+        """The summary line, e.g. ``added 2, updated 0, unchanged 1, failed 0``."""
+        return ", ".join(
+            f"{status} {self.count(status)}"
+            for status in ("added", "updated", "unchanged", "failed")
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """A worker's answer: a meeting, or a reason (and traceback) why there is none."""
+
+    meeting: Meeting | None
+    reason: str = ""
+    detail: str = ""
+
+
+def meeting_label(council: str | None, meeting_date: str | None, doc_type: str) -> str:
+    """``KKR Hovedstaden 18.06.2025 dagsorden``: how result lines name a document."""
+    date = meeting_date or "?"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        y, m, d = date.split("-")
+        date = f"{d}.{m}.{y}"
+    return f"{council or 'unknown council'} {date} {DOC_TYPE_WORDS.get(doc_type, doc_type)}"
+
+
+def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[IngestResult]]:
+    """Expand files and folders into the document files to ingest, plus failures.
+
+    Folders are walked recursively, following symlinks but never entering a real
+    directory twice, so a link loop cannot hang the walk. Files given by name are
+    taken whatever their suffix (the reader then says why it cannot read them); inside
+    folders only ``.pdf`` and ``.txt`` (any case) count. Each real file appears once.
+    """
+    files: list[Path] = []
+    failures: list[IngestResult] = []
+    seen: set[str] = set()
+
+    def add(p: Path) -> None:
+        real = os.path.realpath(p)
+        if real not in seen:
+            seen.add(real)
+            files.append(p)
+
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for found in _walk(p):
+                add(found)
+        elif p.exists() or p.is_symlink():
+            add(p)
+        else:
+            failures.append(IngestResult(str(p), "failed", "no such file or directory"))
+    return files, failures
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    visited: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in visited:
+            dirnames[:] = []
+            continue
+        visited.add(real)
+        dirnames.sort()
+        for name in sorted(filenames):
+            if os.path.splitext(name)[1].lower() in SUFFIXES:
+                yield Path(dirpath, name)
+
+
+def file_sha256(path: Path) -> str:
+    """The file's sha256: identity of a stored document, checked before any parsing."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_and_parse(path: str) -> _Parsed:
+    """Read and parse one file; every failure becomes a reason (runs in pool workers too)."""
+    from kkr_tui.model import NotAMeetingError
+    from kkr_tui.parser import parse
+    from kkr_tui.sources import UnreadableDocumentError, read_document
+
+    try:
+        return _Parsed(parse(read_document(path)))
+    except UnreadableDocumentError as error:
+        return _Parsed(None, error.reason or "unreadable document")
+    except NotAMeetingError as error:
+        return _Parsed(None, f"not a KKR meeting document: {error}")
+    except MemoryError:
+        return _Parsed(None, "out of memory while reading", traceback.format_exc())
+    except Exception as error:  # noqa: BLE001 - one bad file must never stop a run
+        return _Parsed(
+            None, f"unexpected error: {type(error).__name__}: {error}", traceback.format_exc()
+        )
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """Order parser versions by their numbers ("1.10" > "1.9"); no numbers sorts first."""
+    return tuple(int(n) for n in re.findall(r"\d+", version))
+
+
+def _init_worker() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _Runner:
+    """One ingest run: the state shared by the sequential and the pooled paths."""
+
+    def __init__(
+        self,
+        store: Store,
+        total: int,
+        progress: Callable[[IngestEvent], None] | None,
+        reparse: bool,
+    ) -> None:
+        from kkr_tui.parser import PARSER_VERSION
+
+        self.store = store
+        self.total = total
+        self.progress = progress
+        self.reparse = reparse
+        self.parser_version = PARSER_VERSION
+        self.summary = IngestSummary()
+        self._labels: dict[int, str] = {}
+
+    def emit(self, path: str, result: IngestResult | None = None) -> None:
+        if result is not None:
+            self.summary.results.append(result)
+        if self.progress is not None:
+            self.progress(IngestEvent(len(self.summary.results), self.total, path, result))
+
+    def check(self, path: Path) -> tuple[str, IngestResult | None]:
+        """Hash ``path``; return its sha256 and a final result if it needs no parsing."""
+        try:
+            sha = file_sha256(path)
+        except OSError as error:
+            from kkr_tui.sources.errors import os_error_reason
+
+            return "", IngestResult(str(path), "failed", os_error_reason(error))
+        row = self.store.find_document(sha)
+        if row is None:
+            return sha, None
+        stale = version_key(row.parser_version or "") < version_key(self.parser_version)
+        if self.reparse and stale:
+            return sha, None
+        return sha, IngestResult(str(path), "unchanged", label=self._stored_label(row))
+
+    def _stored_label(self, row: object) -> str:
+        meeting_id = getattr(row, "meeting_id", None)
+        if meeting_id is None:
+            return ""
+        if meeting_id not in self._labels:
+            try:
+                detail = self.store.meeting(meeting_id)
+                label = meeting_label(
+                    detail.council, detail.meeting_date, getattr(row, "doc_type", "")
+                )
+            except Exception:  # noqa: BLE001 - a label is cosmetic; never fail a run on it
+                label = ""
+            self._labels[meeting_id] = label
+        return self._labels[meeting_id]
+
+    def store_parsed(self, path: Path, sha: str, parsed: _Parsed) -> IngestResult:
+        """Write one parsed document in its own transaction (the store guarantees that)."""
+        meeting = parsed.meeting
+        if meeting is None:
+            return IngestResult(str(path), "failed", parsed.reason, detail=parsed.detail)
+        label = meeting_label(meeting.council, meeting.meeting_date, meeting.doc_type)
+        try:
+            status = self.store.save_document(
+                meeting,
+                path=str(path.resolve()),
+                sha256=sha,
+                parser_version=self.parser_version,
+            )
+        except Exception as error:  # noqa: BLE001 - reported per file, the run goes on
+            return IngestResult(
+                str(path),
+                "failed",
+                f"could not store: {type(error).__name__}: {error}",
+                label,
+                traceback.format_exc(),
+            )
+        return IngestResult(str(path), status, label=label)
+
+
+def ingest_paths(
+    store: Store,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    progress: Callable[[IngestEvent], None] | None = None,
+    cancel: threading.Event | None = None,
+    reparse: bool = False,
+    jobs: int = 1,
+) -> IngestSummary:
+    """Ingest files and folders into ``store``; never raises for a bad file.
+
+    ``reparse`` re-reads files whose stored parser version is older than the current
+    one. ``jobs`` > 1 reads and parses in that many processes while this thread stays
+    the only writer. When ``cancel`` is set, no new file is started; files already
+    being parsed are finished and stored whole, and the summary says ``cancelled``.
+    """
+    files, failures = discover(paths)
+    runner = _Runner(store, len(files) + len(failures), progress, reparse)
+    for failure in failures:
+        runner.emit(failure.path, failure)
+    cancel = cancel or threading.Event()
+    if jobs > 1 and len(files) > 1:
+        _run_pooled(runner, files, cancel, jobs)
+    else:
+        _run_sequential(runner, files, cancel)
+    runner.summary.cancelled = cancel.is_set()
+    return runner.summary
+
+
+def _run_sequential(runner: _Runner, files: list[Path], cancel: threading.Event) -> None:
+    for path in files:
+        if cancel.is_set():
+            return
+        runner.emit(str(path))
+        sha, done = runner.check(path)
+        if done is None:
+            done = runner.store_parsed(path, sha, read_and_parse(str(path)))
+        runner.emit(str(path), done)
+
+
+def _run_pooled(runner: _Runner, files: list[Path], cancel: threading.Event, jobs: int) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # forkserver: the app calls this from a thread, and forking a threaded process is unsafe.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker)
+    window: deque[tuple[Path, str, IngestResult | None, Future[_Parsed] | None]] = deque()
+    pending = iter(files)
+    try:
+        while True:
+            while len(window) < jobs * 2 and not cancel.is_set():
+                path = next(pending, None)
+                if path is None:
+                    break
+                runner.emit(str(path))
+                sha, done = runner.check(path)
+                future = None if done else executor.submit(read_and_parse, str(path))
+                window.append((path, sha, done, future))
+            if not window:
+                return
+            path, sha, done, future = window.popleft()
+            if future is not None:
+                if cancel.is_set() and future.cancel():
+                    continue
+                done = runner.store_parsed(path, sha, future.result())
+            runner.emit(str(path), done)
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+def stored_documents(store: Store) -> list[tuple[str, str]]:
+    """``(path, parser_version)`` of every stored document, for ``--reparse`` without paths.
+
+    Uses ``Store.documents()`` when the store offers it, else walks the public reading
+    API (councils → years → meetings → documents).
+    """
+    documents = getattr(store, "documents", None)
+    if callable(documents):
+        rows = documents()
+    else:
+        rows = []
+        for council in store.councils():
+            for year in store.years(council):
+                for row in store.meetings(council, year):
+                    rows.extend(store.meeting(row.id).documents)
+    return [(row.path, row.parser_version or "") for row in rows]
+
+
+def stale_paths(store: Store) -> tuple[list[str], int]:
+    """Stored documents to re-read with ``--reparse`` and no paths: ``(existing, missing)``.
+
+    Every stored file that still exists is returned (the caller ingests them with
+    ``reparse=True``, which parses only those with an older parser version); the count
+    of stored files that no longer exist is returned so the CLI can say so.
+    """
+    existing: list[str] = []
+    missing = 0
+    for path, _version in stored_documents(store):
+        if os.path.isfile(path):
+            existing.append(path)
+        else:
+            missing += 1
+    return sorted(set(existing)), missing

@@ -1,0 +1,78 @@
+"""Where kkr-tui keeps and finds things: database, config, bundled samples and styles.
+
+One module answers "where" so the CLI, the app and ``kkr-tui locate`` can never
+disagree. The bundled folders live at the top of the source tree (``styles/``,
+``sample_docs/``) and are force-included into the wheel as ``kkr_tui/styles`` and
+``kkr_tui/sample_docs``; the lookups below try the installed location first and fall
+back to the source tree, so both an editable checkout and a wheel work.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "kkr-tui"
+DB_ENV_VAR = "KKR_TUI_DB"
+DB_FILE_NAME = "kkr.db"
+CONFIG_FILE_NAME = "config.toml"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def data_dir() -> Path:
+    """The per-user data folder (platformdirs), where the default database lives."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """The per-user config folder (platformdirs)."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
+
+
+def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The database to use: ``explicit`` (``--db``) > ``$KKR_TUI_DB`` > the data folder.
+
+    ``~`` is expanded in both overrides because users type it in shells and env files
+    that do not expand it for them.
+    """
+    if explicit is not None and str(explicit) != "":
+        return Path(explicit).expanduser()
+    from_env = os.environ.get(DB_ENV_VAR, "").strip()
+    if from_env:
+        return Path(from_env).expanduser()
+    return data_dir() / DB_FILE_NAME
+
+
+def config_path() -> Path:
+    """The config file (key remapping, theme); it may not exist yet."""
+    return config_dir() / CONFIG_FILE_NAME
+
+
+def _bundled(name: str) -> Path:
+    installed = _PACKAGE_DIR / name
+    if installed.is_dir():
+        return installed
+    return _PACKAGE_DIR.parent / name
+
+
+def sample_docs_dir() -> Path:
+    """The folder of bundled sample documents the app ingests on its first run."""
+    return _bundled("sample_docs")
+
+
+def styles_dir() -> Path:
+    """The folder of the app's ``.tcss`` style sheets."""
+    return _bundled("styles")
+
+
+def sample_documents() -> list[Path]:
+    """The bundled sample documents, sorted by name (empty if the folder is missing)."""
+    folder = sample_docs_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in {".txt", ".pdf"})

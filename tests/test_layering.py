@@ -1,0 +1,130 @@
+"""The one-way pipeline, enforced: no Textual below the app, no SQL outside the store.
+
+These rules keep the core usable headless (CLI, benchmarks, tests) and keep the
+first frame of the app free of the slow database and PDF imports.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kkr_tui
+
+PACKAGE = Path(kkr_tui.__file__).resolve().parent
+CORE_MODULES = [
+    "kkr_tui.parser",
+    "kkr_tui.store",
+    "kkr_tui.search",
+    "kkr_tui.ingest",
+    "kkr_tui.cli",
+]
+SQL_RE = re.compile(
+    r"\bSELECT\b|\bCREATE\s+(?:VIRTUAL\s+)?TABLE\b|\bINSERT\s+INTO\b|\bDELETE\s+FROM\b|\bPRAGMA\b"
+)
+DB_MODULES = {"sqlite3", "sqlite_utils"}
+
+
+def _imported_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys\nprint('\\n'.join(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return set(out.split())
+
+
+def test_core_never_imports_textual() -> None:
+    for module in CORE_MODULES:
+        pytest.importorskip(module)
+    loaded = _imported_after("\n".join(f"import {m}" for m in CORE_MODULES))
+    assert set(CORE_MODULES) <= loaded
+    assert "textual" not in loaded
+    assert "rich" not in loaded
+
+
+def test_version_needs_no_heavy_imports() -> None:
+    code = (
+        "import contextlib, io\nfrom kkr_tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n        main(['--version'])\n    except SystemExit:\n        pass"
+    )
+    loaded = _imported_after(code)
+    assert not loaded & {"pypdf", "sqlite_utils", "rapidfuzz", "textual", "sqlite3"}
+
+
+def _python_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def _strings_and_imports(path: Path) -> tuple[list[tuple[int, str]], set[str]]:
+    """String literals that are not docstrings, and top-level names of imported modules."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    strings = [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+    return strings, _imports(path)
+
+
+def test_only_the_store_speaks_sql() -> None:
+    offenders = []
+    for path in _python_files(PACKAGE):
+        rel = path.relative_to(PACKAGE).as_posix()
+        if rel.startswith(("store", "records")):
+            continue
+        strings, imported = _strings_and_imports(path)
+        offenders += [f"{rel}: imports {name}" for name in sorted(imported & DB_MODULES)]
+        offenders += [
+            f"{rel}:{line}: {text[:60]!r}" for line, text in strings if SQL_RE.search(text)
+        ]
+    assert not offenders, "SQL outside kkr_tui/store:\n" + "\n".join(offenders)
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_app_never_touches_pdf_or_sqlite_directly() -> None:
+    app = PACKAGE / "app"
+    assert app.is_dir()
+    offenders = {
+        path.relative_to(PACKAGE).as_posix(): bad
+        for path in _python_files(app)
+        if (bad := _imports(path) & {"pypdf", "sqlite3", "sqlite_utils"})
+    }
+    assert not offenders
+
+
+def test_nothing_below_the_app_imports_textual_or_rich() -> None:
+    offenders = {
+        path.relative_to(PACKAGE).as_posix(): bad
+        for path in _python_files(PACKAGE)
+        if "app" not in path.relative_to(PACKAGE).parts[:1]
+        and (bad := _imports(path) & {"textual", "rich"})
+    }
+    assert not offenders
