@@ -1,0 +1,86 @@
+"""How reading a document can fail, in words a user can act on.
+
+Every failure of the readers is an :class:`UnreadableDocumentError` with a short
+lowercase reason, so the CLI and the app can report "x.pdf: encrypted PDF (password
+required)" instead of a traceback. File-system failures are mapped to reasons here,
+once, for both readers.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+
+class UnreadableDocumentError(Exception):
+    """A file could not be turned into pages; ``reason`` says why, ``str(e)`` is the reason."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        super().__init__(reason)
+        self.path = str(path)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return (type(self), (self.path, self.reason))
+
+
+def os_error_reason(error: OSError) -> str:
+    """A short reason for an OS error, without the path (the caller reports the path)."""
+    if isinstance(error, FileNotFoundError):
+        return "file not found"
+    if isinstance(error, IsADirectoryError):
+        return "is a directory, not a file"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    if error.errno == errno.ELOOP:
+        return "too many levels of symbolic links"
+    detail = error.strerror or type(error).__name__
+    return f"cannot read file: {detail.lower()}"
+
+
+def check_regular_file(path: str | os.PathLike[str]) -> Path:
+    """Return ``path`` as a Path if it names a regular file, else raise with a clear reason.
+
+    Checked before reading so a FIFO or device named ``x.txt`` cannot block or flood
+    the reader.
+    """
+    p = Path(path)
+    try:
+        st = p.stat()
+    except OSError as error:
+        raise UnreadableDocumentError(p, os_error_reason(error)) from None
+    except ValueError:
+        raise UnreadableDocumentError(p, "invalid file name") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise UnreadableDocumentError(p, "is a directory, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise UnreadableDocumentError(p, "not a regular file")
+    return p
+
+
+def read_head(path: Path, size: int) -> bytes:
+    """The first ``size`` bytes of ``path``; OS errors become :class:`UnreadableDocumentError`."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(size)
+    except OSError as error:
+        raise UnreadableDocumentError(path, os_error_reason(error)) from None
+
+
+def read_all(path: Path, limit: int) -> bytes:
+    """All bytes of ``path`` up to ``limit``; a larger file is refused rather than loaded."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as error:
+        raise UnreadableDocumentError(path, os_error_reason(error)) from None
+    if len(data) > limit:
+        raise UnreadableDocumentError(
+            path, f"file too large (over {limit // (1024 * 1024)} MB of text)"
+        )
+    return data

@@ -1,0 +1,350 @@
+"""Read a PDF into pages: extracted text plus link-annotation URIs, one page at a time.
+
+pypdf is imported inside the functions: importing it costs about 250 ms and the
+app's first frame must not pay for it. Pages are extracted one by one so a caller can
+report progress and the reader never holds more than one page's parse state. pypdf's
+log output is captured, because a malformed PDF can emit hundreds of warnings and
+they must not spray the terminal under a running TUI.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from types import ModuleType, TracebackType
+from typing import Any
+
+from kkr_tui.model import Page, SourceDocument
+from kkr_tui.sanitize import clean_line, clean_text
+from kkr_tui.sources.errors import UnreadableDocumentError, check_regular_file, read_head
+
+#: The PDF header may follow a little junk; readers accept it within the first 1 KB.
+_HEAD_BYTES = 1024
+#: Below this many non-space characters per page on average, the PDF has no text layer.
+MIN_CHARS_PER_PAGE = 20
+_MAX_LOG_MESSAGES = 50
+_REASON_CHARS = 80
+
+_log_setup_lock = threading.Lock()
+_log_capture: _LogCapture | None = None
+
+
+class _LogCapture(logging.Handler):
+    """Collects pypdf log records for the thread that is reading, drops everyone else's."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self._local = threading.local()
+
+    def start(self) -> list[str]:
+        messages: list[str] = []
+        self._local.messages = messages
+        return messages
+
+    def stop(self) -> None:
+        self._local.messages = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        messages = getattr(self._local, "messages", None)
+        if messages is not None and len(messages) < _MAX_LOG_MESSAGES:
+            try:
+                messages.append(clean_line(record.getMessage()))
+            except Exception:
+                messages.append(clean_line(str(record.msg)))
+
+
+def _import_pypdf() -> ModuleType:
+    """Import pypdf on first use and route its logger into the capture handler."""
+    global _log_capture
+    import pypdf
+
+    with _log_setup_lock:
+        if _log_capture is None:
+            _log_capture = _LogCapture()
+            logger = logging.getLogger("pypdf")
+            logger.addHandler(_log_capture)
+            logger.propagate = False
+    return pypdf
+
+
+def _short(error: BaseException) -> str:
+    """A one-line, bounded description of a pypdf exception for a reason string."""
+    text = clean_line(str(error)) or type(error).__name__
+    if len(text) > _REASON_CHARS:
+        text = text[: _REASON_CHARS - 1].rstrip() + "…"
+    if text[:2].isupper():
+        return text
+    return text[0].lower() + text[1:]
+
+
+class PdfSource:
+    """An opened PDF: page count and metadata up front, pages on demand.
+
+    Use as a context manager or call :meth:`close`. Opening already validates the
+    file (empty, not a PDF, damaged, encrypted), so errors surface before any progress
+    is reported.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path: Path = check_regular_file(path)
+        self.log: list[str] = []
+        self.failures: list[str] = []
+        self.failed_pages: set[int] = set()
+        head = read_head(self.path, _HEAD_BYTES)
+        if not head:
+            raise UnreadableDocumentError(self.path, "empty file")
+        if b"%PDF-" not in head:
+            raise UnreadableDocumentError(self.path, "not a PDF file")
+        self._pypdf = _import_pypdf()
+        with self._capturing():
+            self._reader = self._open()
+            self.page_count: int = self._count_pages()
+            self.metadata: tuple[tuple[str, str], ...] = self._read_metadata()
+
+    def _capturing(self) -> _Capturing:
+        return _Capturing(self.log)
+
+    def _fail(self, reason: str) -> UnreadableDocumentError:
+        return UnreadableDocumentError(self.path, reason)
+
+    def _open(self) -> Any:
+        pypdf = self._pypdf
+        errors = pypdf.errors
+        try:
+            reader = pypdf.PdfReader(str(self.path), strict=False)
+        except (errors.FileNotDecryptedError, errors.WrongPasswordError):
+            raise self._fail("encrypted PDF (password required)") from None
+        except errors.DependencyError:
+            raise self._fail("encrypted PDF (needs the 'cryptography' package)") from None
+        except OSError as error:
+            raise self._fail(f"damaged PDF: {_short(error)}") from None
+        except Exception as error:
+            raise self._fail(f"damaged PDF: {_short(error)}") from None
+        if reader.is_encrypted:
+            try:
+                result = reader.decrypt("")
+            except errors.DependencyError:
+                raise self._fail("encrypted PDF (needs the 'cryptography' package)") from None
+            except Exception:
+                result = pypdf.PasswordType.NOT_DECRYPTED
+            if result == pypdf.PasswordType.NOT_DECRYPTED:
+                raise self._fail("encrypted PDF (password required)")
+        return reader
+
+    def _count_pages(self) -> int:
+        try:
+            count = len(self._reader.pages)
+        except self._pypdf.errors.FileNotDecryptedError:
+            raise self._fail("encrypted PDF (password required)") from None
+        except Exception as error:
+            raise self._fail(f"damaged PDF: {_short(error)}") from None
+        if count == 0:
+            raise self._fail("damaged PDF: no pages")
+        return count
+
+    def _read_metadata(self) -> tuple[tuple[str, str], ...]:
+        try:
+            info = self._reader.metadata
+        except Exception:
+            return ()
+        if not info:
+            return ()
+        pairs: list[tuple[str, str]] = []
+        for key, attr in (("title", "title"), ("author", "author"), ("subject", "subject")):
+            value = _safe_attr(info, attr)
+            if value:
+                pairs.append((key, value))
+        created = _creation_date(info)
+        if created:
+            pairs.append(("creation_date", created))
+        return tuple(pairs)
+
+    def pages(self) -> Iterator[Page]:
+        """Yield every page in order; a page that fails to extract yields empty text.
+
+        Failures are recorded in :attr:`failures` (``"page 3: …"``) instead of raised,
+        so one broken page does not lose the other 999.
+        """
+        for index in range(self.page_count):
+            with self._capturing():
+                page = self._page(index)
+            yield page
+
+    def _page(self, index: int) -> Page:
+        number = index + 1
+        try:
+            page = self._reader.pages[index]
+        except Exception as error:
+            self._record(number, _short(error))
+            return Page(number=number, text="")
+        try:
+            raw = page.extract_text()
+        except Exception as error:
+            self._record(number, _short(error))
+            raw = ""
+        return Page(number=number, text=clean_page_text(raw or ""), links=page_links(page))
+
+    def _record(self, number: int, reason: str) -> None:
+        self.failed_pages.add(number)
+        self.failures.append(f"page {number}: text extraction failed: {reason}")
+
+    def close(self) -> None:
+        """Release the reader (pypdf holds the whole file in memory)."""
+        self._reader = None
+
+    def __enter__(self) -> PdfSource:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class _Capturing:
+    """Context manager: pypdf log messages of this thread go into ``sink`` (bounded)."""
+
+    def __init__(self, sink: list[str]) -> None:
+        self._sink = sink
+
+    def __enter__(self) -> None:
+        assert _log_capture is not None
+        self._messages = _log_capture.start()
+
+    def __exit__(self, *exc: object) -> None:
+        assert _log_capture is not None
+        _log_capture.stop()
+        room = _MAX_LOG_MESSAGES - len(self._sink)
+        self._sink.extend(self._messages[: max(room, 0)])
+
+
+def clean_page_text(raw: str) -> str:
+    """Sanitise extracted text line by line, so an escape sequence cannot eat a newline."""
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(clean_text(line) for line in raw.split("\n"))
+
+
+def page_links(page: Any) -> tuple[str, ...]:
+    """The URIs of a page's link annotations in annotation order, duplicates kept.
+
+    Every annotation is read on its own: a broken one is skipped, never the page.
+    """
+    try:
+        annots = page.get("/Annots")
+        annots = annots.get_object() if annots is not None else None
+        entries = list(annots) if annots is not None else []
+    except Exception:
+        return ()
+    links: list[str] = []
+    for entry in entries:
+        try:
+            uri = _annotation_uri(entry)
+        except Exception:
+            continue
+        if uri:
+            links.append(uri)
+    return tuple(links)
+
+
+def _annotation_uri(entry: Any) -> str | None:
+    annot = entry.get_object()
+    if annot.get("/Subtype") != "/Link":
+        return None
+    action = annot.get("/A")
+    if action is None:
+        return None
+    action = action.get_object()
+    uri = action.get("/URI")
+    if uri is None:
+        return None
+    uri = uri.get_object()
+    if isinstance(uri, bytes):
+        try:
+            text = uri.decode("utf-8")
+        except UnicodeDecodeError:
+            text = uri.decode("latin-1")
+    else:
+        text = str(uri)
+    return clean_line(text) or None
+
+
+def _safe_attr(info: Any, attr: str) -> str:
+    try:
+        value = getattr(info, attr)
+    except Exception:
+        return ""
+    return clean_line(str(value)) if value else ""
+
+
+def _creation_date(info: Any) -> str:
+    try:
+        value = info.creation_date
+    except Exception:
+        value = None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    try:
+        raw = info.creation_date_raw
+    except Exception:
+        return ""
+    return clean_line(str(raw)) if raw else ""
+
+
+def pdf_page_count(path: str | os.PathLike[str]) -> int:
+    """Number of pages, for a progress total before extraction starts."""
+    with PdfSource(path) as source:
+        return source.page_count
+
+
+def iter_pdf_pages(path: str | os.PathLike[str]) -> Iterator[Page]:
+    """Yield the pages of a PDF one by one (validation errors raise before the first page)."""
+    source = PdfSource(path)
+    return _iterate(source)
+
+
+def _iterate(source: PdfSource) -> Iterator[Page]:
+    with source:
+        yield from source.pages()
+
+
+def read_pdf(
+    path: str | os.PathLike[str],
+    progress: Callable[[int, int], None] | None = None,
+) -> SourceDocument:
+    """Read a PDF into a :class:`SourceDocument`, calling ``progress(done, total)`` per page.
+
+    Raises :class:`UnreadableDocumentError` when no page could be extracted or the
+    pages hold (almost) no text, as with scanned documents. Pages that failed while
+    others succeeded are kept with empty text and listed as ``("warning", …)``
+    metadata. An exception raised by ``progress`` propagates unchanged, so a caller can
+    cancel by raising.
+    """
+    with PdfSource(path) as source:
+        pages: list[Page] = []
+        total = source.page_count
+        for page in source.pages():
+            pages.append(page)
+            if progress is not None:
+                progress(page.number, total)
+        failures = list(source.failures)
+        all_failed = len(source.failed_pages) == total
+        metadata = source.metadata
+    if all_failed:
+        reason = failures[0].split("failed: ", 1)[-1]
+        raise UnreadableDocumentError(source.path, f"damaged PDF: {reason}")
+    chars = sum(len("".join(page.text.split())) for page in pages)
+    if chars < MIN_CHARS_PER_PAGE * total:
+        raise UnreadableDocumentError(
+            source.path, "no text layer; scanned documents are not supported"
+        )
+    warnings = tuple(("warning", failure) for failure in failures)
+    return SourceDocument(
+        name=source.path.name, pages=tuple(pages), kind="pdf", metadata=metadata + warnings
+    )

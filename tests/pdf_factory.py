@@ -1,0 +1,160 @@
+"""Build real PDFs for tests and benchmarks with fpdf2 (test-only dependency).
+
+Later tests (ingest, CLI, reliability) and the benchmarks build "realistic KKR
+meeting PDFs" from the sample text with :func:`build_meeting_pdf` or
+:func:`build_pdf_from_text_file`, so the readers are exercised on PDFs pypdf actually
+has to parse, not on mocks. Each page is drawn line by line, scaled so the page text
+fits on one PDF page, with one link annotation per given URI.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+_FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/Library/Fonts/DejaVuSans.ttf",
+)
+
+PAGE_W, PAGE_H = 210.0, 297.0
+MARGIN = 10.0
+_MAX_FONT_PT = 10.0
+_MM_PER_PT = 25.4 / 72
+
+#: Danish meeting text used by tests that need "some realistic pages".
+DANISH_PAGES: tuple[str, ...] = (
+    " 1. Godkendelse af referat \n \n1.1. Godkendelse af referat \nSAG-2025-00001 abc \n"
+    "Indstilling \nDet indstilles, at KKR Hovedstaden godkender referatet fra mødet i Århus. ",
+    " 2. Siden sidst \n \n2.1. Økonomi og anlæg \nSAG-2025-00002 def \nBaggrund \n"
+    "Kommunernes økonomi for 2026 blev forhandlet på plads, og der er en stærk øko-\n"
+    "nomisk ramme for de næste år, så kommunerne kan fastholde serviceniveauet. ",
+    " 3. Regionalpolitiske sager \n \n3.1. Sundhedsklynger i Region Hovedstaden \n"
+    "Sagsfremstilling \nSundhedsklyngerne skal styrke det nære sundhedsvæsen på tværs af "
+    "kommunerne i Ørestad, Ærø og Åbenrå. ",
+)
+
+
+def unicode_font() -> Path | None:
+    """A TTF with Danish letters, dashes and curly quotes, if this machine has one."""
+    override = os.environ.get("KKR_TEST_FONT")
+    for candidate in (override, *_FONT_CANDIDATES):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+def _new_pdf(metadata: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    font = unicode_font()
+    if font is not None:
+        pdf.add_font("Body", "", str(font))
+        pdf.set_font("Body", size=_MAX_FONT_PT)
+    else:
+        pdf.set_font("Helvetica", size=_MAX_FONT_PT)
+    meta = metadata or {}
+    pdf.set_creation_date(datetime(2025, 6, 18, 10, 0, tzinfo=UTC))
+    if "title" in meta:
+        pdf.set_title(meta["title"])
+    if "author" in meta:
+        pdf.set_author(meta["author"])
+    if "subject" in meta:
+        pdf.set_subject(meta["subject"])
+    return pdf
+
+
+def _printable(pdf, line: str) -> str:  # type: ignore[no-untyped-def]
+    """Core fonts only cover latin-1: replace what they cannot draw."""
+    if unicode_font() is not None:
+        return line
+    return line.encode("latin-1", errors="replace").decode("latin-1")
+
+
+def _draw_page(pdf, text: str, links: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
+    pdf.add_page()
+    lines = text.split("\n")
+    usable_h = PAGE_H - 2 * MARGIN - 6.0
+    line_h = min(_MAX_FONT_PT * _MM_PER_PT * 1.25, usable_h / max(len(lines), 1))
+    size = min(_MAX_FONT_PT, line_h / _MM_PER_PT / 1.2)
+    pdf.set_font(size=size)
+    widest = max((pdf.get_string_width(_printable(pdf, line)) for line in lines), default=0.0)
+    if widest > PAGE_W - 2 * MARGIN:
+        pdf.set_font(size=size * (PAGE_W - 2 * MARGIN) / widest)
+    y = MARGIN
+    for line in lines:
+        if line:
+            pdf.set_xy(MARGIN, y)
+            pdf.cell(w=0, h=line_h, text=_printable(pdf, line))
+        y += line_h
+    for i, uri in enumerate(links):
+        pdf.link(x=MARGIN + (i % 20) * 9.0, y=PAGE_H - MARGIN - 5.0, w=8.0, h=4.0, link=uri)
+
+
+def build_meeting_pdf(
+    path: str | os.PathLike[str],
+    pages: Sequence[str],
+    links_per_page: Sequence[Sequence[str]] | None = None,
+    *,
+    metadata: dict[str, str] | None = None,
+    user_password: str | None = None,
+    owner_password: str = "owner-secret",
+) -> Path:
+    """Write one PDF page per page text (lines as given) with its link annotations.
+
+    ``user_password`` encrypts the file (RC4, pure Python in fpdf2 and pypdf):
+    ``""`` gives a PDF anyone can open, anything else needs that password.
+    """
+    pdf = _new_pdf(metadata)
+    links = links_per_page or [[] for _ in pages]
+    if len(links) != len(pages):
+        raise ValueError("links_per_page must have one entry per page")
+    for text, page_links in zip(pages, links, strict=True):
+        _draw_page(pdf, text, page_links)
+    if user_password is not None:
+        pdf.set_encryption(owner_password=owner_password, user_password=user_password)
+    out = Path(path)
+    pdf.output(str(out))
+    return out
+
+
+def build_pdf_from_text_file(
+    path: str | os.PathLike[str], text_file: str | os.PathLike[str], *, repeat: int = 1
+) -> Path:
+    """A PDF with the pages and annotation URIs of a sample text file (``repeat`` times over).
+
+    The quickest way to a realistic KKR meeting PDF for ingest tests and benchmarks.
+    """
+    from kkr_tui.sources import read_text
+
+    doc = read_text(text_file)
+    pages = [page.text for page in doc.pages] * repeat
+    links = [list(page.links) for page in doc.pages] * repeat
+    return build_meeting_pdf(
+        path, pages, links, metadata={"title": doc.name, "author": "KL", "subject": "KKR"}
+    )
+
+
+def build_textless_pdf(path: str | os.PathLike[str], pages: int = 2) -> Path:
+    """A PDF whose pages carry only drawings, like a scan without OCR."""
+    pdf = _new_pdf()
+    for i in range(pages):
+        pdf.add_page()
+        pdf.set_fill_color(120, 120, 120)
+        pdf.rect(x=30, y=40 + i, w=150, h=200, style="F")
+    out = Path(path)
+    pdf.output(str(out))
+    return out
+
+
+def random_bytes(size: int, seed: int = 1) -> bytes:
+    """Deterministic noise, for 'random bytes named .pdf/.txt' tests."""
+    return random.Random(seed).randbytes(size)
