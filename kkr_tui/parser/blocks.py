@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kkr_tui.model import Block
 from kkr_tui.parser.headings import MONTH_RE
-from kkr_tui.parser.joining import UrlHyphenResolver, join_lines, strip_markers
+from kkr_tui.parser.joining import MARKER_RE, UrlHyphenResolver, join_lines, strip_markers
 from kkr_tui.parser.lines import Line
 
 BULLET_RE = re.compile(r"^([–\-•▪●◦·*o])\s+(\S.*)$")
@@ -101,6 +101,12 @@ def build_blocks(
                 or (current is not None and current.kind == "heading")
             )
             in_list = current is not None and current.kind in ("bullet", "numbered")
+            enclosure = MARKER_RE.match(text)
+            if enclosure and text[enclosure.end() :][:1].isupper():
+                # "./." is printed in the margin at the start of a paragraph.
+                current = _Draft("paragraph", "", [line])
+                drafts.append(current)
+                continue
             marked = _marker(text)
             if marked and (at_boundary or in_list or prev.endswith(",")):
                 current = _Draft(marked[0], marked[1], [_replace_text(line, marked[2])])
@@ -145,7 +151,7 @@ def _looks_like_heading(text: str, nxt: str, width: int) -> bool:
         return False
     if _URL_START_RE.match(nxt) or "http" in text:
         return False
-    return nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "”\"'’"
+    return nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "”\"'’" or _marker(nxt) is not None
 
 
 def attachment_entries(
