@@ -13,27 +13,28 @@ from pathlib import Path
 def run_app(
     db_path: Path,
     *,
-    sample_docs: Iterable[Path] | Path | None = None,
+    first_run_ingest: bool = True,
+    sample_docs: Iterable[Path] | None = None,
     config_path: Path | None = None,
 ) -> None:
-    """Open the reader on ``db_path``; an empty database is first filled from ``sample_docs``.
+    """Open the reader on ``db_path``.
 
-    ``sample_docs`` is a folder or a list of files; ``config_path`` defaults to the
-    platformdirs config file (theme, ``[keymap]``).
+    With ``first_run_ingest`` an empty (or missing) database is first filled from
+    ``sample_docs`` (default: the bundled samples), with a progress bar.
+    ``config_path`` defaults to the platformdirs config file (theme, ``[keymap]``).
     """
+    from kkr_tui import paths
     from kkr_tui.app.app import KkrApp
-    from kkr_tui.paths import config_path as default_config_path
 
-    if isinstance(sample_docs, Path):
-        folder = sample_docs
-        sample_docs = (
-            sorted(p for p in folder.iterdir() if p.suffix.lower() in {".pdf", ".txt"})
-            if folder.is_dir()
-            else []
-        )
+    if not first_run_ingest:
+        samples: list[Path] = []
+    elif sample_docs is None:
+        samples = paths.sample_documents()
+    else:
+        samples = list(sample_docs)
     app = KkrApp(
         Path(db_path),
-        sample_docs=sample_docs,
-        config_path=config_path if config_path is not None else default_config_path(),
+        sample_docs=samples,
+        config_path=config_path if config_path is not None else paths.config_path(),
     )
     app.run()

@@ -168,7 +168,11 @@ def bullet_list(lines: Iterable[str], *, links: bool = False) -> Group:
     table.add_column(ratio=1)
     for line in lines:
         clean = safe(line)
-        body = Text(clean, style=RichStyle(link=clean, underline=True)) if links else Text(clean)
+        body = (
+            Text(clean, style=RichStyle(link=clean, underline=True), overflow="fold")
+            if links
+            else Text(clean)
+        )
         table.add_row(Text("•"), body)
     return Group(table)
 

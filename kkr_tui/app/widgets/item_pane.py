@@ -8,6 +8,7 @@ through :mod:`kkr_tui.app.render`, which never parses data as markup.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events
@@ -113,13 +114,13 @@ class ItemPane(VerticalScroll, can_focus=True):
             docs = Content("\n").join(
                 Content.assemble(
                     (f"{doc_type_name(d.doc_type)}: ", "bold"),
-                    safe(d.path),
+                    safe(Path(d.path).name),
                     (f"  ({d.page_count} s.)" if d.page_count else "", "$text-muted"),
                 )
                 for d in meeting.documents
             )
             widgets.append(Static(docs, classes="documents"))
-        widgets.append(Static(_overview(meeting), classes="overview"))
+        widgets.extend(_overview(meeting))
         await self._replace(widgets)
 
     def part_widget(self, kind: str) -> Widget | None:
@@ -176,32 +177,29 @@ def _participants(meeting: Any) -> Content | None:
     return Content.assemble(*parts)
 
 
-def _overview(meeting: Any) -> Content:
+def _overview(meeting: Any) -> list[Widget]:
+    """One heading per section and one block per item: number, title, first lines."""
     by_section: dict[str, list[Any]] = {}
     for summary in meeting.items:
         by_section.setdefault(safe(summary.number).split(".")[0], []).append(summary)
-    lines: list[Content] = []
+    widgets: list[Widget] = []
     for section in meeting.sections:
-        lines.append(Content(""))
-        lines.append(
-            Content.styled(f"{section.number}. {safe(section.title)}", "bold $text-primary")
+        widgets.append(
+            Static(literal(f"{section.number}. {section.title}"), classes="overview-section")
         )
         for summary in by_section.get(str(section.number), []):
-            lines.append(
-                Content.assemble(("  " + safe(summary.number), "bold"), " ", safe(summary.title))
-            )
+            lines: list[Content | tuple[str, str] | str] = [
+                (safe(summary.number), "bold"),
+                " ",
+                safe(summary.title),
+            ]
             if summary.indstilling_first_line:
-                lines.append(
-                    Content.assemble(
-                        ("      Indstilling: ", "$text-accent"),
-                        safe(summary.indstilling_first_line),
-                    )
-                )
+                lines += ["\n", ("Indstilling: ", "$text-accent")]
+                lines.append(safe(summary.indstilling_first_line))
             if summary.beslutning_first_line:
-                lines.append(
-                    Content.assemble(
-                        ("      Beslutning: ", "bold $text-success"),
-                        safe(summary.beslutning_first_line),
-                    )
-                )
-    return Content("\n").join(lines[1:] if lines else [Content("No items.")])
+                lines += ["\n", ("Beslutning: ", "bold $text-success")]
+                lines.append(safe(summary.beslutning_first_line))
+            widgets.append(Static(Content.assemble(*lines), classes="overview-item"))
+    if not widgets:
+        widgets.append(Static("No items.", classes="muted"))
+    return widgets

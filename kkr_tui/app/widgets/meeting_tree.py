@@ -121,7 +121,7 @@ class MeetingTree(Tree[NodeInfo]):
             node.expand()
             await self.load_children(node)
         if node is not None and node.children:
-            self.move_cursor(node.children[0])
+            self.goto(node.children[0])
 
     async def reveal(self, path: list[tuple[NodeKind, Any]]) -> TreeNode[NodeInfo] | None:
         """Open the nodes along ``path`` ((kind, key) from the council down); select the last."""
@@ -137,9 +137,14 @@ class MeetingTree(Tree[NodeInfo]):
             node = match
             if index < len(path) - 1:
                 node.expand()
+        self.goto(node)
+        return node
+
+    def goto(self, node: TreeNode[NodeInfo]) -> None:
+        """Move the cursor to ``node``, even right after nodes above it were added or opened."""
+        _ = self._tree_lines  # rebuilds line numbers invalidated by add/expand
         self.move_cursor(node)
         self.scroll_to_node(node, animate=False)
-        return node
 
     def action_collapse_or_parent(self) -> None:
         """``h``: close an open node, or go up to its parent."""
@@ -149,7 +154,7 @@ class MeetingTree(Tree[NodeInfo]):
         if node.is_expanded and node.allow_expand:
             node.collapse()
         elif node.parent is not None and node.parent is not self.root:
-            self.move_cursor(node.parent)
+            self.goto(node.parent)
 
     def action_expand_or_child(self) -> None:
         """``l``: open a node, step into an open one, or select an item."""
@@ -159,6 +164,6 @@ class MeetingTree(Tree[NodeInfo]):
         if node.allow_expand and not node.is_expanded:
             node.expand()
         elif node.children:
-            self.move_cursor(node.children[0])
+            self.goto(node.children[0])
         else:
             self.select_node(node)

@@ -1,0 +1,214 @@
+"""Builders for the app tests: stores from the samples or from hand-made meetings, and waits.
+
+Kept apart from the tests so snapshot and pilot tests build the exact same app, the way
+Posting keeps a small module that constructs its app for snapshots.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from kkr_tui.model import Block, Item, Meeting, Part, Participant, Section
+
+SEARCH_WAIT = 0.2
+
+HOSTILE: tuple[str, ...] = (
+    "[bold]x[/bold]",
+    "[/]",
+    "[0]",
+    "[link=https://evil.example]klik[/link]",
+    "[@click=app.quit]q[/]",
+    "[$accent]farve",
+    "a\\[b]",
+    "tail\\",
+    "\x1b]0;pwned\x07",
+    "\x1b[31mred",
+    "\u202eevil",
+    "Bilag 3 [fortroligt]",
+    "Æbleø [å]",
+)
+
+#: What each hostile string must look like on screen (control sequences removed, rest verbatim).
+HOSTILE_VISIBLE: tuple[str, ...] = (
+    "[bold]x[/bold]",
+    "[/]",
+    "[0]",
+    "[link=https://evil.example]klik[/link]",
+    "[@click=app.quit]q[/]",
+    "[$accent]farve",
+    "a\\[b]",
+    "tail\\",
+    "Bilag 3 [fortroligt]",
+    "Æbleø [å]",
+)
+
+
+def _item(number: str, title: str, text: str, *, decision: str = "") -> Item:
+    parts = [
+        Part("Baggrund", "Baggrund", (Block("paragraph", text),)),
+        Part("Indstilling", "Indstilling", (Block("paragraph", f"Det indstilles, at {text}"),)),
+    ]
+    if decision:
+        parts.append(Part("Beslutning", "Beslutning", (Block("paragraph", decision),)))
+    return Item(
+        number=number,
+        title=title,
+        case_number="SAG-2025-09999",
+        initials=("abc",),
+        parts=tuple(parts),
+        attachments=(f"Bilag {title}",),
+        urls=("https://www.kl.dk/hostile",),
+        first_page=2,
+        last_page=2,
+        warnings=(f"note {title}",),
+    )
+
+
+def hostile_meeting() -> Meeting:
+    """A meeting whose every text field carries strings that look like markup or escapes."""
+    items = tuple(
+        _item(f"1.{n}", f"Hostile {n} {s}", f"Tekst {n} {s}", decision=f"Besluttet {s}")
+        for n, s in enumerate(HOSTILE, start=1)
+    )
+    return Meeting(
+        source="hostile.txt",
+        council="KKR Hovedstaden",
+        meeting_date="2024-05-01",
+        doc_type="minutes",
+        sections=(Section(1, "Sektion [/] [bold]fed[/bold]", items, page=1),),
+        place="Rådhuset [@click=app.quit]x[/]",
+        participants=(Participant("Anne [b]Bold[/b]", "Kbh [/]"),),
+        page_count=3,
+    )
+
+
+def small_meetings() -> list[Meeting]:
+    """Two councils, three meetings: enough for navigation without the parser."""
+    out = []
+    for council, date, doc_type in (
+        ("KKR Hovedstaden", "2025-06-18", "minutes"),
+        ("KKR Hovedstaden", "2024-11-22", "agenda"),
+        ("KKR Midtjylland", "2025-03-01", "agenda"),
+    ):
+        sections = (
+            Section(
+                1,
+                "Godkendelse",
+                (
+                    _item("1.1", f"Godkendelse af referat {date}", "referatet godkendes."),
+                    _item("1.2", "Godkendelse af dagsorden", "dagsordenen godkendes."),
+                ),
+            ),
+            Section(
+                2,
+                "Sager",
+                (
+                    _item(
+                        "2.1",
+                        "Sundhedsreformen og økonomi",
+                        "sundhedsreformen giver kommunerne nye opgaver og økonomi.",
+                        decision="Godkendt." if doc_type == "minutes" else "",
+                    ),
+                ),
+            ),
+        )
+        out.append(
+            Meeting(
+                source=f"{council}-{date}.txt",
+                council=council,
+                meeting_date=date,
+                doc_type=doc_type,  # type: ignore[arg-type]
+                sections=sections,
+                place="Rådhuset",
+                page_count=4,
+            )
+        )
+    return out
+
+
+def build_store(db_path: Path, meetings: list[Meeting]) -> Path:
+    """A database holding ``meetings``, saved through the Store's public API."""
+    from kkr_tui.store import Store
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    store = Store(db_path)
+    try:
+        for meeting in meetings:
+            digest = hashlib.sha256(repr(meeting).encode()).hexdigest()
+            store.save_document(meeting, path=meeting.source, sha256=digest, parser_version="test")
+    finally:
+        store.close()
+    return db_path
+
+
+def build_sample_store(db_path: Path, samples: list[Path]) -> Path:
+    """A database with the bundled sample documents, ingested the way the app does it."""
+    from kkr_tui.ingest import ingest_paths
+    from kkr_tui.store import Store
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    store = Store(db_path)
+    try:
+        summary = ingest_paths(store, samples, progress=None, cancel=None)
+        assert not summary.failed, summary.results
+    finally:
+        store.close()
+    return db_path
+
+
+def copy_db(source: Path, target_dir: Path) -> Path:
+    """A private copy of a prepared database, so tests never share a file."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / source.name
+    shutil.copy2(source, target)
+    return target
+
+
+def make_app(db_path: Path, config_path: Path | None = None, **kwargs: Any) -> Any:
+    """The app as tests and snapshots build it: fixed theme, no remembered settings."""
+    from kkr_tui.app.app import KkrApp
+
+    app = KkrApp(db_path, config_path=config_path, theme="textual-dark", **kwargs)
+    return app
+
+
+async def settle(pilot: Pilot[Any], rounds: int = 8) -> None:
+    """Wait until no worker is running and no debounce timer is pending.
+
+    Workers start workers (a tree load triggers a pane load), so wait in rounds.
+    """
+    app = pilot.app
+    for _ in range(rounds):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.02)
+        if not any(w.is_running for w in app.workers):
+            await pilot.pause()
+            if not any(w.is_running for w in app.workers):
+                return
+
+
+async def search_for(pilot: Pilot[Any], query: str) -> Any:
+    """Open search, type ``query`` and wait for the results; returns the search screen."""
+    from kkr_tui.app.screens.search import SearchScreen
+
+    app = pilot.app
+    if not isinstance(app.screen, SearchScreen):
+        await pilot.press("slash")
+        await pilot.pause()
+    screen = app.screen
+    screen.query_one("Input").value = query
+    await pilot.pause(SEARCH_WAIT)
+    await settle(pilot)
+    return screen
+
+
+def screen_text(app: Any) -> str:
+    """Everything visible on screen as plain text (tree, pane, overlays, toasts)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in strips)
