@@ -1,0 +1,154 @@
+"""Read-side records the store hands to the app and the search.
+
+Frozen, slotted dataclasses with plain values only, so results can cross from the
+store's thread to the UI thread and be cached without anyone mutating them. They
+mirror what a screen needs, not the table layout: an ``ItemRow`` already carries the
+council and date so a search hit or a tree node needs no second query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kkr_tui.model import Part, Participant
+
+#: Year used for meetings whose date the parser could not find (``meeting_date`` is None).
+UNKNOWN_YEAR = 0
+#: Council used for documents whose council the parser could not find.
+UNKNOWN_COUNCIL = "Ukendt råd"
+
+DOC_TYPE_LABELS = {"agenda": "Dagsorden", "minutes": "Referat"}
+
+
+def format_date(iso_date: str | None) -> str:
+    """``2025-06-18`` -> ``18.06.2025`` (Danish order); ``Uden dato`` when unknown."""
+    if not iso_date:
+        return "Uden dato"
+    year, month, day = iso_date.split("-")
+    return f"{day}.{month}.{year}"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    """One ingested file."""
+
+    id: int
+    meeting_id: int
+    doc_type: str
+    path: str
+    sha256: str
+    page_count: int
+    parser_version: str
+    ingested_at: str
+
+    @property
+    def file_name(self) -> str:
+        """The file name without its folder."""
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRow:
+    """A meeting in the tree: a council and a date, with the document types stored for it."""
+
+    id: int
+    council: str
+    meeting_date: str | None
+    place: str | None
+    doc_types: tuple[str, ...]
+
+    @property
+    def year(self) -> int:
+        """The meeting's year, or :data:`UNKNOWN_YEAR`."""
+        return int(self.meeting_date[:4]) if self.meeting_date else UNKNOWN_YEAR
+
+    @property
+    def label(self) -> str:
+        """``18.06.2025 · Dagsorden / Referat``: what the tree shows for the meeting."""
+        types = " / ".join(DOC_TYPE_LABELS.get(t, t) for t in self.doc_types)
+        return (
+            f"{format_date(self.meeting_date)} · {types}"
+            if types
+            else format_date(self.meeting_date)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRow:
+    """A section of a meeting's primary document."""
+
+    id: int
+    number: int
+    title: str
+    item_count: int
+
+    @property
+    def label(self) -> str:
+        """``3. Regionalpolitiske sager``."""
+        return f"{self.number}. {self.title}"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    """An item as listed in the tree or a search result."""
+
+    id: int
+    meeting_id: int
+    section_id: int
+    council: str
+    meeting_date: str | None
+    doc_type: str
+    number: str
+    title: str
+    case_number: str | None
+
+    @property
+    def label(self) -> str:
+        """``3.4 Strategi for mobilitet …``."""
+        return f"{self.number} {self.title}"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDetail(ItemRow):
+    """Everything the item pane renders."""
+
+    initials: tuple[str, ...]
+    parts: tuple[Part, ...]
+    attachments: tuple[str, ...]
+    urls: tuple[str, ...]
+    first_page: int
+    last_page: int
+    warnings: tuple[str, ...]
+    source_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSummary:
+    """One line of the meeting overview: the item and how it was proposed and decided."""
+
+    id: int
+    number: str
+    title: str
+    indstilling_first_line: str | None
+    beslutning_first_line: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingDetail(MeetingRow):
+    """The meeting pane: facts, who took part, which files, and the primary document's items."""
+
+    time: str | None
+    participants: tuple[Participant, ...]
+    documents: tuple[DocumentRow, ...]
+    sections: tuple[SectionRow, ...]
+    items: tuple[ItemSummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchCandidate:
+    """An FTS candidate handed from the store to the search ranker."""
+
+    id: int
+    title: str
+    title_folded: str
+    bm25: float

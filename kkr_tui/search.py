@@ -1,0 +1,373 @@
+"""Search across all councils: case numbers, item numbers, and typo-tolerant Danish text.
+
+Design (fast at 100k-1M items, never a fuzzy scan over all items):
+
+1. ``parse_query`` peels off filters (``council:midt year:2025 type:referat``).
+2. A case number (``SAG-2025-02162``) is looked up exactly; an item number (``3.4``)
+   in the current meeting first, then elsewhere.
+3. Text: each query word is folded (:mod:`kkr_tui.textfold`) and expanded against the
+   index vocabulary held in memory: the word itself as a prefix (``pædagog`` ->
+   ``pædagoguddannelsen``), vocabulary terms that contain it (``uddannelsen`` ->
+   ``pædagoguddannelsen``) and, when nothing starts with it, near spellings found with
+   RapidFuzz over the vocabulary (``sundhedsrefrom`` -> ``sundhedsreformen``).
+4. The expansions form one FTS5 MATCH (words AND-ed, falling back to OR), fetched
+   unranked and capped at :data:`CANDIDATES` rows, title matches first.
+5. Only those candidates are re-ranked: how well each word matches title words, bm25
+   over title and text, and RapidFuzz WRatio of query and title for the best few.
+   Ties break on newer item id, so results are deterministic.
+
+The vocabulary is cached per Store and rebuilt when ``Store.change_token()`` changes
+(any commit, from this or another connection). ``search`` may be called from any
+thread; the Store serialises its own SQL and the cache is guarded by a lock.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import weakref
+from bisect import bisect_left
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz, process, utils
+
+from kkr_tui.records import ItemRow
+from kkr_tui.store import Store
+from kkr_tui.textfold import fold, original_pattern
+
+#: Most FTS rows fetched per query before re-ranking.
+CANDIDATES = 2000
+#: Candidates that get the (costlier) RapidFuzz title score.
+FUZZY_RERANK = 300
+#: Vocabulary terms containing a query word that are OR-ed into the query.
+MAX_INFIX_TERMS = 40
+#: Near spellings per query word.
+MAX_FUZZY_TERMS = 6
+
+_CASE_RE = re.compile(r"^(?:sag[-\s]?)?(\d{4})-(\d{5})$", re.IGNORECASE)
+_NUMBER_RE = re.compile(r"^\d{1,2}\.\d{1,2}\.?$")
+_FILTER_RE = re.compile(r"(?<!\S)(council|råd|raad|year|år|aar|type):(\S*)", re.IGNORECASE)
+_TOKEN_RE = re.compile(r"[^\W_]+")
+_DOC_TYPES = {
+    "referat": "minutes",
+    "minutes": "minutes",
+    "dagsorden": "agenda",
+    "agenda": "agenda",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    """The words of a query and the filters given with it."""
+
+    text: str
+    council: str | None = None
+    year: int | None = None
+    doc_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One result line: where the item is, what it is called, and why it matched.
+
+    ``highlights`` are (start, end) spans into ``snippet``; ``title_highlights`` into
+    ``title``.
+    """
+
+    item_id: int
+    council: str
+    meeting_date: str | None
+    doc_type: str
+    number: str
+    title: str
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+    score: float
+    kind: Literal["case", "number", "text"]
+    title_highlights: tuple[tuple[int, int], ...] = ()
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Split ``query`` into words and filters (``council:midt year:2025 type:referat``).
+
+    Unknown type values and non-numeric years are ignored rather than matching nothing.
+    """
+    council = year = doc_type = None
+    for match in _FILTER_RE.finditer(query):
+        key, value = match.group(1).casefold(), match.group(2)
+        if not value:
+            continue
+        if key in ("council", "råd", "raad"):
+            council = value
+        elif key in ("year", "år", "aar"):
+            year = int(value) if value.isdigit() else year
+        else:
+            doc_type = _DOC_TYPES.get(value.casefold(), doc_type)
+    text = " ".join(_FILTER_RE.sub(" ", query).split())
+    return ParsedQuery(text, council, year, doc_type)
+
+
+def _council_key(name: str) -> str:
+    folded = fold(name)
+    return folded[4:] if folded.startswith("kkr ") else folded
+
+
+def resolve_councils(store: Store, value: str) -> list[str]:
+    """Council names whose folded name (without "KKR ") starts with ``value``."""
+    wanted = _council_key(value)
+    return [c for c in store.councils() if _council_key(c).startswith(wanted)]
+
+
+class Vocabulary:
+    """The index's folded terms, kept compactly for prefix, infix and fuzzy look-ups."""
+
+    def __init__(self, rows: list[tuple[str, int]]) -> None:
+        """Build from ``(term, document frequency)`` rows sorted by term."""
+        self.terms = [t for t, _ in rows]
+        self.docs = [d for _, d in rows]
+        self.index = {t: i for i, t in enumerate(self.terms)}
+        self.blob = "\n" + "\n".join(self.terms) + "\n"
+        self.starts: list[int] = []
+        pos = 1
+        for term in self.terms:
+            self.starts.append(pos)
+            pos += len(term) + 1
+        self.words = [t for t in self.terms if not t.isdigit()]
+
+    def has_prefix(self, word: str) -> bool:
+        """True if some term starts with ``word`` (including the word itself)."""
+        i = bisect_left(self.terms, word)
+        return i < len(self.terms) and self.terms[i].startswith(word)
+
+    def infix(self, word: str, limit: int) -> list[str]:
+        """Terms containing ``word`` after their first letter, most frequent first."""
+        found: list[int] = []
+        start = self.blob.find(word, 1)
+        while start != -1:
+            if self.blob[start - 1] != "\n":
+                found.append(bisect_left(self.starts, start + 1) - 1)
+            start = self.blob.find(word, start + 1)
+        unique = sorted(set(found), key=lambda i: (-self.docs[i], self.terms[i]))
+        return [self.terms[i] for i in unique[:limit]]
+
+    def fuzzy(self, word: str, limit: int) -> list[str]:
+        """Terms spelled like ``word`` (one or two typos), best first."""
+        cutoff = 80 if len(word) >= 6 else 75
+        found = process.extract(
+            word, self.words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit
+        )
+        return [term for term, _, _ in sorted(found, key=lambda f: (-f[1], f[0]))]
+
+
+_cache_lock = threading.Lock()
+_cache: weakref.WeakKeyDictionary[Store, tuple[tuple[int, int], Vocabulary]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def vocabulary(store: Store) -> Vocabulary:
+    """The cached vocabulary of ``store``, rebuilt after any commit."""
+    token = store.change_token()
+    with _cache_lock:
+        cached = _cache.get(store)
+        if cached and cached[0] == token:
+            return cached[1]
+        vocab = Vocabulary(store.vocabulary())
+        _cache[store] = (token, vocab)
+        return vocab
+
+
+@dataclass(slots=True)
+class _Word:
+    word: str
+    exact: bool
+    prefix: bool
+    infix: list[str]
+    fuzzy: list[str]
+
+    def match_expr(self) -> str:
+        alts = [f'"{self.word}"*' if self.prefix else f'"{self.word}"']
+        alts += [f'"{t}"' for t in self.infix]
+        alts += [f'"{t}"*' for t in self.fuzzy]
+        return "(" + " OR ".join(alts) + ")"
+
+    def empty(self) -> bool:
+        return not (self.prefix or self.infix or self.fuzzy)
+
+    def quality(self, token: str) -> float:
+        if token == self.word:
+            return 1.0
+        if token.startswith(self.word):
+            return 0.9
+        if len(self.word) >= 3 and self.word in token:
+            return 0.75
+        for term in self.fuzzy:
+            if token.startswith(term):
+                return 0.7
+        return 0.0
+
+    def patterns(self) -> list[str]:
+        pats = [r"\b" + original_pattern(self.word) + r"\w*"]
+        pats += [r"\w*" + original_pattern(t) + r"\w*" for t in self.infix]
+        pats += [r"\b" + original_pattern(t) + r"\w*" for t in self.fuzzy]
+        return pats
+
+
+def _expand(vocab: Vocabulary, token: str) -> _Word:
+    exact = token in vocab.index
+    prefix = vocab.has_prefix(token)
+    infix: list[str] = []
+    fuzzy: list[str] = []
+    if not token.isdigit():
+        if len(token) >= 4:
+            infix = vocab.infix(token, MAX_INFIX_TERMS)
+        if len(token) >= 4 and not prefix:
+            fuzzy = vocab.fuzzy(token, MAX_FUZZY_TERMS)
+    return _Word(token, exact, prefix, infix, fuzzy)
+
+
+def _spans(rx: re.Pattern[str] | None, text: str) -> tuple[tuple[int, int], ...]:
+    if rx is None or not text:
+        return ()
+    return tuple(m.span() for m in rx.finditer(text) if m.end() > m.start())
+
+
+def _snippet(rx: re.Pattern[str] | None, text: str, width: int = 160) -> str:
+    flat = " ".join(text.split())
+    if not flat:
+        return ""
+    match = rx.search(flat) if rx else None
+    if match is None or match.start() < width // 3:
+        cut = flat[:width]
+        return cut + ("…" if len(flat) > width else "")
+    start = flat.rfind(" ", 0, match.start() - width // 3) + 1
+    end = start + width
+    out = "…" + flat[start:end]
+    return out + ("…" if end < len(flat) else "")
+
+
+def _hit(row: ItemRow, kind: str, score: float, text: str, rx: re.Pattern[str] | None) -> SearchHit:
+    snippet = _snippet(rx, text)
+    return SearchHit(
+        item_id=row.id,
+        council=row.council,
+        meeting_date=row.meeting_date,
+        doc_type=row.doc_type,
+        number=row.number,
+        title=row.title,
+        snippet=snippet,
+        highlights=_spans(rx, snippet),
+        score=score,
+        kind=kind,  # type: ignore[arg-type]
+        title_highlights=_spans(rx, row.title),
+    )
+
+
+def _rank_text(
+    store: Store,
+    words: list[_Word],
+    folded_query: str,
+    filters: dict,
+    limit: int,
+) -> list[tuple[float, int]]:
+    live = [w for w in words if not w.empty()]
+    if not live:
+        return []
+    expr_and = " AND ".join(w.match_expr() for w in live)
+    exprs = [expr_and]
+    if len(live) > 1:
+        exprs.append(" OR ".join(w.match_expr() for w in live))
+    candidates = {}
+    for expr in exprs:
+        for column_expr in (f"{{title_folded}} : ({expr})", expr):
+            if len(candidates) >= CANDIDATES:
+                break
+            for c in store.search_candidates(column_expr, limit=CANDIDATES, **filters):
+                candidates.setdefault(c.id, c)
+        if len(candidates) >= limit:
+            break
+    if not candidates:
+        return []
+    best_bm25 = max(-c.bm25 for c in candidates.values()) or 1.0
+    pre: list[tuple[float, int, str]] = []
+    for c in candidates.values():
+        tokens = _TOKEN_RE.findall(c.title_folded)
+        coverage = sum(max((w.quality(t) for t in tokens), default=0.0) for w in live)
+        score = 55.0 * coverage / len(live) + 20.0 * (-c.bm25 / best_bm25)
+        pre.append((score, c.id, c.title_folded))
+    pre.sort(key=lambda p: (-p[0], -p[1]))
+    ranked = []
+    for score, item_id, title in pre[:FUZZY_RERANK]:
+        similarity = fuzz.WRatio(folded_query, title, processor=utils.default_process)
+        ranked.append((score + 25.0 * similarity / 100.0, item_id))
+    ranked += [(score, item_id) for score, item_id, _ in pre[FUZZY_RERANK:]]
+    ranked.sort(key=lambda r: (-r[0], -r[1]))
+    return ranked[:limit]
+
+
+def search(
+    store: Store, query: str, *, limit: int = 50, current_meeting_id: int | None = None
+) -> list[SearchHit]:
+    """The best ``limit`` items for ``query`` across all councils, best first."""
+    parsed = parse_query(query)
+    filters: dict = {"year": parsed.year, "doc_type": parsed.doc_type}
+    if parsed.council:
+        filters["councils"] = resolve_councils(store, parsed.council)
+        if not filters["councils"]:
+            return []
+    text = parsed.text.strip()
+    results: list[tuple[ItemRow, str, float]] = []
+    seen: set[int] = set()
+
+    def keep(row: ItemRow) -> bool:
+        return (
+            row.id not in seen
+            and (parsed.year is None or (row.meeting_date or "").startswith(str(parsed.year)))
+            and (parsed.doc_type is None or row.doc_type == parsed.doc_type)
+            and ("councils" not in filters or row.council in filters["councils"])
+        )
+
+    case = _CASE_RE.match(text)
+    if case:
+        for row in store.find_items_by_case_number(f"SAG-{case.group(1)}-{case.group(2)}"):
+            if keep(row) and len(results) < limit:
+                seen.add(row.id)
+                results.append((row, "case", 1000.0))
+    if _NUMBER_RE.match(text):
+        rows = []
+        if current_meeting_id is not None:
+            rows += store.find_items_by_number(text, current_meeting_id)
+        rows += store.find_items_by_number(text, limit=limit * 4)
+        for row in rows:
+            if keep(row) and len(results) < limit:
+                seen.add(row.id)
+                results.append((row, "number", 900.0 - len(results)))
+        return _finish(store, results, None)
+
+    tokens = _TOKEN_RE.findall(fold(text))
+    if not tokens:
+        if any(v for v in filters.values()):
+            rows = store.filtered_items(limit=limit, **filters)
+            results += [(r, "text", 0.0) for r in rows if keep(r)]
+        return _finish(store, results[:limit], None)
+
+    vocab = vocabulary(store)
+    words = [_expand(vocab, t) for t in dict.fromkeys(tokens)]
+    ranked = _rank_text(store, words, " ".join(tokens), filters, limit + len(results))
+    rows_by_id = store.item_rows([i for _, i in ranked])
+    for score, item_id in ranked:
+        row = rows_by_id.get(item_id)
+        if row is not None and row.id not in seen and len(results) < limit:
+            seen.add(row.id)
+            results.append((row, "text", round(score, 3)))
+    patterns = [p for w in words for p in w.patterns()]
+    rx = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+    return _finish(store, results, rx)
+
+
+def _finish(
+    store: Store, results: list[tuple[ItemRow, str, float]], rx: re.Pattern[str] | None
+) -> list[SearchHit]:
+    texts = store.item_texts([row.id for row, _, _ in results])
+    return [_hit(row, kind, score, texts.get(row.id, ""), rx) for row, kind, score in results]

@@ -1,0 +1,325 @@
+"""The store: the only place with SQL. Parsed meetings go in, read records come out.
+
+Layout and keys live in :mod:`.schema`, writing in :mod:`.writes`, queries in
+:mod:`.reads`; this module owns the connection and its rules.
+
+Threading: one connection per :class:`Store`, opened with ``check_same_thread=False``
+and guarded by a re-entrant lock, so any thread (the app's store thread, an ingest
+worker, a search worker) may call any method; calls are serialised. SQLite work is
+short, and serialising keeps one consistent view per call. Two Stores on the same
+file (e.g. an ingest process and the app) coordinate through SQLite itself: WAL mode
+lets readers carry on while a writer commits, and ``busy_timeout`` makes a writer
+wait up to five seconds for a lock before :class:`StoreBusyError` is raised.
+
+Writes: each document is saved in one ``BEGIN IMMEDIATE`` transaction, so a failure
+half-way leaves the database as it was. ``read_only=True`` opens the file through a
+``mode=ro`` URI with ``query_only`` set: such a Store can never write.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Literal, ParamSpec, TypeVar
+from urllib.parse import quote
+
+from kkr_tui.model import Meeting
+from kkr_tui.records import (
+    DocumentRow,
+    ItemDetail,
+    ItemRow,
+    MeetingDetail,
+    MeetingRow,
+    SearchCandidate,
+    SectionRow,
+)
+from kkr_tui.store import reads, writes
+from kkr_tui.store.reads import NotFoundError
+from kkr_tui.store.schema import SCHEMA_VERSION, SchemaError, ensure_schema
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "NotFoundError",
+    "SchemaError",
+    "Store",
+    "StoreBusyError",
+    "StoreError",
+    "StoreReadOnlyError",
+]
+
+BUSY_TIMEOUT_MS = 5000
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class StoreError(Exception):
+    """The database cannot be used (missing in read-only mode, not ours, too new)."""
+
+
+class StoreBusyError(StoreError):
+    """Another process held the database lock for longer than the busy timeout."""
+
+
+class StoreReadOnlyError(StoreError):
+    """A write was attempted on a Store opened with ``read_only=True``."""
+
+
+def _locked(method: Callable[P, T]) -> Callable[P, T]:
+    @wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        self = args[0]
+        with self._lock:  # type: ignore[attr-defined]
+            try:
+                return method(*args, **kwargs)
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise StoreBusyError(
+                        f"database is busy: another program kept {self.path} locked "  # type: ignore[attr-defined]
+                        f"for more than {BUSY_TIMEOUT_MS // 1000} s; try again"
+                    ) from exc
+                raise
+
+    return wrapper
+
+
+class Store:
+    """A kkr-tui database file: schema, WAL, one document per transaction, read queries."""
+
+    def __init__(self, path: str | os.PathLike, *, read_only: bool = False) -> None:
+        """Open the database at ``path``; unless ``read_only``, create or check its schema."""
+        self.path = Path(path)
+        self.read_only = read_only
+        self._lock = threading.RLock()
+        self._writes = 0
+        self._conn = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.read_only:
+            if not self.path.exists():
+                raise StoreError(f"no database at {self.path}")
+            uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        else:
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if self.read_only:
+                conn.execute("PRAGMA query_only = ON")
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version != SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{self.path} has schema version {version}, expected {SCHEMA_VERSION}"
+                    )
+            else:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                ensure_schema(conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"cannot open {self.path}: {exc}") from exc
+        except (SchemaError, StoreError):
+            conn.close()
+            raise
+        return conn
+
+    def close(self) -> None:
+        """Close the connection; the Store is unusable afterwards."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        if self.read_only:
+            raise StoreReadOnlyError(f"{self.path} is open read-only")
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        self._writes += 1
+
+    # -- writing -----------------------------------------------------------------
+
+    @_locked
+    def find_document(self, sha256: str) -> DocumentRow | None:
+        """The stored document with this content hash, if any (lets ingest skip parsing)."""
+        return reads.find_document(self._conn, sha256)
+
+    @_locked
+    def save_document(
+        self, meeting: Meeting, *, path: str, sha256: str, parser_version: str
+    ) -> Literal["added", "updated", "unchanged"]:
+        """Store a parsed document in one transaction.
+
+        Same sha256 already stored -> ``"unchanged"``. A stored document of the same
+        meeting (council + date) and type, or from the same path, is replaced ->
+        ``"updated"``. Otherwise ``"added"``.
+        """
+        path = str(path)
+        with self._transaction() as conn:
+            if reads.find_document(conn, sha256) is not None:
+                return "unchanged"
+            key = writes.meeting_key(meeting, path)
+            replaced = writes.replaced_documents(conn, key, meeting.doc_type, path)
+            for document_id, _ in replaced:
+                writes.delete_document(conn, document_id)
+            meeting_id = writes.upsert_meeting(conn, meeting, key)
+            writes.insert_document(
+                conn,
+                meeting,
+                meeting_id,
+                path=path,
+                sha256=sha256,
+                parser_version=parser_version,
+            )
+            writes.delete_empty_meetings(conn, {m for _, m in replaced} - {meeting_id})
+        return "updated" if replaced else "added"
+
+    @_locked
+    def delete_document(self, document_id: int) -> None:
+        """Remove one document (and its meeting if it was the last one)."""
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT meeting_id FROM documents WHERE id = ?", (document_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no document with id {document_id}")
+            writes.delete_document(conn, document_id)
+            writes.delete_empty_meetings(conn, {row[0]})
+
+    # -- reading -----------------------------------------------------------------
+
+    @_locked
+    def is_empty(self) -> bool:
+        """True until the first document is stored (the app then shows its welcome)."""
+        return reads.is_empty(self._conn)
+
+    @_locked
+    def councils(self) -> list[str]:
+        """Councils with meetings, alphabetically; "Ukendt råd" last."""
+        return reads.councils(self._conn)
+
+    @_locked
+    def years(self, council: str) -> list[int]:
+        """Years with meetings of a council, newest first; 0 (unknown date) last."""
+        return reads.years(self._conn, council)
+
+    @_locked
+    def meetings(self, council: str, year: int) -> list[MeetingRow]:
+        """A council's meetings in a year (0 = undated), newest first."""
+        return reads.meetings(self._conn, council, year)
+
+    @_locked
+    def meeting(self, meeting_id: int) -> MeetingDetail:
+        """Facts, participants, documents, sections and item summaries of a meeting."""
+        return reads.meeting(self._conn, meeting_id)
+
+    @_locked
+    def sections(self, meeting_id: int) -> list[SectionRow]:
+        """Sections of the meeting's primary document (minutes if stored, else agenda)."""
+        return reads.sections(self._conn, meeting_id)
+
+    @_locked
+    def items(self, section_id: int) -> list[ItemRow]:
+        """Items of a section in order."""
+        return reads.items(self._conn, section_id)
+
+    @_locked
+    def item(self, item_id: int) -> ItemDetail:
+        """Everything the item pane renders."""
+        return reads.item(self._conn, item_id)
+
+    @_locked
+    def adjacent_item(self, item_id: int, step: int) -> int | None:
+        """The item ``step`` places away in the same document, across sections; None at the ends."""
+        return reads.adjacent_item(self._conn, item_id, step)
+
+    @_locked
+    def adjacent_meeting(self, meeting_id: int, step: int) -> int | None:
+        """The same council's meeting ``step`` places later in time (negative: earlier)."""
+        return reads.adjacent_meeting(self._conn, meeting_id, step)
+
+    @_locked
+    def item_path(self, item_id: int) -> tuple[str, int, int, int, int]:
+        """(council, year, meeting id, section id, item id) to reveal an item in the tree."""
+        return reads.item_path(self._conn, item_id)
+
+    @_locked
+    def find_items_by_case_number(self, case_number: str) -> list[ItemRow]:
+        """Items with exactly this case number (any letter case), newest first."""
+        return reads.find_items_by_case_number(self._conn, case_number)
+
+    @_locked
+    def find_items_by_number(
+        self, number: str, meeting_id: int | None = None, *, limit: int | None = None
+    ) -> list[ItemRow]:
+        """Items numbered ``number`` in a meeting's primary document, or everywhere."""
+        return reads.find_items_by_number(self._conn, number, meeting_id, limit)
+
+    # -- search support (for kkr_tui.search only) -----------------------------------
+
+    @_locked
+    def change_token(self) -> tuple[int, int]:
+        """Changes whenever this or another connection commits: search caches key on it."""
+        data_version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        return (self._writes, data_version)
+
+    @_locked
+    def vocabulary(self) -> list[tuple[str, int]]:
+        """All indexed folded terms with their document frequencies, sorted by term."""
+        return reads.vocabulary(self._conn)
+
+    @_locked
+    def search_candidates(
+        self,
+        match: str,
+        *,
+        limit: int,
+        councils: list[str] | None = None,
+        year: int | None = None,
+        doc_type: str | None = None,
+    ) -> list[SearchCandidate]:
+        """Unranked FTS5 candidates for a MATCH expression, newest first, with bm25."""
+        return reads.search_candidates(
+            self._conn, match, limit=limit, councils=councils, year=year, doc_type=doc_type
+        )
+
+    @_locked
+    def filtered_items(
+        self,
+        *,
+        limit: int,
+        councils: list[str] | None = None,
+        year: int | None = None,
+        doc_type: str | None = None,
+    ) -> list[ItemRow]:
+        """Items matching only filters, newest first."""
+        return reads.filtered_items(
+            self._conn, limit=limit, councils=councils, year=year, doc_type=doc_type
+        )
+
+    @_locked
+    def item_rows(self, item_ids: list[int]) -> dict[int, ItemRow]:
+        """Item rows for a batch of ids."""
+        return reads.item_rows(self._conn, item_ids)
+
+    @_locked
+    def item_texts(self, item_ids: list[int]) -> dict[int, str]:
+        """Display text of a few items, for search snippets."""
+        return reads.item_texts(self._conn, item_ids)

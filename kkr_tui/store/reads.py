@@ -1,0 +1,449 @@
+"""Read queries for the tree, the panes and the search ranker.
+
+Every query here is driven by an index (meetings by council/year/date, items by
+section or document and position, items by case number or number), so browsing stays
+cheap at a million items; nothing scans a whole table.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from kkr_tui.model import Block, Part, Participant
+from kkr_tui.records import (
+    UNKNOWN_COUNCIL,
+    DocumentRow,
+    ItemDetail,
+    ItemRow,
+    ItemSummary,
+    MeetingDetail,
+    MeetingRow,
+    SearchCandidate,
+    SectionRow,
+)
+
+
+class NotFoundError(LookupError):
+    """A meeting, section or item id that is not (or no longer) in the store."""
+
+
+_DOC_ORDER = {"agenda": 0, "minutes": 1}
+
+_ITEM_ROW_SQL = (
+    "SELECT i.id, d.meeting_id, i.section_id, m.council, m.meeting_date, d.doc_type,"
+    " i.number, i.title, i.case_number"
+    " FROM items i JOIN documents d ON d.id = i.document_id"
+    " JOIN meetings m ON m.id = d.meeting_id"
+)
+
+# The primary document of a meeting: minutes when stored, else the agenda.
+_PRIMARY_DOC_SQL = (
+    "SELECT id FROM documents WHERE meeting_id = ?"
+    " ORDER BY CASE doc_type WHEN 'minutes' THEN 0 ELSE 1 END LIMIT 1"
+)
+
+
+def _item_row(row: Sequence) -> ItemRow:
+    return ItemRow(*row)
+
+
+def _doc_types(concat: str | None) -> tuple[str, ...]:
+    types = set((concat or "").split(",")) - {""}
+    return tuple(sorted(types, key=lambda t: _DOC_ORDER.get(t, 9)))
+
+
+def is_empty(conn: sqlite3.Connection) -> bool:
+    """True when no document has been stored yet."""
+    return conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None
+
+
+def councils(conn: sqlite3.Connection) -> list[str]:
+    """Councils with at least one meeting, alphabetically, the unknown council last."""
+    names = [r[0] for r in conn.execute("SELECT DISTINCT council FROM meetings ORDER BY council")]
+    return sorted(names, key=lambda n: (n == UNKNOWN_COUNCIL, n))
+
+
+def years(conn: sqlite3.Connection, council: str) -> list[int]:
+    """Years with meetings of ``council``, newest first (0 = unknown date, last)."""
+    rows = conn.execute(
+        "SELECT DISTINCT year FROM meetings WHERE council = ? ORDER BY year DESC", (council,)
+    )
+    found = [r[0] for r in rows]
+    return [y for y in found if y] + [y for y in found if not y]
+
+
+def meetings(conn: sqlite3.Connection, council: str, year: int) -> list[MeetingRow]:
+    """The meetings of a council in a year, newest first."""
+    rows = conn.execute(
+        "SELECT m.id, m.council, m.meeting_date, m.place,"
+        " (SELECT group_concat(doc_type) FROM documents WHERE meeting_id = m.id)"
+        " FROM meetings m WHERE m.council = ? AND m.year = ?"
+        " ORDER BY m.meeting_date DESC, m.id DESC",
+        (council, year),
+    )
+    return [MeetingRow(r[0], r[1], r[2], r[3], _doc_types(r[4])) for r in rows]
+
+
+def primary_document(conn: sqlite3.Connection, meeting_id: int) -> int | None:
+    """The id of the meeting's minutes if stored, else its agenda."""
+    row = conn.execute(_PRIMARY_DOC_SQL, (meeting_id,)).fetchone()
+    return row[0] if row else None
+
+
+def documents(conn: sqlite3.Connection, meeting_id: int) -> tuple[DocumentRow, ...]:
+    """The stored files of a meeting, agenda first."""
+    rows = conn.execute(
+        "SELECT id, meeting_id, doc_type, path, sha256, page_count, parser_version, ingested_at"
+        " FROM documents WHERE meeting_id = ?",
+        (meeting_id,),
+    ).fetchall()
+    docs = [DocumentRow(*r) for r in rows]
+    return tuple(sorted(docs, key=lambda d: (_DOC_ORDER.get(d.doc_type, 9), d.id)))
+
+
+def find_document(conn: sqlite3.Connection, sha256: str) -> DocumentRow | None:
+    """The stored document with this content hash, if any."""
+    row = conn.execute(
+        "SELECT id, meeting_id, doc_type, path, sha256, page_count, parser_version, ingested_at"
+        " FROM documents WHERE sha256 = ?",
+        (sha256,),
+    ).fetchone()
+    return DocumentRow(*row) if row else None
+
+
+def sections_of_document(conn: sqlite3.Connection, document_id: int) -> list[SectionRow]:
+    """Sections of a document in order, with their item counts."""
+    rows = conn.execute(
+        "SELECT s.id, s.number, s.title,"
+        " (SELECT count(*) FROM items WHERE section_id = s.id)"
+        " FROM sections s WHERE s.document_id = ? ORDER BY s.position",
+        (document_id,),
+    )
+    return [SectionRow(*r) for r in rows]
+
+
+def sections(conn: sqlite3.Connection, meeting_id: int) -> list[SectionRow]:
+    """Sections of the meeting's primary document."""
+    document_id = primary_document(conn, meeting_id)
+    return [] if document_id is None else sections_of_document(conn, document_id)
+
+
+def items(conn: sqlite3.Connection, section_id: int) -> list[ItemRow]:
+    """Items of a section in document order."""
+    rows = conn.execute(
+        _ITEM_ROW_SQL + " WHERE i.section_id = ? ORDER BY i.position", (section_id,)
+    )
+    return [_item_row(r) for r in rows]
+
+
+def item_rows(conn: sqlite3.Connection, item_ids: Iterable[int]) -> dict[int, ItemRow]:
+    """Item rows by id for a batch of ids (missing ids are simply absent)."""
+    ids = list(item_ids)
+    out: dict[int, ItemRow] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for r in conn.execute(_ITEM_ROW_SQL + f" WHERE i.id IN ({marks})", chunk):
+            out[r[0]] = _item_row(r)
+    return out
+
+
+def _meeting_row(conn: sqlite3.Connection, meeting_id: int) -> tuple:
+    row = conn.execute(
+        "SELECT m.id, m.council, m.meeting_date, m.place, m.meeting_time,"
+        " (SELECT group_concat(doc_type) FROM documents WHERE meeting_id = m.id)"
+        " FROM meetings m WHERE m.id = ?",
+        (meeting_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no meeting with id {meeting_id}")
+    return row
+
+
+def _first_line(text: str | None) -> str | None:
+    if not text:
+        return None
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return None
+
+
+def meeting(conn: sqlite3.Connection, meeting_id: int) -> MeetingDetail:
+    """Everything the meeting pane shows."""
+    m = _meeting_row(conn, meeting_id)
+    document_id = primary_document(conn, meeting_id)
+    participants: tuple[Participant, ...] = ()
+    section_rows: list[SectionRow] = []
+    summaries: list[ItemSummary] = []
+    if document_id is not None:
+        participants = tuple(
+            Participant(r[0], r[1] or "", bool(r[2]))
+            for r in conn.execute(
+                "SELECT name, detail, absent FROM participants WHERE document_id = ?"
+                " ORDER BY position",
+                (document_id,),
+            )
+        )
+        section_rows = sections_of_document(conn, document_id)
+        rows = conn.execute(
+            "SELECT i.id, i.number, i.title,"
+            " (SELECT text FROM parts WHERE item_id = i.id AND kind = 'Indstilling'"
+            "  ORDER BY position LIMIT 1),"
+            " (SELECT text FROM parts WHERE item_id = i.id AND kind = 'Beslutning'"
+            "  ORDER BY position LIMIT 1)"
+            " FROM items i WHERE i.document_id = ? ORDER BY i.position",
+            (document_id,),
+        )
+        summaries = [
+            ItemSummary(r[0], r[1], r[2], _first_line(r[3]), _first_line(r[4])) for r in rows
+        ]
+    return MeetingDetail(
+        id=m[0],
+        council=m[1],
+        meeting_date=m[2],
+        place=m[3],
+        doc_types=_doc_types(m[5]),
+        time=m[4],
+        participants=participants,
+        documents=documents(conn, meeting_id),
+        sections=tuple(section_rows),
+        items=tuple(summaries),
+    )
+
+
+def _blocks(raw: str | None) -> tuple[Block, ...]:
+    return tuple(Block(kind, text, marker) for kind, text, marker in json.loads(raw or "[]"))
+
+
+def item(conn: sqlite3.Connection, item_id: int) -> ItemDetail:
+    """Everything the item pane renders."""
+    row = conn.execute(
+        _ITEM_ROW_SQL.replace(
+            "SELECT ", "SELECT i.initials, i.first_page, i.last_page, i.warnings, d.path, ", 1
+        )
+        + " WHERE i.id = ?",
+        (item_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no item with id {item_id}")
+    initials, first_page, last_page, warnings, path = row[:5]
+    parts = tuple(
+        Part(kind, heading or "", _blocks(blocks))
+        for kind, heading, blocks in conn.execute(
+            "SELECT kind, heading, blocks FROM parts WHERE item_id = ? ORDER BY position",
+            (item_id,),
+        )
+    )
+    attachments = tuple(
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM attachments WHERE item_id = ? ORDER BY position", (item_id,)
+        )
+    )
+    urls = tuple(
+        r[0]
+        for r in conn.execute(
+            "SELECT url FROM links WHERE item_id = ? ORDER BY position", (item_id,)
+        )
+    )
+    return ItemDetail(
+        *row[5:],
+        initials=tuple(json.loads(initials or "[]")),
+        parts=parts,
+        attachments=attachments,
+        urls=urls,
+        first_page=first_page or 0,
+        last_page=last_page or 0,
+        warnings=tuple(json.loads(warnings or "[]")),
+        source_path=path,
+    )
+
+
+def adjacent_item(conn: sqlite3.Connection, item_id: int, step: int) -> int | None:
+    """The item ``step`` places after (negative: before) this one in the same document."""
+    row = conn.execute(
+        "SELECT document_id, position FROM items WHERE id = ?", (item_id,)
+    ).fetchone()
+    if row is None or step == 0:
+        return None if row is None else item_id
+    document_id, position = row
+    if step > 0:
+        sql = (
+            "SELECT id FROM items WHERE document_id = ? AND position > ?"
+            " ORDER BY position LIMIT 1 OFFSET ?"
+        )
+    else:
+        sql = (
+            "SELECT id FROM items WHERE document_id = ? AND position < ?"
+            " ORDER BY position DESC LIMIT 1 OFFSET ?"
+        )
+    found = conn.execute(sql, (document_id, position, abs(step) - 1)).fetchone()
+    return found[0] if found else None
+
+
+def adjacent_meeting(conn: sqlite3.Connection, meeting_id: int, step: int) -> int | None:
+    """The meeting of the same council ``step`` places later in time (negative: earlier).
+
+    Undated meetings sort before every dated one.
+    """
+    row = conn.execute(
+        "SELECT council, coalesce(meeting_date, ''), id FROM meetings WHERE id = ?",
+        (meeting_id,),
+    ).fetchone()
+    if row is None or step == 0:
+        return None if row is None else meeting_id
+    council, date, mid = row
+    if step > 0:
+        sql = (
+            "SELECT id FROM meetings WHERE council = ?"
+            " AND (coalesce(meeting_date, '') > ? OR (coalesce(meeting_date, '') = ? AND id > ?))"
+            " ORDER BY coalesce(meeting_date, ''), id LIMIT 1 OFFSET ?"
+        )
+    else:
+        sql = (
+            "SELECT id FROM meetings WHERE council = ?"
+            " AND (coalesce(meeting_date, '') < ? OR (coalesce(meeting_date, '') = ? AND id < ?))"
+            " ORDER BY coalesce(meeting_date, '') DESC, id DESC LIMIT 1 OFFSET ?"
+        )
+    found = conn.execute(sql, (council, date, date, mid, abs(step) - 1)).fetchone()
+    return found[0] if found else None
+
+
+def item_path(conn: sqlite3.Connection, item_id: int) -> tuple[str, int, int, int, int]:
+    """(council, year, meeting id, section id, item id): the tree path that reveals an item."""
+    row = conn.execute(
+        "SELECT m.council, m.year, m.id, i.section_id, i.id FROM items i"
+        " JOIN documents d ON d.id = i.document_id JOIN meetings m ON m.id = d.meeting_id"
+        " WHERE i.id = ?",
+        (item_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no item with id {item_id}")
+    return tuple(row)  # type: ignore[return-value]
+
+
+def find_items_by_case_number(conn: sqlite3.Connection, case_number: str) -> list[ItemRow]:
+    """Items carrying exactly this case number (case-insensitive), newest meeting first."""
+    rows = conn.execute(
+        _ITEM_ROW_SQL + " WHERE i.case_number = ?"
+        " ORDER BY m.meeting_date DESC, d.doc_type DESC, i.position",
+        (case_number.strip().upper(),),
+    )
+    return [_item_row(r) for r in rows]
+
+
+def find_items_by_number(
+    conn: sqlite3.Connection, number: str, meeting_id: int | None = None, limit: int | None = None
+) -> list[ItemRow]:
+    """Items numbered ``number`` (``3.4``): in the meeting's primary document, or everywhere.
+
+    Everywhere means newest meeting first, minutes before agenda; ``limit`` caps it.
+    """
+    number = number.strip().rstrip(".")
+    if meeting_id is not None:
+        document_id = primary_document(conn, meeting_id)
+        if document_id is None:
+            return []
+        rows = conn.execute(
+            _ITEM_ROW_SQL + " WHERE i.document_id = ? AND i.number = ? ORDER BY i.position",
+            (document_id, number),
+        )
+    else:
+        rows = conn.execute(
+            _ITEM_ROW_SQL + " WHERE i.number = ?"
+            " ORDER BY m.meeting_date DESC, d.doc_type DESC, i.id DESC LIMIT ?",
+            (number, -1 if limit is None else limit),
+        )
+    return [_item_row(r) for r in rows]
+
+
+def vocabulary(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+    """Every indexed (folded) term with its document frequency, sorted by term."""
+    return conn.execute("SELECT term, doc FROM items_fts_vocab").fetchall()
+
+
+def _filter_sql(
+    councils: Sequence[str] | None, year: int | None, doc_type: str | None
+) -> tuple[str, list]:
+    clauses: list[str] = []
+    params: list = []
+    if councils is not None:
+        clauses.append(f"m.council IN ({','.join('?' * len(councils))})")
+        params.extend(councils)
+    if year is not None:
+        clauses.append("m.year = ?")
+        params.append(year)
+    if doc_type is not None:
+        clauses.append("d.doc_type = ?")
+        params.append(doc_type)
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def search_candidates(
+    conn: sqlite3.Connection,
+    match: str,
+    *,
+    limit: int,
+    councils: Sequence[str] | None = None,
+    year: int | None = None,
+    doc_type: str | None = None,
+) -> list[SearchCandidate]:
+    """Unranked FTS5 matches (newest rows first) with their bm25, capped at ``limit``.
+
+    bm25 is computed only for the returned rows; ordering by rank would score every
+    match, which is what makes common words slow on big stores.
+    """
+    where, params = _filter_sql(councils, year, doc_type)
+    joins = ""
+    if where:
+        joins = " JOIN documents d ON d.id = i.document_id JOIN meetings m ON m.id = d.meeting_id"
+    sql = (
+        "SELECT i.id, i.title, i.title_folded, bm25(items_fts, 4.0, 1.0)"
+        " FROM items_fts JOIN items i ON i.id = items_fts.rowid"
+        + joins
+        + " WHERE items_fts MATCH ?"
+        + where
+        + " ORDER BY items_fts.rowid DESC LIMIT ?"
+    )
+    rows = conn.execute(sql, [match, *params, limit])
+    return [SearchCandidate(*r) for r in rows]
+
+
+def filtered_items(
+    conn: sqlite3.Connection,
+    *,
+    limit: int,
+    councils: Sequence[str] | None = None,
+    year: int | None = None,
+    doc_type: str | None = None,
+) -> list[ItemRow]:
+    """Items matching only filters (no words), newest meeting first."""
+    where, params = _filter_sql(councils, year, doc_type)
+    rows = conn.execute(
+        _ITEM_ROW_SQL + " WHERE 1" + where + " ORDER BY m.meeting_date DESC, i.id DESC LIMIT ?",
+        [*params, limit],
+    )
+    return [_item_row(r) for r in rows]
+
+
+def item_texts(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, str]:
+    """The display text (all parts, then attachment names) of a few items, for snippets."""
+    out: dict[int, list[str]] = {i: [] for i in item_ids}
+    if not item_ids:
+        return {}
+    marks = ",".join("?" * len(item_ids))
+    for item_id, text in conn.execute(
+        f"SELECT item_id, text FROM parts WHERE item_id IN ({marks}) ORDER BY item_id, position",
+        list(item_ids),
+    ):
+        out[item_id].append(text)
+    for item_id, name in conn.execute(
+        f"SELECT item_id, name FROM attachments WHERE item_id IN ({marks})"
+        " ORDER BY item_id, position",
+        list(item_ids),
+    ):
+        out[item_id].append(name)
+    return {k: "\n".join(v) for k, v in out.items()}

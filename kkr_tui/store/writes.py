@@ -1,0 +1,197 @@
+"""Writing one parsed document: replace-or-insert inside the caller's transaction.
+
+A document is identified by its content hash. Re-ingesting the same bytes changes
+nothing; a new version of a document (same meeting and type, or same file path) takes
+the old one's place, children first, so no rows are orphaned. Every function here
+runs inside the single transaction opened by :meth:`Store.save_document`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import PurePath
+
+from kkr_tui.model import Item, Meeting
+from kkr_tui.records import UNKNOWN_COUNCIL, UNKNOWN_YEAR
+from kkr_tui.textfold import fold
+
+
+def meeting_key(meeting: Meeting, path: str) -> str:
+    """The natural key of a meeting: council and date, or the file path when either is unknown.
+
+    A document whose council or date the parser missed still gets a meeting of its own
+    (never dropped), and a new version of that same file replaces it.
+    """
+    if meeting.council and meeting.meeting_date:
+        return f"{meeting.council}|{meeting.meeting_date}"
+    return f"?|{meeting.council or ''}|{meeting.meeting_date or ''}|{path}"
+
+
+def delete_document(conn: sqlite3.Connection, document_id: int) -> None:
+    """Remove a document and everything under it (the FTS rows go with the items' trigger)."""
+    item_ids = "SELECT id FROM items WHERE document_id = ?"
+    conn.execute(f"DELETE FROM parts WHERE item_id IN ({item_ids})", (document_id,))
+    conn.execute(f"DELETE FROM attachments WHERE item_id IN ({item_ids})", (document_id,))
+    conn.execute("DELETE FROM links WHERE document_id = ?", (document_id,))
+    conn.execute("DELETE FROM items WHERE document_id = ?", (document_id,))
+    conn.execute("DELETE FROM sections WHERE document_id = ?", (document_id,))
+    conn.execute("DELETE FROM participants WHERE document_id = ?", (document_id,))
+    conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+
+
+def delete_empty_meetings(conn: sqlite3.Connection, meeting_ids: set[int]) -> None:
+    """Drop meetings that no longer have any document."""
+    for meeting_id in meeting_ids:
+        conn.execute(
+            "DELETE FROM meetings WHERE id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM documents WHERE meeting_id = ?)",
+            (meeting_id, meeting_id),
+        )
+
+
+def upsert_meeting(conn: sqlite3.Connection, meeting: Meeting, key: str) -> int:
+    """The id of the meeting for ``key``, created if new; place and time filled in when known."""
+    row = conn.execute("SELECT id FROM meetings WHERE key = ?", (key,)).fetchone()
+    if row:
+        conn.execute(
+            "UPDATE meetings SET place = coalesce(?, place),"
+            " meeting_time = coalesce(?, meeting_time) WHERE id = ?",
+            (meeting.place, meeting.meeting_time, row[0]),
+        )
+        return row[0]
+    date = meeting.meeting_date
+    cur = conn.execute(
+        "INSERT INTO meetings (key, council, meeting_date, year, place, meeting_time)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            key,
+            meeting.council or UNKNOWN_COUNCIL,
+            date,
+            int(date[:4]) if date else UNKNOWN_YEAR,
+            meeting.place,
+            meeting.meeting_time,
+        ),
+    )
+    return cur.lastrowid
+
+
+def replaced_documents(
+    conn: sqlite3.Connection, key: str, doc_type: str, path: str
+) -> list[tuple[int, int]]:
+    """(document id, meeting id) of stored versions the new document supersedes."""
+    rows = conn.execute(
+        "SELECT d.id, d.meeting_id FROM documents d JOIN meetings m ON m.id = d.meeting_id"
+        " WHERE (m.key = ? AND d.doc_type = ?) OR d.path = ?",
+        (key, doc_type, path),
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def _item_body(item: Item) -> str:
+    texts = [part.text for part in item.parts]
+    texts.extend(item.attachments)
+    return fold("\n".join(texts))
+
+
+def insert_document(
+    conn: sqlite3.Connection,
+    meeting: Meeting,
+    meeting_id: int,
+    *,
+    path: str,
+    sha256: str,
+    parser_version: str,
+) -> int:
+    """Insert a document with its sections, items, parts, attachments, links and participants."""
+    cur = conn.execute(
+        "INSERT INTO documents (meeting_id, doc_type, path, file_name, sha256, page_count,"
+        " parser_version, ingested_at, warnings, links) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            meeting_id,
+            meeting.doc_type,
+            path,
+            PurePath(path).name,
+            sha256,
+            meeting.page_count,
+            parser_version,
+            datetime.now(UTC).isoformat(timespec="seconds"),
+            json.dumps(list(meeting.warnings), ensure_ascii=False),
+            json.dumps(list(meeting.links), ensure_ascii=False),
+        ),
+    )
+    document_id = cur.lastrowid
+    conn.executemany(
+        "INSERT INTO links (document_id, item_id, position, url) VALUES (?, NULL, ?, ?)",
+        [(document_id, i, url) for i, url in enumerate(meeting.links)],
+    )
+    conn.executemany(
+        "INSERT INTO participants (meeting_id, document_id, position, name, detail, absent)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (meeting_id, document_id, i, p.name, p.detail, int(p.absent))
+            for i, p in enumerate(meeting.participants)
+        ],
+    )
+    position = 0
+    for s_pos, section in enumerate(meeting.sections):
+        cur = conn.execute(
+            "INSERT INTO sections (document_id, position, number, title, page)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (document_id, s_pos, section.number, section.title, section.page),
+        )
+        section_id = cur.lastrowid
+        for item in section.items:
+            _insert_item(conn, document_id, section_id, position, item)
+            position += 1
+    return document_id
+
+
+def _insert_item(
+    conn: sqlite3.Connection, document_id: int, section_id: int, position: int, item: Item
+) -> None:
+    case_number = item.case_number.strip().upper() if item.case_number else None
+    cur = conn.execute(
+        "INSERT INTO items (document_id, section_id, position, number, title, case_number,"
+        " initials, first_page, last_page, warnings, title_folded, body_folded)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            document_id,
+            section_id,
+            position,
+            item.number,
+            item.title,
+            case_number,
+            json.dumps(list(item.initials), ensure_ascii=False),
+            item.first_page,
+            item.last_page,
+            json.dumps(list(item.warnings), ensure_ascii=False),
+            fold(item.title),
+            _item_body(item),
+        ),
+    )
+    item_id = cur.lastrowid
+    conn.executemany(
+        "INSERT INTO parts (item_id, position, kind, heading, text, blocks)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                item_id,
+                i,
+                part.kind,
+                part.heading,
+                part.text,
+                json.dumps([[b.kind, b.text, b.marker] for b in part.blocks], ensure_ascii=False),
+            )
+            for i, part in enumerate(item.parts)
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO attachments (item_id, position, name) VALUES (?, ?, ?)",
+        [(item_id, i, name) for i, name in enumerate(item.attachments)],
+    )
+    conn.executemany(
+        "INSERT INTO links (document_id, item_id, position, url) VALUES (?, ?, ?, ?)",
+        [(document_id, item_id, i, url) for i, url in enumerate(item.urls)],
+    )
