@@ -66,7 +66,7 @@ class ItemHead:
 def section_head(line: Line) -> SectionHead | None:
     """The section heading shape ``N. Title`` (not yet checked against its context)."""
     text = line.stripped
-    if is_toc_line(text) or _DATE_START_RE.match(text):
+    if not text[:1].isdigit() or is_toc_line(text) or _DATE_START_RE.match(text):
         return None
     match = SECTION_RE.match(text)
     if not match:
@@ -77,7 +77,7 @@ def section_head(line: Line) -> SectionHead | None:
 def item_head(line: Line) -> ItemHead | None:
     """The item heading shape ``S.k. Title`` (not yet checked against its context)."""
     text = line.stripped
-    if is_toc_line(text):
+    if not text[:1].isdigit() or is_toc_line(text):
         return None
     match = ITEM_RE.match(text)
     if not match:
@@ -99,7 +99,10 @@ def case_line(line: Line) -> tuple[str, tuple[str, ...]] | None:
 
 def part_heading(line: Line) -> str | None:
     """The canonical part name if the whole line is a part heading, else None."""
-    text = MARKER_RE.sub("", line.stripped).strip()
+    text = line.stripped
+    if len(text) > 30:
+        return None
+    text = MARKER_RE.sub("", text).strip()
     if not text or not text[0].isupper() or len(text) > 20:
         return None
     key = text.rstrip(":").strip().lower()

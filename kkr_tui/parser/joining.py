@@ -80,8 +80,8 @@ def join_lines(lines: Iterable[str], url_resolver: UrlHyphenResolver | None = No
 def _join_after_hyphen(out: str, text: str, url_resolver: UrlHyphenResolver | None) -> str:
     word = _last_word(out)
     nxt_word = _first_word(text)
-    url = _URL_TOKEN_RE.search(out)
-    if url and url.start() >= len(out) - len(word):
+    url = _URL_TOKEN_RE.search(word)
+    if url:
         stem = url.group(0)[:-1]
         soft = url_resolver(stem, nxt_word) if url_resolver else False
         return out[:-1] + text if soft else out + text

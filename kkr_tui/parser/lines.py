@@ -90,4 +90,5 @@ def _strip_page_space(raw: str) -> str:
 
 def is_toc_line(text: str) -> bool:
     """True for a table-of-contents entry (leader dots and a page number)."""
-    return bool(TOC_RE.search(text.rstrip()))
+    text = text.rstrip()
+    return text[-1:].isdigit() and bool(TOC_RE.search(text))
