@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from kkr_tui.model import Meeting
     from kkr_tui.store import Store
 
-SUFFIXES = frozenset({".pdf", ".txt"})
 DOC_TYPE_WORDS = {"agenda": "dagsorden", "minutes": "referat"}
 
 Status = Literal["added", "updated", "unchanged", "failed"]
@@ -129,6 +128,8 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
 
 
 def _walk(root: Path) -> Iterator[Path]:
+    from kkr_tui.sources import is_supported
+
     visited: set[str] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         real = os.path.realpath(dirpath)
@@ -138,7 +139,7 @@ def _walk(root: Path) -> Iterator[Path]:
         visited.add(real)
         dirnames.sort()
         for name in sorted(filenames):
-            if os.path.splitext(name)[1].lower() in SUFFIXES:
+            if is_supported(name):
                 yield Path(dirpath, name)
 
 
@@ -239,6 +240,22 @@ class _Runner:
             self._labels[meeting_id] = label
         return self._labels[meeting_id]
 
+    def _save(self, meeting: Meeting, path: str, sha: str) -> Status:
+        status = self.store.save_document(
+            meeting, path=path, sha256=sha, parser_version=self.parser_version
+        )
+        if status != "unchanged" or not self.reparse:
+            return status
+        stale = self.store.find_document(sha)
+        if stale is None or stale.parser_version == self.parser_version:
+            return status
+        # The store keys documents by content, so a re-parse of the same bytes must
+        # first remove the old rows. Two transactions: a crash in between loses only
+        # rows the next run re-creates from the same file.
+        self.store.delete_document(stale.id)
+        self.store.save_document(meeting, path=path, sha256=sha, parser_version=self.parser_version)
+        return "updated"
+
     def store_parsed(self, path: Path, sha: str, parsed: _Parsed) -> IngestResult:
         """Write one parsed document in its own transaction (the store guarantees that)."""
         meeting = parsed.meeting
@@ -246,12 +263,7 @@ class _Runner:
             return IngestResult(str(path), "failed", parsed.reason, detail=parsed.detail)
         label = meeting_label(meeting.council, meeting.meeting_date, meeting.doc_type)
         try:
-            status = self.store.save_document(
-                meeting,
-                path=str(path.resolve()),
-                sha256=sha,
-                parser_version=self.parser_version,
-            )
+            status = self._save(meeting, str(path.resolve()), sha)
         except Exception as error:  # noqa: BLE001 - reported per file, the run goes on
             return IngestResult(
                 str(path),

@@ -1,0 +1,258 @@
+"""The ingest pipeline: discovery, skip-by-hash, bad input, cancellation, reparse, processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pdf_factory
+import pytest
+
+from kkr_tui import ingest
+from kkr_tui.ingest import IngestEvent, discover, ingest_paths, meeting_label
+from kkr_tui.store import Store
+
+SAMPLE_LABELS = [
+    "KKR Hovedstaden 18.06.2025 dagsorden",
+    "KKR Hovedstaden 03.02.2025 referat",
+    "KKR Hovedstaden 19.04.2021 dagsorden",
+    "KKR Hovedstaden 25.03.2022 dagsorden",
+]
+
+
+@pytest.fixture
+def store(tmp_db: Path):
+    tmp_db.parent.mkdir(parents=True, exist_ok=True)
+    s = Store(tmp_db)
+    yield s
+    s.close()
+
+
+def _stored_count(store: Store) -> int:
+    return len(ingest.stored_documents(store))
+
+
+def test_samples_are_added_then_unchanged(store: Store, samples_dir: Path) -> None:
+    first = ingest_paths(store, [samples_dir])
+    assert [r.status for r in first.results] == ["added"] * 4
+    assert [r.label for r in first.results] == SAMPLE_LABELS
+    assert first.line() == "added 4, updated 0, unchanged 0, failed 0"
+    second = ingest_paths(store, [samples_dir])
+    assert [r.status for r in second.results] == ["unchanged"] * 4
+    assert [r.label for r in second.results] == SAMPLE_LABELS
+    assert _stored_count(store) == 4
+
+
+def test_unchanged_files_are_not_parsed_again(
+    store: Store, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest_paths(store, [samples_dir])
+
+    def refuse(path: str) -> object:
+        raise AssertionError(f"parsed {path} although its sha256 is stored")
+
+    monkeypatch.setattr(ingest, "read_and_parse", refuse)
+    summary = ingest_paths(store, [samples_dir])
+    assert summary.count("unchanged") == 4
+
+
+def test_progress_reports_start_and_result_of_every_file(store: Store, samples_dir: Path) -> None:
+    events: list[IngestEvent] = []
+    ingest_paths(store, [samples_dir], progress=events.append)
+    assert len(events) == 8
+    assert all(e.total == 4 for e in events)
+    starts = [e for e in events if e.result is None]
+    results = [e for e in events if e.result is not None]
+    assert [e.done for e in results] == [1, 2, 3, 4]
+    assert [e.path for e in starts] == [e.path for e in results]
+
+
+def test_discovery_recurses_sorted_and_matches_suffix_in_any_case(tmp_path: Path) -> None:
+    (tmp_path / "b" / "deeper").mkdir(parents=True)
+    for name in ["b/deeper/z.PDF", "b/a.txt", "c.Txt", "notes.md", "b/image.png", "a.pdf"]:
+        (tmp_path / name).write_bytes(b"x")
+    files, failures = discover([tmp_path])
+    assert failures == []
+    assert [p.relative_to(tmp_path).as_posix() for p in files] == [
+        "a.pdf",
+        "c.Txt",
+        "b/a.txt",
+        "b/deeper/z.PDF",
+    ]
+
+
+def test_symlink_loops_do_not_hang_and_files_count_once(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "doc.txt").write_text("x")
+    os.symlink(root, root / "sub" / "loop")
+    os.symlink(root / "sub" / "doc.txt", root / "alias.txt")
+    files, _ = discover([root, root / "sub" / "doc.txt"])
+    assert len(files) == 1
+
+
+def test_missing_path_is_a_failure_not_a_crash(store: Store, tmp_path: Path) -> None:
+    summary = ingest_paths(store, [tmp_path / "nope.pdf"])
+    (result,) = summary.results
+    assert result.status == "failed"
+    assert result.reason == "no such file or directory"
+
+
+def _bad_inputs(folder: Path, sample: Path) -> dict[str, str]:
+    """Write every kind of bad input; map file name to the expected start of its reason."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "zero.pdf").write_bytes(b"")
+    (folder / "zero.txt").write_bytes(b"")
+    good = pdf_factory.build_pdf_from_text_file(folder / "good.pdf.tmp", sample)
+    data = good.read_bytes()
+    good.unlink()
+    (folder / "truncated.pdf").write_bytes(data[: len(data) // 2])
+    (folder / "letter.pdf").write_text("Kære borgmester, dette er ikke en PDF.\n")
+    locked = folder / "locked.pdf"
+    pdf_factory.build_meeting_pdf(locked, ["1. Sager\n1.1. Noget"], user_password="x")
+    pdf_factory.build_textless_pdf(folder / "scan.pdf")
+    (folder / "noise.pdf").write_bytes(pdf_factory.random_bytes(4000))
+    (folder / "noise.txt").write_bytes(pdf_factory.random_bytes(4000, seed=2))
+    (folder / "prose.txt").write_text("Hej.\nDette er et brev uden dagsorden.\n" * 20)
+    return {
+        "zero.pdf": "empty file",
+        "zero.txt": "empty file",
+        "truncated.pdf": "damaged PDF",
+        "letter.pdf": "not a PDF",
+        "locked.pdf": "encrypted PDF",
+        "scan.pdf": "no text layer",
+        "noise.pdf": "not a PDF",
+        "noise.txt": "binary data",
+        "prose.txt": "not a KKR meeting document: ",
+    }
+
+
+def test_each_bad_input_fails_with_its_reason_and_the_run_goes_on(
+    store: Store, samples_dir: Path, tmp_path: Path
+) -> None:
+    sample = sorted(samples_dir.glob("*.txt"))[0]
+    ingest_paths(store, [sample])
+    bad = tmp_path / "bad"
+    expected = _bad_inputs(bad, sample)
+    good = bad / "zz_good.txt"
+    shutil.copy(sorted(samples_dir.glob("*.txt"))[1], good)
+    summary = ingest_paths(store, [bad])
+    outcome = {Path(r.path).name: r for r in summary.results}
+    assert set(outcome) == set(expected) | {"zz_good.txt"}
+    for name, reason in expected.items():
+        result = outcome[name]
+        assert result.status == "failed", name
+        assert result.reason.startswith(reason) and result.reason, (name, result.reason)
+        assert "Traceback" not in result.reason and "\n" not in result.reason
+        assert result.detail == "", f"{name} fell through to an unexpected error"
+    assert outcome["zz_good.txt"].status == "added"
+    assert _stored_count(store) == 2
+
+
+def test_unexpected_parser_error_is_one_failure_with_traceback_detail(
+    store: Store, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kkr_tui.parser
+
+    def explode(doc: object) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(kkr_tui.parser, "parse", explode)
+    summary = ingest_paths(store, [samples_dir])
+    assert summary.failed == 4
+    assert summary.results[0].reason == "unexpected error: RuntimeError: boom"
+    assert "Traceback" in summary.results[0].detail
+
+
+def test_a_store_error_fails_that_file_only(
+    store: Store, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = store.save_document
+    calls = []
+
+    def flaky(meeting, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(kwargs["path"])
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(meeting, **kwargs)
+
+    monkeypatch.setattr(store, "save_document", flaky)
+    summary = ingest_paths(store, [samples_dir])
+    assert [r.status for r in summary.results] == ["added", "failed", "added", "added"]
+    assert summary.results[1].reason == "could not store: OSError: disk full"
+    assert _stored_count(store) == 3
+
+
+def test_cancel_stops_before_the_next_file(store: Store, samples_dir: Path) -> None:
+    cancel = threading.Event()
+
+    def stop_after_first(event: IngestEvent) -> None:
+        if event.result is not None:
+            cancel.set()
+
+    summary = ingest_paths(store, [samples_dir], progress=stop_after_first, cancel=cancel)
+    assert summary.cancelled
+    assert [r.status for r in summary.results] == ["added"]
+    assert _stored_count(store) == 1
+
+
+def test_reparse_rereads_documents_of_an_older_parser(
+    store: Store, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kkr_tui.parser
+
+    ingest_paths(store, [samples_dir])
+    monkeypatch.setattr(kkr_tui.parser, "PARSER_VERSION", "999.0.0")
+    assert ingest_paths(store, [samples_dir]).count("unchanged") == 4
+    summary = ingest_paths(store, [samples_dir], reparse=True)
+    assert [r.status for r in summary.results] == ["updated"] * 4
+    versions = {version for _, version in ingest.stored_documents(store)}
+    assert versions == {"999.0.0"}
+    assert ingest_paths(store, [samples_dir], reparse=True).count("unchanged") == 4
+
+
+def test_stale_paths_lists_stored_files_that_still_exist(
+    store: Store, samples_dir: Path, tmp_path: Path
+) -> None:
+    copies = tmp_path / "copies"
+    shutil.copytree(samples_dir, copies)
+    ingest_paths(store, [copies])
+    victim = sorted(copies.glob("*.txt"))[0]
+    victim.unlink()
+    existing, missing = ingest.stale_paths(store)
+    assert missing == 1
+    assert len(existing) == 3
+    assert str(victim.resolve()) not in existing
+
+
+def test_process_pool_gives_the_same_results_in_input_order(
+    tmp_path: Path, samples_dir: Path
+) -> None:
+    outcomes = []
+    for jobs in (1, 2):
+        with Store(tmp_path / f"jobs{jobs}.db") as store:
+            summary = ingest_paths(store, [samples_dir], jobs=jobs)
+            outcomes.append([(Path(r.path).name, r.status, r.label) for r in summary.results])
+    assert outcomes[0] == outcomes[1]
+    assert [label for _, _, label in outcomes[1]] == SAMPLE_LABELS
+
+
+def test_process_pool_reports_bad_files_too(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("no meeting here\n")
+    (tmp_path / "b.pdf").write_bytes(b"")
+    summary = ingest_paths(store, [tmp_path], jobs=2)
+    assert [r.status for r in summary.results] == ["failed", "failed"]
+    assert summary.results[0].reason.startswith("not a KKR meeting document")
+
+
+@pytest.mark.parametrize(
+    ("council", "date", "doc_type", "label"),
+    [
+        ("KKR Sjælland", "2024-01-09", "minutes", "KKR Sjælland 09.01.2024 referat"),
+        (None, None, "agenda", "unknown council ? dagsorden"),
+    ],
+)
+def test_meeting_label(council: str | None, date: str | None, doc_type: str, label: str) -> None:
+    assert meeting_label(council, date, doc_type) == label
