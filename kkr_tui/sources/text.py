@@ -23,8 +23,9 @@ MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 _DANISH_LETTERS = frozenset("æøåÆØÅ")
 _C1_RE = re.compile("[\x80-\x9f]")
-# Bytes that never occur in text files: C0 controls except \t \n \v \f \r, and DEL.
-_BINARY_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+# Bytes that never occur in text files: C0 controls except \t \n \v \f \r and ESC
+# (escape sequences are hostile text, removed later, not binary), and DEL.
+_BINARY_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
 _BINARY_RATIO = 0.05
 _SNIFF_BYTES = 65536
 
