@@ -166,11 +166,11 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 
 def _cmd_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Open the reader; it fills a missing or empty database from the bundled samples."""
     from kkr_tui.app import run_app
 
-    db = _db_path(args)
-    result = run_app(db, first_run_ingest=not db.exists())
-    return int(result or 0) if isinstance(result, int) else EXIT_OK
+    run_app(_db_path(args), first_run_ingest=True)
+    return EXIT_OK
 
 
 # --- ingest ------------------------------------------------------------------------------

@@ -1,0 +1,282 @@
+"""The command line: every command, its output and its exit code (0 ok, 1 failed, 2 usage)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kkr_tui import __version__, paths
+from kkr_tui.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test may touch the user's real database or config."""
+    monkeypatch.delenv(paths.DB_ENV_VAR, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+
+
+def run(*argv: str) -> int:
+    return main(list(argv))
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run("--version")
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"kkr-tui {__version__}"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["frobnicate"], ["ingest", "x", "--jobs", "-1"], ["search"], ["parse"], ["--nope"]],
+)
+def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run(*argv)
+    assert exit_info.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_ingest_without_paths_is_a_usage_error(
+    tmp_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("ingest", "--db", str(tmp_db)) == 2
+    assert "PATH" in capsys.readouterr().err
+    assert not tmp_db.exists()
+
+
+def test_ingest_prints_one_line_per_file_and_a_summary(
+    tmp_db: Path, samples_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("ingest", str(samples_dir), "--db", str(tmp_db)) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        f"added     KKR Hovedstaden 18.06.2025 dagsorden  "
+        f"{samples_dir / '000_5761956d8ee0dfc0.txt'}"
+    )
+    assert len(lines) == 5
+    assert lines[-1] == "added 4, updated 0, unchanged 0, failed 0"
+    assert run("ingest", str(samples_dir), "--db", str(tmp_db)) == 0
+    again = capsys.readouterr().out.splitlines()
+    assert all(line.startswith("unchanged ") for line in again[:4])
+    assert again[-1] == "added 0, updated 0, unchanged 4, failed 0"
+
+
+def test_ingest_with_a_bad_file_exits_1_and_stores_the_rest(
+    tmp_db: Path, samples_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(samples_dir, folder)
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<<")
+    missing = tmp_path / "missing.txt"
+    assert run("ingest", str(folder), str(missing), "--db", str(tmp_db)) == 1
+    captured = capsys.readouterr()
+    assert f"FAILED {missing}: no such file or directory" in captured.out
+    assert f"FAILED {folder / 'broken.pdf'}: damaged PDF" in captured.out
+    assert captured.out.splitlines()[-1] == "added 4, updated 0, unchanged 0, failed 2"
+    assert "Traceback" not in captured.out + captured.err
+
+
+def test_environment_variable_chooses_the_database(
+    tmp_db: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(paths.DB_ENV_VAR, str(tmp_db))
+    assert run("ingest", str(samples_dir / "000_5761956d8ee0dfc0.txt")) == 0
+    assert tmp_db.is_file()
+
+
+def test_debug_shows_tracebacks_of_unexpected_errors(
+    tmp_db: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import kkr_tui.parser
+
+    def explode(doc: object) -> object:
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(kkr_tui.parser, "parse", explode)
+    sample = str(samples_dir / "000_5761956d8ee0dfc0.txt")
+    assert run("ingest", sample, "--db", str(tmp_db)) == 1
+    quiet = capsys.readouterr()
+    assert "unexpected error: RuntimeError: parser bug" in quiet.out
+    assert "Traceback" not in quiet.out + quiet.err
+    assert run("--debug", "ingest", sample, "--db", str(tmp_db)) == 1
+    assert "Traceback" in capsys.readouterr().err
+    assert run("parse", sample, "--debug") == 1
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_parse_json_is_the_meeting_dict(
+    samples_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("parse", str(samples_dir / "001_5e5d42c32cdde801.txt"), "--json") == 0
+    out = capsys.readouterr().out
+    data = json.loads(out)
+    assert data["council"] == "KKR Hovedstaden"
+    assert data["meeting_date"] == "2025-02-03"
+    assert data["doc_type"] == "minutes"
+    assert data["sections"][0]["items"][0]["number"] == "1.1"
+    assert "\\u00" not in out and "ø" in out
+
+
+def test_parse_outline_names_meeting_sections_and_items(
+    samples_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("parse", str(samples_dir / "000_5761956d8ee0dfc0.txt")) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == "KKR Hovedstaden · 18.06.2025 · dagsorden"
+    assert "1. Godkendelse af referat og dagsorden" in lines
+    assert "  1.1 Godkendelse af referat" in lines
+    assert (
+        lines[lines.index("  1.1 Godkendelse af referat") + 1]
+        == "      SAG-2025-02162 · gitb · p. 2"
+    )
+    assert any(line.startswith("      parts: Baggrund, Indstilling") for line in lines)
+
+
+def test_parse_of_a_document_without_kkr_structure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Kære alle,\nhusk kaffen på fredag.\n" * 5, encoding="utf-8")
+    assert run("parse", str(letter)) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.splitlines()
+    assert line.startswith(f"{letter}: not a KKR meeting document: ")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"", "empty file"), (b"GIF89a garbage", "not a PDF file")],
+)
+def test_parse_of_unreadable_files_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, reason: str
+) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(content)
+    assert run("parse", str(bad), "--json") == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"{bad}: {reason}\n"
+
+
+def test_parse_of_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("parse", str(tmp_path / "nope.txt")) == 1
+    assert capsys.readouterr().err.startswith(f"{tmp_path / 'nope.txt'}: ")
+
+
+def test_search_finds_stored_items(
+    tmp_db: Path, samples_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("kkr_tui.search")
+    assert run("ingest", str(samples_dir), "--db", str(tmp_db)) == 0
+    capsys.readouterr()
+    assert run("search", "mobilitet", "--db", str(tmp_db), "--limit", "3") == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("KKR")]
+    assert 1 <= len(lines) <= 3
+    assert "mobilitet" in lines[0].lower() or "Mobilitet" in lines[0]
+    assert run("search", "SAG-2025-02162", "--json", "--db", str(tmp_db)) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert hits and hits[0]["kind"] == "case"
+    assert {"item_id", "council", "meeting_date", "number", "title", "snippet"} <= set(hits[0])
+
+
+def test_search_without_a_database_says_so(
+    tmp_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("search", "x", "--db", str(tmp_db)) == 1
+    assert "kkr-tui ingest" in capsys.readouterr().err
+    assert not tmp_db.exists()
+
+
+def test_locate_prints_every_location(tmp_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("locate", "--db", str(tmp_db)) == 0
+    out = capsys.readouterr().out
+    labels = [line.split(":")[0] for line in out.splitlines()]
+    assert labels == ["database", "config file", "data folder", "sample documents", "styles"]
+    assert str(tmp_db) in out
+    assert str(paths.sample_docs_dir()) in out
+
+
+def test_no_command_opens_the_app_on_the_chosen_database(
+    tmp_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kkr_tui.app
+
+    calls = []
+    monkeypatch.setattr(kkr_tui.app, "run_app", lambda db, **kw: calls.append((db, kw)))
+    assert run("--db", str(tmp_db)) == 0
+    assert calls == [(tmp_db, {"first_run_ingest": True})]
+
+
+def _subprocess(*argv: str, **kwargs) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+    return subprocess.run(
+        [sys.executable, "-m", "kkr_tui", *argv], capture_output=True, text=True, **kwargs
+    )
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    result = _subprocess("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"kkr-tui {__version__}"
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_whole_documents(tmp_path: Path, samples_dir: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    sample = (samples_dir / "001_5e5d42c32cdde801.txt").read_text(encoding="utf-8")
+    for i in range(40):
+        (folder / f"{i:02d}.txt").write_text(sample + "\n" * (i + 1), encoding="utf-8")
+    db = tmp_path / "kkr.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kkr_tui", "ingest", str(folder), "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    assert first.startswith("added ")
+    proc.send_signal(signal.SIGINT)
+    rest, err = proc.communicate(timeout=60)
+    lines = [first, *rest.splitlines()]
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert lines[-1].endswith("(interrupted)")
+    stored = [line for line in lines[:-1] if line.startswith(("added ", "updated "))]
+    assert 1 <= len(stored) < 40
+    from kkr_tui.store import Store
+
+    with Store(db, read_only=True) as store:
+        last_stored = Path(stored[-1].rstrip("\n").split("  ")[-1])
+        assert store.find_document(_sha(last_stored)) is not None
+        assert len(store.councils()) == 1
+
+
+def _sha(path: Path) -> str:
+    from kkr_tui.ingest import file_sha256
+
+    return file_sha256(path)
+
+
+def test_progress_bar_only_on_a_terminal(
+    tmp_db: Path, samples_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("ingest", str(samples_dir), "--db", str(tmp_db)) == 0
+    assert "\r" not in capsys.readouterr().err
+
+
+def test_cli_module_keeps_heavy_imports_lazy() -> None:
+    code = "import kkr_tui.cli, sys; print(sorted(m for m in sys.modules if '.' not in m))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    for heavy in ("pypdf", "sqlite_utils", "rapidfuzz", "textual", "rich", "platformdirs"):
+        assert f"'{heavy}'" not in out.stdout
