@@ -208,8 +208,8 @@ class _Word:
         return 0.0
 
     def patterns(self) -> list[str]:
-        pats = [r"\b" + original_pattern(self.word) + r"\w*"]
-        pats += [r"\w*" + original_pattern(t) + r"\w*" for t in self.infix]
+        lead = r"\b\w*?" if self.infix else r"\b"
+        pats = [lead + original_pattern(self.word) + r"\w*"]
         pats += [r"\b" + original_pattern(t) + r"\w*" for t in self.fuzzy]
         return pats
 

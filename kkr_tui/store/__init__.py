@@ -39,8 +39,14 @@ from kkr_tui.records import (
     SectionRow,
 )
 from kkr_tui.store import reads, writes
-from kkr_tui.store.reads import NotFoundError
-from kkr_tui.store.schema import SCHEMA_VERSION, SchemaError, ensure_schema
+from kkr_tui.store.errors import (
+    NotFoundError,
+    SchemaError,
+    StoreBusyError,
+    StoreError,
+    StoreReadOnlyError,
+)
+from kkr_tui.store.schema import SCHEMA_VERSION, ensure_schema
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -58,18 +64,6 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-class StoreError(Exception):
-    """The database cannot be used (missing in read-only mode, not ours, too new)."""
-
-
-class StoreBusyError(StoreError):
-    """Another process held the database lock for longer than the busy timeout."""
-
-
-class StoreReadOnlyError(StoreError):
-    """A write was attempted on a Store opened with ``read_only=True``."""
-
-
 def _locked(method: Callable[P, T]) -> Callable[P, T]:
     @wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
@@ -81,7 +75,7 @@ def _locked(method: Callable[P, T]) -> Callable[P, T]:
                 if "locked" in str(exc) or "busy" in str(exc):
                     raise StoreBusyError(
                         f"database is busy: another program kept {self.path} locked "  # type: ignore[attr-defined]
-                        f"for more than {BUSY_TIMEOUT_MS // 1000} s; try again"
+                        f"for more than {self.busy_timeout:g} s; try again"  # type: ignore[attr-defined]
                     ) from exc
                 raise
 
@@ -91,10 +85,17 @@ def _locked(method: Callable[P, T]) -> Callable[P, T]:
 class Store:
     """A kkr-tui database file: schema, WAL, one document per transaction, read queries."""
 
-    def __init__(self, path: str | os.PathLike, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        *,
+        read_only: bool = False,
+        busy_timeout: float = BUSY_TIMEOUT_MS / 1000,
+    ) -> None:
         """Open the database at ``path``; unless ``read_only``, create or check its schema."""
         self.path = Path(path)
         self.read_only = read_only
+        self.busy_timeout = busy_timeout
         self._lock = threading.RLock()
         self._writes = 0
         self._conn = self._connect()
@@ -108,7 +109,7 @@ class Store:
         else:
             conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
             if self.read_only:
                 conn.execute("PRAGMA query_only = ON")
@@ -124,7 +125,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"cannot open {self.path}: {exc}") from exc
-        except (SchemaError, StoreError):
+        except StoreError:
             conn.close()
             raise
         return conn

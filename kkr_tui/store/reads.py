@@ -23,11 +23,7 @@ from kkr_tui.records import (
     SearchCandidate,
     SectionRow,
 )
-
-
-class NotFoundError(LookupError):
-    """A meeting, section or item id that is not (or no longer) in the store."""
-
+from kkr_tui.store.errors import NotFoundError
 
 _DOC_ORDER = {"agenda": 0, "minutes": 1}
 

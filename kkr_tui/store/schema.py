@@ -13,11 +13,11 @@ import sqlite3
 
 import sqlite_utils
 
+from kkr_tui.store.errors import SchemaError
+
 SCHEMA_VERSION = 1
 
-
-class SchemaError(Exception):
-    """The database was written by a newer kkr-tui, or is not a kkr-tui database."""
+__all__ = ["SCHEMA_VERSION", "SchemaError", "ensure_schema", "schema_version"]
 
 
 _TABLES: list[tuple[str, dict, list[tuple[str, str, str]], list[str]]] = [

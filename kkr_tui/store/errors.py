@@ -1,0 +1,23 @@
+"""Errors the store raises, in one place so callers can catch :class:`StoreError` broadly."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """The database cannot be used (missing in read-only mode, not ours, too new)."""
+
+
+class SchemaError(StoreError):
+    """The database was written by a newer kkr-tui, or is not a kkr-tui database."""
+
+
+class StoreBusyError(StoreError):
+    """Another process held the database lock for longer than the busy timeout."""
+
+
+class StoreReadOnlyError(StoreError):
+    """A write was attempted on a Store opened with ``read_only=True``."""
+
+
+class NotFoundError(StoreError, LookupError):
+    """A meeting, section or item id that is not (or no longer) in the store."""
