@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from kkr_tui.model import Block, Item, Meeting, Part, Participant, Section
@@ -212,3 +213,30 @@ def screen_text(app: Any) -> str:
     """Everything visible on screen as plain text (tree, pane, overlays, toasts)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text for strip in strips)
+
+
+@pytest.fixture(scope="session")
+def sample_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The four sample documents ingested once per test session."""
+    from kkr_tui.paths import sample_documents
+
+    folder = tmp_path_factory.mktemp("sample-db")
+    return build_sample_store(folder / "kkr.db", sample_documents())
+
+
+@pytest.fixture
+def sample_db(sample_db_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample database."""
+    return copy_db(sample_db_template, tmp_path / "db")
+
+
+@pytest.fixture
+def hostile_db(tmp_path: Path) -> Path:
+    """A database whose texts look like markup and terminal escapes."""
+    return build_store(tmp_path / "hostile" / "kkr.db", [hostile_meeting()])
+
+
+@pytest.fixture
+def small_db(tmp_path: Path) -> Path:
+    """Two councils, three hand-built meetings."""
+    return build_store(tmp_path / "small" / "kkr.db", small_meetings())

@@ -1,0 +1,303 @@
+"""Pilot tests of reading: first run, the tree, jumps, history, copy, help, quit, theme."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app_fixtures import (  # noqa: F401  (fixtures)
+    make_app,
+    sample_db,
+    sample_db_template,
+    screen_text,
+    settle,
+    small_db,
+)
+from textual.widgets import ProgressBar
+
+from kkr_tui.app.screens.help import HelpScreen
+from kkr_tui.app.widgets.item_pane import ItemPane
+from kkr_tui.app.widgets.meeting_tree import MeetingTree
+from kkr_tui.paths import sample_documents
+
+SIZE = (100, 32)
+
+
+def _cursor(app) -> tuple[str, object]:
+    node = app.query_one(MeetingTree).cursor_node
+    assert node is not None and node.data is not None
+    return node.data.kind, node.data.key
+
+
+async def test_first_run_ingests_samples_with_progress(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "kkr.db"
+    app = make_app(db, sample_docs=sample_documents())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.query_one(ProgressBar)
+        assert bar.total == 4 and bar.progress == 4
+        assert not app.query_one("#ingest").display
+        assert app.pane.shown is not None and app.pane.shown[0] == "meeting"
+        text = screen_text(app)
+        assert "KKR Hovedstaden" in text and "18.06.2025 · Dagsorden" in text
+    assert db.exists()
+
+
+async def test_empty_database_shows_placeholder(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "empty.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "No meetings yet" in screen_text(app)
+        await pilot.press("right_square_bracket", "c", "i")
+        await settle(pilot)
+        assert app.is_running
+
+
+async def test_opens_on_newest_meeting_and_tree_keys(sample_db: Path) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tree = app.query_one(MeetingTree)
+        assert app.focused is tree
+        first = _cursor(app)
+        assert first[0] == "meeting"
+        assert app.current_meeting.meeting_date == "2025-06-18"
+        await pilot.press("j")
+        await settle(pilot)
+        assert app.current_meeting.meeting_date == "2025-02-03"
+        await pilot.press("k", "l")
+        await settle(pilot)
+        assert tree.cursor_node.is_expanded
+        await pilot.press("l")
+        await settle(pilot)
+        assert _cursor(app)[0] == "section"
+        await pilot.press("l", "l")
+        await settle(pilot)
+        assert _cursor(app)[0] == "item"
+        assert app.pane.shown == ("item", _cursor(app)[1])
+        await pilot.press("h")
+        assert _cursor(app)[0] == "section"
+        await pilot.press("h")
+        assert not tree.cursor_node.is_expanded
+        await pilot.press("g")
+        assert _cursor(app) == ("council", "KKR Hovedstaden")
+        await pilot.press("G")
+        assert tree.cursor_line == tree.last_line
+        await pilot.press("g", "j", "j", "j", "enter")
+        await settle(pilot)
+        assert tree.cursor_node.is_expanded
+
+
+async def test_enter_on_item_opens_it_in_the_pane(sample_db: Path) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "j", "l", "j")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.focused, ItemPane)
+        assert app.current_item.number == "1.1"
+        text = screen_text(app)
+        assert "1.1 Godkendelse af referat" in text
+        assert "SAG-2025-02162" in text and "Indstilling" in text
+        await pilot.press("tab")
+        assert isinstance(app.focused, MeetingTree)
+
+
+async def test_item_and_meeting_jumps_and_history(sample_db: Path) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.current_item.number == "1.1"
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await settle(pilot)
+        assert app.current_item.number == "2.1", "] crosses into the next section"
+        assert _cursor(app) == ("item", app.current_item.id), "the tree follows"
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.current_item.number == "1.2"
+        await pilot.press("left_curly_bracket")
+        await settle(pilot)
+        assert app.current_meeting.meeting_date == "2025-02-03"
+        await pilot.press("left_curly_bracket")
+        await settle(pilot)
+        assert app.current_meeting.meeting_date == "2022-03-25"
+        assert _cursor(app) == ("meeting", app.current_meeting.id)
+        await pilot.press("right_curly_bracket")
+        await settle(pilot)
+        assert app.current_meeting.meeting_date == "2025-02-03"
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert app.current_meeting.meeting_date == "2022-03-25"
+        await pilot.press("backspace", "backspace")
+        await settle(pilot)
+        assert app.current_item.number == "1.2"
+        await pilot.press("alt+right")
+        await settle(pilot)
+        assert app.current_meeting.meeting_date == "2025-02-03"
+
+
+async def test_i_and_b_jump_to_indstilling_and_beslutning(sample_db: Path) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "right_square_bracket")
+        await settle(pilot)
+        for _ in range(12):
+            item = app.current_item
+            kinds = {part.kind for part in item.parts}
+            if {"Beslutning", "Sagsfremstilling"} <= kinds:
+                break
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+        pane = app.pane
+        assert item.doc_type == "minutes"
+        await pilot.press("b")
+        await settle(pilot)
+        decision = pane.part_widget("Beslutning")
+        assert decision is not None
+        assert pane.scroll_y > 0
+        at_top = decision.region.y - pane.region.y <= 2
+        assert at_top or pane.scroll_y == pane.max_scroll_y, "Beslutning scrolled into view"
+        assert pane.region.contains(decision.region.x, decision.region.y)
+        await pilot.press("i")
+        await settle(pilot)
+        proposal = pane.part_widget("Indstilling")
+        assert proposal is not None and 0 <= proposal.region.y - pane.region.y <= 2
+
+
+async def test_copy_puts_citation_and_text_on_the_clipboard(sample_db: Path) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        assert app.clipboard == "", "nothing to copy on a meeting overview"
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        expected = (
+            "KKR Hovedstaden, møde 18.06.2025, pkt. 1.1 (SAG-2025-02162): Godkendelse af referat"
+        )
+        assert app.clipboard.startswith(expected + "\n")
+        assert "Indstilling\nDet indstilles, at KKR Hovedstaden godkender referatet." in (
+            app.clipboard
+        )
+        messages = [n.message for n in app._notifications]
+        assert expected in messages
+
+
+async def test_open_source_only_on_request(sample_db: Path, monkeypatch) -> None:
+    opened: list[str] = []
+    app = make_app(sample_db)
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert opened == []
+        await pilot.press("o")
+        await settle(pilot)
+        assert len(opened) == 1 and opened[0].startswith("file://")
+        assert opened[0].endswith("000_5761956d8ee0dfc0.txt")
+
+
+async def test_help_is_generated_from_bindings_and_honours_the_keymap(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\nnext_item = "n"\nsearch = "ctrl+s"\n', encoding="utf-8")
+    app = make_app(sample_db, config_path=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.current_item is not None and app.current_item.number == "1.1"
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for expected in ("Next item", "next_item", "Go to Beslutning", "jump_beslutning"):
+            assert expected in text
+        rows = dict((d, k) for group in app.help_groups() for k, d, _ in group[1])
+        assert rows["Next item"] == "n"
+        assert rows["Search"] == "^s"
+        assert rows["Collapse / parent"] == "h"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_quit_with_q_but_not_while_typing(sample_db: Path) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.is_running
+        assert app.screen.query_one("Input").value.endswith("q")
+        await pilot.press("escape")
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_ctrl_q_quits(small_db: Path) -> None:
+    app = make_app(small_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_theme_toggle_is_remembered(small_db: Path, tmp_path: Path) -> None:
+    from kkr_tui.app.app import KkrApp
+
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\ncopy = "y"\n', encoding="utf-8")
+    app = KkrApp(small_db, config_path=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.theme == "textual-dark"
+        await pilot.press("t")
+        assert app.theme == "textual-light"
+    assert 'theme = "textual-light"' in config.read_text(encoding="utf-8")
+    assert 'copy = "y"' in config.read_text(encoding="utf-8")
+    again = KkrApp(small_db, config_path=config)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert again.theme == "textual-light"
+
+
+async def test_palette_runs_app_commands(small_db: Path) -> None:
+    app = make_app(small_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"toggle light")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.theme == "textual-light"
+
+
+async def test_layout_at_small_and_large_sizes(small_db: Path) -> None:
+    for size in ((80, 24), (200, 60)):
+        app = make_app(small_db)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+            tree, pane = app.query_one(MeetingTree), app.pane
+            assert tree.region.width >= 28 and pane.region.width >= 40
+            assert tree.region.right <= pane.region.x
+            text = screen_text(app)
+            assert "1.1 Godkendelse af referat" in text
+            assert "Search" in text and "Quit" in text
