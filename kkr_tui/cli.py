@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -29,6 +30,15 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+
+# Control characters and bidi overrides in file names or error messages would reach the
+# terminal as commands; shown as "?" the way ls does.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """``text`` with terminal control characters replaced by ``?``."""
+    return _UNPRINTABLE.sub("?", str(text))
 
 
 def _count(minimum: int) -> Any:
@@ -142,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if debug:
             raise
-        print(f"kkr-tui: error: {type(error).__name__}: {error}", file=sys.stderr)
+        print(printable(f"kkr-tui: error: {type(error).__name__}: {error}"), file=sys.stderr)
         print("(run with --debug to see the traceback)", file=sys.stderr)
         return EXIT_FAILED
 
@@ -264,19 +274,22 @@ class _IngestReporter:
         self.tty = sys.stderr.isatty()
         self.counts = {"added": 0, "updated": 0, "unchanged": 0, "failed": 0}
         self.bar_shown = False
+        self.current = ""
 
     def __call__(self, event: IngestEvent) -> None:
         result = event.result
-        if result is not None:
+        if result is None:
+            self.current = event.path
+        else:
             self.counts[result.status] += 1
             self._clear()
             if result.status == "failed":
-                print(f"FAILED {result.path}: {result.reason}", flush=True)
+                print(printable(f"FAILED {result.path}: {result.reason}"), flush=True)
                 if self.debug and result.detail:
                     print(result.detail.rstrip(), file=sys.stderr, flush=True)
             else:
                 label = f"{result.label}  " if result.label else ""
-                print(f"{result.status:<9} {label}{result.path}", flush=True)
+                print(printable(f"{result.status:<9} {label}{result.path}"), flush=True)
         self._draw(event)
 
     def _draw(self, event: IngestEvent) -> None:
@@ -289,8 +302,8 @@ class _IngestReporter:
         bar_width = max(10, min(30, width // 3))
         filled = bar_width * event.done // event.total
         bar = "[" + "#" * filled + "-" * (bar_width - filled) + "]"
-        name = os.path.basename(event.path) if event.done < event.total else ""
-        text = (bar + count + name)[: width - 1]
+        name = os.path.basename(self.current) if event.done < event.total else ""
+        text = printable(bar + count + name)[: width - 1]
         sys.stderr.write("\r\x1b[K" + text)
         sys.stderr.flush()
         self.bar_shown = True
@@ -323,7 +336,7 @@ def _cmd_parse(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
     parsed = read_and_parse(args.file)
     if parsed.meeting is None:
-        print(f"{args.file}: {parsed.reason}", file=sys.stderr)
+        print(printable(f"{args.file}: {parsed.reason}"), file=sys.stderr)
         if getattr(args, "debug", False) and parsed.detail:
             print(parsed.detail.rstrip(), file=sys.stderr)
         return EXIT_FAILED
@@ -430,9 +443,11 @@ def _cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 
     for hit in hits:
         doc = DOC_TYPE_WORDS.get(hit.doc_type, hit.doc_type)
-        print(f"{hit.council}  {_date(hit.meeting_date)}  {doc}  {hit.number}  {hit.title}")
+        print(
+            printable(f"{hit.council}  {_date(hit.meeting_date)}  {doc}  {hit.number}  {hit.title}")
+        )
         if hit.snippet and hit.snippet != hit.title:
-            print(f"    {' '.join(hit.snippet.split())}")
+            print(printable(f"    {' '.join(hit.snippet.split())}"))
     return EXIT_OK
 
 

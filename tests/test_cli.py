@@ -280,3 +280,16 @@ def test_cli_module_keeps_heavy_imports_lazy() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     for heavy in ("pypdf", "sqlite_utils", "rapidfuzz", "textual", "rich", "platformdirs"):
         assert f"'{heavy}'" not in out.stdout
+
+
+def test_hostile_file_names_cannot_reach_the_terminal(
+    tmp_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "\x1b]0;pwned\x07evil\nname\u202e.txt").write_bytes(b"")
+    assert run("ingest", str(folder), "--db", str(tmp_db)) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert len(out.splitlines()) == 2
+    assert "?]0;pwned?evil?name?.txt: empty file" in out
