@@ -1,0 +1,157 @@
+"""Search: query parsing, exact look-ups, filters, typo tolerance, ranking, recall on samples."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from store_factory import SAMPLE_DIR, corpus_meetings, fill_store, make_meeting
+
+from kkr_tui.search import ParsedQuery, parse_query, resolve_councils, search
+from kkr_tui.store import Store
+
+QUERIES = Path(__file__).with_name("search_queries.json")
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Store(tmp_path / "kkr.db")
+    fill_store(s, corpus_meetings())
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("økonomi", ParsedQuery("økonomi")),
+        ("council:midt reform", ParsedQuery("reform", council="midt")),
+        ("year:2025 type:referat budget", ParsedQuery("budget", year=2025, doc_type="minutes")),
+        ("type:Dagsorden", ParsedQuery("", doc_type="agenda")),
+        ("type:agenda år:2024", ParsedQuery("", year=2024, doc_type="agenda")),
+        ("year:abc x", ParsedQuery("x")),
+        ("type:bogus x", ParsedQuery("x")),
+        ("http://x.dk", ParsedQuery("http://x.dk")),
+    ],
+)
+def test_parse_query(query: str, expected: ParsedQuery) -> None:
+    assert parse_query(query) == expected
+
+
+def test_council_filter_is_folded_prefix_without_kkr(store: Store) -> None:
+    assert resolve_councils(store, "midt") == ["KKR Midtjylland"]
+    assert resolve_councils(store, "KKR syd") == ["KKR Syddanmark"]
+    assert resolve_councils(store, "") == store.councils()
+
+
+def test_case_number_is_exact_and_first(store: Store) -> None:
+    hits = search(store, "sag-2025-02163")
+    assert hits[0].kind == "case"
+    assert hits[0].title == "Dimensionering af pædagoguddannelsen"
+    assert all(h.kind != "case" for h in hits[1:])
+
+
+def test_item_number_prefers_current_meeting(store: Store) -> None:
+    midt = store.meetings("KKR Midtjylland", 2024)[0].id
+    syd = store.meetings("KKR Syddanmark", 2023)[0].id
+    assert [h.council for h in search(store, "3.1", current_meeting_id=syd)] == [
+        "KKR Syddanmark",
+        "KKR Midtjylland",
+    ]
+    hits = search(store, "3.1", current_meeting_id=midt)
+    assert [h.council for h in hits] == ["KKR Midtjylland", "KKR Syddanmark"]
+    assert {h.kind for h in hits} == {"number"}
+
+
+def test_filters_restrict_results(store: Store) -> None:
+    assert {h.council for h in search(store, "council:midt reform")} == {"KKR Midtjylland"}
+    assert search(store, "council:nord reform") == []
+    assert {h.doc_type for h in search(store, "type:referat")} == {"minutes"}
+    assert {h.meeting_date[:4] for h in search(store, "year:2023")} == {"2023"}
+    assert search(store, "year:2023 sundhedsreformen") == []
+
+
+def test_typo_finds_item(store: Store) -> None:
+    assert search(store, "sundhedsrefrom")[0].title == "Status for udrulning af Sundhedsreformen"
+    assert search(store, "sygeplejesker")[0].title == "Rekruttering af sygeplejersker"
+
+
+def test_several_words_prefer_items_with_all_of_them(store: Store) -> None:
+    hits = search(store, "grøn omstilling")
+    assert hits[0].title == "Klimatilpasning og grøn omstilling"
+    assert search(store, "reform jobcentre")[0].title == "Beskæftigelsesreform og jobcentre"
+
+
+def test_no_match_and_empty_queries(store: Store) -> None:
+    assert search(store, "") == []
+    assert search(store, "   ") == []
+    assert search(store, "zzzzqqqq") == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', "AND", "OR NOT", "NEAR(a b)", "a*", "(", ")", "title:x", "^a", "-", "'", "x\x00y"],
+)
+def test_fts_syntax_in_queries_is_harmless(store: Store, query: str) -> None:
+    search(store, query)
+
+
+def test_hits_are_deterministic_and_limited(store: Store) -> None:
+    first = search(store, "kommunerne", limit=2)
+    assert len(first) <= 2
+    assert first == search(store, "kommunerne", limit=2)
+
+
+def test_highlight_spans_are_inside_snippet(store: Store) -> None:
+    for query in ("økonomi", "sundhedsrefrom", "pædagog", "2026"):
+        for hit in search(store, query):
+            for start, end in hit.highlights:
+                assert 0 <= start < end <= len(hit.snippet)
+            assert any(hit.snippet[a:b] for a, b in hit.highlights) or hit.title_highlights
+
+
+def test_vocabulary_follows_new_documents(store: Store) -> None:
+    assert search(store, "fjernvarme") == []
+    store.save_document(
+        make_meeting(
+            [("3.9", "Fjernvarmeplan", "SAG-2025-09999", {"Baggrund": "Varme."})],
+            date="2025-10-01",
+        ),
+        path="/new.pdf",
+        sha256="new",
+        parser_version="1",
+    )
+    assert [h.title for h in search(store, "fjernvarme")] == ["Fjernvarmeplan"]
+    assert [h.title for h in search(store, "fjernvarnme")] == ["Fjernvarmeplan"]
+
+
+def _ingest_samples(store: Store) -> None:
+    parser = pytest.importorskip("kkr_tui.parser")
+    sources = pytest.importorskip("kkr_tui.sources")
+    for path in sorted(SAMPLE_DIR.glob("*.txt")):
+        store.save_document(
+            parser.parse(sources.read_document(path)),
+            path=str(path),
+            sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+            parser_version=parser.PARSER_VERSION,
+        )
+
+
+@pytest.mark.skipif(not SAMPLE_DIR.exists(), reason="sample documents not available")
+def test_recall_at_10_on_sample_documents(tmp_path: Path) -> None:
+    queries = json.loads(QUERIES.read_text(encoding="utf-8"))
+    assert len(queries) >= 30
+    with Store(tmp_path / "samples.db") as store:
+        _ingest_samples(store)
+        expected = found = 0
+        misses = []
+        for case in queries:
+            hits = search(store, case["query"], limit=10)
+            got = {(Path(store.item(h.item_id).source_path).name, h.number) for h in hits}
+            want = {tuple(e) for e in case["expect"]}
+            expected += len(want)
+            found += len(want & got)
+            misses += [(case["query"], m) for m in sorted(want - got)]
+    assert found / expected >= 0.95, misses
