@@ -80,7 +80,5 @@ def read_all(path: Path, limit: int) -> bytes:
     except OSError as error:
         raise UnreadableDocumentError(path, os_error_reason(error)) from None
     if len(data) > limit:
-        raise UnreadableDocumentError(
-            path, f"file too large (over {limit // (1024 * 1024)} MB of text)"
-        )
+        raise UnreadableDocumentError(path, f"file too large (over {limit // (1024 * 1024)} MB)")
     return data

@@ -9,8 +9,10 @@ they must not spray the terminal under a running TUI.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -20,14 +22,34 @@ from typing import Any
 
 from kkr_tui.model import Page, SourceDocument
 from kkr_tui.sanitize import clean_line, clean_text
-from kkr_tui.sources.errors import UnreadableDocumentError, check_regular_file, read_head
+from kkr_tui.sources.errors import (
+    UnreadableDocumentError,
+    check_regular_file,
+    os_error_reason,
+    read_all,
+    read_head,
+)
 
 #: The PDF header may follow a little junk; readers accept it within the first 1 KB.
 _HEAD_BYTES = 1024
+#: pypdf holds the whole file in memory anyway; refuse files no meeting PDF reaches.
+MAX_PDF_BYTES = 1024 * 1024 * 1024
 #: Below this many non-space characters per page on average, the PDF has no text layer.
 MIN_CHARS_PER_PAGE = 20
 _MAX_LOG_MESSAGES = 50
+#: Appended to a PDF whose cross-reference data is lost (typically a cut-off download):
+#: a bad startxref makes pypdf rebuild the xref by scanning objects, and /Size lets it
+#: search those objects for the catalog.
+_REPAIR_TRAILER = b"\ntrailer\n<< /Size %d >>\nstartxref\n0\n%%%%EOF\n"
 _REASON_CHARS = 80
+
+#: pypdf's wording for a cut-off file, in the user's terms.
+_FRIENDLY = {
+    "stream has ended unexpectedly": "file is truncated",
+    "startxref not found": "file is truncated or lacks its cross-reference table",
+}
+#: Byte offsets and raw byte dumps pypdf appends to parse errors: noise to a user.
+_BYTES_DUMP_RE = re.compile(r"\s*(?:@\s*\d+|:\s*b['\"]).*$")
 
 _log_setup_lock = threading.Lock()
 _log_capture: _LogCapture | None = None
@@ -74,11 +96,21 @@ def _import_pypdf() -> ModuleType:
 def _short(error: BaseException) -> str:
     """A one-line, bounded description of a pypdf exception for a reason string."""
     text = clean_line(str(error)) or type(error).__name__
+    text = _FRIENDLY.get(text.lower(), text)
+    text = _BYTES_DUMP_RE.sub("", text) or type(error).__name__
     if len(text) > _REASON_CHARS:
         text = text[: _REASON_CHARS - 1].rstrip() + "…"
     if text[:2].isupper():
         return text
     return text[0].lower() + text[1:]
+
+
+class _Damaged(Exception):
+    """Internal: pypdf could not open the file; ``reason`` is the short description."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class PdfSource:
@@ -94,15 +126,19 @@ class PdfSource:
         self.log: list[str] = []
         self.failures: list[str] = []
         self.failed_pages: set[int] = set()
+        self.repaired_from: str | None = None
         head = read_head(self.path, _HEAD_BYTES)
         if not head:
             raise UnreadableDocumentError(self.path, "empty file")
         if b"%PDF-" not in head:
             raise UnreadableDocumentError(self.path, "not a PDF file")
+        data = read_all(self.path, MAX_PDF_BYTES)
+        # pypdf's catalog search costs a scan of the file per object number it tries;
+        # bound it by the number of objects the file can hold, not pypdf's 10,000.
+        self._object_bound = data.count(b"obj") + 8
         self._pypdf = _import_pypdf()
         with self._capturing():
-            self._reader = self._open()
-            self.page_count: int = self._count_pages()
+            self._reader, self.page_count = self._open_or_repair(data)
             self.metadata: tuple[tuple[str, str], ...] = self._read_metadata()
 
     def _capturing(self) -> _Capturing:
@@ -111,19 +147,38 @@ class PdfSource:
     def _fail(self, reason: str) -> UnreadableDocumentError:
         return UnreadableDocumentError(self.path, reason)
 
-    def _open(self) -> Any:
+    def _open_or_repair(self, data: bytes) -> tuple[Any, int]:
+        """Open the PDF; if it is damaged, try once more with a rebuilt trailer.
+
+        The repaired reader is kept only if it finds pages; otherwise the original
+        reason is reported, which describes the damage better than the repair's.
+        """
+        try:
+            return self._open(io.BytesIO(data))
+        except _Damaged as damage:
+            try:
+                trailer = _REPAIR_TRAILER % self._object_bound
+                reader, count = self._open(io.BytesIO(data + trailer))
+            except _Damaged:
+                raise self._fail(f"damaged PDF: {damage.reason}") from None
+            self.repaired_from = damage.reason
+            return reader, count
+
+    def _open(self, stream: io.BytesIO) -> tuple[Any, int]:
         pypdf = self._pypdf
         errors = pypdf.errors
         try:
-            reader = pypdf.PdfReader(str(self.path), strict=False)
+            reader = pypdf.PdfReader(
+                stream, strict=False, root_object_recovery_limit=self._object_bound
+            )
         except (errors.FileNotDecryptedError, errors.WrongPasswordError):
             raise self._fail("encrypted PDF (password required)") from None
         except errors.DependencyError:
             raise self._fail("encrypted PDF (needs the 'cryptography' package)") from None
         except OSError as error:
-            raise self._fail(f"damaged PDF: {_short(error)}") from None
+            raise self._fail(os_error_reason(error)) from None
         except Exception as error:
-            raise self._fail(f"damaged PDF: {_short(error)}") from None
+            raise _Damaged(_short(error)) from None
         if reader.is_encrypted:
             try:
                 result = reader.decrypt("")
@@ -133,18 +188,15 @@ class PdfSource:
                 result = pypdf.PasswordType.NOT_DECRYPTED
             if result == pypdf.PasswordType.NOT_DECRYPTED:
                 raise self._fail("encrypted PDF (password required)")
-        return reader
-
-    def _count_pages(self) -> int:
         try:
-            count = len(self._reader.pages)
-        except self._pypdf.errors.FileNotDecryptedError:
+            count = len(reader.pages)
+        except errors.FileNotDecryptedError:
             raise self._fail("encrypted PDF (password required)") from None
         except Exception as error:
-            raise self._fail(f"damaged PDF: {_short(error)}") from None
+            raise _Damaged(_short(error)) from None
         if count == 0:
-            raise self._fail("damaged PDF: no pages")
-        return count
+            raise _Damaged("no pages")
+        return reader, count
 
     def _read_metadata(self) -> tuple[tuple[str, str], ...]:
         try:
@@ -264,15 +316,24 @@ def _annotation_uri(entry: Any) -> str | None:
     uri = action.get("/URI")
     if uri is None:
         return None
-    uri = uri.get_object()
-    if isinstance(uri, bytes):
+    return clean_line(_decode_uri(uri.get_object())) or None
+
+
+def _decode_uri(uri: Any) -> str:
+    """A URI string as the author meant it.
+
+    The spec says URIs are byte strings; Word writes UTF-8 bytes there, which pypdf
+    decodes as PDFDocEncoding ("IgangsÃ¦ttelse"). Prefer the raw bytes as UTF-8, then
+    pypdf's own decoding, then latin-1.
+    """
+    raw = bytes(uri) if isinstance(uri, bytes) else getattr(uri, "original_bytes", None)
+    if isinstance(raw, bytes):
         try:
-            text = uri.decode("utf-8")
+            return raw.decode("utf-8")
         except UnicodeDecodeError:
-            text = uri.decode("latin-1")
-    else:
-        text = str(uri)
-    return clean_line(text) or None
+            if isinstance(uri, bytes):
+                return raw.decode("latin-1")
+    return str(uri)
 
 
 def _safe_attr(info: Any, attr: str) -> str:
@@ -336,15 +397,19 @@ def read_pdf(
         failures = list(source.failures)
         all_failed = len(source.failed_pages) == total
         metadata = source.metadata
+        repaired_from = source.repaired_from
     if all_failed:
-        reason = failures[0].split("failed: ", 1)[-1]
+        reason = repaired_from or failures[0].split("failed: ", 1)[-1]
         raise UnreadableDocumentError(source.path, f"damaged PDF: {reason}")
     chars = sum(len("".join(page.text.split())) for page in pages)
     if chars < MIN_CHARS_PER_PAGE * total:
+        if repaired_from:
+            raise UnreadableDocumentError(source.path, f"damaged PDF: {repaired_from}")
         raise UnreadableDocumentError(
             source.path, "no text layer; scanned documents are not supported"
         )
-    warnings = tuple(("warning", failure) for failure in failures)
+    notes = [f"damaged PDF repaired: {repaired_from}"] if repaired_from else []
+    warnings = tuple(("warning", note) for note in notes + failures)
     return SourceDocument(
         name=source.path.name, pages=tuple(pages), kind="pdf", metadata=metadata + warnings
     )
