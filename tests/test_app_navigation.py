@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from app_fixtures)
 """Pilot tests of reading: first run, the tree, jumps, history, copy, help, quit, theme."""
 
 from __future__ import annotations

@@ -177,8 +177,23 @@ def bullet_list(lines: Iterable[str], *, links: bool = False) -> Group:
     return Group(table)
 
 
+def _marked(text: str, spans: Any, style: str) -> Content:
+    plain = same_length_clean(text or "")
+    content = Content(plain, strip_control_codes=False)
+    for start, end in spans or ():
+        if 0 <= start < end <= len(plain):
+            content = content.stylize(style, start, end)
+    return content
+
+
 def hit_prompt(hit: Any) -> Content:
-    """A search result: a facts line, then the snippet with the matched words highlighted."""
+    """A search result: a facts line, then the snippet with the matched words highlighted.
+
+    Highlights are spans into the plain strings, applied by offset, so nothing in a title
+    or snippet is ever parsed.
+    """
+    mark = "bold $text-accent underline"
+    title = _marked(hit.title, getattr(hit, "title_highlights", ()), mark).stylize_before("bold")
     head = Content.assemble(
         (safe(hit.council).removeprefix("KKR "), "$text-muted"),
         " · ",
@@ -188,14 +203,11 @@ def hit_prompt(hit: Any) -> Content:
         "  ",
         (safe(hit.number), "bold"),
         " ",
-        (safe(hit.title), "bold"),
+        title,
     )
-    plain = same_length_clean(hit.snippet or "")
-    snippet = Content(plain, strip_control_codes=False)
-    for start, end in hit.highlights or ():
-        if 0 <= start < end <= len(plain):
-            snippet = snippet.stylize("bold $text-accent underline", start, end)
-    return Content.assemble(head, "\n  ", snippet)
+    if not hit.snippet:
+        return head
+    return Content.assemble(head, "\n  ", _marked(hit.snippet, hit.highlights, mark))
 
 
 def same_length_clean(text: str) -> str:
