@@ -389,27 +389,32 @@ def read_pdf(
     """
     with PdfSource(path) as source:
         pages: list[Page] = []
-        total = source.page_count
         for page in source.pages():
             pages.append(page)
             if progress is not None:
-                progress(page.number, total)
-        failures = list(source.failures)
-        all_failed = len(source.failed_pages) == total
-        metadata = source.metadata
-        repaired_from = source.repaired_from
-    if all_failed:
-        reason = repaired_from or failures[0].split("failed: ", 1)[-1]
+                progress(page.number, source.page_count)
+    _refuse_unusable(source, pages)
+    notes = [f"damaged PDF repaired: {source.repaired_from}"] if source.repaired_from else []
+    warnings = tuple(("warning", note) for note in notes + source.failures)
+    return SourceDocument(
+        name=source.path.name, pages=tuple(pages), kind="pdf", metadata=source.metadata + warnings
+    )
+
+
+def _refuse_unusable(source: PdfSource, pages: list[Page]) -> None:
+    """Raise if extraction failed everywhere or found (almost) no text.
+
+    "No text" means a scan only when pypdf saw nothing wrong; with repairs or pypdf
+    warnings it is damage, and saying "scanned" would send the user the wrong way.
+    """
+    if len(source.failed_pages) == source.page_count:
+        reason = source.repaired_from or source.failures[0].split("failed: ", 1)[-1]
         raise UnreadableDocumentError(source.path, f"damaged PDF: {reason}")
     chars = sum(len("".join(page.text.split())) for page in pages)
-    if chars < MIN_CHARS_PER_PAGE * total:
-        if repaired_from:
-            raise UnreadableDocumentError(source.path, f"damaged PDF: {repaired_from}")
-        raise UnreadableDocumentError(
-            source.path, "no text layer; scanned documents are not supported"
-        )
-    notes = [f"damaged PDF repaired: {repaired_from}"] if repaired_from else []
-    warnings = tuple(("warning", note) for note in notes + failures)
-    return SourceDocument(
-        name=source.path.name, pages=tuple(pages), kind="pdf", metadata=metadata + warnings
-    )
+    if chars >= MIN_CHARS_PER_PAGE * source.page_count:
+        return
+    if source.repaired_from:
+        raise UnreadableDocumentError(source.path, f"damaged PDF: {source.repaired_from}")
+    if source.log:
+        raise UnreadableDocumentError(source.path, "damaged PDF: no text could be extracted")
+    raise UnreadableDocumentError(source.path, "no text layer; scanned documents are not supported")
