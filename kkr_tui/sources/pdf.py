@@ -10,7 +10,6 @@ they must not spray the terminal under a running TUI.
 from __future__ import annotations
 
 import io
-import logging
 import os
 import re
 import threading
@@ -55,12 +54,27 @@ _log_setup_lock = threading.Lock()
 _log_capture: _LogCapture | None = None
 
 
-class _LogCapture(logging.Handler):
-    """Collects pypdf log records for the thread that is reading, drops everyone else's."""
+class _LogCapture:
+    """Collects pypdf log records for the thread that is reading, drops everyone else's.
+
+    Wrapped around a ``logging.Handler`` built on first use, so importing this module
+    does not import :mod:`logging`.
+    """
 
     def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
+        import logging
+
         self._local = threading.local()
+        capture = self
+
+        class _Handler(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                capture.emit(record)
+
+        self.handler = _Handler(logging.DEBUG)
+        logger = logging.getLogger("pypdf")
+        logger.addHandler(self.handler)
+        logger.propagate = False
 
     def start(self) -> list[str]:
         messages: list[str] = []
@@ -70,7 +84,7 @@ class _LogCapture(logging.Handler):
     def stop(self) -> None:
         self._local.messages = None
 
-    def emit(self, record: logging.LogRecord) -> None:
+    def emit(self, record: Any) -> None:
         messages = getattr(self._local, "messages", None)
         if messages is not None and len(messages) < _MAX_LOG_MESSAGES:
             try:
@@ -87,9 +101,6 @@ def _import_pypdf() -> ModuleType:
     with _log_setup_lock:
         if _log_capture is None:
             _log_capture = _LogCapture()
-            logger = logging.getLogger("pypdf")
-            logger.addHandler(_log_capture)
-            logger.propagate = False
     return pypdf
 
 
