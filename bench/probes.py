@@ -1,0 +1,158 @@
+"""Child-process probes: each runs one thing in a fresh interpreter and prints JSON.
+
+Start-up time and peak memory only mean something in a fresh process (imports, caches),
+so :mod:`bench.run` launches these with ``BENCH_T0`` = the parent's ``time.time()``
+just before the launch; "since launch" figures therefore include interpreter start and
+imports, which is what a user waits for.
+
+    python bench/probes.py empty                 # minimal Textual app: first frame
+    python bench/probes.py app DB                # kkr-tui: first frame, open + expand meetings
+    python bench/probes.py search DB QUERY...    # search once per query, peak RSS
+
+First frame = the first refresh after ``on_mount`` (``call_after_refresh``), i.e. the
+first time the screen has been composed and painted, run headless via ``App.run_test``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SIZE = (120, 40)
+DEADLINE_S = 120.0
+
+
+def since_launch() -> float:
+    """Seconds since the parent launched this process."""
+    return time.time() - float(os.environ.get("BENCH_T0", time.time()))
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+async def _until(predicate: Any, timeout: float = DEADLINE_S) -> float:
+    """Poll every millisecond until ``predicate()``; returns perf_counter at that moment."""
+    end = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > end:
+            raise TimeoutError("probe timed out")
+        await asyncio.sleep(0.001)
+    return time.perf_counter()
+
+
+def probe_empty() -> dict:
+    """A minimal Textual app (header, static, footer): the floor for first frame."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Header, Static
+
+    marks: dict[str, float] = {}
+
+    class Empty(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Static("empty")
+            yield Footer()
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(lambda: marks.setdefault("first_frame", since_launch()))
+
+    async def main() -> None:
+        app = Empty()
+        async with app.run_test(size=SIZE):
+            await _until(lambda: "first_frame" in marks)
+
+    asyncio.run(main())
+    return {"first_frame_s": marks["first_frame"], "peak_rss_mb": peak_rss_mb()}
+
+
+def probe_app(db: str) -> dict:
+    """kkr-tui on a corpus: first frame, newest meeting shown, meetings opened and expanded."""
+    from kkr_tui.app.app import KkrApp
+
+    marks: dict[str, float] = {}
+
+    class Timed(KkrApp):
+        # Textual calls every on_mount along the MRO, so KkrApp's still runs.
+        def on_mount(self) -> None:
+            self.call_after_refresh(lambda: marks.setdefault("first_frame", since_launch()))
+
+    async def main() -> dict:
+        app = Timed(Path(db), sample_docs=[], config_path=Path(os.devnull), theme="textual-dark")
+        opened: list[float] = []
+        expanded: list[float] = []
+        async with app.run_test(size=SIZE) as pilot:
+            await _until(lambda: app.pane.shown is not None and app.pane.shown[0] == "meeting")
+            marks["meeting_shown"] = since_launch()
+            tree = app.tree
+            year = tree.root.children[0].children[0]
+            meetings = [n for n in year.children if n.data and n.data.kind == "meeting"][1:11]
+            for node in meetings:
+                view = ("meeting", node.data.key)
+                t = time.perf_counter()
+                app.show(view)
+                opened.append(await _until(lambda v=view: app.pane.shown == v) - t)
+                t = time.perf_counter()
+                node.expand()
+                await _until(lambda n=node: n.data.loaded)
+                expanded.append(await _until(lambda: True) - t)
+                await pilot.pause()
+        return {
+            "first_frame_s": marks["first_frame"],
+            "newest_meeting_shown_s": marks["meeting_shown"],
+            "open_meeting_s": opened,
+            "expand_meeting_s": expanded,
+            "peak_rss_mb": peak_rss_mb(),
+        }
+
+    return asyncio.run(main())
+
+
+def probe_search(db: str, queries: list[str]) -> dict:
+    """Open the store read-only and run each query once; first-query cost and peak RSS."""
+    from kkr_tui.search import search
+    from kkr_tui.store import Store
+
+    rss_before = peak_rss_mb()
+    store = Store(db, read_only=True)
+    times = []
+    for query in queries:
+        t = time.perf_counter()
+        search(store, query, limit=50)
+        times.append(time.perf_counter() - t)
+    return {
+        "first_query_s": times[0] if times else None,
+        "query_s": times,
+        "rss_after_imports_mb": rss_before,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def main(argv: list[str]) -> int:
+    """Dispatch to a probe and print its JSON on the last line."""
+    kind = argv[0]
+    if kind == "empty":
+        result = probe_empty()
+    elif kind == "app":
+        result = probe_app(argv[1])
+    elif kind == "search":
+        result = probe_search(argv[1], argv[2:])
+    else:
+        raise SystemExit(f"unknown probe {kind}")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

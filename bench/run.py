@@ -1,0 +1,327 @@
+"""kkr-tui benchmarks: search, ingest, app start-up and memory, printed as JSON.
+
+    python bench/run.py [--sizes 10k,100k] [--quick] [--only search,ingest,app,rss]
+
+Every figure is a median and a p95 over repeated runs, measured beside its baseline in
+the same run on the same data (naive rapidfuzz for search, raw pypdf for ingest, an
+empty Textual app for start-up), so the ratios hold even on a noisy machine.
+See bench/README.md for the method and the latest figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+for p in (str(ROOT), str(HERE)):
+    if p not in sys.path:
+        sys.path.insert(0, p)
+
+import corpus  # noqa: E402
+from stats import repeat, summary, timed  # noqa: E402
+
+QUERIES_FILE = ROOT / "tests" / "search_queries.json"
+
+#: Query kinds from the issue; ``{case}`` is replaced by a case number present in the corpus.
+QUERY_KINDS: dict[str, list[str]] = {
+    "typo": ["sundhedsrefrom"],
+    "prefix": ["s", "su", "sun", "sund", "sundh"],
+    "words": ["godkendelse af referat", "kommunernes økonomi budget"],
+    "folding": ["okonomi", "aarhus"],
+    "case_number": ["{case}"],
+    "council_filter": ["council:midt sundhedsreform"],
+}
+#: The one query per kind the naive baseline is run on.
+BASELINE_QUERY = {
+    "typo": "sundhedsrefrom",
+    "prefix": "sundh",
+    "words": "kommunernes økonomi budget",
+    "folding": "okonomi",
+    "case_number": "{case}",
+    "council_filter": "sundhedsreform",
+}
+
+
+def _search_module() -> Any:
+    try:
+        from kkr_tui import search
+    except ImportError as error:
+        return str(error)
+    return search
+
+
+def _a_case_number(store: Any) -> str:
+    rows = store.item_rows(list(range(1, 200)))
+    return next(r.case_number for r in rows.values() if r.case_number)
+
+
+def naive_choices(store: Any, n: int) -> list[str]:
+    """Every item's title and text, as a brute-force search would hold them."""
+    out: list[str] = []
+    for start in range(1, n + 1, 500):
+        ids = list(range(start, min(start + 500, n + 1)))
+        rows = store.item_rows(ids)
+        texts = store.item_texts(ids)
+        out.extend(f"{rows[i].title}\n{texts.get(i, '')}" for i in ids if i in rows)
+    return out
+
+
+def bench_search(n: int, runs: int, baseline_runs: int) -> dict[str, Any]:
+    """Latency per query kind, the naive baseline beside it, and top-10 agreement."""
+    from rapidfuzz import fuzz, process, utils
+
+    from kkr_tui.store import Store
+
+    stats = corpus.build(n)
+    path = corpus.db_path(n, 1)
+    search_mod = _search_module()
+    result: dict[str, Any] = {"corpus": stats}
+    with Store(path, read_only=True) as store:
+        case = _a_case_number(store)
+        if isinstance(search_mod, str):
+            result["search"] = f"kkr_tui.search not importable: {search_mod}"
+        else:
+            first_s, _ = timed(lambda: search_mod.search(store, "sundhedsreform"))
+            result["first_query_s"] = round(first_s, 3)
+            kinds: dict[str, Any] = {}
+            for kind, queries in QUERY_KINDS.items():
+                samples: list[float] = []
+                per_query = {}
+                for q in queries:
+                    q = q.replace("{case}", case)
+                    s = repeat(lambda q=q: search_mod.search(store, q, limit=50), runs)
+                    samples.extend(s)
+                    per_query[q] = summary(s)
+                kinds[kind] = {**summary(samples), "queries": per_query}
+            result["search"] = kinds
+        t_load, choices = timed(lambda: naive_choices(store, n))
+        result["naive_load_s"] = round(t_load, 2)
+        naive: dict[str, Any] = {}
+        for kind, q in BASELINE_QUERY.items():
+            q = q.replace("{case}", case)
+
+            def run_naive(q: str = q) -> list:
+                return process.extract(
+                    q, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=10
+                )
+
+            samples = []
+            top: list = []
+            for _ in range(baseline_runs):
+                s, top = timed(run_naive)
+                samples.append(s)
+            entry: dict[str, Any] = {"query": q, **summary(samples)}
+            if not isinstance(search_mod, str):
+                own = search_mod.search(store, q, limit=10)
+                own_ids = {h.item_id for h in own}
+                naive_ids = {idx + 1 for _, _, idx in top}
+                entry["agreement_at_10"] = round(len(own_ids & naive_ids) / 10, 2)
+                own_p95 = result["search"][kind]["p95_ms"]
+                entry["ratio_search_p95_to_naive_median"] = round(own_p95 / entry["median_ms"], 4)
+            naive[kind] = entry
+        result["naive"] = naive
+    return result
+
+
+def recall_on_samples() -> dict[str, Any]:
+    """recall@10 of kkr_tui.search and of the naive baseline on the fixed query set (samples).
+
+    Same rule as tests/test_search.py: an expected (file name, item number) counts as
+    found when it is among the top 10 hits.
+    """
+    if not QUERIES_FILE.exists():
+        return {"note": f"{QUERIES_FILE.relative_to(ROOT)} is absent; recall not measured"}
+    search_mod = _search_module()
+    if isinstance(search_mod, str):
+        return {"note": f"kkr_tui.search not importable: {search_mod}"}
+    from rapidfuzz import fuzz, process, utils
+
+    from kkr_tui.ingest import ingest_paths
+    from kkr_tui.store import Store
+
+    cases = json.loads(QUERIES_FILE.read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "s.db") as store:
+        ingest_paths(store, sorted(corpus.SAMPLES.glob("*.txt")))
+        rows = store.item_rows(list(range(1, 10_000)))
+        texts = store.item_texts(list(rows))
+        keys = {i: (Path(store.item(i).source_path).name, r.number) for i, r in rows.items()}
+        choices = {i: f"{r.title}\n{texts.get(i, '')}" for i, r in rows.items()}
+        expected = found = naive_found = 0
+        misses = []
+        for case in cases:
+            want = {tuple(e) for e in case["expect"]}
+            got = {keys[h.item_id] for h in search_mod.search(store, case["query"], limit=10)}
+            top = process.extract(
+                case["query"],
+                choices,
+                scorer=fuzz.WRatio,
+                processor=utils.default_process,
+                limit=10,
+            )
+            naive_got = {keys[k] for _, _, k in top}
+            expected += len(want)
+            found += len(want & got)
+            naive_found += len(want & naive_got)
+            misses += [[case["query"], *m] for m in sorted(want - got)]
+    return {
+        "queries": len(cases),
+        "expected_hits": expected,
+        "recall_at_10": round(found / expected, 3),
+        "naive_recall_at_10": round(naive_found / expected, 3),
+        "misses": misses,
+    }
+
+
+def _pdf_pages(files: list[Path]) -> int:
+    import pypdf
+
+    return sum(len(pypdf.PdfReader(str(f)).pages) for f in files)
+
+
+def _raw_extract(files: list[Path]) -> None:
+    import pypdf
+
+    for f in files:
+        for page in pypdf.PdfReader(str(f)).pages:
+            page.extract_text()
+
+
+def _ingest(files: list[Path], jobs: int) -> None:
+    from kkr_tui.ingest import ingest_paths
+    from kkr_tui.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "i.db") as store:
+        summary_ = ingest_paths(store, files, jobs=jobs)
+        if summary_.failed:
+            raise RuntimeError(f"ingest failed: {summary_.results}")
+
+
+def bench_ingest(runs: int) -> dict[str, Any]:
+    """Pages/s: raw pypdf extraction vs whole ingest with 1 and 2 processes."""
+    files = corpus.build_pdfs(corpus.OUT / "pdfs")
+    pages = _pdf_pages(files)
+    _raw_extract(files[:1])
+    out: dict[str, Any] = {"files": len(files), "pages": pages}
+    rates: dict[str, float] = {}
+    for name, fn in (
+        ("raw_pypdf", lambda: _raw_extract(files)),
+        ("ingest_jobs1", lambda: _ingest(files, 1)),
+        ("ingest_jobs2", lambda: _ingest(files, 2)),
+    ):
+        samples = repeat(fn, runs)
+        rates[name] = pages / statistics.median(samples)
+        out[name] = {
+            **summary(samples, unit="s"),
+            "pages_per_s_median": round(rates[name], 1),
+            "pages_per_s_p95_run": round(pages / max(samples), 1),
+        }
+    out["ratio_jobs1_to_raw"] = round(rates["ingest_jobs1"] / rates["raw_pypdf"], 3)
+    out["ratio_jobs2_to_raw"] = round(rates["ingest_jobs2"] / rates["raw_pypdf"], 3)
+    return out
+
+
+def _probe(*args: str) -> dict[str, Any]:
+    env = dict(os.environ, BENCH_T0=repr(time.time()))
+    proc = subprocess.run(
+        [sys.executable, str(HERE / "probes.py"), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=600,
+    )
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1:] or ["failed"]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def bench_app(n: int, runs: int) -> dict[str, Any]:
+    """First frame of kkr-tui on an n-item store beside an empty Textual app, alternating."""
+    corpus.build(n)
+    db = corpus.db_path(n, 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        # a private copy: the app opens the store read-write and must not touch the cache
+        copy = Path(tmp) / "app.db"
+        shutil.copy(db, copy)
+        empty, app = [], []
+        for _ in range(runs):
+            empty.append(_probe("empty"))
+            app.append(_probe("app", str(copy)))
+    errors = [r["error"] for r in empty + app if "error" in r]
+    if errors:
+        return {"error": errors[0]}
+    ff_empty = [r["first_frame_s"] for r in empty]
+    ff_app = [r["first_frame_s"] for r in app]
+    out = {
+        "items": n,
+        "empty_first_frame": summary(ff_empty),
+        "app_first_frame": summary(ff_app),
+        "ratio_first_frame_median": round(
+            statistics.median(ff_app) / statistics.median(ff_empty), 2
+        ),
+        "app_newest_meeting_shown": summary([r["newest_meeting_shown_s"] for r in app]),
+        "open_meeting": summary([s for r in app for s in r["open_meeting_s"]]),
+        "expand_meeting": summary([s for r in app for s in r["expand_meeting_s"]]),
+        "app_peak_rss_mb": max(r["peak_rss_mb"] for r in app),
+        "empty_peak_rss_mb": max(r["peak_rss_mb"] for r in empty),
+    }
+    return out
+
+
+def bench_rss(n: int) -> dict[str, Any]:
+    """Peak RSS of a fresh process that runs every benchmark query once on the n-item store."""
+    corpus.build(n)
+    queries = [q for qs in QUERY_KINDS.values() for q in qs if "{" not in q]
+    return {"items": n, **_probe("search", str(corpus.db_path(n, 1)), *queries)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the selected benchmarks and print one JSON document."""
+    ap = argparse.ArgumentParser(description="kkr-tui benchmarks")
+    ap.add_argument("--sizes", default="10k,100k")
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions (smoke runs)")
+    ap.add_argument("--only", default="search,recall,ingest,app,rss")
+    ap.add_argument("--app-size", default="100k")
+    args = ap.parse_args(argv)
+    sizes = [corpus.parse_size(s) for s in args.sizes.split(",") if s]
+    only = set(args.only.split(","))
+    runs = 3 if args.quick else 15
+    out: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "quick": args.quick,
+    }
+    if "search" in only:
+        out["search"] = {
+            corpus.size_label(n): bench_search(n, runs, 1 if args.quick or n > 100_000 else 3)
+            for n in sizes
+        }
+    if "recall" in only:
+        out["recall"] = recall_on_samples()
+    if "ingest" in only:
+        out["ingest"] = bench_ingest(2 if args.quick else 5)
+    if "app" in only:
+        n = (
+            min(corpus.parse_size(args.app_size), max(sizes))
+            if args.quick
+            else corpus.parse_size(args.app_size)
+        )
+        out["app"] = bench_app(n, 2 if args.quick else 7)
+    if "rss" in only:
+        out["rss"] = {corpus.size_label(n): bench_rss(n) for n in sizes}
+    print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
