@@ -9,6 +9,7 @@ fits on one PDF page, with one link annotation per given URI.
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 from collections.abc import Sequence
@@ -40,6 +41,7 @@ DANISH_PAGES: tuple[str, ...] = (
 )
 
 
+@functools.cache
 def unicode_font() -> Path | None:
     """A TTF with Danish letters, dashes and curly quotes, if this machine has one."""
     override = os.environ.get("KKR_TEST_FONT")
@@ -72,7 +74,7 @@ def _new_pdf(metadata: dict[str, str] | None = None):  # type: ignore[no-untyped
     return pdf
 
 
-def _printable(pdf, line: str) -> str:  # type: ignore[no-untyped-def]
+def _printable(line: str) -> str:
     """Core fonts only cover latin-1: replace what they cannot draw."""
     if unicode_font() is not None:
         return line
@@ -86,14 +88,14 @@ def _draw_page(pdf, text: str, links: Sequence[str]) -> None:  # type: ignore[no
     line_h = min(_MAX_FONT_PT * _MM_PER_PT * 1.25, usable_h / max(len(lines), 1))
     size = min(_MAX_FONT_PT, line_h / _MM_PER_PT / 1.2)
     pdf.set_font(size=size)
-    widest = max((pdf.get_string_width(_printable(pdf, line)) for line in lines), default=0.0)
+    widest = max((pdf.get_string_width(_printable(line)) for line in lines), default=0.0)
     if widest > PAGE_W - 2 * MARGIN:
         pdf.set_font(size=size * (PAGE_W - 2 * MARGIN) / widest)
     y = MARGIN
     for line in lines:
         if line:
             pdf.set_xy(MARGIN, y)
-            pdf.cell(w=0, h=line_h, text=_printable(pdf, line))
+            pdf.cell(w=0, h=line_h, text=_printable(line))
         y += line_h
     for i, uri in enumerate(links):
         pdf.link(x=MARGIN + (i % 20) * 9.0, y=PAGE_H - MARGIN - 5.0, w=8.0, h=4.0, link=uri)
