@@ -293,3 +293,24 @@ def test_hostile_file_names_cannot_reach_the_terminal(
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert len(out.splitlines()) == 2
     assert "?]0;pwned?evil?name?.txt: empty file" in out
+
+
+def test_reparse_without_paths_rereads_stored_files(
+    tmp_db: Path,
+    samples_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import kkr_tui.parser
+
+    copies = tmp_path / "copies"
+    shutil.copytree(samples_dir, copies)
+    assert run("ingest", str(copies), "--db", str(tmp_db)) == 0
+    (copies / "000_5761956d8ee0dfc0.txt").unlink()
+    capsys.readouterr()
+    monkeypatch.setattr(kkr_tui.parser, "PARSER_VERSION", "999")
+    assert run("ingest", "--reparse", "--db", str(tmp_db)) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "1 stored document(s) no longer exist on disk; skipped"
+    assert lines[-1] == "added 0, updated 3, unchanged 0, failed 0"
