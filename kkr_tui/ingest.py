@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from kkr_tui.model import Meeting
+    from kkr_tui.records import DocumentRow
     from kkr_tui.store import Store
 
 DOC_TYPE_WORDS = {"agenda": "dagsorden", "minutes": "referat"}
@@ -201,7 +202,7 @@ class _Runner:
         self.reparse = reparse
         self.parser_version = PARSER_VERSION
         self.summary = IngestSummary()
-        self._labels: dict[int, str] = {}
+        self._labels: dict[tuple[int, str], str] = {}
 
     def emit(self, path: str, result: IngestResult | None = None) -> None:
         if result is not None:
@@ -225,20 +226,16 @@ class _Runner:
             return sha, None
         return sha, IngestResult(str(path), "unchanged", label=self._stored_label(row))
 
-    def _stored_label(self, row: object) -> str:
-        meeting_id = getattr(row, "meeting_id", None)
-        if meeting_id is None:
-            return ""
-        if meeting_id not in self._labels:
+    def _stored_label(self, row: DocumentRow) -> str:
+        key = (row.meeting_id, row.doc_type)
+        if key not in self._labels:
             try:
-                detail = self.store.meeting(meeting_id)
-                label = meeting_label(
-                    detail.council, detail.meeting_date, getattr(row, "doc_type", "")
-                )
+                detail = self.store.meeting(row.meeting_id)
+                label = meeting_label(detail.council, detail.meeting_date, row.doc_type)
             except Exception:  # noqa: BLE001 - a label is cosmetic; never fail a run on it
                 label = ""
-            self._labels[meeting_id] = label
-        return self._labels[meeting_id]
+            self._labels[key] = label
+        return self._labels[key]
 
     def _save(self, meeting: Meeting, path: str, sha: str) -> Status:
         status = self.store.save_document(
