@@ -126,7 +126,7 @@ class KkrApp(App[None]):
         self.tree.focus()
         for problem in self.config.problems:
             self.notify(problem, title="Config", severity="warning", markup=False)
-        self.start_up()
+        self.call_after_refresh(self.start_up)
 
     def on_unmount(self) -> None:
         self.cancel_ingest.set()
@@ -269,7 +269,7 @@ class KkrApp(App[None]):
             ]
         else:
             meeting = await self.gateway.call("meeting", ident)
-            year = int(str(meeting.meeting_date)[:4])
+            year = int(meeting.meeting_date[:4]) if meeting.meeting_date else 0
             path = [
                 ("council", meeting.council),
                 ("year", (meeting.council, year)),

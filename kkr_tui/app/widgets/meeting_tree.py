@@ -63,7 +63,10 @@ class MeetingTree(Tree[NodeInfo]):
             return [(tree_text(c), NodeInfo("council", c), True) for c in await call("councils")]
         if info.kind == "council":
             years = await call("years", info.key)
-            return [(Text(str(y)), NodeInfo("year", (info.key, y)), True) for y in years]
+            return [
+                (Text(str(y) if y else "Uden dato"), NodeInfo("year", (info.key, y)), True)
+                for y in years
+            ]
         if info.kind == "year":
             rows = await call("meetings", *info.key)
             return [(tree_text(r.label), NodeInfo("meeting", r.id), True) for r in rows]
