@@ -207,9 +207,9 @@ def _ingest(files: list[Path], jobs: int) -> None:
             raise RuntimeError(f"ingest failed: {summary_.results}")
 
 
-def bench_ingest(runs: int) -> dict[str, Any]:
+def bench_ingest(runs: int, count: int = 8) -> dict[str, Any]:
     """Pages/s: raw pypdf extraction vs whole ingest with 1 and 2 processes."""
-    files = corpus.build_pdfs(corpus.OUT / "pdfs")
+    files = corpus.build_pdfs(corpus.OUT / "pdfs", count)
     pages = _pdf_pages(files)
     _raw_extract(files[:1])
     out: dict[str, Any] = {"files": len(files), "pages": pages}
