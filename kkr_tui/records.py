@@ -151,4 +151,3 @@ class SearchCandidate:
     id: int
     title: str
     title_folded: str
-    bm25: float

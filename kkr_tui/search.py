@@ -12,9 +12,11 @@ Design (fast at 100k-1M items, never a fuzzy scan over all items):
    RapidFuzz over the vocabulary (``sundhedsrefrom`` -> ``sundhedsreformen``).
 4. The expansions form one FTS5 MATCH (words AND-ed, falling back to OR), fetched
    unranked and capped at :data:`CANDIDATES` rows, title matches first.
-5. Only those candidates are re-ranked: how well each word matches title words, bm25
-   over title and text, and RapidFuzz WRatio of query and title for the best few.
-   Ties break on newer item id, so results are deterministic.
+5. Only those candidates are re-ranked: how well each word matches the title (exact
+   word > prefix > inside a compound > typo), whether the title matched at all, and
+   RapidFuzz WRatio of query and title for the best few. No bm25: its statistics need
+   a scan of every matching row per term. Ties break on newer item id (newer
+   documents first), so results are deterministic.
 
 The vocabulary is cached per Store and rebuilt when ``Store.change_token()`` changes
 (any commit, from this or another connection). ``search`` may be called from any
@@ -23,11 +25,13 @@ thread; the Store serialises its own SQL and the cache is guarded by a lock.
 
 from __future__ import annotations
 
+import heapq
 import re
 import threading
 import weakref
 from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Literal
 
 from rapidfuzz import fuzz, process, utils
@@ -120,44 +124,67 @@ def resolve_councils(store: Store, value: str) -> list[str]:
 
 
 class Vocabulary:
-    """The index's folded terms, kept compactly for prefix, infix and fuzzy look-ups."""
+    """The index's folded terms, kept compactly for prefix, infix and fuzzy look-ups.
+
+    ``blob`` is every term between newlines, so an infix look-up is a C-speed
+    ``str.find`` loop; ``buckets`` group words by (first letter, length) and
+    (second letter, length), so a fuzzy look-up scores a few thousand terms of about
+    the right shape instead of the whole vocabulary (one of the first two letters must
+    be right).
+    """
 
     def __init__(self, rows: list[tuple[str, int]]) -> None:
         """Build from ``(term, document frequency)`` rows sorted by term."""
         self.terms = [t for t, _ in rows]
         self.docs = [d for _, d in rows]
-        self.index = {t: i for i, t in enumerate(self.terms)}
         self.blob = "\n" + "\n".join(self.terms) + "\n"
-        self.starts: list[int] = []
-        pos = 1
+        self.starts = list(accumulate((len(t) + 1 for t in self.terms[:-1]), initial=1))
+        self.buckets: dict[tuple[int, str, int], list[str]] = {}
         for term in self.terms:
-            self.starts.append(pos)
-            pos += len(term) + 1
-        self.words = [t for t in self.terms if not t.isdigit()]
+            if len(term) >= 3 and not term[0].isdigit():
+                self.buckets.setdefault((0, term[0], len(term)), []).append(term)
+                self.buckets.setdefault((1, term[1], len(term)), []).append(term)
+
+    def __len__(self) -> int:
+        return len(self.terms)
 
     def has_prefix(self, word: str) -> bool:
         """True if some term starts with ``word`` (including the word itself)."""
         i = bisect_left(self.terms, word)
         return i < len(self.terms) and self.terms[i].startswith(word)
 
-    def infix(self, word: str, limit: int) -> list[str]:
-        """Terms containing ``word`` after their first letter, most frequent first."""
-        found: list[int] = []
+    def has(self, word: str) -> bool:
+        """True if ``word`` is a term."""
+        i = bisect_left(self.terms, word)
+        return i < len(self.terms) and self.terms[i] == word
+
+    def infix(self, word: str, limit: int, scan: int = 5000) -> list[str]:
+        """Terms containing ``word`` after their first letter, most frequent first.
+
+        At most ``scan`` occurrences are looked at, so a very common fragment costs
+        a bounded amount.
+        """
+        found: set[int] = set()
         start = self.blob.find(word, 1)
-        while start != -1:
+        while start != -1 and len(found) < scan:
             if self.blob[start - 1] != "\n":
-                found.append(bisect_left(self.starts, start + 1) - 1)
+                found.add(bisect_left(self.starts, start + 1) - 1)
             start = self.blob.find(word, start + 1)
-        unique = sorted(set(found), key=lambda i: (-self.docs[i], self.terms[i]))
-        return [self.terms[i] for i in unique[:limit]]
+        best = heapq.nsmallest(limit, found, key=lambda i: (-self.docs[i], self.terms[i]))
+        return [self.terms[i] for i in best]
 
     def fuzzy(self, word: str, limit: int) -> list[str]:
         """Terms spelled like ``word`` (one or two typos), best first."""
         cutoff = 80 if len(word) >= 6 else 75
+        choices: set[str] = set()
+        for length in range(max(3, len(word) - 2), len(word) + 4):
+            choices.update(self.buckets.get((0, word[0], length), ()))
+            choices.update(self.buckets.get((1, word[1], length), ()))
         found = process.extract(
-            word, self.words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit
+            word, list(choices), scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit * 4
         )
-        return [term for term, _, _ in sorted(found, key=lambda f: (-f[1], f[0]))]
+        found.sort(key=lambda f: (-f[1], f[0]))
+        return [term for term, _, _ in found[:limit]]
 
 
 _cache_lock = threading.Lock()
@@ -180,11 +207,24 @@ def vocabulary(store: Store) -> Vocabulary:
 
 @dataclass(slots=True)
 class _Word:
+    """One query word and what it was expanded to in the vocabulary."""
+
     word: str
-    exact: bool
     prefix: bool
     infix: list[str]
     fuzzy: list[str]
+    rx_exact: re.Pattern[str] | None = None
+    rx_prefix: re.Pattern[str] | None = None
+    rx_infix: re.Pattern[str] | None = None
+    rx_fuzzy: re.Pattern[str] | None = None
+
+    def __post_init__(self) -> None:
+        w = re.escape(self.word)
+        self.rx_exact = re.compile(rf"\b{w}\b")
+        self.rx_prefix = re.compile(rf"\b{w}")
+        self.rx_infix = re.compile(w) if self.infix else None
+        if self.fuzzy:
+            self.rx_fuzzy = re.compile(r"\b(?:" + "|".join(map(re.escape, self.fuzzy)) + ")")
 
     def match_expr(self) -> str:
         alts = [f'"{self.word}"*' if self.prefix else f'"{self.word}"']
@@ -195,16 +235,16 @@ class _Word:
     def empty(self) -> bool:
         return not (self.prefix or self.infix or self.fuzzy)
 
-    def quality(self, token: str) -> float:
-        if token == self.word:
+    def quality(self, folded_title: str) -> float:
+        """How well this word matches a folded title: exact word > prefix > infix > typo."""
+        if self.rx_exact.search(folded_title):  # type: ignore[union-attr]
             return 1.0
-        if token.startswith(self.word):
+        if self.rx_prefix.search(folded_title):  # type: ignore[union-attr]
             return 0.9
-        if len(self.word) >= 3 and self.word in token:
+        if self.rx_infix is not None and self.rx_infix.search(folded_title):
             return 0.75
-        for term in self.fuzzy:
-            if token.startswith(term):
-                return 0.7
+        if self.rx_fuzzy is not None and self.rx_fuzzy.search(folded_title):
+            return 0.7
         return 0.0
 
     def patterns(self) -> list[str]:
@@ -215,16 +255,14 @@ class _Word:
 
 
 def _expand(vocab: Vocabulary, token: str) -> _Word:
-    exact = token in vocab.index
     prefix = vocab.has_prefix(token)
     infix: list[str] = []
     fuzzy: list[str] = []
-    if not token.isdigit():
-        if len(token) >= 4:
-            infix = vocab.infix(token, MAX_INFIX_TERMS)
-        if len(token) >= 4 and not prefix:
+    if not token.isdigit() and len(token) >= 4:
+        infix = vocab.infix(token, MAX_INFIX_TERMS)
+        if not prefix:
             fuzzy = vocab.fuzzy(token, MAX_FUZZY_TERMS)
-    return _Word(token, exact, prefix, infix, fuzzy)
+    return _Word(token, prefix, infix, fuzzy)
 
 
 def _spans(rx: re.Pattern[str] | None, text: str) -> tuple[tuple[int, int], ...]:
@@ -274,33 +312,31 @@ def _rank_text(
     live = [w for w in words if not w.empty()]
     if not live:
         return []
-    expr_and = " AND ".join(w.match_expr() for w in live)
-    exprs = [expr_and]
+    exprs = [" AND ".join(w.match_expr() for w in live)]
     if len(live) > 1:
         exprs.append(" OR ".join(w.match_expr() for w in live))
-    candidates = {}
+    in_title: set[int] = set()
+    candidates: dict[int, str] = {}
     for expr in exprs:
-        for column_expr in (f"{{title_folded}} : ({expr})", expr):
+        for title_only in (True, False):
             if len(candidates) >= CANDIDATES:
                 break
-            for c in store.search_candidates(column_expr, limit=CANDIDATES, **filters):
-                candidates.setdefault(c.id, c)
+            match = f"{{title_folded}} : ({expr})" if title_only else expr
+            for c in store.search_candidates(match, limit=CANDIDATES, **filters):
+                candidates.setdefault(c.id, c.title_folded)
+                if title_only:
+                    in_title.add(c.id)
         if len(candidates) >= limit:
             break
-    if not candidates:
-        return []
-    best_bm25 = max(-c.bm25 for c in candidates.values()) or 1.0
     pre: list[tuple[float, int, str]] = []
-    for c in candidates.values():
-        tokens = _TOKEN_RE.findall(c.title_folded)
-        coverage = sum(max((w.quality(t) for t in tokens), default=0.0) for w in live)
-        score = 55.0 * coverage / len(live) + 20.0 * (-c.bm25 / best_bm25)
-        pre.append((score, c.id, c.title_folded))
+    for item_id, title in candidates.items():
+        coverage = sum(w.quality(title) for w in live) / len(live)
+        pre.append((55.0 * coverage + (10.0 if item_id in in_title else 0.0), item_id, title))
     pre.sort(key=lambda p: (-p[0], -p[1]))
     ranked = []
     for score, item_id, title in pre[:FUZZY_RERANK]:
         similarity = fuzz.WRatio(folded_query, title, processor=utils.default_process)
-        ranked.append((score + 25.0 * similarity / 100.0, item_id))
+        ranked.append((score + 35.0 * similarity / 100.0, item_id))
     ranked += [(score, item_id) for score, item_id, _ in pre[FUZZY_RERANK:]]
     ranked.sort(key=lambda r: (-r[0], -r[1]))
     return ranked[:limit]

@@ -358,7 +358,7 @@ def find_items_by_number(
 
 def vocabulary(conn: sqlite3.Connection) -> list[tuple[str, int]]:
     """Every indexed (folded) term with its document frequency, sorted by term."""
-    return conn.execute("SELECT term, doc FROM items_fts_vocab").fetchall()
+    return conn.execute("SELECT term, docs FROM terms ORDER BY term").fetchall()
 
 
 def _filter_sql(
@@ -387,17 +387,18 @@ def search_candidates(
     year: int | None = None,
     doc_type: str | None = None,
 ) -> list[SearchCandidate]:
-    """Unranked FTS5 matches (newest rows first) with their bm25, capped at ``limit``.
+    """Unranked FTS5 matches, newest rows first, capped at ``limit``.
 
-    bm25 is computed only for the returned rows; ordering by rank would score every
-    match, which is what makes common words slow on big stores.
+    No ``ORDER BY rank`` and no bm25: both need statistics over every row matching each
+    term (a full doclist scan per term), which is what makes common words slow on big
+    stores. The caller ranks the few candidates itself.
     """
     where, params = _filter_sql(councils, year, doc_type)
     joins = ""
     if where:
         joins = " JOIN documents d ON d.id = i.document_id JOIN meetings m ON m.id = d.meeting_id"
     sql = (
-        "SELECT i.id, i.title, i.title_folded, bm25(items_fts, 4.0, 1.0)"
+        "SELECT i.id, i.title, i.title_folded"
         " FROM items_fts JOIN items i ON i.id = items_fts.rowid"
         + joins
         + " WHERE items_fts MATCH ?"

@@ -9,13 +9,44 @@ runs inside the single transaction opened by :meth:`Store.save_document`.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
+from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import PurePath
 
 from kkr_tui.model import Item, Meeting
 from kkr_tui.records import UNKNOWN_COUNCIL, UNKNOWN_YEAR
 from kkr_tui.textfold import fold
+
+# Letters and digits, as FTS5's unicode61 tokenizer splits the (already folded) text.
+_TOKEN_RE = re.compile(r"[^\W_]+")
+
+
+def count_terms(rows: Iterable[tuple[str | None, str | None]]) -> Counter[str]:
+    """Document frequency of each token over (title_folded, body_folded) rows."""
+    counts: Counter[str] = Counter()
+    for title, body in rows:
+        counts.update(set(_TOKEN_RE.findall(f"{title or ''} {body or ''}")))
+    return counts
+
+
+def add_terms(conn: sqlite3.Connection, counts: Counter[str]) -> None:
+    """Add document counts to the ``terms`` table."""
+    conn.executemany(
+        "INSERT INTO terms (term, docs) VALUES (?, ?)"
+        " ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs",
+        counts.items(),
+    )
+
+
+def remove_terms(conn: sqlite3.Connection, counts: Counter[str]) -> None:
+    """Subtract document counts from ``terms``; terms no document uses any more go."""
+    conn.executemany(
+        "UPDATE terms SET docs = docs - ? WHERE term = ?", [(n, t) for t, n in counts.items()]
+    )
+    conn.executemany("DELETE FROM terms WHERE term = ? AND docs <= 0", [(t,) for t in counts])
 
 
 def meeting_key(meeting: Meeting, path: str) -> str:
@@ -32,6 +63,10 @@ def meeting_key(meeting: Meeting, path: str) -> str:
 def delete_document(conn: sqlite3.Connection, document_id: int) -> None:
     """Remove a document and everything under it (the FTS rows go with the items' trigger)."""
     item_ids = "SELECT id FROM items WHERE document_id = ?"
+    rows = conn.execute(
+        "SELECT title_folded, body_folded FROM items WHERE document_id = ?", (document_id,)
+    )
+    remove_terms(conn, count_terms(rows))
     conn.execute(f"DELETE FROM parts WHERE item_id IN ({item_ids})", (document_id,))
     conn.execute(f"DELETE FROM attachments WHERE item_id IN ({item_ids})", (document_id,))
     conn.execute("DELETE FROM links WHERE document_id = ?", (document_id,))
@@ -135,6 +170,7 @@ def insert_document(
         ],
     )
     position = 0
+    terms: Counter[str] = Counter()
     for s_pos, section in enumerate(meeting.sections):
         cur = conn.execute(
             "INSERT INTO sections (document_id, position, number, title, page)"
@@ -143,14 +179,17 @@ def insert_document(
         )
         section_id = cur.lastrowid
         for item in section.items:
-            _insert_item(conn, document_id, section_id, position, item)
+            folded = _insert_item(conn, document_id, section_id, position, item)
+            terms.update(count_terms([folded]))
             position += 1
+    add_terms(conn, terms)
     return document_id
 
 
 def _insert_item(
     conn: sqlite3.Connection, document_id: int, section_id: int, position: int, item: Item
-) -> None:
+) -> tuple[str, str]:
+    title_folded, body_folded = fold(item.title), _item_body(item)
     case_number = item.case_number.strip().upper() if item.case_number else None
     cur = conn.execute(
         "INSERT INTO items (document_id, section_id, position, number, title, case_number,"
@@ -167,8 +206,8 @@ def _insert_item(
             item.first_page,
             item.last_page,
             json.dumps(list(item.warnings), ensure_ascii=False),
-            fold(item.title),
-            _item_body(item),
+            title_folded,
+            body_folded,
         ),
     )
     item_id = cur.lastrowid
@@ -195,3 +234,4 @@ def _insert_item(
         "INSERT INTO links (document_id, item_id, position, url) VALUES (?, ?, ?, ?)",
         [(document_id, item_id, i, url) for i, url in enumerate(item.urls)],
     )
+    return title_folded, body_folded
