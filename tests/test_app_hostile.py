@@ -146,3 +146,24 @@ def test_citation_and_copy_text_are_plain() -> None:
         "KKR Hovedstaden, møde 18.06.2025, pkt. 3.4 (SAG-2025-02162): Strategi [/] for mobilitet"
     )
     assert "- Bilag 3 [fortroligt]" in item_as_text(ItemLike())
+
+
+async def test_palette_shows_links_literally_and_opens_only_when_chosen(
+    hostile_db: Path, monkeypatch
+) -> None:
+    opened: list[str] = []
+    app = make_app(hostile_db)
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"open link")
+        await pilot.pause(0.5)
+        assert "Open link https://www.kl.dk/hostile" in screen_text(app)
+        assert opened == []
+        await pilot.press("enter")
+        await settle(pilot)
+        assert opened == ["https://www.kl.dk/hostile"]
