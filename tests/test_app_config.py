@@ -40,5 +40,5 @@ def test_save_theme_keeps_everything_else(tmp_path: Path) -> None:
     save_theme(path, "nord")
     save_theme(path, "dracula")
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# mine\ntheme = \"dracula\"\n[keymap]")
+    assert text.startswith('# mine\ntheme = "dracula"\n[keymap]')
     assert load_config(path).keymap == {"copy": "y"}

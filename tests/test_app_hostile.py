@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from app_fixtures)
+# ruff: noqa: F401, F811  (pytest fixtures imported from app_fixtures)
 """Document text that looks like markup or terminal escapes is shown verbatim and does nothing.
 
 The hostile strings of ENGINEERING.md sit in section and item titles, part text,
@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from app_fixtures import (  # noqa: F401  (fixtures)
+from app_fixtures import (
     HOSTILE,
     HOSTILE_VISIBLE,
     hostile_db,

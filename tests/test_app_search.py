@@ -1,11 +1,11 @@
-# ruff: noqa: F811  (pytest fixtures imported from app_fixtures)
+# ruff: noqa: F401, F811  (pytest fixtures imported from app_fixtures)
 """Pilot tests of search: typos, Danish folding, filters, exact look-ups, Enter, Escape."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from app_fixtures import (  # noqa: F401  (fixtures)
+from app_fixtures import (
     make_app,
     sample_db,
     sample_db_template,

@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from app_fixtures)
+# ruff: noqa: F401, F811  (pytest fixtures imported from app_fixtures)
 """Snapshot tests of the main screens at 100×32: fixed theme, fixed data, no clock.
 
 Update after an intended visual change with ``pytest tests/test_app_snapshots.py
