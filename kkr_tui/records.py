@@ -142,12 +142,3 @@ class MeetingDetail(MeetingRow):
     documents: tuple[DocumentRow, ...]
     sections: tuple[SectionRow, ...]
     items: tuple[ItemSummary, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SearchCandidate:
-    """An FTS candidate handed from the store to the search ranker."""
-
-    id: int
-    title: str
-    title_folded: str

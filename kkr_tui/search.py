@@ -135,15 +135,23 @@ class Vocabulary:
 
     def __init__(self, rows: list[tuple[str, int]]) -> None:
         """Build from ``(term, document frequency)`` rows sorted by term."""
-        self.terms = [t for t, _ in rows]
-        self.docs = [d for _, d in rows]
+        self.terms: list[str] = [t for t, _ in rows]
+        self.docs: list[int] = [d for _, d in rows]
         self.blob = "\n" + "\n".join(self.terms) + "\n"
-        self.starts = list(accumulate((len(t) + 1 for t in self.terms[:-1]), initial=1))
-        self.buckets: dict[tuple[int, str, int], list[str]] = {}
-        for term in self.terms:
-            if len(term) >= 3 and not term[0].isdigit():
-                self.buckets.setdefault((0, term[0], len(term)), []).append(term)
-                self.buckets.setdefault((1, term[1], len(term)), []).append(term)
+        self.starts = list(accumulate(map(len, self.terms[:-1]), lambda a, n: a + n + 1, initial=1))
+        self._buckets: dict[tuple[int, str, int], list[str]] | None = None
+
+    @property
+    def buckets(self) -> dict[tuple[int, str, int], list[str]]:
+        """Fuzzy look-up groups, built on first use (most queries never need them)."""
+        if self._buckets is None:
+            buckets: dict[tuple[int, str, int], list[str]] = {}
+            for term in self.terms:
+                if len(term) >= 3 and not term[0].isdigit():
+                    buckets.setdefault((0, term[0], len(term)), []).append(term)
+                    buckets.setdefault((1, term[1], len(term)), []).append(term)
+            self._buckets = buckets
+        return self._buckets
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -158,7 +166,7 @@ class Vocabulary:
         i = bisect_left(self.terms, word)
         return i < len(self.terms) and self.terms[i] == word
 
-    def infix(self, word: str, limit: int, scan: int = 5000) -> list[str]:
+    def infix(self, word: str, limit: int, scan: int = 1000) -> list[str]:
         """Terms containing ``word`` after their first letter, most frequent first.
 
         At most ``scan`` occurrences are looked at, so a very common fragment costs
@@ -237,6 +245,10 @@ class _Word:
 
     def quality(self, folded_title: str) -> float:
         """How well this word matches a folded title: exact word > prefix > infix > typo."""
+        if self.word not in folded_title:
+            if self.rx_fuzzy is not None and self.rx_fuzzy.search(folded_title):
+                return 0.7
+            return 0.0
         if self.rx_exact.search(folded_title):  # type: ignore[union-attr]
             return 1.0
         if self.rx_prefix.search(folded_title):  # type: ignore[union-attr]
@@ -322,10 +334,10 @@ def _rank_text(
             if len(candidates) >= CANDIDATES:
                 break
             match = f"{{title_folded}} : ({expr})" if title_only else expr
-            for c in store.search_candidates(match, limit=CANDIDATES, **filters):
-                candidates.setdefault(c.id, c.title_folded)
+            for item_id, title in store.search_candidates(match, limit=CANDIDATES, **filters):
+                candidates.setdefault(item_id, title)
                 if title_only:
-                    in_title.add(c.id)
+                    in_title.add(item_id)
         if len(candidates) >= limit:
             break
     pre: list[tuple[float, int, str]] = []

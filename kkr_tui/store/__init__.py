@@ -35,7 +35,6 @@ from kkr_tui.records import (
     ItemRow,
     MeetingDetail,
     MeetingRow,
-    SearchCandidate,
     SectionRow,
 )
 from kkr_tui.store import reads, writes
@@ -295,7 +294,7 @@ class Store:
         councils: list[str] | None = None,
         year: int | None = None,
         doc_type: str | None = None,
-    ) -> list[SearchCandidate]:
+    ) -> list[tuple[int, str]]:
         """Unranked FTS5 candidates for a MATCH expression, newest first, with bm25."""
         return reads.search_candidates(
             self._conn, match, limit=limit, councils=councils, year=year, doc_type=doc_type

@@ -20,7 +20,6 @@ from kkr_tui.records import (
     ItemSummary,
     MeetingDetail,
     MeetingRow,
-    SearchCandidate,
     SectionRow,
 )
 from kkr_tui.store.errors import NotFoundError
@@ -386,8 +385,8 @@ def search_candidates(
     councils: Sequence[str] | None = None,
     year: int | None = None,
     doc_type: str | None = None,
-) -> list[SearchCandidate]:
-    """Unranked FTS5 matches, newest rows first, capped at ``limit``.
+) -> list[tuple[int, str]]:
+    """Unranked FTS5 matches as (item id, folded title), newest rows first, capped at ``limit``.
 
     No ``ORDER BY rank`` and no bm25: both need statistics over every row matching each
     term (a full doclist scan per term), which is what makes common words slow on big
@@ -398,15 +397,14 @@ def search_candidates(
     if where:
         joins = " JOIN documents d ON d.id = i.document_id JOIN meetings m ON m.id = d.meeting_id"
     sql = (
-        "SELECT i.id, i.title, i.title_folded"
+        "SELECT i.id, i.title_folded"
         " FROM items_fts JOIN items i ON i.id = items_fts.rowid"
         + joins
         + " WHERE items_fts MATCH ?"
         + where
         + " ORDER BY items_fts.rowid DESC LIMIT ?"
     )
-    rows = conn.execute(sql, [match, *params, limit])
-    return [SearchCandidate(*r) for r in rows]
+    return conn.execute(sql, [match, *params, limit]).fetchall()
 
 
 def filtered_items(
