@@ -218,14 +218,11 @@ def test_no_command_opens_the_app_on_the_chosen_database(
     assert calls == [(tmp_db, {"first_run_ingest": True})]
 
 
-def _subprocess(*argv: str, **kwargs) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
-    return subprocess.run(
-        [sys.executable, "-m", "kkr_tui", *argv], capture_output=True, text=True, **kwargs
+def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
+    # cwd away from the clone: `-m` puts the cwd first on sys.path, and CI must run the wheel.
+    result = subprocess.run(
+        [sys.executable, "-m", "kkr_tui", "--version"], capture_output=True, text=True, cwd=tmp_path
     )
-
-
-def test_python_dash_m_runs_the_cli() -> None:
-    result = _subprocess("--version")
     assert result.returncode == 0
     assert result.stdout.strip() == f"kkr-tui {__version__}"
 
@@ -242,6 +239,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_whole_documents(tmp_path: Path, samples_
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        cwd=tmp_path,
     )
     assert proc.stdout is not None
     first = proc.stdout.readline()
@@ -275,9 +273,11 @@ def test_progress_bar_only_on_a_terminal(
     assert "\r" not in capsys.readouterr().err
 
 
-def test_cli_module_keeps_heavy_imports_lazy() -> None:
+def test_cli_module_keeps_heavy_imports_lazy(tmp_path: Path) -> None:
     code = "import kkr_tui.cli, sys; print(sorted(m for m in sys.modules if '.' not in m))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
     for heavy in ("pypdf", "sqlite_utils", "rapidfuzz", "textual", "rich", "platformdirs"):
         assert f"'{heavy}'" not in out.stdout
 

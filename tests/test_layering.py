@@ -10,6 +10,7 @@ import ast
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,7 @@ def _imported_after(code: str) -> set[str]:
         capture_output=True,
         text=True,
         check=True,
+        cwd=tempfile.gettempdir(),  # not the clone: `-c` puts the cwd first on sys.path
     ).stdout
     return set(out.split())
 
