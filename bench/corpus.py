@@ -16,7 +16,7 @@ ones, 6 sections, 8–30 items per document. Meetings per council-year grow with
 is many committees' meetings, not giant meetings. Everything is written through the
 public :meth:`Store.save_document`, one meeting document per transaction.
 
-Databases are cached in ``bench/out/corpus-<N>-s<seed>.db``; ``python bench/corpus.py
+Databases are cached in ``bench/out/corpus-<N>-s<seed>-v<schema>.db``; ``python bench/corpus.py
 --size 100k`` builds one and prints how long it took.
 """
 
@@ -287,8 +287,10 @@ def make_meeting(v: Varier, council: str, date: str, doc_type: str, count: int) 
 
 
 def db_path(n: int, seed: int) -> Path:
-    """Where the cached corpus of ``n`` items and ``seed`` lives."""
-    return OUT / f"corpus-{size_label(n)}-s{seed}.db"
+    """Where the cached corpus of ``n`` items and ``seed`` lives, per store schema version."""
+    from kkr_tui.store import SCHEMA_VERSION
+
+    return OUT / f"corpus-{size_label(n)}-s{seed}-v{SCHEMA_VERSION}.db"
 
 
 def build(n: int, seed: int = 1, *, path: Path | None = None, force: bool = False) -> dict:
