@@ -37,18 +37,19 @@ def sample(request) -> tuple[SourceDocument, Meeting]:
     return doc, parse(doc)
 
 
-def _cover_and_contents(meeting: Meeting, council_caps: str) -> list[Page]:
+def _cover_and_contents(meeting: Meeting, council_caps: str, dots: bool = True) -> list[Page]:
     cover = (
         " DAGSORDEN 2025\n\n"
         f"{council_caps}\n\n"
         "Dato: 18-06-2025 kl. 10:00\n\n"
         "Sted: Rådhuset, Frederiksberg\n"
     )
+    leader = " " + "." * 25 if dots else ""
     toc = [" Indholdsfortegnelse "]
     for section in meeting.sections:
-        toc.append(f"{section.number}. {section.title} " + "." * 30 + " 3")
+        toc.append(f"{section.number}. {section.title}{leader} 3")
         for item in section.items:
-            toc.append(f"{item.number}. {item.title[:50]} " + "." * 20 + " 4")
+            toc.append(f"{item.number}. {item.title[:50]}{leader} 4")
     return [Page(1, cover), Page(2, "\n".join(toc))]
 
 
@@ -63,6 +64,24 @@ def test_cover_page_and_table_of_contents(sample) -> None:
     assert parsed.meeting_time == "10:00"
     assert parsed.place == "Rådhuset, Frederiksberg"
     assert parsed.items()[0].first_page == meeting.items()[0].first_page + 2
+
+
+def test_contents_without_leader_dots_and_field_values_on_their_own_line(sample) -> None:
+    doc, meeting = sample
+    cover, toc = _cover_and_contents(meeting, "KKR Nordjylland", dots=False)
+    cover = replace(
+        cover, text="REFERAT\n\nKKR Nordjylland\n\nDato:\n2. september 2025\n\nSted:\nAalborg\n"
+    )
+    toc = replace(toc, text=toc.text.replace("Indholdsfortegnelse", ""))
+    pages = (cover, toc, *(replace(p, number=p.number + 2) for p in doc.pages))
+    parsed = parse(replace(doc, pages=pages))
+    assert _signature(parsed) == _signature(meeting)
+    assert (parsed.council, parsed.meeting_date, parsed.place) == (
+        "KKR Nordjylland",
+        "2025-09-02",
+        "Aalborg",
+    )
+    assert parsed.doc_type == "minutes"
 
 
 @pytest.mark.parametrize("base", ["Sjælland", "Syddanmark", "Midtjylland", "Nordjylland"])

@@ -105,7 +105,7 @@ def read_cover(front: list[Line]) -> CoverFacts:
             # A participant list never runs on into the next page's text.
             in_participants = False
         text = line.stripped
-        if is_toc_line(text):
+        if line.toc or is_toc_line(text):
             in_participants = False
             continue
         collapsed = _collapse_spaced_caps(text)
@@ -117,6 +117,9 @@ def read_cover(front: list[Line]) -> CoverFacts:
         if field_match:
             in_participants = False
             name, value = field_match.group(1).lower(), field_match.group(2)
+            if not value:
+                # "Dato:" with its value on the next line, as some covers are set.
+                value = next((ln.stripped for ln in front[pos + 1 : pos + 4] if not ln.blank), "")
             if name in ("dato", "mødedato"):
                 facts.date = facts.date or _date_in(value)
                 time = _TIME_RE.search(value)

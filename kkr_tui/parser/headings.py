@@ -66,7 +66,7 @@ class ItemHead:
 def section_head(line: Line) -> SectionHead | None:
     """The section heading shape ``N. Title`` (not yet checked against its context)."""
     text = line.stripped
-    if not text[:1].isdigit() or is_toc_line(text) or _DATE_START_RE.match(text):
+    if line.toc or not text[:1].isdigit() or is_toc_line(text) or _DATE_START_RE.match(text):
         return None
     match = SECTION_RE.match(text)
     if not match:
@@ -77,7 +77,7 @@ def section_head(line: Line) -> SectionHead | None:
 def item_head(line: Line) -> ItemHead | None:
     """The item heading shape ``S.k. Title`` (not yet checked against its context)."""
     text = line.stripped
-    if not text[:1].isdigit() or is_toc_line(text):
+    if line.toc or not text[:1].isdigit() or is_toc_line(text):
         return None
     match = ITEM_RE.match(text)
     if not match:

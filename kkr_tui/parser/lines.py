@@ -38,6 +38,7 @@ class Line:
     page_start: bool = False
     blank: bool = False
     index: int = 0
+    toc: bool = False
 
     @property
     def stripped(self) -> str:
@@ -80,7 +81,39 @@ def page_lines(pages: tuple[Page, ...] | list[Page]) -> tuple[list[Line], list[R
                 lines.append(Line(raw, page.number))
     for i, line in enumerate(lines):
         line.index = i
+    _mark_contents_pages(lines)
     return lines, headers
+
+
+_NUMBERED_RE = re.compile(r"^\d{1,2}\.(?:\d{1,2}\.?)?\s+\S")
+_PAGE_REF_RE = re.compile(r"\s(?:\.\s*)*\d{1,3}\s*$")
+_CONTENTS_TITLE_RE = re.compile(r"^(?:Indholdsfortegnelse|Indhold|Dagsordenspunkter)\s*:?$", re.I)
+
+
+def _mark_contents_pages(lines: list[Line]) -> None:
+    """Mark every line of a table-of-contents page.
+
+    A contents page repeats the headings in order, so its lines could pass the
+    heading rules. Its entries end with a page number (with or without leader dots):
+    a page where most numbered lines do, or that is titled "Indholdsfortegnelse",
+    is contents, not meeting text.
+    """
+    by_page: dict[int, list[Line]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).append(line)
+    for page_lines_ in by_page.values():
+        numbered = [ln for ln in page_lines_ if _NUMBERED_RE.match(ln.stripped)]
+        with_ref = [
+            ln for ln in numbered if _PAGE_REF_RE.search(ln.stripped) or is_toc_line(ln.text)
+        ]
+        titled = any(_CONTENTS_TITLE_RE.match(ln.stripped) for ln in page_lines_[:5])
+        if any(ln.stripped.startswith("SAG-") for ln in page_lines_):
+            continue  # a page with case lines holds real items
+        if (len(with_ref) >= 3 and len(with_ref) >= 0.6 * len(numbered)) or (
+            titled and len(with_ref) >= 0.5 * max(1, len(numbered))
+        ):
+            for line in page_lines_:
+                line.toc = True
 
 
 def _strip_page_space(raw: str) -> str:
