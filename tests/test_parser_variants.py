@@ -216,3 +216,20 @@ def test_text_without_kkr_structure_is_rejected() -> None:
 def test_split_pages_roundtrip_is_stable() -> None:
     text = decode_text(SAMPLES[0].read_bytes())
     assert len(split_pages(text)) == len(read_text(SAMPLES[0]).pages)
+
+
+def test_sections_that_do_not_start_pages(sample) -> None:
+    """Typeset with sections flowing on (pages merged in threes, headings mid-page),
+    empty sections are still found by their place at the start of a paragraph."""
+    doc, meeting = sample
+    merged = []
+    for start in range(0, len(doc.pages), 3):
+        group = doc.pages[start : start + 3]
+        text = "\n \n".join(p.text.lstrip(" ") if i else p.text for i, p in enumerate(group))
+        links = tuple(u for p in group for u in p.links)
+        merged.append(Page(len(merged) + 1, text, links))
+    parsed = parse(replace(doc, pages=tuple(merged)))
+    assert [(s.number, s.title) for s in parsed.sections] == [
+        (s.number, s.title) for s in meeting.sections
+    ]
+    assert [i.number for i in parsed.items()] == [i.number for i in meeting.items()]

@@ -79,7 +79,7 @@ class _Finder:
         if head.number != expected and not followed_by_item:
             # A gap in the numbering is accepted only on the strongest evidence.
             return None
-        if self.page_rule and not line.page_start and not followed_by_item:
+        if not followed_by_item and not self._may_be_empty_section(i):
             return None
         if followed_by_item or nxt is None:
             return head
@@ -95,12 +95,21 @@ class _Finder:
         head = section_head(line)
         if head is None or head.number != number:
             return False
-        if self.page_rule and not line.page_start:
+        if not self._may_be_empty_section(i):
             return False
         nxt = _next_content(self.lines, i + 1)
         if nxt is None or self._is_first_item(nxt, number):
             return True
         return self._chain_ok(nxt, number + 1, depth + 1)
+
+    def _may_be_empty_section(self, i: int) -> bool:
+        """Where a section without items can stand: a page start, or a new paragraph."""
+        line = self.lines[i]
+        if line.page_start:
+            return True
+        if self.page_rule:
+            return False
+        return i == 0 or self.lines[i - 1].blank
 
     def _is_first_item(self, i: int, section: int) -> bool:
         head = item_head(self.lines[i])
@@ -133,9 +142,24 @@ class _Finder:
 
 
 def find_skeleton(lines: list[Line], page_count: int) -> Skeleton:
-    """Locate every section and item heading and the extent of each item's body."""
+    """Locate every section and item heading and the extent of each item's body.
+
+    KL starts every section on a new page, which is what tells an empty section from
+    a numbered list. A document typeset otherwise shows it: if most sections that are
+    certain (followed by their first item) do not start a page, the page rule is
+    dropped and an empty section must instead start a paragraph.
+    """
     page_starts = sum(1 for line in lines if line.page_start)
-    finder = _Finder(lines, page_rule=page_count >= 2 and page_starts >= 2)
+    if page_count >= 2 and page_starts >= 2:
+        skeleton = _scan(lines, _Finder(lines, page_rule=True))
+        certain = [s for s in skeleton.sections if s.items]
+        on_page = sum(1 for s in certain if lines[s.head_index].page_start)
+        if len(certain) < 2 or on_page * 2 >= len(certain):
+            return skeleton
+    return _scan(lines, _Finder(lines, page_rule=False))
+
+
+def _scan(lines: list[Line], finder: _Finder) -> Skeleton:
     warnings: list[str] = []
     sections: list[SectionSpan] = []
     expected_section: int | None = None
