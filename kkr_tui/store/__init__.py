@@ -45,6 +45,7 @@ from kkr_tui.store.errors import (
     StoreError,
     StoreReadOnlyError,
 )
+from kkr_tui.store.notes import MeetingWorkStore, ensure_notes_schema
 from kkr_tui.store.schema import SCHEMA_VERSION, ensure_schema
 
 __all__ = [
@@ -81,7 +82,7 @@ def _locked(method: Callable[P, T]) -> Callable[P, T]:
     return wrapper
 
 
-class Store:
+class Store(MeetingWorkStore):
     """A kkr-tui database file: schema, WAL, one document per transaction, read queries."""
 
     def __init__(
@@ -121,6 +122,7 @@ class Store:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
                 ensure_schema(conn)
+                ensure_notes_schema(conn)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"cannot open {self.path}: {exc}") from exc
