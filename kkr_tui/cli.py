@@ -121,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print hits as JSON")
     search.add_argument("--limit", "-n", type=_count(1), default=20, metavar="N")
 
+    _add_meeting_work_commands(sub, common, with_db)
+
     sub.add_parser(
         "locate",
         parents=[common, with_db],
@@ -140,6 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "parse": _cmd_parse,
         "search": _cmd_search,
         "locate": _cmd_locate,
+        "related": _cmd_related,
+        "export": _cmd_export,
+        "notes": _cmd_notes,
+        "new": _cmd_new,
     }
     try:
         return handlers[args.command](args, parser)
@@ -469,4 +475,181 @@ def _cmd_locate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     for name, path in rows:
         state = "" if path.exists() else "  (does not exist yet)"
         print(f"{name + ':':<{width + 1}} {path}{state}")
+    return EXIT_OK
+
+
+# --- meeting work: related, export, notes, new -------------------------------------------
+
+
+def _add_meeting_work_commands(
+    sub: Any, common: argparse.ArgumentParser, with_db: argparse.ArgumentParser
+) -> None:
+    related = sub.add_parser(
+        "related",
+        parents=[common, with_db],
+        help="items in other meetings on the same case or topic",
+        description="List, newest first, items of other meetings (any council) with the "
+        "same item-specific case number or a clearly similar title.",
+    )
+    related.add_argument(
+        "item", nargs="+", metavar="ITEM", help='an item id or "council date number"'
+    )
+    related.add_argument("--json", action="store_true", help="print as JSON")
+    export = sub.add_parser(
+        "export",
+        parents=[common, with_db],
+        help="write a meeting briefing (Markdown)",
+        description="Write a briefing of a meeting: facts, every item with Indstilling, "
+        "Beslutning, my notes, related earlier decisions, attachments and source pages.",
+    )
+    export.add_argument(
+        "meeting", nargs="+", metavar="MEETING", help='a meeting id or "council date"'
+    )
+    export.add_argument("--format", choices=["md"], default="md", help="output format")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    notes = sub.add_parser(
+        "notes", parents=[common, with_db], help="list my notes (optionally matching QUERY)"
+    )
+    notes.add_argument("query", nargs="*", metavar="QUERY")
+    notes.add_argument("--json", action="store_true", help="print as JSON")
+    new = sub.add_parser(
+        "new", parents=[common, with_db], help="items new or changed since I last looked"
+    )
+    new.add_argument("--json", action="store_true", help="print as JSON")
+
+
+def _open_existing(args: argparse.Namespace) -> Any:
+    from kkr_tui.store import Store
+
+    db = _db_path(args)
+    if not db.exists():
+        raise LookupError(f"no database at {db}; run `kkr-tui ingest PATH` first")
+    return Store(db)
+
+
+def _print_json(payload: Any) -> None:
+    print(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def _cmd_related(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import dataclasses
+
+    from kkr_tui.meetingwork.citation import citation
+    from kkr_tui.meetingwork.lookup import find_item
+    from kkr_tui.meetingwork.related import related_items
+
+    store = _open_existing(args)
+    try:
+        item_id = find_item(store, " ".join(args.item))
+        source = store.item(item_id)
+        found = related_items(store, item_id)
+    finally:
+        store.close()
+    if args.json:
+        _print_json(
+            {
+                "item": {
+                    "id": source.id,
+                    "citation": citation(
+                        source.council,
+                        source.meeting_date,
+                        source.number,
+                        source.case_number,
+                        source.title,
+                    ),
+                },
+                "related": [dataclasses.asdict(r) for r in found],
+            }
+        )
+        return EXIT_OK
+    print(
+        printable(
+            citation(
+                source.council, source.meeting_date, source.number, source.case_number, source.title
+            )
+        )
+    )
+    if not found:
+        print("no related items", file=sys.stderr)
+    for rel in found:
+        why = "sag" if rel.reason == "case" else f"titel {rel.score:.0f}"
+        print(
+            printable(
+                f"  {rel.council}  {_date(rel.meeting_date)}  {rel.number}  {rel.title}  [{why}]"
+                f"  (id {rel.item_id})"
+            )
+        )
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from kkr_tui.meetingwork.briefing import briefing_markdown
+    from kkr_tui.meetingwork.lookup import find_meeting
+
+    store = _open_existing(args)
+    try:
+        text = briefing_markdown(store, find_meeting(store, " ".join(args.meeting)))
+    finally:
+        store.close()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(printable(f"wrote {args.output}"), file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _cmd_notes(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import dataclasses
+
+    store = _open_existing(args)
+    try:
+        query = " ".join(args.query)
+        if query:
+            hits = store.search_notes(query, limit=1000)
+            rows = [(h.note, h.item_id) for h in hits]
+        else:
+            rows = [(n, store.resolve_anchor(n.anchor)) for n in store.all_notes()]
+    finally:
+        store.close()
+    if args.json:
+        _print_json([{**dataclasses.asdict(n), "item_id": i} for n, i in rows])
+        return EXIT_OK
+    if not rows:
+        print("no notes", file=sys.stderr)
+    for note, item_id in rows:
+        a = note.anchor
+        where = f"id {item_id}" if item_id is not None else "item no longer stored"
+        print(
+            printable(
+                f"{a.council}  {_date(a.meeting_date or None)}  {a.number}  {a.title}  ({where})"
+            )
+        )
+        for line in note.text.splitlines():
+            print(printable(f"    {line}"))
+    return EXIT_OK
+
+
+def _cmd_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import dataclasses
+
+    store = _open_existing(args)
+    try:
+        store.detect_changes()
+        changes = store.changed_items()
+    finally:
+        store.close()
+    if args.json:
+        _print_json([dataclasses.asdict(c) for c in changes])
+        return EXIT_OK
+    if not changes:
+        print("nothing new since you last looked", file=sys.stderr)
+    for c in changes:
+        kind = "ny" if c.kind == "new" else "ændret"
+        print(
+            printable(
+                f"{kind:<7} {c.council}  {_date(c.meeting_date)}  {c.number}  {c.title}"
+                f"  (id {c.item_id})"
+            )
+        )
     return EXIT_OK
