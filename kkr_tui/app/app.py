@@ -17,7 +17,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, ProgressBar, Static, Tree
+from textual.widgets import Footer, Header, Input, ProgressBar, Static, TextArea, Tree
 
 from kkr_tui.app.commands import KkrCommands
 from kkr_tui.app.config import AppConfig, load_config, save_theme
@@ -27,11 +27,16 @@ from kkr_tui.app.render import citation, item_as_text, safe
 from kkr_tui.app.screens.help import HelpScreen, binding_rows
 from kkr_tui.app.screens.search import SearchScreen
 from kkr_tui.app.widgets.item_pane import ItemPane
+from kkr_tui.app.widgets.marked_tree import MarkedMeetingTree
 from kkr_tui.app.widgets.meeting_tree import MeetingTree, NodeInfo
+from kkr_tui.app.widgets.related_panel import RelatedPanel
+from kkr_tui.app.work import WORK_BINDINGS, WORK_LETTER_ACTIONS, MeetingWorkActions
 
 View = tuple[str, int]
 
-LETTER_ACTIONS = frozenset({"quit", "copy", "jump", "open_source", "toggle_theme"})
+LETTER_ACTIONS = (
+    frozenset({"quit", "copy", "jump", "open_source", "toggle_theme"}) | WORK_LETTER_ACTIONS
+)
 LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
 
@@ -48,7 +53,7 @@ def _styles() -> list[str | Path]:
     return [styles_dir() / "app.tcss"]
 
 
-class KkrApp(App[None]):
+class KkrApp(MeetingWorkActions, App[None]):
     """kkr-tui's Textual application."""
 
     TITLE = "kkr-tui"
@@ -73,6 +78,7 @@ class KkrApp(App[None]):
         Binding("alt+right", "forward", "Forward", show=False, id="forward"),
         Binding("o", "open_source", "Open source document", show=False, id="open_source"),
         Binding("t", "toggle_theme", "Light/dark theme", show=False, id="toggle_theme"),
+        *WORK_BINDINGS,
     ]
     # fmt: on
 
@@ -103,12 +109,13 @@ class KkrApp(App[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="§")
         with Horizontal(id="main"):
-            yield MeetingTree(self.gateway, id="tree")
+            yield MarkedMeetingTree(self.gateway, id="tree")
             with Vertical(id="right"):
                 with Vertical(id="ingest"):
                     yield Static("Reading the sample documents…", id="ingest-label")
                     yield ProgressBar(id="ingest-bar", show_eta=False)
                 yield ItemPane(id="pane")
+                yield RelatedPanel(id="related")
         yield Footer()
 
     @property
@@ -154,6 +161,10 @@ class KkrApp(App[None]):
         if empty:
             await self.pane.show_message(EMPTY_TITLE, EMPTY_BODY)
             return
+        try:
+            await self.gateway.call("detect_changes")
+        except Exception as exc:
+            self.notify(safe(str(exc)), title="Reading state", severity="warning", markup=False)
         await self.tree.load_root()
 
     async def _ingest_samples(self) -> None:
@@ -229,11 +240,13 @@ class KkrApp(App[None]):
             self.current_item = item
             self.current_meeting = None
             await self.pane.show_item(item)
+            await self.item_shown(item)
         else:
             meeting = await self.gateway.call("meeting", ident)
             self.current_meeting = meeting
             self.current_item = None
             await self.pane.show_meeting(meeting)
+            self.meeting_shown()
 
     @on(Tree.NodeHighlighted, "#tree")
     def _tree_highlighted(self, event: Tree.NodeHighlighted[NodeInfo]) -> None:
@@ -288,7 +301,7 @@ class KkrApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Single-letter keys belong to an input when one has focus."""
-        typing = isinstance(self.focused, Input)
+        typing = isinstance(self.focused, (Input, TextArea))
         return not (typing and action in LETTER_ACTIONS)
 
     def action_search(self) -> None:

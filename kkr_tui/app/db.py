@@ -55,9 +55,10 @@ class StoreGateway:
         store = await self.open()
 
         def _search() -> list[Any]:
+            from kkr_tui.app.note_hits import with_note_hits
             from kkr_tui.search import search
 
-            return search(store, query, **kwargs)
+            return with_note_hits(store, query, search(store, query, **kwargs))
 
         return await self.run(_search)
 

@@ -1,0 +1,51 @@
+"""Decisions at a glance: every item of a meeting with how it was decided.
+
+Items whose decision departs from the recommendation (changed, postponed, rejected,
+remarks — :mod:`kkr_tui.decisions`) carry ``⚠`` and the reason; items of an agenda
+without minutes say so. Built on :class:`PickListScreen`, Enter opens the item.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.content import Content
+
+from kkr_tui.app.render import danish_date, safe
+from kkr_tui.app.screens.pick_list import PickListScreen
+
+
+def decision_prompt(item: Any) -> Content:
+    """``⚠ 3.8 Title`` then ``  med bemærkninger · “tiltrådte …” and 1 more sentence(s)``."""
+    departs = item.reading.departs
+    if item.minutes is None:
+        detail = Content.styled("  ingen beslutning endnu (kun dagsorden)", "$text-muted")
+    else:
+        detail = Content.assemble(
+            ("  " + item.reading.label, "bold $text-warning" if departs else "$text-success"),
+            (f" · {safe(item.reading.reason)}", "$text-muted"),
+        )
+    return Content.assemble(
+        ("⚠ " if departs else "  ", "bold $text-warning"),
+        (safe(item.number), "bold"),
+        " ",
+        safe(item.title),
+        "\n",
+        detail,
+    )
+
+
+def decisions_screen(meeting: Any, items: list[Any]) -> PickListScreen:
+    """The Decisions view of a meeting (a MeetingDetail and its merged items)."""
+    departing = sum(1 for i in items if i.reading.departs)
+    decided = sum(1 for i in items if i.minutes is not None)
+    title = Content(f"Decisions · {safe(meeting.council)} · {danish_date(meeting.meeting_date)}")
+    if decided:
+        summary = Content(
+            f"{decided} items decided, {departing} depart from the recommendation (⚠)"
+            " · Enter opens · Esc back"
+        )
+    else:
+        summary = Content("Only the agenda is stored: no decisions yet · Enter opens · Esc back")
+    rows = [(i.item_id, decision_prompt(i)) for i in items]
+    return PickListScreen(title, summary, rows, name="decisions")

@@ -1,0 +1,64 @@
+"""A list to pick an item from (decisions of a meeting, what's new): Enter opens, Escape backs out.
+
+Prompts arrive as ready-made ``Content`` (built from data without markup); the screen
+returns the chosen item id.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+
+class PickListScreen(ModalScreen[int | None]):
+    """A titled list of items; returns the chosen item id."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Back", id="pick.close"),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def __init__(
+        self, title: Content, summary: Content, rows: list[tuple[int, Content]], *, name: str
+    ) -> None:
+        super().__init__(name=name)
+        self.title_content = title
+        self.summary = summary
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="pick-box"):
+            yield Static(self.title_content, classes="pick-title")
+            yield Static(self.summary, classes="pick-summary")
+            yield OptionList(
+                *(Option(prompt, id=str(item_id)) for item_id, prompt in self.rows),
+                classes="pick-list",
+            )
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.focus()
+        if self.rows:
+            options.highlighted = 0
+
+    def action_cursor_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
+
+    def action_close(self) -> None:
+        """Back to the reader."""
+        self.dismiss(None)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_id is not None:
+            self.dismiss(int(event.option_id))

@@ -1,0 +1,58 @@
+"""The meeting tree with the reader's own marks: notes, new and changed items.
+
+Marks come from the store in one batch per section as it opens (``Store.item_marks``),
+so they cost nothing for sections never opened. ``●`` new and ``◆`` changed since the
+reader last looked (until the item is opened), ``✎`` an item with a note.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+
+from kkr_tui.app.widgets.meeting_tree import MeetingTree, NodeInfo
+
+NEW_MARK = "● "
+CHANGED_MARK = "◆ "
+NOTE_MARK = " ✎"
+
+
+def marked_label(label: Text, mark: Any) -> Text:
+    """``label`` with the marks of ``mark`` (an ItemMark) around it."""
+    out = Text()
+    if mark is not None and mark.change == "new":
+        out.append(NEW_MARK, style="bold")
+    elif mark is not None and mark.change == "changed":
+        out.append(CHANGED_MARK, style="bold")
+    out.append_text(label)
+    if mark is not None and mark.has_note:
+        out.append(NOTE_MARK, style="bold")
+    out.no_wrap, out.overflow = True, "ellipsis"
+    return out
+
+
+class MarkedMeetingTree(MeetingTree):
+    """MeetingTree whose item labels carry the reader's marks."""
+
+    async def _fetch(self, info: NodeInfo) -> list[tuple[Text, NodeInfo, bool]]:
+        children = await super()._fetch(info)
+        if info.kind != "section" or not children:
+            return children
+        try:
+            marks = await self.gateway.call("item_marks", [c.key for _, c, _ in children])
+        except Exception:
+            return children
+        return [(marked_label(label, marks.get(c.key)), c, e) for label, c, e in children]
+
+    async def refresh_marks(self, item_id: int) -> None:
+        """Redraw the label of an item node after its note or reading state changed."""
+        from kkr_tui.app.render import item_label
+
+        marks = await self.gateway.call("item_marks", [item_id])
+        row = (await self.gateway.call("item_rows", [item_id])).get(item_id)
+        if row is None:
+            return
+        for node in list(self._tree_nodes.values()):
+            if node.data is not None and node.data.kind == "item" and node.data.key == item_id:
+                node.set_label(marked_label(item_label(row.number, row.title), marks.get(item_id)))

@@ -1,0 +1,76 @@
+"""The Related panel under the item pane: the same case or topic in other meetings.
+
+Lines are built from data with ``Content`` (never markup). Enter on a line, or the
+digit keys 1-9 while the panel has focus, jump to that item; the app does the opening.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from kkr_tui.app.render import danish_date, doc_type_name, safe
+
+
+def related_prompt(index: int, rel: Any) -> Content:
+    """``1  Hovedstaden 03.02.2025 Referat  3.2 Status …  (titel 82)``."""
+    why = "sag" if rel.reason == "case" else f"titel {rel.score:.0f}"
+    return Content.assemble(
+        (f"{index} " if index <= 9 else "  ", "bold $text-accent"),
+        (safe(rel.council).removeprefix("KKR "), "$text-muted"),
+        " ",
+        (danish_date(rel.meeting_date), "$text-muted"),
+        " ",
+        (doc_type_name(rel.doc_type), "$text-muted"),
+        "  ",
+        (safe(rel.number), "bold"),
+        " ",
+        safe(rel.title),
+        (f"  ({why})", "$text-muted"),
+    )
+
+
+class RelatedPanel(OptionList):
+    """Related items of the item on screen; hidden when there are none."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(str(n), f"jump_to({n})", f"Open related {n}", show=False) for n in range(1, 10)
+    ]
+
+    class Chosen(Message):
+        """The reader picked a related item."""
+
+        def __init__(self, item_id: int) -> None:
+            super().__init__()
+            self.item_id = item_id
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.related: list[Any] = []
+        self.border_title = "Related"
+
+    def show_related(self, related: list[Any]) -> None:
+        """Fill the panel (or hide it when ``related`` is empty)."""
+        self.related = list(related)
+        self.clear_options()
+        self.add_options(
+            Option(related_prompt(i, rel), id=str(rel.item_id))
+            for i, rel in enumerate(self.related, start=1)
+        )
+        self.set_class(bool(self.related), "-has-items")
+        self.border_title = f"Related ({len(self.related)})" if self.related else "Related"
+
+    def action_jump_to(self, number: int) -> None:
+        """Open the ``number``-th related item."""
+        if 0 < number <= len(self.related):
+            self.post_message(self.Chosen(self.related[number - 1].item_id))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_id is not None:
+            self.post_message(self.Chosen(int(event.option_id)))

@@ -1,0 +1,308 @@
+"""Meeting work in the reader: notes, related items, decisions, briefings, what's new.
+
+A mixin for :class:`~kkr_tui.app.app.KkrApp` so the reader's own module stays about
+reading. Store calls go through the app's StoreGateway (one store thread); everything
+from documents or notes is rendered literally through :mod:`kkr_tui.app.render`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from kkr_tui.app.render import danish_date, part_body, safe
+from kkr_tui.app.screens.decisions import decisions_screen
+from kkr_tui.app.screens.note_editor import NoteEditor
+from kkr_tui.app.screens.pick_list import PickListScreen
+from kkr_tui.app.widgets.related_panel import RelatedPanel
+from kkr_tui.model import Block, Part
+
+if TYPE_CHECKING:
+    from kkr_tui.app.app import KkrApp
+
+# fmt: off
+WORK_BINDINGS: list[BindingType] = [
+    Binding("n", "edit_note", "Note", show=False, id="edit_note"),
+    Binding("r", "focus_related", "Related", show=False, id="related"),
+    Binding("d", "decisions", "Decisions of the meeting", show=False, id="decisions"),
+    Binding("w", "whats_new", "What's new", show=False, id="whats_new"),
+    Binding("x", "export_briefing", "Export briefing (Markdown)", show=False, id="export"),
+]
+# fmt: on
+
+WORK_LETTER_ACTIONS = frozenset(
+    {"edit_note", "focus_related", "decisions", "whats_new", "export_briefing"}
+)
+
+#: (name, action, help) for the command palette.
+WORK_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("Edit note", "edit_note", "Write a private note on this item (n)"),
+    ("Related items", "focus_related", "Same case or topic in other meetings (r)"),
+    (
+        "Decisions of the meeting",
+        "decisions",
+        "Every item with its decision, departures marked (d)",
+    ),
+    ("What's new", "whats_new", "Items new or changed since you last looked (w)"),
+    ("Export briefing", "export_briefing", "Write a Markdown briefing of this meeting (x)"),
+    ("All notes", "all_notes", "Every note you have written"),
+)
+
+
+def _part(kind: str, heading: str, text: str) -> Part:
+    blocks = tuple(Block("paragraph", p) for p in text.split("\n\n") if p.strip())
+    return Part(kind, heading, blocks)
+
+
+def part_widget(kind: str, heading: str, text: str, extra_class: str = "") -> Vertical:
+    """A part as the item pane draws it (so ``i``/``b`` find it by class)."""
+    from kkr_tui.app.widgets.item_pane import part_class
+
+    return Vertical(
+        Static(Content(safe(heading)), classes="part-heading"),
+        Static(part_body(_part(kind, heading, text)), classes="part-body"),
+        classes=f"part {part_class(kind)} {extra_class}".strip(),
+    )
+
+
+def briefing_file_name(council: str, meeting_date: str | None) -> str:
+    """``kkr-hovedstaden-2025-06-18.md``: safe on every file system."""
+    slug = re.sub(r"[^a-z0-9]+", "-", council.lower().replace("æ", "ae").replace("ø", "oe"))
+    return f"{slug.strip('-') or 'kkr'}-{meeting_date or 'uden-dato'}.md"
+
+
+class MeetingWorkActions:
+    """Actions and hooks of the meeting-work features; mixed into KkrApp."""
+
+    WORK_BINDINGS: ClassVar[list[BindingType]] = WORK_BINDINGS
+    briefing_dir: Path | None = None
+
+    @property
+    def related_panel(self: KkrApp) -> RelatedPanel:  # type: ignore[misc]
+        """The Related panel under the pane."""
+        return self.query_one(RelatedPanel)
+
+    # -- after an item is shown ---------------------------------------------------------
+
+    async def item_shown(self: KkrApp, item: Any) -> None:  # type: ignore[misc]
+        """Mark read, add the other document's parts, the note, the decision and related."""
+        gateway = self.gateway
+        await gateway.call("mark_read", item.id)
+        merged = await gateway.run(_merged_item, gateway.store, item.id)
+        note = await gateway.call("note_for", item.id)
+        related = await gateway.run(_related, gateway.store, item.id)
+        if self.pane.shown != ("item", item.id):
+            return
+        await self._decorate_pane(item, merged, note)
+        self.related_panel.show_related(related)
+        tree = self.tree
+        if hasattr(tree, "refresh_marks"):
+            await tree.refresh_marks(item.id)
+
+    async def _decorate_pane(self: KkrApp, item: Any, merged: Any, note: Any) -> None:  # type: ignore[misc]
+        pane = self.pane
+        kinds = {p.kind for p in item.parts}
+        facts = pane.query(".facts").first()
+        after: Any = facts
+        if note is not None:
+            widget = part_widget("Note", "Mine noter", note.text, "part--note")
+            await pane.mount(widget, after=after)
+            after = widget
+        if merged is None:
+            return
+        if "Indstilling" not in kinds and merged.indstilling:
+            source = "dagsordenen" if merged.indstilling_source == "agenda" else "referatet"
+            widget = part_widget("Indstilling", f"Indstilling (fra {source})", merged.indstilling)
+            await pane.mount(widget, after=after)
+        if "Beslutning" not in kinds and merged.beslutning:
+            await pane.mount(
+                part_widget("Beslutning", "Beslutning (fra referatet)", merged.beslutning)
+            )
+        if merged.beslutning:
+            reading = merged.reading
+            text = (
+                f"⚠ {reading.label} — afviger fra indstillingen"
+                if reading.departs
+                else (f"✓ {reading.label}")
+            )
+            style = "decision-departs" if reading.departs else "decision-follows"
+            line = Static(Content(f"{text} ({safe(reading.reason)})"), classes=f"decision {style}")
+            target = pane.part_widget("Beslutning")
+            await pane.mount(line, after=target) if target is not None else await pane.mount(line)
+
+    def meeting_shown(self: KkrApp) -> None:  # type: ignore[misc]
+        """A meeting overview has no Related panel."""
+        self.related_panel.show_related([])
+
+    # -- actions ------------------------------------------------------------------------
+
+    def _meeting_id(self: KkrApp) -> int | None:  # type: ignore[misc]
+        if self.current_item is not None:
+            return self.current_item.meeting_id
+        if self.current_meeting is not None:
+            return self.current_meeting.id
+        return None
+
+    @work(exclusive=True, group="note", exit_on_error=False)
+    async def action_edit_note(self: KkrApp) -> None:  # type: ignore[misc]
+        """Write the note of the item on screen (``n``)."""
+        item = self.current_item
+        if item is None:
+            self.notify("Open an item to write a note on it.", severity="warning")
+            return
+        note = await self.gateway.call("note_for", item.id)
+        text = await self.push_screen_wait(
+            NoteEditor(f"{item.number} {item.title}", note.text if note else "")
+        )
+        if text is None:
+            return
+        saved = await self.gateway.call("save_note", item.id, text)
+        self.notify("Note saved." if saved else "Note deleted.", markup=False)
+        if hasattr(self.tree, "refresh_marks"):
+            await self.tree.refresh_marks(item.id)
+        self.pane.shown = None
+        self.show(("item", item.id), record=False)
+
+    def action_focus_related(self: KkrApp) -> None:  # type: ignore[misc]
+        """Move to the Related panel (``r``); Enter or 1-9 open an item there."""
+        panel = self.related_panel
+        if not panel.related:
+            self.notify("No related items for what is on screen.")
+            return
+        panel.focus()
+
+    @on(RelatedPanel.Chosen)
+    def _related_chosen(self: KkrApp, event: RelatedPanel.Chosen) -> None:  # type: ignore[misc]
+        self.open_view(("item", event.item_id))
+        self.pane.focus()
+
+    def _open_choice(self: KkrApp, item_id: int | None) -> None:  # type: ignore[misc]
+        if item_id is not None:
+            self.open_view(("item", item_id))
+            self.pane.focus()
+
+    @work(exclusive=True, group="work", exit_on_error=False)
+    async def action_decisions(self: KkrApp) -> None:  # type: ignore[misc]
+        """Every item of the meeting with its decision; departures marked (``d``)."""
+        meeting_id = self._meeting_id()
+        if meeting_id is None:
+            self.notify("Open a meeting or an item first.", severity="warning")
+            return
+        meeting = await self.gateway.call("meeting", meeting_id)
+        items = await self.gateway.run(_merged_meeting, self.gateway.store, meeting_id)
+        self.push_screen(decisions_screen(meeting, items), self._open_choice)
+
+    @work(exclusive=True, group="work", exit_on_error=False)
+    async def action_whats_new(self: KkrApp) -> None:  # type: ignore[misc]
+        """Items new or changed since you last looked, not opened since (``w``)."""
+        await self.gateway.call("detect_changes")
+        changes = await self.gateway.call("changed_items")
+        rows = [
+            (
+                c.item_id,
+                Content.assemble(
+                    ("ny     " if c.kind == "new" else "ændret ", "bold $text-accent"),
+                    (safe(c.council).removeprefix("KKR "), "$text-muted"),
+                    " ",
+                    (danish_date(c.meeting_date), "$text-muted"),
+                    "  ",
+                    (safe(c.number), "bold"),
+                    " ",
+                    safe(c.title),
+                ),
+            )
+            for c in changes
+        ]
+        summary = Content(
+            f"{len(rows)} unread new or changed items · Enter opens · Esc back"
+            if rows
+            else "Nothing new since you last looked."
+        )
+        screen = PickListScreen(Content("What's new"), summary, rows, name="whats-new")
+        self.push_screen(screen, self._open_choice)
+
+    @work(exclusive=True, group="work", exit_on_error=False)
+    async def action_all_notes(self: KkrApp) -> None:  # type: ignore[misc]
+        """Every note, newest meeting first."""
+        notes = await self.gateway.call("all_notes")
+        rows = []
+        for note in notes:
+            item_id = await self.gateway.call("resolve_anchor", note.anchor)
+            if item_id is None:
+                continue
+            a = note.anchor
+            rows.append(
+                (
+                    item_id,
+                    Content.assemble(
+                        (f"{safe(a.council).removeprefix('KKR ')} ", "$text-muted"),
+                        (danish_date(a.meeting_date or None), "$text-muted"),
+                        "  ",
+                        (safe(a.number), "bold"),
+                        " ",
+                        safe(a.title),
+                        "\n  ",
+                        (safe(note.text.splitlines()[0] if note.text else ""), "italic"),
+                    ),
+                )
+            )
+        summary = Content(f"{len(rows)} notes · Enter opens · Esc back")
+        self.push_screen(
+            PickListScreen(Content("Notes"), summary, rows, name="notes"), self._open_choice
+        )
+
+    @work(exclusive=True, group="work", exit_on_error=False)
+    async def action_export_briefing(self: KkrApp) -> None:  # type: ignore[misc]
+        """Write a Markdown briefing of the meeting on screen (``x``)."""
+        meeting_id = self._meeting_id()
+        if meeting_id is None:
+            self.notify("Open a meeting or an item first.", severity="warning")
+            return
+        meeting = await self.gateway.call("meeting", meeting_id)
+        text = await self.gateway.run(_briefing, self.gateway.store, meeting_id)
+        folder = self.briefing_dir
+        if folder is None:
+            from kkr_tui.paths import data_dir
+
+            folder = data_dir() / "briefings"
+        target = folder / briefing_file_name(meeting.council, meeting.meeting_date)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            self.notify(
+                f"Could not write the briefing: {safe(str(exc))}", severity="error", markup=False
+            )
+            return
+        self.notify(f"Briefing written to {safe(str(target))}", title="Export", markup=False)
+
+
+def _merged_item(store: Any, item_id: int) -> Any:
+    from kkr_tui.meetingwork.merged import merged_item
+
+    return merged_item(store, item_id)
+
+
+def _merged_meeting(store: Any, meeting_id: int) -> Any:
+    from kkr_tui.meetingwork.merged import merged_meeting
+
+    return merged_meeting(store, meeting_id)
+
+
+def _related(store: Any, item_id: int) -> Any:
+    from kkr_tui.meetingwork.related import related_items
+
+    return related_items(store, item_id)
+
+
+def _briefing(store: Any, meeting_id: int) -> str:
+    from kkr_tui.meetingwork.briefing import briefing_markdown
+
+    return briefing_markdown(store, meeting_id)
