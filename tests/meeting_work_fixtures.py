@@ -1,0 +1,100 @@
+"""Builders for the meeting-work tests: the samples, and the minutes of sample 000 by hand.
+
+The minutes of the 18.06.2025 meeting are made from its parsed agenda: the same items
+with a Beslutning added and the type set to minutes, so a test can store a meeting first
+as an agenda and later as minutes, the way a secretary's database grows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from pathlib import Path
+
+from kkr_tui.model import Block, Item, Meeting, Part, Section
+from kkr_tui.parser import parse
+from kkr_tui.paths import sample_docs_dir
+from kkr_tui.sources.text import read_text
+
+AGENDA_000 = "000_5761956d8ee0dfc0.txt"
+
+DECISIONS = {
+    "3.3": "KKR Hovedstaden tiltrådte indstillingen.",
+    "3.4": "KKR Hovedstaden godkendte strategien med den ændring, at cykelstier prioriteres.",
+    "3.5": "Punktet blev udsat til næste møde.",
+}
+DEFAULT_DECISION = "KKR Hovedstaden tog orienteringen til efterretning."
+
+
+def agenda_000() -> Meeting:
+    """The parsed agenda of KKR Hovedstaden 18.06.2025."""
+    return parse(read_text(sample_docs_dir() / AGENDA_000))
+
+
+def minutes_000(*, drop_indstilling: str | None = None) -> Meeting:
+    """The agenda of 000 turned into minutes: every item gets a Beslutning.
+
+    ``drop_indstilling`` names an item whose Indstilling the minutes leave out, so the
+    merged view must take it from the agenda.
+    """
+    agenda = agenda_000()
+    sections = []
+    for section in agenda.sections:
+        items = []
+        for item in section.items:
+            text = DECISIONS.get(item.number, DEFAULT_DECISION)
+            parts = tuple(
+                p
+                for p in item.parts
+                if not (item.number == drop_indstilling and p.kind == "Indstilling")
+            )
+            parts += (Part("Beslutning", "Beslutning", (Block("paragraph", text),)),)
+            items.append(dataclasses.replace(item, parts=parts))
+        sections.append(dataclasses.replace(section, items=tuple(items)))
+    return dataclasses.replace(
+        agenda,
+        source="000_minutes.txt",
+        doc_type="minutes",
+        sections=tuple(sections),
+    )
+
+
+def save(store, meeting: Meeting, path: str | None = None) -> str:
+    """Store a hand-made meeting the way ingest does (content hash, path)."""
+    digest = hashlib.sha256(repr(meeting).encode()).hexdigest()
+    return store.save_document(
+        meeting, path=path or meeting.source, sha256=digest, parser_version="test"
+    )
+
+
+def item_by_number(store, council: str, date: str, number: str) -> int:
+    """The id of item ``number`` in the primary document of a meeting."""
+    meeting = next(m for m in store.meetings(council, int(date[:4])) if m.meeting_date == date)
+    return store.find_items_by_number(number, meeting.id)[0].id
+
+
+def sample_paths(names: list[str] | None = None) -> list[Path]:
+    """Sample document paths (all, or the named ones)."""
+    folder = sample_docs_dir()
+    files = sorted(folder.glob("*.txt"))
+    return [f for f in files if names is None or f.name in names]
+
+
+def topic_meeting(council: str, date: str, items: list[tuple[str, str, str | None]]) -> Meeting:
+    """A small agenda: (number, title, case number) per item, all in one section."""
+    built = tuple(
+        Item(
+            number=n,
+            title=t,
+            case_number=c,
+            parts=(Part("Indstilling", "Indstilling", (Block("paragraph", f"Om {t}."),)),),
+        )
+        for n, t, c in items
+    )
+    return Meeting(
+        source=f"{council}-{date}.txt",
+        council=council,
+        meeting_date=date,
+        doc_type="agenda",
+        sections=(Section(3, "Sager", built),),
+    )

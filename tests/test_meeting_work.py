@@ -1,0 +1,345 @@
+"""Meeting work without the app: related items, agenda+minutes, notes, reading state, briefings."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+from meeting_work_fixtures import (
+    agenda_000,
+    item_by_number,
+    minutes_000,
+    sample_paths,
+    save,
+    topic_meeting,
+)
+
+from kkr_tui.cli import main
+from kkr_tui.ingest import ingest_paths
+from kkr_tui.meetingwork.briefing import briefing_markdown, md_escape
+from kkr_tui.meetingwork.citation import citation
+from kkr_tui.meetingwork.lookup import find_item, find_meeting
+from kkr_tui.meetingwork.merged import merged_item, merged_meeting
+from kkr_tui.meetingwork.related import (
+    TITLE_THRESHOLD,
+    is_standing_title,
+    related_items,
+    title_similarity,
+)
+from kkr_tui.parser import parse
+from kkr_tui.sources.text import read_text
+from kkr_tui.store import Store
+
+HOV = "KKR Hovedstaden"
+
+
+@pytest.fixture
+def samples_store(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "kkr.db")
+    ingest_paths(store, sample_paths(), progress=None, cancel=None)
+    yield store
+    store.close()
+
+
+def _related(store: Store, date: str, number: str) -> list[tuple[str | None, str, str]]:
+    found = related_items(store, item_by_number(store, HOV, date, number))
+    return [(r.meeting_date, r.number, r.reason) for r in found]
+
+
+# -- related ---------------------------------------------------------------------------
+
+
+def test_related_on_the_samples(samples_store: Store) -> None:
+    assert _related(samples_store, "2025-06-18", "3.3") == [("2025-02-03", "3.2", "title")]
+    assert _related(samples_store, "2025-02-03", "3.2") == [("2025-06-18", "3.3", "title")]
+    assert sorted(_related(samples_store, "2025-02-03", "3.7")) == [
+        ("2022-03-25", "3.2", "title"),
+        ("2022-03-25", "3.3", "title"),
+    ]
+
+
+def test_standing_items_have_no_related(samples_store: Store) -> None:
+    for date, number in [("2025-06-18", "1.1"), ("2025-06-18", "1.2"), ("2025-06-18", "2.1")]:
+        assert _related(samples_store, date, number) == []
+    assert _related(samples_store, "2022-03-25", "5.1") == []  # "Møde i KKR Hovedstaden den …"
+
+
+def test_meeting_wide_case_number_is_no_evidence(samples_store: Store) -> None:
+    # Every item of the 18.06.2025 agenda carries SAG-2025-02162.
+    rows = samples_store.find_items_by_case_number("SAG-2025-02162")
+    assert len(rows) >= 10
+    assert _related(samples_store, "2025-06-18", "3.8") == []
+
+
+def test_threshold_separates_the_sample_titles() -> None:
+    """Every cross-meeting pair of non-standing sample titles, scored: the threshold's data."""
+    titles = []
+    for path in sample_paths():
+        meeting = parse(read_text(path))
+        titles += [(meeting.meeting_date, i.title) for i in meeting.items()]
+    related = {
+        ("Status for udrulning af Sundhedsreformen", "Status implementering af sundhedsreformen"),
+        (
+            "Dimensionering af pædagoguddannelsen for studieåret 2025/2026",
+            "Dimensionering af pædagoguddannelsen for studieåret 2022-2023",
+        ),
+        (
+            "Dimensionering af pædagoguddannelsen for studieåret 2025/2026",
+            "Dimensionering af sygeplejerskeuddannelsen for studieåret 2022-2023",
+        ),
+        ("Greater Copenhagen EU Office", "Handlingsplan for Greater Copenhagen 2022-2023"),
+    }
+    above = set()
+    for (da, a), (db, b) in itertools.combinations(titles, 2):
+        if da == db or is_standing_title(a) or is_standing_title(b):
+            continue
+        if title_similarity(a, b) >= TITLE_THRESHOLD:
+            above.add(tuple(sorted((a, b))))
+    assert above == {tuple(sorted(p)) for p in related}
+
+
+def test_title_similarity_on_synthetic_variations() -> None:
+    base = "Strategi for mobilitet og infrastruktur 2025"
+    for variant in [
+        "Status for strategi for mobilitet og infrastruktur",
+        "Strategi for mobilitet og infrastruktur 2026 – status og videre proces",
+        "Strategi for mobiltet og infrastruktur",
+    ]:
+        assert title_similarity(base, variant) >= TITLE_THRESHOLD, variant
+    assert title_similarity("Landstal for flygtninge 2026", "Kommunefordeling af flygtninge") >= 75
+    assert title_similarity("Etablering af sundhedsklynger", "Etablering af passagerråd") < 75
+    assert title_similarity("Klimaalliancen i Hovedstadsregionen", "Status for klima") < 75
+
+
+def test_related_across_councils_and_specific_case_numbers(tmp_path: Path) -> None:
+    with Store(tmp_path / "kkr.db") as store:
+        save(
+            store,
+            topic_meeting(
+                "KKR Sjælland",
+                "2024-06-01",
+                [
+                    ("3.1", "Landstal for flygtninge 2025", "SAG-2024-00001"),
+                    ("3.2", "Budget for regionens busser", "SAG-2024-00777"),
+                ],
+            ),
+        )
+        save(
+            store,
+            topic_meeting(
+                "KKR Midtjylland",
+                "2025-06-01",
+                [
+                    ("3.1", "Kommunefordeling af flygtninge for 2026", "SAG-2025-00002"),
+                    ("3.2", "Takster i den kollektive trafik", "SAG-2024-00777"),
+                ],
+            ),
+        )
+        save(
+            store,
+            topic_meeting(
+                "KKR Nordjylland",
+                "2025-03-01",
+                [
+                    ("3.1", "Kommunefordeling af flygtninge 2025", "SAG-2025-00100"),
+                    ("3.2", "Noget helt andet", "SAG-2025-00100"),
+                    ("3.3", "Endnu et punkt", "SAG-2025-00100"),
+                ],
+            ),
+        )
+        source = item_by_number(store, "KKR Sjælland", "2024-06-01", "3.1")
+        found = [(r.council, r.number, r.reason) for r in related_items(store, source)]
+        assert found == [
+            ("KKR Midtjylland", "3.1", "title"),
+            ("KKR Nordjylland", "3.1", "title"),
+        ]
+        bus = item_by_number(store, "KKR Sjælland", "2024-06-01", "3.2")
+        assert [(r.council, r.reason) for r in related_items(store, bus)] == [
+            ("KKR Midtjylland", "case")
+        ]
+
+
+# -- agenda and minutes -------------------------------------------------------------------
+
+
+def test_agenda_then_minutes_merge(tmp_path: Path) -> None:
+    with Store(tmp_path / "kkr.db") as store:
+        save(store, agenda_000())
+        agenda_only = merged_meeting(store, store.meetings(HOV, 2025)[0].id)
+        assert all(m.minutes is None and m.beslutning is None for m in agenda_only)
+        save(store, minutes_000(drop_indstilling="3.4"))
+        meeting_id = store.meetings(HOV, 2025)[0].id
+        merged = {m.number: m for m in merged_meeting(store, meeting_id)}
+        assert len(merged) == 12
+        assert all(m.agenda is not None and m.minutes is not None for m in merged.values())
+        assert merged["3.4"].indstilling.startswith("Det indstilles")
+        assert merged["3.4"].indstilling_source == "agenda"
+        assert merged["3.4"].reading.outcome == "changed"
+        assert merged["3.5"].reading.outcome == "postponed" and merged["3.5"].reading.departs
+        assert merged["3.3"].reading.outcome == "approved" and not merged["3.3"].reading.departs
+        assert merged["3.6"].reading.outcome == "noted"
+        agenda_item = merged["3.5"].agenda.id
+        assert merged_item(store, agenda_item).beslutning == "Punktet blev udsat til næste møde."
+
+
+def test_minutes_without_agenda_take_indstilling_from_minutes(samples_store: Store) -> None:
+    meeting_id = next(
+        m.id for m in samples_store.meetings(HOV, 2025) if m.meeting_date == "2025-02-03"
+    )
+    merged = {m.number: m for m in merged_meeting(samples_store, meeting_id)}
+    assert merged["3.7"].agenda is None and merged["3.7"].indstilling_source == "minutes"
+    assert merged["3.7"].reading.outcome == "approved"
+    assert merged["3.8"].reading.departs
+
+
+# -- notes ------------------------------------------------------------------------------------
+
+
+def test_note_survives_minutes_replacing_agenda_and_reingest(tmp_path: Path) -> None:
+    with Store(tmp_path / "kkr.db") as store:
+        save(store, agenda_000())
+        agenda_item = item_by_number(store, HOV, "2025-06-18", "3.4")
+        store.save_note(agenda_item, "Spørg til **cykelstier** [vigtigt]")
+        save(store, minutes_000())
+        minutes_item = item_by_number(store, HOV, "2025-06-18", "3.4")
+        assert minutes_item != agenda_item
+        assert store.item(minutes_item).doc_type == "minutes"
+        note = store.note_for(minutes_item)
+        assert note is not None and note.text == "Spørg til **cykelstier** [vigtigt]"
+        # Re-ingest the minutes (a new parse: new ids), the note is still there.
+        for doc in store.meeting(store.meetings(HOV, 2025)[0].id).documents:
+            store.delete_document(doc.id)
+        save(store, minutes_000())
+        again = item_by_number(store, HOV, "2025-06-18", "3.4")
+        assert store.note_for(again).text.startswith("Spørg til")
+        assert store.item_marks([again])[again].has_note
+        other = item_by_number(store, HOV, "2025-06-18", "3.5")
+        assert store.note_for(other) is None and not store.item_marks([other])[other].has_note
+        hits = store.search_notes("cykelsti")
+        assert [h.item_id for h in hits] == [again]
+        assert store.search_notes("cykelsti ukendtord") == []
+        assert store.save_note(again, "   ") is None
+        assert store.note_for(again) is None and store.all_notes() == []
+
+
+def test_note_follows_a_renumbered_item(tmp_path: Path) -> None:
+    with Store(tmp_path / "kkr.db") as store:
+        save(
+            store, topic_meeting(HOV, "2025-09-01", [("3.1", "Alpha", None), ("3.2", "Beta", None)])
+        )
+        store.save_note(item_by_number(store, HOV, "2025-09-01", "3.2"), "om beta")
+        minutes = topic_meeting(HOV, "2025-09-01", [("3.1", "Beta", None), ("3.2", "Gamma", None)])
+        import dataclasses
+
+        save(store, dataclasses.replace(minutes, doc_type="minutes", source="m.txt"))
+        assert store.note_for(item_by_number(store, HOV, "2025-09-01", "3.1")).text == "om beta"
+        assert store.note_for(item_by_number(store, HOV, "2025-09-01", "3.2")) is None
+
+
+# -- reading state -----------------------------------------------------------------------------
+
+
+def test_new_and_changed_since_last_look(tmp_path: Path) -> None:
+    with Store(tmp_path / "kkr.db") as store:
+        save(store, agenda_000())
+        assert store.detect_changes() == 0  # first look: nothing is "new"
+        assert store.changed_items() == []
+        opened = item_by_number(store, HOV, "2025-06-18", "3.3")
+        store.mark_read(opened)
+        save(store, minutes_000())
+        save(store, topic_meeting(HOV, "2025-09-01", [("3.1", "Nyt punkt", None)]))
+        marked = store.detect_changes()
+        changes = {(c.meeting_date, c.number): c.kind for c in store.changed_items()}
+        assert marked == len(changes) == 13
+        assert changes[("2025-06-18", "3.3")] == "changed"
+        assert changes[("2025-09-01", "3.1")] == "new"
+        assert store.detect_changes() == 0  # nothing changed since
+        item = item_by_number(store, HOV, "2025-06-18", "3.3")
+        assert store.item_marks([item])[item].change == "changed"
+        store.mark_read(item)
+        mark = store.item_marks([item])[item]
+        assert mark.change is None and mark.read
+        assert len(store.changed_items()) == 12
+
+
+# -- briefing, citation, lookups, CLI ------------------------------------------------------------
+
+
+def test_briefing_of_a_meeting_with_agenda_and_minutes(samples_store: Store) -> None:
+    save(samples_store, minutes_000())
+    item = item_by_number(samples_store, HOV, "2025-06-18", "3.3")
+    samples_store.save_note(item, "Husk [link](https://evil.example) og # ikke overskrift")
+    text = briefing_markdown(samples_store, find_meeting(samples_store, "hovedstaden 18.06.2025"))
+    assert text.startswith("# KKR Hovedstaden · møde 18.06.2025\n")
+    assert "### 3.3 Status for udrulning af Sundhedsreformen" in text
+    assert "KKR Hovedstaden, møde 18.06.2025, pkt. 3.3 (SAG-2025-02162)" in text
+    section = text[text.index("### 3.3") : text.index("### 3.4")]
+    assert "**Indstilling:**" in section and "**Beslutning** (godkendt som indstillet)" in section
+    assert "Husk \\[link\\](https://evil.example) og \\# ikke overskrift" in section
+    assert "03.02.2025, pkt. 3.2 Status implementering af sundhedsreformen" in section
+    assert "Kilde: 000\\_5761956d8ee0dfc0.txt, s." in section
+    postponed = text[text.index("### 3.5") : text.index("### 3.6")]
+    assert "(udsat ⚠ afviger fra indstillingen)" in postponed
+    assert "afviger fra indstillingen: 2" in text
+
+
+def test_markdown_escape_keeps_data_literal() -> None:
+    assert (
+        md_escape("[bold]x[/bold] *a* `c` <b>") == "\\[bold\\]x\\[/bold\\] \\*a\\* \\`c\\` \\<b\\>"
+    )
+    assert md_escape("\x1b[31mred") == "red"
+
+
+def test_citation_matches_the_app() -> None:
+    from kkr_tui.app.render import citation as app_citation
+
+    class Item:
+        council, meeting_date, number = HOV, "2025-06-18", "3.4"
+        case_number, title = "SAG-2025-02162", "Strategi for mobilitet og infrastruktur 2025"
+
+    line = citation(Item.council, Item.meeting_date, Item.number, Item.case_number, Item.title)
+    assert line == app_citation(Item)
+    assert line.startswith("KKR Hovedstaden, møde 18.06.2025, pkt. 3.4 (SAG-2025-02162): ")
+
+
+def test_lookups(samples_store: Store) -> None:
+    item = item_by_number(samples_store, HOV, "2025-06-18", "3.4")
+    assert find_item(samples_store, "hovedstaden 2025-06-18 3.4") == item
+    assert find_item(samples_store, "KKR Hovedstaden 18.06.2025 3.4") == item
+    assert find_item(samples_store, "18.06.2025 3.4") == item
+    assert find_item(samples_store, str(item)) == item
+    with pytest.raises(LookupError):
+        find_item(samples_store, "hovedstaden 2030-01-01 3.4")
+    with pytest.raises(LookupError):
+        find_meeting(samples_store, "hovedstaden")
+
+
+def test_cli_related_export_notes_new(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "kkr.db"
+    with Store(db) as store:
+        ingest_paths(store, sample_paths(), progress=None, cancel=None)
+        store.detect_changes()
+        store.save_note(item_by_number(store, HOV, "2025-06-18", "3.3"), "min note")
+        save(store, minutes_000())
+    assert main(["related", "--db", str(db), "--json", "hovedstaden", "2025-06-18", "3.3"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["item"]["citation"].startswith("KKR Hovedstaden, møde 18.06.2025, pkt. 3.3")
+    assert [(r["meeting_date"], r["number"]) for r in payload["related"]] == [("2025-02-03", "3.2")]
+    out = tmp_path / "brief.md"
+    assert (
+        main(
+            ["export", "--db", str(db), "hovedstaden 2025-06-18", "--format", "md", "-o", str(out)]
+        )
+        == 0
+    )
+    assert "min note" in out.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["notes", "--db", str(db), "--json"]) == 0
+    notes = json.loads(capsys.readouterr().out)
+    assert [n["anchor"]["number"] for n in notes] == ["3.3"] and notes[0]["item_id"]
+    assert main(["new", "--db", str(db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 12 and all(line.startswith("ændret") for line in lines)
+    assert main(["related", "--db", str(db), "hovedstaden 2030-01-01 3.3"]) == 1
