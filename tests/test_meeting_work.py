@@ -279,7 +279,7 @@ def test_briefing_of_a_meeting_with_agenda_and_minutes(samples_store: Store) -> 
     assert "**Indstilling:**" in section and "**Beslutning** (godkendt som indstillet)" in section
     assert "Husk \\[link\\](https://evil.example) og \\# ikke overskrift" in section
     assert "03.02.2025, pkt. 3.2 Status implementering af sundhedsreformen" in section
-    assert "Kilde: 000\\_5761956d8ee0dfc0.txt, s." in section
+    assert "Kilde: 000\\_minutes.txt, s. 12–14" in section
     postponed = text[text.index("### 3.5") : text.index("### 3.6")]
     assert "(udsat ⚠ afviger fra indstillingen)" in postponed
     assert "afviger fra indstillingen: 2" in text
