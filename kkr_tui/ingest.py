@@ -48,12 +48,22 @@ class IngestResult:
 
 @dataclass(frozen=True, slots=True)
 class IngestEvent:
-    """Progress: ``result`` is None when work on ``path`` starts, else its outcome."""
+    """Progress: ``result`` is None when work on ``path`` starts, else its outcome.
+
+    While a file is read, events with ``page`` of ``pages`` (and no result) follow, so a
+    1,000-page PDF shows movement instead of a frozen bar.
+    """
 
     done: int
     total: int
     path: str
     result: IngestResult | None = None
+    page: int = 0
+    pages: int = 0
+
+
+class IngestCancelled(Exception):
+    """Raised from a page callback when the run is cancelled mid-file; never stored."""
 
 
 @dataclass(slots=True)
@@ -153,14 +163,20 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_and_parse(path: str) -> _Parsed:
-    """Read and parse one file; every failure becomes a reason (runs in pool workers too)."""
+def read_and_parse(path: str, on_page: Callable[[int, int], None] | None = None) -> _Parsed:
+    """Read and parse one file; every failure becomes a reason (runs in pool workers too).
+
+    ``on_page(done, total)`` is called per page read; it may raise
+    :class:`IngestCancelled`, which is the one exception passed through.
+    """
     from kkr_tui.model import NotAMeetingError
     from kkr_tui.parser import parse
     from kkr_tui.sources import UnreadableDocumentError, read_document
 
     try:
-        return _Parsed(parse(read_document(path)))
+        return _Parsed(parse(read_document(path, on_page)))
+    except IngestCancelled:
+        raise
     except UnreadableDocumentError as error:
         return _Parsed(None, error.reason or "unreadable document")
     except NotAMeetingError as error:
@@ -209,6 +225,18 @@ class _Runner:
             self.summary.results.append(result)
         if self.progress is not None:
             self.progress(IngestEvent(len(self.summary.results), self.total, path, result))
+
+    def page_callback(self, path: str, cancel: threading.Event) -> Callable[[int, int], None]:
+        """Per-page progress for ``path`` that stops the read as soon as ``cancel`` is set."""
+
+        def on_page(page: int, pages: int) -> None:
+            if cancel.is_set():
+                raise IngestCancelled(path)
+            if self.progress is not None:
+                done = len(self.summary.results)
+                self.progress(IngestEvent(done, self.total, path, None, page, pages))
+
+        return on_page
 
     def check(self, path: Path) -> tuple[str, IngestResult | None]:
         """Hash ``path``; return its sha256 and a final result if it needs no parsing."""
@@ -285,8 +313,10 @@ def ingest_paths(
 
     ``reparse`` re-reads files whose stored parser version is older than the current
     one. ``jobs`` > 1 reads and parses in that many processes while this thread stays
-    the only writer. When ``cancel`` is set, no new file is started; files already
-    being parsed are finished and stored whole, and the summary says ``cancelled``.
+    the only writer. When ``cancel`` is set, no new file is started; with one job the
+    file being read is abandoned at its next page (nothing of it is stored), with a
+    pool the files already being parsed are finished and stored whole. The summary
+    then says ``cancelled``.
     """
     files, failures = discover(paths)
     runner = _Runner(store, len(files) + len(failures), progress, reparse)
@@ -308,7 +338,11 @@ def _run_sequential(runner: _Runner, files: list[Path], cancel: threading.Event)
         runner.emit(str(path))
         sha, done = runner.check(path)
         if done is None:
-            done = runner.store_parsed(path, sha, read_and_parse(str(path)))
+            try:
+                parsed = read_and_parse(str(path), runner.page_callback(str(path), cancel))
+            except IngestCancelled:
+                return
+            done = runner.store_parsed(path, sha, parsed)
         runner.emit(str(path), done)
 
 

@@ -61,6 +61,9 @@ def test_unchanged_files_are_not_parsed_again(
 def test_progress_reports_start_and_result_of_every_file(store: Store, samples_dir: Path) -> None:
     events: list[IngestEvent] = []
     ingest_paths(store, [samples_dir], progress=events.append)
+    pages = [e for e in events if e.page]
+    assert pages and all(e.result is None and 1 <= e.page <= e.pages for e in pages)
+    events = [e for e in events if not e.page]
     assert len(events) == 8
     assert all(e.total == 4 for e in events)
     starts = [e for e in events if e.result is None]
