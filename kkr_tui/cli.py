@@ -158,9 +158,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if debug:
             raise
+        if _is_store_error(error):
+            print(printable(f"kkr-tui: {error}"), file=sys.stderr)
+            return EXIT_FAILED
         print(printable(f"kkr-tui: error: {type(error).__name__}: {error}"), file=sys.stderr)
         print("(run with --debug to see the traceback)", file=sys.stderr)
         return EXIT_FAILED
+
+
+def _is_store_error(error: BaseException) -> bool:
+    """A busy, read-only, too-new or foreign database: the message says it all, in one line.
+
+    Checked through ``sys.modules`` so the CLI never imports the store just to ask.
+    """
+    errors = sys.modules.get("kkr_tui.store.errors")
+    return errors is not None and isinstance(error, errors.StoreError)
 
 
 def _silence_broken_pipe() -> None:
@@ -240,7 +252,7 @@ def _cmd_ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 
 
 class _first_interrupt_sets:  # noqa: N801 - used as a context manager, reads like one
-    """First Ctrl+C asks the run to stop after the current file; the second aborts now.
+    """First Ctrl+C asks the run to stop at the next page; the second aborts now.
 
     Pool workers ignore SIGINT (see ingest), so only this process decides what a
     Ctrl+C means and nothing is left half stored.
@@ -255,7 +267,7 @@ class _first_interrupt_sets:  # noqa: N801 - used as a context manager, reads li
         if self.cancel.is_set():
             raise KeyboardInterrupt
         self.cancel.set()
-        self.reporter.note("stopping after the current file (Ctrl+C again to stop now)")
+        self.reporter.note("stopping; nothing half-read is stored (Ctrl+C again to stop now)")
 
     def __enter__(self) -> _first_interrupt_sets:
         if threading.current_thread() is threading.main_thread():
@@ -309,6 +321,8 @@ class _IngestReporter:
         filled = bar_width * event.done // event.total
         bar = "[" + "#" * filled + "-" * (bar_width - filled) + "]"
         name = os.path.basename(self.current) if event.done < event.total else ""
+        if name and event.pages > 1:
+            name += f" p. {event.page}/{event.pages}"
         text = printable(bar + count + name)[: width - 1]
         sys.stderr.write("\r\x1b[K" + text)
         sys.stderr.flush()
