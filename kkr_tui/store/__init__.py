@@ -114,18 +114,35 @@ class Store(MeetingWorkStore):
             if self.read_only:
                 conn.execute("PRAGMA query_only = ON")
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version > SCHEMA_VERSION:
+                    raise SchemaError(
+                        f"database schema version {version} is newer than this kkr-tui "
+                        f"supports ({SCHEMA_VERSION}); upgrade kkr-tui"
+                    )
                 if version != SCHEMA_VERSION:
-                    raise StoreError(
-                        f"{self.path} has schema version {version}, expected {SCHEMA_VERSION}"
+                    raise SchemaError(
+                        f"database schema version {version} is older than this kkr-tui's "
+                        f"({SCHEMA_VERSION}) and cannot be upgraded while read-only"
                     )
             else:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
                 ensure_schema(conn)
                 ensure_notes_schema(conn)
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreBusyError(
+                    f"database is busy: another program kept {self.path} locked "
+                    f"for more than {self.busy_timeout:g} s; try again"
+                ) from exc
+            raise StoreError(f"cannot open {self.path}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"cannot open {self.path}: {exc}") from exc
+        except SchemaError as exc:
+            conn.close()
+            raise SchemaError(f"{self.path}: {exc}") from None
         except StoreError:
             conn.close()
             raise
