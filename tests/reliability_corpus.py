@@ -69,7 +69,7 @@ def expected_shape(files: list[Path]) -> dict[str, tuple[int, int]]:
 
 
 def assert_whole(db: Path, shapes: dict[str, tuple[int, int]]) -> int:
-    """Fail unless the database is consistent and holds only whole documents; returns their count."""
+    """Fail unless the database is consistent and holds only whole documents; their count."""
     from kkr_tui.store.writes import count_terms
 
     conn = sqlite3.connect(db)
