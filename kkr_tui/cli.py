@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common, with_db],
     )
     parser.add_argument("--version", action="version", version=f"kkr-tui {__version__}")
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="open the reader without ever writing to the database "
+        "(automatic when the file or its folder is not writable)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ingest = sub.add_parser(
@@ -197,7 +203,8 @@ def _cmd_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Open the reader; it fills a missing or empty database from the bundled samples."""
     from kkr_tui.app import run_app
 
-    run_app(_db_path(args), first_run_ingest=True)
+    forced: dict[str, Any] = {"read_only": True} if getattr(args, "read_only", False) else {}
+    run_app(_db_path(args), first_run_ingest=True, **forced)
     return EXIT_OK
 
 

@@ -16,12 +16,14 @@ def run_app(
     first_run_ingest: bool = True,
     sample_docs: Iterable[Path] | None = None,
     config_path: Path | None = None,
+    read_only: bool | None = None,
 ) -> None:
     """Open the reader on ``db_path``.
 
     With ``first_run_ingest`` an empty (or missing) database is first filled from
     ``sample_docs`` (default: the bundled samples), with a progress bar.
     ``config_path`` defaults to the platformdirs config file (theme, ``[keymap]``).
+    ``read_only`` None opens read-only only when the database cannot be written.
     """
     from kkr_tui import paths
     from kkr_tui.app.app import KkrApp
@@ -36,5 +38,6 @@ def run_app(
         Path(db_path),
         sample_docs=samples,
         config_path=config_path if config_path is not None else paths.config_path(),
+        read_only=read_only,
     )
     app.run()

@@ -26,6 +26,7 @@ from kkr_tui.app.messages import IngestProgress
 from kkr_tui.app.render import citation, item_as_text, safe
 from kkr_tui.app.screens.help import HelpScreen, binding_rows
 from kkr_tui.app.screens.search import SearchScreen
+from kkr_tui.app.watch import WATCH_BINDINGS, WRITE_ACTIONS, StoreWatch, is_read_only
 from kkr_tui.app.widgets.item_pane import ItemPane
 from kkr_tui.app.widgets.marked_tree import MarkedMeetingTree
 from kkr_tui.app.widgets.meeting_tree import MeetingTree, NodeInfo
@@ -53,7 +54,7 @@ def _styles() -> list[str | Path]:
     return [styles_dir() / "app.tcss"]
 
 
-class KkrApp(MeetingWorkActions, App[None]):
+class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
     """kkr-tui's Textual application."""
 
     TITLE = "kkr-tui"
@@ -79,6 +80,7 @@ class KkrApp(MeetingWorkActions, App[None]):
         Binding("o", "open_source", "Open source document", show=False, id="open_source"),
         Binding("t", "toggle_theme", "Light/dark theme", show=False, id="toggle_theme"),
         *WORK_BINDINGS,
+        *WATCH_BINDINGS,
     ]
     # fmt: on
 
@@ -89,11 +91,13 @@ class KkrApp(MeetingWorkActions, App[None]):
         sample_docs: Iterable[Path] | None = None,
         config_path: Path | None = None,
         theme: str | None = None,
+        read_only: bool | None = None,
     ) -> None:
         self.config_path = config_path
         self.config: AppConfig = load_config(config_path)
         super().__init__()
-        self.gateway = StoreGateway(db_path)
+        self.read_only = is_read_only(Path(db_path)) if read_only is None else read_only
+        self.gateway = StoreGateway(db_path, read_only=self.read_only)
         self.sample_docs = list(sample_docs or [])
         self.history: list[View] = []
         self.history_index = -1
@@ -151,20 +155,24 @@ class KkrApp(MeetingWorkActions, App[None]):
         """Open the store, ingest the samples into an empty one, then fill the tree."""
         try:
             await self.gateway.open()
-            if self.sample_docs and await self.gateway.call("is_empty"):
+            if self.read_only:
+                self.announce_read_only()
+            elif self.sample_docs and await self.gateway.call("is_empty"):
                 await self._ingest_samples()
             empty = await self.gateway.call("is_empty")
         except Exception as exc:
             await self.pane.show_message("Could not open the database", safe(str(exc)))
             self.notify(safe(str(exc)), title="Database", severity="error", markup=False)
             return
+        self.start_watching()
         if empty:
             await self.pane.show_message(EMPTY_TITLE, EMPTY_BODY)
             return
-        try:
-            await self.gateway.call("detect_changes")
-        except Exception as exc:
-            self.notify(safe(str(exc)), title="Reading state", severity="warning", markup=False)
+        if not self.read_only:
+            try:
+                await self.gateway.call("detect_changes")
+            except Exception as exc:
+                self.notify(safe(str(exc)), title="Reading state", severity="warning", markup=False)
         await self.tree.load_root()
 
     async def _ingest_samples(self) -> None:
@@ -301,6 +309,8 @@ class KkrApp(MeetingWorkActions, App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Single-letter keys belong to an input when one has focus."""
+        if self.read_only and action in WRITE_ACTIONS:
+            return False
         typing = isinstance(self.focused, (Input, TextArea))
         return not (typing and action in LETTER_ACTIONS)
 

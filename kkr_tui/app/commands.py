@@ -15,6 +15,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from kkr_tui.app.render import safe
+from kkr_tui.app.watch import WATCH_COMMANDS
 from kkr_tui.app.work import WORK_COMMANDS
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ class KkrCommands(Provider):
         app = self.kkr_app
         out: list[tuple[str, Callable[[], object], str | None]] = [
             (name, partial(app.run_action, action), help_text)
-            for name, action, help_text in (*APP_COMMANDS, *WORK_COMMANDS)
+            for name, action, help_text in (*APP_COMMANDS, *WORK_COMMANDS, *WATCH_COMMANDS)
         ]
         for url in app.current_urls():
             clean = safe(url)

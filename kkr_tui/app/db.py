@@ -18,20 +18,31 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+#: Store methods that only record reading state; a read-only gateway skips them.
+SKIPPED_WHEN_READ_ONLY = frozenset({"mark_read", "detect_changes"})
+
 
 class StoreGateway:
     """Runs callables against the Store on its own thread."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(
+        self, db_path: Path, *, read_only: bool = False, busy_timeout: float | None = None
+    ) -> None:
         self.db_path = Path(db_path)
+        self.read_only = read_only
+        self.busy_timeout = busy_timeout
         self.store: Any = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kkr-store")
 
     def _open(self) -> Any:
         from kkr_tui.store import Store
 
+        options = {} if self.busy_timeout is None else {"busy_timeout": self.busy_timeout}
+        if self.read_only:
+            self.store = Store(self.db_path, read_only=True, **options)
+            return self.store
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.db_path)
+        self.store = Store(self.db_path, **options)
         return self.store
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -46,7 +57,13 @@ class StoreGateway:
         return self.store
 
     async def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        """Call a public Store method by name on the store thread."""
+        """Call a public Store method by name on the store thread.
+
+        On a read-only store, bookkeeping writes (:data:`SKIPPED_WHEN_READ_ONLY`) are
+        skipped: reading must not fail because "mark as read" cannot be recorded.
+        """
+        if self.read_only and method in SKIPPED_WHEN_READ_ONLY:
+            return None
         store = await self.open()
         return await self.run(getattr(store, method), *args, **kwargs)
 

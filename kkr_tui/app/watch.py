@@ -1,0 +1,134 @@
+"""Living beside other programs: notice outside changes, offer a reload, report a busy store.
+
+A mixin for :class:`~kkr_tui.app.app.KkrApp`. ``kkr-tui ingest`` in another terminal
+commits through its own connection; SQLite's ``PRAGMA data_version`` (read through
+``Store.change_token`` on the store thread, one cheap pragma every two seconds) moves
+only on such commits, never on the app's own writes, so the reader can say "the
+database has changed" exactly when it has and reload on request (``R``). A store error
+in any worker (busy, read-only, gone) becomes a notification instead of a silent stop.
+
+Read-only mode (``app.read_only``) is decided here too: forced by ``--read-only`` or
+because the database file or its folder is not writable. Other features ask
+``app.read_only`` before they offer a write (note editing, first-run ingest).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
+
+if TYPE_CHECKING:
+    from kkr_tui.app.app import KkrApp
+
+#: Seconds between two looks at the database's change counter.
+POLL_SECONDS = 2.0
+
+WATCH_BINDINGS: list[BindingType] = [
+    Binding("R", "reload", "Reload the database", show=False, id="reload"),
+]
+
+#: Actions that write to the database; disabled in read-only mode.
+WRITE_ACTIONS = frozenset({"edit_note"})
+
+#: (name, action, help) for the command palette.
+WATCH_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("Reload", "reload", "Show meetings another program has stored since (R)"),
+)
+
+READ_ONLY_SUBTITLE = "KKR møder · skrivebeskyttet (read-only)"
+
+
+def is_read_only(db_path: Path) -> bool:
+    """True when this process cannot write the database (file or folder not writable).
+
+    SQLite in WAL mode writes ``-wal``/``-shm`` files beside the database, so a
+    writable file in a read-only folder is read-only in practice too.
+    """
+    folder = db_path.parent
+    if db_path.exists():
+        return not (os.access(db_path, os.W_OK) and os.access(folder, os.W_OK))
+    return folder.exists() and not os.access(folder, os.W_OK)
+
+
+def is_store_error(error: BaseException | None) -> bool:
+    """A StoreError, checked without importing the store (and sqlite_utils) to ask."""
+    errors = sys.modules.get("kkr_tui.store.errors")
+    return error is not None and errors is not None and isinstance(error, errors.StoreError)
+
+
+class StoreWatch:
+    """Change detection, the reload action, store-error notifications and read-only mode."""
+
+    WATCH_BINDINGS: ClassVar[list[BindingType]] = WATCH_BINDINGS
+    read_only: bool = False
+    _seen_version: int | None = None
+    _reload_offered: bool = False
+
+    def start_watching(self: KkrApp) -> None:  # type: ignore[misc]
+        """Remember the current change counter and look again every :data:`POLL_SECONDS`."""
+        self.set_interval(POLL_SECONDS, self.check_for_changes, name="store-watch")
+        self.check_for_changes()
+
+    @work(group="store-watch", exclusive=True, exit_on_error=False)
+    async def check_for_changes(self: KkrApp) -> None:  # type: ignore[misc]
+        """Offer a reload once when another program has committed since we last looked."""
+        if self.gateway.store is None:
+            return
+        _, version = await self.gateway.call("change_token")
+        if self._seen_version is None:
+            self._seen_version = version
+        elif version != self._seen_version and not self._reload_offered:
+            self._reload_offered = True
+            self.notify(
+                "Another program has changed the database. Press R to reload.",
+                title="New documents",
+                timeout=15,
+                markup=False,
+            )
+
+    async def action_reload(self: KkrApp) -> None:  # type: ignore[misc]
+        """Reload the tree from the database and show again what was on screen, if it still is."""
+        if self.gateway.store is None:
+            return
+        _, self._seen_version = await self.gateway.call("change_token")
+        self._reload_offered = False
+        view = self.pane.shown
+        if await self.gateway.call("is_empty"):
+            return
+        await self._reload_tree(view)
+        self.notify("Reloaded the database.", markup=False)
+
+    async def _reload_tree(self: KkrApp, view: tuple[str, int] | None) -> None:  # type: ignore[misc]
+        """Rebuild the tree; open it at ``view`` if that is still stored, else at the default."""
+        tree = self.tree
+        if view is not None:
+            tree.root.remove_children()
+            if tree.root.data is not None:
+                tree.root.data.loaded = False
+            await tree.load_children(tree.root)
+            with contextlib.suppress(Exception):  # replaced since: fall back to the default
+                await self.reveal(view, record=False)
+                return
+        await tree.load_root()
+
+    def on_worker_state_changed(self: KkrApp, event: Worker.StateChanged) -> None:  # type: ignore[misc]
+        """A worker stopped by a store error: say so, keep the app running."""
+        error = event.worker.error
+        if event.state == WorkerState.ERROR and is_store_error(error):
+            self.notify(str(error), title="Database", severity="error", markup=False)
+
+    def announce_read_only(self: KkrApp) -> None:  # type: ignore[misc]
+        """Say once, in the subtitle and a notification, that nothing will be written."""
+        self.sub_title = READ_ONLY_SUBTITLE
+        self.notify(
+            "The database is read-only: reading and searching work; notes and importing are off.",
+            title="Read-only",
+            markup=False,
+        )

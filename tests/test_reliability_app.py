@@ -1,0 +1,152 @@
+# ruff: noqa: F401, F811  (pytest fixtures imported from app_fixtures)
+"""The reader beside other programs: outside ingests, a locked store, read-only, versions.
+
+Pilot tests: another process stores a meeting while the app is open (the app notices
+and offers a reload; after ``R`` the new council is in the tree), a write lock held by
+someone else becomes a notification, a read-only database is read and nothing that
+writes is offered, and a database of a newer schema is refused with its message.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from app_fixtures import make_app, screen_text, settle, small_db
+from reliability_corpus import council_variant, kkr_command
+
+from kkr_tui.store import SCHEMA_VERSION
+
+SIZE = (140, 44)
+
+
+def _messages(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [n.message for n in app._notifications]
+
+
+def _councils(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [node.label.plain for node in app.tree.root.children]
+
+
+async def test_outside_ingest_is_noticed_and_reload_shows_it(
+    small_db: Path, samples_dir: Path, tmp_path: Path
+) -> None:
+    doc = tmp_path / "nord.txt"
+    sample = sorted(samples_dir.glob("*.txt"))[0]
+    doc.write_text(council_variant(sample, "KKR Nordjylland"), encoding="utf-8")
+    app = make_app(small_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "KKR Nordjylland" not in _councils(app)
+        proc = kkr_command(
+            "ingest",
+            str(doc),
+            "--db",
+            str(small_db),
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.current_item is not None, "the app keeps working"
+        app.check_for_changes()
+        await settle(pilot)
+        assert any("Press R to reload" in m for m in _messages(app))
+        shown = app.pane.shown
+        await pilot.press("R")
+        await settle(pilot)
+        assert "KKR Nordjylland" in _councils(app)
+        assert app.pane.shown == shown
+        assert "Reloaded the database." in _messages(app)
+
+
+async def test_own_writes_do_not_offer_a_reload(small_db: Path) -> None:
+    app = make_app(small_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.check_for_changes()
+        await settle(pilot)
+        for _ in range(3):
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+        app.check_for_changes()
+        await settle(pilot)
+        assert not any("reload" in m for m in _messages(app))
+
+
+async def test_a_locked_database_is_a_notification_not_a_crash(small_db: Path) -> None:
+    app = make_app(small_db)
+    app.gateway.busy_timeout = 0.2
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        blocker = sqlite3.connect(small_db, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("right_square_bracket")
+            for _ in range(40):  # settle() re-raises the failed worker; poll instead
+                await pilot.pause(0.05)
+                if any(m.startswith("database is busy") for m in _messages(app)):
+                    break
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        assert any(m.startswith("database is busy") for m in _messages(app)), _messages(app)
+        assert app.is_running
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.current_item is not None
+
+
+async def test_read_only_reads_says_so_and_offers_no_writes(small_db: Path, tmp_path) -> None:
+    import hashlib
+
+    before = hashlib.sha256(small_db.read_bytes()).hexdigest()
+    app = make_app(small_db, read_only=True, sample_docs=[tmp_path / "never.txt"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.read_only and app.gateway.store.read_only
+        assert "read-only" in app.sub_title
+        assert any("read-only" in m for m in _messages(app))
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.current_item is not None
+        assert app.check_action("edit_note", ()) is False
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is app.screen_stack[0], "no note editor"
+        assert not any("read-only" in m for m in _messages(app)[1:]), _messages(app)
+        assert not any(m.startswith("database") for m in _messages(app))
+    assert hashlib.sha256(small_db.read_bytes()).hexdigest() == before
+
+
+def test_unwritable_database_is_detected(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    from kkr_tui.app.watch import is_read_only
+
+    db = tmp_path / "kkr.db"
+    db.write_bytes(b"")
+    assert not is_read_only(db)
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == db else real(p, mode))
+    assert is_read_only(db)
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: False if Path(p) == tmp_path else real(p, mode)
+    )
+    assert is_read_only(db)
+
+
+async def test_newer_schema_is_refused_with_its_message(small_db: Path) -> None:
+    conn = sqlite3.connect(small_db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    app = make_app(small_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.is_running
+        assert "Could not open the database" in screen_text(app)
+        assert any("newer than this kkr-tui supports" in m for m in _messages(app))
