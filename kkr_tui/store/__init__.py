@@ -77,6 +77,8 @@ def _locked(method: Callable[P, T]) -> Callable[P, T]:
                         f"database is busy: another program kept {self.path} locked "  # type: ignore[attr-defined]
                         f"for more than {self.busy_timeout:g} s; try again"  # type: ignore[attr-defined]
                     ) from exc
+                if "readonly" in str(exc):
+                    raise StoreReadOnlyError(f"{self.path} is open read-only") from exc  # type: ignore[attr-defined]
                 raise
 
     return wrapper
@@ -342,3 +344,17 @@ class Store(MeetingWorkStore):
     def item_texts(self, item_ids: list[int]) -> dict[int, str]:
         """Display text of a few items, for search snippets."""
         return reads.item_texts(self._conn, item_ids)
+
+
+def _guard_meeting_work_methods() -> None:
+    """Give the mixed-in notes/reading-state methods the same lock and error mapping.
+
+    They write through the connection directly, so without this a lock held by an
+    ingest elsewhere would surface as a raw ``sqlite3.OperationalError``.
+    """
+    for name, value in vars(MeetingWorkStore).items():
+        if callable(value) and not name.startswith("_"):
+            setattr(Store, name, _locked(value))
+
+
+_guard_meeting_work_methods()
