@@ -130,9 +130,11 @@ def drop_case_line(sample: Path) -> str:
     return pages_as_text(replace(doc, pages=tuple(pages)))
 
 
-def kkr_command(*args: str, cwd: Path, **kwargs: object) -> subprocess.Popen[str]:
+def kkr_command(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, **kwargs: object
+) -> subprocess.Popen[str]:
     """``python -m kkr_tui ARGS`` away from the clone (so CI runs the installed wheel)."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**(env if env is not None else os.environ), "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(  # type: ignore[call-overload]
         [sys.executable, "-m", "kkr_tui", *args], cwd=cwd, env=env, text=True, **kwargs
     )
