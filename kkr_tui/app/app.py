@@ -261,6 +261,10 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         info = event.node.data
         if info is None or info.kind not in ("item", "meeting"):
             return
+        if event.node is not self.tree.cursor_node:
+            # Stale: the tree re-announces a node while a reveal rebuilds its lines, after
+            # the cursor has moved on; acting on it would cancel the view being opened.
+            return
         view = (info.kind, info.key)
         if view == self._revealing:
             self._revealing = None

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import work
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
@@ -107,10 +107,23 @@ class MeetingWorkActions:
             await tree.refresh_marks(item.id)
 
     async def _decorate_pane(self: KkrApp, item: Any, merged: Any, note: Any) -> None:  # type: ignore[misc]
+        """Add, under the facts line: the decision at a glance, my note, and the parts
+        the other document of the meeting holds (Indstilling from the agenda,
+        Beslutning from the minutes)."""
         pane = self.pane
         kinds = {p.kind for p in item.parts}
-        facts = pane.query(".facts").first()
-        after: Any = facts
+        after: Any = pane.query(".facts").first()
+        if merged is not None and merged.beslutning:
+            reading = merged.reading
+            text = (
+                f"⚠ {reading.label} — afviger fra indstillingen"
+                if reading.departs
+                else f"✓ {reading.label}"
+            )
+            style = "decision-departs" if reading.departs else "decision-follows"
+            line = Static(Content(f"{text} ({safe(reading.reason)})"), classes=f"decision {style}")
+            await pane.mount(line, after=after)
+            after = line
         if note is not None:
             widget = part_widget("Note", "Mine noter", note.text, "part--note")
             await pane.mount(widget, after=after)
@@ -125,17 +138,6 @@ class MeetingWorkActions:
             await pane.mount(
                 part_widget("Beslutning", "Beslutning (fra referatet)", merged.beslutning)
             )
-        if merged.beslutning:
-            reading = merged.reading
-            text = (
-                f"⚠ {reading.label} — afviger fra indstillingen"
-                if reading.departs
-                else (f"✓ {reading.label}")
-            )
-            style = "decision-departs" if reading.departs else "decision-follows"
-            line = Static(Content(f"{text} ({safe(reading.reason)})"), classes=f"decision {style}")
-            target = pane.part_widget("Beslutning")
-            await pane.mount(line, after=target) if target is not None else await pane.mount(line)
 
     def meeting_shown(self: KkrApp) -> None:  # type: ignore[misc]
         """A meeting overview has no Related panel."""
@@ -152,23 +154,32 @@ class MeetingWorkActions:
 
     @work(exclusive=True, group="note", exit_on_error=False)
     async def action_edit_note(self: KkrApp) -> None:  # type: ignore[misc]
-        """Write the note of the item on screen (``n``)."""
+        """Write the note of the item on screen (``n``).
+
+        The editor is pushed with a callback rather than awaited here, so no worker
+        stays parked while the user types (a parked worker reads as "still loading").
+        """
         item = self.current_item
         if item is None:
             self.notify("Open an item to write a note on it.", severity="warning")
             return
         note = await self.gateway.call("note_for", item.id)
-        text = await self.push_screen_wait(
-            NoteEditor(f"{item.number} {item.title}", note.text if note else "")
-        )
-        if text is None:
-            return
-        saved = await self.gateway.call("save_note", item.id, text)
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self._save_note(item.id, text)
+
+        self.push_screen(NoteEditor(f"{item.number} {item.title}", note.text if note else ""), done)
+
+    @work(exclusive=True, group="note", exit_on_error=False)
+    async def _save_note(self: KkrApp, item_id: int, text: str) -> None:  # type: ignore[misc]
+        """Store the edited note, refresh the tree mark and the pane."""
+        saved = await self.gateway.call("save_note", item_id, text)
         self.notify("Note saved." if saved else "Note deleted.", markup=False)
         if hasattr(self.tree, "refresh_marks"):
-            await self.tree.refresh_marks(item.id)
+            await self.tree.refresh_marks(item_id)
         self.pane.shown = None
-        self.show(("item", item.id), record=False)
+        self.show(("item", item_id), record=False)
 
     def action_focus_related(self: KkrApp) -> None:  # type: ignore[misc]
         """Move to the Related panel (``r``); Enter or 1-9 open an item there."""
@@ -178,8 +189,9 @@ class MeetingWorkActions:
             return
         panel.focus()
 
-    @on(RelatedPanel.Chosen)
-    def _related_chosen(self: KkrApp, event: RelatedPanel.Chosen) -> None:  # type: ignore[misc]
+    # A named handler, not ``@on``: Textual collects ``@on`` handlers only from classes
+    # built by its metaclass, and this mixin is not one (the decorator was silently ignored).
+    def on_related_panel_chosen(self: KkrApp, event: RelatedPanel.Chosen) -> None:  # type: ignore[misc]
         self.open_view(("item", event.item_id))
         self.pane.focus()
 

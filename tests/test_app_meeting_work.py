@@ -1,0 +1,138 @@
+# ruff: noqa: F401, F811  (pytest fixtures imported from app_fixtures)
+"""Pilot tests of meeting work in the reader: notes, Related, Decisions, what's new, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app_fixtures import make_app, sample_db, sample_db_template, screen_text, search_for, settle
+from meeting_work_fixtures import item_by_number, minutes_000, save
+from textual.widgets import TextArea
+
+from kkr_tui.app.screens.note_editor import NoteEditor
+from kkr_tui.app.screens.pick_list import PickListScreen
+from kkr_tui.app.widgets.marked_tree import NOTE_MARK
+from kkr_tui.store import Store
+
+SIZE = (110, 36)
+HOV = "KKR Hovedstaden"
+
+
+def _item_id(db: Path, date: str, number: str) -> int:
+    with Store(db) as store:
+        return item_by_number(store, HOV, date, number)
+
+
+async def _open(pilot, item_id: int) -> None:
+    pilot.app.open_view(("item", item_id))
+    await settle(pilot)
+    assert pilot.app.current_item.id == item_id
+
+
+async def test_write_a_note_mark_and_find_it(sample_db: Path) -> None:
+    item_id = _item_id(sample_db, "2025-06-18", "3.4")
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _open(pilot, item_id)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)
+        app.screen.query_one(TextArea).insert("Cykelstier [vigtigt] først")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Mine noter" in text and "Cykelstier [vigtigt] først" in text
+        node = app.tree.cursor_node
+        assert node.data.key == item_id and str(node.label).endswith(NOTE_MARK)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape")  # discard: the note stays as it was
+        await settle(pilot)
+        screen = await search_for(pilot, "cykelstier vigtigt")
+        assert screen.hits and screen.hits[0].kind == "note" and screen.hits[0].item_id == item_id
+        await pilot.press("escape")
+    with Store(sample_db) as store:
+        assert store.note_for(item_id).text == "Cykelstier [vigtigt] først"
+
+
+async def test_related_panel_jumps(sample_db: Path) -> None:
+    source = _item_id(sample_db, "2025-06-18", "3.3")
+    target = _item_id(sample_db, "2025-02-03", "3.2")
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _open(pilot, source)
+        assert [r.item_id for r in app.related_panel.related] == [target]
+        assert "3.2 Status implementering af" in screen_text(app)
+        await pilot.press("r")
+        assert app.focused is app.related_panel
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.current_item.id == target
+        assert app.tree.cursor_node.data.key == target
+        await _open(pilot, _item_id(sample_db, "2025-06-18", "1.1"))
+        assert app.related_panel.related == [] and not app.related_panel.has_class("-has-items")
+
+
+async def test_agenda_then_minutes_decisions_and_whats_new(sample_db: Path) -> None:
+    agenda_item = _item_id(sample_db, "2025-06-18", "3.5")
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:  # first look: records what is there
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert "Nothing new since you last looked." in screen_text(app)
+    with Store(sample_db) as store:
+        store.save_note(agenda_item, "udsættes?")
+        save(store, minutes_000(drop_indstilling="3.5"))
+    minutes_item = _item_id(sample_db, "2025-06-18", "3.5")
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, PickListScreen)
+        assert "12 unread new or changed items" in screen_text(app)
+        await pilot.press("escape")
+        await _open(pilot, minutes_item)
+        text = screen_text(app)
+        assert "Indstilling (fra dagsordenen)" in text
+        assert "udsat — afviger fra indstillingen" in text
+        assert "udsættes?" in text  # the note made on the agenda survived
+        await pilot.press("d")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Decisions · KKR Hovedstaden · 18.06.2025" in text
+        assert "2 depart from the recommendation" in text
+        assert "⚠ 3.4" in text and "⚠ 3.5" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert "11 unread new or changed items" in screen_text(app)  # 3.5 was opened
+
+
+async def test_export_briefing_from_the_app(sample_db: Path, tmp_path: Path) -> None:
+    app = make_app(sample_db)
+    app.briefing_dir = tmp_path / "briefings"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+    written = tmp_path / "briefings" / "kkr-hovedstaden-2025-06-18.md"
+    assert written.read_text(encoding="utf-8").startswith("# KKR Hovedstaden · møde 18.06.2025")
+
+
+async def test_palette_lists_meeting_work_commands(sample_db: Path) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"decisions")
+        await pilot.pause(0.3)
+        assert "Decisions of the meeting" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PickListScreen)
