@@ -303,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     if "search" in only:
         out["search"] = {
-            corpus.size_label(n): bench_search(n, runs, 1 if args.quick or n > 100_000 else 3)
+            corpus.size_label(n): bench_search(n, runs, 1 if args.quick or n >= 100_000 else 3)
             for n in sizes
         }
     if "recall" in only:

@@ -40,10 +40,14 @@ from kkr_tui.records import ItemRow
 from kkr_tui.store import Store
 from kkr_tui.textfold import fold, original_pattern
 
-#: Most FTS rows fetched per query before re-ranking.
-CANDIDATES = 2000
+#: Most FTS rows fetched per query stage before re-ranking.
+CANDIDATES = 500
 #: Candidates that get the (costlier) RapidFuzz title score.
-FUZZY_RERANK = 300
+FUZZY_RERANK = 200
+#: Completions of a query word (most frequent first) put into a full-text query. A
+#: ``word*`` prefix query on the full index merges every completion's whole doclist
+#: before the first row comes back; explicit terms are merged lazily in rowid order.
+MAX_PREFIX_TERMS = 24
 #: Vocabulary terms containing a query word that are OR-ed into the query.
 MAX_INFIX_TERMS = 40
 #: Near spellings per query word.
@@ -166,6 +170,17 @@ class Vocabulary:
         i = bisect_left(self.terms, word)
         return i < len(self.terms) and self.terms[i] == word
 
+    def completions(self, word: str, limit: int) -> list[str]:
+        """Terms starting with ``word``, the most frequent ``limit`` (the word itself kept)."""
+        lo = bisect_left(self.terms, word)
+        hi = bisect_left(self.terms, word + "\U0010ffff", lo)
+        if hi - lo <= limit:
+            return self.terms[lo:hi]
+        best = heapq.nlargest(limit, range(lo, hi), key=self.docs.__getitem__)
+        if lo not in best and self.terms[lo] == word:
+            best[-1] = lo
+        return [self.terms[i] for i in sorted(best)]
+
     def infix(self, word: str, limit: int, scan: int = 1000) -> list[str]:
         """Terms containing ``word`` after their first letter, most frequent first.
 
@@ -221,6 +236,7 @@ class _Word:
     prefix: bool
     infix: list[str]
     fuzzy: list[str]
+    completions: list[str]
     rx_exact: re.Pattern[str] | None = None
     rx_prefix: re.Pattern[str] | None = None
     rx_infix: re.Pattern[str] | None = None
@@ -234,10 +250,22 @@ class _Word:
         if self.fuzzy:
             self.rx_fuzzy = re.compile(r"\b(?:" + "|".join(map(re.escape, self.fuzzy)) + ")")
 
-    def match_expr(self) -> str:
-        alts = [f'"{self.word}"*' if self.prefix else f'"{self.word}"']
+    def match_expr(self, titles: bool) -> str | None:
+        """This word's alternatives for the title index (prefix queries are cheap there)
+        or the full index (explicit completions instead of ``word*``; words of one
+        letter match titles only, as their completions are most of the vocabulary)."""
+        if titles:
+            alts = [f'"{self.word}"*' if self.prefix else f'"{self.word}"']
+            alts += [f'"{t}"*' for t in self.fuzzy]
+        elif len(self.word) < 2:
+            return None
+        elif len(self.word) <= 3:
+            alts = [f'"{self.word}"*' if self.prefix else f'"{self.word}"']
+            alts += [f'"{t}"' for t in self.fuzzy]
+        else:
+            alts = [f'"{t}"' for t in self.completions or [self.word]]
+            alts += [f'"{t}"' for t in self.fuzzy]
         alts += [f'"{t}"' for t in self.infix]
-        alts += [f'"{t}"*' for t in self.fuzzy]
         return "(" + " OR ".join(alts) + ")"
 
     def empty(self) -> bool:
@@ -270,11 +298,14 @@ def _expand(vocab: Vocabulary, token: str) -> _Word:
     prefix = vocab.has_prefix(token)
     infix: list[str] = []
     fuzzy: list[str] = []
+    completions: list[str] = []
+    if len(token) >= 4 and prefix:
+        completions = vocab.completions(token, MAX_PREFIX_TERMS)
     if not token.isdigit() and len(token) >= 4:
         infix = vocab.infix(token, MAX_INFIX_TERMS)
         if not prefix:
             fuzzy = vocab.fuzzy(token, MAX_FUZZY_TERMS)
-    return _Word(token, prefix, infix, fuzzy)
+    return _Word(token, prefix, infix, fuzzy, completions)
 
 
 def _spans(rx: re.Pattern[str] | None, text: str) -> tuple[tuple[int, int], ...]:
@@ -324,22 +355,23 @@ def _rank_text(
     live = [w for w in words if not w.empty()]
     if not live:
         return []
-    exprs = [" AND ".join(w.match_expr() for w in live)]
-    if len(live) > 1:
-        exprs.append(" OR ".join(w.match_expr() for w in live))
+    joins = [" AND "] + ([" OR "] if len(live) > 1 else [])
     in_title: set[int] = set()
     candidates: dict[int, str] = {}
-    for expr in exprs:
-        for title_only in (True, False):
-            if len(candidates) >= CANDIDATES:
+    for join in joins:
+        for titles in (True, False):
+            exprs = [w.match_expr(titles) for w in live]
+            if len(candidates) >= limit or not any(exprs):
                 break
-            match = f"{{title_folded}} : ({expr})" if title_only else expr
-            for item_id, title in store.search_candidates(match, limit=CANDIDATES, **filters):
+            if join == " AND " and None in exprs and not titles:
+                continue
+            match = join.join(e for e in exprs if e)
+            for item_id, title in store.search_candidates(
+                match, limit=CANDIDATES, titles=titles, **filters
+            ):
                 candidates.setdefault(item_id, title)
-                if title_only:
+                if titles:
                     in_title.add(item_id)
-        if len(candidates) >= limit:
-            break
     pre: list[tuple[float, int, str]] = []
     for item_id, title in candidates.items():
         coverage = sum(w.quality(title) for w in live) / len(live)

@@ -47,6 +47,13 @@ def check_integrity(store: Store) -> None:
     conn = store._conn
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.execute("INSERT INTO items_fts(items_fts) VALUES ('integrity-check')")
+    conn.execute("INSERT INTO titles_fts(titles_fts) VALUES ('integrity-check')")
+    stale = conn.execute(
+        "SELECT count(*) FROM items i JOIN documents d ON d.id = i.document_id"
+        " JOIN meetings m ON m.id = d.meeting_id"
+        " WHERE (i.council, i.year, i.doc_type) IS NOT (m.council, m.year, d.doc_type)"
+    ).fetchone()[0]
+    assert stale == 0
     vocab = conn.execute("SELECT term, doc FROM items_fts_vocab ORDER BY term").fetchall()
     assert conn.execute("SELECT term, docs FROM terms ORDER BY term").fetchall() == vocab
 
@@ -93,18 +100,76 @@ def test_reopen_keeps_data_and_refuses_newer_schema(db_path: Path) -> None:
         Store(db_path)
 
 
-def test_version_1_database_gains_the_terms_table(db_path: Path) -> None:
+_V2_TRIGGERS = [
+    """CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN
+        INSERT INTO items_fts(rowid, title_folded, body_folded)
+        VALUES (new.id, new.title_folded, new.body_folded);
+    END""",
+    """CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
+        INSERT INTO items_fts(items_fts, rowid, title_folded, body_folded)
+        VALUES ('delete', old.id, old.title_folded, old.body_folded);
+    END""",
+    """CREATE TRIGGER items_au AFTER UPDATE ON items BEGIN
+        INSERT INTO items_fts(items_fts, rowid, title_folded, body_folded)
+        VALUES ('delete', old.id, old.title_folded, old.body_folded);
+        INSERT INTO items_fts(rowid, title_folded, body_folded)
+        VALUES (new.id, new.title_folded, new.body_folded);
+    END""",
+]
+
+
+def downgrade_to_v2(db_path: Path) -> None:
+    """Turn a current database into the version-2 layout (no title index, no item filters)."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    for trigger in ("items_ai", "items_ad", "items_au"):
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute("DROP TABLE titles_fts")
+    for column in ("council", "year", "doc_type"):
+        conn.execute(f"ALTER TABLE items DROP COLUMN {column}")
+    for statement in _V2_TRIGGERS:
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 2")
+    conn.close()
+
+
+def title_index(store: Store) -> list[tuple[int, str]]:
+    rows = store._conn.execute(
+        "SELECT rowid FROM titles_fts WHERE titles_fts MATCH 'okonomi OR klima' ORDER BY rowid"
+    )
+    return [r[0] for r in rows]
+
+
+@pytest.mark.parametrize("old_version", [1, 2])
+def test_older_databases_are_migrated(db_path: Path, old_version: int) -> None:
     with Store(db_path) as s:
         fill_store(s, corpus_meetings())
         expected = s.vocabulary()
-    conn = sqlite3.connect(db_path)
-    conn.execute("DROP TABLE terms")
-    conn.execute("PRAGMA user_version = 1")
-    conn.commit()
-    conn.close()
+        expected_titles = title_index(s)
+        expected_filters = s._conn.execute(
+            "SELECT id, council, year, doc_type FROM items ORDER BY id"
+        ).fetchall()
+    downgrade_to_v2(db_path)
+    if old_version == 1:
+        conn = sqlite3.connect(db_path)
+        conn.execute("DROP TABLE terms")
+        conn.execute("PRAGMA user_version = 1")
+        conn.commit()
+        conn.close()
     with Store(db_path) as s:
+        assert s._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert s.vocabulary() == expected
+        assert expected_titles and title_index(s) == expected_titles
+        filters = s._conn.execute("SELECT id, council, year, doc_type FROM items ORDER BY id")
+        assert filters.fetchall() == expected_filters
         check_integrity(s)
+        s.save_document(
+            make_meeting(three_items("Ny "), date="2030-01-01"),
+            path="/after.pdf",
+            sha256="after-migration",
+            parser_version="1",
+        )
+        check_integrity(s)
+        assert len(title_index(s)) == len(expected_titles) + 2
 
 
 def test_foreign_database_is_refused(db_path: Path) -> None:

@@ -315,10 +315,17 @@ class Store(MeetingWorkStore):
         councils: list[str] | None = None,
         year: int | None = None,
         doc_type: str | None = None,
+        titles: bool = False,
     ) -> list[tuple[int, str]]:
-        """Unranked FTS5 candidates for a MATCH expression, newest first, with bm25."""
+        """Unranked FTS5 candidates for a MATCH, newest first (``titles``: the title index)."""
         return reads.search_candidates(
-            self._conn, match, limit=limit, councils=councils, year=year, doc_type=doc_type
+            self._conn,
+            match,
+            limit=limit,
+            councils=councils,
+            year=year,
+            doc_type=doc_type,
+            titles=titles,
         )
 
     @_locked

@@ -23,6 +23,7 @@ from kkr_tui.records import (
     SectionRow,
 )
 from kkr_tui.store.errors import NotFoundError
+from kkr_tui.store.schema import filter_match
 
 _DOC_ORDER = {"agenda": 0, "minutes": 1}
 
@@ -361,18 +362,18 @@ def vocabulary(conn: sqlite3.Connection) -> list[tuple[str, int]]:
 
 
 def _filter_sql(
-    councils: Sequence[str] | None, year: int | None, doc_type: str | None
+    councils: Sequence[str] | None, year: int | None, doc_type: str | None, alias: str = "i"
 ) -> tuple[str, list]:
     clauses: list[str] = []
     params: list = []
     if councils is not None:
-        clauses.append(f"m.council IN ({','.join('?' * len(councils))})")
+        clauses.append(f"{alias}.council IN ({','.join('?' * len(councils))})")
         params.extend(councils)
     if year is not None:
-        clauses.append("m.year = ?")
+        clauses.append(f"{alias}.year = ?")
         params.append(year)
     if doc_type is not None:
-        clauses.append("d.doc_type = ?")
+        clauses.append(f"{alias}.doc_type = ?")
         params.append(doc_type)
     return "".join(f" AND {c}" for c in clauses), params
 
@@ -385,24 +386,29 @@ def search_candidates(
     councils: Sequence[str] | None = None,
     year: int | None = None,
     doc_type: str | None = None,
+    titles: bool = False,
 ) -> list[tuple[int, str]]:
     """Unranked FTS5 matches as (item id, folded title), newest rows first, capped at ``limit``.
 
     No ``ORDER BY rank`` and no bm25: both need statistics over every row matching each
     term (a full doclist scan per term), which is what makes common words slow on big
-    stores. The caller ranks the few candidates itself.
+    stores; in rowid order FTS5 stops after ``limit`` rows. ``titles`` searches the
+    small title-only index, where the filters are tokens inside the MATCH; on the
+    full index they are checked on the item row (no join to meetings or documents).
     """
+    if titles:
+        tags = filter_match(councils, year, doc_type)
+        if tags:
+            match = f"({match}) AND {tags}"
+        sql = (
+            "SELECT i.id, i.title_folded FROM titles_fts JOIN items i ON i.id = titles_fts.rowid"
+            " WHERE titles_fts MATCH ? ORDER BY titles_fts.rowid DESC LIMIT ?"
+        )
+        return conn.execute(sql, (match, limit)).fetchall()
     where, params = _filter_sql(councils, year, doc_type)
-    joins = ""
-    if where:
-        joins = " JOIN documents d ON d.id = i.document_id JOIN meetings m ON m.id = d.meeting_id"
     sql = (
-        "SELECT i.id, i.title_folded"
-        " FROM items_fts JOIN items i ON i.id = items_fts.rowid"
-        + joins
-        + " WHERE items_fts MATCH ?"
-        + where
-        + " ORDER BY items_fts.rowid DESC LIMIT ?"
+        "SELECT i.id, i.title_folded FROM items_fts JOIN items i ON i.id = items_fts.rowid"
+        " WHERE items_fts MATCH ?" + where + " ORDER BY items_fts.rowid DESC LIMIT ?"
     )
     return conn.execute(sql, [match, *params, limit]).fetchall()
 
@@ -416,7 +422,8 @@ def filtered_items(
     doc_type: str | None = None,
 ) -> list[ItemRow]:
     """Items matching only filters (no words), newest meeting first."""
-    where, params = _filter_sql(councils, year, doc_type)
+    where, params = _filter_sql(councils, year, doc_type, alias="m2")
+    where = where.replace("m2.doc_type", "d.doc_type").replace("m2.", "m.")
     rows = conn.execute(
         _ITEM_ROW_SQL + " WHERE 1" + where + " ORDER BY m.meeting_date DESC, i.id DESC LIMIT ?",
         [*params, limit],

@@ -4,21 +4,27 @@ Tables are created through sqlite-utils with declared primary and foreign keys s
 ``datasette kkr.db`` can browse meetings -> documents -> sections -> items -> parts.
 The full-text index covers *folded* copies of item titles and texts
 (:mod:`kkr_tui.textfold`), kept in step with ``items`` by triggers so it never drifts.
+A second, title-only index (``titles_fts``) is small enough that prefix queries and
+"enough strong title hits" checks stay cheap at a million items; its ``tags`` column
+holds the item's council, year and document type as tokens, so search filters are
+part of the MATCH instead of a join run after it. ``items`` carries council, year
+and doc_type itself (copied from its meeting and document) for the same reason.
 ``PRAGMA user_version`` records the schema version.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 
 import sqlite_utils
 
 from kkr_tui.store.errors import SchemaError
 from kkr_tui.store.writes import count_terms
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
-__all__ = ["SCHEMA_VERSION", "SchemaError", "ensure_schema", "schema_version"]
+__all__ = ["SCHEMA_VERSION", "SchemaError", "ensure_schema", "filter_match", "schema_version"]
 
 
 _TABLES: list[tuple[str, dict, list[tuple[str, str, str]], list[str]]] = [
@@ -83,6 +89,9 @@ _TABLES: list[tuple[str, dict, list[tuple[str, str, str]], list[str]]] = [
             "warnings": str,
             "title_folded": str,
             "body_folded": str,
+            "council": str,
+            "year": int,
+            "doc_type": str,
         },
         [("document_id", "documents", "id"), ("section_id", "sections", "id")],
         ["document_id", "section_id", "position", "number", "title"],
@@ -165,20 +174,56 @@ _TERMS_SQL = [
     "CREATE TABLE terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID",
 ]
 
+# Filter tokens of an item for the ``tags`` column of ``titles_fts``: ``c`` + the hex
+# of the council name (any name becomes one token), ``y`` + year, ``t`` + doc type.
+# Plain SQL, so any connection's writes keep the index right; search.filter_tokens
+# builds the same tokens on the query side.
+_TAGS = "'c' || hex({r}.council) || ' y' || {r}.year || ' t' || {r}.doc_type"
+
+
+def filter_match(councils: Sequence[str] | None, year: int | None, doc_type: str | None) -> str:
+    """An FTS5 expression on ``titles_fts.tags`` for these filters ("" when there are none)."""
+    parts = []
+    if councils is not None:
+        tokens = " OR ".join("c" + name.encode().hex() for name in councils) or "cnone"
+        parts.append(f"({tokens})")
+    if year is not None:
+        parts.append(f"y{int(year)}")
+    if doc_type is not None:
+        parts.append("t" + "".join(ch for ch in doc_type if ch.isalnum()))
+    return "{tags} : (" + " AND ".join(parts) + ")" if parts else ""
+
+
+# Contentless: the index only has to yield rowids, the titles live in ``items``.
+_TITLES_FTS_SQL = [
+    """CREATE VIRTUAL TABLE titles_fts USING fts5(
+        title_folded, tags, content='',
+        tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')""",
+]
+
 _TRIGGERS_SQL = [
-    """CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN
+    f"""CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN
         INSERT INTO items_fts(rowid, title_folded, body_folded)
         VALUES (new.id, new.title_folded, new.body_folded);
+        INSERT INTO titles_fts(rowid, title_folded, tags)
+        VALUES (new.id, new.title_folded, {_TAGS.format(r="new")});
     END""",
-    """CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
+    f"""CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
         INSERT INTO items_fts(items_fts, rowid, title_folded, body_folded)
         VALUES ('delete', old.id, old.title_folded, old.body_folded);
+        INSERT INTO titles_fts(titles_fts, rowid, title_folded, tags)
+        VALUES ('delete', old.id, old.title_folded, {_TAGS.format(r="old")});
     END""",
-    """CREATE TRIGGER items_au AFTER UPDATE ON items BEGIN
+    f"""CREATE TRIGGER items_au AFTER UPDATE OF title_folded, body_folded, council, year,
+        doc_type ON items BEGIN
         INSERT INTO items_fts(items_fts, rowid, title_folded, body_folded)
         VALUES ('delete', old.id, old.title_folded, old.body_folded);
         INSERT INTO items_fts(rowid, title_folded, body_folded)
         VALUES (new.id, new.title_folded, new.body_folded);
+        INSERT INTO titles_fts(titles_fts, rowid, title_folded, tags)
+        VALUES ('delete', old.id, old.title_folded, {_TAGS.format(r="old")});
+        INSERT INTO titles_fts(rowid, title_folded, tags)
+        VALUES (new.id, new.title_folded, {_TAGS.format(r="new")});
     END""",
 ]
 
@@ -195,6 +240,26 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     conn.executemany("INSERT INTO terms (term, docs) VALUES (?, ?)", count_terms(rows).items())
 
 
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    for trigger in ("items_ai", "items_ad", "items_au"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.execute("ALTER TABLE items ADD COLUMN council TEXT")
+    conn.execute("ALTER TABLE items ADD COLUMN year INTEGER")
+    conn.execute("ALTER TABLE items ADD COLUMN doc_type TEXT")
+    conn.execute(
+        "UPDATE items SET (council, year, doc_type) = (SELECT m.council, m.year, d.doc_type"
+        " FROM documents d JOIN meetings m ON m.id = d.meeting_id WHERE d.id = items.document_id)"
+    )
+    for statement in _TITLES_FTS_SQL:
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO titles_fts(rowid, title_folded, tags)"
+        f" SELECT id, title_folded, {_TAGS.format(r='items')} FROM items"
+    )
+    for statement in _TRIGGERS_SQL:
+        conn.execute(statement)
+
+
 def ensure_schema(conn: sqlite3.Connection) -> None:
     """Create the schema in an empty database, or check an existing one.
 
@@ -209,9 +274,11 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
             f"database schema version {version} is newer than this kkr-tui supports "
             f"({SCHEMA_VERSION}); upgrade kkr-tui"
         )
-    if version == 1:
+    if version in (1, 2):
         with sqlite_utils.Database(conn).atomic():
-            _migrate_1_to_2(conn)
+            if version == 1:
+                _migrate_1_to_2(conn)
+            _migrate_2_to_3(conn)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return
     existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -223,6 +290,11 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
             db[name].create(columns, pk="id", foreign_keys=fks, not_null=not_null)
         for table, columns, unique in _INDEXES:
             db[table].create_index(columns, unique=unique)
-        for statement in (*_FTS_SQL, *_TRIGGERS_SQL, *_TERMS_SQL):
+        for statement in (
+            *_FTS_SQL,
+            *_TITLES_FTS_SQL,
+            *_TRIGGERS_SQL,
+            *_TERMS_SQL,
+        ):
             conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -169,6 +169,10 @@ def insert_document(
             for i, p in enumerate(meeting.participants)
         ],
     )
+    council, year = conn.execute(
+        "SELECT council, year FROM meetings WHERE id = ?", (meeting_id,)
+    ).fetchone()
+    filters = (council, year, meeting.doc_type)
     position = 0
     terms: Counter[str] = Counter()
     for s_pos, section in enumerate(meeting.sections):
@@ -179,7 +183,7 @@ def insert_document(
         )
         section_id = cur.lastrowid
         for item in section.items:
-            folded = _insert_item(conn, document_id, section_id, position, item)
+            folded = _insert_item(conn, document_id, section_id, position, item, filters)
             terms.update(count_terms([folded]))
             position += 1
     add_terms(conn, terms)
@@ -187,14 +191,19 @@ def insert_document(
 
 
 def _insert_item(
-    conn: sqlite3.Connection, document_id: int, section_id: int, position: int, item: Item
+    conn: sqlite3.Connection,
+    document_id: int,
+    section_id: int,
+    position: int,
+    item: Item,
+    filters: tuple[str, int, str],
 ) -> tuple[str, str]:
     title_folded, body_folded = fold(item.title), _item_body(item)
     case_number = item.case_number.strip().upper() if item.case_number else None
     cur = conn.execute(
         "INSERT INTO items (document_id, section_id, position, number, title, case_number,"
-        " initials, first_page, last_page, warnings, title_folded, body_folded)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " initials, first_page, last_page, warnings, title_folded, body_folded,"
+        " council, year, doc_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             document_id,
             section_id,
@@ -208,6 +217,7 @@ def _insert_item(
             json.dumps(list(item.warnings), ensure_ascii=False),
             title_folded,
             body_folded,
+            *filters,
         ),
     )
     item_id = cur.lastrowid
