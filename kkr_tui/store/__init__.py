@@ -106,8 +106,7 @@ class Store(MeetingWorkStore):
         if self.read_only:
             if not self.path.exists():
                 raise StoreError(f"no database at {self.path}")
-            uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
-            conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+            conn = self._open_read_only()
         else:
             conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         try:
@@ -149,6 +148,34 @@ class Store(MeetingWorkStore):
             conn.close()
             raise
         return conn
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """A read-only connection, also in a folder we may not write to.
+
+        A WAL database needs its ``-shm`` file even to read; in a read-only folder SQLite
+        cannot create it and refuses ("attempt to write a readonly database"). Without a
+        ``-wal`` file every committed page is in the main file, so it can then be read
+        as ``immutable`` (no locks, no shared memory). A leftover ``-wal`` would be
+        ignored that way, so then we refuse with a reason instead of showing old data.
+        """
+        base = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        conn = sqlite3.connect(base, uri=True, check_same_thread=False, isolation_level=None)
+        try:
+            conn.execute("PRAGMA user_version").fetchone()
+            return conn
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if "readonly" not in str(exc) and "unable to open" not in str(exc):
+                raise StoreError(f"cannot open {self.path}: {exc}") from exc
+        wal = Path(f"{self.path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(
+                f"cannot open {self.path}: its folder is read-only and it holds unsaved "
+                f"changes ({wal.name}); open it once where it can be written"
+            )
+        return sqlite3.connect(
+            base + "&immutable=1", uri=True, check_same_thread=False, isolation_level=None
+        )
 
     def close(self) -> None:
         """Close the connection; the Store is unusable afterwards."""
