@@ -539,13 +539,16 @@ def _add_meeting_work_commands(
     new.add_argument("--json", action="store_true", help="print as JSON")
 
 
-def _open_existing(args: argparse.Namespace) -> Any:
+def _open_existing(args: argparse.Namespace, *, writes: bool = False) -> Any:
+    """The existing database; read-only when the command only reads and we may not write
+    there (a shared folder), so reading never fails for want of write access."""
+    from kkr_tui.paths import database_is_read_only
     from kkr_tui.store import Store
 
     db = _db_path(args)
     if not db.exists():
         raise LookupError(f"no database at {db}; run `kkr-tui ingest PATH` first")
-    return Store(db)
+    return Store(db, read_only=not writes and database_is_read_only(db))
 
 
 def _print_json(payload: Any) -> None:
@@ -654,7 +657,7 @@ def _cmd_notes(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 def _cmd_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import dataclasses
 
-    store = _open_existing(args)
+    store = _open_existing(args, writes=True)
     try:
         store.detect_changes()
         changes = store.changed_items()

@@ -76,3 +76,15 @@ def sample_documents() -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in {".txt", ".pdf"})
+
+
+def database_is_read_only(db_path: Path) -> bool:
+    """True when this process cannot write the database (file or folder not writable).
+
+    SQLite in WAL mode writes ``-wal``/``-shm`` files beside the database, so a
+    writable file in a read-only folder is read-only in practice too.
+    """
+    folder = db_path.parent
+    if db_path.exists():
+        return not (os.access(db_path, os.W_OK) and os.access(folder, os.W_OK))
+    return folder.exists() and not os.access(folder, os.W_OK)

@@ -36,8 +36,8 @@ except StoreError as exc:
 """
 
 
-def _as_nobody(db: Path) -> str:
-    """Run the read probe as ``nobody``; skip when that is not possible here."""
+def _as_nobody(*args: str) -> str:
+    """Run ``python ARGS`` as ``nobody``; skip when that is not possible here."""
     runuser = shutil.which("runuser")
     if runuser is None:
         pytest.skip("runuser not available")
@@ -52,14 +52,14 @@ def _as_nobody(db: Path) -> str:
             break
     else:
         pytest.skip("user nobody cannot run this interpreter and its packages")
-    done = subprocess.run([*cmd, "-c", PROBE, str(db)], env=env, capture_output=True, text=True)
+    done = subprocess.run([*cmd, *args], env=env, capture_output=True, text=True, cwd="/")
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
 
 def _read(db: Path) -> str:
     if os.geteuid() == 0:
-        return _as_nobody(db)
+        return _as_nobody("-c", PROBE, str(db))
     try:
         with Store(db, read_only=True) as store:
             return f"meetings {len(store.meetings('KKR Hovedstaden', 2025))}"
@@ -105,3 +105,15 @@ def test_leftover_wal_in_a_read_only_folder_is_refused_with_its_reason(
     folder.chmod(0o555)
     message = _read(locked_folder)
     assert message.startswith("error ") and "read-only" in message and "kkr.db-wal" in message
+
+
+def test_reading_commands_work_in_a_read_only_folder(locked_folder: Path) -> None:
+    if os.geteuid() != 0:
+        from kkr_tui.cli import main
+
+        assert main(["--db", str(locked_folder), "related", "KKR Hovedstaden 18.06.2025 3.3"]) == 0
+        return
+    out = _as_nobody(
+        "-m", "kkr_tui", "--db", str(locked_folder), "related", "KKR Hovedstaden 18.06.2025 3.3"
+    )
+    assert out.startswith("KKR Hovedstaden, møde 18.06.2025, pkt. 3.3")

@@ -15,14 +15,14 @@ because the database file or its folder is not writable. Other features ask
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
+
+from kkr_tui.paths import database_is_read_only
 
 if TYPE_CHECKING:
     from kkr_tui.app.app import KkrApp
@@ -42,19 +42,9 @@ WATCH_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Reload", "reload", "Show meetings another program has stored since (R)"),
 )
 
+is_read_only = database_is_read_only
+
 READ_ONLY_SUBTITLE = "KKR møder · skrivebeskyttet (read-only)"
-
-
-def is_read_only(db_path: Path) -> bool:
-    """True when this process cannot write the database (file or folder not writable).
-
-    SQLite in WAL mode writes ``-wal``/``-shm`` files beside the database, so a
-    writable file in a read-only folder is read-only in practice too.
-    """
-    folder = db_path.parent
-    if db_path.exists():
-        return not (os.access(db_path, os.W_OK) and os.access(folder, os.W_OK))
-    return folder.exists() and not os.access(folder, os.W_OK)
 
 
 def is_store_error(error: BaseException | None) -> bool:
