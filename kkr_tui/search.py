@@ -48,10 +48,14 @@ FUZZY_RERANK = 200
 #: ``word*`` prefix query on the full index merges every completion's whole doclist
 #: before the first row comes back; explicit terms are merged lazily in rowid order.
 MAX_PREFIX_TERMS = 24
+#: Completions of a word that is not a term itself in the first, narrow stage.
+NARROW_PREFIX_TERMS = 8
 #: Vocabulary terms containing a query word that are OR-ed into the query.
 MAX_INFIX_TERMS = 40
 #: Near spellings per query word.
 MAX_FUZZY_TERMS = 6
+#: Expanded query words kept per vocabulary.
+EXPANSION_CACHE = 512
 
 _CASE_RE = re.compile(r"^(?:sag[-\s]?)?(\d{4})-(\d{5})$", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"^\d{1,2}\.\d{1,2}\.?$")
@@ -143,6 +147,7 @@ class Vocabulary:
         self.blob = "\n" + "\n".join(self.terms) + "\n"
         self.starts = list(accumulate(map(len, self.terms[:-1]), lambda a, n: a + n + 1, initial=1))
         self.initials = self._initials()
+        self.expanded: dict[str, _Word] = {}
 
     def _initials(self) -> list[str]:
         """The distinct first letters of the terms, by skipping through the sorted list."""
@@ -237,30 +242,50 @@ def vocabulary(store: Store) -> Vocabulary:
 
 @dataclass(slots=True)
 class _Word:
-    """One query word and what it was expanded to in the vocabulary."""
+    """One query word and what it was expanded to in the vocabulary.
+
+    The infix expansion (vocabulary terms containing the word) costs a scan of the
+    whole vocabulary and is only needed when the exact and prefix matches are too few,
+    so it is computed on first use by a wide stage (:meth:`widen`).
+    """
 
     word: str
     prefix: bool
-    infix: list[str]
+    term: bool
     fuzzy: list[str]
     completions: list[str]
+    infix: list[str] | None = None
     rx_exact: re.Pattern[str] | None = None
     rx_prefix: re.Pattern[str] | None = None
-    rx_infix: re.Pattern[str] | None = None
     rx_fuzzy: re.Pattern[str] | None = None
 
     def __post_init__(self) -> None:
         w = re.escape(self.word)
         self.rx_exact = re.compile(rf"\b{w}\b")
         self.rx_prefix = re.compile(rf"\b{w}")
-        self.rx_infix = re.compile(w) if self.infix else None
         if self.fuzzy:
             self.rx_fuzzy = re.compile(r"\b(?:" + "|".join(map(re.escape, self.fuzzy)) + ")")
 
-    def match_expr(self, titles: bool) -> str | None:
+    @property
+    def inside(self) -> bool:
+        """True if the word may match inside compounds (long enough, not a number)."""
+        return len(self.word) >= 4 and not self.word.isdigit()
+
+    def widen(self, vocab: Vocabulary) -> list[str]:
+        """The vocabulary terms containing this word after their first letter."""
+        if self.infix is None:
+            self.infix = vocab.infix(self.word, MAX_INFIX_TERMS) if self.inside else []
+        return self.infix
+
+    def match_expr(self, titles: bool, wide: bool) -> str | None:
         """This word's alternatives for the title index (prefix queries are cheap there)
         or the full index (explicit completions instead of ``word*``; words of one
-        letter match titles only, as their completions are most of the vocabulary)."""
+        letter match titles only, as their completions are most of the vocabulary).
+
+        Narrow (``wide`` false): the word itself, or on the full index its few most
+        frequent completions when it is not a term of its own, and near spellings.
+        Wide adds every kept completion and the terms containing the word.
+        """
         if titles:
             alts = [f'"{self.word}"*' if self.prefix else f'"{self.word}"']
             alts += [f'"{t}"*' for t in self.fuzzy]
@@ -270,13 +295,28 @@ class _Word:
             alts = [f'"{self.word}"*' if self.prefix else f'"{self.word}"']
             alts += [f'"{t}"' for t in self.fuzzy]
         else:
-            alts = [f'"{t}"' for t in self.completions or [self.word]]
+            if wide or not self.completions:
+                terms = self.completions or [self.word]
+            elif self.term:
+                terms = [self.word]
+            else:
+                terms = self.completions[:NARROW_PREFIX_TERMS]
+            alts = [f'"{t}"' for t in terms]
             alts += [f'"{t}"' for t in self.fuzzy]
-        alts += [f'"{t}"' for t in self.infix]
+        if wide:
+            alts += [f'"{t}"' for t in self.infix or ()]
+        elif not (self.prefix or self.fuzzy):
+            return None
         return "(" + " OR ".join(alts) + ")"
 
     def empty(self) -> bool:
-        return not (self.prefix or self.infix or self.fuzzy)
+        return not (self.prefix or self.fuzzy or self.infix)
+
+    def strong(self, folded_title: str) -> bool:
+        """True if the title has this word itself (or, for a word still being typed,
+        a word starting with it): such titles outrank every compound or typo match."""
+        rx = self.rx_exact if self.term else self.rx_prefix
+        return self.word in folded_title and rx.search(folded_title) is not None  # type: ignore[union-attr]
 
     def quality(self, folded_title: str) -> float:
         """How well this word matches a folded title: exact word > prefix > infix > typo."""
@@ -288,37 +328,39 @@ class _Word:
             return 1.0
         if self.rx_prefix.search(folded_title):  # type: ignore[union-attr]
             return 0.9
-        if self.rx_infix is not None and self.rx_infix.search(folded_title):
+        if self.inside:
             return 0.75
         if self.rx_fuzzy is not None and self.rx_fuzzy.search(folded_title):
             return 0.7
         return 0.0
 
     def patterns(self) -> list[str]:
-        lead = r"\b\w*?" if self.infix else r"\b"
+        lead = r"\b\w*?" if self.inside else r"\b"
         pats = [lead + original_pattern(self.word) + r"\w*"]
         pats += [r"\b" + original_pattern(t) + r"\w*" for t in self.fuzzy]
         return pats
 
-    def locators(self) -> list[str]:
-        lead = "" if self.infix else r"\b"
-        return [lead + original_pattern(self.word)] + [
-            r"\b" + original_pattern(t) for t in self.fuzzy
-        ]
-
 
 def _expand(vocab: Vocabulary, token: str) -> _Word:
+    """The expansion of a folded query word, cached per vocabulary: as the user types,
+    every keystroke repeats the words before the cursor."""
+    word = vocab.expanded.get(token)
+    if word is not None:
+        return word
     prefix = vocab.has_prefix(token)
-    infix: list[str] = []
     fuzzy: list[str] = []
     completions: list[str] = []
     if len(token) >= 4 and prefix:
         completions = vocab.completions(token, MAX_PREFIX_TERMS)
-    if not token.isdigit() and len(token) >= 4:
-        infix = vocab.infix(token, MAX_INFIX_TERMS)
-        if not prefix:
-            fuzzy = vocab.fuzzy(token, MAX_FUZZY_TERMS)
-    return _Word(token, prefix, infix, fuzzy, completions)
+    if not token.isdigit() and len(token) >= 4 and not prefix:
+        fuzzy = vocab.fuzzy(token, MAX_FUZZY_TERMS)
+    word = _Word(token, prefix, prefix and vocab.has(token), fuzzy, completions)
+    if not (prefix or fuzzy):
+        word.widen(vocab)
+    if len(vocab.expanded) >= EXPANSION_CACHE:
+        vocab.expanded.clear()
+    vocab.expanded[token] = word
+    return word
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,14 +377,40 @@ class _Marker:
     locate: re.Pattern[str]
 
 
+def _trie_pattern(folded: list[str]) -> str:
+    """One regex for the original spellings of several folded words, sharing prefixes.
+
+    Python's ``re`` tries every alternative at every position; with the words in a
+    trie, most positions fail on the first letter. A word that ends inside another
+    makes the longer one redundant (a match only has to be found, not measured).
+    """
+    trie: dict[str, dict] = {}
+    for word in folded:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        if "" in node:
+            return ""
+        alts = [original_pattern(ch) + emit(child) for ch, child in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(trie)
+
+
 def _marker(words: list[_Word]) -> _Marker | None:
     patterns = [p for w in words for p in w.patterns()]
     if not patterns:
         return None
-    locators = [p for w in words for p in w.locators()]
+    anywhere = [w.word for w in words if w.inside]
+    at_start = [w.word for w in words if not w.inside] + [t for w in words for t in w.fuzzy]
+    locators = [_trie_pattern(anywhere)] if anywhere else []
+    locators += [r"\b" + _trie_pattern(at_start)] if at_start else []
     return _Marker(
         re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE),
-        re.compile("|".join(f"(?:{p})" for p in locators)),
+        re.compile("|".join(locators)),
     )
 
 
@@ -394,6 +462,7 @@ def _hit(row: ItemRow, kind: str, score: float, text: str, marker: _Marker | Non
 
 def _rank_text(
     store: Store,
+    vocab: Vocabulary,
     words: list[_Word],
     folded_query: str,
     filters: dict,
@@ -405,20 +474,31 @@ def _rank_text(
     joins = [" AND "] + ([" OR "] if len(live) > 1 else [])
     in_title: set[int] = set()
     candidates: dict[int, str] = {}
+    done: set[tuple[str, bool]] = set()
+    strong = 0
     for join in joins:
         for titles in (True, False):
-            exprs = [w.match_expr(titles) for w in live]
-            if len(candidates) >= limit or not any(exprs):
-                break
-            if join == " AND " and None in exprs and not titles:
-                continue
-            match = join.join(e for e in exprs if e)
-            for item_id, title in store.search_candidates(
-                match, limit=CANDIDATES, titles=titles, **filters
-            ):
-                candidates.setdefault(item_id, title)
-                if titles:
-                    in_title.add(item_id)
+            for wide in (False, True):
+                if len(candidates) >= limit and not (wide and titles and strong < limit):
+                    break
+                if wide:
+                    for w in live:
+                        w.widen(vocab)
+                exprs = [w.match_expr(titles, wide) for w in live]
+                if join == " AND " and None in exprs:
+                    continue
+                match = join.join(e for e in exprs if e)
+                if not match or (match, titles) in done:
+                    continue
+                done.add((match, titles))
+                for item_id, title in store.search_candidates(
+                    match, limit=CANDIDATES, titles=titles, **filters
+                ):
+                    candidates.setdefault(item_id, title)
+                    if titles:
+                        in_title.add(item_id)
+                        if not wide and all(w.strong(title) for w in live):
+                            strong += 1
     pre: list[tuple[float, int, str]] = []
     for item_id, title in candidates.items():
         coverage = sum(w.quality(title) for w in live) / len(live)
@@ -481,7 +561,7 @@ def search(
 
     vocab = vocabulary(store)
     words = [_expand(vocab, t) for t in dict.fromkeys(tokens)]
-    ranked = _rank_text(store, words, " ".join(tokens), filters, limit + len(results))
+    ranked = _rank_text(store, vocab, words, " ".join(tokens), filters, limit + len(results))
     rows_by_id = store.item_rows([i for _, i in ranked])
     for score, item_id in ranked:
         row = rows_by_id.get(item_id)
