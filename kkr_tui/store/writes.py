@@ -14,6 +14,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import PurePath
 
 from kkr_tui.model import Item, Meeting
@@ -26,18 +27,25 @@ _TOKEN_RE = re.compile(r"[^\W_]+")
 
 def count_terms(rows: Iterable[tuple[str | None, str | None]]) -> Counter[str]:
     """Document frequency of each token over (title_folded, body_folded) rows."""
-    counts: Counter[str] = Counter()
-    for title, body in rows:
-        counts.update(set(_TOKEN_RE.findall(f"{title or ''} {body or ''}")))
-    return counts
+    return Counter(
+        chain.from_iterable(
+            set(_TOKEN_RE.findall(f"{title or ''} {body or ''}")) for title, body in rows
+        )
+    )
 
 
 def add_terms(conn: sqlite3.Connection, counts: Counter[str]) -> None:
-    """Add document counts to the ``terms`` table."""
-    conn.executemany(
-        "INSERT INTO terms (term, docs) VALUES (?, ?)"
+    """Add document counts to the ``terms`` table.
+
+    One statement over a JSON object instead of ``executemany``: a document brings
+    ~1,500 distinct terms, and looping over them inside SQLite is a third cheaper.
+    """
+    if not counts:
+        return
+    conn.execute(
+        "INSERT INTO terms (term, docs) SELECT key, value FROM json_each(?) WHERE true"
         " ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs",
-        counts.items(),
+        (json.dumps(counts, ensure_ascii=False),),
     )
 
 
@@ -174,7 +182,7 @@ def insert_document(
     ).fetchone()
     filters = (council, year, meeting.doc_type)
     position = 0
-    terms: Counter[str] = Counter()
+    folded: list[tuple[str, str]] = []
     for s_pos, section in enumerate(meeting.sections):
         cur = conn.execute(
             "INSERT INTO sections (document_id, position, number, title, page)"
@@ -183,10 +191,9 @@ def insert_document(
         )
         section_id = cur.lastrowid
         for item in section.items:
-            folded = _insert_item(conn, document_id, section_id, position, item, filters)
-            terms.update(count_terms([folded]))
+            folded.append(_insert_item(conn, document_id, section_id, position, item, filters))
             position += 1
-    add_terms(conn, terms)
+    add_terms(conn, count_terms(folded))
     return document_id
 
 
