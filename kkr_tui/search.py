@@ -429,17 +429,29 @@ def _first_match(marker: _Marker, flat: str) -> int | None:
 
 
 def _snippet(marker: _Marker | None, text: str, width: int = 160) -> str:
-    flat = " ".join(text.split())
+    """About ``width`` characters of ``text`` (whitespace collapsed) around the first match.
+
+    Only the text up to a little past the first match is collapsed (an item body is
+    ~2.5 kB, a snippet 160 characters); the collapsed part of a prefix is a prefix of
+    the collapsed whole, so the result is the same as collapsing everything.
+    """
+    at = _first_match(marker, text) if marker else None
+    head = " ".join(text[:at].split()) if at else ""
+    pos = None if at is None else len(head) + (1 if head and text[at - 1].isspace() else 0)
+    middle = pos is not None and pos >= width // 3
+    begin = head.rfind(" ", 0, pos - width // 3) + 1 if middle else 0  # type: ignore[operator]
+    end = begin + width
+    upto = (at or 0) + 4 * width
+    while True:
+        whole = upto >= len(text)
+        tail = " ".join(text[at or 0 : upto].split())
+        flat = head + (" " if head and tail and pos != len(head) else "") + tail
+        if whole or len(flat) > end:
+            break
+        upto *= 4
     if not flat:
         return ""
-    at = _first_match(marker, flat) if marker else None
-    if at is None or at < width // 3:
-        cut = flat[:width]
-        return cut + ("…" if len(flat) > width else "")
-    start = flat.rfind(" ", 0, at - width // 3) + 1
-    end = start + width
-    out = "…" + flat[start:end]
-    return out + ("…" if end < len(flat) else "")
+    return ("…" if middle else "") + flat[begin:end] + ("…" if end < len(flat) else "")
 
 
 def _hit(row: ItemRow, kind: str, score: float, text: str, marker: _Marker | None) -> SearchHit:
