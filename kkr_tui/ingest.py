@@ -194,6 +194,13 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", version))
 
 
+#: Modules the forkserver imports once, so each pool worker is forked with pypdf and
+#: the parser loaded instead of importing them (~0.5 s) itself; ``__main__`` first so
+#: a worker does not re-run the main script either. Only the first pool of a process
+#: pays, later pools (the app, repeated runs) start in milliseconds.
+WORKER_PRELOAD = ["__main__", "kkr_tui.ingest", "kkr_tui.parser", "kkr_tui.sources", "pypdf"]
+
+
 def _init_worker() -> None:
     import signal
 
@@ -346,34 +353,83 @@ def _run_sequential(runner: _Runner, files: list[Path], cancel: threading.Event)
         runner.emit(str(path), done)
 
 
+@dataclass(slots=True)
+class _Slot:
+    """A file in the pooled run's window: checked, then parsed here or in a worker."""
+
+    path: Path
+    sha: str
+    done: IngestResult | None
+    future: Future[_Parsed] | None = None
+    parsed: _Parsed | None = None
+
+
 def _run_pooled(runner: _Runner, files: list[Path], cancel: threading.Event, jobs: int) -> None:
+    """Read and parse in ``jobs - 1`` worker processes and in this one; store here, in order.
+
+    This process counts as one of the ``jobs``: whenever the oldest file is still in a
+    worker, it reads the next file itself instead of waiting. ``jobs`` processes then
+    keep ``jobs`` cores busy (``jobs`` workers plus a writer would put three processes
+    on two cores), and the first file is under way while the pool is still starting.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # forkserver: the app calls this from a thread, and forking a threaded process is unsafe.
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
-    executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker)
-    window: deque[tuple[Path, str, IngestResult | None, Future[_Parsed] | None]] = deque()
+    if method == "forkserver":
+        context.set_forkserver_preload(WORKER_PRELOAD)
+    workers = jobs - 1
+    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker)
+    window: deque[_Slot] = deque()
     pending = iter(files)
+
+    def take() -> _Slot | None:
+        path = next(pending, None)
+        if path is None:
+            return None
+        runner.emit(str(path))
+        sha, done = runner.check(path)
+        return _Slot(path, sha, done)
+
+    def in_workers() -> int:
+        return sum(1 for s in window if s.future is not None and not s.future.done())
+
     try:
         while True:
-            while len(window) < jobs * 2 and not cancel.is_set():
-                path = next(pending, None)
-                if path is None:
+            while not cancel.is_set() and in_workers() < workers * 2:
+                slot = take()
+                if slot is None:
                     break
-                runner.emit(str(path))
-                sha, done = runner.check(path)
-                future = None if done else executor.submit(read_and_parse, str(path))
-                window.append((path, sha, done, future))
-            if not window:
-                return
-            path, sha, done, future = window.popleft()
-            if future is not None:
-                if cancel.is_set() and future.cancel():
+                if slot.done is None:
+                    slot.future = executor.submit(read_and_parse, str(slot.path))
+                window.append(slot)
+            head = window[0] if window else None
+            busy = head is not None and head.future is not None and not head.future.done()
+            if (head is None or busy) and not cancel.is_set():
+                slot = take()
+                if slot is not None:
+                    if slot.done is None:
+                        path = str(slot.path)
+                        try:
+                            slot.parsed = read_and_parse(path, runner.page_callback(path, cancel))
+                        except IngestCancelled:
+                            continue
+                    window.append(slot)
                     continue
-                done = runner.store_parsed(path, sha, future.result())
-            runner.emit(str(path), done)
+            if head is None:
+                return
+            window.popleft()
+            parsed = head.parsed
+            if head.future is not None:
+                if cancel.is_set() and head.future.cancel():
+                    continue
+                parsed = head.future.result()
+            done = head.done
+            if parsed is not None:
+                done = runner.store_parsed(head.path, head.sha, parsed)
+            runner.emit(str(head.path), done)
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
 
