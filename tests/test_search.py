@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,50 @@ def test_recall_at_10_on_sample_documents(tmp_path: Path) -> None:
             found += len(want & got)
             misses += [(case["query"], m) for m in sorted(want - got)]
     assert found / expected >= 0.95, misses
+
+
+def _collapsed_snippet(text: str, first: int | None, width: int = 160) -> str:
+    """The snippet rule spelled out on the whole collapsed text (the reference)."""
+    flat = " ".join(text.split())
+    if not flat:
+        return ""
+    if first is None or first < width // 3:
+        return flat[:width] + ("…" if len(flat) > width else "")
+    start = flat.rfind(" ", 0, first - width // 3) + 1
+    end = start + width
+    return "…" + flat[start:end] + ("…" if end < len(flat) else "")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_snippet_equals_collapsing_the_whole_text(seed: int) -> None:
+    """Snippets collapse only a prefix of the body; the result must not depend on it."""
+
+    from kkr_tui.search import Vocabulary, _expand, _marker, _snippet
+
+    rng = random.Random(seed)
+    pieces = ["ord", "Økonomi", "økonomien", "kommuneøkonomi", "x" * 30, "af", "ØKONOMI"]
+    spaces = [" ", "  ", "\n", "\n\n   ", "\t"]
+    text = "".join(rng.choice(pieces) + rng.choice(spaces) for _ in range(rng.randrange(0, 120)))
+    text = rng.choice(["", "  ", "\n"]) + text
+    vocab = Vocabulary([("kommuneokonomi", 1), ("okonomi", 3), ("okonomien", 2)])
+    marker = _marker([_expand(vocab, "okonomi")])
+    assert marker is not None
+    match = marker.locate.search(" ".join(text.split()).lower())
+    assert _snippet(marker, text) == _collapsed_snippet(text, match.start() if match else None)
+
+
+def test_typo_in_the_first_letter_is_found(store: Store) -> None:
+    assert search(store, "kundhedsreformen")[0].title == "Status for udrulning af Sundhedsreformen"
+
+
+def test_word_expansions_are_cached_per_vocabulary(store: Store) -> None:
+    from kkr_tui.search import _expand, vocabulary
+
+    vocab = vocabulary(store)
+    assert _expand(vocab, "sundhedsrefrom") is _expand(vocab, "sundhedsrefrom")
+    assert vocabulary(store) is vocab
+
+
+def test_compounds_are_found_when_the_word_itself_is_absent(store: Store) -> None:
+    titles = [h.title for h in search(store, "uddannelsen")]
+    assert "Dimensionering af pædagoguddannelsen" in titles
