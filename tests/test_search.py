@@ -203,3 +203,25 @@ def test_word_expansions_are_cached_per_vocabulary(store: Store) -> None:
 def test_compounds_are_found_when_the_word_itself_is_absent(store: Store) -> None:
     titles = [h.title for h in search(store, "uddannelsen")]
     assert "Dimensionering af pædagoguddannelsen" in titles
+
+
+def test_search_works_on_a_database_without_the_search_index(tmp_path: Path) -> None:
+    import sqlite3
+
+    from kkr_tui.store.schema import SEARCH_INDEX
+
+    path = tmp_path / "old.db"
+    with Store(path) as writable:
+        fill_store(writable, corpus_meetings())
+        expected = [(h.item_id, h.score) for h in search(writable, "council:midt reform")]
+    conn = sqlite3.connect(path)
+    conn.execute(f"DROP INDEX {SEARCH_INDEX}")
+    conn.commit()
+    conn.close()
+    with Store(path, read_only=True) as reader:
+        assert [(h.item_id, h.score) for h in search(reader, "council:midt reform")] == expected
+    Store(path).close()
+    conn = sqlite3.connect(path)
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    conn.close()
+    assert SEARCH_INDEX in names

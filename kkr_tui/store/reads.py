@@ -23,7 +23,7 @@ from kkr_tui.records import (
     SectionRow,
 )
 from kkr_tui.store.errors import NotFoundError
-from kkr_tui.store.schema import filter_match
+from kkr_tui.store.schema import SEARCH_INDEX, filter_match
 
 _DOC_ORDER = {"agenda": 0, "minutes": 1}
 
@@ -395,22 +395,42 @@ def search_candidates(
     stores; in rowid order FTS5 stops after ``limit`` rows. ``titles`` searches the
     small title-only index, where the filters are tokens inside the MATCH; on the
     full index they are checked on the item row (no join to meetings or documents).
+    Titles are read from the compact search index when the database has it (not when
+    filters must be checked on the item row).
     """
+    indexed = _search_index(conn)
     if titles:
         tags = filter_match(councils, year, doc_type)
         if tags:
             match = f"({match}) AND {tags}"
         sql = (
-            "SELECT i.id, i.title_folded FROM titles_fts JOIN items i ON i.id = titles_fts.rowid"
+            f"SELECT i.id, i.title_folded FROM titles_fts JOIN items i{indexed}"
+            " ON i.id = titles_fts.rowid"
             " WHERE titles_fts MATCH ? ORDER BY titles_fts.rowid DESC LIMIT ?"
         )
         return conn.execute(sql, (match, limit)).fetchall()
     where, params = _filter_sql(councils, year, doc_type)
+    if where:
+        indexed = ""
     sql = (
-        "SELECT i.id, i.title_folded FROM items_fts JOIN items i ON i.id = items_fts.rowid"
+        f"SELECT i.id, i.title_folded FROM items_fts JOIN items i{indexed}"
+        " ON i.id = items_fts.rowid"
         " WHERE items_fts MATCH ?" + where + " ORDER BY items_fts.rowid DESC LIMIT ?"
     )
     return conn.execute(sql, [match, *params, limit]).fetchall()
+
+
+def _search_index(conn: sqlite3.Connection) -> str:
+    """``INDEXED BY`` the compact search index, or "" on a database that lacks it yet
+    (one opened read-only since the index was introduced).
+
+    SQLite always looks a row up by its rowid rather than through a covering index, so
+    the index has to be named.
+    """
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (SEARCH_INDEX,)
+    ).fetchone()
+    return f" INDEXED BY {SEARCH_INDEX}" if found else ""
 
 
 def filtered_items(

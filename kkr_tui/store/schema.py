@@ -24,7 +24,22 @@ from kkr_tui.store.writes import count_terms
 
 SCHEMA_VERSION = 3
 
-__all__ = ["SCHEMA_VERSION", "SchemaError", "ensure_schema", "filter_match", "schema_version"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "SEARCH_INDEX",
+    "SchemaError",
+    "ensure_schema",
+    "filter_match",
+    "schema_version",
+]
+
+#: A compact covering index for the search ranker: an FTS candidate's folded title,
+#: ~40 items a page. Without it every candidate reads its own wide ``items`` row (the
+#: folded body is stored inline), one random page each: 500 candidates cost 2-7 ms
+#: more, most of it on the first query. Added to existing databases on their next
+#: writable open (no version change).
+SEARCH_INDEX = "items_search"
+_SEARCH_INDEX_SQL = f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEX} ON items (id, title_folded)"
 
 
 _TABLES: list[tuple[str, dict, list[tuple[str, str, str]], list[str]]] = [
@@ -228,6 +243,14 @@ _TRIGGERS_SQL = [
 ]
 
 
+def _ensure_search_index(conn: sqlite3.Connection) -> None:
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (SEARCH_INDEX,)
+    ).fetchone()
+    if found is None:
+        conn.execute(_SEARCH_INDEX_SQL)
+
+
 def schema_version(conn: sqlite3.Connection) -> int:
     """The ``PRAGMA user_version`` of the open database."""
     return conn.execute("PRAGMA user_version").fetchone()[0]
@@ -268,6 +291,7 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
     """
     version = schema_version(conn)
     if version == SCHEMA_VERSION:
+        _ensure_search_index(conn)
         return
     if version > SCHEMA_VERSION:
         raise SchemaError(
@@ -279,6 +303,7 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
             if version == 1:
                 _migrate_1_to_2(conn)
             _migrate_2_to_3(conn)
+            _ensure_search_index(conn)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return
     existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -295,6 +320,7 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
             *_TITLES_FTS_SQL,
             *_TRIGGERS_SQL,
             *_TERMS_SQL,
+            _SEARCH_INDEX_SQL,
         ):
             conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
