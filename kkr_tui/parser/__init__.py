@@ -27,7 +27,7 @@ from kkr_tui.parser.structure import ItemSpan, SectionSpan, find_skeleton
 from kkr_tui.sanitize import clean_line
 
 #: Bumped whenever a change can alter the parse of a stored document (``ingest --reparse``).
-PARSER_VERSION = "1.0.0"
+PARSER_VERSION = "1.1.0"
 
 __all__ = ["PARSER_VERSION", "parse", "NotAMeetingError"]
 
