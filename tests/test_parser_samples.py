@@ -179,3 +179,47 @@ def test_scores_against_ground_truth(meetings: dict[str, Meeting]) -> None:
         truth = json.loads((SHARED / "ground_truth" / name.replace(".txt", ".json")).read_text())
         total, _ = scorer.score(truth, meeting_to_dict(meeting), out=lambda *_: None)
         assert total >= 0.99, name
+
+
+@pytest.mark.parametrize(
+    ("sample", "number", "part", "heading", "paragraph_start"),
+    [
+        (1, "2.1", "Baggrund", "Orienteringsfora, hvor KKR har udpeget medlemmer", "Under dette"),
+        (
+            1,
+            "3.8",
+            "Sagsfremstilling",
+            "Betydning hvis implementeringsprojekt ikke forlænges",
+            "Hvis",
+        ),
+        (
+            0,
+            "3.3",
+            "Sagsfremstilling",
+            "Status for dialog og samarbejde mellem kommunerne",
+            "På mødet",
+        ),
+        (
+            3,
+            "4.1",
+            "Sagsfremstilling",
+            "Indstilling af kandidater og KKR’s udpegninger",
+            "KKR Hoved",
+        ),
+    ],
+)
+def test_bold_inner_headings_stand_apart_from_the_paragraph_they_open(
+    meetings: dict[str, Meeting],
+    sample: int,
+    number: str,
+    part: str,
+    heading: str,
+    paragraph_start: str,
+) -> None:
+    """A line on its own at a paragraph start (STRUCTURE.md: bold inner headings belong to
+    the running text) is a heading block, not glued to the sentence after it."""
+    name = (S000, S001, S002, S003)[sample]
+    blocks = next(p for p in _item(meetings[name], number).parts if p.kind == part).blocks
+    at = [b.text for b in blocks].index(heading)
+    assert blocks[at].kind == "heading"
+    assert blocks[at + 1].kind == "paragraph" and blocks[at + 1].text.startswith(paragraph_start)
