@@ -313,11 +313,11 @@ class _Word:
     def empty(self) -> bool:
         return not (self.prefix or self.fuzzy or self.infix)
 
-    def strong(self, folded_title: str) -> bool:
-        """True if the title has this word itself (or, for a word still being typed,
-        a word starting with it): such titles outrank every compound or typo match."""
-        rx = self.rx_exact if self.term else self.rx_prefix
-        return self.word in folded_title and rx.search(folded_title) is not None  # type: ignore[union-attr]
+    def strong(self, quality: float) -> bool:
+        """True if a title of this :meth:`quality` has the word itself (or, for a word
+        still being typed, a word starting with it): such titles outrank every compound
+        or typo match."""
+        return quality >= (1.0 if self.term else 0.9)
 
     def quality(self, folded_title: str) -> float:
         """How well this word matches a folded title: exact word > prefix > infix > typo."""
@@ -498,6 +498,7 @@ def _rank_text(
     joins = [" AND "] + ([" OR "] if len(live) > 1 else [])
     in_title: set[int] = set()
     candidates: dict[int, str] = {}
+    coverage: dict[int, list[float]] = {}
     done: set[tuple[str, bool]] = set()
     strong = 0
     for join in joins:
@@ -518,15 +519,17 @@ def _rank_text(
                 for item_id, title in store.search_candidates(
                     match, limit=CANDIDATES, titles=titles, **filters
                 ):
-                    candidates.setdefault(item_id, title)
+                    if item_id not in coverage:
+                        coverage[item_id] = [w.quality(title) for w in live]
+                        candidates[item_id] = title
                     if titles:
                         in_title.add(item_id)
-                        if not wide and all(w.strong(title) for w in live):
+                        if not wide and all(map(_Word.strong, live, coverage[item_id])):
                             strong += 1
     pre: list[tuple[float, int, str]] = []
     for item_id, title in candidates.items():
-        coverage = sum(w.quality(title) for w in live) / len(live)
-        pre.append((55.0 * coverage + (10.0 if item_id in in_title else 0.0), item_id, title))
+        share = sum(coverage[item_id]) / len(live)
+        pre.append((55.0 * share + (10.0 if item_id in in_title else 0.0), item_id, title))
     pre.sort(key=lambda p: (-p[0], -p[1]))
     ranked = []
     for score, item_id, title in pre[:FUZZY_RERANK]:
