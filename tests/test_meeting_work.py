@@ -264,6 +264,29 @@ def test_new_and_changed_since_last_look(tmp_path: Path) -> None:
         assert len(store.changed_items()) == 12
 
 
+def test_detection_in_steps_keeps_a_first_look_a_baseline(tmp_path: Path) -> None:
+    """The app detects in small steps; a first look spread over steps, even one
+    interrupted by closing the app, must still mark nothing, and later steps must
+    find exactly what a single pass finds."""
+    with Store(tmp_path / "kkr.db") as store:
+        for n in range(3):
+            save(store, topic_meeting(HOV, f"2024-0{n + 1}-10", [("3.1", f"Punkt {n}", None)]))
+        assert store.detect_changes_step(max_meetings=1) == (0, False)
+    with Store(tmp_path / "kkr.db") as store:  # reopened mid-baseline
+        assert store.detect_changes_step(max_meetings=1) == (0, False)
+        assert store.detect_changes_step(max_meetings=1) == (0, True)
+        assert store.changed_items() == []
+        save(store, topic_meeting(HOV, "2024-01-10", [("3.1", "Punkt 0, ændret", None)]))
+        save(store, topic_meeting(HOV, "2025-01-10", [("3.1", "Nyt", None)]))
+        steps = []
+        while not steps or not steps[-1][1]:
+            steps.append(store.detect_changes_step(max_meetings=1))
+        assert steps == [(1, False), (1, True)]
+        kinds = {(c.meeting_date, c.number): c.kind for c in store.changed_items()}
+        assert kinds == {("2024-01-10", "3.1"): "changed", ("2025-01-10", "3.1"): "new"}
+        assert store.detect_changes() == 0
+
+
 # -- briefing, citation, lookups, CLI ------------------------------------------------------------
 
 

@@ -168,12 +168,9 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         if empty:
             await self.pane.show_message(EMPTY_TITLE, EMPTY_BODY)
             return
-        if not self.read_only:
-            try:
-                await self.gateway.call("detect_changes")
-            except Exception as exc:
-                self.notify(safe(str(exc)), title="Reading state", severity="warning", markup=False)
         await self.tree.load_root()
+        if not self.read_only:
+            self.detect_changes_in_steps()
 
     async def _ingest_samples(self) -> None:
         panel = self.query_one("#ingest")

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 #: Store methods that only record reading state; a read-only gateway skips them.
-SKIPPED_WHEN_READ_ONLY = frozenset({"mark_read", "detect_changes"})
+SKIPPED_WHEN_READ_ONLY = frozenset({"mark_read", "detect_changes", "detect_changes_step"})
 
 
 class StoreGateway:

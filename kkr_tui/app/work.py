@@ -211,10 +211,37 @@ class MeetingWorkActions:
         items = await self.gateway.run(_merged_meeting, self.gateway.store, meeting_id)
         self.push_screen(decisions_screen(meeting, items), self._open_choice)
 
+    @work(exclusive=True, group="changes", exit_on_error=False)
+    async def detect_changes_in_steps(self: KkrApp) -> None:  # type: ignore[misc]
+        """Find what is new or changed since the last look, after the tree is up.
+
+        In steps of a few meetings, so tree loads and item views queued on the store
+        thread run in between: a first look at a 100k-item store hashes every item
+        (about 4 s), which must never hold up the reader. Marks of items already in
+        the tree are redrawn at the end.
+        """
+        try:
+            marked = await self._detect_changes()
+        except Exception as exc:
+            self.notify(safe(str(exc)), title="Reading state", severity="warning", markup=False)
+            return
+        if marked and hasattr(self.tree, "refresh_all_marks"):
+            await self.tree.refresh_all_marks()
+
+    async def _detect_changes(self: KkrApp) -> int:  # type: ignore[misc]
+        marked = 0
+        while True:
+            step = await self.gateway.call("detect_changes_step")
+            if step is None:  # read-only: nothing is recorded
+                return marked
+            marked += step[0]
+            if step[1]:
+                return marked
+
     @work(exclusive=True, group="work", exit_on_error=False)
     async def action_whats_new(self: KkrApp) -> None:  # type: ignore[misc]
         """Items new or changed since you last looked, not opened since (``w``)."""
-        await self.gateway.call("detect_changes")
+        await self._detect_changes()
         changes = await self.gateway.call("changed_items")
         rows = [
             (

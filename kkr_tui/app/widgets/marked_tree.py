@@ -56,3 +56,22 @@ class MarkedMeetingTree(MeetingTree):
         for node in list(self._tree_nodes.values()):
             if node.data is not None and node.data.kind == "item" and node.data.key == item_id:
                 node.set_label(marked_label(item_label(row.number, row.title), marks.get(item_id)))
+
+    async def refresh_all_marks(self) -> None:
+        """Redraw the marks of every item already in the tree (one store call)."""
+        from kkr_tui.app.render import item_label
+
+        nodes = [
+            n
+            for n in list(self._tree_nodes.values())
+            if n.data is not None and n.data.kind == "item"
+        ]
+        if not nodes:
+            return
+        ids = [n.data.key for n in nodes]
+        marks = await self.gateway.call("item_marks", ids)
+        rows = await self.gateway.call("item_rows", ids)
+        for node in nodes:
+            row = rows.get(node.data.key)
+            if row is not None:
+                node.set_label(marked_label(item_label(row.number, row.title), marks.get(row.id)))
