@@ -135,18 +135,23 @@ def resolve_councils(store: Store, value: str) -> list[str]:
 class Vocabulary:
     """The index's folded terms, kept compactly for prefix, infix and fuzzy look-ups.
 
-    ``blob`` is every term between newlines, so an infix look-up is a C-speed
-    ``str.find`` loop. A fuzzy look-up scores only the terms that share the word's first
-    letter or its second letter (one of the two must be right): those are contiguous
-    ranges of the sorted terms, found by bisection, so nothing is built for it.
+    ``blob`` is every term between newlines (most frequent first), so an infix
+    look-up is a C-speed ``str.find`` loop. A fuzzy look-up scores only the terms that
+    share the word's first letter or its second letter (one of the two must be right):
+    those are contiguous ranges of the sorted terms, found by bisection, so nothing is
+    built for it.
     """
 
     def __init__(self, rows: list[tuple[str, int]]) -> None:
         """Build from ``(term, document frequency)`` rows sorted by term."""
         self.terms: list[str] = [t for t, _ in rows]
         self.docs: list[int] = [d for _, d in rows]
-        self.blob = "\n" + "\n".join(self.terms) + "\n"
-        self.starts = list(accumulate(map(len, self.terms[:-1]), lambda a, n: a + n + 1, initial=1))
+        by_docs = sorted(range(len(rows)), key=self.docs.__getitem__, reverse=True)
+        self.by_docs: list[str] = [self.terms[i] for i in by_docs]
+        self.blob = "\n" + "\n".join(self.by_docs) + "\n"
+        self.starts = list(
+            accumulate(map(len, self.by_docs[:-1]), lambda a, n: a + n + 1, initial=1)
+        )
         self.initials = self._initials()
         self.expanded: dict[str, _Word] = {}
 
@@ -189,20 +194,22 @@ class Vocabulary:
             best[-1] = lo
         return [self.terms[i] for i in sorted(best)]
 
-    def infix(self, word: str, limit: int, scan: int = 1000) -> list[str]:
-        """Terms containing ``word`` after their first letter, most frequent first.
+    def infix(self, word: str, limit: int) -> list[str]:
+        """Terms containing ``word`` after their first letter, the ``limit`` most frequent.
 
-        At most ``scan`` occurrences are looked at, so a very common fragment costs
-        a bounded amount.
+        ``blob`` holds the terms most frequent first (alphabetical among equals), so
+        the scan stops at the ``limit``-th hit: a common fragment costs a small part
+        of the vocabulary, only a rare one a whole pass.
         """
-        found: set[int] = set()
+        found: list[int] = []
         start = self.blob.find(word, 1)
-        while start != -1 and len(found) < scan:
+        while start != -1 and len(found) < limit:
             if self.blob[start - 1] != "\n":
-                found.add(bisect_left(self.starts, start + 1) - 1)
+                index = bisect_left(self.starts, start + 1) - 1
+                if not found or found[-1] != index:
+                    found.append(index)
             start = self.blob.find(word, start + 1)
-        best = heapq.nsmallest(limit, found, key=lambda i: (-self.docs[i], self.terms[i]))
-        return [self.terms[i] for i in best]
+        return [self.by_docs[i] for i in found]
 
     def fuzzy(self, word: str, limit: int) -> list[str]:
         """Terms spelled like ``word`` (one or two typos), best first."""

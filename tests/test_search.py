@@ -225,3 +225,32 @@ def test_search_works_on_a_database_without_the_search_index(tmp_path: Path) -> 
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     conn.close()
     assert SEARCH_INDEX in names
+
+
+def test_infix_gives_the_most_frequent_compounds_once_each() -> None:
+    from kkr_tui.search import Vocabulary
+
+    rows = sorted(
+        [
+            ("byradsbyrad", 5),
+            ("byrad", 50),
+            ("kommunebyrad", 2),
+            ("aftalebyrad", 2),
+            ("regionsbyrad", 9),
+            ("bybyrad", 1),
+            ("xbyradbyrad", 3),
+            ("andet", 70),
+        ]
+    )
+    vocab = Vocabulary(rows)
+    assert vocab.infix("byrad", 3) == ["regionsbyrad", "byradsbyrad", "xbyradbyrad"]
+    assert vocab.infix("byrad", 10) == [
+        "regionsbyrad",
+        "byradsbyrad",
+        "xbyradbyrad",
+        "aftalebyrad",
+        "kommunebyrad",
+        "bybyrad",
+    ]
+    assert vocab.infix("zz", 5) == []
+    assert Vocabulary([]).infix("byrad", 5) == []
