@@ -17,6 +17,7 @@ import hashlib
 import os
 import re
 import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -64,6 +65,13 @@ class IngestEvent:
 
 class IngestCancelled(Exception):
     """Raised from a page callback when the run is cancelled mid-file; never stored."""
+
+
+#: After a run that stored something, merge full-text index segments for this share of
+#: the run's time (at least TIDY_MIN_S): cheap, and the index never drifts far from
+#: fully merged (see ``Store.tidy_index``).
+TIDY_SHARE = 0.1
+TIDY_MIN_S = 0.5
 
 
 @dataclass(slots=True)
@@ -325,6 +333,7 @@ def ingest_paths(
     pool the files already being parsed are finished and stored whole. The summary
     then says ``cancelled``.
     """
+    started = time.monotonic()
     files, failures = discover(paths)
     runner = _Runner(store, len(files) + len(failures), progress, reparse)
     for failure in failures:
@@ -335,6 +344,9 @@ def ingest_paths(
     else:
         _run_sequential(runner, files, cancel)
     runner.summary.cancelled = cancel.is_set()
+    wrote = runner.summary.count("added") + runner.summary.count("updated")
+    if wrote and not runner.summary.cancelled:
+        store.tidy_index(max(TIDY_MIN_S, TIDY_SHARE * (time.monotonic() - started)))
     return runner.summary
 
 

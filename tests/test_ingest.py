@@ -259,3 +259,14 @@ def test_process_pool_reports_bad_files_too(store: Store, tmp_path: Path) -> Non
 )
 def test_meeting_label(council: str | None, date: str | None, doc_type: str, label: str) -> None:
     assert meeting_label(council, date, doc_type) == label
+
+
+def test_index_is_tidied_after_a_run_that_stored_something(
+    store: Store, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    budgets: list[float] = []
+    monkeypatch.setattr(store, "tidy_index", lambda budget: budgets.append(budget) or True)
+    ingest_paths(store, [samples_dir])
+    assert len(budgets) == 1 and budgets[0] >= ingest.TIDY_MIN_S
+    ingest_paths(store, [samples_dir])  # all unchanged: nothing to tidy
+    assert len(budgets) == 1

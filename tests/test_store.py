@@ -457,3 +457,33 @@ def test_ingest_sample_documents(store: Store) -> None:
     [hit] = store.find_items_by_case_number("SAG-2019-05100")
     assert hit.title == "Etablering af sundhedsklynger"
     check_integrity(store)
+
+
+def _segments(store: Store, table: str) -> int:
+    """FTS5 segments of ``table``: one b-tree per stored batch until they are merged."""
+    return store._conn.execute(f"SELECT count(DISTINCT segid) FROM {table}_idx").fetchone()[0]
+
+
+def test_tidy_index_merges_segments_and_keeps_every_answer(db_path: Path) -> None:
+    with Store(db_path) as s:
+        fill_store(s, corpus_meetings())
+        queries = ['"okonomi"', '"klima"*', '"sundhedsreform"*', '"borgerservice"']
+        before = {q: sorted(s.search_candidates(q, limit=1000)) for q in queries}
+        titles = {q: sorted(s.search_candidates(q, limit=1000, titles=True)) for q in queries}
+        assert _segments(s, "items_fts") > 1
+        assert s.tidy_index(60) is True
+        assert _segments(s, "items_fts") == 1 and _segments(s, "titles_fts") == 1
+        check_integrity(s)
+        assert {q: sorted(s.search_candidates(q, limit=1000)) for q in queries} == before
+        assert {
+            q: sorted(s.search_candidates(q, limit=1000, titles=True)) for q in queries
+        } == titles
+        assert any(before.values())
+        assert s.tidy_index(60) is True  # nothing left to merge
+
+
+def test_tidy_index_on_a_read_only_store_declines(db_path: Path) -> None:
+    with Store(db_path) as s:
+        fill_store(s, corpus_meetings())
+    with Store(db_path, read_only=True) as s:
+        assert s.tidy_index(1) is False

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -59,6 +60,8 @@ __all__ = [
 ]
 
 BUSY_TIMEOUT_MS = 5000
+#: Pages written per FTS5 merge step of :meth:`Store.tidy_index` (~0.3 s each).
+_MERGE_PAGES = 2000
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -203,6 +206,36 @@ class Store(MeetingWorkStore):
         self._writes += 1
 
     # -- writing -----------------------------------------------------------------
+
+    def tidy_index(self, budget_s: float) -> bool:
+        """Merge the full-text indexes' segments for about ``budget_s``; True when done.
+
+        Every stored document adds a segment to each FTS5 index, and FTS5's own
+        automerge leaves a dozen or so levels behind; each query then reads every
+        segment. On a 100k-item store, fully merged indexes answered the search's
+        queries 3-5x faster. Merging all of it at once costs ~12 s per 100k items, so
+        it is done in small steps (each its own short transaction, so a reader or a
+        kill mid-way loses nothing) until the budget is spent; later runs go on.
+        Tidying is optional, so a busy or read-only database just returns False.
+        """
+        deadline = time.monotonic() + budget_s
+        for table in ("titles_fts", "items_fts"):
+            while True:
+                with self._lock:
+                    before = self._conn.total_changes
+                    try:
+                        self._conn.execute(
+                            f"INSERT INTO {table}({table}, rank) VALUES('merge', -{_MERGE_PAGES})"
+                        )
+                    except sqlite3.Error:  # busy or read-only: tidying waits for a later run
+                        return False
+                    merged = self._conn.total_changes - before > 1
+                    self._writes += 1
+                if not merged:
+                    break
+                if time.monotonic() >= deadline:
+                    return False
+        return True
 
     @_locked
     def find_document(self, sha256: str) -> DocumentRow | None:
