@@ -281,20 +281,9 @@ class _Runner:
         return self._labels[key]
 
     def _save(self, meeting: Meeting, path: str, sha: str) -> Status:
-        status = self.store.save_document(
-            meeting, path=path, sha256=sha, parser_version=self.parser_version
+        return self.store.save_document(
+            meeting, path=path, sha256=sha, parser_version=self.parser_version, reparse=self.reparse
         )
-        if status != "unchanged" or not self.reparse:
-            return status
-        stale = self.store.find_document(sha)
-        if stale is None or stale.parser_version == self.parser_version:
-            return status
-        # The store keys documents by content, so a re-parse of the same bytes must
-        # first remove the old rows. Two transactions: a crash in between loses only
-        # rows the next run re-creates from the same file.
-        self.store.delete_document(stale.id)
-        self.store.save_document(meeting, path=path, sha256=sha, parser_version=self.parser_version)
-        return "updated"
 
     def store_parsed(self, path: Path, sha: str, parsed: _Parsed) -> IngestResult:
         """Write one parsed document in its own transaction (the store guarantees that)."""

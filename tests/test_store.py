@@ -487,3 +487,37 @@ def test_tidy_index_on_a_read_only_store_declines(db_path: Path) -> None:
         fill_store(s, corpus_meetings())
     with Store(db_path, read_only=True) as s:
         assert s.tidy_index(1) is False
+
+
+def test_reparse_replaces_in_one_transaction(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A re-parse of the same bytes by a newer parser swaps old rows for new atomically:
+    a failure half-way keeps the old parse whole."""
+    old = make_meeting(three_items())
+    store.save_document(old, path="/a.pdf", sha256="same", parser_version="1")
+    before = counts(store)
+    new = make_meeting(three_items("Ny "))
+    assert store.save_document(new, path="/a.pdf", sha256="same", parser_version="1") == "unchanged"
+    assert (
+        store.save_document(new, path="/a.pdf", sha256="same", parser_version="1", reparse=True)
+        == "unchanged"
+    )  # same parser version: nothing to redo
+
+    real = writes._insert_item
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("killed mid-way")
+
+    monkeypatch.setattr(writes, "_insert_item", failing)
+    with pytest.raises(RuntimeError):
+        store.save_document(new, path="/a.pdf", sha256="same", parser_version="2", reparse=True)
+    assert counts(store) == before
+    assert store.find_document("same").parser_version == "1"
+    check_integrity(store)
+    monkeypatch.setattr(writes, "_insert_item", real)
+    status = store.save_document(
+        new, path="/a.pdf", sha256="same", parser_version="2", reparse=True
+    )
+    assert status == "updated"
+    assert store.find_document("same").parser_version == "2"
+    assert counts(store) == before
+    check_integrity(store)

@@ -244,21 +244,34 @@ class Store(MeetingWorkStore):
 
     @_locked
     def save_document(
-        self, meeting: Meeting, *, path: str, sha256: str, parser_version: str
+        self,
+        meeting: Meeting,
+        *,
+        path: str,
+        sha256: str,
+        parser_version: str,
+        reparse: bool = False,
     ) -> Literal["added", "updated", "unchanged"]:
         """Store a parsed document in one transaction.
 
-        Same sha256 already stored -> ``"unchanged"``. A stored document of the same
-        meeting (council + date) and type, or from the same path, is replaced ->
-        ``"updated"``. Otherwise ``"added"``.
+        Same sha256 already stored -> ``"unchanged"``, unless ``reparse`` and it was
+        parsed by another parser version: then it is replaced like any new version. A
+        stored document of the same meeting (council + date) and type, or from the same
+        path, is replaced -> ``"updated"``. Otherwise ``"added"``. Removing the old rows
+        and writing the new ones share the transaction, so nothing is ever half-replaced.
         """
         path = str(path)
         with self._transaction() as conn:
-            if reads.find_document(conn, sha256) is not None:
-                return "unchanged"
+            stored = reads.find_document(conn, sha256)
+            stale: list[tuple[int, int]] = []
+            if stored is not None:
+                if not reparse or stored.parser_version == parser_version:
+                    return "unchanged"
+                stale = [(stored.id, stored.meeting_id)]
+                writes.delete_document(conn, stored.id)
             key = writes.meeting_key(meeting, path)
-            replaced = writes.replaced_documents(conn, key, meeting.doc_type, path)
-            for document_id, _ in replaced:
+            replaced = stale + writes.replaced_documents(conn, key, meeting.doc_type, path)
+            for document_id, _ in replaced[len(stale) :]:
                 writes.delete_document(conn, document_id)
             meeting_id = writes.upsert_meeting(conn, meeting, key)
             writes.insert_document(
