@@ -19,7 +19,7 @@ Design (fast at 100k-1M items, never a fuzzy scan over all items):
    documents first), so results are deterministic.
 
 The vocabulary is cached per Store and rebuilt when ``Store.change_token()`` changes
-(any commit, from this or another connection). ``search`` may be called from any
+(a document stored or removed here, or any commit elsewhere). ``search`` may be called from any
 thread; the Store serialises its own SQL and the cache is guarded by a lock.
 """
 

@@ -102,7 +102,7 @@ class Store(MeetingWorkStore):
         self.read_only = read_only
         self.busy_timeout = busy_timeout
         self._lock = threading.RLock()
-        self._writes = 0
+        self._document_writes = 0
         self._conn = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
@@ -203,7 +203,7 @@ class Store(MeetingWorkStore):
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
-        self._writes += 1
+        self._document_writes += 1
 
     # -- writing -----------------------------------------------------------------
 
@@ -230,7 +230,6 @@ class Store(MeetingWorkStore):
                     except sqlite3.Error:  # busy or read-only: tidying waits for a later run
                         return False
                     merged = self._conn.total_changes - before > 1
-                    self._writes += 1
                 if not merged:
                     break
                 if time.monotonic() >= deadline:
@@ -370,9 +369,12 @@ class Store(MeetingWorkStore):
 
     @_locked
     def change_token(self) -> tuple[int, int]:
-        """Changes whenever this or another connection commits: search caches key on it."""
+        """Changes when this connection stores or removes a document, or another connection
+        commits anything: search caches key on it. Notes, reading state and index tidying
+        leave it alone, so opening an item does not make the next search reload the
+        vocabulary (0.6 s at 100k items)."""
         data_version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-        return (self._writes, data_version)
+        return (self._document_writes, data_version)
 
     @_locked
     def vocabulary(self) -> list[tuple[str, int]]:

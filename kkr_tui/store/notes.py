@@ -239,7 +239,6 @@ class MeetingWorkStore:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
-            self._writes += 1  # type: ignore[attr-defined]
         return self.note_for(item_id) if text else None
 
     def all_notes(self) -> list[Note]:
@@ -307,7 +306,6 @@ class MeetingWorkStore:
                 key,
             )
             conn.execute("COMMIT")
-            self._writes += 1  # type: ignore[attr-defined]
 
     def detect_changes(self) -> int:
         """Mark items new or changed since the last detection; returns how many were marked.
@@ -368,7 +366,6 @@ class MeetingWorkStore:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
-            self._writes += 1  # type: ignore[attr-defined]
         return marked, done
 
     def _meetings_with_gone_documents(self) -> set[tuple[str, str]]:
