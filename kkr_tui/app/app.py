@@ -171,6 +171,16 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         await self.tree.load_root()
         if not self.read_only:
             self.detect_changes_in_steps()
+        self.warm_search()
+
+    @work(group="warm-search", exclusive=True, exit_on_error=False)
+    async def warm_search(self) -> None:
+        """Load the search vocabulary in background steps once the tree is up.
+
+        At a million items the load takes seconds; done here, between the reader's own
+        store calls, the first search keystroke finds it ready.
+        """
+        await self.gateway.warm_search()
 
     async def _ingest_samples(self) -> None:
         panel = self.query_one("#ingest")

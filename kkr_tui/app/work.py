@@ -215,23 +215,24 @@ class MeetingWorkActions:
     async def detect_changes_in_steps(self: KkrApp) -> None:  # type: ignore[misc]
         """Find what is new or changed since the last look, after the tree is up.
 
-        In steps of a few meetings, so tree loads and item views queued on the store
-        thread run in between: a first look at a 100k-item store hashes every item
-        (about 4 s), which must never hold up the reader. Marks of items already in
-        the tree are redrawn at the end.
+        In steps of a few meetings, run as background work on the store thread: tree
+        loads and item views go first and wait at most for the one step running. A
+        first look at a 100k-item store covers every item (seconds), which must never
+        hold up the reader. Marks of items already in the tree are redrawn at the end.
         """
         try:
-            marked = await self._detect_changes()
+            marked = await self._detect_changes(background=True)
         except Exception as exc:
             self.notify(safe(str(exc)), title="Reading state", severity="warning", markup=False)
             return
         if marked and hasattr(self.tree, "refresh_all_marks"):
             await self.tree.refresh_all_marks()
 
-    async def _detect_changes(self: KkrApp) -> int:  # type: ignore[misc]
+    async def _detect_changes(self: KkrApp, *, background: bool = False) -> int:  # type: ignore[misc]
+        call = self.gateway.call_background if background else self.gateway.call
         marked = 0
         while True:
-            step = await self.gateway.call("detect_changes_step")
+            step = await call("detect_changes_step")
             if step is None:  # read-only: nothing is recorded
                 return marked
             marked += step[0]

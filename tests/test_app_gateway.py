@@ -1,0 +1,171 @@
+"""The store gateway: one thread owns the Store; the reader's calls go before background steps."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import threading
+from pathlib import Path
+
+import pytest
+from app_fixtures import build_store, small_meetings
+
+from kkr_tui.app.db import StoreGateway
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return build_store(tmp_path / "kkr.db", small_meetings())
+
+
+async def _hold_thread(gateway: StoreGateway) -> tuple[threading.Event, asyncio.Future]:
+    """Occupy the store thread until the returned event is set."""
+    started, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        started.set()
+        release.wait(10)
+
+    held = asyncio.ensure_future(gateway.run(hold))
+    while not started.is_set():
+        await asyncio.sleep(0.001)
+    return release, held
+
+
+async def test_foreground_calls_overtake_queued_background_steps(db: Path) -> None:
+    gateway = StoreGateway(db)
+    order: list[str] = []
+    try:
+        await gateway.open()
+        release, held = await _hold_thread(gateway)
+        steps = [
+            asyncio.ensure_future(gateway.run_background(order.append, f"bg{i}")) for i in range(5)
+        ]
+        await asyncio.sleep(0)
+        opened = asyncio.ensure_future(gateway.run(order.append, "open"))
+        meeting = asyncio.ensure_future(gateway.call("councils"))
+        await asyncio.sleep(0)
+        assert gateway.pending_foreground() == 2
+        release.set()
+        await asyncio.gather(held, opened, meeting, *steps)
+    finally:
+        gateway.close()
+    assert order == ["open", "bg0", "bg1", "bg2", "bg3", "bg4"]
+    assert meeting.result()
+
+
+async def test_a_foreground_call_waits_for_at_most_the_running_step(db: Path) -> None:
+    gateway = StoreGateway(db)
+    order: list[str] = []
+    try:
+        await gateway.open()
+        step_running, release = threading.Event(), threading.Event()
+
+        def slow_step() -> None:
+            step_running.set()
+            release.wait(10)
+            order.append("step")
+
+        first = asyncio.ensure_future(gateway.run_background(slow_step))
+        rest = [
+            asyncio.ensure_future(gateway.run_background(order.append, "next")) for _ in range(3)
+        ]
+        while not step_running.is_set():
+            await asyncio.sleep(0.001)
+        opened = asyncio.ensure_future(gateway.run(order.append, "open"))
+        await asyncio.sleep(0)
+        release.set()
+        await asyncio.gather(first, opened, *rest)
+    finally:
+        gateway.close()
+    assert order == ["step", "open", "next", "next", "next"]
+
+
+async def test_every_call_runs_on_the_thread_that_opened_the_store(db: Path) -> None:
+    gateway = StoreGateway(db)
+    try:
+        await gateway.open()
+        opener = await gateway.run(threading.get_ident)
+        background = await gateway.run_background(threading.get_ident)
+        assert opener == background != threading.get_ident()
+        assert gateway.store is not None
+    finally:
+        gateway.close()
+    assert gateway.store is None
+
+
+async def test_a_cancelled_call_that_has_not_started_never_runs(db: Path) -> None:
+    gateway = StoreGateway(db)
+    ran: list[str] = []
+    try:
+        await gateway.open()
+        release, held = await _hold_thread(gateway)
+        dropped = asyncio.ensure_future(gateway.run(ran.append, "dropped"))
+        step = asyncio.ensure_future(gateway.run_background(ran.append, "step"))
+        await asyncio.sleep(0)
+        dropped.cancel()
+        step.cancel()
+        await asyncio.wait([dropped, step])
+        await asyncio.sleep(0)
+        kept = asyncio.ensure_future(gateway.run(ran.append, "kept"))
+        release.set()
+        await asyncio.gather(held, kept)
+    finally:
+        gateway.close()
+    assert ran == ["kept"]
+
+
+async def test_errors_reach_the_caller_and_the_thread_goes_on(db: Path) -> None:
+    gateway = StoreGateway(db)
+    try:
+        with pytest.raises(ZeroDivisionError):
+            await gateway.run_background(lambda: 1 / 0)
+        assert await gateway.call("is_empty") is False
+    finally:
+        gateway.close()
+
+
+async def test_close_drops_queued_background_steps_and_refuses_new_calls(db: Path) -> None:
+    gateway = StoreGateway(db)
+    ran: list[str] = []
+    await gateway.open()
+    release, held = await _hold_thread(gateway)
+    steps = [asyncio.ensure_future(gateway.run_background(ran.append, "step")) for _ in range(3)]
+    last = asyncio.ensure_future(gateway.run(ran.append, "foreground"))
+    await asyncio.sleep(0)
+    closing = asyncio.ensure_future(asyncio.to_thread(gateway.close))
+    while not gateway.closed:
+        await asyncio.sleep(0.001)
+    release.set()
+    await closing
+    await held
+    await last
+    assert ran == ["foreground"]
+    results = await asyncio.gather(*steps, return_exceptions=True)
+    assert all(isinstance(r, asyncio.CancelledError) for r in results)
+    assert gateway.store is None
+    with pytest.raises(RuntimeError):
+        await gateway.run(ran.append, "late")
+
+
+async def test_read_only_background_bookkeeping_is_skipped(db: Path) -> None:
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    gateway = StoreGateway(db, read_only=True)
+    try:
+        assert await gateway.call_background("detect_changes_step") is None
+        await gateway.warm_search()
+        hits = await gateway.search("sundhedsreformen")
+        assert hits
+    finally:
+        gateway.close()
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+async def test_background_bookkeeping_runs_on_a_writable_store(db: Path) -> None:
+    gateway = StoreGateway(db)
+    try:
+        step = await gateway.call_background("detect_changes_step")
+        while not step[1]:
+            step = await gateway.call_background("detect_changes_step")
+    finally:
+        gateway.close()
