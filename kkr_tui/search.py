@@ -29,15 +29,18 @@ import heapq
 import re
 import threading
 import weakref
+from array import array
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate
 from typing import Literal
 
 from rapidfuzz import fuzz, process, utils
 
+from kkr_tui.memory import release_free_memory
 from kkr_tui.records import ItemRow
 from kkr_tui.store import Store
+from kkr_tui.termlist import TermList, TermListBuilder
 from kkr_tui.textfold import fold, original_pattern
 
 #: Most FTS rows fetched per query stage before re-ranking.
@@ -56,6 +59,11 @@ MAX_INFIX_TERMS = 40
 MAX_FUZZY_TERMS = 6
 #: Expanded query words kept per vocabulary.
 EXPANSION_CACHE = 512
+#: Terms read per step of a vocabulary load.
+VOCABULARY_PAGE = 50_000
+#: Vocabularies this large give their load's freed buffers back to the OS (~70 MB at
+#: 1.7 M terms); for small ones the call is not worth its few milliseconds.
+TRIM_AFTER_TERMS = 200_000
 
 _CASE_RE = re.compile(r"^(?:sag[-\s]?)?(\d{4})-(\d{5})$", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"^\d{1,2}\.\d{1,2}\.?$")
@@ -135,25 +143,32 @@ def resolve_councils(store: Store, value: str) -> list[str]:
 class Vocabulary:
     """The index's folded terms, kept compactly for prefix, infix and fuzzy look-ups.
 
-    ``blob`` is every term between newlines (most frequent first), so an infix
-    look-up is a C-speed ``str.find`` loop. A fuzzy look-up scores only the terms that
-    share the word's first letter or its second letter (one of the two must be right):
-    those are contiguous ranges of the sorted terms, found by bisection, so nothing is
-    built for it.
+    ``terms`` (sorted) is a :class:`~kkr_tui.termlist.TermList`: one string and an
+    offset array, so the 1.7 M terms of a 1M-item store take ~45 MB where a list of
+    ``str`` took ~120 MB. ``by_docs`` holds the same terms most frequent first, in two
+    tiers (terms in several items sorted by count, then the terms of a single item,
+    alphabetically: most of any vocabulary, so they are never sorted). An infix look-up
+    is a C-speed ``str.find`` loop over the tiers' text. A fuzzy look-up scores only the
+    terms that share the word's first letter or its second letter (one of the two must
+    be right): those are contiguous ranges of the sorted terms, found by bisection and
+    split out of the text in one call.
     """
 
-    def __init__(self, rows: list[tuple[str, int]]) -> None:
-        """Build from ``(term, document frequency)`` rows sorted by term."""
-        self.terms: list[str] = [t for t, _ in rows]
-        self.docs: list[int] = [d for _, d in rows]
-        by_docs = sorted(range(len(rows)), key=self.docs.__getitem__, reverse=True)
-        self.by_docs: list[str] = [self.terms[i] for i in by_docs]
-        self.blob = "\n" + "\n".join(self.by_docs) + "\n"
-        self.starts = list(
-            accumulate(map(len, self.by_docs[:-1]), lambda a, n: a + n + 1, initial=1)
-        )
+    def __init__(self, terms: TermList, docs: array, by_docs: tuple[TermList, ...]) -> None:
+        """``terms`` sorted, ``docs`` the document frequency of each, ``by_docs`` the
+        same terms most frequent first (alphabetical among equals), in tiers."""
+        self.terms = terms
+        self.docs = docs
+        self.by_docs = by_docs
         self.initials = self._initials()
         self.expanded: dict[str, _Word] = {}
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, int]]) -> Vocabulary:
+        """Build from ``(term, document frequency)`` rows sorted by term."""
+        builder = VocabularyBuilder()
+        builder.add(list(rows))
+        return builder.finish()
 
     def _initials(self) -> list[str]:
         """The distinct first letters of the terms, by skipping through the sorted list."""
@@ -169,6 +184,11 @@ class Vocabulary:
 
     def __len__(self) -> int:
         return len(self.terms)
+
+    def nbytes(self) -> int:
+        """Memory held by the term lists and counts (not the expansion cache)."""
+        tiers = sum(tier.nbytes() for tier in self.by_docs)
+        return self.terms.nbytes() + tiers + self.docs.itemsize * len(self.docs)
 
     def has_prefix(self, word: str) -> bool:
         """True if some term starts with ``word`` (including the word itself)."""
@@ -188,7 +208,7 @@ class Vocabulary:
         """Terms starting with ``word``, the most frequent ``limit`` (the word itself kept)."""
         lo, hi = self._range(word)
         if hi - lo <= limit:
-            return self.terms[lo:hi]
+            return self.terms.span(lo, hi)
         best = heapq.nlargest(limit, range(lo, hi), key=self.docs.__getitem__)
         if lo not in best and self.terms[lo] == word:
             best[-1] = lo
@@ -197,19 +217,22 @@ class Vocabulary:
     def infix(self, word: str, limit: int) -> list[str]:
         """Terms containing ``word`` after their first letter, the ``limit`` most frequent.
 
-        ``blob`` holds the terms most frequent first (alphabetical among equals), so
+        ``by_docs`` holds the terms most frequent first (alphabetical among equals), so
         the scan stops at the ``limit``-th hit: a common fragment costs a small part
         of the vocabulary, only a rare one a whole pass.
         """
-        found: list[int] = []
-        start = self.blob.find(word, 1)
-        while start != -1 and len(found) < limit:
-            if self.blob[start - 1] != "\n":
-                index = bisect_left(self.starts, start + 1) - 1
-                if not found or found[-1] != index:
-                    found.append(index)
-            start = self.blob.find(word, start + 1)
-        return [self.by_docs[i] for i in found]
+        found: list[str] = []
+        for tier in self.by_docs:
+            text, last = tier.text, -1
+            start = text.find(word, 1)
+            while start != -1 and len(found) < limit:
+                if text[start - 1] != "\n":
+                    index = tier.index_at(start)
+                    if index != last:
+                        found.append(tier[index])
+                        last = index
+                start = text.find(word, start + 1)
+        return found
 
     def fuzzy(self, word: str, limit: int) -> list[str]:
         """Terms spelled like ``word`` (one or two typos), best first."""
@@ -222,7 +245,11 @@ class Vocabulary:
         found = []
         for lo, hi in ranges:
             for term, score, _ in process.extract(
-                word, self.terms[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit * 8
+                word,
+                self.terms.span(lo, hi),
+                scorer=fuzz.ratio,
+                score_cutoff=cutoff,
+                limit=limit * 8,
             ):
                 if shortest <= len(term) <= longest and not term[0].isdigit():
                     found.append((-score, term))
@@ -230,22 +257,112 @@ class Vocabulary:
         return [term for _, term in found[:limit]]
 
 
+class VocabularyBuilder:
+    """Collects a :class:`Vocabulary` page by page of ``(term, documents)`` rows sorted
+    by term, splitting each page into the tiers as it comes: only the terms of several
+    items are sorted at the end (a few tens of ms at 1M items)."""
+
+    def __init__(self) -> None:
+        self._terms = TermListBuilder()
+        self._docs = array("I")
+        self._single = TermListBuilder()
+        self._several = TermListBuilder()
+        self._several_docs = array("I")
+
+    def add(self, page: list[tuple[str, int]]) -> None:
+        """Append a page of rows (after every earlier page in term order).
+
+        Nothing per term outlives the call as a Python object: small objects kept
+        across pages would pin the allocator's arenas and hold on to every page's memory.
+        """
+        self._terms.add([t for t, _ in page])
+        self._docs.extend([d for _, d in page])
+        self._single.add([t for t, d in page if d < 2])
+        several = [(t, d) for t, d in page if d >= 2]
+        self._several.add([t for t, _ in several])
+        self._several_docs.extend([d for _, d in several])
+
+    def finish(self) -> Vocabulary:
+        """The vocabulary of every page added."""
+        several, counts = self._several.finish(), self._several_docs
+        order = sorted(range(len(counts)), key=counts.__getitem__, reverse=True)
+        tiers = (TermList([several[i] for i in order]), self._single.finish())
+        vocab = Vocabulary(self._terms.finish(), self._docs, tiers)
+        self.__init__()  # type: ignore[misc]
+        return vocab
+
+
+class _Load:
+    """A vocabulary being read from a store in pages, resumable between calls.
+
+    It never keeps the store itself (the caches are keyed weakly on it): each
+    :meth:`step` is handed the store.
+    """
+
+    def __init__(self, token: tuple[int, int]) -> None:
+        self.token = token
+        self._builder = VocabularyBuilder()
+        self._after: str | None = None
+
+    def step(self, store: Store) -> Vocabulary | None:
+        """Read one page (about 80 ms at 1M items); the vocabulary after the last."""
+        page = store.vocabulary_page(self._after, VOCABULARY_PAGE)
+        if page:
+            self._builder.add(page)
+            self._after = page[-1][0]
+        if len(page) == VOCABULARY_PAGE:
+            return None
+        return self._builder.finish()
+
+
 _cache_lock = threading.Lock()
 _cache: weakref.WeakKeyDictionary[Store, tuple[tuple[int, int], Vocabulary]] = (
     weakref.WeakKeyDictionary()
 )
+_loads: weakref.WeakKeyDictionary[Store, _Load] = weakref.WeakKeyDictionary()
+
+
+def _advance(store: Store, token: tuple[int, int], *, finish: bool) -> Vocabulary | None:
+    """Continue (or start) loading ``store``'s vocabulary as of ``token``; with the
+    cache lock held. One step, or every remaining step when ``finish``."""
+    cached = _cache.get(store)
+    if cached and cached[0] == token:
+        return cached[1]
+    if cached:
+        del _cache[store]  # outdated: never hold two vocabularies at once
+    load = _loads.get(store)
+    if load is None or load.token != token:
+        load = _loads[store] = _Load(token)
+    while True:
+        vocab = load.step(store)
+        if vocab is not None:
+            _cache[store] = (token, vocab)
+            del _loads[store]
+            if len(vocab) >= TRIM_AFTER_TERMS:
+                release_free_memory()
+            return vocab
+        if not finish:
+            return None
 
 
 def vocabulary(store: Store) -> Vocabulary:
-    """The cached vocabulary of ``store``, rebuilt after any commit."""
+    """The cached vocabulary of ``store``, rebuilt after documents change (finishing a
+    load that :func:`prepare_step` began)."""
     token = store.change_token()
     with _cache_lock:
-        cached = _cache.get(store)
-        if cached and cached[0] == token:
-            return cached[1]
-        vocab = Vocabulary(store.vocabulary())
-        _cache[store] = (token, vocab)
-        return vocab
+        return _advance(store, token, finish=True)  # type: ignore[return-value]
+
+
+def prepare_step(store: Store) -> bool:
+    """Do one bounded slice (about 100 ms at 1M items) of loading the search vocabulary;
+    True once it is ready (at once when it already is).
+
+    For the reader to call between other work after start-up, so the first search does
+    not wait seconds for the vocabulary of a large store.
+    """
+    token = store.change_token()
+    with _cache_lock:
+        return _advance(store, token, finish=False) is not None
 
 
 @dataclass(slots=True)

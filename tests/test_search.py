@@ -202,7 +202,7 @@ def test_snippet_equals_collapsing_the_whole_text(seed: int) -> None:
     spaces = [" ", "  ", "\n", "\n\n   ", "\t"]
     text = "".join(rng.choice(pieces) + rng.choice(spaces) for _ in range(rng.randrange(0, 120)))
     text = rng.choice(["", "  ", "\n"]) + text
-    vocab = Vocabulary([("kommuneokonomi", 1), ("okonomi", 3), ("okonomien", 2)])
+    vocab = Vocabulary.from_rows([("kommuneokonomi", 1), ("okonomi", 3), ("okonomien", 2)])
     marker = _marker([_expand(vocab, "okonomi")])
     assert marker is not None
     match = marker.locate.search(" ".join(text.split()).lower())
@@ -263,7 +263,7 @@ def test_infix_gives_the_most_frequent_compounds_once_each() -> None:
             ("andet", 70),
         ]
     )
-    vocab = Vocabulary(rows)
+    vocab = Vocabulary.from_rows(rows)
     assert vocab.infix("byrad", 3) == ["regionsbyrad", "byradsbyrad", "xbyradbyrad"]
     assert vocab.infix("byrad", 10) == [
         "regionsbyrad",
@@ -274,4 +274,4 @@ def test_infix_gives_the_most_frequent_compounds_once_each() -> None:
         "bybyrad",
     ]
     assert vocab.infix("zz", 5) == []
-    assert Vocabulary([]).infix("byrad", 5) == []
+    assert Vocabulary.from_rows([]).infix("byrad", 5) == []

@@ -382,6 +382,13 @@ class Store(MeetingWorkStore):
         return reads.vocabulary(self._conn)
 
     @_locked
+    def vocabulary_page(self, after: str | None, limit: int) -> list[tuple[str, int]]:
+        """The next ``limit`` terms after ``after`` (None: from the start), with their
+        document frequencies, sorted by term: the vocabulary read in pages, so a large
+        one is loaded in short steps without ever holding every row at once."""
+        return reads.vocabulary_page(self._conn, after, limit)
+
+    @_locked
     def search_candidates(
         self,
         match: str,

@@ -361,6 +361,24 @@ def vocabulary(conn: sqlite3.Connection) -> list[tuple[str, int]]:
     return conn.execute("SELECT term, docs FROM terms ORDER BY term").fetchall()
 
 
+def vocabulary_page(
+    conn: sqlite3.Connection, after: str | None, limit: int
+) -> list[tuple[str, int]]:
+    """The next ``limit`` (term, document frequency) rows after ``after``, sorted by term
+    (a range scan of the ``terms`` primary key)."""
+    if after is None:
+        sql, params = "SELECT term, docs FROM terms ORDER BY term LIMIT ?", (limit,)
+    else:
+        sql, params = (
+            "SELECT term, docs FROM terms WHERE term > ? ORDER BY term LIMIT ?",
+            (
+                after,
+                limit,
+            ),
+        )
+    return conn.execute(sql, params).fetchall()
+
+
 def _filter_sql(
     councils: Sequence[str] | None, year: int | None, doc_type: str | None, alias: str = "i"
 ) -> tuple[str, list]:

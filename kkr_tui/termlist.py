@@ -1,0 +1,135 @@
+"""A compact, read-only list of many short strings: one ``str`` plus an offset array.
+
+The search vocabulary of a 1M-item store has 1.7 M terms. As a ``list[str]`` each term
+costs a ~50-byte object header and an 8-byte pointer on top of its characters (about
+120 MB for the terms alone, 400 MB for the structures built from them); here a term
+costs its characters, a newline and 4 bytes of offset. Neighbouring terms come back as
+one C-speed ``split``, and the text itself can be scanned with ``str.find``.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate, islice
+from typing import overload
+
+#: Offsets are 4-byte unsigned while the text fits; beyond 4 G characters, 8-byte.
+_SMALL, _LARGE = "I", "Q"
+_SMALL_MAX = 0xFFFF_FFFF
+
+
+class TermList(Sequence[str]):
+    """Strings without newlines, kept as ``"\\n" + "\\n".join(strings) + "\\n"``.
+
+    ``starts[i]`` is where string ``i`` begins in ``text``; ``starts[len]`` is
+    ``len(text)``, so string ``i`` is ``text[starts[i]:starts[i + 1] - 1]``.
+    """
+
+    __slots__ = ("starts", "text")
+
+    def __init__(self, strings: Iterable[str] = ()) -> None:
+        """Build from ``strings`` (none may contain a newline)."""
+        built = TermList.from_chunks([list(strings)])
+        self.text: str = built.text
+        self.starts: array = built.starts
+
+    @classmethod
+    def from_chunks(cls, chunks: Iterable[Sequence[str]]) -> TermList:
+        """Build from successive chunks of strings, so the caller never holds them all
+        as objects at once (a database cursor read in pages)."""
+        builder = TermListBuilder()
+        for chunk in chunks:
+            builder.add(chunk)
+        return builder.finish()
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            lo, hi, step = index.indices(len(self))
+            if step != 1:
+                return [self[i] for i in range(lo, hi, step)]
+            return self.span(lo, hi)
+        n = len(self)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError("TermList index out of range")
+        return self.text[self.starts[index] : self.starts[index + 1] - 1]
+
+    def span(self, lo: int, hi: int) -> list[str]:
+        """Strings ``lo`` to ``hi - 1`` as a list, in one ``split``."""
+        if hi <= lo:
+            return []
+        return self.text[self.starts[lo] : self.starts[hi] - 1].split("\n")
+
+    def __iter__(self) -> Iterator[str]:
+        step = 65536
+        for lo in range(0, len(self), step):
+            yield from self.span(lo, min(lo + step, len(self)))
+
+    def index_at(self, position: int) -> int:
+        """The index of the string whose characters or trailing newline are at
+        ``position`` of :attr:`text` (-1 for the leading newline)."""
+        return bisect_right(self.starts, position) - 1
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TermList):
+            return NotImplemented
+        return self.text == other.text
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"TermList({len(self)} strings, {len(self.text)} characters)"
+
+    def nbytes(self) -> int:
+        """Memory held by the text and offsets (what this layout is for)."""
+        return len(self.text) + self.starts.itemsize * len(self.starts)
+
+
+class TermListBuilder:
+    """Collects a :class:`TermList` chunk by chunk (for loading that runs in steps)."""
+
+    __slots__ = ("_parts", "_position", "_starts")
+
+    def __init__(self) -> None:
+        self._parts = ["\n"]
+        self._starts = array(_SMALL, [1])
+        self._position = 1
+
+    def add(self, chunk: Sequence[str]) -> None:
+        """Append ``chunk``'s strings; a string with a newline is a ``ValueError``."""
+        if not chunk:
+            return
+        joined = "\n".join(chunk) + "\n"
+        if joined.count("\n") != len(chunk):
+            raise ValueError("a TermList string may not contain a newline")
+        if self._starts.typecode == _SMALL and self._position + len(joined) > _SMALL_MAX:
+            self._starts = array(_LARGE, self._starts)
+        self._starts.extend(
+            islice(accumulate(map(len, chunk), _next_start, initial=self._position), 1, None)
+        )
+        self._parts.append(joined)
+        self._position += len(joined)
+
+    def finish(self) -> TermList:
+        """The list of everything added (the builder is then empty again)."""
+        built = TermList.__new__(TermList)
+        built.text = "".join(self._parts)
+        built.starts = self._starts
+        self.__init__()  # type: ignore[misc]
+        return built
+
+
+def _next_start(start: int, length: int) -> int:
+    return start + length + 1

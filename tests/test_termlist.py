@@ -1,0 +1,76 @@
+"""TermList: the compact string list behind the search vocabulary behaves like a list."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kkr_tui import termlist
+from kkr_tui.termlist import TermList, TermListBuilder
+
+words = st.lists(st.text(alphabet=st.characters(blacklist_characters="\n"), max_size=12))
+
+
+@given(words)
+def test_behaves_like_the_list_it_was_built_from(strings: list[str]) -> None:
+    terms = TermList(strings)
+    assert len(terms) == len(strings)
+    assert list(terms) == strings
+    assert [terms[i] for i in range(len(strings))] == strings
+    if strings:
+        assert terms[-1] == strings[-1]
+    for lo in range(len(strings) + 1):
+        assert terms[lo:] == strings[lo:]
+        assert terms.span(lo, len(strings)) == strings[lo:]
+    assert terms[::2] == strings[::2]
+
+
+@given(st.lists(words, max_size=5))
+def test_built_in_chunks_equals_built_at_once(chunks: list[list[str]]) -> None:
+    whole = [s for chunk in chunks for s in chunk]
+    assert TermList.from_chunks(chunks) == TermList(whole)
+    assert list(TermList.from_chunks(chunks)) == whole
+
+
+def test_index_at_maps_text_positions_back_to_strings() -> None:
+    terms = TermList(["", "ab", "cde"])
+    assert terms.text == "\n\nab\ncde\n"
+    owners = [terms.index_at(p) for p in range(len(terms.text))]
+    assert owners == [-1, 0, 1, 1, 1, 2, 2, 2, 2]
+
+
+def test_sorted_strings_can_be_bisected() -> None:
+    strings = sorted(["okonomi", "okonomien", "kommune", "aarhus", "øresund", "å"])
+    terms = TermList(strings)
+    for probe in ["", "a", "okonomi", "okonomiz", "ø", "zzz"]:
+        assert bisect_left(terms, probe) == bisect_left(strings, probe)
+
+
+def test_out_of_range_and_newlines_are_refused() -> None:
+    terms = TermList(["a"])
+    with pytest.raises(IndexError):
+        terms[1]
+    with pytest.raises(IndexError):
+        terms[-2]
+    with pytest.raises(ValueError, match="newline"):
+        TermList(["a\nb"])
+    with pytest.raises(ValueError, match="newline"):
+        TermListBuilder().add(["ok", "x\n"])
+
+
+def test_offsets_widen_when_the_text_outgrows_four_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(termlist, "_SMALL_MAX", 10)
+    builder = TermListBuilder()
+    builder.add(["abc", "de"])
+    builder.add(["fghij", "k"])
+    terms = builder.finish()
+    assert terms.starts.typecode == "Q"
+    assert list(terms) == ["abc", "de", "fghij", "k"]
+
+
+def test_memory_is_characters_plus_four_bytes_a_string() -> None:
+    terms = TermList(["x" * 9] * 1000)
+    assert terms.nbytes() == 1 + 10 * 1000 + 4 * 1001

@@ -1,0 +1,102 @@
+"""The search vocabulary: loaded in pages and steps, the same as loaded at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from store_factory import corpus_meetings, fill_store, make_meeting
+
+from kkr_tui import search as search_module
+from kkr_tui.search import Vocabulary, prepare_step, search, vocabulary
+from kkr_tui.store import Store
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Store(tmp_path / "kkr.db")
+    fill_store(s, corpus_meetings())
+    yield s
+    s.close()
+
+
+def test_pages_cover_the_vocabulary_once_in_order(store: Store) -> None:
+    every = store.vocabulary()
+    paged, after = [], None
+    while page := store.vocabulary_page(after, 7):
+        paged += page
+        after = page[-1][0]
+    assert paged == every
+    assert len(every) > 50
+
+
+def test_vocabulary_in_small_pages_equals_one_page(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = Vocabulary.from_rows(store.vocabulary())
+    monkeypatch.setattr(search_module, "VOCABULARY_PAGE", 5)
+    paged = vocabulary(store)
+    assert paged.terms == whole.terms
+    assert paged.docs == whole.docs
+    assert paged.by_docs == whole.by_docs
+    assert paged.initials == whole.initials
+    for word in ["okonomi", "uddannelse", "kommune", "reform", "borger"]:
+        assert paged.infix(word, 10) == whole.infix(word, 10)
+        assert paged.completions(word, 5) == whole.completions(word, 5)
+        assert paged.fuzzy(word + "x", 6) == whole.fuzzy(word + "x", 6)
+
+
+def test_by_docs_is_most_frequent_first_then_alphabetical() -> None:
+    rows = sorted([("b", 1), ("a", 1), ("c", 4), ("d", 2), ("e", 4), ("f", 1)])
+    vocab = Vocabulary.from_rows(rows)
+    assert [t for tier in vocab.by_docs for t in tier] == ["c", "e", "d", "a", "b", "f"]
+
+
+def test_prepare_step_loads_in_steps_then_search_uses_it(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "VOCABULARY_PAGE", 20)
+    pages = -(-len(store.vocabulary()) // 20)
+    steps = 1
+    while not prepare_step(store):
+        steps += 1
+    assert steps in (pages, pages + 1)
+    ready = vocabulary(store)
+    assert prepare_step(store) is True
+    assert vocabulary(store) is ready
+    assert search(store, "sundhedsreform")
+
+
+def test_a_search_finishes_a_half_done_load(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = [h.item_id for h in search(store, "uddannelse")]
+    store.save_document(
+        make_meeting([("3.9", "Fjernvarmeplan", None, {})], date="2025-10-02"),
+        path="/other.pdf",
+        sha256="other",
+        parser_version="1",
+    )
+    monkeypatch.setattr(search_module, "VOCABULARY_PAGE", 20)
+    assert prepare_step(store) is False
+    assert prepare_step(store) is False
+    assert [h.title for h in search(store, "fjernvarme")] == ["Fjernvarmeplan"]
+    assert [h.item_id for h in search(store, "uddannelse")] == expected
+    assert prepare_step(store) is True
+
+
+def test_a_document_stored_during_a_load_starts_it_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new document's term sorts before the pages already read, so only a fresh
+    load can have it."""
+    monkeypatch.setattr(search_module, "VOCABULARY_PAGE", 20)
+    assert prepare_step(store) is False
+    assert prepare_step(store) is False
+    store.save_document(
+        make_meeting([("3.9", "0000 Fjernvarmeplan", None, {})], date="2025-10-02"),
+        path="/other.pdf",
+        sha256="other",
+        parser_version="1",
+    )
+    while not prepare_step(store):
+        pass
+    assert vocabulary(store).has("0000")
