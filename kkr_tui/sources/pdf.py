@@ -28,6 +28,7 @@ from kkr_tui.sources.errors import (
     read_all,
     read_head,
 )
+from kkr_tui.sources.fontcache import FontCache, shared_fonts
 
 #: The PDF header may follow a little junk; readers accept it within the first 1 KB.
 _HEAD_BYTES = 1024
@@ -138,6 +139,7 @@ class PdfSource:
         self.failures: list[str] = []
         self.failed_pages: set[int] = set()
         self.repaired_from: str | None = None
+        self._fonts: FontCache = {}
         head = read_head(self.path, _HEAD_BYTES)
         if not head:
             raise UnreadableDocumentError(self.path, "empty file")
@@ -233,7 +235,7 @@ class PdfSource:
         so one broken page does not lose the other 999.
         """
         for index in range(self.page_count):
-            with self._capturing():
+            with self._capturing(), shared_fonts(self._fonts):
                 page = self._page(index)
             yield page
 
@@ -258,6 +260,7 @@ class PdfSource:
     def close(self) -> None:
         """Release the reader (pypdf holds the whole file in memory)."""
         self._reader = None
+        self._fonts = {}
 
     def __enter__(self) -> PdfSource:
         return self
