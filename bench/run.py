@@ -197,6 +197,28 @@ def _raw_extract(files: list[Path]) -> None:
             page.extract_text()
 
 
+def _raw_extract_2proc(files: list[Path]) -> None:
+    """Raw pypdf in two forked processes, files dealt out alternately: jobs=2's own ceiling."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    procs = [context.Process(target=_raw_extract, args=(files[k::2],)) for k in range(2)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join()
+        if proc.exitcode != 0:
+            raise RuntimeError(f"raw extraction process failed: {proc.exitcode}")
+
+
+def _read_only(files: list[Path]) -> None:
+    """kkr-tui's own reader (pypdf plus its font cache, link and text cleaning), no parse/store."""
+    from kkr_tui.sources import read_document
+
+    for f in files:
+        read_document(f)
+
+
 def _ingest(files: list[Path], jobs: int) -> None:
     from kkr_tui.ingest import ingest_paths
     from kkr_tui.store import Store
@@ -243,17 +265,23 @@ def parallel_ceiling(runs: int) -> dict[str, Any]:
 def bench_ingest(runs: int, count: int = 8) -> dict[str, Any]:
     """Pages/s: raw pypdf extraction vs whole ingest with 1 and 2 processes, runs alternating.
 
-    Alternating (raw, jobs 1, jobs 2, raw, ...) keeps a load change on the machine from
-    landing on one side of a ratio only.
+    Alternating (raw, read, jobs 1, raw x2, jobs 2, raw, ...) keeps a load change on the
+    machine from landing on one side of a ratio only. ``read_only`` (kkr-tui's reader
+    without parse and store) gives the share parse and store take of a jobs=1 run;
+    ``raw_pypdf_2proc`` is what raw pypdf itself gains from two processes here, the
+    ceiling for jobs=2.
     """
     files = corpus.build_pdfs(corpus.OUT / "pdfs", count)
     pages = _pdf_pages(files)
     _raw_extract(files[:1])
     _ingest(files[:2], 1)
     out: dict[str, Any] = {"files": len(files), "pages": pages}
+    _read_only(files[:1])
     kinds = {
         "raw_pypdf": lambda: _raw_extract(files),
+        "read_only": lambda: _read_only(files),
         "ingest_jobs1": lambda: _ingest(files, 1),
+        "raw_pypdf_2proc": lambda: _raw_extract_2proc(files),
         "ingest_jobs2": lambda: _ingest(files, 2),
     }
     samples: dict[str, list[float]] = {name: [] for name in kinds}
@@ -270,6 +298,9 @@ def bench_ingest(runs: int, count: int = 8) -> dict[str, Any]:
         }
     out["ratio_jobs1_to_raw"] = round(rates["ingest_jobs1"] / rates["raw_pypdf"], 3)
     out["ratio_jobs2_to_raw"] = round(rates["ingest_jobs2"] / rates["raw_pypdf"], 3)
+    out["ratio_raw_2proc_to_raw"] = round(rates["raw_pypdf_2proc"] / rates["raw_pypdf"], 3)
+    out["ratio_read_only_to_raw"] = round(rates["read_only"] / rates["raw_pypdf"], 3)
+    out["parse_store_share_jobs1"] = round(1 - rates["ingest_jobs1"] / rates["read_only"], 3)
     out["parallel_ceiling"] = parallel_ceiling(max(2, runs // 2))
     return out
 
