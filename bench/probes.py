@@ -91,10 +91,11 @@ def probe_empty() -> dict:
 def probe_app(db: str, read_only: bool = False) -> dict:
     """kkr-tui on a corpus: first frame, newest meeting shown, meetings opened and expanded.
 
-    Meetings are opened while the app's background work (the "what's new" look on a
-    writable store, the search-vocabulary warm-up) shares the store thread, as a user
-    would. Then the probe waits for the warm-up to end and searches once: peak RSS is
-    taken after that, with the vocabulary loaded, the honest figure for a long session.
+    Meetings are opened quickly one after another, then again after pauses while the
+    app's background work (the "what's new" look on a writable store, the
+    search-vocabulary warm-up) shares the store thread. Then the probe waits for the
+    warm-up to end and searches once: peak RSS is taken after that, with the vocabulary
+    loaded, the honest figure for a long session.
     """
     from kkr_tui.app.app import KkrApp
 
@@ -140,6 +141,7 @@ def probe_app(db: str, read_only: bool = False) -> dict:
                 await pilot.pause()
             marks["opened_all"] = since_launch()
             rss_opened = peak_rss_mb()
+            idle_opens, busy_opens = await _open_after_pauses(app, meetings, marks)
             await _until(lambda: "search_ready" in marks)
             t = time.perf_counter()
             await app.gateway.search("sundhedsreform", limit=50)
@@ -150,6 +152,8 @@ def probe_app(db: str, read_only: bool = False) -> dict:
             "newest_meeting_shown_s": marks["meeting_shown"],
             "open_meeting_s": opened,
             "expand_meeting_s": expanded,
+            "open_meeting_after_pause_s": idle_opens,
+            "open_meeting_after_pause_during_background_s": busy_opens,
             "opened_all_s": marks["opened_all"],
             "search_ready_s": marks["search_ready"],
             "first_search_after_warm_s": search_s,
@@ -158,6 +162,34 @@ def probe_app(db: str, read_only: bool = False) -> dict:
         }
 
     return asyncio.run(main())
+
+
+async def _open_after_pauses(
+    app: Any, meetings: list[Any], marks: dict[str, float], count: int = 10
+) -> tuple[list[float], list[float]]:
+    """Open meetings one by one after a pause each, as a reader does between meetings.
+
+    The app runs background steps only once the store thread has been idle for a
+    moment, so the quick opens above rarely meet one; these do, while background work
+    (the warm-up, the "what's new" look) is still going. Returns (all, those during it).
+    """
+    opened: list[float] = []
+    during: list[float] = []
+    for index in range(count):
+        await asyncio.sleep(0.4)
+        busy = "search_ready" not in marks or any(
+            w.group == "changes" and w.is_running for w in app.workers
+        )
+        view = ("meeting", meetings[index % len(meetings)].data.key)
+        if app.pane.shown == view:
+            view = ("meeting", meetings[(index + 1) % len(meetings)].data.key)
+        t = time.perf_counter()
+        app.show(view)
+        took = await _until(lambda v=view: app.pane.shown == v) - t
+        opened.append(took)
+        if busy:
+            during.append(took)
+    return opened, during
 
 
 def probe_search(db: str, queries: list[str]) -> dict:

@@ -33,7 +33,7 @@ async def _hold_thread(gateway: StoreGateway) -> tuple[threading.Event, asyncio.
 
 
 async def test_foreground_calls_overtake_queued_background_steps(db: Path) -> None:
-    gateway = StoreGateway(db)
+    gateway = StoreGateway(db, idle_s=0)
     order: list[str] = []
     try:
         await gateway.open()
@@ -55,7 +55,7 @@ async def test_foreground_calls_overtake_queued_background_steps(db: Path) -> No
 
 
 async def test_a_foreground_call_waits_for_at_most_the_running_step(db: Path) -> None:
-    gateway = StoreGateway(db)
+    gateway = StoreGateway(db, idle_s=0)
     order: list[str] = []
     try:
         await gateway.open()
@@ -81,8 +81,24 @@ async def test_a_foreground_call_waits_for_at_most_the_running_step(db: Path) ->
     assert order == ["step", "open", "next", "next", "next"]
 
 
+async def test_background_steps_wait_while_the_reader_is_busy(db: Path) -> None:
+    gateway = StoreGateway(db, idle_s=3600)
+    ran: list[str] = []
+    await gateway.run_background(ran.append, "before any call")
+    await gateway.call("councils")
+    step = asyncio.ensure_future(gateway.run_background(ran.append, "held"))
+    for _ in range(3):
+        assert await gateway.call("councils")
+    assert not step.done()
+    await asyncio.to_thread(gateway.close)
+    assert ran == ["before any call"]
+    assert isinstance(
+        (await asyncio.gather(step, return_exceptions=True))[0], asyncio.CancelledError
+    )
+
+
 async def test_every_call_runs_on_the_thread_that_opened_the_store(db: Path) -> None:
-    gateway = StoreGateway(db)
+    gateway = StoreGateway(db, idle_s=0)
     try:
         await gateway.open()
         opener = await gateway.run(threading.get_ident)
@@ -95,7 +111,7 @@ async def test_every_call_runs_on_the_thread_that_opened_the_store(db: Path) -> 
 
 
 async def test_a_cancelled_call_that_has_not_started_never_runs(db: Path) -> None:
-    gateway = StoreGateway(db)
+    gateway = StoreGateway(db, idle_s=0)
     ran: list[str] = []
     try:
         await gateway.open()
@@ -116,7 +132,7 @@ async def test_a_cancelled_call_that_has_not_started_never_runs(db: Path) -> Non
 
 
 async def test_errors_reach_the_caller_and_the_thread_goes_on(db: Path) -> None:
-    gateway = StoreGateway(db)
+    gateway = StoreGateway(db, idle_s=0)
     try:
         with pytest.raises(ZeroDivisionError):
             await gateway.run_background(lambda: 1 / 0)
@@ -126,7 +142,7 @@ async def test_errors_reach_the_caller_and_the_thread_goes_on(db: Path) -> None:
 
 
 async def test_close_drops_queued_background_steps_and_refuses_new_calls(db: Path) -> None:
-    gateway = StoreGateway(db)
+    gateway = StoreGateway(db, idle_s=0)
     ran: list[str] = []
     await gateway.open()
     release, held = await _hold_thread(gateway)
@@ -162,7 +178,7 @@ async def test_read_only_background_bookkeeping_is_skipped(db: Path) -> None:
 
 
 async def test_background_bookkeeping_runs_on_a_writable_store(db: Path) -> None:
-    gateway = StoreGateway(db)
+    gateway = StoreGateway(db, idle_s=0)
     try:
         step = await gateway.call_background("detect_changes_step")
         while not step[1]:

@@ -9,16 +9,18 @@ drops a result it no longer wants, and a call it cancelled before it started nev
 Work the user is waiting for (a tree level, an item, a search) goes first. Background
 work (the "what's new" look, warming the search vocabulary) is queued behind it with
 :meth:`StoreGateway.run_background` in short steps, and the thread only takes a
-background step when no foreground call is waiting: opening a meeting waits at most
-for the one step already running, however many steps are queued.
+background step when no foreground call is waiting and none has come for a moment
+(:data:`IDLE_BEFORE_BACKGROUND_S`): opening a meeting waits at most for the one step
+already running, however many steps are queued, and a burst of keys none at all.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
-import queue
+import math
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from functools import partial
@@ -30,28 +32,36 @@ T = TypeVar("T")
 #: Store methods that only record reading state; a read-only gateway skips them.
 SKIPPED_WHEN_READ_ONLY = frozenset({"mark_read", "detect_changes", "detect_changes_step"})
 
-FOREGROUND = 0
-_STOP = 1
-BACKGROUND = 2
+#: Seconds the store thread must have had no foreground call before it takes a
+#: background step: the reader acts in bursts (arrow keys through the tree, a meeting
+#: then its sections), and a step started between two calls of a burst delays the second.
+IDLE_BEFORE_BACKGROUND_S = 0.25
 
-_Job = tuple[int, int, "Future[Any] | None", "Callable[[], Any] | None"]
+_Job = tuple["Future[Any]", "Callable[[], Any]"]
 
 
 class StoreGateway:
     """Runs callables against the Store on its own thread, foreground before background."""
 
     def __init__(
-        self, db_path: Path, *, read_only: bool = False, busy_timeout: float | None = None
+        self,
+        db_path: Path,
+        *,
+        read_only: bool = False,
+        busy_timeout: float | None = None,
+        idle_s: float = IDLE_BEFORE_BACKGROUND_S,
     ) -> None:
         self.db_path = Path(db_path)
         self.read_only = read_only
         self.busy_timeout = busy_timeout
+        self.idle_s = idle_s
         self.store: Any = None
-        self._jobs: queue.PriorityQueue[_Job] = queue.PriorityQueue()
-        self._order = itertools.count()
+        self._foreground: deque[_Job] = deque()
+        self._background: deque[_Job] = deque()
+        self._wake = threading.Condition()
+        self._last_foreground = -math.inf
         self._thread: threading.Thread | None = None
         self._closed = False
-        self._start_lock = threading.Lock()
 
     def _open(self) -> Any:
         from kkr_tui.store import Store
@@ -66,54 +76,64 @@ class StoreGateway:
 
     # -- the store thread -----------------------------------------------------------
 
-    def _serve(self) -> None:
-        while True:
-            priority, _, future, fn = self._jobs.get()
-            if priority == _STOP:
-                break
-            assert future is not None and fn is not None
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                result = fn()
-            except BaseException as exc:  # handed to the awaiting worker
-                future.set_exception(exc)
-            else:
-                future.set_result(result)
-        self._drain()
+    def _next(self) -> tuple[_Job, bool] | None:
+        """The next job and whether it is foreground; None once closed and drained."""
+        with self._wake:
+            while True:
+                if self._foreground:
+                    return self._foreground.popleft(), True
+                if self._closed:
+                    return None
+                if self._background:
+                    wait = self._last_foreground + self.idle_s - time.monotonic()
+                    if wait <= 0:
+                        return self._background.popleft(), False
+                    self._wake.wait(wait)
+                else:
+                    self._wake.wait()
 
-    def _drain(self) -> None:
-        """After the stop: close the Store here, cancel whatever is still queued."""
+    def _serve(self) -> None:
+        while (job := self._next()) is not None:
+            (future, fn), foreground = job
+            if future.set_running_or_notify_cancel():
+                try:
+                    result = fn()
+                except BaseException as exc:  # handed to the awaiting worker
+                    future.set_exception(exc)
+                else:
+                    future.set_result(result)
+            if foreground:
+                with self._wake:
+                    self._last_foreground = time.monotonic()
         store, self.store = self.store, None
         if store is not None:
             store.close()
-        while True:
-            try:
-                _, _, future, _ = self._jobs.get_nowait()
-            except queue.Empty:
-                return
-            if future is not None:
-                future.cancel()
+        with self._wake:
+            dropped, self._background = list(self._background), deque()
+        for future, _ in dropped:
+            future.cancel()
 
-    def submit(self, priority: int, fn: Callable[[], T]) -> Future[T]:
-        """Queue ``fn`` for the store thread at ``priority`` (:data:`FOREGROUND` first)."""
-        with self._start_lock:
+    def submit(self, fn: Callable[[], T], *, background: bool = False) -> Future[T]:
+        """Queue ``fn`` for the store thread; a background job waits for an idle thread."""
+        future: Future[T] = Future()
+        with self._wake:
             if self._closed:
                 raise RuntimeError("the store gateway is closed")
             if self._thread is None:
                 self._thread = threading.Thread(target=self._serve, name="kkr-store", daemon=True)
                 self._thread.start()
-            future: Future[T] = Future()
-            self._jobs.put((priority, next(self._order), future, fn))
+            (self._background if background else self._foreground).append((future, fn))
+            self._wake.notify()
         return future
 
-    async def _await(self, priority: int, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return await asyncio.wrap_future(self.submit(priority, partial(fn, *args, **kwargs)))
+    async def _await(self, background: bool, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        job = partial(fn, *args, **kwargs)
+        return await asyncio.wrap_future(self.submit(job, background=background))
 
     def pending_foreground(self) -> int:
-        """How many jobs wait at foreground priority (for tests and diagnostics)."""
-        with self._jobs.mutex:
-            return sum(1 for job in self._jobs.queue if job[0] == FOREGROUND)
+        """How many foreground calls wait for the store thread (for tests and diagnostics)."""
+        with self._wake:
+            return len(self._foreground)
 
     @property
     def closed(self) -> bool:
@@ -124,7 +144,7 @@ class StoreGateway:
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn(*args, **kwargs)`` on the store thread, before any background step."""
-        return await self._await(FOREGROUND, fn, *args, **kwargs)
+        return await self._await(False, fn, *args, **kwargs)
 
     async def run_background(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn`` on the store thread once no foreground call is waiting.
@@ -132,7 +152,7 @@ class StoreGateway:
         For one bounded step of work nobody is looking at; call it in a loop. Each step
         should stay short (≈ 100 ms): a foreground call may have to wait for one.
         """
-        return await self._await(BACKGROUND, fn, *args, **kwargs)
+        return await self._await(True, fn, *args, **kwargs)
 
     async def open(self) -> Any:
         """Open (creating if needed) the database; returns the Store."""
@@ -184,13 +204,12 @@ class StoreGateway:
 
         Background steps still queued are cancelled, not run.
         """
-        with self._start_lock:
+        with self._wake:
             if self._closed:
                 return
             self._closed = True
             thread = self._thread
-            if thread is not None:
-                self._jobs.put((_STOP, next(self._order), None, None))
+            self._wake.notify()
         if thread is not None:
             thread.join()
         elif self.store is not None:
@@ -199,10 +218,6 @@ class StoreGateway:
 
 
 def _prepare_step(store: Any) -> bool:
-    from kkr_tui import search
+    from kkr_tui.search import prepare_step  # on the store thread: rapidfuzz loads there
 
-    prepare_step = getattr(search, "prepare_step", None)
-    if prepare_step is None:  # TEMP until search.prepare_step lands
-        search.vocabulary(store)
-        return True
     return prepare_step(store)
