@@ -2,17 +2,23 @@
 
 The PDF reader builds each font once per document (``sources.fontcache``); these tests
 compare its text with plain pypdf on PDFs with several fonts, core and embedded, and
-check that the cache stays inside its reader and thread.
+check that the cache stays inside its reader and thread. The rest pins down what the
+one-process pipeline promises whatever is done to speed it up: events in order, a copy
+of a file recognised without parsing it, and stored documents kept when a progress
+callback raises.
 """
 
 from __future__ import annotations
 
+import shutil
 import threading
 from pathlib import Path
 
 import pytest
 from pdf_factory import DANISH_PAGES, build_meeting_pdf, unicode_font
 
+from kkr_tui import ingest
+from kkr_tui.ingest import IngestEvent, ingest_paths
 from kkr_tui.sources import read_document
 from kkr_tui.sources.fontcache import FontCache, shared_fonts
 from kkr_tui.sources.pdf import clean_page_text
@@ -71,6 +77,17 @@ def test_font_cache_is_used_only_inside_its_block(tmp_path: Path) -> None:
     assert first == second
 
 
+def test_cached_encoding_tables_are_copies() -> None:
+    from pypdf._text_extraction import _text_extractor
+
+    with shared_fonts({}):
+        first = _text_extractor.encoding_dict_from_named_encoding("cp1252")
+        first[0x41] = "changed"
+        second = _text_extractor.encoding_dict_from_named_encoding("cp1252")
+    assert second[0x41] == "A"
+    assert second == _text_extractor.encoding_dict_from_named_encoding("cp1252")
+
+
 def test_font_cache_is_per_thread(tmp_path: Path) -> None:
     path = _mixed_fonts_pdf(tmp_path / "fonts.pdf")
     cache: FontCache = {}
@@ -84,3 +101,72 @@ def test_font_cache_is_per_thread(tmp_path: Path) -> None:
         thread.start()
         thread.join()
     assert other and cache == {}
+
+
+class _Stop(BaseException):
+    """Raised from a progress callback, like a second Ctrl+C."""
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    from kkr_tui.store import Store
+
+    with Store(tmp_path / "s.db") as s:
+        yield s
+
+
+def test_every_file_reports_start_pages_then_result_in_order(store, samples_dir: Path) -> None:
+    events: list[IngestEvent] = []
+    summary = ingest_paths(store, [samples_dir], progress=events.append)
+    paths = [r.path for r in summary.results]
+    starts = [e.path for e in events if e.result is None and not e.page]
+    assert starts == paths
+    for path in paths:
+        mine = [i for i, e in enumerate(events) if e.path == path]
+        kinds = ["start" if not events[i].page and events[i].result is None else "" for i in mine]
+        assert kinds[0] == "start" and events[mine[-1]].result is not None
+    done = [e.done for e in events]
+    assert done == sorted(done), "the done count never goes back"
+
+
+def test_a_copy_of_a_file_in_the_same_run_is_unchanged_without_parsing(
+    store, samples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = sorted(samples_dir.glob("*.txt"))[0]
+    folder = tmp_path / "dup"
+    folder.mkdir()
+    shutil.copy(first, folder / "a.txt")
+    shutil.copy(first, folder / "b.txt")
+    parsed: list[str] = []
+    real = ingest.read_and_parse
+
+    def counting(path, on_page=None):  # type: ignore[no-untyped-def]
+        parsed.append(Path(path).name)
+        return real(path, on_page)
+
+    monkeypatch.setattr(ingest, "read_and_parse", counting)
+    summary = ingest_paths(store, [folder])
+    assert [r.status for r in summary.results] == ["added", "unchanged"]
+    assert summary.results[1].label == summary.results[0].label
+    assert parsed == ["a.txt"]
+
+
+def test_an_exception_from_progress_keeps_what_was_stored(store, samples_dir: Path) -> None:
+    starts: list[str] = []
+    reported: list[str] = []
+
+    def progress(event: IngestEvent) -> None:
+        if event.result is not None:
+            reported.append(Path(event.result.path).name)
+        elif not event.page:
+            starts.append(event.path)
+            if len(starts) == 3:
+                raise _Stop
+
+    with pytest.raises(_Stop):
+        ingest_paths(store, [samples_dir], progress=progress)
+    stored = sorted(Path(p).name for p, _ in ingest.stored_documents(store))
+    assert stored == sorted(reported) and len(stored) == 2
+    again = ingest_paths(store, [samples_dir])
+    assert [r.status for r in again.results].count("unchanged") == 2
+    assert again.count("added") == 2
