@@ -170,13 +170,16 @@ async def _open_after_pauses(
     """Open meetings one by one after a pause each, as a reader does between meetings.
 
     The app runs background steps only once the store thread has been idle for a
-    moment, so the quick opens above rarely meet one; these do, while background work
-    (the warm-up, the "what's new" look) is still going. Returns (all, those during it).
+    moment, so the quick opens above rarely meet one. These come each after a pause a
+    little longer than that moment, so they can, while background work (the warm-up,
+    the "what's new" look) is still going. Returns (all, those during it).
     """
+    from kkr_tui.app.db import IDLE_BEFORE_BACKGROUND_S
+
     opened: list[float] = []
     during: list[float] = []
     for index in range(count):
-        await asyncio.sleep(0.4)
+        await asyncio.sleep(IDLE_BEFORE_BACKGROUND_S + 0.1)
         busy = "search_ready" not in marks or any(
             w.group == "changes" and w.is_running for w in app.workers
         )

@@ -8,9 +8,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from app_fixtures import build_store, small_meetings
+from app_fixtures import build_store, make_app, settle, small_meetings
 
 from kkr_tui.app.db import StoreGateway
+from kkr_tui.search import prepare_step
 
 
 @pytest.fixture
@@ -185,3 +186,20 @@ async def test_background_bookkeeping_runs_on_a_writable_store(db: Path) -> None
             step = await gateway.call_background("detect_changes_step")
     finally:
         gateway.close()
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+async def test_the_app_warms_search_after_the_tree_loads(db: Path, read_only: bool) -> None:
+    app = make_app(db, read_only=read_only)
+    warmed: list[bool] = []
+    warm = app.gateway.warm_search
+
+    async def recorded() -> None:
+        warmed.append(app.tree.root.children[0].data.loaded)
+        await warm()
+
+    app.gateway.warm_search = recorded
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert warmed == [True]
+        assert await app.gateway.run(prepare_step, app.gateway.store) is True

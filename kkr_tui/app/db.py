@@ -34,8 +34,9 @@ SKIPPED_WHEN_READ_ONLY = frozenset({"mark_read", "detect_changes", "detect_chang
 
 #: Seconds the store thread must have had no foreground call before it takes a
 #: background step: the reader acts in bursts (arrow keys through the tree, a meeting
-#: then its sections), and a step started between two calls of a burst delays the second.
-IDLE_BEFORE_BACKGROUND_S = 0.25
+#: then its sections, 0.1-0.3 s apart on a busy 2-core machine), and a step started
+#: between two calls of a burst delays the second. Reading pauses are seconds long.
+IDLE_BEFORE_BACKGROUND_S = 0.5
 
 _Job = tuple["Future[Any]", "Callable[[], Any]"]
 
