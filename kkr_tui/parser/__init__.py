@@ -20,7 +20,7 @@ from kkr_tui.model import (
 from kkr_tui.parser import facts
 from kkr_tui.parser.blocks import attachment_entries, build_blocks
 from kkr_tui.parser.headings import part_heading
-from kkr_tui.parser.joining import MARKER_RE, join_lines, strip_markers
+from kkr_tui.parser.joining import MARKER_RE, join_lines, remove_markers, strip_markers
 from kkr_tui.parser.lines import Line, page_lines
 from kkr_tui.parser.links import UrlResolver, inline_urls, is_web_url, link_affinity, url_key
 from kkr_tui.parser.structure import ItemSpan, SectionSpan, find_skeleton
@@ -160,7 +160,7 @@ class _ItemDraft:
                 entries = attachment_entries(chunk, resolver)
                 draft.attachments.extend(entries)
                 blocks = tuple(_entry_block(e) for e in entries)
-                heading = MARKER_RE.sub("", heading).strip()
+                heading = remove_markers(heading).strip()
                 draft.parts.append(Part("Bilag", heading, blocks))
             else:
                 blocks = build_blocks(chunk, heading_width=width, url_resolver=resolver)

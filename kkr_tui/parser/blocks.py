@@ -16,7 +16,9 @@ from kkr_tui.parser.headings import MONTH_RE
 from kkr_tui.parser.joining import MARKER_RE, UrlHyphenResolver, join_lines, strip_markers
 from kkr_tui.parser.lines import Line
 
-BULLET_RE = re.compile(r"^([–\-•▪●◦·*o])\s+(\S.*)$")
+#: The characters KL's documents use as list bullets ("o" is Word's second-level bullet).
+BULLET_CHARS = frozenset("–-•▪●◦·*o")
+BULLET_RE = re.compile(rf"^([{re.escape(''.join(sorted(BULLET_CHARS)))}])\s+(\S.*)$")
 NUMBERED_RE = re.compile(rf"^(\d{{1,2}}[.)])\s+(?!(?:{MONTH_RE})\b)(\S.*)$", re.IGNORECASE)
 _SENTENCE_END = (".", ":", "!", "?", ";")
 _WRAP_WORDS = frozenset(
@@ -73,12 +75,19 @@ def paragraphs(lines: list[Line]) -> list[list[Line]]:
 
 
 def _marker(text: str) -> tuple[str, str, str] | None:
-    match = BULLET_RE.match(text)
-    if match:
-        return "bullet", match.group(1), match.group(2)
-    match = NUMBERED_RE.match(text)
-    if match:
-        return "numbered", match.group(1), match.group(2)
+    """(kind, marker, text after it) for a line that opens a list entry.
+
+    The first character decides which pattern can match at all, so most lines are
+    rejected without running a regex."""
+    head = text[:1]
+    if head in BULLET_CHARS:
+        match = BULLET_RE.match(text)
+        if match:
+            return "bullet", match.group(1), match.group(2)
+    elif head.isdigit():
+        match = NUMBERED_RE.match(text)
+        if match:
+            return "numbered", match.group(1), match.group(2)
     return None
 
 
@@ -101,7 +110,7 @@ def build_blocks(
                 or (current is not None and current.kind == "heading")
             )
             in_list = current is not None and current.kind in ("bullet", "numbered")
-            enclosure = MARKER_RE.match(text)
+            enclosure = MARKER_RE.match(text) if text.startswith("./") else None
             if enclosure and text[enclosure.end() :][:1].isupper():
                 # "./." is printed in the margin at the start of a paragraph.
                 current = _Draft("paragraph", "", [line])

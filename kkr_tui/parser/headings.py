@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kkr_tui.parser.joining import MARKER_RE
+from kkr_tui.parser.joining import remove_markers
 from kkr_tui.parser.lines import Line, is_toc_line
 
 MONTHS = (
@@ -102,7 +102,7 @@ def part_heading(line: Line) -> str | None:
     text = line.stripped
     if len(text) > 30:
         return None
-    text = MARKER_RE.sub("", text).strip()
+    text = remove_markers(text).strip()
     if not text or not text[0].isupper() or len(text) > 20:
         return None
     key = text.rstrip(":").strip().lower()

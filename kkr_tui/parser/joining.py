@@ -18,6 +18,9 @@ _CONJUNCTIONS = ("og", "eller", "samt")
 MARKER_RE = re.compile(r"(?:^|(?<=\s))\./(?:\.+|…+)\s*")
 _STRAY_SUSPENDED_RE = re.compile(r"(\w) - (og|eller)\b")
 _URL_TOKEN_RE = re.compile(r"(?:https?://|www\.)\S*$", re.IGNORECASE)
+_FIRST_WORD_RE = re.compile(r"[^\s]+")
+_WORD_PART_SPLIT_RE = re.compile(r"[-/]")
+_SPACE_RUN_RE = re.compile(r"[ ]{2,}")
 
 UrlHyphenResolver = Callable[[str, str], bool]
 """Called as ``resolver(url_so_far_without_hyphen, next_line_start)``; True means the
@@ -25,7 +28,7 @@ hyphen was a soft one and must go."""
 
 
 def _first_word(text: str) -> str:
-    match = re.match(r"[^\s]+", text)
+    match = _FIRST_WORD_RE.match(text)
     return match.group(0) if match else ""
 
 
@@ -38,7 +41,7 @@ def _hyphen_is_real(word: str, nxt: str) -> bool:
     """Decide a line-end hyphen outside URLs. ``word`` includes the hyphen."""
     stem = word[:-1]
     # Keep only the part after an earlier hyphen or slash: "dansk-uddan-" -> "uddan".
-    core = re.split(r"[-/]", stem)[-1] if stem else ""
+    core = _WORD_PART_SPLIT_RE.split(stem)[-1] if stem else ""
     core = core.lstrip("(”“\"'’")
     if not nxt:
         return True
@@ -73,8 +76,9 @@ def join_lines(lines: Iterable[str], url_resolver: UrlHyphenResolver | None = No
         # Only a hyphen with nothing after it wraps a word; "Uddannelses- " is a
         # suspended compound and joins like any other line.
         pending_hyphen = raw.endswith("-")
-    out = _STRAY_SUSPENDED_RE.sub(r"\1- \2", out)
-    return re.sub(r"[ ]{2,}", " ", out)
+    if " - " in out:
+        out = _STRAY_SUSPENDED_RE.sub(r"\1- \2", out)
+    return collapse_spaces(out)
 
 
 def _join_after_hyphen(out: str, text: str, url_resolver: UrlHyphenResolver | None) -> str:
@@ -97,6 +101,22 @@ def _join_after_hyphen(out: str, text: str, url_resolver: UrlHyphenResolver | No
     return out[:-1] + text
 
 
+def collapse_spaces(text: str) -> str:
+    """Runs of spaces become one space.
+
+    Most text has no double space, and the substring test is far cheaper than the
+    regex search that would find none."""
+    return _SPACE_RUN_RE.sub(" ", text) if "  " in text else text
+
+
+def remove_markers(text: str) -> str:
+    """The text with every ``./.`` enclosure marker (and the spaces after it) removed.
+
+    Every marker begins with ``./``, which most text never holds: checking for it first
+    skips a regex whose look-behind would otherwise be tried at every character."""
+    return MARKER_RE.sub("", text) if "./" in text else text
+
+
 def strip_markers(text: str) -> str:
     """Remove the ``./.`` enclosure marker and its variants wherever it stands."""
-    return re.sub(r"[ ]{2,}", " ", MARKER_RE.sub("", text)).strip()
+    return collapse_spaces(remove_markers(text)).strip()

@@ -11,8 +11,7 @@ they are the best source for council and date.
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kkr_tui.model import Page
 from kkr_tui.sanitize import clean_text
@@ -30,7 +29,9 @@ class Line:
     """One text line with where it came from.
 
     ``text`` has the page-start space removed but keeps trailing spaces, which tell a
-    real line end (``"… "``) from a hyphenated word (``"…-"``).
+    real line end (``"… "``) from a hyphenated word (``"…-"``). ``stripped`` is the text
+    without surrounding spaces, computed once: every rule of the parser looks at it,
+    tens of times per line. ``text`` is never reassigned, so it cannot go stale.
     """
 
     text: str
@@ -39,10 +40,10 @@ class Line:
     blank: bool = False
     index: int = 0
     toc: bool = False
+    stripped: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def stripped(self) -> str:
-        return self.text.strip()
+    def __post_init__(self) -> None:
+        self.stripped = self.text.strip()
 
 
 @dataclass(slots=True)
@@ -58,19 +59,20 @@ def page_lines(pages: tuple[Page, ...] | list[Page]) -> tuple[list[Line], list[R
     lines: list[Line] = []
     headers: list[RunningHeader] = []
     for page in pages:
-        text = unicodedata.normalize("NFC", clean_text(page.text))
+        text = clean_text(page.text).replace("\t", " ")
         first = True
         for raw in text.split("\n"):
-            raw = raw.replace("\t", " ")
             if raw == "":
                 continue
-            header = HEADER_RE.match(raw)
-            if header:
-                day, month, year = int(header.group(2)), int(header.group(3)), int(header.group(4))
-                headers.append(RunningHeader(" ".join(header.group(1).split()), (year, month, day)))
-                continue
-            if FOOTER_RE.match(raw):
-                continue
+            if "|" in raw:  # both a running header and a footer have one
+                header = HEADER_RE.match(raw)
+                if header:
+                    day, month, year = (int(header.group(n)) for n in (2, 3, 4))
+                    council = " ".join(header.group(1).split())
+                    headers.append(RunningHeader(council, (year, month, day)))
+                    continue
+                if FOOTER_RE.match(raw):
+                    continue
             if not raw.strip():
                 lines.append(Line(" ", page.number, blank=True))
                 continue
