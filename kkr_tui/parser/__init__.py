@@ -143,7 +143,8 @@ class _ItemDraft:
         for line in body:
             if not line.blank:
                 draft.page_text.setdefault(line.page, []).append(line.text)
-                draft.last_page = max(draft.last_page, line.page)
+                if line.page > draft.last_page:
+                    draft.last_page = line.page
         chunks: list[tuple[str | None, str, list[Line]]] = []
         for line in body:
             kind = part_heading(line)

@@ -116,16 +116,18 @@ def build_blocks(
                 current = _Draft("paragraph", "", [line])
                 drafts.append(current)
                 continue
-            marked = _marker(text)
-            if marked and (at_boundary or in_list or prev.endswith(",")):
+            entry_may_start = at_boundary or in_list or prev.endswith(",")
+            marked = _marker(text) if entry_may_start else None
+            if marked:
                 current = _Draft(marked[0], marked[1], [_replace_text(line, marked[2])])
                 drafts.append(current)
                 continue
-            nxt = group[pos + 1].stripped if pos + 1 < len(group) else ""
-            if at_boundary and _looks_like_heading(text, nxt, heading_width):
-                current = _Draft("heading", "", [line])
-                drafts.append(current)
-                continue
+            if at_boundary:
+                nxt = group[pos + 1].stripped if pos + 1 < len(group) else ""
+                if _looks_like_heading(text, nxt, heading_width):
+                    current = _Draft("heading", "", [line])
+                    drafts.append(current)
+                    continue
             if current is None or current.kind == "heading":
                 current = _Draft("paragraph", "", [line])
                 drafts.append(current)

@@ -33,7 +33,9 @@ def _first_word(text: str) -> str:
 
 
 def _last_word(text: str) -> str:
-    parts = text.split()
+    """The last whitespace-separated word; splits once from the right, because
+    ``text`` is the whole paragraph joined so far."""
+    parts = text.rsplit(None, 1)
     return parts[-1] if parts else ""
 
 

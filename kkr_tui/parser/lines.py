@@ -104,13 +104,17 @@ def _mark_contents_pages(lines: list[Line]) -> None:
     for line in lines:
         by_page.setdefault(line.page, []).append(line)
     for page_lines_ in by_page.values():
-        numbered = [ln for ln in page_lines_ if _NUMBERED_RE.match(ln.stripped)]
+        if any(ln.stripped.startswith("SAG-") for ln in page_lines_):
+            continue  # a page with case lines holds real items
+        numbered = [
+            ln
+            for ln in page_lines_
+            if ln.stripped[:1].isdigit() and _NUMBERED_RE.match(ln.stripped)
+        ]
         with_ref = [
             ln for ln in numbered if _PAGE_REF_RE.search(ln.stripped) or is_toc_line(ln.text)
         ]
         titled = any(_CONTENTS_TITLE_RE.match(ln.stripped) for ln in page_lines_[:5])
-        if any(ln.stripped.startswith("SAG-") for ln in page_lines_):
-            continue  # a page with case lines holds real items
         if (len(with_ref) >= 3 and len(with_ref) >= 0.6 * len(numbered)) or (
             titled and len(with_ref) >= 0.5 * max(1, len(numbered))
         ):

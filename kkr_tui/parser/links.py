@@ -71,6 +71,8 @@ def url_key(url: str) -> str:
 
 def inline_urls(text: str) -> list[str]:
     """http(s) URLs written in ``text``, cleaned."""
+    if "://" not in text:
+        return []
     return [u for u in (clean_url(m.group(0)) for m in INLINE_URL_RE.finditer(text)) if "://" in u]
 
 

@@ -169,7 +169,8 @@ def _scan(lines: list[Line], finder: _Finder) -> Skeleton:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if line.blank:
+        if line.blank or not line.stripped[:1].isdigit():
+            # Every section and item heading starts with its number.
             i += 1
             continue
         if current is not None:
