@@ -20,7 +20,7 @@ from kkr_tui.model import (
 from kkr_tui.parser import facts
 from kkr_tui.parser.blocks import attachment_entries, build_blocks
 from kkr_tui.parser.headings import part_heading
-from kkr_tui.parser.joining import MARKER_RE, join_lines, remove_markers, strip_markers
+from kkr_tui.parser.joining import join_lines, leading_marker, remove_markers, strip_markers
 from kkr_tui.parser.lines import Line, page_lines
 from kkr_tui.parser.links import UrlResolver, inline_urls, is_web_url, link_affinity, url_key
 from kkr_tui.parser.structure import ItemSpan, SectionSpan, find_skeleton
@@ -155,8 +155,6 @@ class _ItemDraft:
             elif not line.blank:
                 chunks.append((None, "", [line]))
         for kind, heading, chunk in chunks:
-            if kind is None and not chunks:
-                continue
             if kind == "Bilag":
                 entries = attachment_entries(chunk, resolver)
                 draft.attachments.extend(entries)
@@ -216,12 +214,12 @@ def _standalone_enclosures(body: list[Line]) -> list[str]:
     """A run of one-line ``./. Title`` paragraphs with no Bilag heading is an attachment list."""
     found: list[str] = []
     for pos, line in enumerate(body):
-        if line.blank or not MARKER_RE.match(line.stripped):
+        if line.blank or not leading_marker(line.stripped):
             continue
         before = body[pos - 1] if pos else None
         after = body[pos + 1] if pos + 1 < len(body) else None
-        alone = (before is None or before.blank or MARKER_RE.match(before.stripped)) and (
-            after is None or after.blank or MARKER_RE.match(after.stripped)
+        alone = (before is None or before.blank or leading_marker(before.stripped)) and (
+            after is None or after.blank or leading_marker(after.stripped)
         )
         text = strip_markers(line.stripped)
         if alone and text and len(text) <= 120:

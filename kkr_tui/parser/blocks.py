@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kkr_tui.model import Block
 from kkr_tui.parser.headings import MONTH_RE
-from kkr_tui.parser.joining import MARKER_RE, UrlHyphenResolver, join_lines, strip_markers
+from kkr_tui.parser.joining import UrlHyphenResolver, join_lines, leading_marker, strip_markers
 from kkr_tui.parser.lines import Line
 
 #: The characters KL's documents use as list bullets ("o" is Word's second-level bullet).
@@ -110,7 +110,7 @@ def build_blocks(
                 or (current is not None and current.kind == "heading")
             )
             in_list = current is not None and current.kind in ("bullet", "numbered")
-            enclosure = MARKER_RE.match(text) if text.startswith("./") else None
+            enclosure = leading_marker(text)
             if enclosure and text[enclosure.end() :][:1].isupper():
                 # "./." is printed in the margin at the start of a paragraph.
                 current = _Draft("paragraph", "", [line])

@@ -44,6 +44,10 @@ _PARTICIPANTS_RE = re.compile(
     r"^\s*(Deltagere|Deltagerfortegnelse|Deltagerliste|Til stede)\s*:?\s*$", re.IGNORECASE
 )
 _ABSENT_RE = re.compile(r"^\s*(Afbud|Fraværende|Afbud fra)\s*:?\s*(.*)$", re.IGNORECASE)
+_SPACED_CAPS_RE = re.compile(r"(?:\S\s+){3,}\S")
+_WIDE_GAP_RE = re.compile(r"\s{2,}")
+_KKR_ANY_CASE_RE = re.compile(r"\bKKR\s+([A-ZÆØÅa-zæøå]+)", re.IGNORECASE)
+_WHITESPACE_RE = re.compile(r"\s+")
 
 
 @dataclass(slots=True)
@@ -84,10 +88,8 @@ def _text_date(match: re.Match[str], offset: int = 1) -> str | None:
 def _collapse_spaced_caps(text: str) -> str:
     """``K K R  H O V E D S T A D E N`` -> ``KKR HOVEDSTADEN``."""
     stripped = text.strip()
-    if re.fullmatch(r"(?:\S\s+){3,}\S", stripped) and all(
-        len(tok) == 1 for tok in stripped.split()
-    ):
-        words = re.split(r"\s{2,}", stripped)
+    if _SPACED_CAPS_RE.fullmatch(stripped) and all(len(tok) == 1 for tok in stripped.split()):
+        words = _WIDE_GAP_RE.split(stripped)
         return " ".join(w.replace(" ", "") for w in words)
     return stripped
 
@@ -151,10 +153,10 @@ def _participant(text: str, absent: bool) -> Participant:
 
 
 def _council_in_line(text: str) -> str | None:
-    match = re.search(r"\bKKR\s+([A-ZÆØÅa-zæøå]+)", text, re.IGNORECASE)
+    match = _KKR_ANY_CASE_RE.search(text)
     if match:
         return canonical_council(match.group(1))
-    squeezed = re.sub(r"\s+", "", text).lower()
+    squeezed = _WHITESPACE_RE.sub("", text).lower()
     if squeezed.startswith("kkr"):
         return canonical_council(squeezed[3:])
     return None

@@ -111,6 +111,11 @@ def collapse_spaces(text: str) -> str:
     return _SPACE_RUN_RE.sub(" ", text) if "  " in text else text
 
 
+def leading_marker(text: str) -> re.Match[str] | None:
+    """The ``./.`` enclosure marker that opens ``text``, if any (a cheap prefix test first)."""
+    return MARKER_RE.match(text) if text.startswith("./") else None
+
+
 def remove_markers(text: str) -> str:
     """The text with every ``./.`` enclosure marker (and the spaces after it) removed.
 

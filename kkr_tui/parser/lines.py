@@ -73,16 +73,17 @@ def page_lines(pages: tuple[Page, ...] | list[Page]) -> tuple[list[Line], list[R
                     continue
                 if FOOTER_RE.match(raw):
                     continue
+            index = len(lines)
             if not raw.strip():
-                lines.append(Line(" ", page.number, blank=True))
+                lines.append(Line(" ", page.number, blank=True, index=index))
                 continue
             if first:
-                lines.append(Line(_strip_page_space(raw), page.number, page_start=True))
+                lines.append(
+                    Line(_strip_page_space(raw), page.number, page_start=True, index=index)
+                )
                 first = False
             else:
-                lines.append(Line(raw, page.number))
-    for i, line in enumerate(lines):
-        line.index = i
+                lines.append(Line(raw, page.number, index=index))
     _mark_contents_pages(lines)
     return lines, headers
 

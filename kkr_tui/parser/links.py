@@ -14,6 +14,9 @@ import unicodedata
 from urllib.parse import unquote
 
 INLINE_URL_RE = re.compile(r"https?://[^\s<>\"”“’]+", re.IGNORECASE)
+_URL_PARTS_RE = re.compile(r"^(https?)://([^/?#]+)(.*)$", re.IGNORECASE)
+_WEB_SCHEME_RE = re.compile(r"^https?://", re.IGNORECASE)
+_SLUG_SEPARATORS_RE = re.compile(r"[/\-_.?=&#%+,\s]+")
 _TRAILING = ".,;:)]”\"'’>"
 _CUES = (
     "læses her",
@@ -62,7 +65,7 @@ def clean_url(url: str) -> str:
 def url_key(url: str) -> str:
     """Comparison form: scheme and host lower-cased, trailing slash dropped."""
     url = clean_url(url)
-    match = re.match(r"^(https?)://([^/?#]+)(.*)$", url, re.IGNORECASE)
+    match = _URL_PARTS_RE.match(url)
     if not match:
         return url
     rest = match.group(3).rstrip("/")
@@ -77,7 +80,7 @@ def inline_urls(text: str) -> list[str]:
 
 
 def is_web_url(url: str) -> bool:
-    return bool(re.match(r"^https?://", url, re.IGNORECASE))
+    return bool(_WEB_SCHEME_RE.match(url))
 
 
 def fold(text: str) -> str:
@@ -88,8 +91,8 @@ def fold(text: str) -> str:
 
 def slug_words(url: str) -> list[str]:
     """The words of a URL's host and path that can be looked for in text."""
-    body = re.sub(r"^https?://", "", unquote(url), flags=re.IGNORECASE)
-    words = re.split(r"[/\-_.?=&#%+,\s]+", fold(body))
+    body = _WEB_SCHEME_RE.sub("", unquote(url))
+    words = _SLUG_SEPARATORS_RE.split(fold(body))
     return [w for w in words if len(w) >= 4 and not w.isdigit() and w not in _SLUG_STOP]
 
 
