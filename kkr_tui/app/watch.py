@@ -93,6 +93,7 @@ class StoreWatch:
         if await self.gateway.call("is_empty"):
             return
         await self._reload_tree(view)
+        self.warm_search()
         self.notify("Reloaded the database.", markup=False)
 
     async def _reload_tree(self: KkrApp, view: tuple[str, int] | None) -> None:  # type: ignore[misc]
