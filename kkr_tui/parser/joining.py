@@ -41,10 +41,6 @@ def _last_word(text: str) -> str:
 
 def _hyphen_is_real(word: str, nxt: str) -> bool:
     """Decide a line-end hyphen outside URLs. ``word`` includes the hyphen."""
-    stem = word[:-1]
-    # Keep only the part after an earlier hyphen or slash: "dansk-uddan-" -> "uddan".
-    core = _WORD_PART_SPLIT_RE.split(stem)[-1] if stem else ""
-    core = core.lstrip("(”“\"'’")
     if not nxt:
         return True
     head = nxt[0]
@@ -52,6 +48,10 @@ def _hyphen_is_real(word: str, nxt: str) -> bool:
         return True
     if not head.isalpha():
         return True
+    stem = word[:-1]
+    # Keep only the part after an earlier hyphen or slash: "dansk-uddan-" -> "uddan".
+    core = _WORD_PART_SPLIT_RE.split(stem)[-1] if stem else ""
+    core = core.lstrip("(”“\"'’")
     if not core:
         return True
     if core.isdigit() or len(core) == 1:

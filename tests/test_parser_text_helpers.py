@@ -1,0 +1,52 @@
+"""The parser's cheap pre-checks never change a result.
+
+``remove_markers``, ``leading_marker`` and ``collapse_spaces`` test for a substring
+before running their regex, and ``Line.stripped`` is computed once. Each must agree
+with the plain regex or ``str.strip`` on any text, so a later change to a pattern
+that breaks the shortcut's premise fails here, not silently in a parse.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kkr_tui.parser.joining import MARKER_RE, collapse_spaces, leading_marker, remove_markers
+from kkr_tui.parser.lines import Line
+
+FRAGMENTS = ["./.", "./…", "./..", ".", "/", "…", " ", "  ", "\t", "\u00a0", "a", "B", "-", "\n"]
+texts = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=3), max_size=12).map("".join)
+SETTINGS = settings(max_examples=300, deadline=None, derandomize=True)
+
+
+@SETTINGS
+@given(texts)
+def test_remove_markers_agrees_with_the_marker_regex(text: str) -> None:
+    assert remove_markers(text) == MARKER_RE.sub("", text)
+
+
+@SETTINGS
+@given(texts)
+def test_leading_marker_agrees_with_matching_at_the_start(text: str) -> None:
+    found, expected = leading_marker(text), MARKER_RE.match(text)
+    assert (found and found.group(0)) == (expected and expected.group(0))
+
+
+@SETTINGS
+@given(texts)
+def test_collapse_spaces_agrees_with_the_space_run_regex(text: str) -> None:
+    assert collapse_spaces(text) == re.sub(r"[ ]{2,}", " ", text)
+
+
+def test_markers_are_found_and_removed() -> None:
+    assert remove_markers("./. Bilag 1  ./… Bilag 2") == "Bilag 1  Bilag 2"
+    assert leading_marker("./. Bilag") is not None
+    assert leading_marker("Se ./. Bilag") is None
+
+
+@SETTINGS
+@given(texts)
+def test_line_stripped_is_the_stripped_text(text: str) -> None:
+    assert Line(text, 1).stripped == text.strip()
