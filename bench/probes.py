@@ -197,7 +197,7 @@ async def _open_after_pauses(
 
 def probe_search(db: str, queries: list[str]) -> dict:
     """Open the store read-only and run each query once; first-query cost and peak RSS."""
-    from kkr_tui.search import search
+    from kkr_tui.search import search, vocabulary
     from kkr_tui.store import Store
 
     rss_before = peak_rss_mb()
@@ -207,11 +207,14 @@ def probe_search(db: str, queries: list[str]) -> dict:
         t = time.perf_counter()
         search(store, query, limit=50)
         times.append(time.perf_counter() - t)
+    vocab = vocabulary(store)
     return {
         "first_query_s": times[0] if times else None,
         "query_s": times,
         "rss_after_imports_mb": rss_before,
         "peak_rss_mb": peak_rss_mb(),
+        "vocabulary_terms": len(vocab),
+        "vocabulary_mb": round(vocab.nbytes() / 1e6, 1),
     }
 
 
