@@ -24,13 +24,32 @@ from kkr_tui.textfold import fold
 # Letters and digits, as FTS5's unicode61 tokenizer splits the (already folded) text.
 _TOKEN_RE = re.compile(r"[^\W_]+")
 
+#: ``json.dumps(..., ensure_ascii=False)`` without building an encoder on every call.
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _json_list(values: tuple[str, ...] | list[str]) -> str:
+    return _dumps(list(values)) if values else "[]"
+
+
+def tokens(text: str) -> set[str]:
+    """The distinct ``[^\\W_]+`` runs of ``text``, a third cheaper than ``findall``.
+
+    Whitespace-separated words that are all letters and digits (``str.isalnum`` is the
+    regex's class exactly) are tokens as they stand; only the rest go through the regex.
+    """
+    found = set(text.split())
+    odd = [word for word in found if not word.isalnum()]
+    if odd:
+        found.difference_update(odd)
+        found.update(_TOKEN_RE.findall(" ".join(odd)))
+    return found
+
 
 def count_terms(rows: Iterable[tuple[str | None, str | None]]) -> Counter[str]:
     """Document frequency of each token over (title_folded, body_folded) rows."""
     return Counter(
-        chain.from_iterable(
-            set(_TOKEN_RE.findall(f"{title or ''} {body or ''}")) for title, body in rows
-        )
+        chain.from_iterable(tokens(f"{title or ''} {body or ''}") for title, body in rows)
     )
 
 
@@ -45,7 +64,7 @@ def add_terms(conn: sqlite3.Connection, counts: Counter[str]) -> None:
     conn.execute(
         "INSERT INTO terms (term, docs) SELECT key, value FROM json_each(?) WHERE true"
         " ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs",
-        (json.dumps(counts, ensure_ascii=False),),
+        (_dumps(counts),),
     )
 
 
@@ -132,8 +151,8 @@ def replaced_documents(
     return [(r[0], r[1]) for r in rows]
 
 
-def _item_body(item: Item) -> str:
-    texts = [part.text for part in item.parts]
+def _item_body(item: Item, part_texts: list[str] | None = None) -> str:
+    texts = [part.text for part in item.parts] if part_texts is None else list(part_texts)
     texts.extend(item.attachments)
     return fold("\n".join(texts))
 
@@ -160,8 +179,8 @@ def insert_document(
             meeting.page_count,
             parser_version,
             datetime.now(UTC).isoformat(timespec="seconds"),
-            json.dumps(list(meeting.warnings), ensure_ascii=False),
-            json.dumps(list(meeting.links), ensure_ascii=False),
+            _json_list(meeting.warnings),
+            _json_list(meeting.links),
         ),
     )
     document_id = cur.lastrowid
@@ -205,7 +224,8 @@ def _insert_item(
     item: Item,
     filters: tuple[str, int, str],
 ) -> tuple[str, str]:
-    title_folded, body_folded = fold(item.title), _item_body(item)
+    part_texts = [part.text for part in item.parts]
+    title_folded, body_folded = fold(item.title), _item_body(item, part_texts)
     case_number = item.case_number.strip().upper() if item.case_number else None
     cur = conn.execute(
         "INSERT INTO items (document_id, section_id, position, number, title, case_number,"
@@ -218,10 +238,10 @@ def _insert_item(
             item.number,
             item.title,
             case_number,
-            json.dumps(list(item.initials), ensure_ascii=False),
+            _json_list(item.initials),
             item.first_page,
             item.last_page,
-            json.dumps(list(item.warnings), ensure_ascii=False),
+            _json_list(item.warnings),
             title_folded,
             body_folded,
             *filters,
@@ -237,10 +257,10 @@ def _insert_item(
                 i,
                 part.kind,
                 part.heading,
-                part.text,
-                json.dumps([[b.kind, b.text, b.marker] for b in part.blocks], ensure_ascii=False),
+                text,
+                _dumps([[b.kind, b.text, b.marker] for b in part.blocks]),
             )
-            for i, part in enumerate(item.parts)
+            for i, (part, text) in enumerate(zip(item.parts, part_texts, strict=True))
         ],
     )
     conn.executemany(

@@ -1,0 +1,177 @@
+"""The cheaper write path stores exactly what the plain one did, and stays all-or-nothing.
+
+``writes.tokens`` replaces a regex over every text with ``str.split`` plus the regex on
+the few odd words; the stored rows, the FTS content and the ``terms`` counts are
+compared here with a reference computed the slow, obvious way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from store_factory import SAMPLE_DIR, corpus_meetings, make_item, make_meeting, sha
+
+from kkr_tui import parser, sources
+from kkr_tui.model import Meeting
+from kkr_tui.store import Store, writes
+from kkr_tui.textfold import fold
+
+TOKEN_RE = re.compile(r"[^\W_]+")
+
+
+def test_isalnum_is_exactly_the_token_class_and_never_whitespace() -> None:
+    every = "".join(map(chr, range(0x110000)))
+    by_regex = set("".join(TOKEN_RE.findall(every)))
+    assert by_regex == {ch for ch in every if ch.isalnum()}
+    assert not any(ch.isspace() for ch in by_regex)
+
+
+DANISH_ISH = st.text(
+    alphabet=st.sampled_from(list("abcæøåé_-–.,:;/()'\"” \n\t\u00a0\u20010123½²ß\u0301\u2028")),
+    max_size=80,
+)
+
+
+@given(st.one_of(st.text(max_size=80), DANISH_ISH))
+def test_tokens_match_the_regex(text: str) -> None:
+    assert writes.tokens(text) == set(TOKEN_RE.findall(text))
+
+
+def test_count_terms_counts_each_row_once_per_term() -> None:
+    rows = [("a-b økonomi", "a a_b c\u00a0d"), (None, "b, c."), ("", None)]
+    assert writes.count_terms(rows) == Counter({"a": 1, "b": 2, "økonomi": 1, "c": 2, "d": 1})
+
+
+def _sample_meetings() -> list[Meeting]:
+    meetings = corpus_meetings()
+    meetings.append(
+        make_meeting(
+            [
+                make_item(
+                    "2.1",
+                    "Café-ordning — “Ærø” §½ a_b",
+                    parts={"Baggrund": "Første afsnit.\n\nAndet: 2026–2027, naïve résumé."},
+                    attachments=["Bilag 1 – økonomi.pdf"],
+                    urls=["https://kl.dk/ø"],
+                )
+            ],
+            council="KKR Sjælland",
+            date="2022-01-05",
+        )
+    )
+    if SAMPLE_DIR.exists():
+        meetings += [
+            parser.parse(sources.read_document(p)) for p in sorted(SAMPLE_DIR.glob("*.txt"))
+        ]
+    return meetings
+
+
+def _expected(meetings: list[Meeting]) -> tuple[list[tuple], list[tuple], Counter[str]]:
+    items, parts, terms = [], [], Counter()
+    for meeting in meetings:
+        for section in meeting.sections:
+            for item in section.items:
+                title = fold(item.title)
+                body = fold("\n".join([p.text for p in item.parts] + list(item.attachments)))
+                items.append(
+                    (
+                        item.title,
+                        json.dumps(list(item.initials), ensure_ascii=False),
+                        json.dumps(list(item.warnings), ensure_ascii=False),
+                        title,
+                        body,
+                    )
+                )
+                terms.update(set(TOKEN_RE.findall(f"{title} {body}")))
+                parts += [
+                    (
+                        p.kind,
+                        p.heading,
+                        p.text,
+                        json.dumps(
+                            [[b.kind, b.text, b.marker] for b in p.blocks], ensure_ascii=False
+                        ),
+                    )
+                    for p in item.parts
+                ]
+    return items, parts, terms
+
+
+def _save_all(store: Store, meetings: list[Meeting]) -> None:
+    for i, meeting in enumerate(meetings):
+        store.save_document(meeting, path=f"/d/{i}.pdf", sha256=sha(meeting), parser_version="t")
+
+
+def test_stored_rows_fts_and_terms_match_the_slow_reference(tmp_path: Path) -> None:
+    meetings = _sample_meetings()
+    with Store(tmp_path / "k.db") as store:
+        _save_all(store, meetings)
+        conn = store._conn
+        keys = [(writes.meeting_key(m, f"/d/{i}.pdf"), m.doc_type) for i, m in enumerate(meetings)]
+        kept = [m for i, m in enumerate(meetings) if keys[i] not in keys[i + 1 :]]
+        assert len(kept) >= 4
+        items, parts, terms = _expected(kept)
+        assert (
+            conn.execute(
+                "SELECT title, initials, warnings, title_folded, body_folded FROM items ORDER BY id"
+            ).fetchall()
+            == items
+        )
+        assert (
+            conn.execute("SELECT kind, heading, text, blocks FROM parts ORDER BY id").fetchall()
+            == parts
+        )
+        assert dict(conn.execute("SELECT term, docs FROM terms").fetchall()) == dict(terms)
+        vocab = conn.execute("SELECT term, doc FROM items_fts_vocab ORDER BY term").fetchall()
+        assert conn.execute("SELECT term, docs FROM terms ORDER BY term").fetchall() == vocab
+        conn.execute("INSERT INTO items_fts(items_fts) VALUES ('integrity-check')")
+        hits = conn.execute(
+            "SELECT count(*) FROM items_fts WHERE items_fts MATCH ?", ("cafe",)
+        ).fetchone()[0]
+        assert hits == 1
+
+
+def _snapshot(conn: sqlite3.Connection) -> dict[str, list]:
+    tables = [
+        "meetings",
+        "documents",
+        "sections",
+        "items",
+        "parts",
+        "attachments",
+        "links",
+        "participants",
+        "terms",
+    ]
+    snap = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
+    snap["fts"] = conn.execute("SELECT term, doc, cnt FROM items_fts_vocab").fetchall()
+    return snap
+
+
+@pytest.mark.parametrize("step", ["add_terms", "_insert_item"])
+def test_failure_at_any_step_leaves_the_store_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    first, second, *_ = corpus_meetings()
+    with Store(tmp_path / "k.db") as store:
+        store.save_document(first, path="/a.pdf", sha256="a", parser_version="1")
+        before = _snapshot(store._conn)
+
+        def fail(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("killed")
+
+        monkeypatch.setattr(writes, step, fail)
+        for meeting, path in ((second, "/b.pdf"), (second, "/a.pdf")):  # new, and a replacement
+            with pytest.raises(RuntimeError, match="killed"):
+                store.save_document(meeting, path=path, sha256="b", parser_version="1")
+            assert _snapshot(store._conn) == before
+        monkeypatch.undo()
+        assert store.save_document(second, path="/b.pdf", sha256="b", parser_version="1") == "added"
+        assert store.find_document("a") is not None
