@@ -3,35 +3,41 @@
 The App owns all UI state (what is shown, history, theme). Store work happens in
 workers through :class:`~kkr_tui.app.db.StoreGateway`, so the first frame never waits
 for SQLite, sqlite_utils, rapidfuzz or an ingest; results come back into handlers here.
+
+The first frame waits for this module's imports and for composing the first screen,
+so both are kept to what that screen shows: the search and help screens, the command
+palette's provider and the note editor's TextArea are imported when first used, and
+the ingest progress panel and the Related panel are mounted when first needed.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, ProgressBar, Static, TextArea, Tree
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Input, Static, Tree
 
-from kkr_tui.app.commands import KkrCommands
 from kkr_tui.app.config import AppConfig, load_config, save_theme
 from kkr_tui.app.db import StoreGateway
 from kkr_tui.app.messages import IngestProgress
 from kkr_tui.app.render import citation, item_as_text, safe
-from kkr_tui.app.screens.help import HelpScreen, binding_rows
-from kkr_tui.app.screens.search import SearchScreen
 from kkr_tui.app.watch import WATCH_BINDINGS, WRITE_ACTIONS, StoreWatch, is_read_only
 from kkr_tui.app.widgets.item_pane import ItemPane
 from kkr_tui.app.widgets.marked_tree import MarkedMeetingTree
 from kkr_tui.app.widgets.meeting_tree import MeetingTree, NodeInfo
-from kkr_tui.app.widgets.related_panel import RelatedPanel
 from kkr_tui.app.work import WORK_BINDINGS, WORK_LETTER_ACTIONS, MeetingWorkActions
+
+if TYPE_CHECKING:
+    from textual.command import Provider
 
 View = tuple[str, int]
 
@@ -54,13 +60,30 @@ def _styles() -> list[str | Path]:
     return [styles_dir() / "app.tcss"]
 
 
+def _kkr_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens (Textual allows a callable)."""
+    from kkr_tui.app.commands import KkrCommands
+
+    return KkrCommands
+
+
+def _is_text_area(widget: Widget | None) -> bool:
+    """Whether ``widget`` is a TextArea, without importing TextArea (about 12 ms).
+
+    The only TextArea is the note editor's, which imports the module; until it is
+    loaded no widget can be one.
+    """
+    module = sys.modules.get("textual.widgets._text_area")
+    return module is not None and isinstance(widget, module.TextArea)
+
+
 class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
     """kkr-tui's Textual application."""
 
     TITLE = "kkr-tui"
     SUB_TITLE = "KKR møder"
     CSS_PATH: ClassVar[list[str | Path]] = _styles()
-    COMMANDS = App.COMMANDS | {KkrCommands}
+    COMMANDS = App.COMMANDS | {_kkr_commands}
     ENABLE_COMMAND_PALETTE = True
 
     # fmt: off
@@ -115,11 +138,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         with Horizontal(id="main"):
             yield MarkedMeetingTree(self.gateway, id="tree")
             with Vertical(id="right"):
-                with Vertical(id="ingest"):
-                    yield Static("Reading the sample documents…", id="ingest-label")
-                    yield ProgressBar(id="ingest-bar", show_eta=False)
                 yield ItemPane(id="pane")
-                yield RelatedPanel(id="related")
         yield Footer()
 
     @property
@@ -182,8 +201,26 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         """
         await self.gateway.warm_search()
 
+    async def _ingest_panel(self) -> Widget:
+        """The progress panel above the pane, mounted on the first ingest only.
+
+        Only a first run on an empty store ingests, so the first screen does not
+        compose it (a ProgressBar and its parts cost about 35 ms of first frame).
+        """
+        from textual.widgets import ProgressBar
+
+        panel = Vertical(
+            Static("Reading the sample documents…", id="ingest-label"),
+            ProgressBar(id="ingest-bar", show_eta=False),
+            id="ingest",
+        )
+        await self.query_one("#right").mount(panel, before=self.pane)
+        return panel
+
     async def _ingest_samples(self) -> None:
-        panel = self.query_one("#ingest")
+        from textual.widgets import ProgressBar
+
+        panel = await self._ingest_panel()
         bar = self.query_one(ProgressBar)
         panel.display = True
         bar.update(total=len(self.sample_docs), progress=0)
@@ -211,6 +248,8 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
             self.notify(f"Could not read: {names}", severity="warning", markup=False)
 
     def on_ingest_progress(self, message: IngestProgress) -> None:
+        from textual.widgets import ProgressBar
+
         event = message.event
         bar = self.query_one(ProgressBar)
         total = getattr(event, "total", None)
@@ -322,7 +361,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         """Single-letter keys belong to an input when one has focus."""
         if self.read_only and action in WRITE_ACTIONS:
             return False
-        typing = isinstance(self.focused, (Input, TextArea))
+        typing = isinstance(self.focused, Input) or _is_text_area(self.focused)
         return not (typing and action in LETTER_ACTIONS)
 
     def action_search(self) -> None:
@@ -332,6 +371,8 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
             meeting_id = self.current_item.meeting_id
         elif self.current_meeting is not None:
             meeting_id = self.current_meeting.id
+
+        from kkr_tui.app.screens.search import SearchScreen
 
         def done(item_id: int | None) -> None:
             self.last_query = screen.query_text
@@ -344,6 +385,8 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
 
     def help_groups(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
         """Bindings in force, grouped by where they work, with the user's keymap applied."""
+        from kkr_tui.app.screens.help import binding_rows
+
         keymap = dict(self._keymap)
         display = self.get_key_display
         main = self.screen_stack[0] if self.screen_stack else self.screen
@@ -356,6 +399,8 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
 
     def action_help(self) -> None:
         """Keys, generated from the active bindings."""
+        from kkr_tui.app.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_groups()))
 

@@ -11,13 +11,14 @@ A small TOML file in the platformdirs config folder, e.g.::
 The keymap maps binding ids (see the help screen) to keys, and goes straight to
 ``App.set_keymap``. A broken file must never stop the reader from opening, so loading
 reports problems instead of raising; saving only rewrites the ``theme`` line.
+
+``tomllib`` and ``json`` are imported only when a file is read or the theme saved:
+the config is loaded on the way to the first frame, mostly with no file at all.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,8 @@ def load_config(path: Path | None) -> AppConfig:
     config = AppConfig()
     if path is None or not path.is_file():
         return config
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -65,6 +68,8 @@ def save_theme(path: Path | None, theme: str) -> None:
     """Remember the theme, keeping every other line of the file as the user wrote it."""
     if path is None:
         return
+    import json
+
     lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
     new_line = f"theme = {json.dumps(theme)}"
     for index, line in enumerate(lines):

@@ -3,6 +3,11 @@
 A mixin for :class:`~kkr_tui.app.app.KkrApp` so the reader's own module stays about
 reading. Store calls go through the app's StoreGateway (one store thread); everything
 from documents or notes is rendered literally through :mod:`kkr_tui.app.render`.
+
+The screens, the Related panel and the model are imported where they are first used,
+not here: this module is imported on the way to the first frame, and those imports
+(the note editor's TextArea, the model's frozen dataclasses) cost about 25 ms that a
+reader who only reads never needs.
 """
 
 from __future__ import annotations
@@ -18,14 +23,11 @@ from textual.content import Content
 from textual.widgets import Static
 
 from kkr_tui.app.render import danish_date, part_body, safe
-from kkr_tui.app.screens.decisions import decisions_screen
-from kkr_tui.app.screens.note_editor import NoteEditor
-from kkr_tui.app.screens.pick_list import PickListScreen
-from kkr_tui.app.widgets.related_panel import RelatedPanel
-from kkr_tui.model import Block, Part
 
 if TYPE_CHECKING:
     from kkr_tui.app.app import KkrApp
+    from kkr_tui.app.widgets.related_panel import RelatedPanel
+    from kkr_tui.model import Part
 
 # fmt: off
 WORK_BINDINGS: list[BindingType] = [
@@ -63,6 +65,8 @@ WORK_COMMANDS: tuple[tuple[str, str, str], ...] = (
 
 
 def _part(kind: str, heading: str, text: str) -> Part:
+    from kkr_tui.model import Block, Part
+
     blocks = tuple(Block("paragraph", p) for p in text.split("\n\n") if p.strip())
     return Part(kind, heading, blocks)
 
@@ -92,8 +96,30 @@ class MeetingWorkActions:
 
     @property
     def related_panel(self: KkrApp) -> RelatedPanel:  # type: ignore[misc]
-        """The Related panel under the pane."""
+        """The Related panel under the pane (mounted when the first item is shown)."""
+        from kkr_tui.app.widgets.related_panel import RelatedPanel
+
         return self.query_one(RelatedPanel)
+
+    def _related_panel_if_mounted(self: KkrApp) -> RelatedPanel | None:  # type: ignore[misc]
+        from kkr_tui.app.widgets.related_panel import RelatedPanel
+
+        return next(iter(self.query(RelatedPanel)), None)
+
+    async def _mounted_related_panel(self: KkrApp) -> RelatedPanel:  # type: ignore[misc]
+        """The Related panel, mounted under the pane the first time an item needs it.
+
+        Not part of the first screen: it is hidden until an item has related items,
+        and composing it (an OptionList) at start-up cost about 25 ms of first frame.
+        """
+        from kkr_tui.app.widgets.related_panel import RelatedPanel
+
+        panel = self._related_panel_if_mounted()
+        if panel is not None:
+            return panel
+        panel = RelatedPanel(id="related")
+        await self.query_one("#right").mount(panel)
+        return panel
 
     # -- after an item is shown ---------------------------------------------------------
 
@@ -107,7 +133,8 @@ class MeetingWorkActions:
         if self.pane.shown != ("item", item.id):
             return
         await self._decorate_pane(item, merged, note)
-        self.related_panel.show_related(related)
+        panel = await self._mounted_related_panel()
+        panel.show_related(related)
         tree = self.tree
         if hasattr(tree, "refresh_marks"):
             await tree.refresh_marks(item.id)
@@ -147,7 +174,9 @@ class MeetingWorkActions:
 
     def meeting_shown(self: KkrApp) -> None:  # type: ignore[misc]
         """A meeting overview has no Related panel."""
-        self.related_panel.show_related([])
+        panel = self._related_panel_if_mounted()
+        if panel is not None:
+            panel.show_related([])
 
     # -- actions ------------------------------------------------------------------------
 
@@ -170,6 +199,7 @@ class MeetingWorkActions:
             self.notify("Open an item to write a note on it.", severity="warning")
             return
         note = await self.gateway.call("note_for", item.id)
+        from kkr_tui.app.screens.note_editor import NoteEditor
 
         def done(text: str | None) -> None:
             if text is not None:
@@ -189,8 +219,8 @@ class MeetingWorkActions:
 
     def action_focus_related(self: KkrApp) -> None:  # type: ignore[misc]
         """Move to the Related panel (``r``); Enter or 1-9 open an item there."""
-        panel = self.related_panel
-        if not panel.related:
+        panel = self._related_panel_if_mounted()
+        if panel is None or not panel.related:
             self.notify("No related items for what is on screen.")
             return
         panel.focus()
@@ -215,6 +245,8 @@ class MeetingWorkActions:
             return
         meeting = await self.gateway.call("meeting", meeting_id)
         items = await self.gateway.run(_merged_meeting, self.gateway.store, meeting_id)
+        from kkr_tui.app.screens.decisions import decisions_screen
+
         self.push_screen(decisions_screen(meeting, items), self._open_choice)
 
     @work(exclusive=True, group="changes", exit_on_error=False)
@@ -272,6 +304,8 @@ class MeetingWorkActions:
             if rows
             else "Nothing new since you last looked."
         )
+        from kkr_tui.app.screens.pick_list import PickListScreen
+
         screen = PickListScreen(Content("What's new"), summary, rows, name="whats-new")
         self.push_screen(screen, self._open_choice)
 
@@ -301,6 +335,8 @@ class MeetingWorkActions:
                 )
             )
         summary = Content(f"{len(rows)} notes · Enter opens · Esc back")
+        from kkr_tui.app.screens.pick_list import PickListScreen
+
         self.push_screen(
             PickListScreen(Content("Notes"), summary, rows, name="notes"), self._open_choice
         )
