@@ -8,6 +8,7 @@ compared here with a reference computed the slow, obvious way.
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import sqlite3
 from collections import Counter
@@ -18,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from store_factory import SAMPLE_DIR, corpus_meetings, make_item, make_meeting, sha
 
-from kkr_tui import parser, sources
+from kkr_tui import ingest, parser, sources
 from kkr_tui.model import Meeting
 from kkr_tui.store import Store, writes
 from kkr_tui.textfold import fold
@@ -175,3 +176,51 @@ def test_failure_at_any_step_leaves_the_store_as_it_was(
         monkeypatch.undo()
         assert store.save_document(second, path="/b.pdf", sha256="b", parser_version="1") == "added"
         assert store.find_document("a") is not None
+
+
+def _content(conn: sqlite3.Connection) -> dict[str, list]:
+    """Everything stored except ``ingested_at`` (the clock)."""
+    snap = _snapshot(conn)
+    snap["documents"] = conn.execute(
+        "SELECT id, meeting_id, doc_type, path, file_name, sha256, page_count,"
+        " parser_version, warnings, links FROM documents ORDER BY id"
+    ).fetchall()
+    return snap
+
+
+def test_a_prepared_document_stores_the_same_as_preparing_in_the_writer(tmp_path: Path) -> None:
+    meetings = _sample_meetings()
+    with Store(tmp_path / "plain.db") as plain, Store(tmp_path / "prepared.db") as ready:
+        for i, meeting in enumerate(meetings):
+            args = {"path": f"/d/{i}.pdf", "sha256": sha(meeting), "parser_version": "t"}
+            plain.save_document(meeting, **args)
+            prepared = pickle.loads(pickle.dumps(writes.prepare_document(meeting)))
+            ready.save_document(meeting, **args, prepared=prepared)
+        assert _content(ready._conn) == _content(plain._conn)
+
+
+def test_a_prepared_document_of_another_meeting_shape_is_not_used(tmp_path: Path) -> None:
+    first, _, second = corpus_meetings()
+    assert len(first.sections) != len(second.sections)
+    with Store(tmp_path / "a.db") as a, Store(tmp_path / "b.db") as b:
+        a.save_document(first, path="/a.pdf", sha256="a", parser_version="1")
+        wrong = writes.prepare_document(second)
+        b.save_document(first, path="/a.pdf", sha256="a", parser_version="1", prepared=wrong)
+        assert _content(b._conn) == _content(a._conn)
+
+
+def test_pool_workers_prepare_and_the_result_matches_a_sequential_run(
+    tmp_path: Path,
+) -> None:
+    if not SAMPLE_DIR.exists():
+        pytest.skip("sample documents not available")
+    path = str(sorted(SAMPLE_DIR.glob("*.txt"))[0])
+    parsed = ingest.read_parse_prepare(path)
+    assert parsed.prepared == writes.prepare_document(parsed.meeting)
+    contents = []
+    for jobs in (1, 2):
+        with Store(tmp_path / f"j{jobs}.db") as store:
+            summary = ingest.ingest_paths(store, [SAMPLE_DIR], jobs=jobs)
+            assert summary.count("added") == 4
+            contents.append(_content(store._conn))
+    assert contents[0] == contents[1]
