@@ -224,3 +224,27 @@ def test_pool_workers_prepare_and_the_result_matches_a_sequential_run(
             assert summary.count("added") == 4
             contents.append(_content(store._conn))
     assert contents[0] == contents[1]
+
+
+def test_replaced_documents_finds_both_kinds_once_without_scanning(tmp_path: Path) -> None:
+    first, second, third = corpus_meetings()
+    with Store(tmp_path / "k.db") as store:
+        store.save_document(first, path="/a.pdf", sha256="a", parser_version="1")
+        store.save_document(second, path="/b.pdf", sha256="b", parser_version="1")
+        store.save_document(third, path="/c.pdf", sha256="c", parser_version="1")
+        conn = store._conn
+        ids = dict(conn.execute("SELECT path, id FROM documents").fetchall())
+        key = writes.meeting_key(first, "/a.pdf")
+        found = writes.replaced_documents(conn, key, first.doc_type, "/b.pdf")
+        assert [d for d, _ in found] == sorted([ids["/a.pdf"], ids["/b.pdf"]])
+        assert [d for d, _ in writes.replaced_documents(conn, key, "agenda", "/a.pdf")] == [
+            ids["/a.pdf"]
+        ]
+        assert writes.replaced_documents(conn, key, "minutes", "/none.pdf") == []
+        traced: list[str] = []
+        conn.set_trace_callback(traced.append)
+        writes.replaced_documents(conn, key, "agenda", "/a.pdf")
+        conn.set_trace_callback(None)
+        [query] = traced
+        plan = conn.execute("EXPLAIN QUERY PLAN " + query).fetchall()
+        assert not [row for row in plan if row[3].startswith("SCAN")]
