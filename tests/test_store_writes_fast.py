@@ -248,3 +248,27 @@ def test_replaced_documents_finds_both_kinds_once_without_scanning(tmp_path: Pat
         [query] = traced
         plan = conn.execute("EXPLAIN QUERY PLAN " + query).fetchall()
         assert not [row for row in plan if row[3].startswith("SCAN")]
+
+
+def test_replacing_and_deleting_keep_terms_equal_to_the_index(tmp_path: Path) -> None:
+    meetings = _sample_meetings()
+    with Store(tmp_path / "k.db") as store:
+        _save_all(store, meetings)
+        for i, meeting in reversed(list(enumerate(meetings))):
+            store.save_document(
+                meeting, path=f"/d/{i}.pdf", sha256=sha(meeting, "v2"), parser_version="t"
+            )
+        conn = store._conn
+        for (document_id,) in conn.execute("SELECT id FROM documents LIMIT 2").fetchall():
+            store.delete_document(document_id)
+        terms = conn.execute("SELECT term, docs FROM terms ORDER BY term").fetchall()
+        vocab = conn.execute("SELECT term, doc FROM items_fts_vocab ORDER BY term").fetchall()
+        assert terms == vocab
+        rows = conn.execute("SELECT title_folded, body_folded FROM items").fetchall()
+        assert dict(terms) == {
+            t: n
+            for t, n in Counter(
+                t for title, body in rows for t in set(TOKEN_RE.findall(f"{title} {body}"))
+            ).items()
+        }
+        assert all(n > 0 for _, n in terms)
