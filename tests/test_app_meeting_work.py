@@ -56,6 +56,25 @@ async def test_write_a_note_mark_and_find_it(sample_db: Path) -> None:
         assert store.note_for(item_id).text == "Cykelstier [vigtigt] først"
 
 
+async def test_letter_keys_type_into_the_note_not_run_actions(sample_db: Path) -> None:
+    """q, d, w, x, r are reader keys; in the note editor they are text."""
+    item_id = _item_id(sample_db, "2025-06-18", "3.4")
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _open(pilot, item_id)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("q", "d", "w", "x", "r")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.query_one(TextArea).text == "qdwxr"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with Store(sample_db) as store:
+        assert store.note_for(item_id).text == "qdwxr"
+
+
 async def test_related_panel_jumps(sample_db: Path) -> None:
     source = _item_id(sample_db, "2025-06-18", "3.3")
     target = _item_id(sample_db, "2025-02-03", "3.2")

@@ -13,7 +13,6 @@ the ingest progress panel and the Related panel are mounted when first needed.
 from __future__ import annotations
 
 import gc
-import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -81,13 +80,9 @@ def _freeze_imports() -> None:
 
 
 def _is_text_area(widget: Widget | None) -> bool:
-    """Whether ``widget`` is a TextArea, without importing TextArea (about 12 ms).
-
-    The only TextArea is the note editor's, which imports the module; until it is
-    loaded no widget can be one.
-    """
-    module = sys.modules.get("textual.widgets._text_area")
-    return module is not None and isinstance(widget, module.TextArea)
+    """Whether ``widget`` is a TextArea, without importing TextArea (about 12 ms at
+    start-up): by class name along its MRO, which needs no module path of Textual's."""
+    return widget is not None and any(c.__name__ == "TextArea" for c in type(widget).__mro__)
 
 
 class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
