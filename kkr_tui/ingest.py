@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from kkr_tui.model import Meeting
     from kkr_tui.records import DocumentRow
     from kkr_tui.store import Store
-    from kkr_tui.store.writes import PreparedDocument
 
 DOC_TYPE_WORDS = {"agenda": "dagsorden", "minutes": "referat"}
 
@@ -101,15 +100,11 @@ class IngestSummary:
 
 @dataclass(frozen=True, slots=True)
 class _Parsed:
-    """A worker's answer: a meeting, or a reason (and traceback) why there is none.
-
-    ``prepared`` is the meeting's rows made ready for the store by a pool worker.
-    """
+    """A worker's answer: a meeting, or a reason (and traceback) why there is none."""
 
     meeting: Meeting | None
     reason: str = ""
     detail: str = ""
-    prepared: PreparedDocument | None = None
 
 
 def meeting_label(council: str | None, meeting_date: str | None, doc_type: str) -> str:
@@ -202,26 +197,6 @@ def read_and_parse(path: str, on_page: Callable[[int, int], None] | None = None)
         )
 
 
-def read_parse_prepare(path: str) -> _Parsed:
-    """:func:`read_and_parse`, then the store's connection-free share of saving it.
-
-    Pool workers run this: folding, JSON and term counting are a quarter of a save, and
-    the process that writes (one writer) reads files too, so each ms it does not spend
-    there shortens a ``--jobs`` run. Preparing is optional: if it fails, the writer
-    prepares (and reports) as it would without it.
-    """
-    parsed = read_and_parse(path)
-    if parsed.meeting is None:
-        return parsed
-    from kkr_tui.store.writes import prepare_document
-
-    try:
-        prepared = prepare_document(parsed.meeting)
-    except Exception:  # noqa: BLE001 - the writer redoes it and reports the failure
-        return parsed
-    return _Parsed(parsed.meeting, prepared=prepared)
-
-
 def version_key(version: str) -> tuple[int, ...]:
     """Order parser versions by their numbers ("1.10" > "1.9"); no numbers sorts first."""
     return tuple(int(n) for n in re.findall(r"\d+", version))
@@ -231,14 +206,7 @@ def version_key(version: str) -> tuple[int, ...]:
 #: the parser loaded instead of importing them (~0.5 s) itself; ``__main__`` first so
 #: a worker does not re-run the main script either. Only the first pool of a process
 #: pays, later pools (the app, repeated runs) start in milliseconds.
-WORKER_PRELOAD = [
-    "__main__",
-    "kkr_tui.ingest",
-    "kkr_tui.parser",
-    "kkr_tui.sources",
-    "kkr_tui.store.writes",
-    "pypdf",
-]
+WORKER_PRELOAD = ["__main__", "kkr_tui.ingest", "kkr_tui.parser", "kkr_tui.sources", "pypdf"]
 
 
 def _init_worker() -> None:
@@ -312,16 +280,9 @@ class _Runner:
             self._labels[key] = label
         return self._labels[key]
 
-    def _save(
-        self, meeting: Meeting, path: str, sha: str, prepared: PreparedDocument | None = None
-    ) -> Status:
+    def _save(self, meeting: Meeting, path: str, sha: str) -> Status:
         return self.store.save_document(
-            meeting,
-            path=path,
-            sha256=sha,
-            parser_version=self.parser_version,
-            reparse=self.reparse,
-            prepared=prepared,
+            meeting, path=path, sha256=sha, parser_version=self.parser_version, reparse=self.reparse
         )
 
     def store_parsed(self, path: Path, sha: str, parsed: _Parsed) -> IngestResult:
@@ -331,7 +292,7 @@ class _Runner:
             return IngestResult(str(path), "failed", parsed.reason, detail=parsed.detail)
         label = meeting_label(meeting.council, meeting.meeting_date, meeting.doc_type)
         try:
-            status = self._save(meeting, str(path.resolve()), sha, parsed.prepared)
+            status = self._save(meeting, str(path.resolve()), sha)
         except Exception as error:  # noqa: BLE001 - reported per file, the run goes on
             return IngestResult(
                 str(path),
@@ -443,7 +404,7 @@ def _run_pooled(runner: _Runner, files: list[Path], cancel: threading.Event, job
                 if slot is None:
                     break
                 if slot.done is None:
-                    slot.future = executor.submit(read_parse_prepare, str(slot.path))
+                    slot.future = executor.submit(read_and_parse, str(slot.path))
                 window.append(slot)
             head = window[0] if window else None
             busy = head is not None and head.future is not None and not head.future.done()

@@ -8,7 +8,6 @@ compared here with a reference computed the slow, obvious way.
 from __future__ import annotations
 
 import json
-import pickle
 import re
 import sqlite3
 from collections import Counter
@@ -188,35 +187,9 @@ def _content(conn: sqlite3.Connection) -> dict[str, list]:
     return snap
 
 
-def test_a_prepared_document_stores_the_same_as_preparing_in_the_writer(tmp_path: Path) -> None:
-    meetings = _sample_meetings()
-    with Store(tmp_path / "plain.db") as plain, Store(tmp_path / "prepared.db") as ready:
-        for i, meeting in enumerate(meetings):
-            args = {"path": f"/d/{i}.pdf", "sha256": sha(meeting), "parser_version": "t"}
-            plain.save_document(meeting, **args)
-            prepared = pickle.loads(pickle.dumps(writes.prepare_document(meeting)))
-            ready.save_document(meeting, **args, prepared=prepared)
-        assert _content(ready._conn) == _content(plain._conn)
-
-
-def test_a_prepared_document_of_another_meeting_shape_is_not_used(tmp_path: Path) -> None:
-    first, _, second = corpus_meetings()
-    assert len(first.sections) != len(second.sections)
-    with Store(tmp_path / "a.db") as a, Store(tmp_path / "b.db") as b:
-        a.save_document(first, path="/a.pdf", sha256="a", parser_version="1")
-        wrong = writes.prepare_document(second)
-        b.save_document(first, path="/a.pdf", sha256="a", parser_version="1", prepared=wrong)
-        assert _content(b._conn) == _content(a._conn)
-
-
-def test_pool_workers_prepare_and_the_result_matches_a_sequential_run(
-    tmp_path: Path,
-) -> None:
+def test_a_pooled_run_stores_the_same_as_a_sequential_one(tmp_path: Path) -> None:
     if not SAMPLE_DIR.exists():
         pytest.skip("sample documents not available")
-    path = str(sorted(SAMPLE_DIR.glob("*.txt"))[0])
-    parsed = ingest.read_parse_prepare(path)
-    assert parsed.prepared == writes.prepare_document(parsed.meeting)
     contents = []
     for jobs in (1, 2):
         with Store(tmp_path / f"j{jobs}.db") as store:

@@ -250,7 +250,6 @@ class Store(MeetingWorkStore):
         sha256: str,
         parser_version: str,
         reparse: bool = False,
-        prepared: writes.PreparedDocument | None = None,
     ) -> Literal["added", "updated", "unchanged"]:
         """Store a parsed document in one transaction.
 
@@ -259,8 +258,6 @@ class Store(MeetingWorkStore):
         stored document of the same meeting (council + date) and type, or from the same
         path, is replaced -> ``"updated"``. Otherwise ``"added"``. Removing the old rows
         and writing the new ones share the transaction, so nothing is ever half-replaced.
-        ``prepared`` (:func:`writes.prepare_document` of ``meeting``, e.g. made by an ingest
-        worker) spares this, the one writer, the folding and term counting.
         """
         path = str(path)
         with self._transaction() as conn:
@@ -283,7 +280,6 @@ class Store(MeetingWorkStore):
                 path=path,
                 sha256=sha256,
                 parser_version=parser_version,
-                prepared=prepared,
             )
             writes.delete_empty_meetings(conn, {m for _, m in replaced} - {meeting_id})
         return "updated" if replaced else "added"

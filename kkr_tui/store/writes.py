@@ -171,12 +171,7 @@ def replaced_documents(
 
 
 class PreparedItem(NamedTuple):
-    """An item's stored columns, computed without a connection.
-
-    Folding, JSON and term counting are a quarter of a save; done here they can run in a
-    pool worker while the one writing process only executes SQL. A tuple, so it crosses
-    a process boundary cheaply.
-    """
+    """An item's stored columns, computed before any SQL runs (folding, JSON, in one pass)."""
 
     number: str
     title: str
@@ -197,13 +192,6 @@ class PreparedDocument(NamedTuple):
 
     sections: tuple[tuple[PreparedItem, ...], ...]
     terms: Counter[str]
-
-    def fits(self, meeting: Meeting) -> bool:
-        """True when this was prepared from a meeting of the same shape (a sanity check)."""
-        return len(self.sections) == len(meeting.sections) and all(
-            len(items) == len(section.items)
-            for items, section in zip(self.sections, meeting.sections, strict=True)
-        )
 
 
 def prepare_item(item: Item) -> PreparedItem:
@@ -248,14 +236,9 @@ def insert_document(
     path: str,
     sha256: str,
     parser_version: str,
-    prepared: PreparedDocument | None = None,
 ) -> int:
-    """Insert a document with its sections, items, parts, attachments, links and participants.
-
-    ``prepared`` is :func:`prepare_document` of ``meeting`` when a worker already made it.
-    """
-    if prepared is None or not prepared.fits(meeting):
-        prepared = prepare_document(meeting)
+    """Insert a document with its sections, items, parts, attachments, links and participants."""
+    prepared = prepare_document(meeting)
     cur = conn.execute(
         "INSERT INTO documents (meeting_id, doc_type, path, file_name, sha256, page_count,"
         " parser_version, ingested_at, warnings, links) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
