@@ -1,4 +1,5 @@
-"""Fixtures shared by the whole suite: where the sample documents are, a fresh database path."""
+"""Fixtures shared by the whole suite: where the sample documents are, a fresh database path,
+a store filled with the search corpus."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kkr_tui.paths import sample_docs_dir
+from kkr_tui.store import Store
 
 
 @pytest.fixture(scope="session")
@@ -21,3 +23,15 @@ def samples_dir() -> Path:
 def tmp_db(tmp_path: Path) -> Path:
     """A database path in a fresh temporary folder; the file does not exist yet."""
     return tmp_path / "db" / "kkr.db"
+
+
+@pytest.fixture
+def corpus_store(tmp_path: Path):
+    """A store holding ``store_factory.corpus_meetings()``: the samples and made-up meetings
+    of every council that the search tests query."""
+    from store_factory import corpus_meetings, fill_store
+
+    store = Store(tmp_path / "kkr.db")
+    fill_store(store, corpus_meetings())
+    yield store
+    store.close()

@@ -29,16 +29,22 @@ async def _open(pilot, item_id: int) -> None:
     assert pilot.app.current_item.id == item_id
 
 
+async def _note_editor(pilot, item_id: int) -> TextArea:
+    """Open the item and its note editor (``n``); the editor's TextArea."""
+    await settle(pilot)
+    await _open(pilot, item_id)
+    await pilot.press("n")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, NoteEditor)
+    return pilot.app.screen.query_one(TextArea)
+
+
 async def test_write_a_note_mark_and_find_it(sample_db: Path) -> None:
     item_id = _item_id(sample_db, "2025-06-18", "3.4")
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await _open(pilot, item_id)
-        await pilot.press("n")
-        await settle(pilot)
-        assert isinstance(app.screen, NoteEditor)
-        app.screen.query_one(TextArea).insert("Cykelstier [vigtigt] først")
+        editor = await _note_editor(pilot, item_id)
+        editor.insert("Cykelstier [vigtigt] først")
         await pilot.press("ctrl+s")
         await settle(pilot)
         text = screen_text(app)
@@ -61,14 +67,11 @@ async def test_letter_keys_type_into_the_note_not_run_actions(sample_db: Path) -
     item_id = _item_id(sample_db, "2025-06-18", "3.4")
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await _open(pilot, item_id)
-        await pilot.press("n")
-        await settle(pilot)
+        editor = await _note_editor(pilot, item_id)
         await pilot.press("q", "d", "w", "x", "r")
         await settle(pilot)
         assert isinstance(app.screen, NoteEditor)
-        assert app.screen.query_one(TextArea).text == "qdwxr"
+        assert editor.text == "qdwxr"
         await pilot.press("ctrl+s")
         await settle(pilot)
     with Store(sample_db) as store:

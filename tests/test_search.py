@@ -17,11 +17,8 @@ QUERIES = Path(__file__).with_name("search_queries.json")
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    s = Store(tmp_path / "kkr.db")
-    fill_store(s, corpus_meetings())
-    yield s
-    s.close()
+def store(corpus_store: Store) -> Store:
+    return corpus_store
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from store_factory import corpus_meetings, fill_store, make_meeting
+from store_factory import make_meeting
 
 from kkr_tui import search as search_module
 from kkr_tui.search import Vocabulary, prepare_step, search, vocabulary
@@ -13,11 +11,8 @@ from kkr_tui.store import Store
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    s = Store(tmp_path / "kkr.db")
-    fill_store(s, corpus_meetings())
-    yield s
-    s.close()
+def store(corpus_store: Store) -> Store:
+    return corpus_store
 
 
 def test_pages_cover_the_vocabulary_once_in_order(store: Store) -> None:
