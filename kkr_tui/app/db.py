@@ -167,17 +167,17 @@ class StoreGateway:
         On a read-only store, bookkeeping writes (:data:`SKIPPED_WHEN_READ_ONLY`) are
         skipped: reading must not fail because "mark as read" cannot be recorded.
         """
-        if self.read_only and method in SKIPPED_WHEN_READ_ONLY:
-            return None
-        store = await self.open()
-        return await self.run(getattr(store, method), *args, **kwargs)
+        return await self._call(False, method, *args, **kwargs)
 
     async def call_background(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """:meth:`call` as background work (see :meth:`run_background`)."""
+        return await self._call(True, method, *args, **kwargs)
+
+    async def _call(self, background: bool, method: str, *args: Any, **kwargs: Any) -> Any:
         if self.read_only and method in SKIPPED_WHEN_READ_ONLY:
             return None
         store = await self.open()
-        return await self.run_background(getattr(store, method), *args, **kwargs)
+        return await self._await(background, getattr(store, method), *args, **kwargs)
 
     async def search(self, query: str, **kwargs: Any) -> list[Any]:
         """``kkr_tui.search.search`` with this gateway's Store."""

@@ -299,7 +299,21 @@ def _insert_item(
         "INSERT INTO items (document_id, section_id, position, number, title, case_number,"
         " initials, first_page, last_page, warnings, title_folded, body_folded,"
         " council, year, doc_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (document_id, section_id, position, *item[:9], *filters),
+        (
+            document_id,
+            section_id,
+            position,
+            item.number,
+            item.title,
+            item.case_number,
+            item.initials,
+            item.first_page,
+            item.last_page,
+            item.warnings,
+            item.title_folded,
+            item.body_folded,
+            *filters,
+        ),
     )
     item_id = cur.lastrowid
     conn.executemany(
