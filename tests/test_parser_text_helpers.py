@@ -13,6 +13,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kkr_tui.parser.blocks import build_blocks, paragraphs
+from kkr_tui.parser.headings import PART_HEADING_MAX, part_heading
 from kkr_tui.parser.joining import MARKER_RE, collapse_spaces, leading_marker, remove_markers
 from kkr_tui.parser.lines import Line
 
@@ -50,3 +52,46 @@ def test_markers_are_found_and_removed() -> None:
 @given(texts)
 def test_line_stripped_is_the_stripped_text(text: str) -> None:
     assert Line(text, 1).stripped == text.strip()
+
+
+line_texts = st.lists(
+    st.sampled_from(
+        ["", " ", "  ", "Proces", "Baggrund", "- punkt", "1. Første", "2) anden,", "./. Bilag"]
+    )
+    | st.lists(st.sampled_from(FRAGMENTS + ["Ord", "ord.", "ord,", "og", "- ", "•", "12."])).map(
+        "".join
+    ),
+    max_size=14,
+)
+
+
+def _lines(texts: list[str]) -> list[Line]:
+    return [
+        Line(" " if not t.strip() else t, 1, False, not t.strip(), n) for n, t in enumerate(texts)
+    ]
+
+
+@SETTINGS
+@given(line_texts)
+def test_build_blocks_in_one_pass_equals_block_by_paragraph(texts: list[str]) -> None:
+    """The single pass over a part's lines must forget everything at a blank line."""
+    lines = _lines(texts)
+    expected = tuple(
+        block for group in paragraphs(lines) for block in build_blocks(group, heading_width=40)
+    )
+    assert build_blocks(lines, heading_width=40) == expected
+
+
+@SETTINGS
+@given(st.text(min_size=1, max_size=6))
+def test_isspace_decides_blank_like_strip(raw: str) -> None:
+    """page_lines tells a spaces-only line by ``isspace`` on non-empty text."""
+    assert raw.isspace() == (not raw.strip())
+
+
+@SETTINGS
+@given(st.text(max_size=40))
+def test_part_heading_rejects_every_line_longer_than_its_limit(text: str) -> None:
+    """The item builder skips part_heading for lines longer than PART_HEADING_MAX."""
+    if len(text.strip()) > PART_HEADING_MAX:
+        assert part_heading(Line(text, 1)) is None

@@ -19,6 +19,7 @@ from kkr_tui.model import (
 )
 from kkr_tui.parser import facts
 from kkr_tui.parser.blocks import attachment_entries, build_blocks
+from kkr_tui.parser.headings import PART_HEADING_MAX as _PART_HEADING_MAX
 from kkr_tui.parser.headings import part_heading
 from kkr_tui.parser.joining import join_lines, leading_marker, remove_markers, strip_markers
 from kkr_tui.parser.lines import Line, page_lines
@@ -102,7 +103,7 @@ def _heading_width(lines: list[Line]) -> int:
     The first line of a wrapped paragraph is a full line, so a paragraph-opening line
     well short of one stands alone; 70 % leaves room for the longest Danish words
     that push a wrap early."""
-    lengths = sorted(len(line.stripped) for line in lines if not line.blank)
+    lengths = sorted([len(line.stripped) for line in lines if not line.blank])
     if not lengths:
         return 60
     p90 = lengths[int(len(lengths) * 0.9)]
@@ -138,22 +139,29 @@ class _ItemDraft:
     ) -> _ItemDraft:
         draft = cls(section.number, span)
         body = lines[span.body_start : span.body_end]
+        page_text = draft.page_text
         for line in span.title_lines:
-            draft.page_text.setdefault(line.page, []).append(line.text)
-        for line in body:
-            if not line.blank:
-                draft.page_text.setdefault(line.page, []).append(line.text)
-                if line.page > draft.last_page:
-                    draft.last_page = line.page
+            page_text.setdefault(line.page, []).append(line.text)
         chunks: list[tuple[str | None, str, list[Line]]] = []
+        enclosures = 0
         for line in body:
-            kind = part_heading(line)
+            if line.blank:
+                if chunks:
+                    chunks[-1][2].append(line)
+                continue
+            page_text.setdefault(line.page, []).append(line.text)
+            if line.page > draft.last_page:
+                draft.last_page = line.page
+            # A part heading is a short whole line (part_heading rejects anything longer).
+            kind = part_heading(line) if len(line.stripped) <= _PART_HEADING_MAX else None
             if kind is not None:
                 chunks.append((kind, line.stripped, []))
             elif chunks:
                 chunks[-1][2].append(line)
-            elif not line.blank:
+            else:
                 chunks.append((None, "", [line]))
+            if line.stripped.startswith("./"):
+                enclosures += 1
         for kind, heading, chunk in chunks:
             if kind == "Bilag":
                 entries = attachment_entries(chunk, resolver)
@@ -164,7 +172,8 @@ class _ItemDraft:
             else:
                 blocks = build_blocks(chunk, heading_width=width, url_resolver=resolver)
                 draft.parts.append(Part(kind or UNTITLED_PART, heading, blocks))
-        if not any(p.kind == "Bilag" for p in draft.parts):
+        # A standalone list needs two ./. lines; most bodies have none.
+        if enclosures >= 2 and not any(p.kind == "Bilag" for p in draft.parts):
             draft.attachments.extend(_standalone_enclosures(body))
         title_text = join_lines(line.text for line in span.title_lines)
         texts = [title_text] + [b.text for p in draft.parts for b in p.blocks]
@@ -235,6 +244,8 @@ def _attribute_annotations(doc: SourceDocument, drafts: list[_ItemDraft]) -> lis
         for url in draft.urls:
             inline_owner.setdefault(url_key(url), draft)
     for page in doc.pages:
+        if not page.links:
+            continue
         on_page = [d for d in drafts if page.number in d.page_text]
         seen: set[str] = set()
         for url in page.links:

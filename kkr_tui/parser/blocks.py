@@ -97,43 +97,58 @@ def build_blocks(
     heading_width: int,
     url_resolver: UrlHyphenResolver | None = None,
 ) -> tuple[Block, ...]:
-    """Paragraphs, list entries and inner headings of one part, text rebuilt."""
+    """Paragraphs, list entries and inner headings of one part, text rebuilt.
+
+    One pass over the lines: a blank line closes the paragraph (as :func:`paragraphs`
+    would split there), and the line before and after are read from ``lines``."""
     drafts: list[_Draft] = []
-    for group in paragraphs(lines):
-        current: _Draft | None = None
-        for pos, line in enumerate(group):
-            text = line.stripped
-            prev = group[pos - 1].stripped if pos else ""
-            at_boundary = (
-                pos == 0
-                or prev.endswith(_SENTENCE_END)
-                or (current is not None and current.kind == "heading")
+    current: _Draft | None = None
+    prev = ""  # the previous line of the paragraph, stripped
+    pos = 0  # the line's position in its paragraph
+    last = len(lines) - 1
+    for i, line in enumerate(lines):
+        if line.blank:
+            current = None
+            pos = 0
+            continue
+        text = line.stripped
+        if pos == 0:
+            at_boundary = True
+            pos = 1
+        else:
+            at_boundary = prev.endswith(_SENTENCE_END) or (
+                current is not None and current.kind == "heading"
             )
-            in_list = current is not None and current.kind in ("bullet", "numbered")
+        before = prev
+        prev = text
+        if text.startswith("./"):
             enclosure = leading_marker(text)
             if enclosure and text[enclosure.end() :][:1].isupper():
                 # "./." is printed in the margin at the start of a paragraph.
                 current = _Draft("paragraph", "", [line])
                 drafts.append(current)
                 continue
-            entry_may_start = at_boundary or in_list or prev.endswith(",")
-            marked = _marker(text) if entry_may_start else None
-            if marked:
-                current = _Draft(marked[0], marked[1], [_replace_text(line, marked[2])])
-                drafts.append(current)
-                continue
-            if at_boundary:
-                nxt = group[pos + 1].stripped if pos + 1 < len(group) else ""
-                if _looks_like_heading(text, nxt, heading_width):
-                    current = _Draft("heading", "", [line])
+        head = text[:1]
+        if head in BULLET_CHARS or head.isdigit():
+            in_list = current is not None and current.kind in ("bullet", "numbered")
+            if at_boundary or in_list or before.endswith(","):
+                marked = _marker(text)
+                if marked:
+                    current = _Draft(marked[0], marked[1], [_replace_text(line, marked[2])])
                     drafts.append(current)
                     continue
-            if current is None or current.kind == "heading":
-                current = _Draft("paragraph", "", [line])
+        if at_boundary and len(text) <= heading_width:
+            after = lines[i + 1] if i < last else None
+            nxt = after.stripped if after is not None and not after.blank else ""
+            if _looks_like_heading(text, nxt, heading_width):
+                current = _Draft("heading", "", [line])
                 drafts.append(current)
-            else:
-                current.lines.append(line)
-        current = None
+                continue
+        if current is None or current.kind == "heading":
+            current = _Draft("paragraph", "", [line])
+            drafts.append(current)
+        else:
+            current.lines.append(line)
     blocks = []
     for draft in drafts:
         text = strip_markers(join_lines((ln.text for ln in draft.lines), url_resolver))

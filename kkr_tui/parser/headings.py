@@ -49,6 +49,10 @@ PART_HEADINGS = {
 }
 
 
+#: The longest stripped line :func:`part_heading` looks at ("./. Vedlagte bilag:" and the like).
+PART_HEADING_MAX = 30
+
+
 @dataclass(frozen=True, slots=True)
 class SectionHead:
     number: int
@@ -100,7 +104,7 @@ def case_line(line: Line) -> tuple[str, tuple[str, ...]] | None:
 def part_heading(line: Line) -> str | None:
     """The canonical part name if the whole line is a part heading, else None."""
     text = line.stripped
-    if len(text) > 30:
+    if len(text) > PART_HEADING_MAX:
         return None
     text = remove_markers(text).strip()
     if not text or not text[0].isupper() or len(text) > 20:

@@ -11,6 +11,7 @@ they are the best source for council and date.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kkr_tui.model import Page
@@ -58,7 +59,10 @@ def page_lines(pages: tuple[Page, ...] | list[Page]) -> tuple[list[Line], list[R
     """Flatten pages into classified lines, dropping empty lines, headers and footers."""
     lines: list[Line] = []
     headers: list[RunningHeader] = []
+    by_page: dict[int, list[Line]] = {}
     for page in pages:
+        number = page.number
+        on_page = by_page.setdefault(number, [])
         text = clean_text(page.text).replace("\t", " ")
         first = True
         for raw in text.split("\n"):
@@ -73,18 +77,17 @@ def page_lines(pages: tuple[Page, ...] | list[Page]) -> tuple[list[Line], list[R
                     continue
                 if FOOTER_RE.match(raw):
                     continue
-            index = len(lines)
-            if not raw.strip():
-                lines.append(Line(" ", page.number, blank=True, index=index))
-                continue
-            if first:
-                lines.append(
-                    Line(_strip_page_space(raw), page.number, page_start=True, index=index)
-                )
+            # raw is not empty, so isspace() is "nothing but spaces" without a copy.
+            if raw.isspace():
+                line = Line(" ", number, False, True, len(lines))
+            elif first:
+                line = Line(_strip_page_space(raw), number, True, False, len(lines))
                 first = False
             else:
-                lines.append(Line(raw, page.number, index=index))
-    _mark_contents_pages(lines)
+                line = Line(raw, number, False, False, len(lines))
+            lines.append(line)
+            on_page.append(line)
+    _mark_contents_pages(by_page.values())
     return lines, headers
 
 
@@ -93,34 +96,38 @@ _PAGE_REF_RE = re.compile(r"\s(?:\.\s*)*\d{1,3}\s*$")
 _CONTENTS_TITLE_RE = re.compile(r"^(?:Indholdsfortegnelse|Indhold|Dagsordenspunkter)\s*:?$", re.I)
 
 
-def _mark_contents_pages(lines: list[Line]) -> None:
-    """Mark every line of a table-of-contents page.
+def _mark_contents_pages(by_page: Iterable[list[Line]]) -> None:
+    """Mark every line of a table-of-contents page; ``by_page`` holds each page's lines.
 
     A contents page repeats the headings in order, so its lines could pass the
     heading rules. Its entries end with a page number (with or without leader dots):
     a page where most numbered lines do, or that is titled "Indholdsfortegnelse",
     is contents, not meeting text.
     """
-    by_page: dict[int, list[Line]] = {}
-    for line in lines:
-        by_page.setdefault(line.page, []).append(line)
-    for page_lines_ in by_page.values():
-        if any(ln.stripped.startswith("SAG-") for ln in page_lines_):
-            continue  # a page with case lines holds real items
-        numbered = [
-            ln
-            for ln in page_lines_
-            if ln.stripped[:1].isdigit() and _NUMBERED_RE.match(ln.stripped)
-        ]
-        with_ref = [
-            ln for ln in numbered if _PAGE_REF_RE.search(ln.stripped) or is_toc_line(ln.text)
-        ]
-        titled = any(_CONTENTS_TITLE_RE.match(ln.stripped) for ln in page_lines_[:5])
-        if (len(with_ref) >= 3 and len(with_ref) >= 0.6 * len(numbered)) or (
-            titled and len(with_ref) >= 0.5 * max(1, len(numbered))
-        ):
-            for line in page_lines_:
-                line.toc = True
+    for page_lines_ in by_page:
+        numbered: list[Line] = []
+        for ln in page_lines_:
+            text = ln.stripped
+            if text[:1].isdigit():
+                if _NUMBERED_RE.match(text):
+                    numbered.append(ln)
+            elif text.startswith("SAG-"):
+                break  # a page with case lines holds real items
+        else:
+            _mark_if_contents(page_lines_, numbered)
+
+
+def _mark_if_contents(page_lines_: list[Line], numbered: list[Line]) -> None:
+    """Mark a page without case lines as contents if its numbered lines carry page numbers."""
+    with_ref = [ln for ln in numbered if _PAGE_REF_RE.search(ln.stripped) or is_toc_line(ln.text)]
+    if not with_ref:
+        return  # both rules below need at least one line with a page number
+    titled = any(_CONTENTS_TITLE_RE.match(ln.stripped) for ln in page_lines_[:5])
+    if (len(with_ref) >= 3 and len(with_ref) >= 0.6 * len(numbered)) or (
+        titled and len(with_ref) >= 0.5 * max(1, len(numbered))
+    ):
+        for line in page_lines_:
+            line.toc = True
 
 
 def _strip_page_space(raw: str) -> str:
