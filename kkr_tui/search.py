@@ -11,7 +11,10 @@ Design (fast at 100k-1M items, never a fuzzy scan over all items):
    ``pædagoguddannelsen``) and, when nothing starts with it, near spellings found with
    RapidFuzz over the vocabulary (``sundhedsrefrom`` -> ``sundhedsreformen``).
 4. The expansions form one FTS5 MATCH (words AND-ed, falling back to OR), fetched
-   unranked and capped at :data:`CANDIDATES` rows, title matches first.
+   unranked and capped at :data:`CANDIDATES` rows, title matches first. Only the small
+   title index is asked for ``word*`` (it has prefix indexes for 1-3 letters); on the
+   full index a word stands for its most frequent completions, named one by one, as
+   that index has no prefix indexes (they made storing a document ~30 % dearer).
 5. Only those candidates are re-ranked: how well each word matches the title (exact
    word > prefix > inside a compound > typo), whether the title matched at all, and
    RapidFuzz WRatio of query and title for the best few. No bm25: its statistics need
@@ -48,8 +51,9 @@ CANDIDATES = 500
 #: Candidates that get the (costlier) RapidFuzz title score.
 FUZZY_RERANK = 200
 #: Completions of a query word (most frequent first) put into a full-text query. A
-#: ``word*`` prefix query on the full index merges every completion's whole doclist
-#: before the first row comes back; explicit terms are merged lazily in rowid order.
+#: ``word*`` prefix query on the full index (which has no prefix indexes) merges every
+#: completion's whole doclist before the first row comes back; explicit terms are
+#: merged lazily in rowid order.
 MAX_PREFIX_TERMS = 24
 #: Completions of a word that is not a term itself in the first, narrow stage.
 NARROW_PREFIX_TERMS = 8
@@ -62,6 +66,10 @@ EXPANSION_CACHE = 512
 #: Terms read per step of a vocabulary load (about 25 ms at 1M items, so the reader's
 #: calls queued behind a background step wait little).
 VOCABULARY_PAGE = 10_000
+#: Prefixes with more completions than this find their most frequent ones by scanning
+#: the frequency-ordered tiers (a few hits in, for a short common prefix) instead of
+#: ranking the whole prefix range (~20 ms for the 60k terms of a 2-letter one at 1M).
+SCAN_COMPLETIONS_ABOVE = 2_048
 #: Vocabularies this large give their load's freed buffers back to the OS (~70 MB at
 #: 1.7 M terms); for small ones the call is not worth its few milliseconds.
 TRIM_AFTER_TERMS = 200_000
@@ -206,14 +214,38 @@ class Vocabulary:
         return lo, bisect_left(self.terms, prefix + "\U0010ffff", lo)
 
     def completions(self, word: str, limit: int) -> list[str]:
-        """Terms starting with ``word``, the most frequent ``limit`` (the word itself kept)."""
+        """Terms starting with ``word``, the ``limit`` most frequent, most frequent first
+        (alphabetical among equals); the word itself, if a term, is always kept (last
+        when it is not among them), as it is what the user typed."""
         lo, hi = self._range(word)
-        if hi - lo <= limit:
-            return self.terms.span(lo, hi)
-        best = heapq.nlargest(limit, range(lo, hi), key=self.docs.__getitem__)
-        if lo not in best and self.terms[lo] == word:
-            best[-1] = lo
-        return [self.terms[i] for i in sorted(best)]
+        if hi - lo > SCAN_COMPLETIONS_ABOVE:
+            best = self._frequent_completions(word, limit)
+        else:
+            ranked = heapq.nlargest(limit, range(lo, hi), key=self.docs.__getitem__)
+            best = [self.terms[i] for i in ranked]
+        if best and self.terms[lo] == word and word not in best:
+            best[-1] = word
+        return best
+
+    def _frequent_completions(self, word: str, limit: int) -> list[str]:
+        """The ``limit`` most frequent terms starting with ``word``, most frequent first
+        (alphabetical among equals), read off the tiers in their order: the tiers of
+        several items by a ``str.find`` scan that stops at the ``limit``-th hit, the last
+        (single-item, alphabetical) tier by bisection."""
+        found: list[str] = []
+        needle = "\n" + word
+        *counted, single = self.by_docs or (TermList(),)
+        for tier in counted:
+            text = tier.text
+            start = text.find(needle)
+            while start != -1 and len(found) < limit:
+                found.append(tier[tier.index_at(start + 1)])
+                start = text.find(needle, start + 1)
+        i = bisect_left(single, word)
+        while len(found) < limit and i < len(single) and single[i].startswith(word):
+            found.append(single[i])
+            i += 1
+        return found
 
     def infix(self, word: str, limit: int) -> list[str]:
         """Terms containing ``word`` after their first letter, the ``limit`` most frequent.
@@ -435,9 +467,11 @@ class _Word:
         return self.infix
 
     def match_expr(self, titles: bool, wide: bool) -> str | None:
-        """This word's alternatives for the title index (prefix queries are cheap there)
-        or the full index (explicit completions instead of ``word*``; words of one
-        letter match titles only, as their completions are most of the vocabulary).
+        """This word's alternatives for the title index (``word*``: it has prefix
+        indexes) or the full index (explicit completions, never ``word*``: it has no
+        prefix indexes, and a prefix query there merges every completion's doclist;
+        words of one letter match titles only, as their completions are most of the
+        vocabulary).
 
         Narrow (``wide`` false): the word itself, or on the full index its few most
         frequent completions when it is not a term of its own, and near spellings.
@@ -448,9 +482,6 @@ class _Word:
             alts += [f'"{t}"*' for t in self.fuzzy]
         elif len(self.word) < 2:
             return None
-        elif len(self.word) <= 3:
-            alts = [f'"{self.word}"*' if self.prefix else f'"{self.word}"']
-            alts += [f'"{t}"' for t in self.fuzzy]
         else:
             if wide or not self.completions:
                 terms = self.completions or [self.word]
@@ -507,7 +538,7 @@ def _expand(vocab: Vocabulary, token: str) -> _Word:
     prefix = vocab.has_prefix(token)
     fuzzy: list[str] = []
     completions: list[str] = []
-    if len(token) >= 4 and prefix:
+    if len(token) >= 2 and prefix:
         completions = vocab.completions(token, MAX_PREFIX_TERMS)
     if not token.isdigit() and len(token) >= 4 and not prefix:
         fuzzy = vocab.fuzzy(token, MAX_FUZZY_TERMS)
