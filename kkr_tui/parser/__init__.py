@@ -61,8 +61,8 @@ def parse(doc: SourceDocument) -> Meeting:
     council = facts.council_from(
         cover,
         headers,
-        " ".join(d.part_text("Indstilling") for d in drafts),
-        " ".join(d.full_text() for d in drafts),
+        lambda: " ".join(d.part_text("Indstilling") for d in drafts),
+        lambda: " ".join(d.full_text() for d in drafts),
     )
     if council is None:
         warnings.append("no council name found")

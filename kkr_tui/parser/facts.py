@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kkr_tui.model import COUNCILS, Participant
@@ -171,9 +172,16 @@ def _date_in(value: str) -> str | None:
 
 
 def council_from(
-    cover: CoverFacts, headers: list[RunningHeader], recommendations: str, body: str
+    cover: CoverFacts,
+    headers: list[RunningHeader],
+    recommendations: Callable[[], str],
+    body: Callable[[], str],
 ) -> str | None:
-    """The council: cover, running header, then the most frequent ``KKR <Name>``."""
+    """The council: cover, running header, then the most frequent ``KKR <Name>``.
+
+    ``recommendations`` and ``body`` give the text of the Indstilling parts and of all
+    parts; they are called only when cover and headers do not name the council, which
+    is rare, so the whole meeting's text is not joined for nothing."""
     if cover.council:
         return cover.council
     votes = Counter(c for c in (canonical_council(h.council.split()[-1]) for h in headers) if c)
@@ -181,7 +189,7 @@ def council_from(
         return votes.most_common(1)[0][0]
     for pattern, text in ((_RECOMMENDATION_RE, recommendations), (_KKR_NAME_RE, body)):
         votes = Counter(
-            c for c in (canonical_council(m.group(1)) for m in pattern.finditer(text)) if c
+            c for c in (canonical_council(m.group(1)) for m in pattern.finditer(text())) if c
         )
         if votes:
             return votes.most_common(1)[0][0]

@@ -166,13 +166,14 @@ def _scan(lines: list[Line], finder: _Finder) -> Skeleton:
     current: SectionSpan | None = None
     expected_item = 1
     front_end = len(lines)
+    # Every section and item heading starts with its number: only those lines are looked at.
+    starts = [k for k, line in enumerate(lines) if not line.blank and line.stripped[:1].isdigit()]
     i = 0
-    while i < len(lines):
+    for k in starts:
+        if k < i:
+            continue  # inside an item heading just read
+        i = k
         line = lines[i]
-        if line.blank or not line.stripped[:1].isdigit():
-            # Every section and item heading starts with its number.
-            i += 1
-            continue
         if current is not None:
             ihead = finder.item_at(i, current.number, expected_item)
             if ihead is not None:
