@@ -22,6 +22,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -328,15 +329,28 @@ def ingest_paths(
     for failure in failures:
         runner.emit(failure.path, failure)
     cancel = cancel or threading.Event()
-    if jobs > 1 and len(files) > 1:
-        _run_pooled(runner, files, cancel, jobs)
-    else:
-        _run_sequential(runner, files, cancel)
+    try:
+        if jobs > 1 and len(files) > 1:
+            _run_pooled(runner, files, cancel, jobs)
+        else:
+            _run_sequential(runner, files, cancel)
+    finally:
+        _settle_terms(store)
     runner.summary.cancelled = cancel.is_set()
     wrote = runner.summary.count("added") + runner.summary.count("updated")
     if wrote and not runner.summary.cancelled:
         store.tidy_index(max(TIDY_MIN_S, TIDY_SHARE * (time.monotonic() - started)))
     return runner.summary
+
+
+def _settle_terms(store: Store) -> None:
+    """Fold the run's term counts into the search vocabulary's table once, at the end
+    (cheaper than per document). If the store is busy they stay pending: readers add
+    them in and the next write settles them, so nothing is lost."""
+    from kkr_tui.store.errors import StoreError
+
+    with suppress(StoreError):
+        store.settle_terms()
 
 
 def _run_sequential(runner: _Runner, files: list[Path], cancel: threading.Event) -> None:

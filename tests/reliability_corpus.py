@@ -70,6 +70,7 @@ def expected_shape(files: list[Path]) -> dict[str, tuple[int, int]]:
 
 def assert_whole(db: Path, shapes: dict[str, tuple[int, int]]) -> int:
     """Fail unless the database is consistent and holds only whole documents; their count."""
+    from kkr_tui.store import reads
     from kkr_tui.store.writes import count_terms
 
     conn = sqlite3.connect(db)
@@ -91,7 +92,7 @@ def assert_whole(db: Path, shapes: dict[str, tuple[int, int]]) -> int:
             "(SELECT 1 FROM documents d WHERE d.meeting_id = m.id)"
         ).fetchone()[0]
         assert orphans == 0
-        stored_terms = dict(conn.execute("SELECT term, docs FROM terms WHERE docs > 0"))
+        stored_terms = dict(reads.vocabulary(conn, reads.pending_terms(conn)))
         expected_terms = count_terms(conn.execute("SELECT title_folded, body_folded FROM items"))
         assert stored_terms == dict(expected_terms)
         return len(rows)

@@ -55,7 +55,10 @@ def check_integrity(store: Store) -> None:
     ).fetchone()[0]
     assert stale == 0
     vocab = conn.execute("SELECT term, doc FROM items_fts_vocab ORDER BY term").fetchall()
-    assert conn.execute("SELECT term, docs FROM terms ORDER BY term").fetchall() == vocab
+    assert store.vocabulary() == vocab
+    if not store.read_only:
+        assert conn.execute("SELECT count(*) FROM terms_pending").fetchone()[0] == 0
+        assert conn.execute("SELECT term, docs FROM terms ORDER BY term").fetchall() == vocab
 
 
 def three_items(title_prefix: str = "") -> list:

@@ -128,6 +128,7 @@ def test_stored_rows_fts_and_terms_match_the_slow_reference(tmp_path: Path) -> N
             conn.execute("SELECT kind, heading, text, blocks FROM parts ORDER BY id").fetchall()
             == parts
         )
+        assert store.settle_terms()
         assert dict(conn.execute("SELECT term, docs FROM terms").fetchall()) == dict(terms)
         vocab = conn.execute("SELECT term, doc FROM items_fts_vocab ORDER BY term").fetchall()
         assert conn.execute("SELECT term, docs FROM terms ORDER BY term").fetchall() == vocab
@@ -149,13 +150,14 @@ def _snapshot(conn: sqlite3.Connection) -> dict[str, list]:
         "links",
         "participants",
         "terms",
+        "terms_pending",
     ]
     snap = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
     snap["fts"] = conn.execute("SELECT term, doc, cnt FROM items_fts_vocab").fetchall()
     return snap
 
 
-@pytest.mark.parametrize("step", ["add_terms", "_insert_item"])
+@pytest.mark.parametrize("step", ["queue_terms", "_insert_item"])
 def test_failure_at_any_step_leaves_the_store_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
@@ -234,6 +236,7 @@ def test_replacing_and_deleting_keep_terms_equal_to_the_index(tmp_path: Path) ->
         conn = store._conn
         for (document_id,) in conn.execute("SELECT id FROM documents LIMIT 2").fetchall():
             store.delete_document(document_id)
+        store.settle_terms()
         terms = conn.execute("SELECT term, docs FROM terms ORDER BY term").fetchall()
         vocab = conn.execute("SELECT term, doc FROM items_fts_vocab ORDER BY term").fetchall()
         assert terms == vocab

@@ -60,6 +60,10 @@ __all__ = [
 ]
 
 BUSY_TIMEOUT_MS = 5000
+#: Documents whose term counts may wait unsettled (see :meth:`Store.settle_terms`):
+#: a save settles them all once this many are pending, so the table stays small
+#: even for writers that never call it.
+SETTLE_TERMS_AFTER = 64
 #: Pages written per FTS5 merge step of :meth:`Store.tidy_index` (~0.3 s each).
 _MERGE_PAGES = 2000
 
@@ -103,6 +107,8 @@ class Store(MeetingWorkStore):
         self.busy_timeout = busy_timeout
         self._lock = threading.RLock()
         self._document_writes = 0
+        self._has_pending_table: bool | None = None
+        self._pending_view: tuple[tuple[int, int], list[tuple[str, int]]] | None = None
         self._conn = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
@@ -192,7 +198,9 @@ class Store(MeetingWorkStore):
         self.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, *, document: bool = True) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``; ``document``: it changes what search sees
+        (bumps :meth:`change_token`)."""
         if self.read_only:
             raise StoreReadOnlyError(f"{self.path} is open read-only")
         conn = self._conn
@@ -203,7 +211,8 @@ class Store(MeetingWorkStore):
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
-        self._document_writes += 1
+        if document:
+            self._document_writes += 1
 
     # -- writing -----------------------------------------------------------------
 
@@ -282,7 +291,54 @@ class Store(MeetingWorkStore):
                 parser_version=parser_version,
             )
             writes.delete_empty_meetings(conn, {m for _, m in replaced} - {meeting_id})
+            if writes.pending_documents(conn) >= SETTLE_TERMS_AFTER:
+                writes.settle_terms(conn)
         return "updated" if replaced else "added"
+
+    @_locked
+    def settle_terms(self) -> bool:
+        """Fold the term counts of documents stored since the last call into the search
+        vocabulary's table (one short transaction; ingest calls it when a run ends).
+        False when nothing was pending or the store is read-only.
+
+        It changes no content, so it leaves :meth:`change_token` alone."""
+        if self.read_only or not self._pending_terms_table():
+            return False
+        if not writes.pending_documents(self._conn):
+            return False
+        with self._transaction(document=False) as conn:
+            return writes.settle_terms(conn)
+
+    def _settle_terms_if_free(self) -> None:
+        """:meth:`settle_terms` without waiting: while another program writes, the
+        pending changes are added in memory instead (a reader must not stall on it)."""
+        conn = self._conn
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.settle_terms()
+        except StoreBusyError:
+            pass
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+
+    def _pending_terms_table(self) -> bool:
+        if self._has_pending_table is None:
+            self._has_pending_table = reads.has_pending_table(self._conn)
+        return self._has_pending_table
+
+    def _pending_terms(self) -> list[tuple[str, int]]:
+        """The unsettled term changes, read once per :meth:`change_token`. A writable
+        store settles them first (if no other program holds the write lock)."""
+        if not self._pending_terms_table():
+            return []
+        token = self.change_token()
+        if self._pending_view is not None and self._pending_view[0] == token:
+            return self._pending_view[1]
+        if not self.read_only:
+            self._settle_terms_if_free()
+        pending = reads.pending_terms(self._conn)
+        self._pending_view = (self.change_token(), pending)
+        return pending
 
     @_locked
     def delete_document(self, document_id: int) -> None:
@@ -379,14 +435,14 @@ class Store(MeetingWorkStore):
     @_locked
     def vocabulary(self) -> list[tuple[str, int]]:
         """All indexed folded terms with their document frequencies, sorted by term."""
-        return reads.vocabulary(self._conn)
+        return reads.vocabulary(self._conn, self._pending_terms())
 
     @_locked
     def vocabulary_page(self, after: str | None, limit: int) -> list[tuple[str, int]]:
         """The next ``limit`` terms after ``after`` (None: from the start), with their
         document frequencies, sorted by term: the vocabulary read in pages, so a large
         one is loaded in short steps without ever holding every row at once."""
-        return reads.vocabulary_page(self._conn, after, limit)
+        return reads.vocabulary_page(self._conn, after, limit, self._pending_terms())
 
     @_locked
     def search_candidates(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from kkr_tui.model import Block, Part, Participant
@@ -356,16 +357,73 @@ def find_items_by_number(
     return [_item_row(r) for r in rows]
 
 
-def vocabulary(conn: sqlite3.Connection) -> list[tuple[str, int]]:
-    """Every indexed (folded) term with its document frequency, sorted by term."""
-    return conn.execute("SELECT term, docs FROM terms ORDER BY term").fetchall()
+def vocabulary(
+    conn: sqlite3.Connection, pending: Sequence[tuple[str, int]] = ()
+) -> list[tuple[str, int]]:
+    """Every indexed (folded) term with its document frequency, sorted by term
+    (``pending``: the unsettled changes from :func:`pending_terms`, added in)."""
+    rows = conn.execute("SELECT term, docs FROM terms ORDER BY term").fetchall()
+    return _merge(rows, pending) if pending else rows
+
+
+def has_pending_table(conn: sqlite3.Connection) -> bool:
+    """Whether the database has ``terms_pending`` (a read-only older one may not)."""
+    return (
+        conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'terms_pending'").fetchone()
+        is not None
+    )
+
+
+def pending_terms(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+    """The term-count changes not yet settled into ``terms``, summed per term and
+    sorted by term (empty after a completed ingest; left by one that was killed, or
+    being written by another program)."""
+    return conn.execute(
+        "SELECT j.key, sum(j.value) FROM terms_pending p, json_each(p.delta) j"
+        " GROUP BY j.key HAVING sum(j.value) != 0 ORDER BY j.key"
+    ).fetchall()
+
+
+def _merge(
+    rows: Sequence[tuple[str, int]], pending: Sequence[tuple[str, int]]
+) -> list[tuple[str, int]]:
+    """Sorted ``rows`` with the sorted ``pending`` changes added; terms left without
+    documents dropped."""
+    changes = dict(pending)
+    merged = [(term, docs + changes.pop(term, 0)) for term, docs in rows]
+    merged.extend(changes.items())
+    if changes:
+        merged.sort()
+    return [(term, docs) for term, docs in merged if docs > 0]
 
 
 def vocabulary_page(
-    conn: sqlite3.Connection, after: str | None, limit: int
+    conn: sqlite3.Connection,
+    after: str | None,
+    limit: int,
+    pending: Sequence[tuple[str, int]] = (),
 ) -> list[tuple[str, int]]:
     """The next ``limit`` (term, document frequency) rows after ``after``, sorted by term
-    (a range scan of the ``terms`` primary key)."""
+    (a range scan of the ``terms`` primary key), with the ``pending`` changes (sorted,
+    from :func:`pending_terms`) added in. Fewer than ``limit`` rows only at the end."""
+    if not pending:
+        return _terms_page(conn, after, limit)
+    terms = [term for term, _ in pending]
+    page: list[tuple[str, int]] = []
+    cursor = after
+    while len(page) < limit:
+        rows = _terms_page(conn, cursor, limit)
+        last = len(rows) == limit
+        lo = 0 if cursor is None else bisect_right(terms, cursor)
+        hi = bisect_right(terms, rows[-1][0]) if last else len(terms)
+        page += _merge(rows, pending[lo:hi])
+        if not last:
+            break
+        cursor = rows[-1][0]
+    return page[:limit]
+
+
+def _terms_page(conn: sqlite3.Connection, after: str | None, limit: int) -> list[tuple[str, int]]:
     if after is None:
         sql, params = "SELECT term, docs FROM terms ORDER BY term LIMIT ?", (limit,)
     else:

@@ -184,12 +184,21 @@ _FTS_SQL = [
     "CREATE VIRTUAL TABLE items_fts_vocab USING fts5vocab(items_fts, row)",
 ]
 
-# The indexed terms with their document counts, kept by the store as it writes. Same
-# content as items_fts_vocab, but reading it does not scan the whole FTS index (seconds
-# at 100k items), so the search can reload its vocabulary after every ingest.
+# The indexed terms with their document counts, kept by the store as it writes (with
+# ``terms_pending`` below, which holds the counts not yet folded in). Same content as
+# items_fts_vocab, but reading it does not scan the whole FTS index (seconds at 100k
+# items), so the search can reload its vocabulary after every ingest.
 _TERMS_SQL = [
     "CREATE TABLE terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID",
 ]
+
+# Term counts of stored (or, negated, removed) documents not yet folded into ``terms``:
+# a JSON object per document, settled many at a time (see writes.queue_terms). Added
+# to existing databases on their next writable open (no version change); readers add
+# what is pending to what ``terms`` holds.
+_TERMS_PENDING_SQL = (
+    "CREATE TABLE IF NOT EXISTS terms_pending (id INTEGER PRIMARY KEY, delta TEXT NOT NULL)"
+)
 
 # Filter tokens of an item for the ``tags`` column of ``titles_fts``: ``c`` + the hex
 # of the council name (any name becomes one token), ``y`` + year, ``t`` + doc type.
@@ -245,12 +254,18 @@ _TRIGGERS_SQL = [
 ]
 
 
-def _ensure_search_index(conn: sqlite3.Connection) -> None:
-    found = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (SEARCH_INDEX,)
-    ).fetchone()
-    if found is None:
+def _ensure_additions(conn: sqlite3.Connection) -> None:
+    """Add what later releases added within this schema version, if it is missing."""
+    present = {
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE name IN (?, 'terms_pending')", (SEARCH_INDEX,)
+        )
+    }
+    if SEARCH_INDEX not in present:
         conn.execute(_SEARCH_INDEX_SQL)
+    if "terms_pending" not in present:
+        conn.execute(_TERMS_PENDING_SQL)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -293,7 +308,7 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
     """
     version = schema_version(conn)
     if version == SCHEMA_VERSION:
-        _ensure_search_index(conn)
+        _ensure_additions(conn)
         return
     if version > SCHEMA_VERSION:
         raise SchemaError(
@@ -305,7 +320,7 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
             if version == 1:
                 _migrate_1_to_2(conn)
             _migrate_2_to_3(conn)
-            _ensure_search_index(conn)
+            _ensure_additions(conn)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return
     existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -322,6 +337,7 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
             *_TITLES_FTS_SQL,
             *_TRIGGERS_SQL,
             *_TERMS_SQL,
+            _TERMS_PENDING_SQL,
             _SEARCH_INDEX_SQL,
         ):
             conn.execute(statement)
