@@ -15,7 +15,14 @@ from hypothesis import strategies as st
 
 from kkr_tui.parser.blocks import build_blocks, paragraphs
 from kkr_tui.parser.headings import PART_HEADING_MAX, part_heading
-from kkr_tui.parser.joining import MARKER_RE, collapse_spaces, leading_marker, remove_markers
+from kkr_tui.parser.joining import (
+    MARKER_RE,
+    collapse_spaces,
+    join_lines,
+    join_stripped,
+    leading_marker,
+    remove_markers,
+)
 from kkr_tui.parser.lines import Line
 
 FRAGMENTS = ["./.", "./…", "./..", ".", "/", "…", " ", "  ", "\t", "\u00a0", "a", "B", "-", "\n"]
@@ -95,3 +102,14 @@ def test_part_heading_rejects_every_line_longer_than_its_limit(text: str) -> Non
     """The item builder skips part_heading for lines longer than PART_HEADING_MAX."""
     if len(text.strip()) > PART_HEADING_MAX:
         assert part_heading(Line(text, 1)) is None
+
+
+@SETTINGS
+@given(
+    st.lists(
+        texts | st.sampled_from(["med-", "lemmerne ", "SOSU-", "www.kl.dk/a-", "b "]), max_size=8
+    )
+)
+def test_join_stripped_agrees_with_join_lines(raws: list[str]) -> None:
+    """Blocks hand their lines' cached stripped text to the joiner."""
+    assert join_stripped(raws, [r.strip() for r in raws]) == join_lines(raws)

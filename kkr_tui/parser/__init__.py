@@ -143,25 +143,36 @@ class _ItemDraft:
         for line in span.title_lines:
             page_text.setdefault(line.page, []).append(line.text)
         chunks: list[tuple[str | None, str, list[Line]]] = []
+        chunk: list[Line] | None = None
         enclosures = 0
+        last_page = draft.last_page
+        on_page: list[str] | None = None
+        page = None
         for line in body:
             if line.blank:
-                if chunks:
-                    chunks[-1][2].append(line)
+                if chunk is not None:
+                    chunk.append(line)
                 continue
-            page_text.setdefault(line.page, []).append(line.text)
-            if line.page > draft.last_page:
-                draft.last_page = line.page
+            if line.page != page:
+                page = line.page
+                on_page = page_text.setdefault(page, [])
+                if page > last_page:
+                    last_page = page
+            on_page.append(line.text)  # type: ignore[union-attr]
+            stripped = line.stripped
             # A part heading is a short whole line (part_heading rejects anything longer).
-            kind = part_heading(line) if len(line.stripped) <= _PART_HEADING_MAX else None
+            kind = part_heading(line) if len(stripped) <= _PART_HEADING_MAX else None
             if kind is not None:
-                chunks.append((kind, line.stripped, []))
-            elif chunks:
-                chunks[-1][2].append(line)
+                chunk = []
+                chunks.append((kind, stripped, chunk))
+            elif chunk is not None:
+                chunk.append(line)
             else:
-                chunks.append((None, "", [line]))
-            if line.stripped.startswith("./"):
+                chunk = [line]
+                chunks.append((None, "", chunk))
+            if stripped.startswith("./"):
                 enclosures += 1
+        draft.last_page = last_page
         for kind, heading, chunk in chunks:
             if kind == "Bilag":
                 entries = attachment_entries(chunk, resolver)

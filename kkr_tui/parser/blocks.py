@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kkr_tui.model import Block
 from kkr_tui.parser.headings import MONTH_RE
-from kkr_tui.parser.joining import UrlHyphenResolver, join_lines, leading_marker, strip_markers
+from kkr_tui.parser.joining import UrlHyphenResolver, join_stripped, leading_marker, strip_markers
 from kkr_tui.parser.lines import Line
 
 #: The characters KL's documents use as list bullets ("o" is Word's second-level bullet).
@@ -57,9 +57,12 @@ _URL_START_RE = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
 
 @dataclass(slots=True)
 class _Draft:
+    """A block being built: its lines as printed (``raws``) and stripped (``texts``)."""
+
     kind: str
     marker: str
-    lines: list[Line]
+    raws: list[str]
+    texts: list[str]
 
 
 def paragraphs(lines: list[Line]) -> list[list[Line]]:
@@ -125,7 +128,7 @@ def build_blocks(
             enclosure = leading_marker(text)
             if enclosure and text[enclosure.end() :][:1].isupper():
                 # "./." is printed in the margin at the start of a paragraph.
-                current = _Draft("paragraph", "", [line])
+                current = _Draft("paragraph", "", [line.text], [text])
                 drafts.append(current)
                 continue
         head = text[:1]
@@ -134,32 +137,39 @@ def build_blocks(
             if at_boundary or in_list or before.endswith(","):
                 marked = _marker(text)
                 if marked:
-                    current = _Draft(marked[0], marked[1], [_replace_text(line, marked[2])])
+                    raw = _replace_text(line, marked[2])
+                    current = _Draft(marked[0], marked[1], [raw], [raw.strip()])
                     drafts.append(current)
                     continue
         if at_boundary and len(text) <= heading_width:
             after = lines[i + 1] if i < last else None
             nxt = after.stripped if after is not None and not after.blank else ""
             if _looks_like_heading(text, nxt, heading_width):
-                current = _Draft("heading", "", [line])
+                current = _Draft("heading", "", [line.text], [text])
                 drafts.append(current)
                 continue
         if current is None or current.kind == "heading":
-            current = _Draft("paragraph", "", [line])
+            current = _Draft("paragraph", "", [line.text], [text])
             drafts.append(current)
         else:
-            current.lines.append(line)
+            current.raws.append(line.text)
+            current.texts.append(text)
     blocks = []
     for draft in drafts:
-        text = strip_markers(join_lines((ln.text for ln in draft.lines), url_resolver))
+        text = strip_markers(join_stripped(draft.raws, draft.texts, url_resolver))
         if text:
             blocks.append(Block(draft.kind, text, draft.marker))  # type: ignore[arg-type]
     return tuple(blocks)
 
 
-def _replace_text(line: Line, text: str) -> Line:
-    trailing = line.text[len(line.text.rstrip()) :]
-    return Line(text + trailing, line.page, line.page_start, line.blank, line.index)
+def _join(lines: list[Line], url_resolver: UrlHyphenResolver | None) -> str:
+    return join_stripped([ln.text for ln in lines], [ln.stripped for ln in lines], url_resolver)
+
+
+def _replace_text(line: Line, text: str) -> str:
+    """``text`` with the line's trailing spaces, which the joiner reads."""
+    raw = line.text
+    return text + raw[len(raw.rstrip()) :]
 
 
 def _looks_like_heading(text: str, nxt: str, width: int) -> bool:
@@ -198,7 +208,7 @@ def attachment_entries(
         prev = line
     out = []
     for entry in entries:
-        text = strip_markers(join_lines((ln.text for ln in entry), url_resolver))
+        text = strip_markers(_join(entry, url_resolver))
         text = text.rstrip()
         if text:
             out.append(text)

@@ -10,7 +10,7 @@ same hyphen is ambiguous, so the caller passes the page's link annotations to de
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 #: Danish acronyms written in lower case; a hyphen after them is always real.
 LOWERCASE_ACRONYMS = frozenset({"it", "ikt", "pc", "tv", "sms", "cpr", "cvr", "gps", "app"})
@@ -63,10 +63,18 @@ def _hyphen_is_real(word: str, nxt: str) -> bool:
 
 def join_lines(lines: Iterable[str], url_resolver: UrlHyphenResolver | None = None) -> str:
     """Join raw wrapped lines (trailing spaces kept) into one line of running text."""
+    raws = list(lines)
+    return join_stripped(raws, [raw.strip() for raw in raws], url_resolver)
+
+
+def join_stripped(
+    raws: Sequence[str], stripped: Sequence[str], url_resolver: UrlHyphenResolver | None = None
+) -> str:
+    """:func:`join_lines` for lines whose stripped text the caller already holds
+    (``stripped[i] == raws[i].strip()``), so no line is stripped twice."""
     out = ""
     pending_hyphen = False  # out ends with a line-end hyphen whose fate depends on the next line
-    for raw in lines:
-        text = raw.strip()
+    for raw, text in zip(raws, stripped, strict=True):
         if not text:
             continue
         if not out:

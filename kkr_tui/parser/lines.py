@@ -62,7 +62,7 @@ def page_lines(pages: tuple[Page, ...] | list[Page]) -> tuple[list[Line], list[R
     by_page: dict[int, list[Line]] = {}
     for page in pages:
         number = page.number
-        on_page = by_page.setdefault(number, [])
+        start = len(lines)
         text = clean_text(page.text).replace("\t", " ")
         first = True
         for raw in text.split("\n"):
@@ -79,14 +79,13 @@ def page_lines(pages: tuple[Page, ...] | list[Page]) -> tuple[list[Line], list[R
                     continue
             # raw is not empty, so isspace() is "nothing but spaces" without a copy.
             if raw.isspace():
-                line = Line(" ", number, False, True, len(lines))
+                lines.append(Line(" ", number, False, True, len(lines)))
             elif first:
-                line = Line(_strip_page_space(raw), number, True, False, len(lines))
+                lines.append(Line(_strip_page_space(raw), number, True, False, len(lines)))
                 first = False
             else:
-                line = Line(raw, number, False, False, len(lines))
-            lines.append(line)
-            on_page.append(line)
+                lines.append(Line(raw, number, False, False, len(lines)))
+        by_page.setdefault(number, []).extend(lines[start:])
     _mark_contents_pages(by_page.values())
     return lines, headers
 
