@@ -17,6 +17,7 @@ from kkr_tui.parser.blocks import build_blocks, paragraphs
 from kkr_tui.parser.headings import PART_HEADING_MAX, part_heading
 from kkr_tui.parser.joining import (
     MARKER_RE,
+    _first_word,
     collapse_spaces,
     join_lines,
     join_stripped,
@@ -113,3 +114,26 @@ def test_part_heading_rejects_every_line_longer_than_its_limit(text: str) -> Non
 def test_join_stripped_agrees_with_join_lines(raws: list[str]) -> None:
     """Blocks hand their lines' cached stripped text to the joiner."""
     assert join_stripped(raws, [r.strip() for r in raws]) == join_lines(raws)
+
+
+SPACES = ["\t", "\n", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\u00a0", "\u2028", "\u3000"]
+NOT_SPACES = ["\u200b", "\ufeff", "\x1b", "-", "æ"]
+
+
+@SETTINGS
+@given(
+    st.lists(st.sampled_from(FRAGMENTS + SPACES + NOT_SPACES) | st.text(max_size=3)).map("".join)
+)
+def test_first_word_agrees_with_the_non_space_regex(text: str) -> None:
+    """The hyphen joiner reads the next line's first word by splitting, not by regex."""
+    match = re.match(r"[^\s]+", text)
+    assert _first_word(text) == (match.group(0) if match else "")
+
+
+def test_line_compares_and_shows_like_a_plain_dataclass() -> None:
+    line = Line("Tekst ", 3, True, False, 7)
+    assert line == Line("Tekst ", 3, page_start=True, index=7)
+    assert line != Line("Tekst ", 3, page_start=True, index=8)
+    assert repr(line) == (
+        "Line(text='Tekst ', page=3, page_start=True, blank=False, index=7, toc=False)"
+    )

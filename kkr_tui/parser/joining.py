@@ -18,7 +18,6 @@ _CONJUNCTIONS = ("og", "eller", "samt")
 MARKER_RE = re.compile(r"(?:^|(?<=\s))\./(?:\.+|…+)\s*")
 _STRAY_SUSPENDED_RE = re.compile(r"(\w) - (og|eller)\b")
 _URL_TOKEN_RE = re.compile(r"(?:https?://|www\.)\S*$", re.IGNORECASE)
-_FIRST_WORD_RE = re.compile(r"[^\s]+")
 _WORD_PART_SPLIT_RE = re.compile(r"[-/]")
 _SPACE_RUN_RE = re.compile(r"[ ]{2,}")
 
@@ -28,8 +27,13 @@ hyphen was a soft one and must go."""
 
 
 def _first_word(text: str) -> str:
-    match = _FIRST_WORD_RE.match(text)
-    return match.group(0) if match else ""
+    """The run of non-space characters that opens ``text`` (``""`` if a space opens it).
+
+    ``str.split`` and the regex class ``\\s`` share one definition of a space, and
+    splitting once is cheaper than a regex match."""
+    if not text or text[0].isspace():
+        return ""
+    return text.split(None, 1)[0]
 
 
 def _last_word(text: str) -> str:

@@ -25,7 +25,7 @@ FOOTER_RE = re.compile(r"^\s*SIDE\s*\|\s*\d+\s*$", re.IGNORECASE)
 TOC_RE = re.compile(r"(?:\.\s*){4,}\s*\d+\s*$|…{2,}\s*\d+\s*$|\t\s*\d+\s*$")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Line:
     """One text line with where it came from.
 
@@ -33,18 +33,34 @@ class Line:
     real line end (``"… "``) from a hyphenated word (``"…-"``). ``stripped`` is the text
     without surrounding spaces, computed once: every rule of the parser looks at it,
     tens of times per line. ``text`` is never reassigned, so it cannot go stale.
+    The constructor is written out because a document makes thousands of lines and the
+    generated one calls a separate ``__post_init__`` for each.
     """
 
     text: str
     page: int
-    page_start: bool = False
-    blank: bool = False
-    index: int = 0
-    toc: bool = False
-    stripped: str = field(init=False, repr=False, compare=False)
+    page_start: bool
+    blank: bool
+    index: int
+    toc: bool
+    stripped: str = field(repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        self.stripped = self.text.strip()
+    def __init__(
+        self,
+        text: str,
+        page: int,
+        page_start: bool = False,
+        blank: bool = False,
+        index: int = 0,
+        toc: bool = False,
+    ) -> None:
+        self.text = text
+        self.page = page
+        self.page_start = page_start
+        self.blank = blank
+        self.index = index
+        self.toc = toc
+        self.stripped = text.strip()
 
 
 @dataclass(slots=True)
