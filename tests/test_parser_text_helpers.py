@@ -21,6 +21,7 @@ from kkr_tui.parser.joining import (
     collapse_spaces,
     join_lines,
     join_stripped,
+    join_unwrapped,
     leading_marker,
     remove_markers,
 )
@@ -137,3 +138,17 @@ def test_line_compares_and_shows_like_a_plain_dataclass() -> None:
     assert repr(line) == (
         "Line(text='Tekst ', page=3, page_start=True, blank=False, index=7, toc=False)"
     )
+
+
+@SETTINGS
+@given(
+    st.lists(
+        texts | st.sampled_from(["og ", "- og", "mobilitets -", "a- ", " - eller"]), max_size=8
+    )
+)
+def test_join_unwrapped_agrees_with_join_lines_without_line_end_hyphens(raws: list[str]) -> None:
+    """Blocks whose lines do not end in "-" skip the hyphen decisions."""
+    raws = [r.rstrip("-") if n < len(raws) - 1 else r for n, r in enumerate(raws)]
+    if any(r.endswith("-") for r in raws[:-1]):
+        return  # stripping the hyphen left another one
+    assert join_unwrapped([r.strip() for r in raws]) == join_lines(raws)

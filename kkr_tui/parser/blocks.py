@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 from kkr_tui.model import Block
 from kkr_tui.parser.headings import MONTH_RE
-from kkr_tui.parser.joining import UrlHyphenResolver, join_stripped, leading_marker, strip_markers
+from kkr_tui.parser.joining import (
+    UrlHyphenResolver,
+    join_stripped,
+    join_unwrapped,
+    leading_marker,
+    strip_markers,
+)
 from kkr_tui.parser.lines import Line
 
 #: The characters KL's documents use as list bullets ("o" is Word's second-level bullet).
@@ -63,6 +69,8 @@ class _Draft:
     marker: str
     raws: list[str]
     texts: list[str]
+    #: A line before the last ends in "-", so joining must decide hyphens.
+    wrapped: bool = False
 
 
 def paragraphs(lines: list[Line]) -> list[list[Line]]:
@@ -152,11 +160,16 @@ def build_blocks(
             current = _Draft("paragraph", "", [line.text], [text])
             drafts.append(current)
         else:
+            if current.raws[-1].endswith("-"):
+                current.wrapped = True
             current.raws.append(line.text)
             current.texts.append(text)
     blocks = []
     for draft in drafts:
-        text = strip_markers(join_stripped(draft.raws, draft.texts, url_resolver))
+        if draft.wrapped:
+            text = strip_markers(join_stripped(draft.raws, draft.texts, url_resolver))
+        else:
+            text = strip_markers(join_unwrapped(draft.texts))
         if text:
             blocks.append(Block(draft.kind, text, draft.marker))  # type: ignore[arg-type]
     return tuple(blocks)

@@ -81,10 +81,12 @@ def section_head(line: Line) -> SectionHead | None:
 def item_head(line: Line) -> ItemHead | None:
     """The item heading shape ``S.k. Title`` (not yet checked against its context)."""
     text = line.stripped
-    if line.toc or not text[:1].isdigit() or is_toc_line(text):
+    if line.toc or not text[:1].isdigit():
         return None
+    # Most lines that open with a digit are list entries or dates, which the pattern
+    # rejects at once; the contents-line test runs only on what it accepts.
     match = ITEM_RE.match(text)
-    if not match:
+    if not match or is_toc_line(text):
         return None
     return ItemHead(int(match.group(1)), int(match.group(2)), bool(match.group(3)), match.group(4))
 

@@ -90,6 +90,16 @@ def join_stripped(
         # Only a hyphen with nothing after it wraps a word; "Uddannelses- " is a
         # suspended compound and joins like any other line.
         pending_hyphen = raw.endswith("-")
+    return _tidy(out)
+
+
+def join_unwrapped(stripped: Sequence[str]) -> str:
+    """:func:`join_stripped` for lines of which none but the last ends in ``-``: with
+    no hyphen to decide, the lines are joined in one step."""
+    return _tidy(" ".join([text for text in stripped if text]))
+
+
+def _tidy(out: str) -> str:
     if " - " in out:
         out = _STRAY_SUSPENDED_RE.sub(r"\1- \2", out)
     return collapse_spaces(out)
