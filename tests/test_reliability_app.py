@@ -82,6 +82,32 @@ async def test_own_writes_do_not_offer_a_reload(small_db: Path) -> None:
         assert not any("reload" in m for m in _messages(app))
 
 
+async def test_outside_notes_and_index_upkeep_do_not_offer_a_reload(small_db: Path) -> None:
+    from kkr_tui.store import Store
+
+    app = make_app(small_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.check_for_changes()
+        await settle(pilot)
+        token = await app.gateway.call("change_token")
+        with Store(small_db) as other:
+            item_id = other._conn.execute("SELECT min(id) FROM items").fetchone()[0]
+            other.save_note(item_id, "Spørg til økonomien [bold]")
+            other.tidy_index(0.1)
+        assert await app.gateway.call("change_token") != token, "the other program committed"
+        app.check_for_changes()
+        await settle(pilot)
+        assert not any("reload" in m for m in _messages(app)), _messages(app)
+        with Store(small_db) as other:
+            other.delete_document(
+                other._conn.execute("SELECT max(id) FROM documents").fetchone()[0]
+            )
+        app.check_for_changes()
+        await settle(pilot)
+        assert any("Press R to reload" in m for m in _messages(app)), _messages(app)
+
+
 async def test_a_locked_database_is_a_notification_not_a_crash(small_db: Path) -> None:
     app = make_app(small_db)
     app.gateway.busy_timeout = 0.2

@@ -3,8 +3,10 @@
 A mixin for :class:`~kkr_tui.app.app.KkrApp`. ``kkr-tui ingest`` in another terminal
 commits through its own connection; SQLite's ``PRAGMA data_version`` (read through
 ``Store.change_token`` on the store thread, one cheap pragma every two seconds) moves
-only on such commits, never on the app's own writes, so the reader can say "the
-database has changed" exactly when it has and reload on request (``R``). A store error
+only on such commits, never on the app's own writes. It moves for notes and index
+upkeep by other programs too, so when it does the app compares which documents are
+stored (``Store.documents_signature``) and offers a reload (``R``) only when they
+differ. A store error
 in any worker (busy, read-only, gone) becomes a notification instead of a silent stop.
 
 Read-only mode (``app.read_only``) is decided here too: forced by ``--read-only`` or
@@ -59,6 +61,7 @@ class StoreWatch:
     WATCH_BINDINGS: ClassVar[list[BindingType]] = WATCH_BINDINGS
     read_only: bool = False
     _seen_version: int | None = None
+    _seen_documents: tuple[int, int] | None = None
     _reload_offered: bool = False
 
     def start_watching(self: KkrApp) -> None:  # type: ignore[misc]
@@ -68,13 +71,19 @@ class StoreWatch:
 
     @work(group="store-watch", exclusive=True, exit_on_error=False)
     async def check_for_changes(self: KkrApp) -> None:  # type: ignore[misc]
-        """Offer a reload once when another program has committed since we last looked."""
+        """Offer a reload once when another program has stored or removed documents
+        since we last looked."""
         if self.gateway.store is None:
             return
         _, version = await self.gateway.call("change_token")
         if self._seen_version is None:
             self._seen_version = version
+            self._seen_documents = await self.gateway.call("documents_signature")
         elif version != self._seen_version and not self._reload_offered:
+            self._seen_version = version
+            documents = await self.gateway.call("documents_signature")
+            if documents == self._seen_documents:
+                return
             self._reload_offered = True
             self.notify(
                 "Another program has changed the database. Press R to reload.",
@@ -88,6 +97,7 @@ class StoreWatch:
         if self.gateway.store is None:
             return
         _, self._seen_version = await self.gateway.call("change_token")
+        self._seen_documents = await self.gateway.call("documents_signature")
         self._reload_offered = False
         view = self.pane.shown
         if await self.gateway.call("is_empty"):
