@@ -34,6 +34,13 @@ def config_dir() -> Path:
     return Path(user_config_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """The per-user cache folder (platformdirs): files kkr-tui can always rebuild."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
+
+
 def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The database to use: ``explicit`` (``--db``) > ``$KKR_TUI_DB`` > the data folder.
 

@@ -291,6 +291,7 @@ class Store(MeetingWorkStore):
                 parser_version=parser_version,
             )
             writes.delete_empty_meetings(conn, {m for _, m in replaced} - {meeting_id})
+            writes.bump_content_version(conn)
             if writes.pending_documents(conn) >= SETTLE_TERMS_AFTER:
                 writes.settle_terms(conn)
         return "updated" if replaced else "added"
@@ -351,8 +352,16 @@ class Store(MeetingWorkStore):
                 raise NotFoundError(f"no document with id {document_id}")
             writes.delete_document(conn, document_id)
             writes.delete_empty_meetings(conn, {row[0]})
+            writes.bump_content_version(conn)
 
     # -- reading -----------------------------------------------------------------
+
+    @_locked
+    def content_version(self) -> tuple[str, int] | None:
+        """(this database's random id, a counter moved by every stored, replaced or
+        removed document): names exactly which documents are stored, for caches kept
+        outside the database. None for an older database opened read-only."""
+        return reads.content_version(self._conn)
 
     @_locked
     def documents_signature(self) -> tuple[int, int]:

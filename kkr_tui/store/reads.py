@@ -372,6 +372,16 @@ def vocabulary(
     return _merge(rows, pending) if pending else rows
 
 
+def content_version(conn: sqlite3.Connection) -> tuple[str, int] | None:
+    """(database id, content version), or None for a database opened read-only from
+    before they were kept."""
+    try:
+        row = conn.execute("SELECT store_id, version FROM content_version").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return None if row is None else (row[0], row[1])
+
+
 def has_pending_table(conn: sqlite3.Connection) -> bool:
     """Whether the database has ``terms_pending`` (a read-only older one may not)."""
     return (

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from uuid import uuid4
 
 import sqlite_utils
 
@@ -200,6 +201,15 @@ _TERMS_PENDING_SQL = (
     "CREATE TABLE IF NOT EXISTS terms_pending (id INTEGER PRIMARY KEY, delta TEXT NOT NULL)"
 )
 
+# This database's random id and a counter that every stored, replaced or removed
+# document moves on (in its own transaction): together they name exactly what the
+# documents are, for caches outside the database (the search vocabulary snapshot).
+# Added to existing databases on their next writable open (no version change).
+_CONTENT_VERSION_SQL = (
+    "CREATE TABLE IF NOT EXISTS content_version"
+    " (id INTEGER PRIMARY KEY CHECK (id = 1), store_id TEXT NOT NULL, version INTEGER NOT NULL)"
+)
+
 # Filter tokens of an item for the ``tags`` column of ``titles_fts``: ``c`` + the hex
 # of the council name (any name becomes one token), ``y`` + year, ``t`` + doc type.
 # Plain SQL, so any connection's writes keep the index right; search.filter_tokens
@@ -259,13 +269,23 @@ def _ensure_additions(conn: sqlite3.Connection) -> None:
     present = {
         name
         for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE name IN (?, 'terms_pending')", (SEARCH_INDEX,)
+            "SELECT name FROM sqlite_master WHERE name IN (?, 'terms_pending', 'content_version')",
+            (SEARCH_INDEX,),
         )
     }
     if SEARCH_INDEX not in present:
         conn.execute(_SEARCH_INDEX_SQL)
     if "terms_pending" not in present:
         conn.execute(_TERMS_PENDING_SQL)
+    if "content_version" not in present:
+        _create_content_version(conn)
+
+
+def _create_content_version(conn: sqlite3.Connection) -> None:
+    conn.execute(_CONTENT_VERSION_SQL)
+    conn.execute(
+        "INSERT INTO content_version (id, store_id, version) VALUES (1, ?, 0)", (uuid4().hex,)
+    )
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -341,4 +361,5 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
             _SEARCH_INDEX_SQL,
         ):
             conn.execute(statement)
+        _create_content_version(conn)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

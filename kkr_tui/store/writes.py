@@ -100,6 +100,11 @@ def settle_terms(conn: sqlite3.Connection) -> bool:
     return True
 
 
+def bump_content_version(conn: sqlite3.Connection) -> None:
+    """Move the content version on: documents were stored, replaced or removed."""
+    conn.execute("UPDATE content_version SET version = version + 1")
+
+
 def meeting_key(meeting: Meeting, path: str) -> str:
     """The natural key of a meeting: council and date, or the file path when either is unknown.
 

@@ -1,0 +1,183 @@
+"""A large store's vocabulary is saved and read back whole, and only for the same documents.
+
+``SNAPSHOT_AFTER_TERMS`` is lowered so the small test corpus counts as large; the cache
+folder is a temporary one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from store_factory import make_meeting, sha
+
+from kkr_tui import search as search_module
+from kkr_tui import snapshot
+from kkr_tui.search import Vocabulary, search, vocabulary
+from kkr_tui.store import Store
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(snapshot, "snapshot_dir", lambda: folder)
+    monkeypatch.setattr(search_module, "SNAPSHOT_AFTER_TERMS", 0)
+    return folder
+
+
+class PageCounter:
+    """Counts the store's vocabulary page reads (a snapshot load makes none)."""
+
+    def __init__(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        original = store.vocabulary_page
+
+        def counted(after: str | None, limit: int) -> list[tuple[str, int]]:
+            self.calls += 1
+            return original(after, limit)
+
+        monkeypatch.setattr(store, "vocabulary_page", counted)
+
+
+def _forget(store: Store) -> None:
+    search_module._cache.pop(store, None)
+    search_module._loads.pop(store, None)
+
+
+def _same(a: Vocabulary, b: Vocabulary) -> None:
+    assert a.terms == b.terms
+    assert a.terms.starts == b.terms.starts
+    assert a.docs == b.docs
+    assert a.by_docs == b.by_docs
+    assert a.initials == b.initials
+
+
+def test_the_second_load_reads_the_snapshot_and_finds_the_same(
+    corpus_store: Store, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = PageCounter(corpus_store, monkeypatch)
+    built = vocabulary(corpus_store)
+    key = corpus_store.content_version()
+    assert key is not None and snapshot.snapshot_path(key[0]).exists()
+    assert pages.calls > 0
+    expected = [h.item_id for h in search(corpus_store, "sundhedsrefrom", limit=10)]
+    assert expected
+    _forget(corpus_store)
+    pages.calls = 0
+    loaded = vocabulary(corpus_store)
+    assert pages.calls == 0, "read from the snapshot, not the database"
+    assert loaded is not built
+    _same(loaded, built)
+    assert [h.item_id for h in search(corpus_store, "sundhedsrefrom", limit=10)] == expected
+
+
+def test_a_new_document_makes_the_snapshot_stale(
+    corpus_store: Store, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vocabulary(corpus_store)
+    before = corpus_store.content_version()
+    meeting = make_meeting(
+        [("1.1", "Snapshotprøve om vindmøller", None, {"Baggrund": "Tekst om havvindmøller."})],
+        date="2031-01-01",
+    )
+    corpus_store.save_document(meeting, path="/new.pdf", sha256=sha(meeting), parser_version="t")
+    after = corpus_store.content_version()
+    assert after is not None and before is not None
+    assert after[0] == before[0] and after[1] > before[1]
+    assert snapshot.load(after) is None
+    pages = PageCounter(corpus_store, monkeypatch)
+    rebuilt = vocabulary(corpus_store)
+    assert pages.calls > 0
+    assert rebuilt.has("havvindmoller") or rebuilt.has("havvindmøller")
+    assert snapshot.load(after) is not None, "saved again for the new version"
+
+
+def test_content_version_moves_only_with_documents(corpus_store: Store) -> None:
+    store = corpus_store
+    first = store.content_version()
+    meeting = make_meeting(
+        [("1.1", "Versionstest", None, {"Baggrund": "Tekst."})], date="2031-02-02"
+    )
+    store.save_document(meeting, path="/v.pdf", sha256=sha(meeting), parser_version="t")
+    added = store.content_version()
+    assert store.save_document(meeting, path="/v.pdf", sha256=sha(meeting), parser_version="t") == (
+        "unchanged"
+    )
+    assert store.content_version() == added
+    item_id = store._conn.execute("SELECT min(id) FROM items").fetchone()[0]
+    store.save_note(item_id, "en note")
+    store.settle_terms()
+    store.tidy_index(0.1)
+    assert store.content_version() == added
+    document_id = store._conn.execute("SELECT max(id) FROM documents").fetchone()[0]
+    store.delete_document(document_id)
+    removed = store.content_version()
+    assert first is not None and added is not None and removed is not None
+    assert first[1] < added[1] < removed[1]
+    assert first[0] == added[0] == removed[0]
+
+
+def test_each_database_has_its_own_id(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as a, Store(tmp_path / "b.db") as b:
+        ida, idb = a.content_version(), b.content_version()
+    assert ida is not None and idb is not None and ida[0] != idb[0]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "other_version", "other_store"])
+def test_a_damaged_or_foreign_snapshot_is_ignored(
+    corpus_store: Store, cache: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    built = vocabulary(corpus_store)
+    key = corpus_store.content_version()
+    assert key is not None
+    path = snapshot.snapshot_path(key[0])
+    data = path.read_bytes()
+    if damage == "truncate":
+        path.write_bytes(data[: len(data) - 7])
+    elif damage == "garbage":
+        path.write_bytes(b"\x00\xff" * 50)
+    elif damage == "other_version":
+        assert snapshot.save((key[0], key[1] + 1), built.terms, built.docs, built.by_docs)
+    else:
+        monkeypatch.setattr(snapshot, "snapshot_path", lambda _id: path)
+        assert snapshot.save(("someoneelse", key[1]), built.terms, built.docs, built.by_docs)
+    assert snapshot.load(key) is None
+    _forget(corpus_store)
+    pages = PageCounter(corpus_store, monkeypatch)
+    _same(vocabulary(corpus_store), built)
+    assert pages.calls > 0
+
+
+def test_an_unwritable_cache_folder_only_costs_the_snapshot(
+    corpus_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setattr(snapshot, "snapshot_dir", lambda: blocker / "vocabulary")
+    monkeypatch.setattr(search_module, "SNAPSHOT_AFTER_TERMS", 0)
+    vocab = vocabulary(corpus_store)
+    assert len(vocab) > 50
+    assert search(corpus_store, "kommune", limit=5)
+
+
+def test_small_vocabularies_are_not_saved(
+    corpus_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(snapshot, "snapshot_dir", lambda: folder)
+    vocabulary(corpus_store)
+    assert not folder.exists()
+
+
+def test_an_older_read_only_database_has_no_version_and_loads_from_pages(
+    tmp_path: Path, cache: Path
+) -> None:
+    path = tmp_path / "old.db"
+    meeting = make_meeting([("1.1", "Gammel database", None, {"Baggrund": "Tekst om skoler."})])
+    with Store(path) as store:
+        store.save_document(meeting, path="/o.pdf", sha256=sha(meeting), parser_version="t")
+        store._conn.execute("DROP TABLE content_version")
+    with Store(path, read_only=True) as store:
+        assert store.content_version() is None
+        assert vocabulary(store).has("skoler")
+    assert not cache.exists()
