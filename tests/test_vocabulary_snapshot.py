@@ -181,3 +181,23 @@ def test_an_older_read_only_database_has_no_version_and_loads_from_pages(
         assert store.content_version() is None
         assert vocabulary(store).has("skoler")
     assert not cache.exists()
+
+
+def test_a_copy_opened_for_writing_gets_its_own_id(tmp_path: Path) -> None:
+    import shutil
+
+    original = tmp_path / "a.db"
+    meeting = make_meeting([("1.1", "Kopi", None, {"Baggrund": "Tekst."})])
+    with Store(original) as store:
+        store.save_document(meeting, path="/k.pdf", sha256=sha(meeting), parser_version="t")
+        key = store.content_version()
+    copy = tmp_path / "b.db"
+    shutil.copy(original, copy)
+    with Store(copy, read_only=True) as store:
+        assert store.content_version() == key, "an unchanged copy may share the snapshot"
+    with Store(copy) as store:
+        copied = store.content_version()
+    with Store(original) as store:
+        assert store.content_version() == key
+    assert key is not None and copied is not None
+    assert copied[0] != key[0]

@@ -47,7 +47,7 @@ from kkr_tui.store.errors import (
     StoreReadOnlyError,
 )
 from kkr_tui.store.notes import MeetingWorkStore, ensure_notes_schema
-from kkr_tui.store.schema import SCHEMA_VERSION, ensure_schema
+from kkr_tui.store.schema import SCHEMA_VERSION, claim_store_id, ensure_schema
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -138,6 +138,7 @@ class Store(MeetingWorkStore):
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
                 ensure_schema(conn)
+                claim_store_id(conn, self._file_id())
                 ensure_notes_schema(conn)
         except sqlite3.OperationalError as exc:
             conn.close()
@@ -157,6 +158,11 @@ class Store(MeetingWorkStore):
             conn.close()
             raise
         return conn
+
+    def _file_id(self) -> str:
+        """Which file this is (device and inode): a copy is another file."""
+        stat = self.path.stat()
+        return f"{stat.st_dev}:{stat.st_ino}"
 
     def _open_read_only(self) -> sqlite3.Connection:
         """A read-only connection, also in a folder we may not write to.

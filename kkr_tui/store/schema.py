@@ -204,10 +204,12 @@ _TERMS_PENDING_SQL = (
 # This database's random id and a counter that every stored, replaced or removed
 # document moves on (in its own transaction): together they name exactly what the
 # documents are, for caches outside the database (the search vocabulary snapshot).
+# ``file_id`` is the file the id was given to: a copy opened for writing gets an id
+# of its own (see claim_store_id), so two copies that then differ never share a name.
 # Added to existing databases on their next writable open (no version change).
 _CONTENT_VERSION_SQL = (
-    "CREATE TABLE IF NOT EXISTS content_version"
-    " (id INTEGER PRIMARY KEY CHECK (id = 1), store_id TEXT NOT NULL, version INTEGER NOT NULL)"
+    "CREATE TABLE IF NOT EXISTS content_version (id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " store_id TEXT NOT NULL, version INTEGER NOT NULL, file_id TEXT)"
 )
 
 # Filter tokens of an item for the ``tags`` column of ``titles_fts``: ``c`` + the hex
@@ -286,6 +288,15 @@ def _create_content_version(conn: sqlite3.Connection) -> None:
     conn.execute(
         "INSERT INTO content_version (id, store_id, version) VALUES (1, ?, 0)", (uuid4().hex,)
     )
+
+
+def claim_store_id(conn: sqlite3.Connection, file_id: str) -> None:
+    """Give the database a new random id if it was given its id as another file (it
+    is a copy, or was replaced by one): copies must not share caches once they differ.
+    Called on every writable open; writes only when the file changed."""
+    row = conn.execute("SELECT file_id FROM content_version").fetchone()
+    if row is not None and row[0] != file_id:
+        conn.execute("UPDATE content_version SET store_id = ?, file_id = ?", (uuid4().hex, file_id))
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
