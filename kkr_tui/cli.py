@@ -489,6 +489,7 @@ def _cmd_locate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         ("database", db),
         ("config file", paths.config_path()),
         ("data folder", paths.data_dir()),
+        ("cache folder", paths.cache_dir()),
         ("sample documents", paths.sample_docs_dir()),
         ("styles", paths.styles_dir()),
     ]

@@ -202,7 +202,14 @@ def test_locate_prints_every_location(tmp_db: Path, capsys: pytest.CaptureFixtur
     assert run("locate", "--db", str(tmp_db)) == 0
     out = capsys.readouterr().out
     labels = [line.split(":")[0] for line in out.splitlines()]
-    assert labels == ["database", "config file", "data folder", "sample documents", "styles"]
+    assert labels == [
+        "database",
+        "config file",
+        "data folder",
+        "cache folder",
+        "sample documents",
+        "styles",
+    ]
     assert str(tmp_db) in out
     assert str(paths.sample_docs_dir()) in out
 
