@@ -187,3 +187,18 @@ def test_paging_with_pending_changes_equals_the_settled_table(
         for term, n in delta.items():
             totals[term] = totals.get(term, 0) + n
     assert paged == sorted((t, n) for t, n in totals.items() if n > 0)
+
+
+def test_a_store_that_cannot_write_just_now_still_reads_every_term(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store(tmp_path / "k.db") as store:
+        _save(store, corpus_meetings()[:2])
+        expected = _index_vocabulary(store._conn)
+
+        def refuse(*args: object, **kwargs: object) -> bool:
+            raise store_module.StoreReadOnlyError("the disk went read-only")
+
+        monkeypatch.setattr(writes, "settle_terms", refuse)
+        assert store.vocabulary() == expected
+        assert _pending_rows(store._conn) == 2

@@ -318,12 +318,13 @@ class Store(MeetingWorkStore):
 
     def _settle_terms_if_free(self) -> None:
         """:meth:`settle_terms` without waiting: while another program writes, the
-        pending changes are added in memory instead (a reader must not stall on it)."""
+        pending changes are added in memory instead (a reader must not stall on it, nor
+        fail because the file cannot be written just now)."""
         conn = self._conn
         conn.execute("PRAGMA busy_timeout = 0")
         try:
             self.settle_terms()
-        except StoreBusyError:
+        except (StoreError, sqlite3.Error):
             pass
         finally:
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
