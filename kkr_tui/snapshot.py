@@ -19,7 +19,9 @@ import json
 import os
 import sys
 import tempfile
+import time
 from array import array
+from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,6 +29,8 @@ from kkr_tui.paths import cache_dir
 from kkr_tui.termlist import TermList
 
 FORMAT = 1
+#: Snapshots kept in the cache folder (one per database; ~90 MB each at 1M items).
+KEEP_SNAPSHOTS = 3
 #: Bytes kept for the JSON header at the start (padded with spaces).
 _HEADER_MAX = 4096
 
@@ -87,7 +91,27 @@ def save(key: tuple[str, int], terms: TermList, docs: array, tiers: tuple[TermLi
             raise
     except OSError:
         return False
+    prune(keep=path)
     return True
+
+
+def prune(keep: Path) -> None:
+    """Keep the cache small: the :data:`KEEP_SNAPSHOTS` most recently written snapshots
+    (``keep`` always among them) and no temporary file older than an hour (left by a
+    process killed while writing). Snapshots of deleted databases go this way too."""
+    now = time.time()
+    try:
+        entries = [(p, p.stat().st_mtime) for p in keep.parent.iterdir()]
+    except OSError:
+        return
+    snapshots = sorted(
+        ((mtime, p) for p, mtime in entries if p.suffix == ".bin" and p != keep), reverse=True
+    )
+    stale = [p for _, p in snapshots[KEEP_SNAPSHOTS - 1 :]]
+    stale += [p for p, mtime in entries if p.name.startswith(".vocabulary-") and now - mtime > 3600]
+    for p in stale:
+        with suppress(OSError):
+            p.unlink()
 
 
 def load(key: tuple[str, int]) -> Parts | None:

@@ -201,3 +201,25 @@ def test_a_copy_opened_for_writing_gets_its_own_id(tmp_path: Path) -> None:
         assert store.content_version() == key
     assert key is not None and copied is not None
     assert copied[0] != key[0]
+
+
+def test_the_cache_keeps_the_newest_snapshots_and_no_old_leftovers(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    vocab = Vocabulary.from_rows([("a", 1), ("b", 2)])
+    parts = (vocab.terms, vocab.docs, vocab.by_docs)
+    cache.mkdir(parents=True)
+    leftover, fresh = cache / ".vocabulary-old", cache / ".vocabulary-new"
+    leftover.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    os.utime(leftover, (1, 1))
+    for i in range(snapshot.KEEP_SNAPSHOTS + 2):
+        assert snapshot.save((f"store{i}", 1), *parts)
+        os.utime(snapshot.snapshot_path(f"store{i}"), (1000 + i, 1000 + i))
+    assert snapshot.save(("store0", 2), *parts)
+    kept = sorted(p.name for p in cache.iterdir())
+    newest = [f"store{i}.bin" for i in range(5 - snapshot.KEEP_SNAPSHOTS + 1, 5)]
+    assert kept == sorted([".vocabulary-new", "store0.bin", *newest])
+    assert snapshot.load(("store0", 2)) is not None
