@@ -31,6 +31,8 @@ from kkr_tui.termlist import TermList
 FORMAT = 1
 #: Snapshots kept in the cache folder (one per database; ~90 MB each at 1M items).
 KEEP_SNAPSHOTS = 3
+#: Characters encoded at a time when saving.
+_TEXT_SLICE = 1 << 20
 #: Bytes kept for the JSON header at the start (padded with spaces).
 _HEADER_MAX = 4096
 
@@ -52,8 +54,8 @@ def save(key: tuple[str, int], terms: TermList, docs: array, tiers: tuple[TermLi
     """Write the vocabulary of the store ``key`` = (id, content version); False if the
     cache folder cannot be written (the search works on without it).
 
-    Sections are written one at a time (arrays straight from their buffers), so saving
-    a 1M-item vocabulary holds at most one term list's text as bytes (~30 MB) extra;
+    Sections are written one at a time (arrays straight from their buffers, texts a
+    slice at a time), so saving needs almost no memory beyond the vocabulary itself;
     the header, written last into the space kept for it, records their sizes.
     """
     lists = (("terms", terms), *((f"tier{i}", t) for i, t in enumerate(tiers)))
@@ -66,9 +68,7 @@ def save(key: tuple[str, int], terms: TermList, docs: array, tiers: tuple[TermLi
                 out.write(b" " * _HEADER_MAX)
                 sections: list[list[object]] = []
                 for name, termlist in lists:
-                    sections.append(
-                        [name, "text", out.write(termlist.text.encode("utf-8", "surrogatepass"))]
-                    )
+                    sections.append([name, "text", _write_text(out, termlist.text)])
                     sections.append([name, termlist.starts.typecode, out.write(termlist.starts)])
                 sections.append(["docs", docs.typecode, out.write(docs)])
                 header = json.dumps(
@@ -112,6 +112,15 @@ def prune(keep: Path) -> None:
     for p in stale:
         with suppress(OSError):
             p.unlink()
+
+
+def _write_text(out: BinaryIO, text: str) -> int:
+    """Write ``text`` as UTF-8 a slice at a time (slices of a ``str`` never split a
+    character), so saving never holds a whole term list's text as bytes; its size."""
+    size = 0
+    for start in range(0, len(text), _TEXT_SLICE):
+        size += out.write(text[start : start + _TEXT_SLICE].encode("utf-8", "surrogatepass"))
+    return size
 
 
 def load(key: tuple[str, int]) -> Parts | None:

@@ -223,3 +223,15 @@ def test_the_cache_keeps_the_newest_snapshots_and_no_old_leftovers(
     newest = [f"store{i}.bin" for i in range(5 - snapshot.KEEP_SNAPSHOTS + 1, 5)]
     assert kept == sorted([".vocabulary-new", "store0.bin", *newest])
     assert snapshot.load(("store0", 2)) is not None
+
+
+def test_texts_written_in_slices_read_back_exactly(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "_TEXT_SLICE", 3)
+    rows = sorted([("æble", 2), ("øko", 1), ("åbne", 3), ("x", 1), ("\U0001f600ok", 1), ("ab", 5)])
+    vocab = Vocabulary.from_rows(rows)
+    assert snapshot.save(("s", 1), vocab.terms, vocab.docs, vocab.by_docs)
+    loaded = snapshot.load(("s", 1))
+    assert loaded is not None
+    _same(Vocabulary(*loaded), vocab)
