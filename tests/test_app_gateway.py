@@ -203,3 +203,24 @@ async def test_the_app_warms_search_after_the_tree_loads(db: Path, read_only: bo
         await settle(pilot)
         assert warmed == [True]
         assert await app.gateway.run(prepare_step, app.gateway.store) is True
+
+
+async def test_warming_search_ends_with_a_full_collection_on_the_store_thread(db: Path) -> None:
+    import gc
+    import threading
+
+    collected: list[tuple[int, str]] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            collected.append((info["generation"], threading.current_thread().name))
+
+    gateway = StoreGateway(db, idle_s=0)
+    gc.callbacks.append(seen)
+    try:
+        await gateway.warm_search()
+        main = threading.current_thread().name
+        assert any(gen == 2 and thread != main for gen, thread in collected), collected
+    finally:
+        gc.callbacks.remove(seen)
+        gateway.close()
