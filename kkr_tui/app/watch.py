@@ -4,9 +4,10 @@ A mixin for :class:`~kkr_tui.app.app.KkrApp`. ``kkr-tui ingest`` in another term
 commits through its own connection; SQLite's ``PRAGMA data_version`` (read through
 ``Store.change_token`` on the store thread, one cheap pragma every two seconds) moves
 only on such commits, never on the app's own writes. It moves for notes and index
-upkeep by other programs too, so when it does the app compares which documents are
-stored (``Store.documents_signature``) and offers a reload (``R``) only when they
-differ. A store error
+upkeep by other programs too, so when it does the app compares the store's content
+version (``Store.content_version``, moved by every stored, replaced or removed
+document) and offers a reload (``R``) only when it moved. A database no writer of
+this release has opened has none; then any outside commit counts. A store error
 in any worker (busy, read-only, gone) becomes a notification instead of a silent stop.
 
 Read-only mode (``app.read_only``) is decided here too: forced by ``--read-only`` or
@@ -61,7 +62,7 @@ class StoreWatch:
     WATCH_BINDINGS: ClassVar[list[BindingType]] = WATCH_BINDINGS
     read_only: bool = False
     _seen_version: int | None = None
-    _seen_documents: tuple[int, int] | None = None
+    _seen_content: tuple[str, int] | None = None
     _reload_offered: bool = False
 
     def start_watching(self: KkrApp) -> None:  # type: ignore[misc]
@@ -78,11 +79,11 @@ class StoreWatch:
         _, version = await self.gateway.call("change_token")
         if self._seen_version is None:
             self._seen_version = version
-            self._seen_documents = await self.gateway.call("documents_signature")
+            self._seen_content = await self.gateway.call("content_version")
         elif version != self._seen_version and not self._reload_offered:
             self._seen_version = version
-            documents = await self.gateway.call("documents_signature")
-            if documents == self._seen_documents:
+            content = await self.gateway.call("content_version")
+            if content is not None and content == self._seen_content:
                 return
             self._reload_offered = True
             self.notify(
@@ -97,7 +98,7 @@ class StoreWatch:
         if self.gateway.store is None:
             return
         _, self._seen_version = await self.gateway.call("change_token")
-        self._seen_documents = await self.gateway.call("documents_signature")
+        self._seen_content = await self.gateway.call("content_version")
         self._reload_offered = False
         view = self.pane.shown
         if await self.gateway.call("is_empty"):

@@ -371,13 +371,6 @@ class Store(MeetingWorkStore):
         return reads.content_version(self._conn)
 
     @_locked
-    def documents_signature(self) -> tuple[int, int]:
-        """Which documents are stored, cheaply: differs after any document is stored,
-        replaced or removed, by any program; notes, reading marks and index upkeep leave
-        it alone (the reader asks it when :meth:`change_token` moved)."""
-        return reads.documents_signature(self._conn)
-
-    @_locked
     def is_empty(self) -> bool:
         """True until the first document is stored (the app then shows its welcome)."""
         return reads.is_empty(self._conn)

@@ -51,12 +51,6 @@ def _doc_types(concat: str | None) -> tuple[str, ...]:
     return tuple(sorted(types, key=lambda t: _DOC_ORDER.get(t, 9)))
 
 
-def documents_signature(conn: sqlite3.Connection) -> tuple[int, int]:
-    """(number of documents, highest document id): changes when a document is stored,
-    replaced (a new row) or removed, and on nothing else."""
-    return conn.execute("SELECT count(*), coalesce(max(id), 0) FROM documents").fetchone()
-
-
 def is_empty(conn: sqlite3.Connection) -> bool:
     """True when no document has been stored yet."""
     return conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None
