@@ -157,8 +157,7 @@ def _read(f: BinaryIO, key: tuple[str, int]) -> Parts | None:
         if name == "docs":
             docs = numbers
             continue
-        termlist = TermList.__new__(TermList)
-        termlist.text, termlist.starts = texts.pop(name), numbers
+        termlist = TermList.adopt(texts.pop(name), numbers)
         if len(termlist.starts) == 0 or termlist.starts[-1] != len(termlist.text):
             return None
         lists[name] = termlist

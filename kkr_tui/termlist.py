@@ -44,6 +44,14 @@ class TermList(Sequence[str]):
             builder.add(chunk)
         return builder.finish()
 
+    @classmethod
+    def adopt(cls, text: str, starts: array) -> TermList:
+        """Wrap an already built ``text`` and its ``starts`` without copying them (a
+        builder's result, or a saved list read back)."""
+        built = cls.__new__(cls)
+        built.text, built.starts = text, starts
+        return built
+
     def __len__(self) -> int:
         return len(self.starts) - 1
 
@@ -124,9 +132,7 @@ class TermListBuilder:
 
     def finish(self) -> TermList:
         """The list of everything added (the builder is then empty again)."""
-        built = TermList.__new__(TermList)
-        built.text = "".join(self._parts)
-        built.starts = self._starts
+        built = TermList.adopt("".join(self._parts), self._starts)
         self.__init__()  # type: ignore[misc]
         return built
 
