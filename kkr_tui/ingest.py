@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 import threading
 import time
 import traceback
@@ -28,6 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+
     from kkr_tui.model import Meeting
     from kkr_tui.records import DocumentRow
     from kkr_tui.store import Store
@@ -203,11 +206,55 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", version))
 
 
-#: Modules the forkserver imports once, so each pool worker is forked with pypdf and
-#: the parser loaded instead of importing them (~0.5 s) itself; ``__main__`` first so
-#: a worker does not re-run the main script either. Only the first pool of a process
-#: pays, later pools (the app, repeated runs) start in milliseconds.
-WORKER_PRELOAD = ["__main__", "kkr_tui.ingest", "kkr_tui.parser", "kkr_tui.sources", "pypdf"]
+#: Modules a pool worker needs loaded before its first file: imported in this process
+#: before forking, or by the forkserver once, so each worker is not paying ~0.5 s for
+#: pypdf and the parser itself. ``kkr_tui.cli`` is here because Python 3.11's
+#: forkserver never preloads ``__main__`` (CPython gh-126631, fixed in 3.13): every
+#: worker re-runs the main script, and for the ``kkr-tui`` script that is one import
+#: of ``kkr_tui.cli``, cheap once the forkserver holds it.
+WORKER_PRELOAD = [
+    "kkr_tui.ingest",
+    "kkr_tui.parser",
+    "kkr_tui.sources",
+    "kkr_tui.sources.fontcache",
+    "pypdf",
+    "kkr_tui.cli",
+]
+
+
+def pool_start_method() -> str:
+    """How pool workers start: ``fork`` when that is safe here, else ``forkserver``.
+
+    ``fork`` gives a worker everything this process has imported in a few
+    milliseconds. It is safe only on Linux (macOS frameworks break in forked
+    children) and only when this process runs a single thread: the app ingests
+    from a worker thread, and a thread holding a lock at the fork would leave it
+    locked forever in the child. Then ``forkserver`` (or ``spawn`` where there is
+    none), whose workers start from a clean single-threaded server. Measured on the
+    ingest bench: a forkserver worker took 150-200 ms to take its first file, most
+    of it re-running the main script (see :data:`WORKER_PRELOAD`); a forked one
+    under 10 ms.
+    """
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def _pool_context(method: str) -> BaseContext:
+    """The multiprocessing context for ``method``, with the worker modules loaded."""
+    import importlib
+    import multiprocessing
+
+    context = multiprocessing.get_context(method)
+    if method == "fork":
+        for name in WORKER_PRELOAD:
+            importlib.import_module(name)
+    elif method == "forkserver":
+        context.set_forkserver_preload(WORKER_PRELOAD)
+    return context
 
 
 def _init_worker() -> None:
@@ -387,14 +434,9 @@ def _run_pooled(runner: _Runner, files: list[Path], cancel: threading.Event, job
     keep ``jobs`` cores busy (``jobs`` workers plus a writer would put three processes
     on two cores), and the first file is under way while the pool is still starting.
     """
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # forkserver: the app calls this from a thread, and forking a threaded process is unsafe.
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    if method == "forkserver":
-        context.set_forkserver_preload(WORKER_PRELOAD)
+    context = _pool_context(pool_start_method())
     workers = jobs - 1
     executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker)
     window: deque[_Slot] = deque()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import threading
 from pathlib import Path
 
@@ -270,3 +271,38 @@ def test_index_is_tidied_after_a_run_that_stored_something(
     assert len(budgets) == 1 and budgets[0] >= ingest.TIDY_MIN_S
     ingest_paths(store, [samples_dir])  # all unchanged: nothing to tidy
     assert len(budgets) == 1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is chosen on Linux only")
+def test_workers_are_forked_only_while_this_process_has_one_thread() -> None:
+    assert threading.active_count() == 1, "another test left a thread running"
+    assert ingest.pool_start_method() == "fork"
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert ingest.pool_start_method() in {"forkserver", "spawn"}
+    finally:
+        release.set()
+        other.join()
+
+
+def test_process_pool_started_from_a_thread_gives_the_same_results(
+    tmp_path: Path, samples_dir: Path
+) -> None:
+    """The app ingests from a worker thread: its pool must not fork a threaded process."""
+    with Store(tmp_path / "jobs1.db") as store:
+        expected = [(r.path, r.status, r.label) for r in ingest_paths(store, [samples_dir]).results]
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        outcome["method"] = ingest.pool_start_method()
+        with Store(tmp_path / "thread.db") as store:
+            summary = ingest_paths(store, [samples_dir], jobs=2)
+            outcome["results"] = [(r.path, r.status, r.label) for r in summary.results]
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    assert outcome["method"] != "fork"
+    assert outcome["results"] == expected
