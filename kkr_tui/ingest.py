@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
+    from multiprocessing.synchronize import Event as ProcessEvent
 
     from kkr_tui.model import Meeting
     from kkr_tui.records import DocumentRow
@@ -257,10 +258,29 @@ def _pool_context(method: str) -> BaseContext:
     return context
 
 
-def _init_worker() -> None:
+#: Set in a pool worker by :func:`_init_worker`: the run's stop flag, shared with the
+#: process that stores.
+_worker_stop: ProcessEvent | None = None
+
+
+def _init_worker(stop: ProcessEvent) -> None:
+    """Pool worker set-up: Ctrl+C is the storing process's to handle; keep its stop flag."""
     import signal
 
+    global _worker_stop
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_stop = stop
+
+
+def _stop_between_pages(done: int, total: int) -> None:
+    if _worker_stop is not None and _worker_stop.is_set():
+        raise IngestCancelled()
+
+
+def read_in_worker(path: str) -> _Parsed:
+    """:func:`read_and_parse` in a pool worker, abandoning the file at its next page
+    once the run is cancelled, as a one-process run does (nothing of it is stored)."""
+    return read_and_parse(path, _stop_between_pages)
 
 
 class _Runner:
@@ -365,10 +385,10 @@ def ingest_paths(
 
     ``reparse`` re-reads files whose stored parser version is older than the current
     one. ``jobs`` > 1 reads and parses in that many processes while this thread stays
-    the only writer. When ``cancel`` is set, no new file is started; with one job the
-    file being read is abandoned at its next page (nothing of it is stored), with a
-    pool the files already being parsed are finished and stored whole. The summary
-    then says ``cancelled``.
+    the only writer. When ``cancel`` is set, no new file is started and every file
+    being read, here or in a worker, is abandoned at its next page (nothing of it is
+    stored; a file already parsed is stored whole). The summary then says
+    ``cancelled``.
     """
     started = time.monotonic()
     files, failures = discover(paths)
@@ -438,7 +458,10 @@ def _run_pooled(runner: _Runner, files: list[Path], cancel: threading.Event, job
 
     context = _pool_context(pool_start_method())
     workers = jobs - 1
-    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker)
+    stop = context.Event()
+    executor = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(stop,)
+    )
     window: deque[_Slot] = deque()
     pending = iter(files)
 
@@ -460,7 +483,7 @@ def _run_pooled(runner: _Runner, files: list[Path], cancel: threading.Event, job
                 if slot is None:
                     break
                 if slot.done is None:
-                    slot.future = executor.submit(read_and_parse, str(slot.path))
+                    slot.future = executor.submit(read_in_worker, str(slot.path))
                 window.append(slot)
             head = window[0] if window else None
             busy = head is not None and head.future is not None and not head.future.done()
@@ -480,15 +503,38 @@ def _run_pooled(runner: _Runner, files: list[Path], cancel: threading.Event, job
             window.popleft()
             parsed = head.parsed
             if head.future is not None:
-                if cancel.is_set() and head.future.cancel():
+                parsed = _answer(head.future, cancel, stop)
+                if parsed is None:
                     continue
-                parsed = head.future.result()
             done = head.done
             if parsed is not None:
                 done = runner.store_parsed(head.path, head.sha, parsed)
             runner.emit(str(head.path), done)
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
+
+
+#: How often a run waiting for a worker looks whether it was cancelled meanwhile.
+CANCEL_POLL_S = 0.1
+
+
+def _answer(future: Future[_Parsed], cancel: threading.Event, stop: ProcessEvent) -> _Parsed | None:
+    """A worker's answer, or None once the run is cancelled before it is complete.
+
+    Waits in short slices so a cancel that comes meanwhile (Ctrl+C, the app's
+    button) reaches the workers through ``stop`` within ``CANCEL_POLL_S``.
+    """
+    while True:
+        if cancel.is_set():
+            stop.set()
+            if future.cancel():
+                return None
+        try:
+            return future.result(timeout=CANCEL_POLL_S)
+        except TimeoutError:
+            continue
+        except IngestCancelled:
+            return None
 
 
 def stored_documents(store: Store) -> list[tuple[str, str]]:

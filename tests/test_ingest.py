@@ -306,3 +306,41 @@ def test_process_pool_started_from_a_thread_gives_the_same_results(
     worker.join()
     assert outcome["method"] != "fork"
     assert outcome["results"] == expected
+
+
+def test_a_cancelled_run_abandons_the_files_its_workers_are_reading(
+    store: Store, tmp_path: Path, samples_dir: Path
+) -> None:
+    """Ctrl+C must not wait for a worker to finish a long PDF, nor store half of one."""
+    sample = sorted(samples_dir.glob("*.txt"))[0]
+    long_files = [
+        pdf_factory.build_pdf_from_text_file(tmp_path / f"long-{k}.pdf", sample, repeat=4)
+        for k in range(2)
+    ]
+    short = pdf_factory.build_pdf_from_text_file(tmp_path / "short.pdf", sample)
+    cancel = threading.Event()
+
+    def cancel_once_this_process_reads(event: IngestEvent) -> None:
+        if event.page:
+            cancel.set()
+
+    summary = ingest_paths(
+        store, [*long_files, short], progress=cancel_once_this_process_reads, cancel=cancel, jobs=2
+    )
+    assert summary.cancelled
+    assert summary.results == []
+    assert _stored_count(store) == 0
+
+
+def test_a_worker_stops_reading_at_the_next_page_once_the_run_is_stopped(
+    tmp_path: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pdf = pdf_factory.build_pdf_from_text_file(
+        tmp_path / "m.pdf", sorted(samples_dir.glob("*.txt"))[0]
+    )
+    stop = threading.Event()
+    monkeypatch.setattr(ingest, "_worker_stop", stop)
+    assert ingest.read_in_worker(str(pdf)).meeting is not None
+    stop.set()
+    with pytest.raises(ingest.IngestCancelled):
+        ingest.read_in_worker(str(pdf))
