@@ -180,3 +180,31 @@ async def test_newer_schema_is_refused_with_its_message(small_db: Path) -> None:
         assert app.is_running
         assert "Could not open the database" in screen_text(app)
         assert any("newer than this kkr-tui supports" in m for m in _messages(app))
+
+
+async def test_an_outside_note_is_drawn_without_a_reload(small_db: Path) -> None:
+    from kkr_tui.store import Store
+
+    app = make_app(small_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        item_id = app.current_item.id
+        app.check_for_changes()
+        await settle(pilot)
+        assert "Mine noter" not in screen_text(app)
+        with Store(small_db) as other:
+            other.save_note(item_id, "Spørg til økonomien [bold]")
+        app.check_for_changes()
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Mine noter" in text and "Spørg til økonomien [bold]" in text
+        assert "✎" in text, "the tree marks the item's note"
+        assert app.pane.shown == ("item", item_id)
+        with Store(small_db) as other:
+            other.save_note(item_id, "")
+        app.check_for_changes()
+        await settle(pilot)
+        assert "Spørg til økonomien" not in screen_text(app)
+        assert not any("reload" in m for m in _messages(app)), _messages(app)

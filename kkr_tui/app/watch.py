@@ -6,8 +6,10 @@ commits through its own connection; SQLite's ``PRAGMA data_version`` (read throu
 only on such commits, never on the app's own writes. It moves for notes and index
 upkeep by other programs too, so when it does the app compares the store's content
 version (``Store.content_version``, moved by every stored, replaced or removed
-document) and offers a reload (``R``) only when it moved. A database no writer of
-this release has opened has none; then any outside commit counts. A store error
+document) and offers a reload (``R``) only when it moved; otherwise the commit was
+notes, reading marks or upkeep, and the tree's marks and the note on screen are
+redrawn in place. A database no writer of this release has opened has no content
+version; then any outside commit counts. A store error
 in any worker (busy, read-only, gone) becomes a notification instead of a silent stop.
 
 Read-only mode (``app.read_only``) is decided here too: forced by ``--read-only`` or
@@ -84,6 +86,7 @@ class StoreWatch:
             self._seen_version = version
             content = await self.gateway.call("content_version")
             if content is not None and content == self._seen_content:
+                await self.show_outside_note_changes()
                 return
             self._reload_offered = True
             self.notify(

@@ -93,6 +93,8 @@ class MeetingWorkActions:
 
     WORK_BINDINGS: ClassVar[list[BindingType]] = WORK_BINDINGS
     briefing_dir: Path | None = None
+    #: The note text of the item on screen as drawn (None: no note).
+    note_on_screen: str | None = None
 
     @property
     def related_panel(self: KkrApp) -> RelatedPanel:  # type: ignore[misc]
@@ -132,6 +134,7 @@ class MeetingWorkActions:
         related = await gateway.run(_related, gateway.store, item.id)
         if self.pane.shown != ("item", item.id):
             return
+        self.note_on_screen = note.text if note is not None else None
         await self._decorate_pane(item, merged, note)
         panel = await self._mounted_related_panel()
         panel.show_related(related)
@@ -171,6 +174,21 @@ class MeetingWorkActions:
             await pane.mount(
                 part_widget("Beslutning", "Beslutning (fra referatet)", merged.beslutning)
             )
+
+    async def show_outside_note_changes(self: KkrApp) -> None:  # type: ignore[misc]
+        """Another program wrote notes or reading marks (``kkr-tui notes``, a second
+        reader): redraw the tree's marks, and the item on screen if its note is no
+        longer the one shown. Nothing else on screen changed, so no reload is offered."""
+        tree = self.tree
+        if hasattr(tree, "refresh_all_marks"):
+            await tree.refresh_all_marks()
+        item = self.current_item
+        if item is None or self.pane.shown != ("item", item.id):
+            return
+        note = await self.gateway.call("note_for", item.id)
+        if (note.text if note is not None else None) != self.note_on_screen:
+            self.pane.shown = None
+            self.show(("item", item.id), record=False)
 
     def meeting_shown(self: KkrApp) -> None:  # type: ignore[misc]
         """A meeting overview has no Related panel."""
