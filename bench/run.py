@@ -97,13 +97,20 @@ def bench_search(n: int, runs: int, baseline_runs: int) -> dict[str, Any]:
             kinds: dict[str, Any] = {}
             for kind, queries in QUERY_KINDS.items():
                 samples: list[float] = []
+                warm: list[float] = []
                 per_query = {}
                 for q in queries:
                     q = q.replace("{case}", case)
                     s = repeat(lambda q=q: search_mod.search(store, q, limit=50), runs)
                     samples.extend(s)
-                    per_query[q] = summary(s)
-                kinds[kind] = {**summary(samples), "queries": per_query}
+                    warm.extend(s[1:])
+                    per_query[q] = {**summary(s), "first_call_ms": round(s[0] * 1000, 2)}
+                kinds[kind] = {
+                    **summary(samples),
+                    "warm": summary(warm),
+                    "first_calls_max_ms": max(e["first_call_ms"] for e in per_query.values()),
+                    "queries": per_query,
+                }
             result["search"] = kinds
         t_load, choices = timed(lambda: naive_choices(store, n))
         result["naive_load_s"] = round(t_load, 2)

@@ -77,6 +77,9 @@ def test_search_bench_reports_every_kind_and_the_baseline(out_dir: Path) -> None
     if isinstance(result["search"], dict):
         assert set(result["search"]) == set(run.QUERY_KINDS)
         assert all(v["n"] >= 1 for v in result["search"].values())
+        for kind in result["search"].values():
+            firsts = [q["first_call_ms"] for q in kind["queries"].values()]
+            assert kind["first_calls_max_ms"] == max(firsts)
 
 
 def test_ingest_bench_counts_pages(out_dir: Path) -> None:
