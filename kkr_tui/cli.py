@@ -314,7 +314,8 @@ class _IngestReporter:
                     print(result.detail.rstrip(), file=sys.stderr, flush=True)
             else:
                 label = f"{result.label}  " if result.label else ""
-                print(printable(f"{result.status:<9} {label}{result.path}"), flush=True)
+                why = f"  ({result.reason})" if result.reason else ""
+                print(printable(f"{result.status:<9} {label}{result.path}{why}"), flush=True)
         self._draw(event)
 
     def _draw(self, event: IngestEvent) -> None:

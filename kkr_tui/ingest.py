@@ -292,6 +292,7 @@ class _Runner:
         total: int,
         progress: Callable[[IngestEvent], None] | None,
         reparse: bool,
+        named: frozenset[str] = frozenset(),
     ) -> None:
         from kkr_tui.parser import PARSER_VERSION
 
@@ -299,6 +300,7 @@ class _Runner:
         self.total = total
         self.progress = progress
         self.reparse = reparse
+        self.named = named
         self.parser_version = PARSER_VERSION
         self.summary = IngestSummary()
         self._labels: dict[tuple[int, str], str] = {}
@@ -331,11 +333,25 @@ class _Runner:
             return "", IngestResult(str(path), "failed", os_error_reason(error))
         row = self.store.find_document(sha)
         if row is None:
-            return sha, None
+            return sha, self._superseded(path, sha)
         stale = version_key(row.parser_version or "") < version_key(self.parser_version)
         if self.reparse and stale:
             return sha, None
         return sha, IngestResult(str(path), "unchanged", label=self._stored_label(row))
+
+    def _superseded(self, path: Path, sha: str) -> IngestResult | None:
+        """``unchanged`` for a file found in a folder whose document another file
+        replaced since (two versions of one agenda side by side): re-runs then settle
+        on the stored version instead of swapping the two at every run. A file named
+        on its own is always read: naming it asks for that version."""
+        real = os.path.realpath(path)
+        if real in self.named:
+            return None
+        row = self.store.superseding_document(sha, str(path.resolve()))
+        if row is None:
+            return None
+        reason = f"the stored version is {row.path}"
+        return IngestResult(str(path), "unchanged", reason, self._stored_label(row))
 
     def _stored_label(self, row: DocumentRow) -> str:
         key = (row.meeting_id, row.doc_type)
@@ -391,8 +407,10 @@ def ingest_paths(
     ``cancelled``.
     """
     started = time.monotonic()
+    paths = list(paths)
     files, failures = discover(paths)
-    runner = _Runner(store, len(files) + len(failures), progress, reparse)
+    named = frozenset(os.path.realpath(p) for p in paths if os.path.isfile(p))
+    runner = _Runner(store, len(files) + len(failures), progress, reparse, named)
     for failure in failures:
         runner.emit(failure.path, failure)
     cancel = cancel or threading.Event()

@@ -108,6 +108,7 @@ class Store(MeetingWorkStore):
         self._lock = threading.RLock()
         self._document_writes = 0
         self._has_pending_table: bool | None = None
+        self._has_superseded_table: bool | None = None
         self._pending_view: tuple[tuple[int, int], list[tuple[str, int]]] | None = None
         self._conn = self._connect()
 
@@ -257,6 +258,22 @@ class Store(MeetingWorkStore):
         return reads.find_document(self._conn, sha256)
 
     @_locked
+    def superseding_document(self, sha256: str, path: str) -> DocumentRow | None:
+        """The stored document that replaced the file ``path`` with this content, if any.
+
+        Ingest asks this before parsing a file whose content is not stored: a folder
+        with two versions of one document then settles on the one stored instead of
+        replacing it with the other at every run."""
+        if not self._superseded_table():
+            return None
+        return reads.superseding_document(self._conn, sha256, path)
+
+    def _superseded_table(self) -> bool:
+        if self._has_superseded_table is None:
+            self._has_superseded_table = reads.has_table(self._conn, "superseded_files")
+        return self._has_superseded_table
+
+    @_locked
     def save_document(
         self,
         meeting: Meeting,
@@ -284,11 +301,13 @@ class Store(MeetingWorkStore):
                 stale = [(stored.id, stored.meeting_id)]
                 writes.delete_document(conn, stored.id)
             key = writes.meeting_key(meeting, path)
-            replaced = stale + writes.replaced_documents(conn, key, meeting.doc_type, path)
-            for document_id, _ in replaced[len(stale) :]:
+            others = writes.replaced_documents(conn, key, meeting.doc_type, path)
+            files = writes.superseded_by(conn, [document_id for document_id, _ in others])
+            replaced = stale + others
+            for document_id, _ in others:
                 writes.delete_document(conn, document_id)
             meeting_id = writes.upsert_meeting(conn, meeting, key)
-            writes.insert_document(
+            new_id = writes.insert_document(
                 conn,
                 meeting,
                 meeting_id,
@@ -296,6 +315,8 @@ class Store(MeetingWorkStore):
                 sha256=sha256,
                 parser_version=parser_version,
             )
+            if self._superseded_table():
+                writes.record_superseded(conn, files, path, new_id)
             writes.delete_empty_meetings(conn, {m for _, m in replaced} - {meeting_id})
             writes.bump_content_version(conn)
             if writes.pending_documents(conn) >= SETTLE_TERMS_AFTER:
@@ -359,6 +380,8 @@ class Store(MeetingWorkStore):
                 raise NotFoundError(f"no document with id {document_id}")
             writes.delete_document(conn, document_id)
             writes.delete_empty_meetings(conn, {row[0]})
+            if self._superseded_table():
+                writes.forget_superseded(conn, document_id)
             writes.bump_content_version(conn)
 
     # -- reading -----------------------------------------------------------------

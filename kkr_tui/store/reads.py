@@ -376,6 +376,23 @@ def content_version(conn: sqlite3.Connection) -> tuple[str, int] | None:
     return None if row is None else (row[0], row[1])
 
 
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    """Whether the database has table ``name`` (a read-only older one may not)."""
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+    return row is not None
+
+
+def superseding_document(conn: sqlite3.Connection, sha256: str, path: str) -> DocumentRow | None:
+    """The stored document that replaced the file at ``path`` with content ``sha256``."""
+    row = conn.execute(
+        "SELECT d.id, d.meeting_id, d.doc_type, d.path, d.sha256, d.page_count,"
+        " d.parser_version, d.ingested_at FROM superseded_files s"
+        " JOIN documents d ON d.id = s.document_id WHERE s.sha256 = ? AND s.path = ?",
+        (sha256, path),
+    ).fetchone()
+    return DocumentRow(*row) if row else None
+
+
 def has_pending_table(conn: sqlite3.Connection) -> bool:
     """Whether the database has ``terms_pending`` (a read-only older one may not)."""
     return (

@@ -212,6 +212,16 @@ _CONTENT_VERSION_SQL = (
     " store_id TEXT NOT NULL, version INTEGER NOT NULL, file_id TEXT)"
 )
 
+# Files whose document another file replaced: (content hash, path) and the document
+# that replaced it. A folder holding two versions of one meeting document (a revised
+# agenda beside the first one) would otherwise flip between them at every run, each
+# time re-read and reported "updated"; with this a re-run knows the older file and
+# calls it unchanged. Added to existing databases on their next writable open.
+_SUPERSEDED_SQL = (
+    "CREATE TABLE IF NOT EXISTS superseded_files (sha256 TEXT NOT NULL, path TEXT NOT NULL,"
+    " document_id INTEGER NOT NULL, PRIMARY KEY (path, sha256)) WITHOUT ROWID"
+)
+
 # Filter tokens of an item for the ``tags`` column of ``titles_fts``: ``c`` + the hex
 # of the council name (any name becomes one token), ``y`` + year, ``t`` + doc type.
 # Plain SQL, so any connection's writes keep the index right; search.filter_tokens
@@ -271,10 +281,13 @@ def _ensure_additions(conn: sqlite3.Connection) -> None:
     present = {
         name
         for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE name IN (?, 'terms_pending', 'content_version')",
+            "SELECT name FROM sqlite_master WHERE name IN"
+            " (?, 'terms_pending', 'content_version', 'superseded_files')",
             (SEARCH_INDEX,),
         )
     }
+    if "superseded_files" not in present:
+        conn.execute(_SUPERSEDED_SQL)
     if SEARCH_INDEX not in present:
         conn.execute(_SEARCH_INDEX_SQL)
     if "terms_pending" not in present:
@@ -370,6 +383,7 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
             *_TERMS_SQL,
             _TERMS_PENDING_SQL,
             _SEARCH_INDEX_SQL,
+            _SUPERSEDED_SQL,
         ):
             conn.execute(statement)
         _create_content_version(conn)

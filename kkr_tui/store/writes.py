@@ -185,6 +185,45 @@ def replaced_documents(
     return [(r[0], r[1]) for r in rows]
 
 
+def superseded_by(conn: sqlite3.Connection, document_ids: list[int]) -> list[tuple[int, str, str]]:
+    """(id, sha256, path) of the stored documents about to be replaced."""
+    if not document_ids:
+        return []
+    marks = ",".join("?" * len(document_ids))
+    rows = conn.execute(
+        f"SELECT id, sha256, path FROM documents WHERE id IN ({marks})", document_ids
+    ).fetchall()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def record_superseded(
+    conn: sqlite3.Connection, replaced: list[tuple[int, str, str]], path: str, document_id: int
+) -> None:
+    """Remember the files (sha256, path) that the new document ``document_id`` replaced.
+
+    Only files at another path count: one replaced at the same path no longer exists
+    as it was. Files that a replaced document had superseded move to the new one, so
+    three versions in one folder stay settled too. A file at the new path is the
+    stored one now, not a superseded one.
+    """
+    if replaced:
+        marks = ",".join("?" * len(replaced))
+        conn.execute(
+            f"UPDATE superseded_files SET document_id = ? WHERE document_id IN ({marks})",
+            (document_id, *(old_id for old_id, _, _ in replaced)),
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO superseded_files (sha256, path, document_id) VALUES (?, ?, ?)",
+            [(sha, old_path, document_id) for _, sha, old_path in replaced if old_path != path],
+        )
+    conn.execute("DELETE FROM superseded_files WHERE path = ?", (path,))
+
+
+def forget_superseded(conn: sqlite3.Connection, document_id: int) -> None:
+    """A removed document supersedes nothing: the files it replaced count as new again."""
+    conn.execute("DELETE FROM superseded_files WHERE document_id = ?", (document_id,))
+
+
 class PreparedItem(NamedTuple):
     """An item's stored columns, computed before any SQL runs (folding, JSON, in one pass)."""
 
