@@ -78,7 +78,9 @@ def naive_choices(store: Any, n: int) -> list[str]:
 
 
 def bench_search(n: int, runs: int, baseline_runs: int) -> dict[str, Any]:
-    """Latency per query kind, the naive baseline beside it, and top-10 agreement."""
+    """Latency per query kind, the naive baseline beside it, and top-10 agreement.
+
+    ``baseline_runs`` 0 leaves the baseline out (at 1M it takes ~20 minutes)."""
     from rapidfuzz import fuzz, process, utils
 
     from kkr_tui.store import Store
@@ -112,6 +114,9 @@ def bench_search(n: int, runs: int, baseline_runs: int) -> dict[str, Any]:
                     "queries": per_query,
                 }
             result["search"] = kinds
+        if baseline_runs < 1:
+            result["naive"] = "not run (--naive-up-to)"
+            return result
         t_load, choices = timed(lambda: naive_choices(store, n))
         result["naive_load_s"] = round(t_load, 2)
         naive: dict[str, Any] = {}
@@ -420,6 +425,12 @@ def bench_rss(n: int) -> dict[str, Any]:
     return {"items": n, **_probe("search", str(corpus.db_path(n, 1)), *queries)}
 
 
+def _baseline_runs(n: int, args: argparse.Namespace) -> int:
+    if n > corpus.parse_size(args.naive_up_to):
+        return 0
+    return 1 if args.quick or n >= 100_000 else 3
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the selected benchmarks and print one JSON document."""
     ap = argparse.ArgumentParser(description="kkr-tui benchmarks")
@@ -427,6 +438,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (smoke runs)")
     ap.add_argument("--only", default="search,recall,ingest,app,rss")
     ap.add_argument("--app-size", default="100k")
+    ap.add_argument(
+        "--naive-up-to",
+        default="1M",
+        help="run the naive search baseline only at sizes up to this (it takes ~20 min at 1M)",
+    )
     ap.add_argument(
         "--app-read-only",
         action="store_true",
@@ -442,8 +458,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     if "search" in only:
         out["search"] = {
-            corpus.size_label(n): bench_search(n, runs, 1 if args.quick or n >= 100_000 else 3)
-            for n in sizes
+            corpus.size_label(n): bench_search(n, runs, _baseline_runs(n, args)) for n in sizes
         }
     if "recall" in only:
         out["recall"] = recall_on_samples()
