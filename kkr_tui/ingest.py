@@ -234,7 +234,7 @@ def pool_start_method() -> str:
     none), whose workers start from a clean single-threaded server. Measured on the
     ingest bench: a forkserver worker took 150-200 ms to take its first file, most
     of it re-running the main script (see :data:`WORKER_PRELOAD`); a forked one
-    under 10 ms.
+    7-19 ms.
     """
     import multiprocessing
 

@@ -144,3 +144,22 @@ def test_a_database_without_the_table_gets_it_and_an_old_read_only_one_still_wor
     with Store(tmp_db) as store:
         names = store._conn.execute("SELECT name FROM sqlite_master").fetchall()
         assert ("superseded_files",) in names
+
+
+def test_a_reparse_of_the_stored_version_keeps_the_other_settled(
+    tmp_db: Path, tmp_path: Path, sample: str, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kkr_tui.parser
+
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    _version(folder, "a.txt", sample, "v1")
+    b = _version(folder, "b.txt", sample, "v2")
+    with Store(tmp_db) as store:
+        ingest_paths(store, [folder])
+        ingest_paths(store, [sorted(samples_dir.glob("*.txt"))[1]])  # b's id is not the last
+        monkeypatch.setattr(kkr_tui.parser, "PARSER_VERSION", "999.0.0")
+        rerun = ingest_paths(store, [folder], reparse=True)
+        assert _statuses(rerun) == [("a.txt", "unchanged"), ("b.txt", "updated")]
+        assert [s for _, s in _statuses(ingest_paths(store, [folder]))] == ["unchanged"] * 2
+        assert str(b.resolve()) in _stored_paths(store)

@@ -302,7 +302,7 @@ class Store(MeetingWorkStore):
                 writes.delete_document(conn, stored.id)
             key = writes.meeting_key(meeting, path)
             others = writes.replaced_documents(conn, key, meeting.doc_type, path)
-            files = writes.superseded_by(conn, [document_id for document_id, _ in others])
+            files = writes.document_files(conn, [document_id for document_id, _ in others])
             replaced = stale + others
             for document_id, _ in others:
                 writes.delete_document(conn, document_id)
@@ -316,7 +316,8 @@ class Store(MeetingWorkStore):
                 parser_version=parser_version,
             )
             if self._superseded_table():
-                writes.record_superseded(conn, files, path, new_id)
+                replaced_ids = [document_id for document_id, _ in replaced]
+                writes.record_superseded(conn, replaced_ids, files, path, new_id)
             writes.delete_empty_meetings(conn, {m for _, m in replaced} - {meeting_id})
             writes.bump_content_version(conn)
             if writes.pending_documents(conn) >= SETTLE_TERMS_AFTER:

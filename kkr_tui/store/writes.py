@@ -185,37 +185,42 @@ def replaced_documents(
     return [(r[0], r[1]) for r in rows]
 
 
-def superseded_by(conn: sqlite3.Connection, document_ids: list[int]) -> list[tuple[int, str, str]]:
-    """(id, sha256, path) of the stored documents about to be replaced."""
+def document_files(conn: sqlite3.Connection, document_ids: list[int]) -> list[tuple[str, str]]:
+    """(sha256, path) of stored documents: the files a save is about to replace."""
     if not document_ids:
         return []
     marks = ",".join("?" * len(document_ids))
     rows = conn.execute(
-        f"SELECT id, sha256, path FROM documents WHERE id IN ({marks})", document_ids
+        f"SELECT sha256, path FROM documents WHERE id IN ({marks})", document_ids
     ).fetchall()
-    return [(r[0], r[1], r[2]) for r in rows]
+    return [(r[0], r[1]) for r in rows]
 
 
 def record_superseded(
-    conn: sqlite3.Connection, replaced: list[tuple[int, str, str]], path: str, document_id: int
+    conn: sqlite3.Connection,
+    replaced_ids: list[int],
+    files: list[tuple[str, str]],
+    path: str,
+    document_id: int,
 ) -> None:
     """Remember the files (sha256, path) that the new document ``document_id`` replaced.
 
     Only files at another path count: one replaced at the same path no longer exists
-    as it was. Files that a replaced document had superseded move to the new one, so
-    three versions in one folder stay settled too. A file at the new path is the
-    stored one now, not a superseded one.
+    as it was. Files that a replaced document (``replaced_ids``, a re-read of the same
+    file included) had superseded move to the new one, so three versions in one
+    folder, or a ``--reparse``, stay settled too. A file at the new path is the stored
+    one now, not a superseded one.
     """
-    if replaced:
-        marks = ",".join("?" * len(replaced))
+    if replaced_ids:
+        marks = ",".join("?" * len(replaced_ids))
         conn.execute(
             f"UPDATE superseded_files SET document_id = ? WHERE document_id IN ({marks})",
-            (document_id, *(old_id for old_id, _, _ in replaced)),
+            (document_id, *replaced_ids),
         )
-        conn.executemany(
-            "INSERT OR REPLACE INTO superseded_files (sha256, path, document_id) VALUES (?, ?, ?)",
-            [(sha, old_path, document_id) for _, sha, old_path in replaced if old_path != path],
-        )
+    conn.executemany(
+        "INSERT OR REPLACE INTO superseded_files (sha256, path, document_id) VALUES (?, ?, ?)",
+        [(sha, old_path, document_id) for sha, old_path in files if old_path != path],
+    )
     conn.execute("DELETE FROM superseded_files WHERE path = ?", (path,))
 
 
