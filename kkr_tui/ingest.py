@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.context import BaseContext
     from multiprocessing.synchronize import Event as ProcessEvent
 
@@ -472,14 +473,8 @@ def _run_pooled(runner: _Runner, files: list[Path], cancel: threading.Event, job
     keep ``jobs`` cores busy (``jobs`` workers plus a writer would put three processes
     on two cores), and the first file is under way while the pool is still starting.
     """
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = _pool_context(pool_start_method())
+    pool = _Pool(jobs - 1)
     workers = jobs - 1
-    stop = context.Event()
-    executor = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(stop,)
-    )
     window: deque[_Slot] = deque()
     pending = iter(files)
 
@@ -492,7 +487,9 @@ def _run_pooled(runner: _Runner, files: list[Path], cancel: threading.Event, job
         return _Slot(path, sha, done)
 
     def in_workers() -> int:
-        return sum(1 for s in window if s.future is not None and not s.future.done())
+        return sum(
+            1 for s in window if s.future is not None and (not s.future.done() or _lost(s.future))
+        )
 
     try:
         while True:
@@ -501,7 +498,7 @@ def _run_pooled(runner: _Runner, files: list[Path], cancel: threading.Event, job
                 if slot is None:
                     break
                 if slot.done is None:
-                    slot.future = executor.submit(read_in_worker, str(slot.path))
+                    slot.future = pool.submit(slot.path)
                 window.append(slot)
             head = window[0] if window else None
             busy = head is not None and head.future is not None and not head.future.done()
@@ -521,7 +518,7 @@ def _run_pooled(runner: _Runner, files: list[Path], cancel: threading.Event, job
             window.popleft()
             parsed = head.parsed
             if head.future is not None:
-                parsed = _answer(head.future, cancel, stop)
+                parsed = pool.answer(head, window, cancel)
                 if parsed is None:
                     continue
             done = head.done
@@ -529,7 +526,84 @@ def _run_pooled(runner: _Runner, files: list[Path], cancel: threading.Event, job
                 done = runner.store_parsed(head.path, head.sha, parsed)
             runner.emit(str(head.path), done)
     finally:
-        executor.shutdown(wait=False, cancel_futures=True)
+        pool.close()
+
+
+#: Why a file is failed when the process reading it died (twice, the second time alone).
+WORKER_DIED = "the process reading it stopped unexpectedly (out of memory, or killed)"
+
+
+class _Pool:
+    """A pooled run's worker processes, started again if one of them dies.
+
+    A worker killed mid-file (the kernel's out-of-memory killer picks the biggest
+    process, which is a worker reading a huge or hostile PDF) breaks the whole
+    executor: every file in it fails with ``BrokenProcessPool``, and which one caused
+    it is not known. The file at the head is then read again alone in a fresh pool
+    (failed with :data:`WORKER_DIED` if that dies too), and the others are handed
+    to the fresh pool again, so one bad file costs only itself.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.context = _pool_context(pool_start_method())
+        self.workers = workers
+        self.stop = self.context.Event()
+        self.executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(
+            self.workers, mp_context=self.context, initializer=_init_worker, initargs=(self.stop,)
+        )
+
+    def submit(self, path: Path) -> Future[_Parsed]:
+        """Read and parse ``path`` in a worker. On a pool that broke meanwhile the
+        future comes back already failed; :meth:`answer` hands it out again."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.executor.submit(read_in_worker, str(path))
+        except BrokenProcessPool as error:
+            lost: Future[_Parsed] = Future()
+            lost.set_exception(error)
+            return lost
+
+    def answer(self, head: _Slot, window: deque[_Slot], cancel: threading.Event) -> _Parsed | None:
+        """``head``'s parse from its worker (None if cancelled), surviving a dead worker."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        assert head.future is not None
+        try:
+            return _answer(head.future, cancel, self.stop)
+        except BrokenProcessPool:
+            if cancel.is_set():
+                return None
+        self._restart()
+        try:
+            parsed = _answer(self.submit(head.path), cancel, self.stop)
+        except BrokenProcessPool:
+            self._restart()
+            parsed = _Parsed(None, WORKER_DIED)
+        for slot in window:
+            if slot.future is not None and _lost(slot.future):
+                slot.future = self.submit(slot.path)
+        return parsed
+
+    def _restart(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        self.executor = self._start()
+
+    def close(self) -> None:
+        """Stop the workers without waiting for files still in them."""
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _lost(future: Future[_Parsed]) -> bool:
+    """True for a future that a broken pool failed or cancelled (its file was not read)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    return future.cancelled() or isinstance(future.exception(), BrokenProcessPool)
 
 
 #: How often a run waiting for a worker looks whether it was cancelled meanwhile.

@@ -344,3 +344,34 @@ def test_a_worker_stops_reading_at_the_next_page_once_the_run_is_stopped(
     stop.set()
     with pytest.raises(ingest.IngestCancelled):
         ingest.read_in_worker(str(pdf))
+
+
+def _die_on_killer(path: str) -> ingest._Parsed:
+    """A pool worker that dies mid-file on ``killer*`` files, as an OOM kill would."""
+    if "killer" in Path(path).name:
+        os._exit(9)
+    return ingest.read_and_parse(path)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs forked workers")
+def test_a_worker_that_dies_fails_only_its_file_and_the_run_goes_on(
+    store: Store, tmp_path: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert ingest.pool_start_method() == "fork", "forked workers inherit the patch below"
+    monkeypatch.setattr(ingest, "read_in_worker", _die_on_killer)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    samples = sorted(samples_dir.glob("*.txt"))
+    for k, sample in enumerate(samples):
+        shutil.copy(sample, folder / f"{k}-{sample.name}")
+    # First in the run, so it and the next file certainly go to the worker (the first
+    # files fill the pool before this process reads any itself).
+    killer = folder / "0-killer.txt"
+    killer.write_text(samples[0].read_text(encoding="utf-8") + "\nx\n", encoding="utf-8")
+    summary = ingest_paths(store, [folder], jobs=2)
+    by_name = {Path(r.path).name: r for r in summary.results}
+    assert by_name[killer.name].status == "failed"
+    assert by_name[killer.name].reason == ingest.WORKER_DIED
+    assert sorted(r.status for n, r in by_name.items() if n != killer.name) == ["added"] * 4
+    assert not summary.cancelled
+    assert _stored_count(store) == 4
