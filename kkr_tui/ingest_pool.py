@@ -34,19 +34,20 @@ if TYPE_CHECKING:
 
 #: Modules a pool worker needs loaded before its first file: imported in this process
 #: before forking, or by the forkserver once, so each worker is not paying ~0.5 s for
-#: pypdf and the parser itself. ``kkr_tui.cli`` is here because Python 3.11's
-#: forkserver never preloads ``__main__`` (CPython gh-126631, fixed in 3.13): every
-#: worker re-runs the main script, and for the ``kkr-tui`` script that is one import
-#: of ``kkr_tui.cli``, cheap once the forkserver holds it.
-WORKER_PRELOAD = [
+#: pypdf and the parser itself.
+WORKER_MODULES = [
     "kkr_tui.ingest",
     "kkr_tui.ingest_pool",
     "kkr_tui.parser",
     "kkr_tui.sources",
     "kkr_tui.sources.fontcache",
     "pypdf",
-    "kkr_tui.cli",
 ]
+#: What the forkserver preloads. ``kkr_tui.cli`` too, because Python 3.11's forkserver
+#: never preloads ``__main__`` (CPython gh-126631, fixed in 3.13): every worker re-runs
+#: the main script, and for the ``kkr-tui`` script that is one import of
+#: ``kkr_tui.cli``, cheap once the forkserver holds it.
+FORKSERVER_PRELOAD = [*WORKER_MODULES, "kkr_tui.cli"]
 
 
 def pool_start_method() -> str:
@@ -59,7 +60,7 @@ def pool_start_method() -> str:
     locked forever in the child. Then ``forkserver`` (or ``spawn`` where there is
     none), whose workers start from a clean single-threaded server. Measured on the
     ingest bench: a forkserver worker took 150-200 ms to take its first file, most
-    of it re-running the main script (see :data:`WORKER_PRELOAD`); a forked one
+    of it re-running the main script (see :data:`FORKSERVER_PRELOAD`); a forked one
     7-19 ms.
     """
     import multiprocessing
@@ -77,10 +78,10 @@ def _pool_context(method: str) -> BaseContext:
 
     context = multiprocessing.get_context(method)
     if method == "fork":
-        for name in WORKER_PRELOAD:
+        for name in WORKER_MODULES:
             importlib.import_module(name)
     elif method == "forkserver":
-        context.set_forkserver_preload(WORKER_PRELOAD)
+        context.set_forkserver_preload(FORKSERVER_PRELOAD)
     return context
 
 
