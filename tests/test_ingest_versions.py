@@ -23,6 +23,20 @@ def tmp_db(tmp_db: Path) -> Path:
 
 
 @pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A downloads folder the versions are written into."""
+    path = tmp_path / "downloads"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def store(tmp_db: Path):  # type: ignore[no-untyped-def]
+    with Store(tmp_db) as opened:
+        yield opened
+
+
+@pytest.fixture
 def sample(samples_dir: Path) -> str:
     return sorted(samples_dir.glob("*.txt"))[0].read_text(encoding="utf-8")
 
@@ -43,88 +57,73 @@ def _statuses(summary) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
 
 
 def test_a_re_run_keeps_the_stored_version_and_says_which(
-    tmp_db: Path, tmp_path: Path, sample: str
+    folder: Path, store: Store, sample: str
 ) -> None:
-    folder = tmp_path / "downloads"
-    folder.mkdir()
     first = _version(folder, "dagsorden.txt", sample, "v1")
     second = _version(folder, "dagsorden (1).txt", sample, "v2")
     assert first.read_bytes() != second.read_bytes()
-    with Store(tmp_db) as store:
-        run = ingest_paths(store, [folder])
-        assert sorted(_statuses(run)) == [
-            ("dagsorden (1).txt", "added"),
-            ("dagsorden.txt", "updated"),
-        ]
-        kept = _stored_paths(store)
-        assert len(kept) == 1
-        version = store.content_version()
-        for _ in range(2):
-            again = ingest_paths(store, [folder])
-            assert [s for _, s in _statuses(again)] == ["unchanged", "unchanged"]
-            assert _stored_paths(store) == kept
-            assert store.content_version() == version, "nothing was rewritten"
-        older = next(r for r in again.results if str(Path(r.path).resolve()) not in kept)
-        assert older.reason == f"the stored version is {kept[0]}"
-        assert older.label == "KKR Hovedstaden 18.06.2025 dagsorden"
+    run = ingest_paths(store, [folder])
+    assert sorted(_statuses(run)) == [
+        ("dagsorden (1).txt", "added"),
+        ("dagsorden.txt", "updated"),
+    ]
+    kept = _stored_paths(store)
+    assert len(kept) == 1
+    version = store.content_version()
+    for _ in range(2):
+        again = ingest_paths(store, [folder])
+        assert [s for _, s in _statuses(again)] == ["unchanged", "unchanged"]
+        assert _stored_paths(store) == kept
+        assert store.content_version() == version, "nothing was rewritten"
+    older = next(r for r in again.results if str(Path(r.path).resolve()) not in kept)
+    assert older.reason == f"the stored version is {kept[0]}"
+    assert older.label == "KKR Hovedstaden 18.06.2025 dagsorden"
 
 
 def test_naming_a_file_stores_that_version_and_the_folder_then_settles_on_it(
-    tmp_db: Path, tmp_path: Path, sample: str
+    folder: Path, store: Store, sample: str
 ) -> None:
-    folder = tmp_path / "downloads"
-    folder.mkdir()
     a = _version(folder, "a.txt", sample, "v1")
     b = _version(folder, "b.txt", sample, "v2")
-    with Store(tmp_db) as store:
-        ingest_paths(store, [folder])
-        assert _stored_paths(store) == [str(b.resolve())]
-        assert _statuses(ingest_paths(store, [a])) == [("a.txt", "updated")]
-        assert _stored_paths(store) == [str(a.resolve())]
-        assert [s for _, s in _statuses(ingest_paths(store, [folder]))] == ["unchanged"] * 2
-        assert _stored_paths(store) == [str(a.resolve())]
+    ingest_paths(store, [folder])
+    assert _stored_paths(store) == [str(b.resolve())]
+    assert _statuses(ingest_paths(store, [a])) == [("a.txt", "updated")]
+    assert _stored_paths(store) == [str(a.resolve())]
+    assert [s for _, s in _statuses(ingest_paths(store, [folder]))] == ["unchanged"] * 2
+    assert _stored_paths(store) == [str(a.resolve())]
 
 
-def test_three_versions_settle_too(tmp_db: Path, tmp_path: Path, sample: str) -> None:
-    folder = tmp_path / "downloads"
-    folder.mkdir()
+def test_three_versions_settle_too(folder: Path, store: Store, sample: str) -> None:
     for k in range(3):
         _version(folder, f"v{k}.txt", sample, f"v{k}")
-    with Store(tmp_db) as store:
-        ingest_paths(store, [folder])
-        assert [s for _, s in _statuses(ingest_paths(store, [folder]))] == ["unchanged"] * 3
-        assert _stored_paths(store) == [str((folder / "v2.txt").resolve())]
+    ingest_paths(store, [folder])
+    assert [s for _, s in _statuses(ingest_paths(store, [folder]))] == ["unchanged"] * 3
+    assert _stored_paths(store) == [str((folder / "v2.txt").resolve())]
 
 
 def test_a_file_edited_in_place_and_edited_back_is_read_again(
-    tmp_db: Path, tmp_path: Path, sample: str
+    folder: Path, store: Store, sample: str
 ) -> None:
-    folder = tmp_path / "downloads"
-    folder.mkdir()
     path = _version(folder, "dagsorden.txt", sample, "v1")
     original = path.read_bytes()
-    with Store(tmp_db) as store:
-        ingest_paths(store, [folder])
-        _version(folder, "dagsorden.txt", sample, "v2")
-        assert _statuses(ingest_paths(store, [folder])) == [("dagsorden.txt", "updated")]
-        path.write_bytes(original)
-        assert _statuses(ingest_paths(store, [folder])) == [("dagsorden.txt", "updated")]
+    ingest_paths(store, [folder])
+    _version(folder, "dagsorden.txt", sample, "v2")
+    assert _statuses(ingest_paths(store, [folder])) == [("dagsorden.txt", "updated")]
+    path.write_bytes(original)
+    assert _statuses(ingest_paths(store, [folder])) == [("dagsorden.txt", "updated")]
 
 
 def test_removing_the_stored_version_lets_the_other_come_back(
-    tmp_db: Path, tmp_path: Path, sample: str
+    folder: Path, store: Store, sample: str
 ) -> None:
-    folder = tmp_path / "downloads"
-    folder.mkdir()
     a = _version(folder, "a.txt", sample, "v1")
     b = _version(folder, "b.txt", sample, "v2")
-    with Store(tmp_db) as store:
-        ingest_paths(store, [folder])
-        assert store.superseding_document(file_sha256(a), str(a.resolve())) is not None
-        store.delete_document(store.find_document(file_sha256(b)).id)
-        assert store.superseding_document(file_sha256(a), str(a.resolve())) is None
-        ingest_paths(store, [folder])
-        assert _stored_paths(store) == [str(b.resolve())]
+    ingest_paths(store, [folder])
+    assert store.superseding_document(file_sha256(a), str(a.resolve())) is not None
+    store.delete_document(store.find_document(file_sha256(b)).id)
+    assert store.superseding_document(file_sha256(a), str(a.resolve())) is None
+    ingest_paths(store, [folder])
+    assert _stored_paths(store) == [str(b.resolve())]
 
 
 def test_a_database_without_the_table_gets_it_and_an_old_read_only_one_still_works(
@@ -147,19 +146,20 @@ def test_a_database_without_the_table_gets_it_and_an_old_read_only_one_still_wor
 
 
 def test_a_reparse_of_the_stored_version_keeps_the_other_settled(
-    tmp_db: Path, tmp_path: Path, sample: str, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
+    folder: Path,
+    store: Store,
+    sample: str,
+    samples_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import kkr_tui.parser
 
-    folder = tmp_path / "downloads"
-    folder.mkdir()
     _version(folder, "a.txt", sample, "v1")
     b = _version(folder, "b.txt", sample, "v2")
-    with Store(tmp_db) as store:
-        ingest_paths(store, [folder])
-        ingest_paths(store, [sorted(samples_dir.glob("*.txt"))[1]])  # b's id is not the last
-        monkeypatch.setattr(kkr_tui.parser, "PARSER_VERSION", "999.0.0")
-        rerun = ingest_paths(store, [folder], reparse=True)
-        assert _statuses(rerun) == [("a.txt", "unchanged"), ("b.txt", "updated")]
-        assert [s for _, s in _statuses(ingest_paths(store, [folder]))] == ["unchanged"] * 2
-        assert str(b.resolve()) in _stored_paths(store)
+    ingest_paths(store, [folder])
+    ingest_paths(store, [sorted(samples_dir.glob("*.txt"))[1]])  # b's id is not the last
+    monkeypatch.setattr(kkr_tui.parser, "PARSER_VERSION", "999.0.0")
+    rerun = ingest_paths(store, [folder], reparse=True)
+    assert _statuses(rerun) == [("a.txt", "unchanged"), ("b.txt", "updated")]
+    assert [s for _, s in _statuses(ingest_paths(store, [folder]))] == ["unchanged"] * 2
+    assert str(b.resolve()) in _stored_paths(store)
