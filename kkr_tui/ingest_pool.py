@@ -130,7 +130,6 @@ def run_pooled(runner: IngestRun, files: list[Path], cancel: threading.Event, jo
     on two cores), and the first file is under way while the pool is still starting.
     """
     pool = _Pool(jobs - 1)
-    workers = jobs - 1
     window: deque[_Slot] = deque()
     pending = iter(files)
 
@@ -149,7 +148,7 @@ def run_pooled(runner: IngestRun, files: list[Path], cancel: threading.Event, jo
 
     try:
         while True:
-            while not cancel.is_set() and in_workers() < workers * 2:
+            while not cancel.is_set() and in_workers() < pool.workers * 2:
                 slot = take()
                 if slot is None:
                     break
@@ -244,7 +243,7 @@ class _Pool:
             self._restart()
             parsed = ParsedFile(None, WORKER_DIED)
         for slot in window:
-            if slot.future is not None and _lost(slot.future):
+            if slot.future is not None and slot.future.done() and _lost(slot.future):
                 slot.future = self.submit(slot.path)
         return parsed
 
@@ -258,7 +257,8 @@ class _Pool:
 
 
 def _lost(future: Future[ParsedFile]) -> bool:
-    """True for a future that a broken pool failed or cancelled (its file was not read)."""
+    """True for a done future that a broken pool failed or cancelled (its file was not
+    read). Only for done futures: asking a running one would wait for it."""
     from concurrent.futures.process import BrokenProcessPool
 
     return future.cancelled() or isinstance(future.exception(), BrokenProcessPool)
