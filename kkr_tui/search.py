@@ -3,8 +3,9 @@
 Design (fast at 100k-1M items, never a fuzzy scan over all items):
 
 1. ``parse_query`` peels off filters (``council:midt year:2025 type:referat``).
-2. A case number (``SAG-2025-02162``) is looked up exactly; an item number (``3.4``)
-   in the current meeting first, then elsewhere.
+2. A case number (``SAG-2025-02162``) is looked up exactly, and only items whose text
+   names it (its year and serial both) join them; an item number (``3.4``) in the
+   current meeting first, then elsewhere.
 3. Text: each query word is folded (:mod:`kkr_tui.textfold`) and expanded against the
    index vocabulary held in memory: the word itself as a prefix (``pædagog`` ->
    ``pædagoguddannelsen``), vocabulary terms that contain it (``uddannelsen`` ->
@@ -692,11 +693,16 @@ def _rank_text(
     folded_query: str,
     filters: dict,
     limit: int,
+    *,
+    every_word: bool = False,
 ) -> list[tuple[float, int]]:
+    """Candidates from the full-text indexes, re-ranked. All words first, then (unless
+    ``every_word``) any of them; each stage exact before widened. With ``every_word``
+    a word no item has means no candidates at all."""
     live = [w for w in words if not w.empty()]
-    if not live:
+    if not live or (every_word and len(live) < len(words)):
         return []
-    joins = [" AND "] + ([" OR "] if len(live) > 1 else [])
+    joins = [" AND "] + ([" OR "] if len(live) > 1 and not every_word else [])
     in_title: set[int] = set()
     candidates: dict[int, str] = {}
     coverage: dict[int, list[float]] = {}
@@ -704,7 +710,7 @@ def _rank_text(
     strong = 0
     for join in joins:
         for titles in (True, False):
-            for wide in (False, True):
+            for wide in (False,) if every_word else (False, True):
                 if len(candidates) >= limit and not (wide and titles and strong < limit):
                     break
                 if wide:
@@ -780,7 +786,10 @@ def search(
                 results.append((row, "number", 900.0 - len(results)))
         return _finish(store, results, None)
 
-    tokens = _TOKEN_RE.findall(fold(text))
+    # A case number's text stage looks only for items that name it (its year and serial
+    # both, as written in another item's text); "sag" and either number alone would
+    # fill the list with every item of that year.
+    tokens = [case.group(1), case.group(2)] if case else _TOKEN_RE.findall(fold(text))
     if not tokens:
         if any(v for v in filters.values()):
             rows = store.filtered_items(limit=limit, **filters)
@@ -789,7 +798,9 @@ def search(
 
     vocab = vocabulary(store)
     words = [_expand(vocab, t) for t in dict.fromkeys(tokens)]
-    ranked = _rank_text(store, vocab, words, " ".join(tokens), filters, limit + len(results))
+    ranked = _rank_text(
+        store, vocab, words, " ".join(tokens), filters, limit + len(results), every_word=bool(case)
+    )
     rows_by_id = store.item_rows([i for _, i in ranked])
     for score, item_id in ranked:
         row = rows_by_id.get(item_id)

@@ -159,6 +159,17 @@ def _ingest_samples(store: Store) -> None:
 
 
 @pytest.mark.skipif(not SAMPLE_DIR.exists(), reason="sample documents not available")
+def test_a_case_number_finds_its_items_not_every_item_of_its_year(tmp_path: Path) -> None:
+    """Every sample item carries a case number ("SAG-…") and a year: a case query's text
+    stage must not fill the list with them."""
+    with Store(tmp_path / "samples.db") as store:
+        _ingest_samples(store)
+        assert [h.kind for h in search(store, "SAG-2019-05100")] == ["case"]
+        assert {h.kind for h in search(store, "sag-2022-00848")} == {"case"}
+        assert search(store, "SAG-2022-00849") == [], "no item has this case number"
+
+
+@pytest.mark.skipif(not SAMPLE_DIR.exists(), reason="sample documents not available")
 def test_recall_at_10_on_sample_documents(tmp_path: Path) -> None:
     queries = json.loads(QUERIES.read_text(encoding="utf-8"))
     assert len(queries) >= 30
