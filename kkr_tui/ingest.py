@@ -263,10 +263,10 @@ class IngestRun:
         replaced since (two versions of one agenda side by side): re-runs then settle
         on the stored version instead of swapping the two at every run. A file named
         on its own is always read: naming it asks for that version."""
-        real = os.path.realpath(path)
-        if real in self.named:
+        resolved = str(path.resolve())
+        if resolved in self.named:
             return None
-        row = self.store.superseding_document(sha, str(path.resolve()))
+        row = self.store.superseding_document(sha, resolved)
         if row is None:
             return None
         reason = f"the stored version is {row.path}"
@@ -328,7 +328,7 @@ def ingest_paths(
     started = time.monotonic()
     paths = list(paths)
     files, failures = discover(paths)
-    named = frozenset(os.path.realpath(p) for p in paths if os.path.isfile(p))
+    named = frozenset(str(Path(p).resolve()) for p in paths if os.path.isfile(p))
     runner = IngestRun(store, len(files) + len(failures), progress, reparse, named)
     for failure in failures:
         runner.emit(failure.path, failure)
