@@ -30,8 +30,20 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tu
     return folder / "docs", expected_shape(files)
 
 
-def _kill_after(folder: Path, db: Path, lines: int, delay: float, cwd: Path) -> list[str]:
-    """Start an ingest, wait for ``lines`` result lines and ``delay`` seconds, SIGKILL it."""
+#: A kill while the process starts (imports, opening the schema) comes this long after launch.
+STARTUP_WINDOW_S = 0.15
+
+
+def _kill_during(
+    folder: Path, db: Path, lines: int, fraction: float, cwd: Path
+) -> tuple[int, float]:
+    """Start an ingest, wait for ``lines`` result lines, then SIGKILL it part-way into the
+    next file: ``fraction`` of the time the last file took. Return (lines seen, delay).
+
+    The moment is measured in documents, not seconds, so a fast machine cannot finish the
+    whole job inside the delay (a fixed 0-0.25 s did, on a machine where a document takes
+    10 ms) and a slow one still lands inside a document: hashing, parsing or committing.
+    """
     proc = kkr_command(
         "ingest",
         str(folder),
@@ -42,29 +54,35 @@ def _kill_after(folder: Path, db: Path, lines: int, delay: float, cwd: Path) -> 
         stderr=subprocess.DEVNULL,
     )
     assert proc.stdout is not None
-    seen = []
+    arrivals = [time.monotonic()]
     try:
-        while len(seen) < lines:
-            line = proc.stdout.readline()
-            if not line:
+        while len(arrivals) - 1 < lines:
+            if not proc.stdout.readline():
                 break
-            seen.append(line)
+            arrivals.append(time.monotonic())
+        if len(arrivals) > 2:
+            delay = fraction * (arrivals[-1] - arrivals[-2])
+        else:
+            delay = fraction * STARTUP_WINDOW_S
         time.sleep(delay)
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
-    return seen
+    return len(arrivals) - 1, delay
 
 
 def test_sigkill_at_random_moments_keeps_only_whole_documents(corpus, tmp_path: Path) -> None:
     folder, shapes = corpus
     db = tmp_path / "kkr.db"
     rng = random.Random(20250618)
-    counts = []
+    counts = [0]
     for _ in range(KILLS):
-        _kill_after(folder, db, rng.randint(0, 4), rng.uniform(0.0, 0.25), tmp_path)
+        # Files are read in sorted order and stored ones come back "unchanged" at once, so
+        # waiting for stored + k lines kills while the k-th file after the stored ones (or
+        # the next) is in work.
+        _kill_during(folder, db, counts[-1] + rng.randint(0, 4), rng.random(), tmp_path)
         counts.append(assert_whole(db, shapes) if db.exists() else 0)
-    print("documents after each kill:", counts)
+    print("documents after each kill:", counts[1:])
     assert counts == sorted(counts), "a kill lost documents stored by an earlier run"
     assert counts[-1] < len(shapes), "the kills should interrupt the job, not let it finish"
     rerun = kkr_command(
