@@ -350,8 +350,13 @@ def build(n: int, seed: int = 1, *, path: Path | None = None, force: bool = Fals
     return stats
 
 
-def build_pdfs(folder: Path, count: int = 8, seed: int = 1) -> list[Path]:
-    """Realistic multi-page meeting PDFs (sample pages, shuffled per file) for ingest throughput."""
+def build_pdfs(folder: Path, count: int = 8, seed: int = 1, layout: str = "words") -> list[Path]:
+    """Multi-page meeting PDFs from the sample pages for ingest throughput.
+
+    ``layout="words"`` places every word on its own, as Word writes KL's PDFs (the
+    realistic case); ``"lines"`` draws a line at a time, the cheapest PDF to extract,
+    where parsing and storing weigh most (``tests/pdf_factory.py``).
+    """
     sys.path.insert(0, str(ROOT / "tests"))
     from pdf_factory import build_meeting_pdf  # type: ignore[import-not-found]
 
@@ -365,9 +370,10 @@ def build_pdfs(folder: Path, count: int = 8, seed: int = 1) -> list[Path]:
         pages = list(doc.pages)
         shift = 10 * (i // len(docs))
         texts = [_YEAR_RE.sub(lambda m, k=shift: str(int(m.group()) - k), p.text) for p in pages]
-        target = folder / f"meeting-{i:02d}-s{seed}.pdf"
+        suffix = "" if layout == "lines" else f"-{layout}"
+        target = folder / f"meeting-{i:02d}-s{seed}{suffix}.pdf"
         if not target.exists():
-            build_meeting_pdf(target, texts, [list(p.links) for p in pages])
+            build_meeting_pdf(target, texts, [list(p.links) for p in pages], layout=layout)
         out.append(target)
     return out
 

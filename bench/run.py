@@ -274,20 +274,21 @@ def parallel_ceiling(runs: int) -> dict[str, Any]:
     }
 
 
-def bench_ingest(runs: int, count: int = 8) -> dict[str, Any]:
+def bench_ingest(runs: int, count: int = 8, layout: str = "words") -> dict[str, Any]:
     """Pages/s: raw pypdf extraction vs whole ingest with 1 and 2 processes, runs alternating.
 
     Alternating (raw, read, jobs 1, raw x2, jobs 2, raw, ...) keeps a load change on the
     machine from landing on one side of a ratio only. ``read_only`` (kkr-tui's reader
     without parse and store) gives the share parse and store take of a jobs=1 run;
     ``raw_pypdf_2proc`` is what raw pypdf itself gains from two processes here, the
-    ceiling for jobs=2.
+    ceiling for jobs=2. ``layout`` is how the PDFs place their text
+    (:func:`corpus.build_pdfs`): ``"words"`` as Word does, ``"lines"`` the cheapest case.
     """
-    files = corpus.build_pdfs(corpus.OUT / "pdfs", count)
+    files = corpus.build_pdfs(corpus.OUT / "pdfs", count, layout=layout)
     pages = _pdf_pages(files)
     _raw_extract(files[:1])
     _ingest(files[:2], 1)
-    out: dict[str, Any] = {"files": len(files), "pages": pages}
+    out: dict[str, Any] = {"layout": layout, "files": len(files), "pages": pages}
     _read_only(files[:1])
     kinds = {
         "raw_pypdf": lambda: _raw_extract(files),
@@ -444,6 +445,11 @@ def main(argv: list[str] | None = None) -> int:
         help="run the naive search baseline only at sizes up to this (it takes ~20 min at 1M)",
     )
     ap.add_argument(
+        "--ingest-layouts",
+        default="words,lines",
+        help="PDF layouts for the ingest figures: words (as Word writes them), lines",
+    )
+    ap.add_argument(
         "--app-read-only",
         action="store_true",
         help="open the cached corpus read-only instead of a read-write copy (for 1M)",
@@ -463,7 +469,9 @@ def main(argv: list[str] | None = None) -> int:
     if "recall" in only:
         out["recall"] = recall_on_samples()
     if "ingest" in only:
-        out["ingest"] = bench_ingest(2 if args.quick else 5)
+        for layout in args.ingest_layouts.split(","):
+            key = "ingest" if layout == "words" else f"ingest_{layout}"
+            out[key] = bench_ingest(2 if args.quick else 5, layout=layout)
     if "app" in only:
         n = (
             min(corpus.parse_size(args.app_size), max(sizes))

@@ -3,8 +3,14 @@
 Later tests (ingest, CLI, reliability) and the benchmarks build "realistic KKR
 meeting PDFs" from the sample text with :func:`build_meeting_pdf` or
 :func:`build_pdf_from_text_file`, so the readers are exercised on PDFs pypdf actually
-has to parse, not on mocks. Each page is drawn line by line, scaled so the page text
-fits on one PDF page, with one link annotation per given URI.
+has to parse, not on mocks. Each page is scaled so the page text fits on one PDF page,
+with one link annotation per given URI, and drawn in one of two layouts:
+
+- ``"lines"``: one text object per line, the cheapest PDF there is to extract;
+- ``"words"``: every word placed on its own (``BT 1 0 0 1 x y Tm [(word )] TJ ET``), as
+  Word's "Save as PDF" writes KL's documents. pypdf takes about five times as long
+  per page over it (``../shared/PERFORMANCE.md``: 134 pages/s on simple PDFs, 26-34 on
+  Word-like ones that position every word), and extracts the same text.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import random
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 _FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -81,7 +88,10 @@ def _printable(line: str) -> str:
     return line.encode("latin-1", errors="replace").decode("latin-1")
 
 
-def _draw_page(pdf, text: str, links: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
+Layout = Literal["lines", "words"]
+
+
+def _draw_page(pdf, text: str, links: Sequence[str], layout: Layout = "lines") -> None:  # type: ignore[no-untyped-def]
     pdf.add_page()
     lines = text.split("\n")
     usable_h = PAGE_H - 2 * MARGIN - 6.0
@@ -91,14 +101,41 @@ def _draw_page(pdf, text: str, links: Sequence[str]) -> None:  # type: ignore[no
     widest = max((pdf.get_string_width(_printable(line)) for line in lines), default=0.0)
     if widest > PAGE_W - 2 * MARGIN:
         pdf.set_font(size=size * (PAGE_W - 2 * MARGIN) / widest)
+    if layout == "words":
+        _draw_words(pdf, lines, line_h)
+    else:
+        y = MARGIN
+        for line in lines:
+            if line:
+                pdf.set_xy(MARGIN, y)
+                pdf.cell(w=0, h=line_h, text=_printable(line))
+            y += line_h
+    for i, uri in enumerate(links):
+        pdf.link(x=MARGIN + (i % 20) * 9.0, y=PAGE_H - MARGIN - 5.0, w=8.0, h=4.0, link=uri)
+
+
+def _draw_words(pdf, lines: list[str], line_h: float) -> None:  # type: ignore[no-untyped-def]
+    """Each word of each line in a text object of its own, its trailing space included,
+    at the x where the line's text before it ends (so the extracted line is the same)."""
+    font = pdf.current_font
+    pdf._out(pdf._set_font_for_page(font, pdf.font_size_pt))
+    k = pdf.k
     y = MARGIN
     for line in lines:
         if line:
-            pdf.set_xy(MARGIN, y)
-            pdf.cell(w=0, h=line_h, text=_printable(line))
+            baseline = (pdf.h - y - 0.8 * line_h) * k
+            x = MARGIN
+            words = line.split(" ")
+            objects = []
+            for i, word in enumerate(words):
+                piece = _printable(word + (" " if i < len(words) - 1 else ""))
+                if piece:
+                    encoded = font.encode_text(piece)  # "(...) Tj", glyphs kept in the subset
+                    string = encoded[: encoded.rindex(")") + 1]
+                    objects.append(f"BT 1 0 0 1 {x * k:.2f} {baseline:.2f} Tm [{string}] TJ ET")
+                    x += pdf.get_string_width(piece)
+            pdf._out("\n".join(objects))
         y += line_h
-    for i, uri in enumerate(links):
-        pdf.link(x=MARGIN + (i % 20) * 9.0, y=PAGE_H - MARGIN - 5.0, w=8.0, h=4.0, link=uri)
 
 
 def build_meeting_pdf(
@@ -109,8 +146,11 @@ def build_meeting_pdf(
     metadata: dict[str, str] | None = None,
     user_password: str | None = None,
     owner_password: str = "owner-secret",
+    layout: Layout = "lines",
 ) -> Path:
     """Write one PDF page per page text (lines as given) with its link annotations.
+
+    ``layout``: ``"lines"`` or ``"words"`` (see the module docstring).
 
     ``user_password`` encrypts the file (RC4, pure Python in fpdf2 and pypdf):
     ``""`` gives a PDF anyone can open, anything else needs that password.
@@ -120,7 +160,7 @@ def build_meeting_pdf(
     if len(links) != len(pages):
         raise ValueError("links_per_page must have one entry per page")
     for text, page_links in zip(pages, links, strict=True):
-        _draw_page(pdf, text, page_links)
+        _draw_page(pdf, text, page_links, layout)
     if user_password is not None:
         pdf.set_encryption(owner_password=owner_password, user_password=user_password)
     out = Path(path)
