@@ -45,7 +45,9 @@ _HEX_END = re.compile(rb">")
 Reader = Callable[..., Any]
 
 
-def _literal_bytes(view: memoryview, start: int, escapes: dict[bytes, int]) -> tuple[bytes, int]:
+def literal_bytes(
+    view: memoryview | bytes, start: int, escapes: dict[bytes, int]
+) -> tuple[bytes, int]:
     """The bytes of the literal string whose ``(`` is at ``start``, and where it ends.
 
     Raises LookupError for what pypdf's reader must handle itself.
@@ -83,7 +85,7 @@ def _literal_bytes(view: memoryview, start: int, escapes: dict[bytes, int]) -> t
 
 
 def _unescape(
-    view: memoryview, at: int, size: int, out: bytearray, escapes: dict[bytes, int]
+    view: memoryview | bytes, at: int, size: int, out: bytearray, escapes: dict[bytes, int]
 ) -> int:
     """Append the escape after a backslash (``view[at]`` is its first byte); return the
     position after it. Raises LookupError where pypdf warns or fails."""
@@ -114,7 +116,7 @@ def _unescape(
     raise LookupError("unknown escape")
 
 
-def _hex_bytes(view: memoryview, start: int) -> tuple[bytes, int]:
+def hex_bytes(view: memoryview | bytes, start: int) -> tuple[bytes, int]:
     """The bytes of the hex string whose ``<`` is at ``start``, and where it ends."""
     found = _HEX_END.search(view, start + 1)
     if found is None:
@@ -128,11 +130,26 @@ def _hex_bytes(view: memoryview, start: int) -> tuple[bytes, int]:
     return bytes.fromhex(digits.decode("ascii")), end + 1
 
 
+def active() -> bool:
+    """True on a thread inside :func:`fast_strings`."""
+    return getattr(_local, "active", False)
+
+
+def escape_table() -> dict[bytes, int] | None:
+    """pypdf's table of one-character escapes (``\\n`` -> 10, ``\\(`` -> 40, ...), if it has one."""
+    try:
+        from pypdf.generic import _utils
+    except ImportError:
+        return None
+    table = getattr(_utils, "__ESCAPE_DICT__", None)
+    return table if isinstance(table, dict) else None
+
+
 def _wrap(original: Reader, read: Callable[[memoryview, int], tuple[bytes, int]]) -> Reader:
     from pypdf.generic._utils import create_string_object
 
     def reader(stream: Any, forced_encoding: Any = None) -> Any:
-        if not getattr(_local, "active", False) or type(stream) is not BytesIO:
+        if not active() or type(stream) is not BytesIO:
             return original(stream, forced_encoding)
         start = stream.tell()
         try:
@@ -158,18 +175,18 @@ def _install() -> bool:
 
 def _replace_readers() -> bool:
     try:
-        from pypdf.generic import _data_structures, _utils
+        from pypdf.generic import _data_structures
     except ImportError:
         return False
-    escapes = getattr(_utils, "__ESCAPE_DICT__", None)
+    escapes = escape_table()
     literal = getattr(_data_structures, "read_string_from_stream", None)
     hexadecimal = getattr(_data_structures, "read_hex_string_from_stream", None)
-    if not isinstance(escapes, dict) or not callable(literal) or not callable(hexadecimal):
+    if escapes is None or not callable(literal) or not callable(hexadecimal):
         return False
     _data_structures.read_string_from_stream = _wrap(
-        literal, lambda view, start: _literal_bytes(view, start, escapes)
+        literal, lambda view, start: literal_bytes(view, start, escapes)
     )
-    _data_structures.read_hex_string_from_stream = _wrap(hexadecimal, _hex_bytes)
+    _data_structures.read_hex_string_from_stream = _wrap(hexadecimal, hex_bytes)
     return True
 
 

@@ -28,7 +28,7 @@ from kkr_tui.sources.errors import (
     read_all,
     read_head,
 )
-from kkr_tui.sources.faststrings import fast_strings
+from kkr_tui.sources.fastcontent import fast_parsing
 from kkr_tui.sources.fontcache import FontCache, shared_fonts
 
 #: The PDF header may follow a little junk; readers accept it within the first 1 KB.
@@ -236,7 +236,7 @@ class PdfSource:
         so one broken page does not lose the other 999.
         """
         for index in range(self.page_count):
-            with self._capturing(), shared_fonts(self._fonts), fast_strings():
+            with self._capturing(), shared_fonts(self._fonts), fast_parsing():
                 page = self._page(index)
             yield page
 

@@ -1,0 +1,227 @@
+"""Tokenise a page's content stream with regular expressions instead of byte by byte.
+
+Word writes KL's PDFs with every word placed on its own (``BT 1 0 0 1 x y Tm [(…)] TJ
+ET``), so a page holds thousands of operators, and pypdf reads every token of them
+through ``read_object``: one ``read(1)`` and ``seek`` per decision, a regex search per
+number or operator. On such PDFs that tokenising is over half of the extraction time.
+
+Inside :func:`fast_parsing`, ``ContentStream._parse_content_stream`` is answered by a
+tokeniser that walks the stream's bytes with precompiled patterns and builds the same
+operation list: the same pypdf objects (``NumberObject``, ``FloatObject``,
+``NameObject``, string objects from :mod:`.faststrings`, ``ArrayObject``), the same
+operators, the same parsing budget. It covers what text pages are made of: numbers,
+names, strings, arrays of those and operators. Anything else (a dictionary, a comment,
+an inline image, ``true``/``false``/``null``, a name with ``#`` escapes or beyond
+ASCII, a token long enough to meet pypdf's length limits, a spent budget) hands the
+whole stream to pypdf's own parser, so its objects, warnings and errors stay pypdf's.
+``tests/test_sources_fastcontent.py`` compares the two on real and generated streams.
+
+As with :mod:`.fontcache`, all this is active only on the thread inside the block.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from io import BytesIO
+from typing import Any
+
+from kkr_tui.sources import faststrings
+
+_install_lock = threading.Lock()
+_installed: bool | None = None
+
+#: ``pypdf._utils.read_non_whitespace``'s whitespace, between top-level tokens.
+_TOP_SPACE = re.compile(rb"[\x00\t\n\x0c\r ]*")
+#: ``ArrayObject.read_from_stream`` skips ``bytes.isspace()`` and that set (adds \v).
+_ARRAY_SPACE = re.compile(rb"[\x00\t\n\x0b\x0c\r ]*")
+#: ``NameObject.delimiter_pattern``: where an operator or a name ends.
+_DELIMITER = re.compile(rb"\s+|[\(\)<>\[\]{}/%]")
+#: ``NumberObject.NumberPattern``: the first byte that is not part of a number.
+_NUMBER_END = re.compile(rb"[^+-.0-9]")
+#: ``IndirectPattern`` of pypdf: ``12 0 R`` (never valid in a content stream).
+_INDIRECT = re.compile(rb"[+-]?(\d+)\s+(\d+)\s+R[^a-zA-Z]")
+_OPERATOR_START = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'\"")
+_NUMBER_START = frozenset(b"0123456789+-.")
+#: Longest operator and name read here; pypdf's length limits lie beyond both.
+_MAX_OPERATOR = 100
+_MAX_NAME = 1000
+#: How far pypdf looks ahead for a number before reading it another way.
+_NUMBER_PEEK = 20
+
+
+class _PypdfsTurn(Exception):
+    """Something pypdf's own parser must read (and warn or fail about)."""
+
+
+class _Tokens:
+    """One content stream's bytes and the pypdf classes its objects are made of."""
+
+    def __init__(self, data: bytes, forced_encoding: Any, budget: int, array_limit: int) -> None:
+        from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject
+        from pypdf.generic._utils import create_string_object
+
+        self.data = data
+        self.size = len(data)
+        self.forced_encoding = forced_encoding
+        self.budget = budget
+        self.array_limit = array_limit
+        self.escapes = faststrings.escape_table()
+        self.array = ArrayObject
+        self.floating = FloatObject
+        self.name = NameObject
+        self.number = NumberObject
+        self.string = create_string_object
+
+    def spend(self) -> None:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _PypdfsTurn("budget")
+
+    def operations(self) -> list[tuple[Any, bytes]]:
+        data, size = self.data, self.size
+        space, delimiter = _TOP_SPACE.match, _DELIMITER.search
+        operations: list[tuple[Any, bytes]] = []
+        operands: list[Any] = []
+        at = 0
+        while True:
+            at = space(data, at).end()
+            if at >= size:
+                return operations
+            byte = data[at]
+            if byte in _OPERATOR_START:
+                found = delimiter(data, at)
+                end = size if found is None else found.start()
+                if end - at > _MAX_OPERATOR:
+                    raise _PypdfsTurn("long operator")
+                operator = data[at:end]
+                if operator == b"BI":
+                    raise _PypdfsTurn("inline image")
+                self.spend()
+                operations.append((operands, operator))
+                operands = []
+                at = end
+            else:
+                self.spend()
+                value, at = self.value(at, byte)
+                operands.append(value)
+
+    def value(self, at: int, byte: int) -> tuple[Any, int]:
+        """The object starting at ``at`` (its first byte ``byte``) and where it ends."""
+        if byte in _NUMBER_START:
+            return self.number_at(at)
+        if byte == 0x2F:  # "/"
+            return self.name_at(at)
+        if byte == 0x28:  # "("
+            raw, end = faststrings.literal_bytes(self.data, at, self.escapes)
+            return self.string(raw, self.forced_encoding), end
+        if byte == 0x5B:  # "["
+            return self.array_at(at)
+        if byte == 0x3C and self.data[at + 1 : at + 2] != b"<":  # "<" but not "<<"
+            raw, end = faststrings.hex_bytes(self.data, at)
+            return self.string(raw, self.forced_encoding), end
+        raise _PypdfsTurn("other object")
+
+    def number_at(self, at: int) -> tuple[Any, int]:
+        peek = self.data[at : at + _NUMBER_PEEK]
+        if _INDIRECT.match(peek):
+            raise _PypdfsTurn("indirect reference")
+        found = _NUMBER_END.search(peek)
+        if found is None:
+            raise _PypdfsTurn("long number")
+        text = peek[: found.start()]
+        if b"." in text:
+            return self.floating(text), at + len(text)
+        return self.number(text), at + len(text)
+
+    def name_at(self, at: int) -> tuple[Any, int]:
+        found = _DELIMITER.search(self.data, at + 1)
+        end = self.size if found is None else found.start()
+        raw = self.data[at:end]
+        if end - at > _MAX_NAME or b"#" in raw or not raw.isascii():
+            raise _PypdfsTurn("unusual name")
+        return self.name(raw.decode("ascii")), end
+
+    def array_at(self, at: int) -> tuple[Any, int]:
+        data, size = self.data, self.size
+        space = _ARRAY_SPACE.match
+        array = self.array()
+        remaining = self.array_limit
+        at += 1
+        while True:
+            at = space(data, at).end()
+            if at >= size:
+                return array, at  # pypdf ends an unterminated array at the end of data
+            byte = data[at]
+            if byte == 0x5D:  # "]"
+                return array, at + 1
+            remaining -= 1  # a comment or a null here is "other object" for pypdf
+            if remaining < 0:
+                raise _PypdfsTurn("array limit")
+            self.spend()
+            value, at = self.value(at, byte)
+            array.append(value)
+
+
+def _wrap(original: Any) -> Any:
+    from pypdf._configuration import get_configuration
+
+    def _parse_content_stream(self: Any, stream: Any) -> None:
+        if not faststrings.active() or type(stream) is not BytesIO:
+            return original(self, stream)
+        config = get_configuration()
+        tokens = _Tokens(
+            stream.getvalue(),
+            self.forced_encoding,
+            config.stream_parsing_work_maximum_count,
+            config.array_maximum_element_count,
+        )
+        try:
+            operations = tokens.operations()
+        except (_PypdfsTurn, LookupError):
+            return original(self, stream)
+        stream.seek(0, 2)
+        self._operations.extend(operations)
+        return None
+
+    _parse_content_stream.__wrapped__ = original  # type: ignore[attr-defined]
+    return _parse_content_stream
+
+
+def _install() -> bool:
+    """Put the tokeniser where ``ContentStream`` looks for its parser, once."""
+    global _installed
+    with _install_lock:
+        if _installed is None:
+            _installed = _replace_parser()
+        return _installed
+
+
+def _replace_parser() -> bool:
+    try:
+        from pypdf._configuration import get_configuration
+        from pypdf.generic import ContentStream
+    except ImportError:
+        return False
+    config = get_configuration()
+    original = ContentStream.__dict__.get("_parse_content_stream")
+    if (
+        not callable(original)
+        or faststrings.escape_table() is None
+        or not hasattr(config, "stream_parsing_work_maximum_count")
+        or not hasattr(config, "array_maximum_element_count")
+    ):
+        return False
+    ContentStream._parse_content_stream = _wrap(original)
+    return True
+
+
+@contextmanager
+def fast_parsing() -> Iterator[None]:
+    """Within the block, this thread's pypdf tokenises content streams and reads their
+    strings a slice at a time (the string readers of :mod:`.faststrings` included)."""
+    _install()
+    with faststrings.fast_strings():
+        yield
