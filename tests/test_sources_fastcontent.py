@@ -27,7 +27,9 @@ from pypdf.generic import ContentStream  # noqa: E402
 
 @pytest.fixture(scope="module", autouse=True)
 def installed() -> None:
-    assert fastcontent._install(), "this pypdf has no content-stream parser to replace"
+    assert fastcontent._install(), (
+        "pypdf not in faststrings.VERIFIED_PYPDF, or it has no content-stream parser"
+    )
 
 
 def _canonical(value: Any) -> Any:
@@ -151,3 +153,19 @@ def test_outside_the_block_pypdf_parses_as_always(monkeypatch: pytest.MonkeyPatc
     assert calls == []
     assert _operations(b"BT (a) Tj ET", fast=True) == []
     assert calls == [b"BT (a) Tj ET"]
+
+
+def test_an_unverified_pypdf_keeps_its_own_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pypdf release the comparison never ran on reads as it always does."""
+    from pypdf.generic import _data_structures
+
+    from kkr_tui.sources import faststrings
+
+    monkeypatch.setattr(pypdf, "__version__", "7.2.0")
+    parser = ContentStream.__dict__["_parse_content_stream"]
+    literal = _data_structures.read_string_from_stream
+    assert not faststrings.pypdf_verified()
+    assert fastcontent._replace_parser() is False
+    assert faststrings._replace_readers() is False
+    assert ContentStream.__dict__["_parse_content_stream"] is parser
+    assert _data_structures.read_string_from_stream is literal

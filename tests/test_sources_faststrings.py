@@ -26,7 +26,9 @@ pypdf_structures = pytest.importorskip("pypdf.generic._data_structures")
 
 @pytest.fixture(scope="module")
 def readers() -> tuple[Any, Any]:
-    assert faststrings._install(), "this pypdf has no string readers to replace"
+    assert faststrings._install(), (
+        "pypdf not in faststrings.VERIFIED_PYPDF, or it has no string readers"
+    )
     return (
         pypdf_structures.read_string_from_stream,
         pypdf_structures.read_hex_string_from_stream,

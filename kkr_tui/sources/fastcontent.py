@@ -200,6 +200,8 @@ def _install() -> bool:
 
 
 def _replace_parser() -> bool:
+    if not faststrings.pypdf_verified():  # it mirrors pypdf 7.1's private parser
+        return False
     try:
         from pypdf._configuration import get_configuration
         from pypdf.generic import ContentStream

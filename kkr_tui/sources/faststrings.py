@@ -42,6 +42,12 @@ _HEX_SPACE = b"\x00\t\n\f\r "
 _HEX_DIGITS = b"0123456789abcdefABCDEF"
 _HEX_END = re.compile(rb">")
 
+#: pypdf releases these replacements (and :mod:`.fastcontent`'s tokeniser) were compared
+#: with by ``tests/test_sources_faststrings.py`` and ``test_sources_fastcontent.py``. They
+#: mirror pypdf's private readers, so on any other release they stay off and pypdf reads
+#: as it always does (slower, never different) until the tests have passed on it.
+VERIFIED_PYPDF = ("7.1.",)
+
 Reader = Callable[..., Any]
 
 
@@ -130,6 +136,15 @@ def hex_bytes(view: memoryview | bytes, start: int) -> tuple[bytes, int]:
     return bytes.fromhex(digits.decode("ascii")), end + 1
 
 
+def pypdf_verified() -> bool:
+    """True if the installed pypdf is a release the fast paths were compared with."""
+    try:
+        import pypdf
+    except ImportError:
+        return False
+    return str(getattr(pypdf, "__version__", "")).startswith(VERIFIED_PYPDF)
+
+
 def active() -> bool:
     """True on a thread inside :func:`fast_strings`."""
     return getattr(_local, "active", False)
@@ -174,6 +189,8 @@ def _install() -> bool:
 
 
 def _replace_readers() -> bool:
+    if not pypdf_verified():
+        return False
     try:
         from pypdf.generic import _data_structures
     except ImportError:
