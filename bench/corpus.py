@@ -354,7 +354,8 @@ def build_pdfs(folder: Path, count: int = 8, seed: int = 1, layout: str = "words
     """Multi-page meeting PDFs from the sample pages for ingest throughput.
 
     ``layout="words"`` places every word on its own, as Word writes KL's PDFs (the
-    realistic case); ``"lines"`` draws a line at a time, the cheapest PDF to extract,
+    realistic case); ``"tagged"`` adds Word's marked-content tag to every line;
+    ``"lines"`` draws a line at a time, the cheapest PDF to extract,
     where parsing and storing weigh most (``tests/pdf_factory.py``).
     """
     sys.path.insert(0, str(ROOT / "tests"))

@@ -10,7 +10,10 @@ with one link annotation per given URI, and drawn in one of two layouts:
 - ``"words"``: every word placed on its own (``BT 1 0 0 1 x y Tm [(word )] TJ ET``), as
   Word's "Save as PDF" writes KL's documents. pypdf takes about five times as long
   per page over it (``../shared/PERFORMANCE.md``: 134 pages/s on simple PDFs, 26-34 on
-  Word-like ones that position every word), and extracts the same text.
+  Word-like ones that position every word), and extracts the same text;
+- ``"tagged"``: ``"words"`` with each line in marked content (``/P <</MCID n >>BDC …
+  EMC``), as Word tags paragraphs when it writes an accessible PDF (its default), and a
+  footer artifact per page. Each tag holds a dictionary, which pypdf reads slowly too.
 """
 
 from __future__ import annotations
@@ -88,7 +91,7 @@ def _printable(line: str) -> str:
     return line.encode("latin-1", errors="replace").decode("latin-1")
 
 
-Layout = Literal["lines", "words"]
+Layout = Literal["lines", "words", "tagged"]
 
 
 def _draw_page(pdf, text: str, links: Sequence[str], layout: Layout = "lines") -> None:  # type: ignore[no-untyped-def]
@@ -101,8 +104,8 @@ def _draw_page(pdf, text: str, links: Sequence[str], layout: Layout = "lines") -
     widest = max((pdf.get_string_width(_printable(line)) for line in lines), default=0.0)
     if widest > PAGE_W - 2 * MARGIN:
         pdf.set_font(size=size * (PAGE_W - 2 * MARGIN) / widest)
-    if layout == "words":
-        _draw_words(pdf, lines, line_h)
+    if layout in ("words", "tagged"):
+        _draw_words(pdf, lines, line_h, tagged=layout == "tagged")
     else:
         y = MARGIN
         for line in lines:
@@ -114,14 +117,17 @@ def _draw_page(pdf, text: str, links: Sequence[str], layout: Layout = "lines") -
         pdf.link(x=MARGIN + (i % 20) * 9.0, y=PAGE_H - MARGIN - 5.0, w=8.0, h=4.0, link=uri)
 
 
-def _draw_words(pdf, lines: list[str], line_h: float) -> None:  # type: ignore[no-untyped-def]
+def _draw_words(pdf, lines: list[str], line_h: float, tagged: bool = False) -> None:  # type: ignore[no-untyped-def]
     """Each word of each line in a text object of its own, its trailing space included,
-    at the x where the line's text before it ends (so the extracted line is the same)."""
+    at the x where the line's text before it ends (so the extracted line is the same);
+    ``tagged`` puts each line in marked content, as Word does."""
     font = pdf.current_font
     pdf._out(pdf._set_font_for_page(font, pdf.font_size_pt))
     k = pdf.k
     y = MARGIN
-    for line in lines:
+    if tagged:
+        pdf._out("/Artifact <</Attached [/Bottom ]/Type /Pagination /Subtype /Footer >>BDC EMC")
+    for mcid, line in enumerate(lines):
         if line:
             baseline = (pdf.h - y - 0.8 * line_h) * k
             x = MARGIN
@@ -134,6 +140,8 @@ def _draw_words(pdf, lines: list[str], line_h: float) -> None:  # type: ignore[n
                     string = encoded[: encoded.rindex(")") + 1]
                     objects.append(f"BT 1 0 0 1 {x * k:.2f} {baseline:.2f} Tm [{string}] TJ ET")
                     x += pdf.get_string_width(piece)
+            if tagged:
+                objects = [f"/P <</MCID {mcid} >>BDC", *objects, "EMC"]
             pdf._out("\n".join(objects))
         y += line_h
 

@@ -36,6 +36,9 @@ def _canonical(value: Any) -> Any:
     """Type, text and original bytes of an operand, arrays element by element."""
     if isinstance(value, list):
         return (type(value).__name__, [_canonical(item) for item in value])
+    if isinstance(value, dict):
+        entries = [(_canonical(key), _canonical(item)) for key, item in value.items()]
+        return (type(value).__name__, entries)
     original = getattr(value, "original_bytes", None)
     return (type(value).__name__, repr(value), None if original is None else bytes(original))
 
@@ -67,7 +70,7 @@ def _content_streams(path: Path) -> list[bytes]:
 
 
 @pytest.mark.skipif(pdf_factory.unicode_font() is None, reason="needs a TTF with Danish letters")
-@pytest.mark.parametrize("layout", ["lines", "words"])
+@pytest.mark.parametrize("layout", ["lines", "words", "tagged"])
 def test_meeting_pdf_streams_parse_as_pypdf_parses_them(tmp_path: Path, layout: str) -> None:
     path = pdf_factory.build_meeting_pdf(
         tmp_path / f"{layout}.pdf", list(pdf_factory.DANISH_PAGES), [[], [], []], layout=layout
@@ -78,6 +81,8 @@ def test_meeting_pdf_streams_parse_as_pypdf_parses_them(tmp_path: Path, layout: 
         fast = _operations(data, fast=True)
         assert fast == _operations(data, fast=False)
         assert any(operator == b"Tj" or operator == b"TJ" for _, operator in fast)
+        fastcontent._Tokens(data, None, 10**6, 10**6, 10**6).operations()  # never pypdf's turn
+        assert (layout == "tagged") == any(operator == b"BDC" for _, operator in fast)
 
 
 # fmt: off
@@ -85,7 +90,9 @@ _TOKENS = [
     b"BT", b"ET", b"Tj", b"TJ", b"Tf", b"Td", b"'", b'"', b"q", b"Q",
     b"1 0 0 1 72.5 700 Tm", b"12", b"-3.5", b".5", b"1.2.3", b"+-", b"-", b"0009",
     b"(a\\(b\\)c)", b"(x (y) z)", b"(\\101\\n)", b"(unterminated", b")",
-    b"<4B4B>", b"<4b 4>", b"<4G>", b"<>", b"<<", b">>", b"<< /A 1 >>",
+    b"<4B4B>", b"<4b 4>", b"<4G>", b"<>", b"<<", b">>", b"<< /A 1 >>", b"<</MCID 0>>",
+    b"/P <</MCID 12 >>BDC", b"<< /Lang (da-DK) /A [1 2] >>", b"<< /A 1 /A 2 >>", b"<< 1 2 >>",
+    b"<< /A >>", b"<< /A 1 >x", b"<< /A << /B /C >> >>", b"stream\n", b"EMC",
     b"/F1", b"/F#201", b"/\xe6", b"/", b"[", b"]", b"[(a) -3 (b)]", b"[ 1 n ]", b"[ %c\n ]",
     b"%comment\n", b"true", b"false", b"null", b"BI", b"ID", b"EI", b"12 0 R ",
     b"{", b"}", b",", b"\x00", b"\x0b", b"\n", b"\r", b"\t", b" ",
@@ -112,7 +119,16 @@ def test_token_soups_parse_as_pypdf_parses_them(tokens: list[bytes], joined: byt
         b"BT <004B004B0052> Tj ET",
         b"BT (a) Tj % comment\n(b) Tj ET",  # comments go to pypdf
         b"q BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI Q",  # an inline image goes to pypdf
-        b"/GS1 gs << /A 1 >> BDC EMC",  # a dictionary goes to pypdf
+        b"/P <</MCID 0 >>BDC BT (a) Tj ET EMC",  # Word's tag on every paragraph
+        b"/Artifact <</Attached [/Bottom ]/Type /Pagination /Subtype /Footer >>BDC EMC",
+        b"/Span <</Lang (da-DK)/MCID 3 /ActualText <FEFF004B> >>BDC EMC",
+        b"/P << /MCID 1 /MCID 2 >> BDC",  # a repeated key: pypdf warns
+        b"/P << /MCID 1 % comment\n >> BDC",  # a comment in a dictionary goes to pypdf
+        b"/P << /Length 3 >> stream\nabc",  # a stream goes to pypdf
+        b"/P << /MCID >> BDC",  # a key without its value: pypdf warns
+        b"/P << 1 2 >> BDC",  # keys that are not names: pypdf warns and skips them
+        b"/P << /MCID 1 >x BDC",  # pypdf ends a dictionary at ">" and any byte after it
+        b"/P << /MCID 1 BDC",  # never closed
         b"[(never closed) 12",  # pypdf ends the array at the end of the data
         b"12 0 R Do",  # no references in a content stream: pypdf's error
         b"",
@@ -169,3 +185,36 @@ def test_an_unverified_pypdf_keeps_its_own_parser(monkeypatch: pytest.MonkeyPatc
     assert faststrings._replace_readers() is False
     assert ContentStream.__dict__["_parse_content_stream"] is parser
     assert _data_structures.read_string_from_stream is literal
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"/P <</MCID 0 >>BDC q 0 0 595.32 841.92 re W* n BT /F1 11.04 Tf [(Dagsorden)] TJ ET Q EMC",
+        b"/Artifact <</Attached [/Bottom ]/Type /Pagination /Subtype /Footer >>BDC EMC",
+        b"/Span <</Lang (da-DK)/MCID 3 /ActualText <FEFF004B> >>BDC EMC",
+    ],
+)
+def test_words_tagged_content_is_read_without_pypdf(data: bytes) -> None:
+    """Word tags every paragraph; if those tags sent each stream to pypdf, the tokeniser
+    would gain nothing on KL's PDFs."""
+    tokens = fastcontent._Tokens(data, None, 1000, 1000, 1000)
+    assert tokens.operations()[0][1] == b"BDC"
+    assert _operations(data, fast=True) == _operations(data, fast=False)
+
+
+@pytest.mark.parametrize(("budget", "spent"), [(6, True), (7, False)])
+def test_a_dictionary_spends_two_an_entry(budget: int, spent: bool) -> None:
+    from pypdf._configuration import apply_configuration
+
+    data = b"/P <</MCID 0 /Lang (da)>> BDC"  # 3 tokens and 2 entries
+    with apply_configuration(stream_parsing_work_maximum_count=budget):
+        fast, slow = _operations(data, fast=True), _operations(data, fast=False)
+    tokens = fastcontent._Tokens(data, None, budget, 1000, 1000)
+    if spent:
+        with pytest.raises(fastcontent._PypdfsTurn):
+            tokens.operations()
+    else:
+        assert len(tokens.operations()) == 1
+    assert fast == slow
+    assert (fast[0] == "error") is spent

@@ -113,9 +113,12 @@ def test_word_by_word_pdf_reads_like_the_line_by_line_one(tmp_path: Path) -> Non
     pages = list(pdf_factory.DANISH_PAGES)
     links = [["https://www.kl.dk/"], [], []]
     lines = pdf_factory.build_meeting_pdf(tmp_path / "lines.pdf", pages, links)
-    words = pdf_factory.build_meeting_pdf(tmp_path / "words.pdf", pages, links, layout="words")
-    assert lines.read_bytes() != words.read_bytes()
-    by_line, by_word = read_document(lines), read_document(words)
-    assert [p.text for p in by_word.pages] == [p.text for p in by_line.pages]
-    assert [p.links for p in by_word.pages] == [p.links for p in by_line.pages]
-    assert "Økonomi og anlæg" in by_word.pages[1].text
+    by_line = read_document(lines)
+    for layout in ("words", "tagged"):
+        path = tmp_path / f"{layout}.pdf"
+        pdf_factory.build_meeting_pdf(path, pages, links, layout=layout)
+        assert path.read_bytes() != lines.read_bytes()
+        by_word = read_document(path)
+        assert [p.text for p in by_word.pages] == [p.text for p in by_line.pages]
+        assert [p.links for p in by_word.pages] == [p.links for p in by_line.pages]
+        assert "Økonomi og anlæg" in by_word.pages[1].text

@@ -10,7 +10,8 @@ tokeniser that walks the stream's bytes with precompiled patterns and builds the
 operation list: the same pypdf objects (``NumberObject``, ``FloatObject``,
 ``NameObject``, string objects from :mod:`.faststrings`, ``ArrayObject``), the same
 operators, the same parsing budget. It covers what text pages are made of: numbers,
-names, strings, arrays of those and operators. Anything else (a dictionary, a comment,
+names, strings, arrays and dictionaries of those (Word tags every paragraph with
+``/P <</MCID n>> BDC``) and operators. Anything else (a comment, a stream,
 an inline image, ``true``/``false``/``null``, a name with ``#`` escapes or beyond
 ASCII, a token long enough to meet pypdf's length limits, a spent budget) hands the
 whole stream to pypdf's own parser, so its objects, warnings and errors stay pypdf's.
@@ -59,8 +60,21 @@ class _PypdfsTurn(Exception):
 class _Tokens:
     """One content stream's bytes and the pypdf classes its objects are made of."""
 
-    def __init__(self, data: bytes, forced_encoding: Any, budget: int, array_limit: int) -> None:
-        from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject
+    def __init__(
+        self,
+        data: bytes,
+        forced_encoding: Any,
+        budget: int,
+        array_limit: int,
+        dictionary_limit: int = 0,
+    ) -> None:
+        from pypdf.generic import (
+            ArrayObject,
+            DictionaryObject,
+            FloatObject,
+            NameObject,
+            NumberObject,
+        )
         from pypdf.generic._utils import create_string_object
 
         self.data = data
@@ -68,8 +82,10 @@ class _Tokens:
         self.forced_encoding = forced_encoding
         self.budget = budget
         self.array_limit = array_limit
+        self.dictionary_limit = dictionary_limit
         self.escapes = faststrings.escape_table()
         self.array = ArrayObject
+        self.dictionary = DictionaryObject
         self.floating = FloatObject
         self.name = NameObject
         self.number = NumberObject
@@ -119,7 +135,9 @@ class _Tokens:
             return self.string(raw, self.forced_encoding), end
         if byte == 0x5B:  # "["
             return self.array_at(at)
-        if byte == 0x3C and self.data[at + 1 : at + 2] != b"<":  # "<" but not "<<"
+        if byte == 0x3C:  # "<"
+            if self.data[at + 1 : at + 2] == b"<":
+                return self.dictionary_at(at)
             raw, end = faststrings.hex_bytes(self.data, at)
             return self.string(raw, self.forced_encoding), end
         raise _PypdfsTurn("other object")
@@ -164,6 +182,40 @@ class _Tokens:
             value, at = self.value(at, byte)
             array.append(value)
 
+    def dictionary_at(self, at: int) -> tuple[Any, int]:
+        """A dictionary of names to plain values, as Word's marked content has
+        (``/P <</MCID 3>> BDC``); pypdf's own reading of one spends two of the budget
+        an entry. A comment, a repeated key, a key that is not a name or a stream
+        after it is pypdf's to read."""
+        data, size = self.data, self.size
+        space = _TOP_SPACE.match
+        entries: dict[Any, Any] = {}
+        remaining = self.dictionary_limit
+        at += 2
+        while True:
+            at = space(data, at).end()
+            if at >= size:
+                raise _PypdfsTurn("unterminated dictionary")
+            byte = data[at]
+            if byte == 0x3E:  # ">": pypdf takes the byte after it for the second ">"
+                at += 2
+                if data.startswith(b"stream", space(data, at).end()):
+                    raise _PypdfsTurn("a stream")
+                dictionary = self.dictionary()
+                dictionary.update(entries)
+                return dictionary, at
+            if byte != 0x2F:  # a key that is not a name (or a comment)
+                raise _PypdfsTurn("unusual dictionary key")
+            remaining -= 1
+            self.budget -= 2
+            if remaining < 0 or self.budget < 0:
+                raise _PypdfsTurn("dictionary limit")
+            key, at = self.name_at(at)
+            at = space(data, at).end()
+            if at >= size or key in entries:
+                raise _PypdfsTurn("missing value or repeated key")
+            entries[key], at = self.value(at, data[at])
+
 
 def _wrap(original: Any) -> Any:
     from pypdf._configuration import get_configuration
@@ -177,6 +229,7 @@ def _wrap(original: Any) -> Any:
             self.forced_encoding,
             config.stream_parsing_work_maximum_count,
             config.array_maximum_element_count,
+            config.dictionary_maximum_element_count,
         )
         try:
             operations = tokens.operations()
@@ -214,6 +267,7 @@ def _replace_parser() -> bool:
         or faststrings.escape_table() is None
         or not hasattr(config, "stream_parsing_work_maximum_count")
         or not hasattr(config, "array_maximum_element_count")
+        or not hasattr(config, "dictionary_maximum_element_count")
     ):
         return False
     ContentStream._parse_content_stream = _wrap(original)
