@@ -131,6 +131,11 @@ def test_token_soups_parse_as_pypdf_parses_them(tokens: list[bytes], joined: byt
         b"/P << /MCID 1 BDC",  # never closed
         b"[(never closed) 12",  # pypdf ends the array at the end of the data
         b"12 0 R Do",  # no references in a content stream: pypdf's error
+        b"0 0 0 RG 1 0 0 rg",  # "R" right after numbers, not a reference
+        b"1,5 Tc",  # pypdf's number pattern takes a comma too
+        b"1234567890123456789 Tz 12345678901234567890 Tz -1234567890.12345678 Tz",
+        b"..................... Tz",
+        b"BT 12",  # a number at the very end
         b"",
     ],
 )

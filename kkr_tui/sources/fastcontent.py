@@ -40,8 +40,9 @@ _TOP_SPACE = re.compile(rb"[\x00\t\n\x0c\r ]*")
 _ARRAY_SPACE = re.compile(rb"[\x00\t\n\x0b\x0c\r ]*")
 #: ``NameObject.delimiter_pattern``: where an operator or a name ends.
 _DELIMITER = re.compile(rb"\s+|[\(\)<>\[\]{}/%]")
-#: ``NumberObject.NumberPattern``: the first byte that is not part of a number.
-_NUMBER_END = re.compile(rb"[^+-.0-9]")
+#: The bytes ``NumberObject.NumberPattern`` (``[^+-.0-9]``) does not stop at; ``+-.`` is a
+#: range there, so a comma counts too.
+_NUMBER_RUN = re.compile(rb"[+-.0-9]*")
 #: ``IndirectPattern`` of pypdf: ``12 0 R`` (never valid in a content stream).
 _INDIRECT = re.compile(rb"[+-]?(\d+)\s+(\d+)\s+R[^a-zA-Z]")
 _OPERATOR_START = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'\"")
@@ -99,6 +100,7 @@ class _Tokens:
     def operations(self) -> list[tuple[Any, bytes]]:
         data, size = self.data, self.size
         space, delimiter = _TOP_SPACE.match, _DELIMITER.search
+        number_at, value_at = self.number_at, self.value
         operations: list[tuple[Any, bytes]] = []
         operands: list[Any] = []
         at = 0
@@ -115,13 +117,17 @@ class _Tokens:
                 operator = data[at:end]
                 if operator == b"BI":
                     raise _PypdfsTurn("inline image")
-                self.spend()
+                self.budget -= 1
+                if self.budget < 0:
+                    raise _PypdfsTurn("budget")
                 operations.append((operands, operator))
                 operands = []
                 at = end
             else:
-                self.spend()
-                value, at = self.value(at, byte)
+                self.budget -= 1
+                if self.budget < 0:
+                    raise _PypdfsTurn("budget")
+                value, at = number_at(at) if byte in _NUMBER_START else value_at(at, byte)
                 operands.append(value)
 
     def value(self, at: int, byte: int) -> tuple[Any, int]:
@@ -143,16 +149,19 @@ class _Tokens:
         raise _PypdfsTurn("other object")
 
     def number_at(self, at: int) -> tuple[Any, int]:
-        peek = self.data[at : at + _NUMBER_PEEK]
-        if _INDIRECT.match(peek):
-            raise _PypdfsTurn("indirect reference")
-        found = _NUMBER_END.search(peek)
-        if found is None:
+        """pypdf looks at the next 20 bytes: for ``12 0 R`` there, and for where the
+        number ends (if not there, it reads the number another way)."""
+        data = self.data
+        end = _NUMBER_RUN.match(data, at).end()
+        peek_end = at + _NUMBER_PEEK
+        if end >= peek_end or end >= self.size:
             raise _PypdfsTurn("long number")
-        text = peek[: found.start()]
+        if data.find(b"R", at, peek_end) >= 0 and _INDIRECT.match(data, at, peek_end):
+            raise _PypdfsTurn("indirect reference")
+        text = data[at:end]
         if b"." in text:
-            return self.floating(text), at + len(text)
-        return self.number(text), at + len(text)
+            return self.floating(text), end
+        return self.number(text), end
 
     def name_at(self, at: int) -> tuple[Any, int]:
         found = _DELIMITER.search(self.data, at + 1)
