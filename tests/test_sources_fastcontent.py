@@ -136,6 +136,8 @@ def test_token_soups_parse_as_pypdf_parses_them(tokens: list[bytes], joined: byt
         b"1234567890123456789 Tz 12345678901234567890 Tz -1234567890.12345678 Tz",
         b"..................... Tz",
         b"BT 12",  # a number at the very end
+        pytest.param(b"[" * 3000 + b"] TJ", id="arrays-nested-deeper-than-python-recurses"),
+        pytest.param(b"/P " + b"<</A " * 3000 + b"BDC", id="dictionaries-nested-as-deep"),
         b"",
     ],
 )

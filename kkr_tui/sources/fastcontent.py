@@ -242,8 +242,8 @@ def _wrap(original: Any) -> Any:
         )
         try:
             operations = tokens.operations()
-        except (_PypdfsTurn, LookupError):
-            return original(self, stream)
+        except Exception:  # noqa: BLE001 - _PypdfsTurn, or any surprise (deep nesting):
+            return original(self, stream)  # pypdf's result or error, never one of ours
         stream.seek(0, 2)
         self._operations.extend(operations)
         return None
