@@ -170,8 +170,8 @@ def _wrap(original: Reader, read: Callable[[memoryview, int], tuple[bytes, int]]
         try:
             with stream.getbuffer() as view:
                 data, end = read(view, start)
-        except LookupError:
-            return original(stream, forced_encoding)
+        except Exception:  # noqa: BLE001 - LookupError for pypdf's cases, or any surprise:
+            return original(stream, forced_encoding)  # the stream is still at the string
         stream.seek(end)
         return create_string_object(data, forced_encoding)
 
