@@ -225,3 +225,15 @@ def test_a_dictionary_spends_two_an_entry(budget: int, spent: bool) -> None:
         assert len(tokens.operations()) == 1
     assert fast == slow
     assert (fast[0] == "error") is spent
+
+
+@pytest.mark.parametrize(("opening", "closing"), [(b"[", b"]"), (b"<</A ", b">>")])
+def test_deep_nesting_is_pypdfs_to_read(opening: bytes, closing: bytes) -> None:
+    """Past 100 levels the tokeniser stops, so how deep a stream may nest stays pypdf's."""
+    deep = fastcontent._MAX_DEPTH
+    fine = b"/P " + opening * deep + b"1" + closing * deep + b" BDC"
+    assert len(fastcontent._Tokens(fine, None, 10**6, 10**6, 10**6).operations()) == 1
+    too_deep = b"/P " + opening * (deep + 1) + b"1" + closing * (deep + 1) + b" BDC"
+    with pytest.raises(fastcontent._PypdfsTurn):
+        fastcontent._Tokens(too_deep, None, 10**6, 10**6, 10**6).operations()
+    assert _operations(too_deep, fast=True) == _operations(too_deep, fast=False)

@@ -52,6 +52,9 @@ _MAX_OPERATOR = 100
 _MAX_NAME = 1000
 #: How far pypdf looks ahead for a number before reading it another way.
 _NUMBER_PEEK = 20
+#: Deepest nesting of arrays and dictionaries read here. Deeper is hostile input whose
+#: outcome turns on Python's recursion limit, so pypdf reads it as if never patched.
+_MAX_DEPTH = 100
 
 
 class _PypdfsTurn(Exception):
@@ -84,6 +87,7 @@ class _Tokens:
         self.budget = budget
         self.array_limit = array_limit
         self.dictionary_limit = dictionary_limit
+        self.depth = 0
         self.escapes = faststrings.escape_table()
         self.array = ArrayObject
         self.dictionary = DictionaryObject
@@ -96,6 +100,11 @@ class _Tokens:
         self.budget -= 1
         if self.budget < 0:
             raise _PypdfsTurn("budget")
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > _MAX_DEPTH:
+            raise _PypdfsTurn("deep nesting")
 
     def operations(self) -> list[tuple[Any, bytes]]:
         data, size = self.data, self.size
@@ -176,13 +185,16 @@ class _Tokens:
         space = _ARRAY_SPACE.match
         array = self.array()
         remaining = self.array_limit
+        self.enter()
         at += 1
         while True:
             at = space(data, at).end()
             if at >= size:
+                self.depth -= 1
                 return array, at  # pypdf ends an unterminated array at the end of data
             byte = data[at]
             if byte == 0x5D:  # "]"
+                self.depth -= 1
                 return array, at + 1
             remaining -= 1  # a comment or a null here is "other object" for pypdf
             if remaining < 0:
@@ -200,6 +212,7 @@ class _Tokens:
         space = _TOP_SPACE.match
         entries: dict[Any, Any] = {}
         remaining = self.dictionary_limit
+        self.enter()
         at += 2
         while True:
             at = space(data, at).end()
@@ -212,6 +225,7 @@ class _Tokens:
                     raise _PypdfsTurn("a stream")
                 dictionary = self.dictionary()
                 dictionary.update(entries)
+                self.depth -= 1
                 return dictionary, at
             if byte != 0x2F:  # a key that is not a name (or a comment)
                 raise _PypdfsTurn("unusual dictionary key")
@@ -242,7 +256,7 @@ def _wrap(original: Any) -> Any:
         )
         try:
             operations = tokens.operations()
-        except Exception:  # noqa: BLE001 - _PypdfsTurn, or any surprise (deep nesting):
+        except Exception:  # noqa: BLE001 - _PypdfsTurn, or any surprise:
             return original(self, stream)  # pypdf's result or error, never one of ours
         stream.seek(0, 2)
         self._operations.extend(operations)
