@@ -635,7 +635,7 @@ def _cmd_notes(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             hits = store.search_notes(query, limit=1000)
             rows = [(h.note, h.item_id) for h in hits]
         else:
-            rows = [(n, store.resolve_anchor(n.anchor)) for n in store.all_notes()]
+            rows = store.notes_with_items()
     finally:
         store.close()
     if args.json:
@@ -645,7 +645,7 @@ def _cmd_notes(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         print("no notes", file=sys.stderr)
     for note, item_id in rows:
         a = note.anchor
-        where = f"id {item_id}" if item_id is not None else "item no longer stored"
+        where = f"id {item_id}" if item_id is not None else "uden punkt"
         print(
             printable(
                 f"{a.council}  {_date(a.meeting_date or None)}  {a.number}  {a.title}  ({where})"

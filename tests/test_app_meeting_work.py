@@ -158,3 +158,22 @@ async def test_palette_lists_meeting_work_commands(sample_db: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PickListScreen)
+
+
+async def test_all_notes_lists_a_note_whose_item_is_gone(sample_db: Path) -> None:
+    """A note whose item no longer exists is kept and listed "uden punkt" (opens nothing)."""
+    with Store(sample_db) as store:
+        kept = item_by_number(store, HOV, "2025-06-18", "3.4")
+        store.save_note(kept, "bliver")
+        meeting = store.meetings(HOV, 2025)[0]
+        store.save_note(store.find_items_by_number("2.1", meeting.id)[0].id, "mister sit punkt")
+        for doc in store.meeting(meeting.id).documents:
+            store.delete_document(doc.id)
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.action_all_notes()
+        await settle(pilot)
+        assert isinstance(app.screen, PickListScreen)
+        text = screen_text(app)
+        assert "2 notes" in text and "mister sit punkt" in text and "(uden punkt)" in text

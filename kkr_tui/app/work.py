@@ -330,12 +330,9 @@ class MeetingWorkActions:
     @work(exclusive=True, group="work", exit_on_error=False)
     async def action_all_notes(self: KkrApp) -> None:  # type: ignore[misc]
         """Every note, newest meeting first."""
-        notes = await self.gateway.call("all_notes")
+        notes = await self.gateway.call("notes_with_items")
         rows = []
-        for note in notes:
-            item_id = await self.gateway.call("resolve_anchor", note.anchor)
-            if item_id is None:
-                continue
+        for note, item_id in notes:
             a = note.anchor
             rows.append(
                 (
@@ -347,6 +344,7 @@ class MeetingWorkActions:
                         (safe(a.number), "bold"),
                         " ",
                         safe(a.title),
+                        ("  (uden punkt)" if item_id is None else "", "$text-muted"),
                         "\n  ",
                         (safe(note.text.splitlines()[0] if note.text else ""), "italic"),
                     ),

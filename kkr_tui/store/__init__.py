@@ -40,6 +40,7 @@ from kkr_tui.records import (
 )
 from kkr_tui.store import reads, writes
 from kkr_tui.store.errors import (
+    NoteTooLargeError,
     NotFoundError,
     SchemaError,
     StoreBusyError,
@@ -51,6 +52,7 @@ from kkr_tui.store.schema import SCHEMA_VERSION, claim_store_id, ensure_schema
 
 __all__ = [
     "SCHEMA_VERSION",
+    "NoteTooLargeError",
     "NotFoundError",
     "SchemaError",
     "Store",

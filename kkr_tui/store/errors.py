@@ -21,3 +21,7 @@ class StoreReadOnlyError(StoreError):
 
 class NotFoundError(StoreError, LookupError):
     """A meeting, section or item id that is not (or no longer) in the store."""
+
+
+class NoteTooLargeError(StoreError, ValueError):
+    """A note over the size a note may have (:data:`kkr_tui.store.notes.MAX_NOTE_BYTES`)."""

@@ -3,9 +3,13 @@
 These tables never reference item ids: re-ingesting a document, or the minutes
 replacing the agenda, gives every item a new id. Notes and marks are anchored to
 (council, meeting date, item number) with the case number and title kept to find the
-item again, so they survive both. The tables are created with ``IF NOT EXISTS`` on
-every open, independent of the document schema's version, and re-ingesting never
-touches them.
+item again, so they survive both. A note is found by its item's identity, never by the
+number alone (:func:`assign_notes`): the minutes may drop an item and renumber the
+rest, and then the agenda's 3.5 is the minutes' 3.4. A note is only ever changed or
+removed by its own row id, so writing one note can never remove another; a note whose
+item cannot be found is kept (listed "uden punkt"). The tables are created with
+``IF NOT EXISTS`` on every writable open, independent of the document schema's
+version, and re-ingesting never touches them.
 
 Changes: :meth:`MeetingWorkStore.detect_changes` compares each stored document's
 sha256 with the one seen last time; for meetings whose documents changed it hashes
@@ -21,8 +25,10 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from kkr_tui.meetingwork.records import (
     Anchor,
@@ -32,7 +38,12 @@ from kkr_tui.meetingwork.records import (
     Note,
     NoteHit,
 )
+from kkr_tui.store.errors import NoteTooLargeError
 from kkr_tui.textfold import fold
+
+#: The most a note may hold (UTF-8 bytes): a note is typed by hand; 50 MB pasted into
+#: the editor froze the reader for minutes.
+MAX_NOTE_BYTES = 1_000_000
 
 _TABLES_SQL = [
     """CREATE TABLE IF NOT EXISTS notes (
@@ -40,7 +51,7 @@ _TABLES_SQL = [
         council TEXT NOT NULL, meeting_date TEXT NOT NULL, number TEXT NOT NULL,
         case_number TEXT, title TEXT NOT NULL, text TEXT NOT NULL, folded TEXT NOT NULL,
         created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
-    "CREATE UNIQUE INDEX IF NOT EXISTS notes_anchor ON notes (council, meeting_date, number)",
+    "CREATE INDEX IF NOT EXISTS notes_meeting ON notes (council, meeting_date)",
     """CREATE TABLE IF NOT EXISTS item_reads (
         council TEXT NOT NULL, meeting_date TEXT NOT NULL, number TEXT NOT NULL,
         content_hash TEXT NOT NULL, read_at TEXT NOT NULL,
@@ -71,7 +82,16 @@ _MEETING_SQL = (
 
 
 def ensure_notes_schema(conn: sqlite3.Connection) -> None:
-    """Create the notes and reading-state tables when missing (idempotent, any schema version)."""
+    """Create the notes and reading-state tables when missing (idempotent, any schema version).
+
+    Databases made before notes followed identity have a unique index on (council,
+    date, number), which would forbid two notes to share a number after renumbering;
+    it is dropped (the notes themselves are untouched)."""
+    old = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'notes_anchor'"
+    ).fetchone()
+    if old is not None:
+        conn.execute("DROP INDEX notes_anchor")
     for statement in _TABLES_SQL:
         conn.execute(statement)
 
@@ -107,13 +127,61 @@ def _has_tables(conn: sqlite3.Connection) -> bool:
     return row.fetchone() is not None
 
 
-def _same_item(anchor: Anchor, case_number: str | None, title: str) -> bool:
-    if anchor.case_number and case_number and anchor.case_number == case_number:
-        return fold(anchor.title) == fold(title) or not anchor.title
-    return fold(anchor.title) == fold(title)
+#: An item as notes are matched to it: (id, number, case number, title), in document order.
+ItemKey = tuple[int, str, str | None, str]
 
 
-def _note(row: Sequence) -> Note:
+def assign_notes(notes: Sequence[Note], items: Sequence[ItemKey]) -> dict[int, int]:
+    """Which item each note belongs to: ``{note id: item id}``; unmatched notes are absent.
+
+    Each item takes at most one note and each note at most one item, in rounds from the
+    surest evidence to the weakest, so a renumbering can never hand one item's note to
+    another: (1) same number and title, (2) same title (the item was renumbered), (3)
+    the same case number when no other item of the document carries it (the title was
+    reworded), (4) an anchor without a title (older notes): same number and no
+    contradicting case number. A case number on both sides that differs always
+    vetoes. Notes are taken oldest first, items in document order.
+    """
+    free = list(items)
+    pending = sorted(notes, key=lambda n: n.id)
+    assigned: dict[int, int] = {}
+    shared = Counter(case for _, _, case, _ in items if case)
+    titles = {item[0]: fold(item[3]) for item in items}
+
+    def agrees(anchor: Anchor, case: str | None) -> bool:
+        return not (anchor.case_number and case and anchor.case_number != case)
+
+    def claim(fits: Callable[[Anchor, ItemKey], bool]) -> None:
+        nonlocal pending
+        left: list[Note] = []
+        for note in pending:
+            hit = next((item for item in free if fits(note.anchor, item)), None)
+            if hit is None:
+                left.append(note)
+                continue
+            assigned[note.id] = hit[0]
+            free.remove(hit)
+        pending = left
+
+    claim(
+        lambda a, it: (
+            bool(a.title)
+            and it[1] == a.number
+            and titles[it[0]] == fold(a.title)
+            and agrees(a, it[2])
+        )
+    )
+    claim(lambda a, it: bool(a.title) and titles[it[0]] == fold(a.title) and agrees(a, it[2]))
+    claim(
+        lambda a, it: (
+            bool(a.case_number) and it[2] == a.case_number and shared[a.case_number or ""] == 1
+        )
+    )
+    claim(lambda a, it: not a.title and it[1] == a.number and agrees(a, it[2]))
+    return assigned
+
+
+def _note(row: Sequence[Any]) -> Note:
     return Note(
         id=row[0],
         anchor=Anchor(row[1], row[2], row[3], row[4], row[5]),
@@ -147,7 +215,7 @@ class MeetingWorkStore:
             raise NotFoundError(f"no item with id {item_id}")
         return Anchor(row[1], row[2], row[3], row[4], row[5])
 
-    def _primary_items(self, council: str, meeting_date: str) -> list[Sequence]:
+    def _primary_items(self, council: str, meeting_date: str) -> list[ItemKey]:
         conn = self._conn
         meeting = conn.execute(_MEETING_SQL, (council, meeting_date, meeting_date)).fetchone()
         if meeting is None:
@@ -159,87 +227,105 @@ class MeetingWorkStore:
         ).fetchone()
         if doc is None:
             return []
-        return conn.execute(
+        return self._document_items(doc[0])
+
+    def _document_items(self, document_id: int) -> list[ItemKey]:
+        return self._conn.execute(
             "SELECT id, number, case_number, title FROM items WHERE document_id = ?"
             " ORDER BY position",
-            (doc[0],),
+            (document_id,),
         ).fetchall()
 
+    def _meeting_notes(self, council: str, meeting_date: str) -> list[Note]:
+        if not _has_tables(self._conn):
+            return []
+        rows = self._conn.execute(
+            _NOTE_COLUMNS + " WHERE council = ? AND meeting_date = ?", (council, meeting_date)
+        ).fetchall()
+        return [_note(r) for r in rows]
+
     def resolve_anchor(self, anchor: Anchor) -> int | None:
-        """The item an anchor points at today: same number and item, else the same title."""
+        """The item an anchor points at today, matched as a lone note would be
+        (:func:`assign_notes`); None when no item of the meeting is it."""
         with self._lock:
             rows = self._primary_items(anchor.council, anchor.meeting_date)
-        for item_id, number, case_number, title in rows:
-            if number == anchor.number and _same_item(anchor, case_number, title):
-                return item_id
-        wanted = fold(anchor.title)
-        for item_id, _, _, title in rows:
-            if wanted and fold(title) == wanted:
-                return item_id
-        return None
+        return assign_notes([Note(0, anchor, "", "", "")], rows).get(0)
 
     # -- notes -----------------------------------------------------------------------
 
+    def _note_of(self, item_id: int) -> tuple[Anchor, Note | None]:
+        """The item's anchor and the note that belongs to it among its meeting's notes,
+        matched against the items of the item's own document."""
+        row = self._conn.execute(_ANCHOR_SQL + " WHERE i.id = ?", (item_id,)).fetchone()
+        if row is None:
+            from kkr_tui.store.errors import NotFoundError
+
+            raise NotFoundError(f"no item with id {item_id}")
+        anchor = Anchor(row[1], row[2], row[3], row[4], row[5])
+        notes = self._meeting_notes(anchor.council, anchor.meeting_date)
+        if not notes:
+            return anchor, None
+        document = self._conn.execute(
+            "SELECT document_id FROM items WHERE id = ?", (item_id,)
+        ).fetchone()[0]
+        assigned = assign_notes(notes, self._document_items(document))
+        return anchor, next((n for n in notes if assigned.get(n.id) == item_id), None)
+
     def note_for(self, item_id: int) -> Note | None:
-        """The note on this item, found by anchor (so it survives a re-ingest)."""
-        anchor = self.anchor(item_id)
+        """The note on this item, found by identity (so it survives a re-ingest and a
+        renumbering by the minutes)."""
         with self._lock:
-            if not _has_tables(self._conn):
-                return None
-            rows = self._conn.execute(
-                _NOTE_COLUMNS + " WHERE council = ? AND meeting_date = ?",
-                (anchor.council, anchor.meeting_date),
-            ).fetchall()
-        notes = [_note(r) for r in rows]
-        for note in notes:
-            if note.anchor.number == anchor.number and _same_item(
-                note.anchor, anchor.case_number, anchor.title
-            ):
-                return note
-        for note in notes:
-            if fold(note.anchor.title) == fold(anchor.title):
-                return note
-        return None
+            return self._note_of(item_id)[1]
 
     def save_note(self, item_id: int, text: str) -> Note | None:
-        """Write the note on an item; an empty text deletes it. Returns the stored note."""
+        """Write the note on an item; an empty text deletes it. Returns the stored note.
+
+        Only the item's own note row is changed (by its id), and its anchor moves to the
+        item as it is numbered and titled today. Over :data:`MAX_NOTE_BYTES` raises
+        :class:`NoteTooLargeError` and stores nothing."""
         from kkr_tui.sanitize import clean_text
 
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > MAX_NOTE_BYTES:
+            raise NoteTooLargeError(
+                f"noten er for stor ({size / 1_000_000:.1f} MB); en note må fylde "
+                f"højst {MAX_NOTE_BYTES // 1_000_000} MB"
+            )
         text = clean_text(text).strip()
-        anchor = self.anchor(item_id)
-        existing = self.note_for(item_id)
         now = _now()
         with self._lock:
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
             try:
-                if existing is not None:
-                    conn.execute("DELETE FROM notes WHERE id = ?", (existing.id,))
-                conn.execute(
-                    "DELETE FROM notes WHERE council = ? AND meeting_date = ? AND number = ?",
-                    (anchor.council, anchor.meeting_date, anchor.number),
+                anchor, existing = self._note_of(item_id)
+                values = (
+                    anchor.number,
+                    anchor.case_number,
+                    anchor.title,
+                    text,
+                    fold(f"{anchor.title}\n{text}"),
+                    now,
                 )
-                if text:
+                if existing is not None and not text:
+                    conn.execute("DELETE FROM notes WHERE id = ?", (existing.id,))
+                elif existing is not None:
                     conn.execute(
-                        "INSERT INTO notes (council, meeting_date, number, case_number, title,"
-                        " text, folded, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                        (
-                            anchor.council,
-                            anchor.meeting_date,
-                            anchor.number,
-                            anchor.case_number,
-                            anchor.title,
-                            text,
-                            fold(f"{anchor.title}\n{text}"),
-                            existing.created_at if existing else now,
-                            now,
-                        ),
+                        "UPDATE notes SET number = ?, case_number = ?, title = ?, text = ?,"
+                        " folded = ?, updated_at = ? WHERE id = ?",
+                        (*values, existing.id),
+                    )
+                elif text:
+                    conn.execute(
+                        "INSERT INTO notes (number, case_number, title, text, folded,"
+                        " updated_at, council, meeting_date, created_at)"
+                        " VALUES (?,?,?,?,?,?,?,?,?)",
+                        (*values, anchor.council, anchor.meeting_date, now),
                     )
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
-        return self.note_for(item_id) if text else None
+            return self._note_of(item_id)[1] if text else None
 
     def all_notes(self) -> list[Note]:
         """Every note, newest meeting first."""
@@ -247,9 +333,26 @@ class MeetingWorkStore:
             if not _has_tables(self._conn):
                 return []
             rows = self._conn.execute(
-                _NOTE_COLUMNS + " ORDER BY meeting_date DESC, council, number"
+                _NOTE_COLUMNS + " ORDER BY meeting_date DESC, council, number, id"
             ).fetchall()
         return [_note(r) for r in rows]
+
+    def _items_of_notes(self, notes: Sequence[Note]) -> dict[int, int]:
+        """``{note id: item id}`` for notes whose item is in its meeting's primary
+        document, matched together with the meeting's other notes."""
+        assigned: dict[int, int] = {}
+        for council, date in {(n.anchor.council, n.anchor.meeting_date) for n in notes}:
+            rows = self._primary_items(council, date)
+            assigned.update(assign_notes(self._meeting_notes(council, date), rows))
+        return assigned
+
+    def notes_with_items(self) -> list[tuple[Note, int | None]]:
+        """Every note with the item it belongs to today (None: "uden punkt", the item is
+        no longer stored or cannot be told apart), newest meeting first."""
+        notes = self.all_notes()
+        with self._lock:
+            assigned = self._items_of_notes(notes)
+        return [(n, assigned.get(n.id)) for n in notes]
 
     def search_notes(self, query: str, *, limit: int = 20) -> list[NoteHit]:
         """Notes whose folded title and text contain every word of ``query``.
@@ -269,7 +372,9 @@ class MeetingWorkStore:
                 + " ORDER BY updated_at DESC LIMIT ?",
                 [*(f"%{w}%" for w in words), limit],
             ).fetchall()
-        return [NoteHit(n, self.resolve_anchor(n.anchor)) for n in map(_note, rows)]
+            notes = [_note(r) for r in rows]
+            assigned = self._items_of_notes(notes)
+        return [NoteHit(n, assigned.get(n.id)) for n in notes]
 
     # -- reading state -------------------------------------------------------------------
 
@@ -451,15 +556,20 @@ class MeetingWorkStore:
             if not _has_tables(self._conn):
                 return {}
             marks = ",".join("?" * len(ids))
-            rows = self._conn.execute(_ANCHOR_SQL + f" WHERE i.id IN ({marks})", ids).fetchall()
-            meetings = {(r[1], r[2]) for r in rows}
-            notes: list[Note] = []
+            rows = self._conn.execute(
+                _ANCHOR_SQL.replace("SELECT i.id,", "SELECT i.id, i.document_id,")
+                + f" WHERE i.id IN ({marks})",
+                ids,
+            ).fetchall()
+            noted: set[int] = set()
             changes: dict[tuple[str, str, str], str] = {}
             reads: set[tuple[str, str, str]] = set()
-            for council, date in meetings:
+            for council, date in {(r[2], r[3]) for r in rows}:
                 args = (council, date)
                 where = " WHERE council = ? AND meeting_date = ?"
-                notes += map(_note, self._conn.execute(_NOTE_COLUMNS + where, args))
+                notes = self._meeting_notes(council, date)
+                for document in {r[1] for r in rows if (r[2], r[3]) == args} if notes else ():
+                    noted.update(assign_notes(notes, self._document_items(document)).values())
                 for number, kind in self._conn.execute(
                     "SELECT number, kind FROM item_changes" + where, args
                 ):
@@ -467,19 +577,9 @@ class MeetingWorkStore:
                 for (number,) in self._conn.execute("SELECT number FROM item_reads" + where, args):
                     reads.add((council, date, number))
         out: dict[int, ItemMark] = {}
-        for item_id, council, date, number, case_number, title in rows:
-            anchor = Anchor(council, date, number, case_number, title)
-            has_note = any(
-                n.anchor.council == council
-                and n.anchor.meeting_date == date
-                and (
-                    (n.anchor.number == number and _same_item(n.anchor, case_number, title))
-                    or fold(n.anchor.title) == fold(anchor.title)
-                )
-                for n in notes
-            )
+        for item_id, _, council, date, number, _, _ in rows:
             key = (council, date, number)
-            out[item_id] = ItemMark(has_note, changes.get(key), key in reads)  # type: ignore[arg-type]
+            out[item_id] = ItemMark(item_id in noted, changes.get(key), key in reads)  # type: ignore[arg-type]
         return out
 
     # -- both documents of a meeting ------------------------------------------------------

@@ -18,7 +18,8 @@ from textual.widgets.option_list import Option
 
 
 class PickListScreen(ModalScreen[int | None]):
-    """A titled list of items; returns the chosen item id."""
+    """A titled list of items; returns the chosen item id. A row without an id (a note
+    whose item is gone) is listed but opens nothing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back", id="pick.close"),
@@ -27,7 +28,12 @@ class PickListScreen(ModalScreen[int | None]):
     ]
 
     def __init__(
-        self, title: Content, summary: Content, rows: list[tuple[int, Content]], *, name: str
+        self,
+        title: Content,
+        summary: Content,
+        rows: list[tuple[int | None, Content]],
+        *,
+        name: str,
     ) -> None:
         super().__init__(name=name)
         self.title_content = title
@@ -39,7 +45,10 @@ class PickListScreen(ModalScreen[int | None]):
             yield Static(self.title_content, classes="pick-title")
             yield Static(self.summary, classes="pick-summary")
             yield OptionList(
-                *(Option(prompt, id=str(item_id)) for item_id, prompt in self.rows),
+                *(
+                    Option(prompt, id=None if item_id is None else str(item_id))
+                    for item_id, prompt in self.rows
+                ),
                 classes="pick-list",
             )
 
