@@ -200,17 +200,18 @@ async def _open_after_pauses(
 
 def probe_search(db: str, queries: list[str]) -> dict:
     """Open the store read-only and run each query once; first-query cost and peak RSS."""
-    from kkr_tui.search import search, vocabulary
+    from kkr_tui.search import SearchIndex
     from kkr_tui.store import Store
 
     rss_before = peak_rss_mb()
     store = Store(db, read_only=True)
+    index = SearchIndex(store)
     times = []
     for query in queries:
         t = time.perf_counter()
-        search(store, query, limit=50)
+        index.search(query, limit=50)
         times.append(time.perf_counter() - t)
-    vocab = vocabulary(store)
+    vocab = index.vocabulary()
     return {
         "first_query_s": times[0] if times else None,
         "query_s": times,

@@ -91,10 +91,11 @@ def bench_search(n: int, runs: int, baseline_runs: int) -> dict[str, Any]:
     result: dict[str, Any] = {"corpus": stats}
     with Store(path, read_only=True) as store:
         case = _a_case_number(store)
-        if isinstance(search_mod, str):
+        index = None if isinstance(search_mod, str) else search_mod.SearchIndex(store)
+        if index is None:
             result["search"] = f"kkr_tui.search not importable: {search_mod}"
         else:
-            first_s, _ = timed(lambda: search_mod.search(store, "sundhedsreform"))
+            first_s, _ = timed(lambda: index.search("sundhedsreform"))
             result["first_query_s"] = round(first_s, 3)
             kinds: dict[str, Any] = {}
             for kind, queries in QUERY_KINDS.items():
@@ -103,7 +104,7 @@ def bench_search(n: int, runs: int, baseline_runs: int) -> dict[str, Any]:
                 per_query = {}
                 for q in queries:
                     q = q.replace("{case}", case)
-                    s = repeat(lambda q=q: search_mod.search(store, q, limit=50), runs)
+                    s = repeat(lambda q=q: index.search(q, limit=50), runs)
                     samples.extend(s)
                     warm.extend(s[1:])
                     per_query[q] = {**summary(s), "first_call_ms": round(s[0] * 1000, 2)}
@@ -134,8 +135,8 @@ def bench_search(n: int, runs: int, baseline_runs: int) -> dict[str, Any]:
                 s, top = timed(run_naive)
                 samples.append(s)
             entry: dict[str, Any] = {"query": q, **summary(samples)}
-            if not isinstance(search_mod, str):
-                own = search_mod.search(store, q, limit=10)
+            if index is not None:
+                own = index.search(q, limit=10)
                 own_ids = {h.item_id for h in own}
                 naive_ids = {idx + 1 for _, _, idx in top}
                 entry["agreement_at_10"] = round(len(own_ids & naive_ids) / 10, 2)
@@ -169,11 +170,12 @@ def recall_on_samples() -> dict[str, Any]:
         texts = store.item_texts(list(rows))
         keys = {i: (Path(store.item(i).source_path).name, r.number) for i, r in rows.items()}
         choices = {i: f"{r.title}\n{texts.get(i, '')}" for i, r in rows.items()}
+        index = search_mod.SearchIndex(store)
         expected = found = naive_found = 0
         misses = []
         for case in cases:
             want = {tuple(e) for e in case["expect"]}
-            got = {keys[h.item_id] for h in search_mod.search(store, case["query"], limit=10)}
+            got = {keys[h.item_id] for h in index.search(case["query"], limit=10)}
             top = process.extract(
                 case["query"],
                 choices,

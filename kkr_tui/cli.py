@@ -449,13 +449,13 @@ def _cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     if not db.exists():
         print(f"no database at {db}; run `kkr-tui ingest PATH` first", file=sys.stderr)
         return EXIT_FAILED
-    from kkr_tui.search import search
+    from kkr_tui.search import SearchIndex
     from kkr_tui.store import Store
 
     query = " ".join(args.query)
     store = Store(db, read_only=True)
     try:
-        hits = search(store, query, limit=args.limit)
+        hits = SearchIndex(store).search(query, limit=args.limit)
     finally:
         store.close()
     if args.json:

@@ -11,7 +11,6 @@ import pytest
 from app_fixtures import build_store, make_app, settle, small_meetings
 
 from kkr_tui.app.db import StoreGateway
-from kkr_tui.search import prepare_step
 
 
 @pytest.fixture
@@ -202,7 +201,8 @@ async def test_the_app_warms_search_after_the_tree_loads(db: Path, read_only: bo
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert warmed == [True]
-        assert await app.gateway.run(prepare_step, app.gateway.store) is True
+        index = app.gateway.search_index
+        assert index is not None and await app.gateway.run(index.prepare_step) is True
 
 
 async def test_warming_search_ends_with_a_full_collection_on_the_store_thread(db: Path) -> None:

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from store_factory import fill_store, make_meeting
 
-from kkr_tui.search import search
+from kkr_tui.search import SearchIndex
 from kkr_tui.store import Store
 from kkr_tui.textfold import fold, original_pattern, words
 
@@ -128,7 +128,8 @@ def store(tmp_path):
 
 
 def titles(store: Store, query: str) -> list[str]:
-    return [h.title for h in search(store, query)]
+    index = SearchIndex(store)
+    return [h.title for h in index.search(query)]
 
 
 @pytest.mark.parametrize("query", ["okonomi", "oekonomi", "økonomi", "ØKONOMI"])
@@ -158,8 +159,9 @@ def test_compound_part_inside_text(store: Store) -> None:
 
 
 def test_highlight_spans_point_at_original_spelling(store: Store) -> None:
-    hit = search(store, "aero")[0]
+    index = SearchIndex(store)
+    hit = index.search("aero")[0]
     assert hit.title == "Får og geder på fælleden"
     assert [hit.snippet[a:b] for a, b in hit.highlights] == ["Ærø"]
-    hit = search(store, "okonomi")[0]
+    hit = index.search("okonomi")[0]
     assert [hit.title[a:b] for a, b in hit.title_highlights] == ["økonomi"]

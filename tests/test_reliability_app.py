@@ -16,7 +16,6 @@ from pathlib import Path
 from app_fixtures import make_app, screen_text, settle, small_db
 from reliability_corpus import council_variant, kkr_command
 
-from kkr_tui.search import _cache as search_cache
 from kkr_tui.store import SCHEMA_VERSION
 
 SIZE = (140, 44)
@@ -63,9 +62,10 @@ async def test_outside_ingest_is_noticed_and_reload_shows_it(
         assert "KKR Nordjylland" in _councils(app)
         assert app.pane.shown == shown
         assert "Reloaded the database." in _messages(app)
-        store = app.gateway.store
         token = await app.gateway.call("change_token")
-        assert search_cache[store][0] == token, "the reload warmed the new vocabulary"
+        index = app.gateway.search_index
+        assert index is not None and index.store is app.gateway.store
+        assert index.cached_token() == token, "the reload warmed the new vocabulary"
 
 
 async def test_own_writes_do_not_offer_a_reload(small_db: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from store_factory import SAMPLE_DIR, corpus_meetings, fill_store, make_meeting
 
-from kkr_tui.search import ParsedQuery, parse_query, resolve_councils, search
+from kkr_tui.search import ParsedQuery, SearchIndex, parse_query, resolve_councils
 from kkr_tui.store import Store
 
 QUERIES = Path(__file__).with_name("search_queries.json")
@@ -45,47 +45,53 @@ def test_council_filter_is_folded_prefix_without_kkr(store: Store) -> None:
 
 
 def test_case_number_is_exact_and_first(store: Store) -> None:
-    hits = search(store, "sag-2025-02163")
+    index = SearchIndex(store)
+    hits = index.search("sag-2025-02163")
     assert hits[0].kind == "case"
     assert hits[0].title == "Dimensionering af pædagoguddannelsen"
     assert all(h.kind != "case" for h in hits[1:])
 
 
 def test_item_number_prefers_current_meeting(store: Store) -> None:
+    index = SearchIndex(store)
     midt = store.meetings("KKR Midtjylland", 2024)[0].id
     syd = store.meetings("KKR Syddanmark", 2023)[0].id
-    assert [h.council for h in search(store, "3.1", current_meeting_id=syd)] == [
+    assert [h.council for h in index.search("3.1", current_meeting_id=syd)] == [
         "KKR Syddanmark",
         "KKR Midtjylland",
     ]
-    hits = search(store, "3.1", current_meeting_id=midt)
+    hits = index.search("3.1", current_meeting_id=midt)
     assert [h.council for h in hits] == ["KKR Midtjylland", "KKR Syddanmark"]
     assert {h.kind for h in hits} == {"number"}
 
 
 def test_filters_restrict_results(store: Store) -> None:
-    assert {h.council for h in search(store, "council:midt reform")} == {"KKR Midtjylland"}
-    assert search(store, "council:nord reform") == []
-    assert {h.doc_type for h in search(store, "type:referat")} == {"minutes"}
-    assert {h.meeting_date[:4] for h in search(store, "year:2023")} == {"2023"}
-    assert search(store, "year:2023 sundhedsreformen") == []
+    index = SearchIndex(store)
+    assert {h.council for h in index.search("council:midt reform")} == {"KKR Midtjylland"}
+    assert index.search("council:nord reform") == []
+    assert {h.doc_type for h in index.search("type:referat")} == {"minutes"}
+    assert {h.meeting_date[:4] for h in index.search("year:2023")} == {"2023"}
+    assert index.search("year:2023 sundhedsreformen") == []
 
 
 def test_typo_finds_item(store: Store) -> None:
-    assert search(store, "sundhedsrefrom")[0].title == "Status for udrulning af Sundhedsreformen"
-    assert search(store, "sygeplejesker")[0].title == "Rekruttering af sygeplejersker"
+    index = SearchIndex(store)
+    assert index.search("sundhedsrefrom")[0].title == "Status for udrulning af Sundhedsreformen"
+    assert index.search("sygeplejesker")[0].title == "Rekruttering af sygeplejersker"
 
 
 def test_several_words_prefer_items_with_all_of_them(store: Store) -> None:
-    hits = search(store, "grøn omstilling")
+    index = SearchIndex(store)
+    hits = index.search("grøn omstilling")
     assert hits[0].title == "Klimatilpasning og grøn omstilling"
-    assert search(store, "reform jobcentre")[0].title == "Beskæftigelsesreform og jobcentre"
+    assert index.search("reform jobcentre")[0].title == "Beskæftigelsesreform og jobcentre"
 
 
 def test_no_match_and_empty_queries(store: Store) -> None:
-    assert search(store, "") == []
-    assert search(store, "   ") == []
-    assert search(store, "zzzzqqqq") == []
+    index = SearchIndex(store)
+    assert index.search("") == []
+    assert index.search("   ") == []
+    assert index.search("zzzzqqqq") == []
 
 
 @pytest.mark.parametrize(
@@ -93,25 +99,29 @@ def test_no_match_and_empty_queries(store: Store) -> None:
     ['"', "AND", "OR NOT", "NEAR(a b)", "a*", "(", ")", "title:x", "^a", "-", "'", "x\x00y"],
 )
 def test_fts_syntax_in_queries_is_harmless(store: Store, query: str) -> None:
-    search(store, query)
+    index = SearchIndex(store)
+    index.search(query)
 
 
 def test_hits_are_deterministic_and_limited(store: Store) -> None:
-    first = search(store, "kommunerne", limit=2)
+    index = SearchIndex(store)
+    first = index.search("kommunerne", limit=2)
     assert len(first) <= 2
-    assert first == search(store, "kommunerne", limit=2)
+    assert first == index.search("kommunerne", limit=2)
 
 
 def test_highlight_spans_are_inside_snippet(store: Store) -> None:
+    index = SearchIndex(store)
     for query in ("økonomi", "sundhedsrefrom", "pædagog", "2026"):
-        for hit in search(store, query):
+        for hit in index.search(query):
             for start, end in hit.highlights:
                 assert 0 <= start < end <= len(hit.snippet)
             assert any(hit.snippet[a:b] for a, b in hit.highlights) or hit.title_highlights
 
 
 def test_vocabulary_follows_new_documents(store: Store) -> None:
-    assert search(store, "fjernvarme") == []
+    index = SearchIndex(store)
+    assert index.search("fjernvarme") == []
     store.save_document(
         make_meeting(
             [("3.9", "Fjernvarmeplan", "SAG-2025-09999", {"Baggrund": "Varme."})],
@@ -121,29 +131,28 @@ def test_vocabulary_follows_new_documents(store: Store) -> None:
         sha256="new",
         parser_version="1",
     )
-    assert [h.title for h in search(store, "fjernvarme")] == ["Fjernvarmeplan"]
-    assert [h.title for h in search(store, "fjernvarnme")] == ["Fjernvarmeplan"]
+    assert [h.title for h in index.search("fjernvarme")] == ["Fjernvarmeplan"]
+    assert [h.title for h in index.search("fjernvarnme")] == ["Fjernvarmeplan"]
 
 
 def test_reading_and_notes_keep_the_cached_vocabulary(store: Store) -> None:
     """Opening an item records it as read; that must not make the next keystroke's
     search rebuild the vocabulary (0.6 s at 100k items), while a new document must."""
-    from kkr_tui.search import vocabulary
-
-    before = vocabulary(store)
-    item = search(store, "sundhedsreform")[0].item_id
+    index = SearchIndex(store)
+    before = index.vocabulary()
+    item = index.search("sundhedsreform")[0].item_id
     store.mark_read(item)
     store.save_note(item, "husk")
     store.detect_changes()
     store.tidy_index(5)
-    assert vocabulary(store) is before
+    assert index.vocabulary() is before
     store.save_document(
         make_meeting([("3.9", "Fjernvarmeplan", None, {})], date="2025-10-02"),
         path="/other.pdf",
         sha256="other",
         parser_version="1",
     )
-    assert vocabulary(store) is not before
+    assert index.vocabulary() is not before
 
 
 def _ingest_samples(store: Store) -> None:
@@ -164,9 +173,10 @@ def test_a_case_number_finds_its_items_not_every_item_of_its_year(tmp_path: Path
     stage must not fill the list with them."""
     with Store(tmp_path / "samples.db") as store:
         _ingest_samples(store)
-        assert [h.kind for h in search(store, "SAG-2019-05100")] == ["case"]
-        assert {h.kind for h in search(store, "sag-2022-00848")} == {"case"}
-        assert search(store, "SAG-2022-00849") == [], "no item has this case number"
+        index = SearchIndex(store)
+        assert [h.kind for h in index.search("SAG-2019-05100")] == ["case"]
+        assert {h.kind for h in index.search("sag-2022-00848")} == {"case"}
+        assert index.search("SAG-2022-00849") == [], "no item has this case number"
 
 
 @pytest.mark.skipif(not SAMPLE_DIR.exists(), reason="sample documents not available")
@@ -175,10 +185,11 @@ def test_recall_at_10_on_sample_documents(tmp_path: Path) -> None:
     assert len(queries) >= 30
     with Store(tmp_path / "samples.db") as store:
         _ingest_samples(store)
+        index = SearchIndex(store)
         expected = found = 0
         misses = []
         for case in queries:
-            hits = search(store, case["query"], limit=10)
+            hits = index.search(case["query"], limit=10)
             got = {(Path(store.item(h.item_id).source_path).name, h.number) for h in hits}
             want = {tuple(e) for e in case["expect"]}
             expected += len(want)
@@ -203,7 +214,10 @@ def _collapsed_snippet(text: str, first: int | None, width: int = 160) -> str:
 def test_snippet_equals_collapsing_the_whole_text(seed: int) -> None:
     """Snippets collapse only a prefix of the body; the result must not depend on it."""
 
-    from kkr_tui.search import Vocabulary, _expand, _marker, _snippet
+    from kkr_tui.search import Vocabulary
+    from kkr_tui.search.expand import expand as _expand
+    from kkr_tui.search.highlight import marker as _marker
+    from kkr_tui.search.highlight import snippet as _snippet
 
     rng = random.Random(seed)
     pieces = ["ord", "Økonomi", "økonomien", "kommuneøkonomi", "x" * 30, "af", "ØKONOMI"]
@@ -218,19 +232,22 @@ def test_snippet_equals_collapsing_the_whole_text(seed: int) -> None:
 
 
 def test_typo_in_the_first_letter_is_found(store: Store) -> None:
-    assert search(store, "kundhedsreformen")[0].title == "Status for udrulning af Sundhedsreformen"
+    index = SearchIndex(store)
+    assert index.search("kundhedsreformen")[0].title == "Status for udrulning af Sundhedsreformen"
 
 
 def test_word_expansions_are_cached_per_vocabulary(store: Store) -> None:
-    from kkr_tui.search import _expand, vocabulary
+    index = SearchIndex(store)
+    from kkr_tui.search.expand import expand as _expand
 
-    vocab = vocabulary(store)
+    vocab = index.vocabulary()
     assert _expand(vocab, "sundhedsrefrom") is _expand(vocab, "sundhedsrefrom")
-    assert vocabulary(store) is vocab
+    assert index.vocabulary() is vocab
 
 
 def test_compounds_are_found_when_the_word_itself_is_absent(store: Store) -> None:
-    titles = [h.title for h in search(store, "uddannelsen")]
+    index = SearchIndex(store)
+    titles = [h.title for h in index.search("uddannelsen")]
     assert "Dimensionering af pædagoguddannelsen" in titles
 
 
@@ -242,13 +259,15 @@ def test_search_works_on_a_database_without_the_search_index(tmp_path: Path) -> 
     path = tmp_path / "old.db"
     with Store(path) as writable:
         fill_store(writable, corpus_meetings())
-        expected = [(h.item_id, h.score) for h in search(writable, "council:midt reform")]
+        found = SearchIndex(writable).search("council:midt reform")
+        expected = [(h.item_id, h.score) for h in found]
     conn = sqlite3.connect(path)
     conn.execute(f"DROP INDEX {SEARCH_INDEX}")
     conn.commit()
     conn.close()
     with Store(path, read_only=True) as reader:
-        assert [(h.item_id, h.score) for h in search(reader, "council:midt reform")] == expected
+        found = SearchIndex(reader).search("council:midt reform")
+        assert [(h.item_id, h.score) for h in found] == expected
     Store(path).close()
     conn = sqlite3.connect(path)
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}

@@ -15,8 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from store_factory import make_meeting
 
-from kkr_tui import search as search_mod
-from kkr_tui.search import MAX_PREFIX_TERMS, NARROW_PREFIX_TERMS, Vocabulary, _expand, search
+from kkr_tui.search import SearchIndex, Vocabulary
+from kkr_tui.search import vocabulary as search_mod
+from kkr_tui.search.expand import MAX_PREFIX_TERMS, NARROW_PREFIX_TERMS
+from kkr_tui.search.expand import expand as _expand
 from kkr_tui.store import Store
 
 
@@ -107,6 +109,7 @@ def test_short_words_find_body_only_matches_without_prefix_queries(
 ) -> None:
     path = tmp_path / "new.db"
     with Store(path) as store:
+        index = SearchIndex(store)
         meeting = make_meeting(
             [
                 ("3.1", "Budget for næste år", None, {"Baggrund": f"{body_word} er fornyet."}),
@@ -123,7 +126,7 @@ def test_short_words_find_body_only_matches_without_prefix_queries(
             return original(match, **kwargs)  # type: ignore[arg-type]
 
         store.search_candidates = spy  # type: ignore[method-assign]
-        hits = search(store, query)
+        hits = index.search(query)
     assert "prefix" not in _items_fts_sql(path)
     assert [h.title for h in hits] == ["Budget for næste år"]
     full = [m for m, titles in matches if not titles]

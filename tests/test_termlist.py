@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kkr_tui import termlist
-from kkr_tui.termlist import TermList, TermListBuilder
+from kkr_tui.search import termlist
+from kkr_tui.search.termlist import TermList, TermListBuilder
 
 words = st.lists(st.text(alphabet=st.characters(blacklist_characters="\n"), max_size=12))
 

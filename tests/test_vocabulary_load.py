@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from store_factory import make_meeting
 
-from kkr_tui import search as search_module
-from kkr_tui.search import Vocabulary, prepare_step, search, vocabulary
+from kkr_tui.search import SearchIndex, Vocabulary, loading
 from kkr_tui.store import Store
 
 
@@ -28,9 +27,10 @@ def test_pages_cover_the_vocabulary_once_in_order(store: Store) -> None:
 def test_vocabulary_in_small_pages_equals_one_page(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    index = SearchIndex(store)
     whole = Vocabulary.from_rows(store.vocabulary())
-    monkeypatch.setattr(search_module, "VOCABULARY_PAGE", 5)
-    paged = vocabulary(store)
+    monkeypatch.setattr(loading, "VOCABULARY_PAGE", 5)
+    paged = index.vocabulary()
     assert paged.terms == whole.terms
     assert paged.docs == whole.docs
     assert paged.by_docs == whole.by_docs
@@ -50,32 +50,34 @@ def test_by_docs_is_most_frequent_first_then_alphabetical() -> None:
 def test_prepare_step_loads_in_steps_then_search_uses_it(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search_module, "VOCABULARY_PAGE", 20)
+    index = SearchIndex(store)
+    monkeypatch.setattr(loading, "VOCABULARY_PAGE", 20)
     pages = -(-len(store.vocabulary()) // 20)
     steps = 1
-    while not prepare_step(store):
+    while not index.prepare_step():
         steps += 1
     assert steps > pages, "a step per page, then the finishing slices"
-    ready = vocabulary(store)
-    assert prepare_step(store) is True
-    assert vocabulary(store) is ready
-    assert search(store, "sundhedsreform")
+    ready = index.vocabulary()
+    assert index.prepare_step() is True
+    assert index.vocabulary() is ready
+    assert index.search("sundhedsreform")
 
 
 def test_a_search_finishes_a_half_done_load(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = [h.item_id for h in search(store, "uddannelse")]
+    index = SearchIndex(store)
+    expected = [h.item_id for h in index.search("uddannelse")]
     store.save_document(
         make_meeting([("3.9", "Fjernvarmeplan", None, {})], date="2025-10-02"),
         path="/other.pdf",
         sha256="other",
         parser_version="1",
     )
-    monkeypatch.setattr(search_module, "VOCABULARY_PAGE", 20)
-    assert prepare_step(store) is False
-    assert prepare_step(store) is False
-    assert [h.title for h in search(store, "fjernvarme")] == ["Fjernvarmeplan"]
-    assert [h.item_id for h in search(store, "uddannelse")] == expected
-    assert prepare_step(store) is True
+    monkeypatch.setattr(loading, "VOCABULARY_PAGE", 20)
+    assert index.prepare_step() is False
+    assert index.prepare_step() is False
+    assert [h.title for h in index.search("fjernvarme")] == ["Fjernvarmeplan"]
+    assert [h.item_id for h in index.search("uddannelse")] == expected
+    assert index.prepare_step() is True
 
 
 def test_a_document_stored_during_a_load_starts_it_again(
@@ -83,15 +85,16 @@ def test_a_document_stored_during_a_load_starts_it_again(
 ) -> None:
     """The new document's term sorts before the pages already read, so only a fresh
     load can have it."""
-    monkeypatch.setattr(search_module, "VOCABULARY_PAGE", 20)
-    assert prepare_step(store) is False
-    assert prepare_step(store) is False
+    index = SearchIndex(store)
+    monkeypatch.setattr(loading, "VOCABULARY_PAGE", 20)
+    assert index.prepare_step() is False
+    assert index.prepare_step() is False
     store.save_document(
         make_meeting([("3.9", "0000 Fjernvarmeplan", None, {})], date="2025-10-02"),
         path="/other.pdf",
         sha256="other",
         parser_version="1",
     )
-    while not prepare_step(store):
+    while not index.prepare_step():
         pass
-    assert vocabulary(store).has("0000")
+    assert index.vocabulary().has("0000")

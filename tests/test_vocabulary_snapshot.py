@@ -11,9 +11,7 @@ from pathlib import Path
 import pytest
 from store_factory import make_meeting, sha
 
-from kkr_tui import search as search_module
-from kkr_tui import snapshot
-from kkr_tui.search import Vocabulary, search, vocabulary
+from kkr_tui.search import SearchIndex, Vocabulary, loading, snapshot
 from kkr_tui.store import Store
 
 
@@ -21,7 +19,7 @@ from kkr_tui.store import Store
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setattr(snapshot, "snapshot_dir", lambda: folder)
-    monkeypatch.setattr(search_module, "SNAPSHOT_AFTER_TERMS", 0)
+    monkeypatch.setattr(loading, "SNAPSHOT_AFTER_TERMS", 0)
     return folder
 
 
@@ -39,11 +37,6 @@ class PageCounter:
         monkeypatch.setattr(store, "vocabulary_page", counted)
 
 
-def _forget(store: Store) -> None:
-    search_module._cache.pop(store, None)
-    search_module._loads.pop(store, None)
-
-
 def _same(a: Vocabulary, b: Vocabulary) -> None:
     assert a.terms == b.terms
     assert a.terms.starts == b.terms.starts
@@ -55,26 +48,28 @@ def _same(a: Vocabulary, b: Vocabulary) -> None:
 def test_the_second_load_reads_the_snapshot_and_finds_the_same(
     corpus_store: Store, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    index = SearchIndex(corpus_store)
     pages = PageCounter(corpus_store, monkeypatch)
-    built = vocabulary(corpus_store)
+    built = index.vocabulary()
     key = corpus_store.content_version()
     assert key is not None and snapshot.snapshot_path(key[0]).exists()
     assert pages.calls > 0
-    expected = [h.item_id for h in search(corpus_store, "sundhedsrefrom", limit=10)]
+    expected = [h.item_id for h in index.search("sundhedsrefrom", limit=10)]
     assert expected
-    _forget(corpus_store)
+    index = SearchIndex(corpus_store)  # a new process: nothing cached
     pages.calls = 0
-    loaded = vocabulary(corpus_store)
+    loaded = index.vocabulary()
     assert pages.calls == 0, "read from the snapshot, not the database"
     assert loaded is not built
     _same(loaded, built)
-    assert [h.item_id for h in search(corpus_store, "sundhedsrefrom", limit=10)] == expected
+    assert [h.item_id for h in index.search("sundhedsrefrom", limit=10)] == expected
 
 
 def test_a_new_document_makes_the_snapshot_stale(
     corpus_store: Store, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    vocabulary(corpus_store)
+    index = SearchIndex(corpus_store)
+    index.vocabulary()
     before = corpus_store.content_version()
     meeting = make_meeting(
         [("1.1", "Snapshotprøve om vindmøller", None, {"Baggrund": "Tekst om havvindmøller."})],
@@ -86,7 +81,7 @@ def test_a_new_document_makes_the_snapshot_stale(
     assert after[0] == before[0] and after[1] > before[1]
     assert snapshot.load(after) is None
     pages = PageCounter(corpus_store, monkeypatch)
-    rebuilt = vocabulary(corpus_store)
+    rebuilt = index.vocabulary()
     assert pages.calls > 0
     assert rebuilt.has("havvindmoller") or rebuilt.has("havvindmøller")
     assert snapshot.load(after) is not None, "saved again for the new version"
@@ -127,7 +122,8 @@ def test_each_database_has_its_own_id(tmp_path: Path) -> None:
 def test_a_damaged_or_foreign_snapshot_is_ignored(
     corpus_store: Store, cache: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
-    built = vocabulary(corpus_store)
+    index = SearchIndex(corpus_store)
+    built = index.vocabulary()
     key = corpus_store.content_version()
     assert key is not None
     path = snapshot.snapshot_path(key[0])
@@ -142,30 +138,32 @@ def test_a_damaged_or_foreign_snapshot_is_ignored(
         monkeypatch.setattr(snapshot, "snapshot_path", lambda _id: path)
         assert snapshot.save(("someoneelse", key[1]), built.terms, built.docs, built.by_docs)
     assert snapshot.load(key) is None
-    _forget(corpus_store)
+    index = SearchIndex(corpus_store)  # a new process: nothing cached
     pages = PageCounter(corpus_store, monkeypatch)
-    _same(vocabulary(corpus_store), built)
+    _same(index.vocabulary(), built)
     assert pages.calls > 0
 
 
 def test_an_unwritable_cache_folder_only_costs_the_snapshot(
     corpus_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    index = SearchIndex(corpus_store)
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
     monkeypatch.setattr(snapshot, "snapshot_dir", lambda: blocker / "vocabulary")
-    monkeypatch.setattr(search_module, "SNAPSHOT_AFTER_TERMS", 0)
-    vocab = vocabulary(corpus_store)
+    monkeypatch.setattr(loading, "SNAPSHOT_AFTER_TERMS", 0)
+    vocab = index.vocabulary()
     assert len(vocab) > 50
-    assert search(corpus_store, "kommune", limit=5)
+    assert index.search("kommune", limit=5)
 
 
 def test_small_vocabularies_are_not_saved(
     corpus_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    index = SearchIndex(corpus_store)
     folder = tmp_path / "cache"
     monkeypatch.setattr(snapshot, "snapshot_dir", lambda: folder)
-    vocabulary(corpus_store)
+    index.vocabulary()
     assert not folder.exists()
 
 
@@ -179,7 +177,7 @@ def test_an_older_read_only_database_has_no_version_and_loads_from_pages(
         store._conn.execute("DROP TABLE content_version")
     with Store(path, read_only=True) as store:
         assert store.content_version() is None
-        assert vocabulary(store).has("skoler")
+        assert SearchIndex(store).vocabulary().has("skoler")
     assert not cache.exists()
 
 

@@ -26,7 +26,10 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from kkr_tui.search import SearchHit, SearchIndex
 
 T = TypeVar("T")
 
@@ -58,6 +61,7 @@ class StoreGateway:
         self.busy_timeout = busy_timeout
         self.idle_s = idle_s
         self.store: Any = None
+        self.search_index: SearchIndex | None = None
         self._foreground: deque[_Job] = deque()
         self._background: deque[_Job] = deque()
         self._wake = threading.Condition()
@@ -107,7 +111,7 @@ class StoreGateway:
             if foreground:
                 with self._wake:
                     self._last_foreground = time.monotonic()
-        store, self.store = self.store, None
+        store, self.store, self.search_index = self.store, None, None
         if store is not None:
             store.close()
         with self._wake:
@@ -180,17 +184,35 @@ class StoreGateway:
         store = await self.open()
         return await self._await(background, getattr(store, method), *args, **kwargs)
 
-    async def search(self, query: str, **kwargs: Any) -> list[Any]:
-        """``kkr_tui.search.search`` with this gateway's Store."""
+    async def search(
+        self, query: str, *, limit: int = 50, current_meeting_id: int | None = None
+    ) -> list[SearchHit]:
+        """:meth:`kkr_tui.search.SearchIndex.search` on this gateway's Store, my notes'
+        hits in front."""
         store = await self.open()
 
-        def _search() -> list[Any]:
+        def _search() -> list[SearchHit]:
             from kkr_tui.app.note_hits import with_note_hits
-            from kkr_tui.search import search
 
-            return with_note_hits(store, query, search(store, query, **kwargs))
+            hits = self._search_index().search(
+                query, limit=limit, current_meeting_id=current_meeting_id
+            )
+            return with_note_hits(store, query, hits)
 
         return await self.run(_search)
+
+    def _search_index(self) -> SearchIndex:
+        """The Store's :class:`~kkr_tui.search.SearchIndex`, made on first use (on the
+        store thread: rapidfuzz loads there, not on the way to the first frame). It
+        lives as long as the Store, so the vocabulary is read once a session."""
+        if self.search_index is None or self.search_index.store is not self.store:
+            from kkr_tui.search import SearchIndex
+
+            self.search_index = SearchIndex(self.store)
+        return self.search_index
+
+    def _prepare_search_step(self) -> bool:
+        return self._search_index().prepare_step()
 
     async def warm_search(self) -> None:
         """Load the search vocabulary in background steps, so the first keystroke is quick.
@@ -200,8 +222,8 @@ class StoreGateway:
         for the first one, which otherwise falls in the first search (~100 ms at 1M
         items, when the vocabulary came from its snapshot and made no garbage itself).
         """
-        store = await self.open()
-        while not await self.run_background(_prepare_step, store):
+        await self.open()
+        while not await self.run_background(self._prepare_search_step):
             pass
         await self.run_background(gc.collect)
 
@@ -221,9 +243,3 @@ class StoreGateway:
         elif self.store is not None:
             store, self.store = self.store, None
             store.close()
-
-
-def _prepare_step(store: Any) -> bool:
-    from kkr_tui.search import prepare_step  # on the store thread: rapidfuzz loads there
-
-    return prepare_step(store)

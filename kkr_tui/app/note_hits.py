@@ -9,9 +9,12 @@ note text with the query words highlighted by span.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kkr_tui.textfold import original_pattern, words
+
+if TYPE_CHECKING:
+    from kkr_tui.search import SearchHit
 
 NOTE_PREFIX = "✎ "
 
@@ -24,9 +27,11 @@ def _highlights(text: str, query: str) -> tuple[tuple[int, int], ...]:
     return tuple(m.span() for m in rx.finditer(text) if m.end() > m.start())
 
 
-def with_note_hits(store: Any, query: str, hits: list[Any], limit: int = 10) -> list[Any]:
+def with_note_hits(
+    store: Any, query: str, hits: list[SearchHit], limit: int = 10
+) -> list[SearchHit]:
     """``hits`` with the items whose notes match ``query`` in front."""
-    from kkr_tui.search import SearchHit, parse_query
+    from kkr_tui.search import SearchHit, parse_query  # noqa: F811 (at run time)
 
     text = parse_query(query).text
     if not text.strip():
@@ -35,7 +40,7 @@ def with_note_hits(store: Any, query: str, hits: list[Any], limit: int = 10) -> 
     if not note_hits:
         return hits
     rows = store.item_rows([h.item_id for h in note_hits])
-    out = []
+    out: list[SearchHit] = []
     for hit in note_hits:
         row = rows.get(hit.item_id)
         if row is None:
@@ -52,7 +57,7 @@ def with_note_hits(store: Any, query: str, hits: list[Any], limit: int = 10) -> 
                 snippet=snippet,
                 highlights=_highlights(snippet, text),
                 score=2000.0,
-                kind="note",  # type: ignore[arg-type]
+                kind="note",
                 title_highlights=_highlights(row.title, text),
             )
         )

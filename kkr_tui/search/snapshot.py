@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kkr_tui.paths import cache_dir
-from kkr_tui.termlist import TermList
+from kkr_tui.search.termlist import TermList
 
 FORMAT = 1
 #: Snapshots kept in the cache folder (one per database; ~90 MB each at 1M items).
@@ -36,7 +36,7 @@ _TEXT_SLICE = 1 << 20
 #: Bytes kept for the JSON header at the start (padded with spaces).
 _HEADER_MAX = 4096
 
-Parts = tuple[TermList, array, tuple[TermList, ...]]
+Parts = tuple[TermList, "array[int]", tuple[TermList, ...]]
 
 
 def snapshot_dir() -> Path:
@@ -50,7 +50,9 @@ def snapshot_path(store_id: str) -> Path:
     return snapshot_dir() / f"{safe}.bin"
 
 
-def save(key: tuple[str, int], terms: TermList, docs: array, tiers: tuple[TermList, ...]) -> bool:
+def save(
+    key: tuple[str, int], terms: TermList, docs: array[int], tiers: tuple[TermList, ...]
+) -> bool:
     """Write the vocabulary of the store ``key`` = (id, content version); False if the
     cache folder cannot be written (the search works on without it).
 
@@ -143,7 +145,7 @@ def _read(f: BinaryIO, key: tuple[str, int]) -> Parts | None:
     ):
         return None
     lists: dict[str, TermList] = {}
-    docs: array | None = None
+    docs: array[int] | None = None
     texts: dict[str, str] = {}
     for name, kind, size in header["sections"]:
         data = f.read(size)

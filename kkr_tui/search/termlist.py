@@ -33,7 +33,7 @@ class TermList(Sequence[str]):
         """Build from ``strings`` (none may contain a newline)."""
         built = TermList.from_chunks([list(strings)])
         self.text: str = built.text
-        self.starts: array = built.starts
+        self.starts: array[int] = built.starts
 
     @classmethod
     def from_chunks(cls, chunks: Iterable[Sequence[str]]) -> TermList:
@@ -45,7 +45,7 @@ class TermList(Sequence[str]):
         return builder.finish()
 
     @classmethod
-    def adopt(cls, text: str, starts: array) -> TermList:
+    def adopt(cls, text: str, starts: array[int]) -> TermList:
         """Wrap an already built ``text`` and its ``starts`` without copying them (a
         builder's result, or a saved list read back)."""
         built = cls.__new__(cls)

@@ -1,0 +1,59 @@
+"""What a search hands back: one :class:`SearchHit` a result line, built from a row.
+
+The reader's search screen and ``kkr-tui search --json`` show these as they are, so
+the fields are the ones a result line needs: where the item is, its title, a snippet,
+the spans to highlight in both, and why it matched (``kind``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from kkr_tui.records import ItemRow
+from kkr_tui.search.highlight import Marker, snippet
+
+#: Why an item is a hit: its case number, its item number, its text, or my note on it
+#: (merged in by the reader, :mod:`kkr_tui.app.note_hits`).
+HitKind = Literal["case", "number", "text", "note"]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One result line: where the item is, what it is called, and why it matched.
+
+    ``highlights`` are (start, end) spans into ``snippet``; ``title_highlights`` into
+    ``title``.
+    """
+
+    item_id: int
+    council: str
+    meeting_date: str | None
+    doc_type: str
+    number: str
+    title: str
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+    score: float
+    kind: HitKind
+    title_highlights: tuple[tuple[int, int], ...] = ()
+
+
+def make_hit(
+    row: ItemRow, kind: HitKind, score: float, text: str, found: Marker | None
+) -> SearchHit:
+    """The hit for ``row``, its snippet cut from ``text`` around the first match."""
+    cut = snippet(found, text)
+    return SearchHit(
+        item_id=row.id,
+        council=row.council,
+        meeting_date=row.meeting_date,
+        doc_type=row.doc_type,
+        number=row.number,
+        title=row.title,
+        snippet=cut,
+        highlights=found.spans(cut) if found else (),
+        score=score,
+        kind=kind,
+        title_highlights=found.spans(row.title) if found else (),
+    )

@@ -1,0 +1,98 @@
+"""Ranking text hits: full-text candidates, then a re-rank of only those.
+
+The expansions form one FTS5 MATCH (words AND-ed, falling back to OR), fetched
+unranked and capped at :data:`CANDIDATES` rows, title matches first. Only the small
+title index is asked for ``word*`` (it has prefix indexes for 1-3 letters); on the
+full index a word stands for its most frequent completions, named one by one, as that
+index has no prefix indexes (they made storing a document ~30 % dearer).
+
+Only those candidates are re-ranked: how well each word matches the title (exact word
+> prefix > inside a compound > typo), whether the title matched at all, and RapidFuzz
+WRatio of query and title for the best few. No bm25: its statistics need a scan of
+every matching row per term. Ties break on newer item id (newer documents first), so
+results are deterministic.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, utils
+
+from kkr_tui.search.expand import Word
+from kkr_tui.search.query import Filters
+from kkr_tui.search.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from kkr_tui.store import Store
+
+#: Most FTS rows fetched per query stage before re-ranking.
+CANDIDATES = 500
+#: Candidates that get the (costlier) RapidFuzz title score.
+FUZZY_RERANK = 200
+
+
+def rank_text(
+    store: Store,
+    vocab: Vocabulary,
+    words: list[Word],
+    folded_query: str,
+    filters: Filters,
+    limit: int,
+    *,
+    every_word: bool = False,
+) -> list[tuple[float, int]]:
+    """Candidates from the full-text indexes, re-ranked. All words first, then (unless
+    ``every_word``) any of them; each stage exact before widened. With ``every_word``
+    a word no item has means no candidates at all."""
+    live = [w for w in words if not w.empty()]
+    if not live or (every_word and len(live) < len(words)):
+        return []
+    joins = [" AND "] + ([" OR "] if len(live) > 1 and not every_word else [])
+    in_title: set[int] = set()
+    candidates: dict[int, str] = {}
+    coverage: dict[int, list[float]] = {}
+    done: set[tuple[str, bool]] = set()
+    strong = 0
+    for join in joins:
+        for titles in (True, False):
+            for wide in (False,) if every_word else (False, True):
+                if len(candidates) >= limit and not (wide and titles and strong < limit):
+                    break
+                if wide:
+                    for w in live:
+                        w.widen(vocab)
+                exprs = [w.match_expr(titles, wide) for w in live]
+                if join == " AND " and None in exprs:
+                    continue
+                match = join.join(e for e in exprs if e)
+                if not match or (match, titles) in done:
+                    continue
+                done.add((match, titles))
+                for item_id, title in store.search_candidates(
+                    match,
+                    limit=CANDIDATES,
+                    titles=titles,
+                    councils=filters.councils,
+                    year=filters.year,
+                    doc_type=filters.doc_type,
+                ):
+                    if item_id not in coverage:
+                        coverage[item_id] = [w.quality(title) for w in live]
+                        candidates[item_id] = title
+                    if titles:
+                        in_title.add(item_id)
+                        if not wide and all(map(Word.strong, live, coverage[item_id])):
+                            strong += 1
+    pre: list[tuple[float, int, str]] = []
+    for item_id, title in candidates.items():
+        share = sum(coverage[item_id]) / len(live)
+        pre.append((55.0 * share + (10.0 if item_id in in_title else 0.0), item_id, title))
+    pre.sort(key=lambda p: (-p[0], -p[1]))
+    ranked: list[tuple[float, int]] = []
+    for score, item_id, title in pre[:FUZZY_RERANK]:
+        similarity = fuzz.WRatio(folded_query, title, processor=utils.default_process)
+        ranked.append((score + 35.0 * similarity / 100.0, item_id))
+    ranked += [(score, item_id) for score, item_id, _ in pre[FUZZY_RERANK:]]
+    ranked.sort(key=lambda r: (-r[0], -r[1]))
+    return ranked[:limit]

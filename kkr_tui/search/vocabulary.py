@@ -1,0 +1,229 @@
+"""The index's vocabulary in memory: every folded term with how many items have it.
+
+Query words are expanded against it (:mod:`.expand`) before anything is asked of the
+full-text index: prefixes by bisection, compounds by a ``str.find`` scan, typos by
+RapidFuzz over the terms that share a first or second letter. It is built page by page
+from the store (:mod:`.loading`), so a 1M-item vocabulary never exists twice.
+"""
+
+from __future__ import annotations
+
+import heapq
+from array import array
+from bisect import bisect_left
+from collections.abc import Generator, Iterable
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+
+from kkr_tui.search.termlist import TermList, TermListBuilder
+
+if TYPE_CHECKING:
+    from kkr_tui.search.expand import Word
+
+#: Terms copied out per slice of the finishing work (as many as a load reads a step).
+FINISH_SLICE = 10_000
+#: Prefixes with more completions than this find their most frequent ones by scanning
+#: the frequency-ordered tiers (a few hits in, for a short common prefix) instead of
+#: ranking the whole prefix range (~20 ms for the 60k terms of a 2-letter one at 1M).
+SCAN_COMPLETIONS_ABOVE = 2_048
+
+
+class Vocabulary:
+    """The index's folded terms, kept compactly for prefix, infix and fuzzy look-ups.
+
+    ``terms`` (sorted) is a :class:`~kkr_tui.search.termlist.TermList`: one string and an
+    offset array, so the 1.7 M terms of a 1M-item store take ~45 MB where a list of
+    ``str`` took ~120 MB. ``by_docs`` holds the same terms most frequent first, in two
+    tiers (terms in several items sorted by count, then the terms of a single item,
+    alphabetically: most of any vocabulary, so they are never sorted). An infix look-up
+    is a C-speed ``str.find`` loop over the tiers' text. A fuzzy look-up scores only the
+    terms that share the word's first letter or its second letter (one of the two must
+    be right): those are contiguous ranges of the sorted terms, found by bisection and
+    split out of the text in one call.
+    """
+
+    def __init__(self, terms: TermList, docs: array[int], by_docs: tuple[TermList, ...]) -> None:
+        """``terms`` sorted, ``docs`` the document frequency of each, ``by_docs`` the
+        same terms most frequent first (alphabetical among equals), in tiers."""
+        self.terms = terms
+        self.docs = docs
+        self.by_docs = by_docs
+        self.initials = self._initials()
+        self.expanded: dict[str, Word] = {}
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, int]]) -> Vocabulary:
+        """Build from ``(term, document frequency)`` rows sorted by term."""
+        builder = VocabularyBuilder()
+        builder.add(list(rows))
+        return builder.finish()
+
+    def _initials(self) -> list[str]:
+        """The distinct first letters of the terms, by skipping through the sorted list."""
+        found: list[str] = []
+        i = 0
+        while i < len(self.terms):
+            if not self.terms[i]:
+                i += 1
+                continue
+            found.append(self.terms[i][0])
+            i = bisect_left(self.terms, chr(ord(found[-1]) + 1), i)
+        return found
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def nbytes(self) -> int:
+        """Memory held by the term lists and counts (not the expansion cache)."""
+        tiers = sum(tier.nbytes() for tier in self.by_docs)
+        return self.terms.nbytes() + tiers + self.docs.itemsize * len(self.docs)
+
+    def has_prefix(self, word: str) -> bool:
+        """True if some term starts with ``word`` (including the word itself)."""
+        i = bisect_left(self.terms, word)
+        return i < len(self.terms) and self.terms[i].startswith(word)
+
+    def has(self, word: str) -> bool:
+        """True if ``word`` is a term."""
+        i = bisect_left(self.terms, word)
+        return i < len(self.terms) and self.terms[i] == word
+
+    def _range(self, prefix: str) -> tuple[int, int]:
+        lo = bisect_left(self.terms, prefix)
+        return lo, bisect_left(self.terms, prefix + "\U0010ffff", lo)
+
+    def completions(self, word: str, limit: int) -> list[str]:
+        """Terms starting with ``word``, the ``limit`` most frequent, most frequent first
+        (alphabetical among equals); the word itself, if a term, is always kept (last
+        when it is not among them), as it is what the user typed."""
+        lo, hi = self._range(word)
+        if hi - lo > SCAN_COMPLETIONS_ABOVE:
+            best = self._frequent_completions(word, limit)
+        else:
+            ranked = heapq.nlargest(limit, range(lo, hi), key=self.docs.__getitem__)
+            best = [self.terms[i] for i in ranked]
+        if best and self.terms[lo] == word and word not in best:
+            best[-1] = word
+        return best
+
+    def _frequent_completions(self, word: str, limit: int) -> list[str]:
+        """The ``limit`` most frequent terms starting with ``word``, most frequent first
+        (alphabetical among equals), read off the tiers in their order: the tiers of
+        several items by a ``str.find`` scan that stops at the ``limit``-th hit, the last
+        (single-item, alphabetical) tier by bisection."""
+        found: list[str] = []
+        needle = "\n" + word
+        *counted, single = self.by_docs or (TermList(),)
+        for tier in counted:
+            text = tier.text
+            start = text.find(needle)
+            while start != -1 and len(found) < limit:
+                found.append(tier[tier.index_at(start + 1)])
+                start = text.find(needle, start + 1)
+        i = bisect_left(single, word)
+        while len(found) < limit and i < len(single) and single[i].startswith(word):
+            found.append(single[i])
+            i += 1
+        return found
+
+    def infix(self, word: str, limit: int) -> list[str]:
+        """Terms containing ``word`` after their first letter, the ``limit`` most frequent.
+
+        ``by_docs`` holds the terms most frequent first (alphabetical among equals), so
+        the scan stops at the ``limit``-th hit: a common fragment costs a small part
+        of the vocabulary, only a rare one a whole pass.
+        """
+        found: list[str] = []
+        for tier in self.by_docs:
+            text, last = tier.text, -1
+            start = text.find(word, 1)
+            while start != -1 and len(found) < limit:
+                if text[start - 1] != "\n":
+                    index = tier.index_at(start)
+                    if index != last:
+                        found.append(tier[index])
+                        last = index
+                start = text.find(word, start + 1)
+        return found
+
+    def fuzzy(self, word: str, limit: int) -> list[str]:
+        """Terms spelled like ``word`` (one or two typos), best first."""
+        cutoff = 80 if len(word) >= 6 else 75
+        lo, hi = self._range(word[0])
+        ranges = [(lo, hi)]
+        if len(word) > 1:
+            ranges += [self._range(c + word[1]) for c in self.initials if c != word[0]]
+        shortest, longest = max(3, len(word) - 2), len(word) + 3
+        found = []
+        for lo, hi in ranges:
+            for term, score, _ in process.extract(
+                word,
+                self.terms.span(lo, hi),
+                scorer=fuzz.ratio,
+                score_cutoff=cutoff,
+                limit=limit * 8,
+            ):
+                if shortest <= len(term) <= longest and not term[0].isdigit():
+                    found.append((-score, term))
+        found.sort()
+        return [term for _, term in found[:limit]]
+
+
+class VocabularyBuilder:
+    """Collects a :class:`Vocabulary` page by page of ``(term, documents)`` rows sorted
+    by term, splitting each page into the tiers as it comes: only the terms of several
+    items are sorted at the end (a few tens of ms at 1M items)."""
+
+    def __init__(self) -> None:
+        self._terms = TermListBuilder()
+        self._docs = array("I")
+        self._single = TermListBuilder()
+        self._several = TermListBuilder()
+        self._several_docs = array("I")
+
+    def add(self, page: list[tuple[str, int]]) -> None:
+        """Append a page of rows (after every earlier page in term order).
+
+        Nothing per term outlives the call as a Python object: small objects kept
+        across pages would pin the allocator's arenas and hold on to every page's memory.
+        """
+        self._terms.add([t for t, _ in page])
+        self._docs.extend([d for _, d in page])
+        self._single.add([t for t, d in page if d < 2])
+        several = [(t, d) for t, d in page if d >= 2]
+        self._several.add([t for t, _ in several])
+        self._several_docs.extend([d for _, d in several])
+
+    def finish(self) -> Vocabulary:
+        """The vocabulary of every page added."""
+        steps = self.finishing()
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                vocab: Vocabulary = done.value
+                return vocab
+
+    def finishing(self) -> Generator[None, None, Vocabulary]:
+        """:meth:`finish` in slices of a few tens of ms at 1M items, yielding between
+        them: sorting the terms of several items, copying them out in that order,
+        joining each list's text."""
+        several, counts = self._several.finish(), self._several_docs
+        yield
+        order = array("I", sorted(range(len(counts)), key=counts.__getitem__, reverse=True))
+        yield
+        text, starts = several.text, several.starts
+        by_count = TermListBuilder()
+        for lo in range(0, len(order), FINISH_SLICE):
+            by_count.add(
+                [text[starts[i] : starts[i + 1] - 1] for i in order[lo : lo + FINISH_SLICE]]
+            )
+            yield
+        del several, order, text, starts
+        single = self._single.finish()
+        yield
+        tiers = (by_count.finish(), single)
+        vocab = Vocabulary(self._terms.finish(), self._docs, tiers)
+        self.__init__()  # type: ignore[misc]
+        return vocab
