@@ -315,6 +315,10 @@ class _IngestReporter:
             else:
                 label = f"{result.label}  " if result.label else ""
                 why = f"  ({result.reason})" if result.reason else ""
+                if result.page_warnings:
+                    from kkr_tui.model import page_warnings_line
+
+                    why += f"  warning: {page_warnings_line(result.page_warnings)}"
                 print(printable(f"{result.status:<9} {label}{result.path}{why}"), flush=True)
         self._draw(event)
 
@@ -425,9 +429,11 @@ def format_outline(meeting: Meeting) -> str:
             if item.urls:
                 lines.append(f"      links: {len(item.urls)}")
             lines += [f"      warning: {w}" for w in item.warnings]
-    if meeting.warnings:
+            lines += [f"      warning: {w.text}" for w in item.page_warnings]
+    if meeting.warnings or meeting.page_warnings:
         lines.append("")
         lines += [f"warning: {w}" for w in meeting.warnings]
+        lines += [f"warning: {w.text}" for w in meeting.page_warnings]
     items = sum(len(s.items) for s in meeting.sections)
     lines.append("")
     lines.append(f"{len(meeting.sections)} sections, {items} items")

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from kkr_tui.model import Meeting
+    from kkr_tui.model import Meeting, PageWarning
     from kkr_tui.records import DocumentRow
     from kkr_tui.store import Store
 
@@ -38,13 +38,18 @@ Status = Literal["added", "updated", "unchanged", "failed"]
 
 @dataclass(frozen=True, slots=True)
 class IngestResult:
-    """What happened to one file. ``label`` names the meeting, ``detail`` holds a traceback."""
+    """What happened to one file. ``label`` names the meeting, ``detail`` holds a traceback.
+
+    ``page_warnings``: pages of a stored document that could not be read (stored empty)
+    and repairs; the result line must show them, the document is stored all the same.
+    """
 
     path: str
     status: Status
     reason: str = ""
     label: str = ""
     detail: str = ""
+    page_warnings: tuple[PageWarning, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,7 +309,7 @@ class IngestRun:
                 label,
                 traceback.format_exc(),
             )
-        return IngestResult(str(path), status, label=label)
+        return IngestResult(str(path), status, label=label, page_warnings=meeting.page_warnings)
 
 
 def ingest_paths(

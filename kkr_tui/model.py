@@ -49,14 +49,50 @@ class Page:
     links: tuple[str, ...] = ()
 
 
+PageWarningKind = Literal["failed", "repaired"]
+
+
+@dataclass(frozen=True, slots=True)
+class PageWarning:
+    """Text that may be missing: a page that could not be read, or a damaged file repaired.
+
+    A failed page is kept with empty text so the rest of the document is stored; this
+    warning travels with the document (reader → parser → store → app) so that the gap
+    is never silent. ``page`` is 1-based; 0 means the whole document (a repair).
+    """
+
+    kind: PageWarningKind
+    page: int
+    reason: str
+
+    @property
+    def text(self) -> str:
+        """One line for the ingest result, ``kkr-tui parse`` and the item pane."""
+        if self.kind == "repaired":
+            return f"damaged PDF repaired ({self.reason}); text may be missing"
+        return f"page {self.page} could not be read ({self.reason}); its text is missing"
+
+
+def page_warnings_line(warnings: tuple[PageWarning, ...], limit: int = 3) -> str:
+    """All of a document's page warnings in one bounded line (a hostile file can fail
+    on every one of a thousand pages): the first ``limit`` and how many more."""
+    shown = "; ".join(w.text for w in warnings[:limit])
+    rest = len(warnings) - limit
+    return f"{shown}; and {rest} more" if rest > 0 else shown
+
+
 @dataclass(frozen=True, slots=True)
 class SourceDocument:
-    """A file turned into pages. Both the PDF and the text reader produce this."""
+    """A file turned into pages. Both the PDF and the text reader produce this.
+
+    ``page_warnings`` lists the pages that failed (kept with empty text) and repairs.
+    """
 
     name: str
     pages: tuple[Page, ...]
     kind: Literal["pdf", "text"] = "text"
     metadata: tuple[tuple[str, str], ...] = ()
+    page_warnings: tuple[PageWarning, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +142,8 @@ class Item:
     first_page: int = 0
     last_page: int = 0
     warnings: tuple[str, ...] = ()
+    #: The document's page warnings whose pages this item's text may have lost.
+    page_warnings: tuple[PageWarning, ...] = ()
 
     def part(self, kind: str) -> Part | None:
         """The first part of the given canonical kind, or None."""
@@ -150,6 +188,8 @@ class Meeting:
     links: tuple[str, ...] = ()
     page_count: int = 0
     warnings: tuple[str, ...] = field(default=())
+    #: Pages that could not be read and repairs, as the reader reported them.
+    page_warnings: tuple[PageWarning, ...] = ()
 
     def items(self) -> list[Item]:
         """Every item in document order."""

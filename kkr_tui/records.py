@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kkr_tui.model import Part, Participant
+from kkr_tui.model import PageWarning, Part, Participant
 
 #: Year used for meetings whose date the parser could not find (``meeting_date`` is None).
 UNKNOWN_YEAR = 0
@@ -120,6 +120,8 @@ class ItemDetail(ItemRow):
     last_page: int
     warnings: tuple[str, ...]
     source_path: str
+    #: Pages this item's text may have lost (they could not be read), and repairs.
+    page_warnings: tuple[PageWarning, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

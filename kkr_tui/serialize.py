@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kkr_tui.model import Item, Meeting
+from kkr_tui.model import Item, Meeting, PageWarning
 
 PREFIX_LENGTH = 80
 
@@ -46,7 +46,13 @@ def item_to_dict(item: Item) -> dict[str, Any]:
             for p in item.parts
         ],
         "warnings": list(item.warnings),
+        "page_warnings": page_warnings_to_list(item.page_warnings),
     }
+
+
+def page_warnings_to_list(warnings: tuple[PageWarning, ...]) -> list[dict[str, Any]]:
+    """Pages that could not be read (and repairs), as ``{"kind", "page", "reason"}``."""
+    return [{"kind": w.kind, "page": w.page, "reason": w.reason} for w in warnings]
 
 
 def meeting_to_dict(meeting: Meeting) -> dict[str, Any]:
@@ -64,6 +70,7 @@ def meeting_to_dict(meeting: Meeting) -> dict[str, Any]:
         ],
         "links": list(meeting.links),
         "warnings": list(meeting.warnings),
+        "page_warnings": page_warnings_to_list(meeting.page_warnings),
         "sections": [
             {
                 "number": str(s.number),

@@ -208,3 +208,41 @@ def build_textless_pdf(path: str | os.PathLike[str], pages: int = 2) -> Path:
 def random_bytes(size: int, seed: int = 1) -> bytes:
     """Deterministic noise, for 'random bytes named .pdf/.txt' tests."""
     return random.Random(seed).randbytes(size)
+
+
+def with_page_content(
+    source: str | os.PathLike[str],
+    path: str | os.PathLike[str],
+    page_index: int,
+    content: bytes,
+    *,
+    compress: bool = False,
+    extra_resources: dict[str, object] | None = None,
+) -> Path:
+    """A copy of ``source`` whose page ``page_index`` draws ``content`` instead: the way
+    to a hostile page (nesting 5,000 deep, a spent token budget, a stream past pypdf's
+    decode limit) in an otherwise good meeting PDF. ``compress`` stores it flate-encoded,
+    so a 76 MB stream costs a 75 KB file."""
+    import zlib
+
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    writer = PdfWriter(clone_from=str(source))
+    stream = StreamObject()
+    if compress:
+        stream._data = zlib.compress(content, 9)
+        stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    else:
+        stream.set_data(content)
+    page = writer.pages[page_index]
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    out = Path(path)
+    writer.write(str(out))
+    return out
+
+
+#: Content streams pypdf cannot extract, each for its own reason (see :func:`with_page_content`).
+NESTED_ARRAYS = b"BT /F1 9 Tf " + b"[" * 5000 + b"]" * 5000 + b" TJ ET"
+#: Past pypdf's 75 MB flate output limit (``zlib_maximum_output_length``).
+OVER_DECODE_LIMIT = b"BT (x) Tj ET " + b" " * 76_000_000

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pdf_factory import DANISH_PAGES, build_meeting_pdf, build_textless_pdf, random_bytes
 
-from kkr_tui.model import SourceDocument
+from kkr_tui.model import PageWarning, SourceDocument
 from kkr_tui.sources import UnreadableDocumentError, read_document
 
 
@@ -122,7 +122,7 @@ def test_pdf_cut_off_at_its_xref_table_is_repaired(tmp_path: Path, good_pdf_byte
     doc = read_document(_write(tmp_path / "cut.pdf", cut))
     assert [p.text for p in doc.pages] == list(DANISH_PAGES)
     assert doc.pages[2].links == ("https://www.kl.dk/b",)
-    assert dict(doc.metadata)["warning"] == "damaged PDF repaired: file is truncated"
+    assert doc.page_warnings == (PageWarning("repaired", 0, "file is truncated"),)
 
 
 def test_wrong_startxref_offset_is_tolerated(

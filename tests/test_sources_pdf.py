@@ -179,7 +179,8 @@ def test_a_page_that_fails_to_extract_is_kept_empty_and_reported(
     doc = read_document(danish_pdf)
     assert doc.pages[1].text == ""
     assert doc.pages[0].text == DANISH_PAGES[0]
-    assert dict(doc.metadata)["warning"].startswith("page 2: text extraction failed")
+    assert [(w.kind, w.page, w.reason) for w in doc.page_warnings] == [("failed", 2, "'/Font'")]
+    assert "warning" not in dict(doc.metadata)
 
 
 def test_all_pages_failing_is_a_damaged_pdf(

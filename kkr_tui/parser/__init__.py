@@ -24,11 +24,12 @@ from kkr_tui.parser.headings import part_heading
 from kkr_tui.parser.joining import join_lines, leading_marker, remove_markers, strip_markers
 from kkr_tui.parser.lines import Line, page_lines
 from kkr_tui.parser.links import UrlResolver, inline_urls, is_web_url, link_affinity, url_key
+from kkr_tui.parser.pagewarnings import attach_page_warnings
 from kkr_tui.parser.structure import ItemSpan, SectionSpan, find_skeleton
 from kkr_tui.sanitize import clean_line
 
 #: Bumped whenever a change can alter the parse of a stored document (``ingest --reparse``).
-PARSER_VERSION = "1.1.0"
+PARSER_VERSION = "1.1.1"
 
 __all__ = ["PARSER_VERSION", "parse", "NotAMeetingError"]
 
@@ -82,6 +83,7 @@ def parse(doc: SourceDocument) -> Meeting:
         )
         for s in skeleton.sections
     )
+    sections = attach_page_warnings(sections, doc.page_warnings, len(doc.pages))
     return Meeting(
         source=doc.name,
         council=council,
@@ -94,6 +96,7 @@ def parse(doc: SourceDocument) -> Meeting:
         links=tuple(meeting_links),
         page_count=len(doc.pages),
         warnings=tuple(warnings),
+        page_warnings=doc.page_warnings,
     )
 
 

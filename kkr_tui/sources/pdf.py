@@ -19,7 +19,7 @@ from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any
 
-from kkr_tui.model import Page, SourceDocument
+from kkr_tui.model import Page, PageWarning, SourceDocument
 from kkr_tui.sanitize import clean_line, clean_text
 from kkr_tui.sources.errors import (
     UnreadableDocumentError,
@@ -137,7 +137,7 @@ class PdfSource:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path: Path = check_regular_file(path)
         self.log: list[str] = []
-        self.failures: list[str] = []
+        self.failures: list[PageWarning] = []
         self.failed_pages: set[int] = set()
         self.repaired_from: str | None = None
         self._fonts: FontCache = {}
@@ -232,8 +232,8 @@ class PdfSource:
     def pages(self) -> Iterator[Page]:
         """Yield every page in order; a page that fails to extract yields empty text.
 
-        Failures are recorded in :attr:`failures` (``"page 3: …"``) instead of raised,
-        so one broken page does not lose the other 999.
+        Failures are recorded in :attr:`failures` as :class:`PageWarning` instead of
+        raised, so one broken page does not lose the other 999.
         """
         for index in range(self.page_count):
             with self._capturing(), shared_fonts(self._fonts), fast_parsing():
@@ -256,7 +256,7 @@ class PdfSource:
 
     def _record(self, number: int, reason: str) -> None:
         self.failed_pages.add(number)
-        self.failures.append(f"page {number}: text extraction failed: {reason}")
+        self.failures.append(PageWarning("failed", number, reason))
 
     def close(self) -> None:
         """Release the reader (pypdf holds the whole file in memory)."""
@@ -398,8 +398,8 @@ def read_pdf(
 
     Raises :class:`UnreadableDocumentError` when no page could be extracted or the
     pages hold (almost) no text, as with scanned documents. Pages that failed while
-    others succeeded are kept with empty text and listed as ``("warning", …)``
-    metadata. An exception raised by ``progress`` propagates unchanged, so a caller can
+    others succeeded are kept with empty text and listed, with a repair of the file, in
+    ``page_warnings``. An exception raised by ``progress`` propagates unchanged, so a caller can
     cancel by raising.
     """
     with PdfSource(path) as source:
@@ -409,10 +409,13 @@ def read_pdf(
             if progress is not None:
                 progress(page.number, source.page_count)
     _refuse_unusable(source, pages)
-    notes = [f"damaged PDF repaired: {source.repaired_from}"] if source.repaired_from else []
-    warnings = tuple(("warning", note) for note in notes + source.failures)
+    repairs = [PageWarning("repaired", 0, source.repaired_from)] if source.repaired_from else []
     return SourceDocument(
-        name=source.path.name, pages=tuple(pages), kind="pdf", metadata=source.metadata + warnings
+        name=source.path.name,
+        pages=tuple(pages),
+        kind="pdf",
+        metadata=source.metadata,
+        page_warnings=(*repairs, *source.failures),
     )
 
 
@@ -423,7 +426,7 @@ def _refuse_unusable(source: PdfSource, pages: list[Page]) -> None:
     warnings it is damage, and saying "scanned" would send the user the wrong way.
     """
     if len(source.failed_pages) == source.page_count:
-        reason = source.repaired_from or source.failures[0].split("failed: ", 1)[-1]
+        reason = source.repaired_from or source.failures[0].reason
         raise UnreadableDocumentError(source.path, f"damaged PDF: {reason}")
     chars = sum(len("".join(page.text.split())) for page in pages)
     if chars >= MIN_CHARS_PER_PAGE * source.page_count:

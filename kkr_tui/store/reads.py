@@ -12,7 +12,7 @@ import sqlite3
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
-from kkr_tui.model import Block, Part, Participant
+from kkr_tui.model import Block, PageWarning, Part, Participant
 from kkr_tui.records import (
     UNKNOWN_COUNCIL,
     DocumentRow,
@@ -215,6 +215,21 @@ def _blocks(raw: str | None) -> tuple[Block, ...]:
     return tuple(Block(kind, text, marker) for kind, text, marker in json.loads(raw or "[]"))
 
 
+def split_warnings(raw: str | None) -> tuple[tuple[str, ...], tuple[PageWarning, ...]]:
+    """A ``warnings`` column taken apart: the parser's notes, and the page warnings that
+    ``writes.warnings_json`` stores beside them as objects."""
+    notes: list[str] = []
+    pages: list[PageWarning] = []
+    for entry in json.loads(raw or "[]"):
+        if isinstance(entry, str):
+            notes.append(entry)
+        elif isinstance(entry, dict) and entry.get("kind") in ("failed", "repaired"):
+            pages.append(
+                PageWarning(entry["kind"], int(entry.get("page", 0)), str(entry.get("reason", "")))
+            )
+    return tuple(notes), tuple(pages)
+
+
 def item(conn: sqlite3.Connection, item_id: int) -> ItemDetail:
     """Everything the item pane renders."""
     row = conn.execute(
@@ -227,6 +242,7 @@ def item(conn: sqlite3.Connection, item_id: int) -> ItemDetail:
     if row is None:
         raise NotFoundError(f"no item with id {item_id}")
     initials, first_page, last_page, warnings, path = row[:5]
+    notes, page_warnings = split_warnings(warnings)
     parts = tuple(
         Part(kind, heading or "", _blocks(blocks))
         for kind, heading, blocks in conn.execute(
@@ -254,8 +270,9 @@ def item(conn: sqlite3.Connection, item_id: int) -> ItemDetail:
         urls=urls,
         first_page=first_page or 0,
         last_page=last_page or 0,
-        warnings=tuple(json.loads(warnings or "[]")),
+        warnings=notes,
         source_path=path,
+        page_warnings=page_warnings,
     )
 
 

@@ -18,7 +18,7 @@ from itertools import chain
 from pathlib import PurePath
 from typing import NamedTuple
 
-from kkr_tui.model import Item, Meeting
+from kkr_tui.model import Item, Meeting, PageWarning
 from kkr_tui.records import UNKNOWN_COUNCIL, UNKNOWN_YEAR
 from kkr_tui.textfold import fold
 
@@ -31,6 +31,15 @@ _dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 def _json_list(values: tuple[str, ...] | list[str]) -> str:
     return _dumps(list(values)) if values else "[]"
+
+
+def warnings_json(warnings: tuple[str, ...], page_warnings: tuple[PageWarning, ...]) -> str:
+    """A ``warnings`` column: the parser's notes as strings, then each page that could not
+    be read (or a repair) as ``{"kind", "page", "reason"}``, so it stays typed in the store
+    without a schema change (``reads.split_warnings`` takes them apart again)."""
+    entries: list[object] = [*warnings]
+    entries += [{"kind": w.kind, "page": w.page, "reason": w.reason} for w in page_warnings]
+    return _dumps(entries) if entries else "[]"
 
 
 def tokens(text: str) -> set[str]:
@@ -263,7 +272,7 @@ def prepare_item(item: Item) -> PreparedItem:
         _json_list(item.initials),
         item.first_page,
         item.last_page,
-        _json_list(item.warnings),
+        warnings_json(item.warnings, item.page_warnings),
         fold(item.title),
         fold("\n".join([*part_texts, *item.attachments])),
         tuple(
@@ -310,7 +319,7 @@ def insert_document(
             meeting.page_count,
             parser_version,
             datetime.now(UTC).isoformat(timespec="seconds"),
-            _json_list(meeting.warnings),
+            warnings_json(meeting.warnings, meeting.page_warnings),
             _json_list(meeting.links),
         ),
     )

@@ -64,12 +64,17 @@ class ItemPane(VerticalScroll, can_focus=True):
         await self._replace(widgets)
 
     async def show_item(self, item: Any) -> None:
-        """Title, facts line, parts in order, attachments, links, then parse warnings."""
+        """Title, facts line, pages whose text is missing, parts in order, attachments,
+        links, then parse warnings. Missing pages come first: the text below is incomplete."""
         self.shown = ("item", item.id)
         widgets: list[Widget] = [
             Static(literal(f"{item.number} {item.title}"), classes="item-title"),
             Static(facts_line(item), classes="facts"),
         ]
+        missing = getattr(item, "page_warnings", ())
+        if missing:
+            lines = "\n".join(f"⚠ {safe(w.text)}" for w in missing)
+            widgets.append(Static(Content(lines), classes="warnings page-warnings"))
         for part in item.parts:
             heading = Static(literal(part.heading or part.kind), classes="part-heading")
             body = Static(part_body(part), classes="part-body")
