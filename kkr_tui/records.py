@@ -144,3 +144,43 @@ class MeetingDetail(MeetingRow):
     documents: tuple[DocumentRow, ...]
     sections: tuple[SectionRow, ...]
     items: tuple[ItemSummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestRow:
+    """One PDF link sync has seen on a council page, and what became of it.
+
+    ``state``: ``new`` (seen, not fetched), ``stored`` (an agenda or minutes in the
+    store), ``bilag`` (fetched, kept with its meeting), ``skipped`` (not meeting
+    material), ``failed`` (``reason`` says why; tried again next run), ``unreadable``
+    (fetched, but the reader could not read it; not tried again until its URL changes)
+    or ``gone`` (no longer on the page: kept, with whatever was fetched).
+    """
+
+    url: str
+    council: str
+    block_key: str | None
+    block_label: str | None
+    year: int | None
+    title: str
+    kind: str
+    path: str | None
+    size: int | None
+    sha256: str | None
+    etag: str | None
+    last_modified: str | None
+    first_seen: str
+    last_seen: str
+    state: str
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PageState:
+    """The validators of a council page as last fetched, for a conditional request."""
+
+    url: str
+    council: str
+    etag: str | None
+    last_modified: str | None
+    fetched_at: str

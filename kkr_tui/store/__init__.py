@@ -47,6 +47,7 @@ from kkr_tui.store.errors import (
     StoreError,
     StoreReadOnlyError,
 )
+from kkr_tui.store.manifest import ManifestStore, ensure_manifest_schema
 from kkr_tui.store.notes import MeetingWorkStore, ensure_notes_schema
 from kkr_tui.store.schema import SCHEMA_VERSION, claim_store_id, ensure_schema
 
@@ -93,7 +94,7 @@ def _locked(method: Callable[P, T]) -> Callable[P, T]:
     return wrapper
 
 
-class Store(MeetingWorkStore):
+class Store(MeetingWorkStore, ManifestStore):
     """A kkr-tui database file: schema, WAL, one document per transaction, read queries."""
 
     def __init__(
@@ -143,6 +144,7 @@ class Store(MeetingWorkStore):
                 ensure_schema(conn)
                 claim_store_id(conn, self._file_id())
                 ensure_notes_schema(conn)
+                ensure_manifest_schema(conn)
         except sqlite3.OperationalError as exc:
             conn.close()
             if "locked" in str(exc) or "busy" in str(exc):
@@ -539,9 +541,10 @@ def _guard_meeting_work_methods() -> None:
     They write through the connection directly, so without this a lock held by an
     ingest elsewhere would surface as a raw ``sqlite3.OperationalError``.
     """
-    for name, value in vars(MeetingWorkStore).items():
-        if callable(value) and not name.startswith("_"):
-            setattr(Store, name, _locked(value))
+    for mixin in (MeetingWorkStore, ManifestStore):
+        for name, value in vars(mixin).items():
+            if callable(value) and not name.startswith("_"):
+                setattr(Store, name, _locked(value))
 
 
 _guard_meeting_work_methods()
