@@ -129,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_meeting_work_commands(sub, common, with_db)
 
+    from kkr_tui.sync.command import add_parser as add_sync_parser
+
+    add_sync_parser(sub, [common, with_db])
+
     sub.add_parser(
         "locate",
         parents=[common, with_db],
@@ -152,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": _cmd_export,
         "notes": _cmd_notes,
         "new": _cmd_new,
+        "sync": _cmd_sync,
     }
     try:
         return handlers[args.command](args, parser)
@@ -483,6 +488,15 @@ def _cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         if hit.snippet and hit.snippet != hit.title:
             print(printable(f"    {' '.join(hit.snippet.split())}"))
     return EXIT_OK
+
+
+# --- sync --------------------------------------------------------------------------------
+
+
+def _cmd_sync(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from kkr_tui.sync.command import run
+
+    return run(args)
 
 
 # --- locate ------------------------------------------------------------------------------

@@ -1,0 +1,227 @@
+"""The one HTTP client sync uses: polite, patient and never leaving the site's host.
+
+Built on httpx (a maintained, typed client with streaming bodies, fine-grained
+timeouts and a transport that tests can point at a local server) so nothing here
+speaks HTTP by hand. What this module adds is the manners ``shared/KL_PAGES.md`` asks
+for:
+
+- one request at a time, at most one per ``delay`` seconds (0 in tests);
+- a User-Agent naming kkr-tui and its version;
+- timeouts, and a few retries with doubling back-off on timeouts, dropped
+  connections and 5xx answers; ``Retry-After`` honoured on 429 (capped);
+- conditional requests (``If-None-Match`` / ``If-Modified-Since``): 304 means
+  "unchanged" and costs a few hundred bytes;
+- redirects followed only within the host sync was pointed at.
+
+Failures are :class:`FetchError` values with the host and a Danish reason in one line.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+
+from kkr_tui import __version__
+
+if TYPE_CHECKING:
+    import httpx
+
+    from kkr_tui.sync.config import SyncConfig
+
+USER_AGENT = f"kkr-tui/{__version__} (+offline reader of KKR meeting documents)"
+MAX_REDIRECTS = 5
+
+
+class SyncCancelled(Exception):
+    """The user stopped the run (Ctrl+C or the app's cancel); nothing half-done is kept."""
+
+
+class FetchError(Exception):
+    """A request that did not succeed, after any retries: host, reason and HTTP status
+    (None when no answer came: offline, refused, timed out)."""
+
+    def __init__(self, url: str, reason: str, status: int | None = None) -> None:
+        self.url = url
+        self.host = urlsplit(url).hostname or url
+        self.reason = reason
+        self.status = status
+        super().__init__(f"{self.host}: {reason}")
+
+    @property
+    def unreachable(self) -> bool:
+        """No HTTP answer at all: the host could not be reached."""
+        return self.status is None
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What a server said about a resource's version, to ask "has it changed?" later."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        """The conditional request headers for these validators."""
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+def validators_of(response: httpx.Response) -> Validators:
+    """The ETag and Last-Modified of an answer."""
+    return Validators(response.headers.get("etag"), response.headers.get("last-modified"))
+
+
+class PoliteClient:
+    """One httpx client used one request at a time, with the manners above.
+
+    ``cancel`` is checked before every request and while waiting between them;
+    ``transport`` lets benchmarks swap the network layer (tests use a real local server).
+    """
+
+    def __init__(
+        self,
+        config: SyncConfig,
+        *,
+        cancel: threading.Event | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        import httpx
+
+        self.config = config
+        self.cancel = cancel or threading.Event()
+        self.requests = 0
+        self.bytes_received = 0
+        self._last_start: float | None = None
+        self._client = httpx.Client(
+            headers={"User-Agent": USER_AGENT},
+            timeout=httpx.Timeout(config.timeout),
+            follow_redirects=False,
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._client.close()
+
+    def __enter__(self) -> PoliteClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _wait(self, seconds: float) -> None:
+        if self.cancel.wait(max(0.0, seconds)):
+            raise SyncCancelled
+
+    def _pace(self) -> None:
+        """Keep ``delay`` seconds between the starts of two requests."""
+        if self.cancel.is_set():
+            raise SyncCancelled
+        if self._last_start is not None and self.config.delay > 0:
+            self._wait(self._last_start + self.config.delay - time.monotonic())
+        self._last_start = time.monotonic()
+
+    @contextmanager
+    def get(self, url: str, validators: Validators | None = None) -> Iterator[httpx.Response]:
+        """GET ``url`` (conditionally when ``validators`` are given) and yield the answer,
+        its body not yet read: 200 or 304. Anything else raises :class:`FetchError`."""
+        response = self._send(url, validators or Validators())
+        try:
+            yield response
+        finally:
+            response.close()
+
+    def _send(self, url: str, validators: Validators) -> httpx.Response:
+        import httpx
+
+        origin = urlsplit(url).hostname
+        attempt = 0
+        redirects = 0
+        while True:
+            self._pace()
+            try:
+                request = self._client.build_request("GET", url, headers=validators.headers())
+                response = self._client.send(request, stream=True)
+                self.requests += 1
+            except httpx.TimeoutException:
+                reason = f"intet svar inden for {self.config.timeout:g} s"
+                attempt = self._retry_or_raise(url, reason, attempt)
+                continue
+            except httpx.ConnectError as exc:
+                reason = f"kan ikke oprette forbindelse ({_short(exc)})"
+                attempt = self._retry_or_raise(
+                    url, reason, attempt, limit=min(1, self.config.retries)
+                )
+                continue
+            except httpx.TransportError as exc:
+                reason = f"forbindelsen blev afbrudt ({_short(exc)})"
+                attempt = self._retry_or_raise(url, reason, attempt)
+                continue
+            status = response.status_code
+            if status in (200, 304):
+                return response
+            response.close()
+            if status in (301, 302, 303, 307, 308) and "location" in response.headers:
+                target = urljoin(url, response.headers["location"])
+                if urlsplit(target).hostname != origin:
+                    raise FetchError(url, f"omdirigeret til en anden vært ({target})", status)
+                redirects += 1
+                if redirects > MAX_REDIRECTS:
+                    raise FetchError(url, "for mange omdirigeringer", status)
+                url = target
+                continue
+            if status == 429 or status >= 500:
+                wait = _retry_after(response) if status == 429 else None
+                reason = f"serveren svarede {status} {response.reason_phrase}".rstrip()
+                attempt = self._retry_or_raise(url, reason, attempt, wait=wait, status=status)
+                continue
+            raise FetchError(
+                url, f"serveren svarede {status} {response.reason_phrase}".rstrip(), status
+            )
+
+    def _retry_or_raise(
+        self,
+        url: str,
+        reason: str,
+        attempt: int,
+        *,
+        limit: int | None = None,
+        wait: float | None = None,
+        status: int | None = None,
+    ) -> int:
+        """Wait before the next attempt, or raise when the retries are spent."""
+        if attempt >= (self.config.retries if limit is None else limit):
+            raise FetchError(url, reason, status)
+        if wait is None:
+            wait = self.config.backoff * (2**attempt)
+        self._wait(min(wait, self.config.max_retry_after))
+        return attempt + 1
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """``Retry-After`` in seconds (a number or an HTTP date), or None."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:200]

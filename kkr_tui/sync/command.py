@@ -1,0 +1,220 @@
+"""``kkr-tui sync``: the command-line front of :mod:`kkr_tui.sync.run`.
+
+Prints one line per thing that happened (Danish, like the rest of sync's text) and a
+summary; on a terminal a progress line is drawn on stderr. Exit codes as every
+command: 0 all went well, 1 something failed (the rest still stored) or the site
+could not be reached, 2 usage, 130 Ctrl+C (what was stored stays; the download in
+flight is removed; a second Ctrl+C stops at once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kkr_tui.sync.run import SyncEvent
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """The ``sync`` subcommand's arguments."""
+    from kkr_tui.sync.config import COUNCILS
+
+    sync = sub.add_parser(
+        "sync",
+        parents=parents,
+        help="hent nye dagsordener, referater og bilag fra KL's sider",
+        description="Hent dagsordener, referater og bilag fra KKR-rådenes sider hos KL, "
+        "og gem de nye i databasen. Kendte filer hentes ikke igen.",
+    )
+    sync.add_argument(
+        "--council",
+        nargs="+",
+        metavar="NAME",
+        help="kun disse råd (" + ", ".join(COUNCILS) + "); standard: alle fem",
+    )
+    sync.add_argument("--since", type=int, metavar="YEAR", help="kun møder fra YEAR og senere")
+    sync.add_argument("--base-url", metavar="URL", help="læs et spejl i stedet for www.kl.dk")
+    sync.add_argument(
+        "--dry-run", action="store_true", help="vis hvad der ville blive hentet; intet gemmes"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``kkr-tui sync`` with parsed arguments; returns the exit code."""
+    from kkr_tui.paths import config_path, database_path
+    from kkr_tui.sync.config import COUNCILS, check_base_url, council_slug, load_sync_config
+
+    slugs = list(COUNCILS)
+    if args.council:
+        slugs = []
+        for name in args.council:
+            slug = council_slug(name)
+            if slug is None:
+                _err(f"kkr-tui sync: ukendt råd {name!r} (vælg blandt {', '.join(COUNCILS)})")
+                return EXIT_USAGE
+            if slug not in slugs:
+                slugs.append(slug)
+    config = load_sync_config(config_path())
+    for problem in config.problems:
+        _err(f"kkr-tui sync: config: {problem}")
+    if args.base_url:
+        why = check_base_url(args.base_url)
+        if why:
+            _err(f"kkr-tui sync: --base-url: {why}")
+            return EXIT_USAGE
+        config = config.with_base_url(args.base_url)
+    db = database_path(getattr(args, "db", None))
+    root = config.download_dir or db.parent / "downloads"
+    return _sync(args, config, slugs, db, Path(os.path.abspath(root)))
+
+
+def _sync(args: argparse.Namespace, config: Any, slugs: list[str], db: Path, root: Path) -> int:
+    from kkr_tui.store import Store
+    from kkr_tui.sync.client import PoliteClient, SyncCancelled
+    from kkr_tui.sync.run import SiteUnreachable, apply, fetch_pages
+
+    reporter = _Reporter()
+    cancel = threading.Event()
+    store: Store | None = None
+    if db.exists():
+        store = Store(db, read_only=args.dry_run)
+    try:
+        with _FirstInterruptSets(cancel, reporter), PoliteClient(config, cancel=cancel) as client:
+            try:
+                states = store.page_states() if store is not None else {}
+                pages = fetch_pages(client, config, slugs, states, reporter)
+            except SiteUnreachable as error:
+                reporter.finish()
+                _err(f"kkr-tui sync: {error}")
+                return EXIT_FAILED
+            except SyncCancelled:
+                reporter.finish()
+                print("afbrudt; intet blev gemt")
+                return EXIT_INTERRUPTED
+            if store is None:
+                if args.dry_run:
+                    _print_dry_run(pages, args.since)
+                    return EXIT_OK
+                db.parent.mkdir(parents=True, exist_ok=True)
+                store = Store(db)
+            summary = apply(
+                store,
+                client,
+                config,
+                pages,
+                download_root=root,
+                since=args.since,
+                dry_run=args.dry_run,
+                progress=reporter,
+                cancel=cancel,
+            )
+        reporter.finish()
+        if summary.other_hosts:
+            print(f"{summary.other_hosts} link(s) til andre værter blev ikke fulgt")
+        if summary.cancelled:
+            print(summary.line() + " (afbrudt)")
+            return EXIT_INTERRUPTED
+        print(summary.line())
+        return EXIT_FAILED if summary.any_failed else EXIT_OK
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _print_dry_run(pages: list[Any], since: int | None) -> None:
+    """``--dry-run`` with no database yet: every link would be fetched."""
+    from kkr_tui.cli import printable
+
+    for page in pages:
+        if page.error is not None:
+            print(printable(f"{'FEJL':<13} {page.url}: {page.error.reason}"))
+            continue
+        for link in page.links:
+            year = link.block.year if link.block else None
+            if since is not None and year is not None and year < since:
+                continue
+            word = "ville hente" if link.block is not None else "sprunget over"
+            print(printable(f"{word:<13} {link.title}  ({link.url})"))
+
+
+def _err(text: str) -> None:
+    from kkr_tui.cli import printable
+
+    print(printable(text), file=sys.stderr, flush=True)
+
+
+class _Reporter:
+    """Result lines on stdout; on a terminal a progress line on stderr, cleared first."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, event: SyncEvent) -> None:
+        from kkr_tui.cli import printable
+
+        if event.line is not None:
+            self._clear()
+            print(printable(event.line.text()), flush=True)
+        if not self.tty:
+            return
+        import shutil
+
+        width = shutil.get_terminal_size((80, 24)).columns
+        count = f"{event.done}/{event.total} " if event.total else ""
+        pages = f" s. {event.page}/{event.pages}" if event.pages > 1 else ""
+        text = printable(f"{count}{event.current}{pages}")[: width - 1]
+        sys.stderr.write("\r\x1b[K" + text)
+        sys.stderr.flush()
+        self.shown = True
+
+    def _clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.shown = False
+
+    def note(self, text: str) -> None:
+        """A message between result lines."""
+        self._clear()
+        print(text, file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        """Remove the progress line before the summary."""
+        self._clear()
+
+
+class _FirstInterruptSets:
+    """The first Ctrl+C asks the run to stop (the download in flight is removed, what
+    was stored stays); the second stops at once."""
+
+    def __init__(self, cancel: threading.Event, reporter: _Reporter) -> None:
+        self.cancel = cancel
+        self.reporter = reporter
+        self.previous: Any = None
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.cancel.is_set():
+            raise KeyboardInterrupt
+        self.cancel.set()
+        self.reporter.note("stopper; det der er gemt, bliver (Ctrl+C igen for at stoppe nu)")
+
+    def __enter__(self) -> _FirstInterruptSets:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)

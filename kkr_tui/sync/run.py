@@ -1,0 +1,416 @@
+"""A whole sync: council pages -> manifest -> downloads -> the ingest pipeline.
+
+Two steps, so that an unreachable site changes nothing: :func:`fetch_pages` only
+reads (the pages, conditionally), and raises :class:`SiteUnreachable` when no page
+could be reached at all; :func:`apply` then records the links in the store's
+manifest, downloads what is new, and hands every new agenda and minutes to
+:func:`kkr_tui.ingest.ingest_paths` (one transaction per document, replacement of a
+re-uploaded version, result per file), so the parsed document decides council, date
+and type. A linked PDF in a meeting block that the parser rejects is kept as a bilag
+of that meeting; one outside any block is skipped with a line, never a failure.
+
+What is known is never asked for again: a link with its file in place costs no
+request (KL gives a re-uploaded file a new URL), and a page that answers 304 is read
+from the manifest. Progress goes to a callback as :class:`SyncEvent`; cancelling (a
+:class:`threading.Event`) stops at the next chunk or page, keeping what was stored.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kkr_tui.sync.client import FetchError, PoliteClient, SyncCancelled, Validators
+from kkr_tui.sync.config import COUNCILS, SyncConfig
+from kkr_tui.sync.discover import Block, PdfLink, parse_page
+from kkr_tui.sync.download import download_pdf, file_name
+
+if TYPE_CHECKING:
+    from kkr_tui.ingest import IngestEvent, IngestSummary
+    from kkr_tui.records import ManifestRow, PageState
+    from kkr_tui.store import Store
+    from kkr_tui.store.manifest import SeenLink
+
+#: How the parser's "this is not a meeting document" reason starts (kkr_tui.ingest).
+_NOT_A_MEETING = "not a KKR meeting document"
+#: Result words of ingest statuses, in Danish.
+INGEST_WORDS = {"added": "tilføjet", "updated": "opdateret", "unchanged": "uændret"}
+
+
+class SiteUnreachable(Exception):
+    """No council page could be reached: offline, or the site is down or gone."""
+
+    def __init__(self, error: FetchError) -> None:
+        self.error = error
+        super().__init__(f"kan ikke nå {error.host}: {error.reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class SyncLine:
+    """One result line: a status word, what it is about, and why (for failures)."""
+
+    status: str
+    subject: str
+    reason: str = ""
+    failed: bool = False
+
+    def text(self) -> str:
+        """``hentet  Dagsorden 17. april 2024  (https://…)`` as the CLI prints it."""
+        why = f": {self.reason}" if self.reason else ""
+        return f"{self.status:<13} {self.subject}{why}"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncEvent:
+    """Progress: ``line`` when something finished; ``current`` names the work under way."""
+
+    done: int
+    total: int
+    current: str = ""
+    line: SyncLine | None = None
+    page: int = 0
+    pages: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PageOutcome:
+    """A council page as fetched: its links, or "unchanged" (304), or an error."""
+
+    slug: str
+    url: str
+    links: tuple[PdfLink, ...] = ()
+    not_modified: bool = False
+    validators: Validators = Validators()
+    other_hosts: int = 0
+    error: FetchError | None = None
+
+
+@dataclass(slots=True)
+class SyncSummary:
+    """What a run did, counted; ``lines`` in the order they happened."""
+
+    pages: int = 0
+    pages_unchanged: int = 0
+    pages_failed: int = 0
+    downloaded: int = 0
+    unchanged: int = 0
+    bilag: int = 0
+    skipped: int = 0
+    gone: int = 0
+    failed: int = 0
+    other_hosts: int = 0
+    new_documents: list[str] = field(default_factory=list)
+    ingest: IngestSummary | None = None
+    cancelled: bool = False
+    requests: int = 0
+    bytes_received: int = 0
+    lines: list[SyncLine] = field(default_factory=list)
+
+    @property
+    def any_failed(self) -> bool:
+        """Something failed (a page, a download, a document): the CLI exits 1."""
+        return bool(self.pages_failed or self.failed)
+
+    def line(self) -> str:
+        """The summary line of a run, in Danish."""
+        parts = [
+            f"sider {self.pages} ({self.pages_unchanged} uændrede, {self.pages_failed} fejl)",
+            f"hentet {self.downloaded}",
+            f"uændrede {self.unchanged}",
+            f"bilag {self.bilag}",
+            f"sprunget over {self.skipped}",
+            f"forsvundet {self.gone}",
+            f"fejl {self.failed}",
+        ]
+        if self.ingest is not None:
+            counts = {s: self.ingest.count(s) for s in ("added", "updated")}
+            parts.append(f"tilføjet {counts['added']}, opdateret {counts['updated']}")
+        return ", ".join(parts)
+
+
+Progress = Callable[[SyncEvent], None]
+
+
+def now() -> str:
+    """The time stamps of the manifest (UTC, seconds)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def fetch_pages(
+    client: PoliteClient,
+    config: SyncConfig,
+    slugs: Sequence[str],
+    states: dict[str, PageState],
+    progress: Progress | None = None,
+) -> list[PageOutcome]:
+    """Fetch each council's page (conditionally when it was fetched before).
+
+    Raises :class:`SiteUnreachable` when not one page got an HTTP answer, before
+    anything is written anywhere; a page that fails on its own is an outcome with its
+    error, and the other councils go on.
+    """
+    outcomes: list[PageOutcome] = []
+    for index, slug in enumerate(slugs):
+        url = config.page_url(slug)
+        if progress is not None:
+            progress(SyncEvent(index, len(slugs), f"{COUNCILS[slug]}: {url}"))
+        state = states.get(url)
+        known = Validators(state.etag, state.last_modified) if state else Validators()
+        try:
+            with client.get(url, known) as response:
+                if response.status_code == 304:
+                    outcomes.append(PageOutcome(slug, url, not_modified=True, validators=known))
+                    continue
+                response.read()
+                found = parse_page(response.text, str(response.url))
+                validators = Validators(
+                    response.headers.get("etag"), response.headers.get("last-modified")
+                )
+                outcomes.append(
+                    PageOutcome(slug, url, found.links, False, validators, found.other_hosts)
+                )
+        except FetchError as error:
+            outcomes.append(PageOutcome(slug, url, error=error))
+    errors = [o.error for o in outcomes if o.error is not None]
+    if outcomes and len(errors) == len(outcomes) and all(e.unreachable for e in errors):
+        raise SiteUnreachable(errors[0])
+    return outcomes
+
+
+def _links_from_manifest(rows: list[ManifestRow]) -> tuple[PdfLink, ...]:
+    """The links of a page that answered 304: as recorded when it last changed."""
+    links = []
+    for row in rows:
+        if row.state == "gone":
+            continue
+        block = Block(row.block_key, row.block_label or "", row.year) if row.block_key else None
+        kind = row.kind if row.kind in ("document", "bilag", "other") else "bilag"
+        links.append(PdfLink(row.url, row.title, block, kind))  # type: ignore[arg-type]
+    return tuple(links)
+
+
+class _Run:
+    """The state of one :func:`apply`: counts, lines and progress in one place."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.summary = SyncSummary()
+        self.progress = progress
+        self.total = total
+        self.done = 0
+
+    def say(self, line: SyncLine, step: bool = True) -> None:
+        self.summary.lines.append(line)
+        if step:
+            self.done += 1
+        if self.progress is not None:
+            self.progress(SyncEvent(self.done, self.total, "", line))
+
+    def working(self, current: str, page: int = 0, pages: int = 0) -> None:
+        if self.progress is not None:
+            self.progress(SyncEvent(self.done, self.total, current, None, page, pages))
+
+
+def apply(
+    store: Store,
+    client: PoliteClient,
+    config: SyncConfig,
+    pages: list[PageOutcome],
+    *,
+    download_root: Path,
+    since: int | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> SyncSummary:
+    """Record, download and ingest what ``pages`` link to (see the module docstring).
+
+    ``dry_run`` writes nothing and downloads nothing: the lines say what would happen.
+    """
+    cancel = cancel or client.cancel
+    seen_at = now()
+    plans: list[tuple[str, PdfLink]] = []
+    claimed: set[str] = set()
+    run = _Run(progress, 0)
+    summary = run.summary
+    for page in pages:
+        summary.pages += 1
+        if page.error is not None:
+            summary.pages_failed += 1
+            run.say(SyncLine("FEJL", f"{COUNCILS[page.slug]} {page.url}", page.error.reason, True))
+            continue
+        summary.other_hosts += page.other_hosts
+        council = COUNCILS[page.slug]
+        if page.not_modified:
+            summary.pages_unchanged += 1
+            links = _links_from_manifest(store.manifest(council))
+        else:
+            # A link on several pages (the site's footer) belongs to the first.
+            links = tuple(link for link in page.links if link.url not in claimed)
+            if not dry_run:
+                gone = store.record_links(council, [_seen(link) for link in links], seen_at)
+                summary.gone += len(gone)
+                for url in gone:
+                    run.say(SyncLine("forsvundet", url, "ikke længere på siden; beholdt"), False)
+        claimed.update(link.url for link in links)
+        plans.extend((page.slug, link) for link in links if _wanted(link, since))
+    run.total = len(plans)
+    to_ingest: dict[str, str] = {}
+    try:
+        for slug, link in plans:
+            _one_link(run, store, client, config, slug, link, download_root, dry_run, to_ingest)
+        if not dry_run:
+            for page in pages:
+                if page.error is None and not page.not_modified:
+                    council = COUNCILS[page.slug]
+                    store.record_page(
+                        page.url,
+                        council,
+                        page.validators.etag,
+                        page.validators.last_modified,
+                        seen_at,
+                    )
+    except SyncCancelled:
+        summary.cancelled = True
+    if to_ingest and not dry_run and not summary.cancelled:
+        _ingest(run, store, to_ingest, cancel)
+    summary.requests = client.requests
+    summary.bytes_received = client.bytes_received
+    return summary
+
+
+def _seen(link: PdfLink) -> SeenLink:
+    from kkr_tui.store.manifest import SeenLink
+
+    block = link.block
+    return SeenLink(
+        link.url,
+        block.key if block else None,
+        block.label if block else None,
+        block.year if block else None,
+        link.title,
+        link.kind,
+    )
+
+
+def _wanted(link: PdfLink, since: int | None) -> bool:
+    if since is None or link.block is None or link.block.year is None:
+        return True
+    return link.block.year >= since
+
+
+def _subject(title: str, url: str) -> str:
+    return f"{title}  ({url})"
+
+
+def _one_link(
+    run: _Run,
+    store: Store,
+    client: PoliteClient,
+    config: SyncConfig,
+    slug: str,
+    link: PdfLink,
+    download_root: Path,
+    dry_run: bool,
+    to_ingest: dict[str, str],
+) -> None:
+    """Decide what one link needs and do it: nothing, a skip line, or a download."""
+    summary = run.summary
+    row = store.manifest_row(link.url)
+    subject = _subject(link.title, link.url)
+    if link.kind == "other":
+        summary.skipped += 1
+        if row is None or row.state == "new":
+            if not dry_run:
+                store.set_link_state(link.url, "skipped", "ikke i en mødeblok")
+            run.say(
+                SyncLine("sprunget over", subject, "ikke mødemateriale (uden for mødeblokkene)")
+            )
+        else:
+            run.done += 1
+        return
+    have_file = (
+        row is not None
+        and row.sha256 is not None
+        and row.path is not None
+        and Path(row.path).is_file()
+    )
+    if have_file and row is not None:
+        if row.state in ("new", "failed") and row.kind == "document" and not dry_run:
+            to_ingest[row.path or ""] = link.url
+            return
+        summary.unchanged += 1
+        if row.state == "bilag":
+            summary.bilag += 1
+        run.done += 1
+        return
+    if dry_run:
+        run.say(SyncLine("ville hente", subject))
+        return
+    year = str(link.block.year) if link.block and link.block.year else "ukendt"
+    target = download_root / slug / year / file_name(link.url)
+    run.working(link.title)
+    try:
+        got = download_pdf(client, link.url, target, max_bytes=config.max_bytes)
+    except FetchError as error:
+        summary.failed += 1
+        store.set_link_state(link.url, "failed", error.reason)
+        run.say(SyncLine("FEJL", subject, error.reason, True))
+        return
+    assert got.path is not None
+    summary.downloaded += 1
+    state = "bilag" if link.kind == "bilag" else "new"
+    store.record_download(
+        link.url,
+        path=str(got.path),
+        size=got.size,
+        sha256=got.sha256,
+        etag=got.validators.etag,
+        last_modified=got.validators.last_modified,
+        state=state,
+    )
+    if link.kind == "bilag":
+        summary.bilag += 1
+        run.say(SyncLine("hentet bilag", subject))
+    else:
+        run.say(SyncLine("hentet", subject))
+        to_ingest[str(got.path)] = link.url
+
+
+def _ingest(run: _Run, store: Store, files: dict[str, str], cancel: threading.Event) -> None:
+    """Every new agenda and minutes through the one ingest pipeline; its results become
+    manifest states and lines. A file the parser rejects stays as a bilag."""
+    from kkr_tui.ingest import ingest_paths
+
+    run.total += len(files)
+
+    def on_event(event: IngestEvent) -> None:
+        result = event.result
+        if result is None:
+            run.working(Path(event.path).name, event.page, event.pages)
+            return
+        url = files.get(result.path, result.path)
+        if result.status != "failed":
+            store.set_link_state(url, "stored")
+            word = INGEST_WORDS[result.status]
+            run.say(SyncLine(word, f"{result.label}  ({url})".strip()))
+            if result.status != "unchanged":
+                run.summary.new_documents.append(result.label)
+        elif result.reason.startswith(_NOT_A_MEETING):
+            store.set_link_state(url, "bilag", kind="bilag")
+            run.summary.bilag += 1
+            run.say(SyncLine("bilag", url, "ikke en dagsorden eller et referat; gemt som bilag"))
+        else:
+            # A file that cannot be read stays unreadable until its URL changes; a
+            # failure to store it (a busy database) is tried again next run.
+            retry = result.reason.startswith("could not store")
+            run.summary.failed += 1
+            store.set_link_state(url, "failed" if retry else "unreadable", result.reason)
+            run.say(SyncLine("FEJL", url, result.reason, True))
+
+    run.summary.ingest = ingest_paths(store, list(files), progress=on_event, cancel=cancel)
+    if run.summary.ingest.cancelled:
+        run.summary.cancelled = True
