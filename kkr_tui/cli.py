@@ -166,6 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_broken_pipe()
         return EXIT_OK
+    except UnusablePathError as error:
+        print(printable(str(error)), file=sys.stderr)
+        return EXIT_FAILED
     except Exception as error:
         if debug:
             raise
@@ -195,10 +198,36 @@ def _silence_broken_pipe() -> None:
         pass
 
 
-def _db_path(args: argparse.Namespace) -> Path:
+class UnusablePathError(Exception):
+    """A path the user named that must not be opened: printed as ``PATH: reason``."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+
+
+#: Files SQLite opens beside a database; any of them being a FIFO blocks the open.
+_DB_SIDECARS = ("", "-wal", "-shm", "-journal")
+
+
+def _db_path(args: argparse.Namespace, *, check: bool = True) -> Path:
+    """The database path, refused before SQLite touches it if it (or a file SQLite opens
+    beside it) exists and is not a regular file: SQLite would block for ever on a FIFO."""
+    import stat
+
     from kkr_tui.paths import database_path
 
-    return database_path(getattr(args, "db", None))
+    db = database_path(getattr(args, "db", None))
+    for suffix in _DB_SIDECARS if check else ():
+        path = Path(f"{db}{suffix}")
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            continue
+        if stat.S_ISDIR(mode):
+            raise UnusablePathError(path, "is a directory, not a database file")
+        if not stat.S_ISREG(mode):
+            raise UnusablePathError(path, "not a regular file")
+    return db
 
 
 # --- default command: the app -------------------------------------------------------
@@ -505,7 +534,7 @@ def _cmd_sync(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def _cmd_locate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from kkr_tui import paths
 
-    db = _db_path(args)
+    db = _db_path(args, check=False)
     rows = [
         ("database", db),
         ("config file", paths.config_path()),

@@ -168,9 +168,16 @@ def _walk(root: Path) -> Iterator[Path]:
 
 
 def file_sha256(path: Path) -> str:
-    """The file's sha256: identity of a stored document, checked before any parsing."""
+    """The file's sha256: identity of a stored document, checked before any parsing.
+
+    Only a regular file of bounded size is hashed (a FIFO or ``/dev/zero`` would hang
+    here, before any reader could refuse it); otherwise
+    :class:`~kkr_tui.sources.errors.UnreadableDocumentError` says why.
+    """
+    from kkr_tui.sources.errors import open_regular_file
+
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
+    with open_regular_file(path) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -249,11 +256,13 @@ class IngestRun:
 
     def check(self, path: Path) -> tuple[str, IngestResult | None]:
         """Hash ``path``; return its sha256 and a final result if it needs no parsing."""
+        from kkr_tui.sources.errors import UnreadableDocumentError, os_error_reason
+
         try:
             sha = file_sha256(path)
+        except UnreadableDocumentError as error:
+            return "", IngestResult(str(path), "failed", error.reason)
         except OSError as error:
-            from kkr_tui.sources.errors import os_error_reason
-
             return "", IngestResult(str(path), "failed", os_error_reason(error))
         row = self.store.find_document(sha)
         if row is None:

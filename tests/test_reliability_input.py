@@ -18,6 +18,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pdf_factory
 import pytest
@@ -118,14 +119,14 @@ def test_every_bad_input_is_one_line_and_the_run_goes_on(
     folder = tmp_path / "in"
     bad, good = _matrix(folder, samples)
     missing = tmp_path / "does not exist.pdf"
-    real_open = Path.open
+    real_open = os.open
 
-    def deny(self: Path, *args: object, **kwargs: object) -> object:
-        if self.name == "locked.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+    def deny(name: Any, *args: Any, **kwargs: Any) -> int:
+        if Path(name).name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", deny)
+    monkeypatch.setattr(os, "open", deny)  # ingest and the readers open through os.open
     capsys.readouterr()
     assert main(["ingest", str(folder), str(missing), "--db", str(db)]) == 1
     out, err = capsys.readouterr()

@@ -12,6 +12,7 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 
 class UnreadableDocumentError(Exception):
@@ -63,10 +64,49 @@ def check_regular_file(path: str | os.PathLike[str]) -> Path:
     return p
 
 
+#: No document kkr-tui reads comes near this; a bigger file is refused before it is hashed.
+MAX_FILE_BYTES = 1024 * 1024 * 1024
+
+
+def too_large(limit: int) -> str:
+    """The reason for a file over ``limit`` bytes."""
+    return f"file too large (over {limit // (1024 * 1024)} MB)"
+
+
+def open_regular_file(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> BinaryIO:
+    """Open ``path`` for reading only if it is a regular file of at most ``limit`` bytes.
+
+    Opened without blocking and checked on the open descriptor (``fstat``), so a FIFO
+    or device swapped in after an earlier check can neither block the open nor be read:
+    a FIFO named ``x.pdf`` or a link to ``/dev/zero`` would otherwise hang the hash or
+    feed it forever.
+    """
+    p = Path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(p, flags)
+    except OSError as error:
+        raise UnreadableDocumentError(p, os_error_reason(error)) from None
+    except ValueError:
+        raise UnreadableDocumentError(p, "invalid file name") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise UnreadableDocumentError(p, "is a directory, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise UnreadableDocumentError(p, "not a regular file")
+        if st.st_size > limit:
+            raise UnreadableDocumentError(p, too_large(limit))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_head(path: Path, size: int) -> bytes:
     """The first ``size`` bytes of ``path``; OS errors become :class:`UnreadableDocumentError`."""
     try:
-        with path.open("rb") as fh:
+        with open_regular_file(path) as fh:
             return fh.read(size)
     except OSError as error:
         raise UnreadableDocumentError(path, os_error_reason(error)) from None
@@ -75,10 +115,10 @@ def read_head(path: Path, size: int) -> bytes:
 def read_all(path: Path, limit: int) -> bytes:
     """All bytes of ``path`` up to ``limit``; a larger file is refused rather than loaded."""
     try:
-        with path.open("rb") as fh:
+        with open_regular_file(path, limit) as fh:
             data = fh.read(limit + 1)
     except OSError as error:
         raise UnreadableDocumentError(path, os_error_reason(error)) from None
     if len(data) > limit:
-        raise UnreadableDocumentError(path, f"file too large (over {limit // (1024 * 1024)} MB)")
+        raise UnreadableDocumentError(path, too_large(limit))
     return data
