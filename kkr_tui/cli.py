@@ -257,7 +257,7 @@ def _cmd_ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     db = _db_path(args)
     db.parent.mkdir(parents=True, exist_ok=True)
     jobs = args.jobs or os.cpu_count() or 1
-    store = Store(db)
+    store = Store(db, verify=True)
     try:
         if not paths:
             paths, missing = stale_paths(store)
@@ -591,15 +591,26 @@ def _add_meeting_work_commands(
 
 
 def _open_existing(args: argparse.Namespace, *, writes: bool = False) -> Any:
-    """The existing database; read-only when the command only reads and we may not write
-    there (a shared folder), so reading never fails for want of write access."""
+    """The existing database, opened read-only unless the command writes (``writes``)."""
     from kkr_tui.paths import database_is_read_only
     from kkr_tui.store import Store
 
     db = _db_path(args)
     if not db.exists():
         raise LookupError(f"no database at {db}; run `kkr-tui ingest PATH` first")
-    return Store(db, read_only=not writes and database_is_read_only(db))
+    if writes:
+        return Store(db, read_only=database_is_read_only(db))
+    # Reading never writes: a database made or copied elsewhere is read as it is (no
+    # claiming of its id, no schema additions). Only an older schema, which must be
+    # migrated to be read at all, is opened for writing, where that is allowed.
+    from kkr_tui.store.errors import SchemaTooOldError
+
+    try:
+        return Store(db, read_only=True)
+    except SchemaTooOldError:
+        if database_is_read_only(db):
+            raise
+        return Store(db)
 
 
 def _print_json(payload: Any) -> None:

@@ -85,6 +85,8 @@ class IngestSummary:
 
     results: list[IngestResult] = field(default_factory=list)
     cancelled: bool = False
+    #: Why the run stopped storing (a full disk, a damaged database): "" if it did not.
+    stopped: str = ""
 
     def count(self, status: Status) -> int:
         """How many files ended with ``status``."""
@@ -96,11 +98,13 @@ class IngestSummary:
         return self.count("failed")
 
     def line(self) -> str:
-        """The summary line, e.g. ``added 2, updated 0, unchanged 1, failed 0``."""
-        return ", ".join(
+        """The summary line, e.g. ``added 2, updated 0, unchanged 1, failed 0``; when the
+        store stopped the run, why (the counts say what was stored before)."""
+        counts = ", ".join(
             f"{status} {self.count(status)}"
             for status in ("added", "updated", "unchanged", "failed")
         )
+        return f"{counts}; stopped: {self.stopped}" if self.stopped else counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,8 +312,16 @@ class IngestRun:
         if meeting is None:
             return IngestResult(str(path), "failed", parsed.reason, detail=parsed.detail)
         label = meeting_label(meeting.council, meeting.meeting_date, meeting.doc_type)
+        if self.summary.stopped:
+            return IngestResult(str(path), "failed", self.summary.stopped, label)
+        from kkr_tui.store.errors import DamagedDatabaseError, DiskFullError
+
         try:
             status = self._save(meeting, str(path.resolve()), sha)
+        except (DiskFullError, DamagedDatabaseError) as error:
+            # No later file can be stored either: stop, and say so in the summary.
+            self.summary.stopped = str(error)
+            return IngestResult(str(path), "failed", str(error), label)
         except Exception as error:  # noqa: BLE001 - reported per file, the run goes on
             return IngestResult(
                 str(path),
@@ -375,7 +387,7 @@ def _settle_terms(store: Store) -> None:
 
 def _run_sequential(runner: IngestRun, files: list[Path], cancel: threading.Event) -> None:
     for path in files:
-        if cancel.is_set():
+        if cancel.is_set() or runner.summary.stopped:
             return
         runner.emit(str(path))
         sha, done = runner.check(path)

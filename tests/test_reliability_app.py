@@ -208,3 +208,26 @@ async def test_an_outside_note_is_drawn_without_a_reload(small_db: Path) -> None
         await settle(pilot)
         assert "Spørg til økonomien" not in screen_text(app)
         assert not any("reload" in m for m in _messages(app)), _messages(app)
+
+
+async def test_the_reader_opens_and_reads_on_a_full_disk(small_db: Path, monkeypatch) -> None:
+    """Reading needs no free space; a write that does is a notification, not a crash."""
+    from test_store_safety import full_disk
+
+    full_disk(monkeypatch)
+    app = make_app(small_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.current_item is not None
+        app._save_note(app.current_item.id, "lang note " * 20_000)
+        for _ in range(40):  # settle() re-raises the failed worker; poll instead
+            await pilot.pause(0.05)
+            if any("disken er fuld" in m for m in _messages(app)):
+                break
+        assert any("disken er fuld" in m for m in _messages(app)), _messages(app)
+        assert app.is_running
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.current_item is not None

@@ -38,24 +38,37 @@ from kkr_tui.records import (
     MeetingRow,
     SectionRow,
 )
-from kkr_tui.store import reads, writes
+from kkr_tui.store import reads, safety, writes
 from kkr_tui.store.errors import (
+    DamagedDatabaseError,
+    DiskFullError,
     NoteTooLargeError,
     NotFoundError,
     SchemaError,
+    SchemaTooOldError,
     StoreBusyError,
     StoreError,
     StoreReadOnlyError,
 )
-from kkr_tui.store.manifest import ManifestStore, ensure_manifest_schema
-from kkr_tui.store.notes import MeetingWorkStore, ensure_notes_schema
-from kkr_tui.store.schema import SCHEMA_VERSION, claim_store_id, ensure_schema
+from kkr_tui.store.manifest import ManifestStore
+from kkr_tui.store.notes import MeetingWorkStore
+from kkr_tui.store.schema import (
+    SCHEMA_VERSION,
+    claim_store_id,
+    ensure_schema,
+    ensure_side_tables,
+    schema_needs_work,
+    schema_version,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
+    "DamagedDatabaseError",
+    "DiskFullError",
     "NoteTooLargeError",
     "NotFoundError",
     "SchemaError",
+    "SchemaTooOldError",
     "Store",
     "StoreBusyError",
     "StoreError",
@@ -74,22 +87,34 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
+def _refuse_newer(version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise SchemaError(
+            f"database schema version {version} is newer than this kkr-tui supports "
+            f"({SCHEMA_VERSION}); upgrade kkr-tui"
+        )
+
+
+def _check_intact(conn: sqlite3.Connection, path: Path) -> None:
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
+    if problems != ["ok"]:
+        damage = sqlite3.DatabaseError(f"database disk image is malformed: {problems[0]}")
+        raise safety.translate(damage, path) or DamagedDatabaseError(str(problems))
+
+
 def _locked(method: Callable[P, T]) -> Callable[P, T]:
+    """Serialise the call on the store's lock and turn SQLite's failures into store
+    errors that say what happened: busy, read-only, damaged, disk full."""
+
     @wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
         self = args[0]
-        with self._lock:  # type: ignore[attr-defined]
+        assert isinstance(self, Store)
+        with self._lock:
             try:
                 return method(*args, **kwargs)
-            except sqlite3.OperationalError as exc:
-                if "locked" in str(exc) or "busy" in str(exc):
-                    raise StoreBusyError(
-                        f"database is busy: another program kept {self.path} locked "  # type: ignore[attr-defined]
-                        f"for more than {self.busy_timeout:g} s; try again"  # type: ignore[attr-defined]
-                    ) from exc
-                if "readonly" in str(exc):
-                    raise StoreReadOnlyError(f"{self.path} is open read-only") from exc  # type: ignore[attr-defined]
-                raise
+            except sqlite3.DatabaseError as exc:
+                raise self._translate(exc) from exc
 
     return wrapper
 
@@ -99,13 +124,19 @@ class Store(MeetingWorkStore, ManifestStore):
 
     def __init__(
         self,
-        path: str | os.PathLike,
+        path: str | os.PathLike[str],
         *,
         read_only: bool = False,
         busy_timeout: float = BUSY_TIMEOUT_MS / 1000,
+        verify: bool = False,
     ) -> None:
-        """Open the database at ``path``; unless ``read_only``, create or check its schema."""
+        """Open the database at ``path``; unless ``read_only``, create or check its schema.
+
+        ``verify``: first check the whole file for damage (``PRAGMA quick_check``, see
+        :meth:`check_intact`) and refuse it untouched: ingest opens so, since writing
+        into a damaged file makes the damage worse."""
         self.path = Path(path)
+        self._verify = verify
         self.read_only = read_only
         self.busy_timeout = busy_timeout
         self._lock = threading.RLock()
@@ -116,6 +147,15 @@ class Store(MeetingWorkStore, ManifestStore):
         self._conn = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
+        """Open and check the file before anything is written to it.
+
+        Order matters: the schema version and every schema object are checked first
+        (a newer or foreign database is refused untouched, not even switched to WAL),
+        then the values the reader formats; only a writable open that has something
+        to create or migrate takes the write lock, and it re-reads the version inside
+        that ``BEGIN IMMEDIATE``, so two first-time ingests never both create the
+        schema. An open with nothing to do writes nothing (a full disk still reads).
+        """
         if self.read_only:
             if not self.path.exists():
                 raise StoreError(f"no database at {self.path}")
@@ -125,44 +165,61 @@ class Store(MeetingWorkStore, ManifestStore):
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
+            version = schema_version(conn)
+            _refuse_newer(version)
+            safety.check_schema_objects(conn, version)
+            if self._verify:
+                _check_intact(conn, self.path)
             if self.read_only:
                 conn.execute("PRAGMA query_only = ON")
-                version = conn.execute("PRAGMA user_version").fetchone()[0]
-                if version > SCHEMA_VERSION:
-                    raise SchemaError(
-                        f"database schema version {version} is newer than this kkr-tui "
-                        f"supports ({SCHEMA_VERSION}); upgrade kkr-tui"
-                    )
                 if version != SCHEMA_VERSION:
-                    raise SchemaError(
+                    raise SchemaTooOldError(
                         f"database schema version {version} is older than this kkr-tui's "
                         f"({SCHEMA_VERSION}) and cannot be upgraded while read-only"
                     )
             else:
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = NORMAL")
-                ensure_schema(conn)
-                claim_store_id(conn, self._file_id())
-                ensure_notes_schema(conn)
-                ensure_manifest_schema(conn)
-        except sqlite3.OperationalError as exc:
+                self._prepare_writable(conn, version)
+            safety.check_values(conn)
+        except sqlite3.Error as exc:
             conn.close()
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreBusyError(
                     f"database is busy: another program kept {self.path} locked "
                     f"for more than {self.busy_timeout:g} s; try again"
                 ) from exc
-            raise StoreError(f"cannot open {self.path}: {exc}") from exc
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise StoreError(f"cannot open {self.path}: {exc}") from exc
+            raise safety.translate(exc, self.path) or StoreError(
+                f"cannot open {self.path}: {exc}"
+            ) from exc
         except SchemaError as exc:
             conn.close()
-            raise SchemaError(f"{self.path}: {exc}") from None
-        except StoreError:
+            raise type(exc)(f"{self.path}: {exc}") from None
+        except StoreError as exc:
             conn.close()
-            raise
+            raise type(exc)(f"{self.path}: {exc}") from None
         return conn
+
+    def _prepare_writable(self, conn: sqlite3.Connection, version: int) -> None:
+        """WAL, then create, migrate or complete the schema in one write transaction."""
+        if version == 0 or conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        file_id = self._file_id()
+        if not schema_needs_work(conn, file_id):
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            again = schema_version(conn)
+            if again != version:
+                _refuse_newer(again)
+                safety.check_schema_objects(conn, again)
+            ensure_schema(conn)
+            claim_store_id(conn, file_id)
+            ensure_side_tables(conn)
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     def _file_id(self) -> str:
         """Which file this is (device and inode): a copy is another file."""
@@ -183,10 +240,12 @@ class Store(MeetingWorkStore, ManifestStore):
         try:
             conn.execute("PRAGMA user_version").fetchone()
             return conn
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             conn.close()
             if "readonly" not in str(exc) and "unable to open" not in str(exc):
-                raise StoreError(f"cannot open {self.path}: {exc}") from exc
+                raise safety.translate(exc, self.path) or StoreError(
+                    f"cannot open {self.path}: {exc}"
+                ) from exc
         wal = Path(f"{self.path}-wal")
         if wal.exists() and wal.stat().st_size > 0:
             raise StoreError(
@@ -196,6 +255,17 @@ class Store(MeetingWorkStore, ManifestStore):
         return sqlite3.connect(
             base + "&immutable=1", uri=True, check_same_thread=False, isolation_level=None
         )
+
+    def _translate(self, exc: sqlite3.DatabaseError) -> Exception:
+        """The store error an SQLite failure during a call means (or the failure itself)."""
+        if "locked" in str(exc) or "busy" in str(exc):
+            return StoreBusyError(
+                f"database is busy: another program kept {self.path} locked "
+                f"for more than {self.busy_timeout:g} s; try again"
+            )
+        if "readonly" in str(exc):
+            return StoreReadOnlyError(f"{self.path} is open read-only")
+        return safety.translate(exc, self.path) or exc
 
     def close(self) -> None:
         """Close the connection; the Store is unusable afterwards."""
@@ -219,7 +289,8 @@ class Store(MeetingWorkStore, ManifestStore):
         try:
             yield conn
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # a full disk may have rolled it back already
+                conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
         if document:
@@ -255,6 +326,12 @@ class Store(MeetingWorkStore, ManifestStore):
                 if time.monotonic() >= deadline:
                     return False
         return True
+
+    @_locked
+    def check_intact(self) -> None:
+        """Raise :class:`DamagedDatabaseError` when SQLite finds the file damaged
+        (``PRAGMA quick_check``, about a second per GB)."""
+        _check_intact(self._conn, self.path)
 
     @_locked
     def find_document(self, sha256: str) -> DocumentRow | None:

@@ -25,3 +25,15 @@ class NotFoundError(StoreError, LookupError):
 
 class NoteTooLargeError(StoreError, ValueError):
     """A note over the size a note may have (:data:`kkr_tui.store.notes.MAX_NOTE_BYTES`)."""
+
+
+class DamagedDatabaseError(StoreError):
+    """The file is not a database or its pages are damaged; nothing is written to it."""
+
+
+class DiskFullError(StoreError):
+    """The disk (or the database's size limit) is full: a write was rolled back."""
+
+
+class SchemaTooOldError(SchemaError):
+    """The database has an older schema, which only a writable open can migrate."""

@@ -322,7 +322,8 @@ class MeetingWorkStore:
                         (*values, anchor.council, anchor.meeting_date, now),
                     )
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # a full disk may have rolled it back already
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
             return self._note_of(item_id)[1] if text else None
@@ -403,13 +404,20 @@ class MeetingWorkStore:
             key = (anchor.council, anchor.meeting_date, anchor.number)
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
-            conn.execute(
-                "INSERT OR REPLACE INTO item_reads VALUES (?, ?, ?, ?, ?)", (*key, digest, _now())
-            )
-            conn.execute(
-                "DELETE FROM item_changes WHERE council = ? AND meeting_date = ? AND number = ?",
-                key,
-            )
+            try:
+                conn.execute(
+                    "INSERT OR REPLACE INTO item_reads VALUES (?, ?, ?, ?, ?)",
+                    (*key, digest, _now()),
+                )
+                conn.execute(
+                    "DELETE FROM item_changes"
+                    " WHERE council = ? AND meeting_date = ? AND number = ?",
+                    key,
+                )
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
             conn.execute("COMMIT")
 
     def detect_changes(self) -> int:
@@ -468,7 +476,8 @@ class MeetingWorkStore:
                 if done:
                     conn.execute(_FORGET_GONE_SQL)
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # a full disk may have rolled it back already
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
         return marked, done

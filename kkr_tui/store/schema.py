@@ -30,7 +30,9 @@ __all__ = [
     "SEARCH_INDEX",
     "SchemaError",
     "ensure_schema",
+    "ensure_side_tables",
     "filter_match",
+    "schema_needs_work",
     "schema_version",
 ]
 
@@ -314,7 +316,34 @@ def claim_store_id(conn: sqlite3.Connection, file_id: str) -> None:
 
 def schema_version(conn: sqlite3.Connection) -> int:
     """The ``PRAGMA user_version`` of the open database."""
-    return conn.execute("PRAGMA user_version").fetchone()[0]
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def ensure_side_tables(conn: sqlite3.Connection) -> None:
+    """The tables kept beside the documents, created ``IF NOT EXISTS`` on every writable
+    open (no version step): notes and reading state, sync's manifest. A new side table
+    is created here, so the check for foreign objects knows it too."""
+    from kkr_tui.store.manifest import ensure_manifest_schema
+    from kkr_tui.store.notes import ensure_notes_schema
+
+    ensure_notes_schema(conn)
+    ensure_manifest_schema(conn)
+
+
+def schema_needs_work(conn: sqlite3.Connection, file_id: str) -> bool:
+    """Whether a writable open has anything to create, migrate or claim; when not, the
+    open writes nothing (and takes no write lock)."""
+    from kkr_tui.store.safety import expected_objects
+
+    if schema_version(conn) != SCHEMA_VERSION:
+        return True
+    present = {(kind, name) for kind, name in conn.execute("SELECT type, name FROM sqlite_master")}
+    wanted = {key for key in expected_objects() if not key[1].startswith("sqlite_")}
+    if not wanted <= present or ("index", "notes_anchor") in present:
+        return True
+    row = conn.execute("SELECT file_id FROM content_version").fetchone()
+    return row is None or row[0] != file_id
 
 
 def _migrate_1_to_2(conn: sqlite3.Connection) -> None:

@@ -1,0 +1,128 @@
+"""Trust nothing in a database file: what it may contain, and what its failures mean.
+
+A database can be copied, shared or edited by other programs. Before we read or write
+it we check that its schema holds only what kkr-tui creates: a trigger runs its own
+SQL on our writes and a view on our reads, so a foreign trigger or view (or a
+trigger of ours whose SQL was changed) is refused by name instead of run. Values the
+app formats (meeting dates and years) are checked for their shape, so a date written
+as ``2025/06/18`` by another program is one clear line, not a crash in the tree.
+SQLite's own failures that mean "the file is damaged" or "the disk is full" become
+:class:`DamagedDatabaseError` and :class:`DiskFullError` with what to do.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from functools import cache
+from pathlib import Path
+
+from kkr_tui.store.errors import DamagedDatabaseError, DiskFullError, SchemaError, StoreError
+
+#: Objects of older kkr-tui releases a database may still hold (dropped when migrated).
+_LEGACY = {("index", "notes_anchor")}
+#: Our triggers; in a database of an older schema version their SQL is older too.
+_TRIGGERS = {"items_ai", "items_ad", "items_au"}
+
+
+def _normal(sql: str | None) -> str:
+    return " ".join((sql or "").split())
+
+
+@cache
+def expected_objects() -> dict[tuple[str, str], str]:
+    """``{(type, name): normalised SQL}`` of everything a fresh kkr-tui database holds,
+    taken from an in-memory database built by the same code (so it never drifts)."""
+    from kkr_tui.store.schema import ensure_schema, ensure_side_tables
+
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        ensure_schema(conn)
+        ensure_side_tables(conn)
+        rows = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+    finally:
+        conn.close()
+    return {(kind, name): _normal(sql) for kind, name, sql in rows}
+
+
+def foreign_objects(conn: sqlite3.Connection, version: int) -> list[str]:
+    """``type name`` of every schema object kkr-tui did not create (empty: all ours).
+
+    Tables and indexes are ours by name (older releases made some with other
+    options); triggers of the current schema version must also carry our exact SQL;
+    views are never ours. SQLite's internal objects (``sqlite_*``) are its own.
+    """
+    from kkr_tui.store.schema import SCHEMA_VERSION
+
+    expected = expected_objects()
+    foreign: list[str] = []
+    for kind, name, sql in conn.execute("SELECT type, name, sql FROM sqlite_master"):
+        if name.startswith("sqlite_"):
+            continue
+        key = (kind, name)
+        if kind == "trigger":
+            ours = (
+                expected.get(key) == _normal(sql)
+                if version == SCHEMA_VERSION
+                else name in _TRIGGERS
+            )
+        else:
+            ours = key in expected or key in _LEGACY
+        if not ours:
+            foreign.append(f"{kind} {name}")
+    return sorted(foreign)
+
+
+def check_schema_objects(conn: sqlite3.Connection, version: int) -> None:
+    """Raise :class:`SchemaError` naming the objects kkr-tui did not create."""
+    foreign = foreign_objects(conn, version)
+    if foreign and version == 0:
+        raise SchemaError(f"not a kkr-tui database (it holds {', '.join(foreign[:5])})")
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (
+            f" og {len(foreign) - 5} flere" if len(foreign) > 5 else ""
+        )
+        raise SchemaError(
+            f"databasen indeholder noget, kkr-tui ikke har lavet ({shown}); "
+            "den åbnes ikke, så dens egen kode aldrig køres"
+        )
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def check_values(conn: sqlite3.Connection) -> None:
+    """Raise :class:`StoreError` for the first meeting whose date or year has a shape
+    kkr-tui never writes (another program changed it)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meetings'").fetchone() is None:
+        return
+    rows = conn.execute(
+        "SELECT id, meeting_date, year FROM meetings WHERE (meeting_date IS NOT NULL AND"
+        " (typeof(meeting_date) <> 'text' OR meeting_date NOT GLOB"
+        " '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'))"
+        " OR typeof(year) NOT IN ('integer', 'null') LIMIT 1"
+    ).fetchall()
+    for meeting_id, date, year in rows:
+        value = date if date is None or not _DATE.fullmatch(str(date)) else year
+        raise StoreError(
+            f"møde {meeting_id} har en ugyldig værdi ({str(value)[:40]!r}); "
+            "databasen er ændret af et andet program"
+        )
+
+
+def translate(error: sqlite3.Error, path: Path) -> StoreError | None:
+    """The store error an SQLite failure means, when it is damage or a full disk."""
+    text = str(error)
+    if "disk is full" in text or "database or disk is full" in text:
+        return DiskFullError(
+            f"disken er fuld: {path} kan ikke skrives (det, der allerede er gemt, er i behold); "
+            "frigør plads og prøv igen"
+        )
+    if isinstance(error, sqlite3.DatabaseError) and (
+        "malformed" in text or "not a database" in text or "corrupt" in text
+    ):
+        return DamagedDatabaseError(
+            f"{path}: databasen er beskadiget ({text}); tag en sikkerhedskopi af filen, "
+            f"og red det, der kan læses, med `sqlite3 {path} .recover | sqlite3 ny.db`"
+        )
+    return None
