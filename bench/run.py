@@ -188,12 +188,32 @@ def recall_on_samples() -> dict[str, Any]:
             found += len(want & got)
             naive_found += len(want & naive_got)
             misses += [[case["query"], *m] for m in sorted(want - got)]
+        top = _top_hits(store, index)
     return {
         "queries": len(cases),
         "expected_hits": expected,
         "recall_at_10": round(found / expected, 3),
         "naive_recall_at_10": round(naive_found / expected, 3),
         "misses": misses,
+        "top_hit": top,
+    }
+
+
+def _top_hits(store: Any, index: Any) -> dict[str, Any]:
+    """hits@1 and MRR on tests/search_top_queries.json (the labelled top hits), on the
+    samples that are ingested."""
+    tests = str(ROOT / "tests")
+    if tests not in sys.path:
+        sys.path.insert(0, tests)
+    from top_hits import load_cases, score
+
+    cases = load_cases(p.name for p in corpus.SAMPLES.glob("*.txt"))
+    result = score(store, index.search, cases)
+    return {
+        "queries": result.cases,
+        "hits_at_1": result.hits_at_1,
+        "mrr": result.mrr,
+        "misses": [list(m) for m in result.misses],
     }
 
 

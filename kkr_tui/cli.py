@@ -495,15 +495,20 @@ def _cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     query = " ".join(args.query)
     store = Store(db, read_only=True)
     try:
-        hits = SearchIndex(store).search(query, limit=args.limit)
+        answer = SearchIndex(store).answer(query, limit=args.limit)
     finally:
         store.close()
+    hits = answer.hits
+    for problem in answer.problems:
+        print(printable(problem.message()), file=sys.stderr)
     if args.json:
         import dataclasses
 
         payload = [dataclasses.asdict(hit) for hit in hits]
         print(json.dumps(payload, ensure_ascii=False, indent=2))
-        return EXIT_OK
+        return EXIT_USAGE if answer.problems else EXIT_OK
+    if answer.problems:
+        return EXIT_USAGE
     if not hits:
         print("no matches", file=sys.stderr)
         return EXIT_OK
@@ -511,9 +516,8 @@ def _cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 
     for hit in hits:
         doc = DOC_TYPE_WORDS.get(hit.doc_type, hit.doc_type)
-        print(
-            printable(f"{hit.council}  {_date(hit.meeting_date)}  {doc}  {hit.number}  {hit.title}")
-        )
+        fields = (hit.council, _date(hit.meeting_date), doc, hit.number, hit.title)
+        print(printable("  ".join(f for f in fields if f)))
         if hit.snippet and hit.snippet != hit.title:
             print(printable(f"    {' '.join(hit.snippet.split())}"))
     return EXIT_OK

@@ -89,6 +89,9 @@ async def test_filters_narrow_the_results(sample_db: Path) -> None:
         assert hits and {h.doc_type for h in hits} == {"minutes"}
         hits = (await search_for(pilot, "godkendelse council:midt")).hits
         assert hits == []
+        assert "council:midt passer ikke på noget" in screen_text(app), "no such council stored"
+        hits = (await search_for(pilot, "zzzqqq")).hits
+        assert hits == []
         assert "No items match" in screen_text(app)
 
 
@@ -97,7 +100,7 @@ async def test_case_and_item_numbers_are_looked_up_exactly(sample_db: Path) -> N
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         hits = (await search_for(pilot, "SAG-2025-02162")).hits
-        assert hits and hits[0].kind == "case"
+        assert [h.kind for h in hits[:2]] == ["meeting", "case"], "the meeting's case number"
         await pilot.press("escape")
         await pilot.press("right_square_bracket")
         await settle(pilot)
@@ -119,3 +122,28 @@ async def test_enter_before_results_opens_the_first_hit(small_db: Path) -> None:
         await settle(pilot)
         assert not isinstance(app.screen, SearchScreen)
         assert app.current_item is not None and "Sundhedsreformen" in app.current_item.title
+
+
+async def test_a_filter_that_cannot_match_is_named_with_the_valid_values(sample_db: Path) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=(140, 32)) as pilot:
+        await settle(pilot)
+        screen = await search_for(pilot, "type:protokol klima")
+        assert screen.hits == []
+        text = screen_text(app)
+        assert "type:protokol passer ikke på noget" in text
+        assert "type:dagsorden, type:referat" in text
+
+
+async def test_a_case_number_of_a_whole_meeting_opens_the_meeting(sample_db: Path) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await search_for(pilot, "SAG-2024-05018")
+        first = screen.hits[0]
+        assert first.kind == "meeting"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, SearchScreen)
+        assert app.pane.shown == ("meeting", first.meeting_id)
+        assert app.current_meeting is not None and app.current_meeting.id == first.meeting_id

@@ -186,8 +186,30 @@ def test_search_finds_stored_items(
     assert "mobilitet" in lines[0].lower() or "Mobilitet" in lines[0]
     assert run("search", "SAG-2025-02162", "--json", "--db", str(tmp_db)) == 0
     hits = json.loads(capsys.readouterr().out)
-    assert hits and hits[0]["kind"] == "case"
-    assert {"item_id", "council", "meeting_date", "number", "title", "snippet"} <= set(hits[0])
+    assert [h["kind"] for h in hits[:2]] == ["meeting", "case"], "every item carries it"
+    assert {"item_id", "council", "meeting_date", "number", "title", "snippet"} <= set(hits[1])
+
+
+@pytest.mark.parametrize(
+    ("query", "valid"),
+    [
+        ("year:20x klima", "year:2021, year:2022, year:2025"),
+        ("type:protokol", "type:dagsorden, type:referat"),
+        ("council:foo klima", "council:hovedstaden"),
+        ("year:2019", "year:2021, year:2022, year:2025"),
+    ],
+)
+def test_search_with_a_filter_that_cannot_match_says_so(
+    tmp_db: Path, samples_dir: Path, capsys: pytest.CaptureFixture[str], query: str, valid: str
+) -> None:
+    assert run("ingest", str(samples_dir), "--db", str(tmp_db)) == 0
+    capsys.readouterr()
+    assert run("search", *query.split(), "--db", str(tmp_db)) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    key = query.split()[0]
+    assert err.startswith(f"{key} passer ikke på noget; mulige værdier: ")
+    assert valid in err
 
 
 def test_search_without_a_database_says_so(

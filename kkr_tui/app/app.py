@@ -383,10 +383,10 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
 
         from kkr_tui.app.screens.search import SearchScreen
 
-        def done(item_id: int | None) -> None:
+        def done(view: tuple[str, int] | None) -> None:
             self.last_query = screen.query_text
-            if item_id is not None:
-                self.open_view(("item", item_id))
+            if view is not None:
+                self.open_view(view)
                 self.pane.focus()
 
         screen = SearchScreen(self.gateway, query=self.last_query, current_meeting_id=meeting_id)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from kkr_tui.search import SearchHit, SearchIndex
+    from kkr_tui.search import Answer, SearchHit, SearchIndex
 
 T = TypeVar("T")
 
@@ -189,17 +189,29 @@ class StoreGateway:
     ) -> list[SearchHit]:
         """:meth:`kkr_tui.search.SearchIndex.search` on this gateway's Store, my notes'
         hits in front."""
+        answer = await self.answer(query, limit=limit, current_meeting_id=current_meeting_id)
+        return answer.hits
+
+    async def answer(
+        self, query: str, *, limit: int = 50, current_meeting_id: int | None = None
+    ) -> Answer:
+        """:meth:`kkr_tui.search.SearchIndex.answer` on this gateway's Store (the hits,
+        my notes' hits in front, or the filters that cannot match)."""
         store = await self.open()
 
-        def _search() -> list[SearchHit]:
+        def _answer() -> Answer:
+            from dataclasses import replace
+
             from kkr_tui.app.note_hits import with_note_hits
 
-            hits = self._search_index().search(
+            answer = self._search_index().answer(
                 query, limit=limit, current_meeting_id=current_meeting_id
             )
-            return with_note_hits(store, query, hits)
+            if answer.problems:
+                return answer
+            return replace(answer, hits=with_note_hits(store, query, answer.hits))
 
-        return await self.run(_search)
+        return await self.run(_answer)
 
     def _search_index(self) -> SearchIndex:
         """The Store's :class:`~kkr_tui.search.SearchIndex`, made on first use (on the

@@ -19,11 +19,13 @@ store, so the vocabulary is read once.
 from __future__ import annotations
 
 from kkr_tui.search.hits import HitKind, SearchHit
-from kkr_tui.search.index import SearchIndex
+from kkr_tui.search.index import Answer, FilterProblem, SearchIndex
 from kkr_tui.search.query import ParsedQuery, parse_query, resolve_councils
 from kkr_tui.search.vocabulary import Vocabulary
 
 __all__ = [
+    "Answer",
+    "FilterProblem",
     "HitKind",
     "ParsedQuery",
     "SearchHit",

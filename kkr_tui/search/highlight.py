@@ -16,6 +16,15 @@ from kkr_tui.search.expand import Word
 from kkr_tui.textfold import original_pattern
 
 _WORD_TAIL = re.compile(r"\w*")
+#: A web address in an item's text (a link to a report, the minutes of the last meeting).
+URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+def without_urls(text: str) -> str:
+    """``text`` with its web addresses taken out: what a reader reads as the item's
+    words. ``…/referat-fra-moede-i-kkr-midtjylland…`` is where a link points, not what
+    the item says, so it never makes an item a hit nor shows in a snippet."""
+    return URL_RE.sub(" ", text) if "://" in text or "www." in text else text
 
 
 @dataclass(frozen=True, slots=True)

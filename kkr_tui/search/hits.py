@@ -14,8 +14,9 @@ from kkr_tui.records import ItemRow
 from kkr_tui.search.highlight import Marker, snippet
 
 #: Why an item is a hit: its case number, its item number, its text, or my note on it
-#: (merged in by the reader, :mod:`kkr_tui.app.note_hits`).
-HitKind = Literal["case", "number", "text", "note"]
+#: (merged in by the reader, :mod:`kkr_tui.app.note_hits`). A "meeting" hit stands for
+#: a whole meeting (a case number all its items carry): open ``meeting_id``, not the item.
+HitKind = Literal["case", "number", "text", "note", "meeting"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class SearchHit:
     score: float
     kind: HitKind
     title_highlights: tuple[tuple[int, int], ...] = ()
+    meeting_id: int | None = None
 
 
 def make_hit(
@@ -56,4 +58,5 @@ def make_hit(
         score=score,
         kind=kind,
         title_highlights=found.spans(row.title) if found else (),
+        meeting_id=row.meeting_id,
     )

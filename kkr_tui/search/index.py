@@ -21,22 +21,28 @@ How a query is answered:
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from kkr_tui.search.expand import expand
-from kkr_tui.search.highlight import Marker, marker
+from kkr_tui.search.highlight import Marker, marker, without_urls
 from kkr_tui.search.hits import HitKind, SearchHit, make_hit
 from kkr_tui.search.loading import VocabularyLoad
 from kkr_tui.search.memory import release_free_memory
 from kkr_tui.search.query import (
     CASE_RE,
+    DOC_TYPE_VALUES,
     NUMBER_RE,
+    STOP_WORDS,
     TOKEN_RE,
+    DateRange,
     Filters,
+    ParsedQuery,
+    council_key,
     parse_query,
     resolve_councils,
 )
-from kkr_tui.search.rank import rank_text
+from kkr_tui.search.rank import CANDIDATES, rank_text
 from kkr_tui.search.vocabulary import Vocabulary
 from kkr_tui.textfold import fold
 
@@ -49,6 +55,28 @@ if TYPE_CHECKING:
 TRIM_AFTER_TERMS = 200_000
 
 _Found = tuple["ItemRow", HitKind, float]
+
+
+@dataclass(frozen=True, slots=True)
+class FilterProblem:
+    """A filter whose value cannot match anything stored, and the values that can."""
+
+    key: str
+    value: str
+    valid: tuple[str, ...]
+
+    def message(self) -> str:
+        """One line for the reader's status line and the CLI's stderr (Danish)."""
+        values = ", ".join(f"{self.key}:{v}" for v in self.valid) or "ingen"
+        return f"{self.key}:{self.value} passer ikke på noget; mulige værdier: {values}"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What a search gives: the hits, or the problems that make any hit impossible."""
+
+    hits: list[SearchHit]
+    problems: tuple[FilterProblem, ...] = ()
 
 
 class SearchIndex:
@@ -114,26 +142,87 @@ class SearchIndex:
         self, query: str, *, limit: int = 50, current_meeting_id: int | None = None
     ) -> list[SearchHit]:
         """The best ``limit`` items for ``query`` across all councils, best first."""
-        store = self.store
+        return self.answer(query, limit=limit, current_meeting_id=current_meeting_id).hits
+
+    def answer(
+        self, query: str, *, limit: int = 50, current_meeting_id: int | None = None
+    ) -> Answer:
+        """The hits for ``query``, or why it cannot have any (a filter that cannot match)."""
         parsed = parse_query(query)
-        filters = Filters(None, parsed.year, parsed.doc_type)
-        if parsed.council:
-            filters = Filters(resolve_councils(store, parsed.council), parsed.year, parsed.doc_type)
-            if not filters.councils:
-                return []
-        text = parsed.text.strip()
-        results: list[_Found] = []
+        problems = self.problems(parsed)
+        if problems:
+            return Answer([], problems)
+        councils = resolve_councils(self.store, parsed.council) if parsed.council else None
+        filters = Filters(councils, parsed.year, parsed.doc_type)
+        dates = parsed.dates
+        if dates is not None and parsed.year is not None and parsed.year != dates.year:
+            return Answer([])
+        hits = self._search(parsed.text.strip(), filters, dates, limit, current_meeting_id)
+        if not hits and dates is not None and parsed.text.strip():
+            # No item of that date has these words: the date may be part of what an
+            # item says ("mødet den 8. april 2025"), so search it as words.
+            text = f"{parsed.text} {dates.text}"
+            hits = self._search(text, filters, None, limit, current_meeting_id)
+        return Answer(hits)
+
+    def problems(self, parsed: ParsedQuery) -> tuple[FilterProblem, ...]:
+        """The filters of ``parsed`` that cannot match anything stored, with the values
+        that can."""
+        found: list[FilterProblem] = []
+        years: tuple[str, ...] | None = None
+        for key, value in parsed.bad:
+            if key == "type":
+                found.append(FilterProblem(key, value, DOC_TYPE_VALUES))
+            else:
+                years = years or self._years()
+                found.append(FilterProblem(key, value, years))
+        if parsed.year is not None:
+            years = years or self._years()
+            if str(parsed.year) not in years:
+                found.append(FilterProblem("year", str(parsed.year), years))
+        if parsed.council and not resolve_councils(self.store, parsed.council):
+            keys = tuple(council_key(c) for c in self.store.councils())
+            found.append(FilterProblem("council", parsed.council, keys))
+        return tuple(found)
+
+    def _years(self) -> tuple[str, ...]:
+        store = self.store
+        every = {year for council in store.councils() for year in store.years(council)}
+        return tuple(str(year) for year in sorted(every - {0}))
+
+    def _search(
+        self,
+        text: str,
+        filters: Filters,
+        dates: DateRange | None,
+        limit: int,
+        current_meeting_id: int | None,
+    ) -> list[SearchHit]:
+        store = self.store
+        results: list[SearchHit | _Found] = []
         seen: set[int] = set()
 
         def keep(row: ItemRow) -> bool:
-            return row.id not in seen and filters.keeps(row)
+            return (
+                row.id not in seen
+                and filters.keeps(row)
+                and (dates is None or dates.holds(row.meeting_date))
+            )
 
         case = CASE_RE.match(text)
         if case:
-            for row in store.find_items_by_case_number(f"SAG-{case.group(1)}-{case.group(2)}"):
-                if keep(row) and len(results) < limit:
-                    seen.add(row.id)
-                    results.append((row, "case", 1000.0))
+            number = f"SAG-{case.group(1)}-{case.group(2)}"
+            rows = [r for r in store.find_items_by_case_number(number) if keep(r)][:limit]
+            meetings: set[int] = set()
+            for row in rows:
+                if row.meeting_id not in meetings:
+                    meetings.add(row.meeting_id)
+                    whole = self._meeting_hit(number, rows, row)
+                    if whole is not None:
+                        results.append(whole)
+                seen.add(row.id)
+                results.append((row, "case", 1000.0))
+            del results[limit:]
         if NUMBER_RE.match(text):
             rows = []
             if current_meeting_id is not None:
@@ -145,42 +234,121 @@ class SearchIndex:
                     results.append((row, "number", 900.0 - len(results)))
             return self._finish(results, None)
 
+        if not case and filters.councils is None:
+            narrowed = self._council_named(text)
+            if narrowed is not None:
+                rest, council = narrowed
+                hits = self._search(
+                    rest, replace(filters, councils=[council]), dates, limit, current_meeting_id
+                )
+                if hits:
+                    return hits
+
         # A case number's text stage looks only for items that name it (its year and
         # serial both, as written in another item's text); "sag" and either number alone
         # would fill the list with every item of that year.
         tokens = [case.group(1), case.group(2)] if case else TOKEN_RE.findall(fold(text))
         if not tokens:
-            if filters:
+            if filters or dates is not None:
                 rows = store.filtered_items(
                     limit=limit,
                     councils=filters.councils,
                     year=filters.year,
                     doc_type=filters.doc_type,
+                    dates=None if dates is None else (dates.first, dates.last),
                 )
                 results += [(r, "text", 0.0) for r in rows if keep(r)]
             return self._finish(results[:limit], None)
 
+        meaningful = [t for t in tokens if t not in STOP_WORDS] or tokens
         vocab = self.vocabulary()
-        words = [expand(vocab, t) for t in dict.fromkeys(tokens)]
+        words = [expand(vocab, t) for t in dict.fromkeys(meaningful)]
+        if dates is not None and filters.year is None:
+            filters = replace(filters, year=dates.year)
         ranked = rank_text(
             store,
             vocab,
             words,
-            " ".join(tokens),
+            " ".join(meaningful),
             filters,
-            limit + len(results),
+            CANDIDATES if dates is not None else limit + len(results),
             every_word=bool(case),
+            phrase=" ".join(tokens),
         )
-        rows_by_id = store.item_rows([i for _, i in ranked])
-        for score, item_id in ranked:
-            found = rows_by_id.get(item_id)
-            if found is not None and found.id not in seen and len(results) < limit:
-                seen.add(found.id)
-                results.append((found, "text", round(score, 3)))
-        return self._finish(results, marker(words))
+        found = marker(words)
+        wanted = limit - len(results)
+        for start in range(0, len(ranked), 2 * limit):
+            if wanted <= 0:
+                break
+            chunk = ranked[start : start + 2 * limit]
+            rows_by_id = store.item_rows([i for _, i, _ in chunk])
+            kept = [
+                (rows_by_id[i], score, in_title)
+                for score, i, in_title in chunk
+                if i in rows_by_id and keep(rows_by_id[i])
+            ]
+            texts = store.item_texts([row.id for row, _, in_title in kept if not in_title])
+            for row, score, in_title in kept:
+                if wanted <= 0:
+                    break
+                # A text-only candidate counts only if its words are in what the item
+                # says, not in a web address it links to.
+                if (
+                    not in_title
+                    and found is not None
+                    and found.first(without_urls(texts.get(row.id, ""))) is None
+                ):
+                    continue
+                seen.add(row.id)
+                results.append((row, "text", round(score, 3)))
+                wanted -= 1
+        return self._finish(results, found)
 
-    def _finish(self, results: list[_Found], found: Marker | None) -> list[SearchHit]:
-        texts = self.store.item_texts([row.id for row, _, _ in results])
+    def _council_named(self, text: str) -> tuple[str, str] | None:
+        """(the rest of ``text``, the council) when ``text`` names exactly one stored
+        council by its name ("… i midtjylland", "Hovedstaden"): natural phrasing for
+        ``council:``."""
+        words = text.split()
+        keys = {council_key(c): c for c in self.store.councils()}
+        named = {fold(w).strip(".,;:!?") for w in words} & keys.keys()
+        if len(named) != 1:
+            return None
+        (key,) = named
+        rest = " ".join(w for w in words if fold(w).strip(".,;:!?") != key)
+        return rest, keys[key]
+
+    def _meeting_hit(self, number: str, rows: list[ItemRow], row: ItemRow) -> SearchHit | None:
+        """A hit for ``row``'s whole meeting when most of its items carry ``number``
+        (KL gives every item of a meeting the meeting's case number): such a number
+        names the meeting, not one item. None when it is specific to a few items."""
+        numbers = {r.number for r in rows if r.meeting_id == row.meeting_id}
+        if len(numbers) < 2:
+            return None
+        meeting = self.store.meeting(row.meeting_id)
+        if len(numbers) * 2 < len(meeting.items):
+            return None
+        first = meeting.items[0].id if meeting.items else row.id
+        doc_type = next((r.doc_type for r in rows if r.id == first), row.doc_type)
+        return SearchHit(
+            item_id=first,
+            council=meeting.council,
+            meeting_date=meeting.meeting_date,
+            doc_type=doc_type,
+            number="",
+            title=f"Hele mødet: {len(numbers)} af {len(meeting.items)} punkter har {number}",
+            snippet="",
+            highlights=(),
+            score=1001.0,
+            kind="meeting",
+            meeting_id=row.meeting_id,
+        )
+
+    def _finish(self, results: list[SearchHit | _Found], found: Marker | None) -> list[SearchHit]:
+        rows = [r for r in results if not isinstance(r, SearchHit)]
+        texts = self.store.item_texts([row.id for row, _, _ in rows])
         return [
-            make_hit(row, kind, score, texts.get(row.id, ""), found) for row, kind, score in results
+            r
+            if isinstance(r, SearchHit)
+            else make_hit(r[0], r[1], r[2], without_urls(texts.get(r[0].id, "")), found)
+            for r in results
         ]

@@ -6,9 +6,12 @@ title index is asked for ``word*`` (it has prefix indexes for 1-3 letters); on t
 full index a word stands for its most frequent completions, named one by one, as that
 index has no prefix indexes (they made storing a document ~30 % dearer).
 
-Only those candidates are re-ranked: how well each word matches the title (exact word
-> prefix > inside a compound > typo), whether the title matched at all, and RapidFuzz
-WRatio of query and title for the best few. No bm25: its statistics need a scan of
+Only those candidates are re-ranked: an item whose title has a query word comes before
+every item that has them only in its text (a reader scans titles; a word in a title is
+what the item is about); then how well each word matches the title (exact word > prefix
+> inside a compound > typo), how much of the title the words cover (``Status for
+sundhedsreformen`` before a long title that mentions the reform at its end), and
+RapidFuzz WRatio of query and title for the best few. No bm25: its statistics need a scan of
 every matching row per term. Ties break on newer item id (newer documents first), so
 results are deterministic.
 """
@@ -20,7 +23,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, utils
 
 from kkr_tui.search.expand import Word
-from kkr_tui.search.query import Filters
+from kkr_tui.search.query import TOKEN_RE, Filters
 from kkr_tui.search.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -30,6 +33,15 @@ if TYPE_CHECKING:
 CANDIDATES = 500
 #: Candidates that get the (costlier) RapidFuzz title score.
 FUZZY_RERANK = 200
+#: Added to items whose title has a query word: above any score of a text-only match.
+TITLE_FIRST = 100.0
+#: Weight of the share of the title's words that the query's words match.
+TIGHTNESS = 8.0
+#: Added when the title holds the query's words as typed, in order (a copied title).
+PHRASE = 10.0
+
+#: One ranked candidate: (score, item id, whether its title matched).
+Ranked = tuple[float, int, bool]
 
 
 def rank_text(
@@ -41,10 +53,12 @@ def rank_text(
     limit: int,
     *,
     every_word: bool = False,
-) -> list[tuple[float, int]]:
+    phrase: str = "",
+) -> list[Ranked]:
     """Candidates from the full-text indexes, re-ranked. All words first, then (unless
     ``every_word``) any of them; each stage exact before widened. With ``every_word``
-    a word no item has means no candidates at all."""
+    a word no item has means no candidates at all. ``phrase``: the whole folded query,
+    stop words included, which a title holding it as typed is ranked up for."""
     live = [w for w in words if not w.empty()]
     if not live or (every_word and len(live) < len(words)):
         return []
@@ -86,13 +100,21 @@ def rank_text(
                             strong += 1
     pre: list[tuple[float, int, str]] = []
     for item_id, title in candidates.items():
-        share = sum(coverage[item_id]) / len(live)
-        pre.append((55.0 * share + (10.0 if item_id in in_title else 0.0), item_id, title))
+        quality = coverage[item_id]
+        share = sum(quality) / len(live)
+        score = 55.0 * share + (10.0 if item_id in in_title else 0.0)
+        if item_id in in_title or share > 0:
+            matched = sum(1 for q in quality if q > 0)
+            title_words = TOKEN_RE.findall(title)
+            score += TITLE_FIRST + TIGHTNESS * min(1.0, matched / max(1, len(title_words)))
+            if " " in phrase and phrase in " ".join(title_words):
+                score += PHRASE
+        pre.append((score, item_id, title))
     pre.sort(key=lambda p: (-p[0], -p[1]))
-    ranked: list[tuple[float, int]] = []
+    ranked: list[Ranked] = []
     for score, item_id, title in pre[:FUZZY_RERANK]:
         similarity = fuzz.WRatio(folded_query, title, processor=utils.default_process)
-        ranked.append((score + 35.0 * similarity / 100.0, item_id))
-    ranked += [(score, item_id) for score, item_id, _ in pre[FUZZY_RERANK:]]
+        ranked.append((score + 35.0 * similarity / 100.0, item_id, score >= TITLE_FIRST))
+    ranked += [(score, item_id, score >= TITLE_FIRST) for score, item_id, _ in pre[FUZZY_RERANK:]]
     ranked.sort(key=lambda r: (-r[0], -r[1]))
     return ranked[:limit]

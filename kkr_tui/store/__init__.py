@@ -595,10 +595,11 @@ class Store(MeetingWorkStore, ManifestStore):
         councils: list[str] | None = None,
         year: int | None = None,
         doc_type: str | None = None,
+        dates: tuple[str, str] | None = None,
     ) -> list[ItemRow]:
-        """Items matching only filters, newest first."""
+        """Items matching only filters: newest meeting first, its items in order."""
         return reads.filtered_items(
-            self._conn, limit=limit, councils=councils, year=year, doc_type=doc_type
+            self._conn, limit=limit, councils=councils, year=year, doc_type=doc_type, dates=dates
         )
 
     @_locked

@@ -560,12 +560,18 @@ def filtered_items(
     councils: Sequence[str] | None = None,
     year: int | None = None,
     doc_type: str | None = None,
+    dates: tuple[str, str] | None = None,
 ) -> list[ItemRow]:
-    """Items matching only filters (no words), newest meeting first."""
+    """Items matching only filters (no words): newest meeting first, each meeting's
+    items in their order (minutes before agenda); ``dates`` an inclusive ISO range."""
     where, params = _filter_sql(councils, year, doc_type, alias="m2")
     where = where.replace("m2.doc_type", "d.doc_type").replace("m2.", "m.")
+    if dates is not None:
+        where += " AND m.meeting_date BETWEEN ? AND ?"
+        params += [dates[0], dates[1]]
     rows = conn.execute(
-        _ITEM_ROW_SQL + " WHERE 1" + where + " ORDER BY m.meeting_date DESC, i.id DESC LIMIT ?",
+        _ITEM_ROW_SQL + " WHERE 1" + where + " ORDER BY coalesce(m.meeting_date, '') DESC,"
+        " m.id DESC, d.doc_type DESC, i.position LIMIT ?",
         [*params, limit],
     )
     return [_item_row(r) for r in rows]

@@ -1,9 +1,11 @@
 """The search overlay: type, see results across all councils, Enter to open, Escape to go back.
 
 Searching runs in an exclusive worker after a short pause in typing, so a stale query
-is cancelled instead of overwriting newer results. The screen returns the chosen item
-id (or None) with ``dismiss``; the app does the opening, so Escape leaves everything
-exactly where it was.
+is cancelled instead of overwriting newer results. The screen returns what to open
+(``("item", id)``, or ``("meeting", id)`` for a hit that stands for a whole meeting) or
+None with ``dismiss``; the app does the opening, so Escape leaves everything exactly
+where it was. A filter that cannot match is named in the status line with the values
+that can.
 """
 
 from __future__ import annotations
@@ -28,8 +30,15 @@ if TYPE_CHECKING:
 HELP_LINE = "Filters: council:midt  year:2025  type:referat · SAG-2025-02162 · 3.4"
 
 
-class SearchScreen(ModalScreen[int | None]):
-    """Fuzzy, Danish-aware search over every item; returns the chosen item id."""
+def hit_view(hit: Any) -> tuple[str, int]:
+    """What opening ``hit`` shows: its meeting for a meeting hit, else its item."""
+    if hit.kind == "meeting" and hit.meeting_id is not None:
+        return ("meeting", hit.meeting_id)
+    return ("item", hit.item_id)
+
+
+class SearchScreen(ModalScreen[tuple[str, int] | None]):
+    """Fuzzy, Danish-aware search over every item; returns the chosen view."""
 
     DEBOUNCE: ClassVar[float] = 0.15
 
@@ -92,7 +101,7 @@ class SearchScreen(ModalScreen[int | None]):
             return
         status.update("Searching…")
         try:
-            hits = await self.gateway.search(
+            answer = await self.gateway.answer(
                 query, limit=50, current_meeting_id=self.current_meeting_id
             )
         except Exception as exc:  # a bad query must not close the overlay
@@ -100,14 +109,21 @@ class SearchScreen(ModalScreen[int | None]):
             return
         if query != self.query_text:
             return
-        self.hits = list(hits)
+        if answer.problems:
+            self.hits = []
+            self._results_for = query
+            self._open_when_done = False
+            results.clear_options()
+            status.update(Content("\n".join(p.message() for p in answer.problems)))
+            return
+        self.hits = list(answer.hits)
         self._results_for = query
         if self._open_when_done and self.hits:
-            self.dismiss(self.hits[0].item_id)
+            self.dismiss(hit_view(self.hits[0]))
             return
         self._open_when_done = False
         results.clear_options()
-        results.add_options(Option(hit_prompt(hit), id=str(hit.item_id)) for hit in self.hits)
+        results.add_options(Option(hit_prompt(hit), id=str(i)) for i, hit in enumerate(self.hits))
         if self.hits:
             results.highlighted = 0
             noun = "result" if len(self.hits) == 1 else "results"
@@ -135,8 +151,8 @@ class SearchScreen(ModalScreen[int | None]):
             self._open_when_done = True
             self.run_search(event.value)
         elif results.highlighted is not None and self.hits:
-            self.dismiss(self.hits[results.highlighted].item_id)
+            self.dismiss(hit_view(self.hits[results.highlighted]))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_id is not None:
-            self.dismiss(int(event.option_id))
+            self.dismiss(hit_view(self.hits[int(event.option_id)]))
