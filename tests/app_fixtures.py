@@ -217,7 +217,7 @@ def screen_text(app: Any) -> str:
 
 @pytest.fixture(scope="session")
 def sample_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The four sample documents ingested once per test session."""
+    """The bundled sample documents ingested once per test session."""
     from kkr_tui.paths import sample_documents
 
     folder = tmp_path_factory.mktemp("sample-db")

@@ -35,7 +35,7 @@ async def test_first_run_ingests_samples_with_progress(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         bar = app.query_one(ProgressBar)
-        assert bar.total == 4 and bar.progress == 4
+        assert bar.total == 5 and bar.progress == 5
         assert not app.query_one("#ingest").display
         assert app.pane.shown is not None and app.pane.shown[0] == "meeting"
         text = screen_text(app)

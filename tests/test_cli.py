@@ -62,12 +62,12 @@ def test_ingest_prints_one_line_per_file_and_a_summary(
         f"added     KKR Hovedstaden 18.06.2025 dagsorden  "
         f"{samples_dir / '000_5761956d8ee0dfc0.txt'}"
     )
-    assert len(lines) == 5
-    assert lines[-1] == "added 4, updated 0, unchanged 0, failed 0"
+    assert len(lines) == 6
+    assert lines[-1] == "added 5, updated 0, unchanged 0, failed 0"
     assert run("ingest", str(samples_dir), "--db", str(tmp_db)) == 0
     again = capsys.readouterr().out.splitlines()
-    assert all(line.startswith("unchanged ") for line in again[:4])
-    assert again[-1] == "added 0, updated 0, unchanged 4, failed 0"
+    assert all(line.startswith("unchanged ") for line in again[:5])
+    assert again[-1] == "added 0, updated 0, unchanged 5, failed 0"
 
 
 def test_ingest_with_a_bad_file_exits_1_and_stores_the_rest(
@@ -81,7 +81,7 @@ def test_ingest_with_a_bad_file_exits_1_and_stores_the_rest(
     captured = capsys.readouterr()
     assert f"FAILED {missing}: no such file or directory" in captured.out
     assert f"FAILED {folder / 'broken.pdf'}: damaged PDF" in captured.out
-    assert captured.out.splitlines()[-1] == "added 4, updated 0, unchanged 0, failed 2"
+    assert captured.out.splitlines()[-1] == "added 5, updated 0, unchanged 0, failed 2"
     assert "Traceback" not in captured.out + captured.err
 
 
@@ -342,4 +342,4 @@ def test_reparse_without_paths_rereads_stored_files(
     assert run("ingest", "--reparse", "--db", str(tmp_db)) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "1 stored document(s) no longer exist on disk; skipped"
-    assert lines[-1] == "added 0, updated 3, unchanged 0, failed 0"
+    assert lines[-1] == "added 0, updated 4, unchanged 0, failed 0"

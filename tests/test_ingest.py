@@ -20,6 +20,7 @@ SAMPLE_LABELS = [
     "KKR Hovedstaden 03.02.2025 referat",
     "KKR Hovedstaden 19.04.2021 dagsorden",
     "KKR Hovedstaden 25.03.2022 dagsorden",
+    "KKR Midtjylland 18.06.2025 referat",
 ]
 
 
@@ -37,13 +38,13 @@ def _stored_count(store: Store) -> int:
 
 def test_samples_are_added_then_unchanged(store: Store, samples_dir: Path) -> None:
     first = ingest_paths(store, [samples_dir])
-    assert [r.status for r in first.results] == ["added"] * 4
+    assert [r.status for r in first.results] == ["added"] * 5
     assert [r.label for r in first.results] == SAMPLE_LABELS
-    assert first.line() == "added 4, updated 0, unchanged 0, failed 0"
+    assert first.line() == "added 5, updated 0, unchanged 0, failed 0"
     second = ingest_paths(store, [samples_dir])
-    assert [r.status for r in second.results] == ["unchanged"] * 4
+    assert [r.status for r in second.results] == ["unchanged"] * 5
     assert [r.label for r in second.results] == SAMPLE_LABELS
-    assert _stored_count(store) == 4
+    assert _stored_count(store) == 5
 
 
 def test_unchanged_files_are_not_parsed_again(
@@ -56,7 +57,7 @@ def test_unchanged_files_are_not_parsed_again(
 
     monkeypatch.setattr(ingest, "read_and_parse", refuse)
     summary = ingest_paths(store, [samples_dir])
-    assert summary.count("unchanged") == 4
+    assert summary.count("unchanged") == 5
 
 
 def test_progress_reports_start_and_result_of_every_file(store: Store, samples_dir: Path) -> None:
@@ -65,11 +66,11 @@ def test_progress_reports_start_and_result_of_every_file(store: Store, samples_d
     pages = [e for e in events if e.page]
     assert pages and all(e.result is None and 1 <= e.page <= e.pages for e in pages)
     events = [e for e in events if not e.page]
-    assert len(events) == 8
-    assert all(e.total == 4 for e in events)
+    assert len(events) == 10
+    assert all(e.total == 5 for e in events)
     starts = [e for e in events if e.result is None]
     results = [e for e in events if e.result is not None]
-    assert [e.done for e in results] == [1, 2, 3, 4]
+    assert [e.done for e in results] == [1, 2, 3, 4, 5]
     assert [e.path for e in starts] == [e.path for e in results]
 
 
@@ -165,7 +166,7 @@ def test_unexpected_parser_error_is_one_failure_with_traceback_detail(
 
     monkeypatch.setattr(kkr_tui.parser, "parse", explode)
     summary = ingest_paths(store, [samples_dir])
-    assert summary.failed == 4
+    assert summary.failed == 5
     assert summary.results[0].reason == "unexpected error: RuntimeError: boom"
     assert "Traceback" in summary.results[0].detail
 
@@ -184,9 +185,9 @@ def test_a_store_error_fails_that_file_only(
 
     monkeypatch.setattr(store, "save_document", flaky)
     summary = ingest_paths(store, [samples_dir])
-    assert [r.status for r in summary.results] == ["added", "failed", "added", "added"]
+    assert [r.status for r in summary.results] == ["added", "failed", "added", "added", "added"]
     assert summary.results[1].reason == "could not store: OSError: disk full"
-    assert _stored_count(store) == 3
+    assert _stored_count(store) == 4
 
 
 def test_cancel_stops_before_the_next_file(store: Store, samples_dir: Path) -> None:
@@ -209,12 +210,12 @@ def test_reparse_rereads_documents_of_an_older_parser(
 
     ingest_paths(store, [samples_dir])
     monkeypatch.setattr(kkr_tui.parser, "PARSER_VERSION", "999.0.0")
-    assert ingest_paths(store, [samples_dir]).count("unchanged") == 4
+    assert ingest_paths(store, [samples_dir]).count("unchanged") == 5
     summary = ingest_paths(store, [samples_dir], reparse=True)
-    assert [r.status for r in summary.results] == ["updated"] * 4
+    assert [r.status for r in summary.results] == ["updated"] * 5
     versions = {version for _, version in ingest.stored_documents(store)}
     assert versions == {"999.0.0"}
-    assert ingest_paths(store, [samples_dir], reparse=True).count("unchanged") == 4
+    assert ingest_paths(store, [samples_dir], reparse=True).count("unchanged") == 5
 
 
 def test_stale_paths_lists_stored_files_that_still_exist(
@@ -227,7 +228,7 @@ def test_stale_paths_lists_stored_files_that_still_exist(
     victim.unlink()
     existing, missing = ingest.stale_paths(store)
     assert missing == 1
-    assert len(existing) == 3
+    assert len(existing) == 4
     assert str(victim.resolve()) not in existing
 
 
@@ -378,6 +379,6 @@ def test_a_worker_that_dies_fails_only_its_file_and_the_run_goes_on(
     by_name = {Path(r.path).name: r for r in summary.results}
     assert by_name[killer.name].status == "failed"
     assert by_name[killer.name].reason == ingest_pool.WORKER_DIED
-    assert sorted(r.status for n, r in by_name.items() if n != killer.name) == ["added"] * 4
+    assert sorted(r.status for n, r in by_name.items() if n != killer.name) == ["added"] * 5
     assert not summary.cancelled
-    assert _stored_count(store) == 4
+    assert _stored_count(store) == 5

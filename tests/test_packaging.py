@@ -31,7 +31,7 @@ FROM_SOURCE = (SOURCE_ROOT / "pyproject.toml").is_file()
 def _required(names: list[str]) -> None:
     assert any(n.startswith("kkr_tui/styles/") and n.endswith(".tcss") for n in names)
     samples = [n for n in names if n.startswith("kkr_tui/sample_docs/") and n.endswith(".txt")]
-    assert len(samples) == 4, samples
+    assert len(samples) == 5, samples
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,7 @@ def test_installed_wheel_finds_its_bundled_folders(wheel: Path, tmp_path: Path) 
     assert Path(module_file).is_relative_to(target)
     assert Path(samples) == target / "kkr_tui" / "sample_docs"
     assert Path(styles) == target / "kkr_tui" / "styles"
-    assert len(names) == 4
+    assert len(names) == 5
 
 
 def test_installed_distribution_lists_styles_and_samples() -> None:

@@ -1,4 +1,4 @@
-"""The parser on the four bundled sample documents: facts STRUCTURE.md states line by line."""
+"""The parser on the five bundled sample documents: facts STRUCTURE.md states line by line."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from kkr_tui.sources.text import read_text
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_docs"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-S000, S001, S002, S003 = sorted(p.name for p in SAMPLES.glob("*.txt"))
+S000, S001, S002, S003, S004 = sorted(p.name for p in SAMPLES.glob("*.txt"))
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +34,7 @@ def test_meeting_facts(meetings: dict[str, Meeting]) -> None:
         S001: ("KKR Hovedstaden", "2025-02-03", "minutes"),
         S002: ("KKR Hovedstaden", "2021-04-19", "agenda"),
         S003: ("KKR Hovedstaden", "2022-03-25", "agenda"),
+        S004: ("KKR Midtjylland", "2025-06-18", "minutes"),
     }
 
 
@@ -43,6 +44,7 @@ def test_sections_and_item_counts(meetings: dict[str, Meeting]) -> None:
     assert counts[S001] == [(1, 2), (2, 1), (3, 8), (4, 2), (5, 1), (6, 0)]
     assert counts[S002] == [(1, 2), (2, 1), (3, 8), (4, 2), (5, 0), (6, 1), (7, 0)]
     assert counts[S003] == [(1, 2), (2, 1), (3, 6), (4, 3), (5, 1), (6, 0)]
+    assert counts[S004] == [(1, 1), (2, 1), (3, 7), (4, 0), (5, 0), (6, 1), (7, 1)]
     assert meetings[S003].sections[0].title == "Godkendelse af referat"
     assert meetings[S002].sections[4].title == "KKR"
 

@@ -45,9 +45,9 @@ def test_config_file_is_toml_in_config_folder() -> None:
     assert paths.config_path() == paths.config_dir() / "config.toml"
 
 
-def test_sample_documents_are_the_four_bundled_texts() -> None:
+def test_sample_documents_are_the_five_bundled_texts() -> None:
     docs = paths.sample_documents()
-    assert len(docs) == 4
+    assert len(docs) == 5
     assert all(p.suffix == ".txt" and p.stat().st_size > 1000 for p in docs)
     assert docs == sorted(docs)
 

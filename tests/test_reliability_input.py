@@ -58,7 +58,7 @@ def _image_only_pdf(path: Path) -> Path:
 def _matrix(folder: Path, samples: list[Path]) -> tuple[dict[str, str], dict[str, str]]:
     """Write every case; return (bad name -> reason start, good name -> expected status)."""
     folder.mkdir()
-    agenda, minutes, old, older = samples
+    agenda, minutes, old, older = samples[:4]
     (folder / "zero.pdf").write_bytes(b"")
     (folder / "zero.txt").write_bytes(b"")
     good = pdf_factory.build_pdf_from_text_file(folder / "good.tmp", minutes).read_bytes()

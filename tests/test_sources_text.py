@@ -1,7 +1,7 @@
 """The text reader: decoding, sanitising and rebuilding pages from pypdf-style text files.
 
 The page rules come from STRUCTURE.md §1-§3; the sample-based tests pin them to the
-four real documents so a change to a rule that breaks a real page boundary fails here.
+real documents so a change to a rule that breaks a real page boundary fails here.
 """
 
 from __future__ import annotations

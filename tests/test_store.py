@@ -453,7 +453,7 @@ def test_ingest_sample_documents(store: Store) -> None:
             == "unchanged"
         )
         total += len(meeting.items())
-    assert counts(store)["items"] == total == 53
+    assert counts(store)["items"] == total == 64
     assert store.years("KKR Hovedstaden") == [2025, 2022, 2021]
     labels = [m.label for m in store.meetings("KKR Hovedstaden", 2025)]
     assert labels == ["18.06.2025 · Dagsorden", "03.02.2025 · Referat"]

@@ -196,7 +196,7 @@ def test_a_pooled_run_stores_the_same_as_a_sequential_one(tmp_path: Path) -> Non
     for jobs in (1, 2):
         with Store(tmp_path / f"j{jobs}.db") as store:
             summary = ingest.ingest_paths(store, [SAMPLE_DIR], jobs=jobs)
-            assert summary.count("added") == 4
+            assert summary.count("added") == 5
             contents.append(_content(store._conn))
     assert contents[0] == contents[1]
 

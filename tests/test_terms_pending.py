@@ -128,7 +128,7 @@ def test_an_ingest_run_leaves_nothing_pending(tmp_path: Path) -> None:
         pytest.skip("sample documents not available")
     with Store(tmp_path / "k.db") as store:
         summary = ingest.ingest_paths(store, [SAMPLE_DIR])
-        assert summary.count("added") == 4
+        assert summary.count("added") == 5
         assert _pending_rows(store._conn) == 0
         assert store._conn.execute("SELECT term, docs FROM terms ORDER BY term").fetchall() == (
             _index_vocabulary(store._conn)
