@@ -153,6 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "search": _cmd_search,
         "locate": _cmd_locate,
         "related": _cmd_related,
+        "decisions": _cmd_decisions,
         "export": _cmd_export,
         "notes": _cmd_notes,
         "new": _cmd_new,
@@ -571,6 +572,18 @@ def _add_meeting_work_commands(
         "item", nargs="+", metavar="ITEM", help='an item id or "council date number"'
     )
     related.add_argument("--json", action="store_true", help="print as JSON")
+    decisions = sub.add_parser(
+        "decisions",
+        parents=[common, with_db],
+        help="how each item of a meeting was decided; ⚠ where it departs",
+        description="Read every Beslutning of a meeting against its Indstilling: ⚠ only "
+        "where the council did something other than recommended, ? where the text does "
+        "not settle it.",
+    )
+    decisions.add_argument(
+        "meeting", nargs="+", metavar="MEETING", help='a meeting id or "council date"'
+    )
+    decisions.add_argument("--json", action="store_true", help="print as JSON")
     export = sub.add_parser(
         "export",
         parents=[common, with_db],
@@ -669,6 +682,23 @@ def _cmd_related(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
                 f"  (id {rel.item_id})"
             )
         )
+    return EXIT_OK
+
+
+def _cmd_decisions(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from kkr_tui.meetingwork.decisions_report import decisions_lines, decisions_payload
+    from kkr_tui.meetingwork.lookup import find_meeting
+
+    store = _open_existing(args)
+    try:
+        payload = decisions_payload(store, find_meeting(store, " ".join(args.meeting)))
+    finally:
+        store.close()
+    if args.json:
+        _print_json(payload)
+    else:
+        for line in decisions_lines(payload):
+            print(printable(line))
     return EXIT_OK
 
 

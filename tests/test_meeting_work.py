@@ -45,8 +45,9 @@ def samples_store(tmp_path: Path) -> Store:
 
 
 def _related(store: Store, date: str, number: str) -> list[tuple[str | None, str, str]]:
+    """Related items in KKR Hovedstaden's own meetings (the other councils: their own tests)."""
     found = related_items(store, item_by_number(store, HOV, date, number))
-    return [(r.meeting_date, r.number, r.reason) for r in found]
+    return [(r.meeting_date, r.number, r.reason) for r in found if r.council == HOV]
 
 
 # -- related ---------------------------------------------------------------------------
@@ -79,7 +80,7 @@ def test_threshold_separates_the_sample_titles() -> None:
     titles = []
     for path in sample_paths():
         meeting = parse(read_text(path))
-        titles += [(meeting.meeting_date, i.title) for i in meeting.items()]
+        titles += [((meeting.council, meeting.meeting_date), i.title) for i in meeting.items()]
     related = {
         ("Status for udrulning af Sundhedsreformen", "Status implementering af sundhedsreformen"),
         (
@@ -91,6 +92,22 @@ def test_threshold_separates_the_sample_titles() -> None:
             "Dimensionering af sygeplejerskeuddannelsen for studieåret 2022-2023",
         ),
         ("Greater Copenhagen EU Office", "Handlingsplan for Greater Copenhagen 2022-2023"),
+        ("Status for udrulning af Sundhedsreformen", "Status for sundhedsreformen"),
+        ("Status implementering af sundhedsreformen", "Status for sundhedsreformen"),
+        (
+            "Orientering om aftale om kommunernes økonomi for 2026",
+            "Orientering om aftale om kommunernes økonomi 2026",
+        ),
+        (
+            "Politisk aftale om reform af beskæftigelsesindsatsen",
+            "Politisk aftale om reform af beskæftigelsesindsatsen",
+        ),
+        # a false friend of the title rule: one shared key word
+        (
+            "Status for udrulning af Sundhedsreformen",
+            "Samarbejdet omkring klima, kultur, CDEU og projekter i forlængelse af "
+            "sundhedsreformen",
+        ),
     }
     above = set()
     for (da, a), (db, b) in itertools.combinations(titles, 2):
@@ -192,7 +209,9 @@ def test_minutes_without_agenda_take_indstilling_from_minutes(samples_store: Sto
     merged = {m.number: m for m in merged_meeting(samples_store, meeting_id)}
     assert merged["3.7"].agenda is None and merged["3.7"].indstilling_source == "minutes"
     assert merged["3.7"].reading.outcome == "approved"
-    assert merged["3.8"].reading.departs
+    # "tiltrådte indstillingen" plus a question and a follow-up: remarks, not a departure
+    assert merged["3.8"].reading.outcome == "approved" and merged["3.8"].reading.remarks
+    assert not merged["3.8"].reading.departs
 
 
 # -- notes ------------------------------------------------------------------------------------
@@ -349,7 +368,8 @@ def test_lookups(samples_store: Store) -> None:
     item = item_by_number(samples_store, HOV, "2025-06-18", "3.4")
     assert find_item(samples_store, "hovedstaden 2025-06-18 3.4") == item
     assert find_item(samples_store, "KKR Hovedstaden 18.06.2025 3.4") == item
-    assert find_item(samples_store, "18.06.2025 3.4") == item
+    with pytest.raises(LookupError, match="name the council"):
+        find_item(samples_store, "18.06.2025 3.4")  # Hovedstaden and Midtjylland met that day
     assert find_item(samples_store, str(item)) == item
     with pytest.raises(LookupError):
         find_item(samples_store, "hovedstaden 2030-01-01 3.4")
@@ -367,7 +387,9 @@ def test_cli_related_export_notes_new(tmp_path: Path, capsys) -> None:
     assert main(["related", "--db", str(db), "--json", "hovedstaden", "2025-06-18", "3.3"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["item"]["citation"].startswith("KKR Hovedstaden, møde 18.06.2025, pkt. 3.3")
-    assert [(r["meeting_date"], r["number"]) for r in payload["related"]] == [("2025-02-03", "3.2")]
+    assert ("KKR Hovedstaden", "2025-02-03", "3.2") in [
+        (r["council"], r["meeting_date"], r["number"]) for r in payload["related"]
+    ]
     out = tmp_path / "brief.md"
     assert (
         main(
@@ -384,3 +406,35 @@ def test_cli_related_export_notes_new(tmp_path: Path, capsys) -> None:
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 12 and all(line.startswith("ændret") for line in lines)
     assert main(["related", "--db", str(db), "hovedstaden 2030-01-01 3.3"]) == 1
+
+
+def test_cli_decisions(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "kkr.db"
+    with Store(db) as store:
+        ingest_paths(store, sample_paths(), progress=None, cancel=None)
+        save(store, minutes_000())
+    assert main(["decisions", "--db", str(db), "--json", "midtjylland 18.06.2025"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["meeting"]["council"] == "KKR Midtjylland"
+    assert payload["meeting"]["date"] == "2025-06-18"
+    items = payload["items"]
+    assert len(items) == 11 and not any(i["departs"] for i in items)
+    assert set(items[0]) >= {
+        "number",
+        "title",
+        "indstilling",
+        "beslutning",
+        "outcome",
+        "departs",
+        "reason",
+    }
+    assert items[0]["outcome"] == "approved" and items[0]["beslutning"] == "Godkendt."
+    assert main(["decisions", "--db", str(db), "hovedstaden 18.06.2025"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "KKR Hovedstaden · 18.06.2025 · 2 afviger (⚠), 2 uafklaret (?)"
+    flagged = [line.split()[1] for line in lines if line.startswith("⚠")]
+    assert flagged == ["3.4", "3.5"]  # "med den ændring, at …" and "Punktet blev udsat …"
+    # the fixture's "tog orienteringen til efterretning" answers an approval of the minutes
+    unsure = [line.split()[1] for line in lines if line.startswith("?")]
+    assert unsure == ["1.1", "1.2"]
+    assert main(["decisions", "--db", str(db), "hovedstaden 2030-01-01"]) == 1

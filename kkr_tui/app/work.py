@@ -151,13 +151,10 @@ class MeetingWorkActions:
         after: Any = pane.query(".facts").first()
         if merged is not None and merged.beslutning:
             reading = merged.reading
-            text = (
-                f"⚠ {reading.label} — afviger fra indstillingen"
-                if reading.departs
-                else f"✓ {reading.label}"
-            )
             style = "decision-departs" if reading.departs else "decision-follows"
-            line = Static(Content(f"{text} ({safe(reading.reason)})"), classes=f"decision {style}")
+            if reading.unsure:
+                style = "decision-unsure"
+            line = Static(Content(safe(reading.line)), classes=f"decision {style}")
             await pane.mount(line, after=after)
             after = line
         if note is not None:

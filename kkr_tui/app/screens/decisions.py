@@ -1,8 +1,9 @@
 """Decisions at a glance: every item of a meeting with how it was decided.
 
 Items whose decision departs from the recommendation (changed, postponed, rejected,
-remarks — :mod:`kkr_tui.decisions`) carry ``⚠`` and the reason; items of an agenda
-without minutes say so. Built on :class:`PickListScreen`, Enter opens the item.
+sent back, taken off the agenda, withdrawn — :mod:`kkr_tui.meetingwork.decisions`)
+carry ``⚠`` and the reason, unsure readings ``?``; items of an agenda without minutes
+say so. Built on :class:`PickListScreen`, Enter opens the item.
 """
 
 from __future__ import annotations
@@ -16,17 +17,21 @@ from kkr_tui.app.screens.pick_list import PickListScreen
 
 
 def decision_prompt(item: Any) -> Content:
-    """``⚠ 3.8 Title`` then ``  med bemærkninger · “tiltrådte …” and 1 more sentence(s)``."""
+    """``⚠ 3.8 Title`` then ``  udsat · “Punktet blev udsat.”``."""
     departs = item.reading.departs
+    unsure = item.reading.unsure
     if item.minutes is None:
         detail = Content.styled("  ingen beslutning endnu (kun dagsorden)", "$text-muted")
     else:
         detail = Content.assemble(
-            ("  " + item.reading.label, "bold $text-warning" if departs else "$text-success"),
+            (
+                "  " + item.reading.label,
+                "bold $text-warning" if departs else "$text-muted" if unsure else "$text-success",
+            ),
             (f" · {safe(item.reading.reason)}", "$text-muted"),
         )
     return Content.assemble(
-        ("⚠ " if departs else "  ", "bold $text-warning"),
+        ("⚠ " if departs else "? " if unsure else "  ", "bold $text-warning"),
         (safe(item.number), "bold"),
         " ",
         safe(item.title),
@@ -38,12 +43,13 @@ def decision_prompt(item: Any) -> Content:
 def decisions_screen(meeting: Any, items: list[Any]) -> PickListScreen:
     """The Decisions view of a meeting (a MeetingDetail and its merged items)."""
     departing = sum(1 for i in items if i.reading.departs)
+    unsure = sum(1 for i in items if i.reading.unsure)
     decided = sum(1 for i in items if i.minutes is not None)
     title = Content(f"Decisions · {safe(meeting.council)} · {danish_date(meeting.meeting_date)}")
     if decided:
         summary = Content(
-            f"{decided} items decided, {departing} depart from the recommendation (⚠)"
-            " · Enter opens · Esc back"
+            f"{decided} items decided, {departing} depart from the recommendation (⚠),"
+            f" {unsure} unclear (?) · Enter opens · Esc back"
         )
     else:
         summary = Content("Only the agenda is stored: no decisions yet · Enter opens · Esc back")
