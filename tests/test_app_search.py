@@ -89,7 +89,7 @@ async def test_filters_narrow_the_results(sample_db: Path) -> None:
         assert hits and {h.doc_type for h in hits} == {"minutes"}
         hits = (await search_for(pilot, "godkendelse council:nord")).hits
         assert hits == []
-        assert "council:midt passer ikke på noget" in screen_text(app), "no such council stored"
+        assert "council:nord passer ikke på noget" in screen_text(app), "no such council stored"
         hits = (await search_for(pilot, "zzzqqq")).hits
         assert hits == []
         assert "No items match" in screen_text(app)
