@@ -40,7 +40,6 @@ WORKER_MODULES = [
     "kkr_tui.ingest_pool",
     "kkr_tui.parser",
     "kkr_tui.sources",
-    "kkr_tui.sources.fontcache",
     "pypdf",
 ]
 #: What the forkserver preloads. ``kkr_tui.cli`` too, because Python 3.11's forkserver

@@ -246,3 +246,72 @@ def with_page_content(
 NESTED_ARRAYS = b"BT /F1 9 Tf " + b"[" * 5000 + b"]" * 5000 + b" TJ ET"
 #: Past pypdf's 75 MB flate output limit (``zlib_maximum_output_length``).
 OVER_DECODE_LIMIT = b"BT (x) Tj ET " + b" " * 76_000_000
+
+
+def write_raw_pdf(path: str | os.PathLike[str], objects: Sequence[bytes]) -> Path:
+    """A PDF of ``objects`` (object 1 must be the catalog) with a correct xref table, for
+    hostile structures fpdf2 cannot draw."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    target = Path(path)
+    target.write_bytes(bytes(out))
+    return target
+
+
+def _stream(data: bytes, compress: bool = True) -> bytes:
+    import zlib
+
+    if compress:
+        data = zlib.compress(data, 9)
+        return (
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + (b"\nendstream")
+        )
+    return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+
+def build_shared_tounicode_pdf(
+    path: str | os.PathLike[str], fonts: int = 203, codes: int = 0x10000
+) -> Path:
+    """One page per font, every font sharing one ToUnicode map of ``codes`` entries: a
+    small file (the map is one compressed bfrange list) whose fonts are each built from
+    the whole map. pypdf builds a page's fonts and drops them; a cache that keeps every
+    font for the whole document keeps ``fonts`` copies of the map."""
+    ranges = b"\n".join(
+        b"<%04X> <%04X> <%04X>" % (start, min(start + 255, codes - 1), (start + 0x4E00) & 0xFFFF)
+        for start in range(0, codes, 256)
+    )
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+        b"%d beginbfrange\n" % (codes // 256) + ranges + b"\nendbfrange\n"
+        b"endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    page_objects = 3 + 1  # catalog, pages, cmap, content
+    kids = b" ".join(b"%d 0 R" % (page_objects + 1 + 2 * i) for i in range(fonts))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, fonts),
+        _stream(cmap),
+        _stream(b"BT /F1 12 Tf 72 720 Td <00410042> Tj ET", compress=False),
+    ]
+    for i in range(fonts):
+        font_ref = page_objects + 2 + 2 * i
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 %d 0 R >> >> >>" % font_ref
+        )
+        objects.append(
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /F%d /Encoding /Identity-H"
+            b" /ToUnicode 3 0 R /DescendantFonts [] >>" % i
+        )
+    return write_raw_pdf(path, objects)

@@ -1,17 +1,15 @@
-"""The ingest's speed-ups must not change a byte: the font cache and the overlapped writer.
+"""The ingest's speed-ups must not change a byte, and the one-process pipeline's promises.
 
-The PDF reader builds each font once per document (``sources.fontcache``); these tests
-compare its text with plain pypdf on PDFs with several fonts, core and embedded, and
-check that the cache stays inside its reader and thread. The rest pins down what the
-one-process pipeline promises whatever is done to speed it up: events in order, a copy
-of a file recognised without parsing it, and stored documents kept when a progress
-callback raises.
+The PDF reader's fast content-stream readers (``sources.faststrings``, ``fastcontent``)
+must give plain pypdf's text on PDFs with several fonts, core and embedded. The rest
+pins down what the one-process pipeline promises whatever is done to speed it up: events
+in order, a copy of a file recognised without parsing it, and stored documents kept when
+a progress callback raises.
 """
 
 from __future__ import annotations
 
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,6 @@ from pdf_factory import DANISH_PAGES, build_meeting_pdf, unicode_font
 from kkr_tui import ingest
 from kkr_tui.ingest import IngestEvent, ingest_paths
 from kkr_tui.sources import read_document
-from kkr_tui.sources.fontcache import FontCache, shared_fonts
 from kkr_tui.sources.pdf import clean_page_text
 
 pypdf = pytest.importorskip("pypdf")
@@ -62,45 +59,6 @@ def test_pdf_text_is_identical_to_plain_pypdf_with_several_fonts(tmp_path: Path)
 def test_pdf_text_is_identical_to_plain_pypdf_on_a_meeting_pdf(tmp_path: Path) -> None:
     path = build_meeting_pdf(tmp_path / "m.pdf", list(DANISH_PAGES) * 3)
     assert [page.text for page in read_document(path).pages] == _plain_pypdf(path)
-
-
-def test_font_cache_is_used_only_inside_its_block(tmp_path: Path) -> None:
-    path = _mixed_fonts_pdf(tmp_path / "fonts.pdf")
-    reader = pypdf.PdfReader(path)
-    cache: FontCache = {}
-    with shared_fonts(cache):
-        first = [page.extract_text() for page in reader.pages]
-    assert cache, "fonts built inside the block are kept for the next page"
-    kept = dict(cache)
-    second = [page.extract_text() for page in reader.pages]
-    assert cache == kept, "outside the block nothing is added"
-    assert first == second
-
-
-def test_cached_encoding_tables_are_copies() -> None:
-    from pypdf._text_extraction import _text_extractor
-
-    with shared_fonts({}):
-        first = _text_extractor.encoding_dict_from_named_encoding("cp1252")
-        first[0x41] = "changed"
-        second = _text_extractor.encoding_dict_from_named_encoding("cp1252")
-    assert second[0x41] == "A"
-    assert second == _text_extractor.encoding_dict_from_named_encoding("cp1252")
-
-
-def test_font_cache_is_per_thread(tmp_path: Path) -> None:
-    path = _mixed_fonts_pdf(tmp_path / "fonts.pdf")
-    cache: FontCache = {}
-    other: list[str] = []
-
-    def extract_elsewhere() -> None:
-        other.extend(page.extract_text() for page in pypdf.PdfReader(path).pages)
-
-    with shared_fonts(cache):
-        thread = threading.Thread(target=extract_elsewhere)
-        thread.start()
-        thread.join()
-    assert other and cache == {}
 
 
 class _Stop(BaseException):

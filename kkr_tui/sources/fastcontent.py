@@ -17,7 +17,7 @@ ASCII, a token long enough to meet pypdf's length limits, a spent budget) hands 
 whole stream to pypdf's own parser, so its objects, warnings and errors stay pypdf's.
 ``tests/test_sources_fastcontent.py`` compares the two on real and generated streams.
 
-As with :mod:`.fontcache`, all this is active only on the thread inside the block.
+All this is active only on the thread inside the block.
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ _DELIMITER = re.compile(rb"\s+|[\(\)<>\[\]{}/%]")
 #: The bytes ``NumberObject.NumberPattern`` (``[^+-.0-9]``) does not stop at; ``+-.`` is a
 #: range there, so a comma counts too.
 _NUMBER_RUN = re.compile(rb"[+-.0-9]*")
+#: A number pypdf reads without a warning: the integers and decimals ``int`` and
+#: ``float`` accept as they are (``5``, ``-5``, ``+.5``, ``5.``).
+_WELL_FORMED = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)")
 #: ``IndirectPattern`` of pypdf: ``12 0 R`` (never valid in a content stream).
 _INDIRECT = re.compile(rb"[+-]?(\d+)\s+(\d+)\s+R[^a-zA-Z]")
 _OPERATOR_START = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'\"")
@@ -168,6 +171,10 @@ class _Tokens:
         if data.find(b"R", at, peek_end) >= 0 and _INDIRECT.match(data, at, peek_end):
             raise _PypdfsTurn("indirect reference")
         text = data[at:end]
+        if _WELL_FORMED.fullmatch(text) is None:
+            # pypdf warns about "1.2.3" or "1-2" when it builds the object; building it
+            # here and then handing the stream back (a later comment, say) warned twice.
+            raise _PypdfsTurn("malformed number")
         if b"." in text:
             return self.floating(text), end
         return self.number(text), end

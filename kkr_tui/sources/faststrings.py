@@ -16,8 +16,8 @@ hex digit, a stream that is not in memory) is handed to pypdf's reader from the
 string's start, so warnings and errors stay pypdf's. ``tests/test_sources_faststrings.py``
 compares the two on generated strings.
 
-As with :mod:`kkr_tui.sources.fontcache`, the fast readers are active only on the
-thread inside the ``with`` block; other pypdf calls in the process are left alone.
+The fast readers are active only on the thread inside the ``with`` block; other pypdf
+calls in the process are left alone.
 """
 
 from __future__ import annotations
@@ -42,11 +42,13 @@ _HEX_SPACE = b"\x00\t\n\f\r "
 _HEX_DIGITS = b"0123456789abcdefABCDEF"
 _HEX_END = re.compile(rb">")
 
-#: pypdf releases these replacements (and :mod:`.fastcontent`'s tokeniser) were compared
-#: with by ``tests/test_sources_faststrings.py`` and ``test_sources_fastcontent.py``. They
-#: mirror pypdf's private readers, so on any other release they stay off and pypdf reads
-#: as it always does (slower, never different) until the tests have passed on it.
-VERIFIED_PYPDF = ("7.1.",)
+#: The exact pypdf releases these replacements (and :mod:`.fastcontent`'s tokeniser) were
+#: compared with by ``tests/test_sources_faststrings.py`` and ``test_sources_fastcontent.py``.
+#: They mirror pypdf's private readers, so on any other release — a patch release that
+#: hardens the parser included — they stay off and pypdf reads as it always does
+#: (slower, never different) until the tests have passed on it. pyproject.toml pins
+#: pypdf to one of these.
+VERIFIED_PYPDF: tuple[str, ...] = ("7.1.1",)
 
 Reader = Callable[..., Any]
 
@@ -142,7 +144,7 @@ def pypdf_verified() -> bool:
         import pypdf
     except ImportError:
         return False
-    return str(getattr(pypdf, "__version__", "")).startswith(VERIFIED_PYPDF)
+    return str(getattr(pypdf, "__version__", "")) in VERIFIED_PYPDF
 
 
 def active() -> bool:

@@ -29,7 +29,6 @@ from kkr_tui.sources.errors import (
     read_head,
 )
 from kkr_tui.sources.fastcontent import fast_parsing
-from kkr_tui.sources.fontcache import FontCache, shared_fonts
 
 #: The PDF header may follow a little junk; readers accept it within the first 1 KB.
 _HEAD_BYTES = 1024
@@ -140,7 +139,6 @@ class PdfSource:
         self.failures: list[PageWarning] = []
         self.failed_pages: set[int] = set()
         self.repaired_from: str | None = None
-        self._fonts: FontCache = {}
         head = read_head(self.path, _HEAD_BYTES)
         if not head:
             raise UnreadableDocumentError(self.path, "empty file")
@@ -236,7 +234,7 @@ class PdfSource:
         raised, so one broken page does not lose the other 999.
         """
         for index in range(self.page_count):
-            with self._capturing(), shared_fonts(self._fonts), fast_parsing():
+            with self._capturing(), fast_parsing():
                 page = self._page(index)
             yield page
 
@@ -261,7 +259,6 @@ class PdfSource:
     def close(self) -> None:
         """Release the reader (pypdf holds the whole file in memory)."""
         self._reader = None
-        self._fonts = {}
 
     def __enter__(self) -> PdfSource:
         return self
