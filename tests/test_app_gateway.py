@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import threading
 from pathlib import Path
@@ -178,13 +179,39 @@ async def test_read_only_background_bookkeeping_is_skipped(db: Path) -> None:
 
 
 async def test_background_bookkeeping_runs_on_a_writable_store(db: Path) -> None:
+    """The what's-new steps run through the gateway and record their baseline: a document
+    changed afterwards is then marked, which it would not be on a first look."""
+    from kkr_tui.store import Store
+
+    with Store(db) as store:
+        meetings = sum(len(store.meetings(c, y)) for c in store.councils() for y in store.years(c))
     gateway = StoreGateway(db, idle_s=0)
     try:
-        step = await gateway.call_background("detect_changes_step")
-        while not step[1]:
-            step = await gateway.call_background("detect_changes_step")
+        steps = [await gateway.call_background("detect_changes_step")]
+        while not steps[-1][1] and len(steps) <= meetings:  # each step handles >= 1 meeting
+            steps.append(await gateway.call_background("detect_changes_step"))
     finally:
         gateway.close()
+    assert steps[-1][1], "the steps never finished"
+    assert sum(marked for marked, _ in steps) == 0  # a first look marks nothing
+    with Store(db) as store:
+        changed = dataclasses.replace(
+            small_meetings()[0], source="changed.txt", place="Et andet sted"
+        )
+        changed = dataclasses.replace(
+            changed,
+            sections=tuple(
+                dataclasses.replace(
+                    s,
+                    items=tuple(
+                        dataclasses.replace(i, title=i.title + " (ændret)") for i in s.items
+                    ),
+                )
+                for s in changed.sections
+            ),
+        )
+        store.save_document(changed, path="changed.txt", sha256="changed", parser_version="t")
+        assert store.detect_changes() > 0
 
 
 @pytest.mark.parametrize("read_only", [False, True])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -99,8 +100,19 @@ def test_no_match_and_empty_queries(store: Store) -> None:
     ['"', "AND", "OR NOT", "NEAR(a b)", "a*", "(", ")", "title:x", "^a", "-", "'", "x\x00y"],
 )
 def test_fts_syntax_in_queries_is_harmless(store: Store, query: str) -> None:
+    """FTS5 syntax in a query is read as text: the hits are those of the same query with
+    the syntax replaced by spaces, alone and beside a word that has hits."""
     index = SearchIndex(store)
-    index.search(query)
+    plain = re.sub(r"[^\w\s]|\x00", " ", query)
+
+    def ids(text: str) -> list[int]:
+        return [hit.item_id for hit in index.search(text)]
+
+    assert ids(query) == ids(plain)
+    beside = ids(f"kommunerne {query}")
+    assert beside and beside == ids(f"kommunerne {plain}")
+    if not plain.strip():  # punctuation alone adds nothing to a query
+        assert ids(query) == [] and beside == ids("kommunerne")
 
 
 def test_hits_are_deterministic_and_limited(store: Store) -> None:
