@@ -17,6 +17,10 @@ UNKNOWN_YEAR = 0
 #: Council used for documents whose council the parser could not find.
 UNKNOWN_COUNCIL = "Ukendt råd"
 
+#: The most a note may hold (UTF-8 bytes), for the store and the note editor alike: a
+#: note is typed by hand, and 50 MB pasted into the editor froze the reader for minutes.
+MAX_NOTE_BYTES = 1_000_000
+
 DOC_TYPE_LABELS = {"agenda": "Dagsorden", "minutes": "Referat"}
 
 

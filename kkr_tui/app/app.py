@@ -299,7 +299,9 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         if self.pane.shown == view:
             return
         if kind == "item":
-            item = await self.gateway.call("item", ident)
+            from kkr_tui.app.limits import bounded_item
+
+            item = bounded_item(await self.gateway.call("item", ident))
             self.current_item = item
             self.current_meeting = None
             await self.pane.show_item(item)

@@ -162,14 +162,16 @@ def part_body(part: Part) -> Group:
 
 
 def bullet_list(lines: Iterable[str], *, links: bool = False) -> Group:
-    """Attachments or URLs as a list; URLs become clickable."""
+    """Attachments or URLs as a list; URLs become clickable, shown shortened."""
+    from kkr_tui.app.limits import link_label
+
     table = Table.grid(padding=(0, 1))
     table.add_column(no_wrap=True)
     table.add_column(ratio=1)
     for line in lines:
         clean = safe(line)
         body = (
-            Text(clean, style=RichStyle(link=clean, underline=True), overflow="fold")
+            Text(link_label(clean), style=RichStyle(link=clean, underline=True), overflow="fold")
             if links
             else Text(clean)
         )

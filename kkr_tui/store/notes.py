@@ -38,12 +38,9 @@ from kkr_tui.meetingwork.records import (
     Note,
     NoteHit,
 )
+from kkr_tui.records import MAX_NOTE_BYTES
 from kkr_tui.store.errors import NoteTooLargeError
 from kkr_tui.textfold import fold
-
-#: The most a note may hold (UTF-8 bytes): a note is typed by hand; 50 MB pasted into
-#: the editor froze the reader for minutes.
-MAX_NOTE_BYTES = 1_000_000
 
 _TABLES_SQL = [
     """CREATE TABLE IF NOT EXISTS notes (

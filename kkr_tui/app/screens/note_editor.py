@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from kkr_tui.app.render import safe
+from kkr_tui.records import MAX_NOTE_BYTES
 
 
 class NoteEditor(ModalScreen[str | None]):
@@ -43,8 +44,19 @@ class NoteEditor(ModalScreen[str | None]):
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
-        """Return the text to be stored."""
-        self.dismiss(self.query_one(TextArea).text)
+        """Return the text to be stored; a note over the store's limit stays open here
+        with a message, so nothing typed is lost."""
+        text = self.query_one(TextArea).text
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > MAX_NOTE_BYTES:
+            self.notify(
+                f"Noten er for stor ({size / 1_000_000:.1f} MB); en note må fylde "
+                f"højst {MAX_NOTE_BYTES // 1_000_000} MB. Den er ikke gemt.",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.dismiss(text)
 
     def action_cancel(self) -> None:
         """Back out without storing anything."""
