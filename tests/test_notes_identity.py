@@ -153,8 +153,8 @@ def test_a_database_with_the_old_unique_note_index_is_migrated(tmp_path: Path) -
 
 
 def test_a_note_over_one_megabyte_is_refused_and_the_old_one_kept(renumbered: Store) -> None:
-    from kkr_tui.store import NoteTooLargeError
     from kkr_tui.records import MAX_NOTE_BYTES
+    from kkr_tui.store import NoteTooLargeError
 
     item = _item(renumbered, "3.3")
     with pytest.raises(NoteTooLargeError, match="højst 1 MB"):
