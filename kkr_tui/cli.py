@@ -401,7 +401,12 @@ class _IngestReporter:
 def _cmd_parse(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from kkr_tui.ingest import read_and_parse
 
-    parsed = read_and_parse(args.file)
+    if Path(args.file).suffix.lower() == ".pdf":
+        from kkr_tui.ingest_reader import read_guarded
+
+        parsed = read_guarded(args.file, threading.Event())  # the budget of an ingest
+    else:
+        parsed = read_and_parse(args.file)
     if parsed.meeting is None:
         print(printable(f"{args.file}: {parsed.reason}"), file=sys.stderr)
         if getattr(args, "debug", False) and parsed.detail:

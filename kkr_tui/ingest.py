@@ -3,9 +3,10 @@
 Reading and parsing are pure and slow (pypdf is 7-40 ms a page), storing is fast
 and must happen on one writer, one document per transaction. So this module finds
 the files, skips the ones whose sha256 is already stored *before* parsing them (a
-re-run over an unchanged folder costs only hashing), optionally fans read+parse out
-to a process pool (:mod:`kkr_tui.ingest_pool`), and stores the results in input
-order on the calling thread.
+re-run over an unchanged folder costs only hashing), reads every PDF in a child
+process under a budget (:mod:`kkr_tui.ingest_reader`), several at once with ``jobs``
+(:mod:`kkr_tui.ingest_pool`), and stores the results in input order on the calling
+thread. The values they share live in :mod:`kkr_tui.ingest_types`.
 
 Nothing here prints or imports a UI: progress goes to a callback, cancellation comes
 in through a :class:`threading.Event`, and every per-file failure becomes a result
@@ -24,52 +25,42 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
+
+from kkr_tui.ingest_types import (
+    IngestCancelled,
+    IngestEvent,
+    IngestResult,
+    ParsedFile,
+    Status,
+    read_and_parse,
+)
 
 if TYPE_CHECKING:
-    from kkr_tui.model import Meeting, PageWarning
+    from kkr_tui.ingest_reader import ReadBudget
+    from kkr_tui.model import Meeting
     from kkr_tui.records import DocumentRow
     from kkr_tui.store import Store
 
+__all__ = [
+    "DOC_TYPE_WORDS",
+    "IngestCancelled",
+    "IngestEvent",
+    "IngestResult",
+    "IngestRun",
+    "IngestSummary",
+    "ParsedFile",
+    "Status",
+    "discover",
+    "file_sha256",
+    "ingest_paths",
+    "meeting_label",
+    "read_and_parse",
+    "stale_paths",
+    "stored_documents",
+]
+
 DOC_TYPE_WORDS = {"agenda": "dagsorden", "minutes": "referat"}
-
-Status = Literal["added", "updated", "unchanged", "failed"]
-
-
-@dataclass(frozen=True, slots=True)
-class IngestResult:
-    """What happened to one file. ``label`` names the meeting, ``detail`` holds a traceback.
-
-    ``page_warnings``: pages of a stored document that could not be read (stored empty)
-    and repairs; the result line must show them, the document is stored all the same.
-    """
-
-    path: str
-    status: Status
-    reason: str = ""
-    label: str = ""
-    detail: str = ""
-    page_warnings: tuple[PageWarning, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class IngestEvent:
-    """Progress: ``result`` is None when work on ``path`` starts, else its outcome.
-
-    While a file is read, events with ``page`` of ``pages`` (and no result) follow, so a
-    1,000-page PDF shows movement instead of a frozen bar.
-    """
-
-    done: int
-    total: int
-    path: str
-    result: IngestResult | None = None
-    page: int = 0
-    pages: int = 0
-
-
-class IngestCancelled(Exception):
-    """Raised from a page callback when the run is cancelled mid-file; never stored."""
 
 
 #: After a run that stored something, merge full-text index segments for this share of
@@ -105,15 +96,6 @@ class IngestSummary:
             for status in ("added", "updated", "unchanged", "failed")
         )
         return f"{counts}; stopped: {self.stopped}" if self.stopped else counts
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedFile:
-    """A worker's answer: a meeting, or a reason (and traceback) why there is none."""
-
-    meeting: Meeting | None
-    reason: str = ""
-    detail: str = ""
 
 
 def meeting_label(council: str | None, meeting_date: str | None, doc_type: str) -> str:
@@ -187,32 +169,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_and_parse(path: str, on_page: Callable[[int, int], None] | None = None) -> ParsedFile:
-    """Read and parse one file; every failure becomes a reason (runs in pool workers too).
-
-    ``on_page(done, total)`` is called per page read; it may raise
-    :class:`IngestCancelled`, which is the one exception passed through.
-    """
-    from kkr_tui.model import NotAMeetingError
-    from kkr_tui.parser import parse
-    from kkr_tui.sources import UnreadableDocumentError, read_document
-
-    try:
-        return ParsedFile(parse(read_document(path, on_page)))
-    except IngestCancelled:
-        raise
-    except UnreadableDocumentError as error:
-        return ParsedFile(None, error.reason or "unreadable document")
-    except NotAMeetingError as error:
-        return ParsedFile(None, f"not a KKR meeting document: {error}")
-    except MemoryError:
-        return ParsedFile(None, "out of memory while reading", traceback.format_exc())
-    except Exception as error:  # noqa: BLE001 - one bad file must never stop a run
-        return ParsedFile(
-            None, f"unexpected error: {type(error).__name__}: {error}", traceback.format_exc()
-        )
-
-
 def version_key(version: str) -> tuple[int, ...]:
     """Order parser versions by their numbers ("1.10" > "1.9"); no numbers sorts first."""
     return tuple(int(n) for n in re.findall(r"\d+", version))
@@ -239,6 +195,9 @@ class IngestRun:
         self.parser_version = PARSER_VERSION
         self.summary = IngestSummary()
         self._labels: dict[tuple[int, str], str] = {}
+        from kkr_tui.ingest_reader import DEFAULT_BUDGET
+
+        self.budget: ReadBudget = DEFAULT_BUDGET
 
     def emit(self, path: str, result: IngestResult | None = None) -> None:
         if result is not None:
@@ -341,21 +300,26 @@ def ingest_paths(
     cancel: threading.Event | None = None,
     reparse: bool = False,
     jobs: int = 1,
+    budget: ReadBudget | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into ``store``; never raises for a bad file.
 
     ``reparse`` re-reads files whose stored parser version is older than the current
     one. ``jobs`` > 1 reads and parses in that many processes while this thread stays
-    the only writer. When ``cancel`` is set, no new file is started and every file
-    being read, here or in a worker, is abandoned at its next page (nothing of it is
-    stored; a file already parsed is stored whole). The summary then says
-    ``cancelled``.
+    the only writer. PDFs are always read in a child process under ``budget``
+    (memory, time per page, time per file: :class:`~kkr_tui.ingest_reader.ReadBudget`).
+    When ``cancel`` is set, no new file is started and every child reading a file is
+    killed at once (nothing of its file is stored; a file already parsed is stored
+    whole). The summary then says ``cancelled``.
     """
+    from kkr_tui.ingest_reader import DEFAULT_BUDGET
+
     started = time.monotonic()
     paths = list(paths)
     files, failures = discover(paths)
     named = frozenset(str(Path(p).resolve()) for p in paths if os.path.isfile(p))
     runner = IngestRun(store, len(files) + len(failures), progress, reparse, named)
+    runner.budget = budget or DEFAULT_BUDGET
     for failure in failures:
         runner.emit(failure.path, failure)
     cancel = cancel or threading.Event()
@@ -363,7 +327,7 @@ def ingest_paths(
         if jobs > 1 and len(files) > 1:
             from kkr_tui.ingest_pool import run_pooled
 
-            run_pooled(runner, files, cancel, jobs)
+            run_pooled(runner, files, cancel, jobs, runner.budget)
         else:
             _run_sequential(runner, files, cancel)
     finally:
@@ -393,11 +357,23 @@ def _run_sequential(runner: IngestRun, files: list[Path], cancel: threading.Even
         sha, done = runner.check(path)
         if done is None:
             try:
-                parsed = read_and_parse(str(path), runner.page_callback(str(path), cancel))
+                parsed = _read(runner, path, cancel)
             except IngestCancelled:
                 return
             done = runner.store_parsed(path, sha, parsed)
         runner.emit(str(path), done)
+
+
+def _read(runner: IngestRun, path: Path, cancel: threading.Event) -> ParsedFile:
+    """Read and parse one file: a PDF in a child process under the run's budget (pypdf
+    can take gigabytes or minutes on a hostile file), a text file here (bounded by the
+    text reader's size limit)."""
+    on_page = runner.page_callback(str(path), cancel)
+    if path.suffix.lower() == ".pdf":
+        from kkr_tui.ingest_reader import read_guarded
+
+        return read_guarded(str(path), cancel, on_page, runner.budget)
+    return read_and_parse(str(path), on_page)
 
 
 def stored_documents(store: Store) -> list[tuple[str, str]]:

@@ -315,3 +315,35 @@ def build_shared_tounicode_pdf(
             b" /ToUnicode 3 0 R /DescendantFonts [] >>" % i
         )
     return write_raw_pdf(path, objects)
+
+
+#: A page pypdf reads for seconds (25 arrays of 90,000 numbers spend its token budget, so
+#: the whole stream is parsed byte by byte and then refused): 10 s on the reference machine.
+SLOW_PAGE = b"BT /F1 9 Tf " + b" ".join([b"[" + b"0 " * 90_000 + b"]"] * 25) + b" TJ ET"
+#: A page whose content stream decodes to 70 MB, under pypdf's 75 MB limit: a memory hog.
+MEMORY_HOG = b"BT (x) Tj ET " + b" " * 70_000_000
+
+
+def with_pages_content(
+    source: str | os.PathLike[str],
+    path: str | os.PathLike[str],
+    content: bytes,
+    pages: Sequence[int],
+) -> Path:
+    """A copy of ``source`` whose pages ``pages`` (0-based) all draw one shared, compressed
+    ``content`` stream: several slow pages for the price of one stream."""
+    import zlib
+
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    writer = PdfWriter(clone_from=str(source))
+    stream = StreamObject()
+    stream._data = zlib.compress(content, 9)
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    ref = writer._add_object(stream)
+    for index in pages:
+        writer.pages[index][NameObject("/Contents")] = ref
+    out = Path(path)
+    writer.write(str(out))
+    return out

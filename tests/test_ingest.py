@@ -11,7 +11,7 @@ from pathlib import Path
 import pdf_factory
 import pytest
 
-from kkr_tui import ingest, ingest_pool
+from kkr_tui import ingest, ingest_reader
 from kkr_tui.ingest import IngestEvent, discover, ingest_paths, meeting_label
 from kkr_tui.store import Store
 
@@ -279,15 +279,15 @@ def test_workers_are_forked_only_while_this_process_has_one_thread(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with monkeypatch.context() as m:
-        m.setattr(ingest_pool.threading, "active_count", lambda: 1)
-        assert ingest_pool.pool_start_method() == "fork"
-        m.setattr(ingest_pool.threading, "active_count", lambda: 2)
-        assert ingest_pool.pool_start_method() in {"forkserver", "spawn"}
+        m.setattr(ingest_reader.threading, "active_count", lambda: 1)
+        assert ingest_reader.pool_start_method() == "fork"
+        m.setattr(ingest_reader.threading, "active_count", lambda: 2)
+        assert ingest_reader.pool_start_method() in {"forkserver", "spawn"}
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        assert ingest_pool.pool_start_method() in {"forkserver", "spawn"}
+        assert ingest_reader.pool_start_method() in {"forkserver", "spawn"}
     finally:
         release.set()
         other.join()
@@ -302,7 +302,7 @@ def test_process_pool_started_from_a_thread_gives_the_same_results(
     outcome: dict[str, object] = {}
 
     def run() -> None:
-        outcome["method"] = ingest_pool.pool_start_method()
+        outcome["method"] = ingest_reader.pool_start_method()
         with Store(tmp_path / "thread.db") as store:
             summary = ingest_paths(store, [samples_dir], jobs=2)
             outcome["results"] = [(r.path, r.status, r.label) for r in summary.results]
@@ -338,22 +338,8 @@ def test_a_cancelled_run_abandons_the_files_its_workers_are_reading(
     assert _stored_count(store) == 0
 
 
-def test_a_worker_stops_reading_at_the_next_page_once_the_run_is_stopped(
-    tmp_path: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pdf = pdf_factory.build_pdf_from_text_file(
-        tmp_path / "m.pdf", sorted(samples_dir.glob("*.txt"))[0]
-    )
-    stop = threading.Event()
-    monkeypatch.setattr(ingest_pool, "_worker_stop", stop)
-    assert ingest_pool.read_in_worker(str(pdf)).meeting is not None
-    stop.set()
-    with pytest.raises(ingest.IngestCancelled):
-        ingest_pool.read_in_worker(str(pdf))
-
-
-def _die_on_killer(path: str) -> ingest.ParsedFile:
-    """A pool worker that dies mid-file on ``killer*`` files, as an OOM kill would."""
+def _die_on_killer(path: str, on_page: object, page_seconds: float) -> ingest.ParsedFile:
+    """A reading child that dies mid-file on ``killer*`` files, as an OOM kill would."""
     if "killer" in Path(path).name:
         os._exit(9)
     return ingest.read_and_parse(path)
@@ -364,8 +350,8 @@ def test_a_worker_that_dies_fails_only_its_file_and_the_run_goes_on(
     store: Store, tmp_path: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Forked workers inherit the patch below (whatever threads other tests left behind).
-    monkeypatch.setattr(ingest_pool, "pool_start_method", lambda: "fork")
-    monkeypatch.setattr(ingest_pool, "read_in_worker", _die_on_killer)
+    monkeypatch.setattr(ingest_reader, "pool_start_method", lambda: "fork")
+    monkeypatch.setattr(ingest_reader, "read_in_worker", _die_on_killer)
     folder = tmp_path / "docs"
     folder.mkdir()
     samples = sorted(samples_dir.glob("*.txt"))
@@ -378,7 +364,7 @@ def test_a_worker_that_dies_fails_only_its_file_and_the_run_goes_on(
     summary = ingest_paths(store, [folder], jobs=2)
     by_name = {Path(r.path).name: r for r in summary.results}
     assert by_name[killer.name].status == "failed"
-    assert by_name[killer.name].reason == ingest_pool.WORKER_DIED
+    assert by_name[killer.name].reason == ingest_reader.WORKER_DIED
     assert sorted(r.status for n, r in by_name.items() if n != killer.name) == ["added"] * 5
     assert not summary.cancelled
     assert _stored_count(store) == 5

@@ -43,8 +43,13 @@ def is_supported(path: str | os.PathLike[str]) -> bool:
 def read_document(
     path: str | os.PathLike[str],
     progress: Progress | None = None,
+    *,
+    page_seconds: float | None = None,
 ) -> SourceDocument:
     """Read a .pdf or .txt file into pages; ``progress(done, total)`` is called per page.
+
+    ``page_seconds`` bounds each PDF page (in a process's main thread; see
+    :func:`kkr_tui.sources.pdf.page_time_limit`).
 
     Raises :class:`UnreadableDocumentError` for anything that is not a readable
     document, with a reason fit to show the user next to the file name.
@@ -52,7 +57,7 @@ def read_document(
     p = check_regular_file(path)
     suffix = p.suffix.lower()
     if suffix == ".pdf":
-        return read_pdf(p, progress)
+        return read_pdf(p, progress, page_seconds)
     if suffix == ".txt":
         return read_text(p, progress)
     if not suffix:

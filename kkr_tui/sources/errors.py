@@ -116,7 +116,13 @@ def read_all(path: Path, limit: int) -> bytes:
     """All bytes of ``path`` up to ``limit``; a larger file is refused rather than loaded."""
     try:
         with open_regular_file(path, limit) as fh:
-            data = fh.read(limit + 1)
+            # read(limit + 1) would reserve the whole limit (1 GB) up front, which a
+            # reading child's memory budget refuses: read what the file holds, plus
+            # whatever it grew by meanwhile, up to the limit.
+            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(min(size, limit) + 1)
+            if len(data) > size:
+                data += fh.read(limit + 1 - len(data))
     except OSError as error:
         raise UnreadableDocumentError(path, os_error_reason(error)) from None
     if len(data) > limit:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType, TracebackType
@@ -227,30 +229,36 @@ class PdfSource:
             pairs.append(("creation_date", created))
         return tuple(pairs)
 
-    def pages(self) -> Iterator[Page]:
+    def pages(self, page_seconds: float | None = None) -> Iterator[Page]:
         """Yield every page in order; a page that fails to extract yields empty text.
 
         Failures are recorded in :attr:`failures` as :class:`PageWarning` instead of
-        raised, so one broken page does not lose the other 999.
+        raised, so one broken page does not lose the other 999. A page that takes longer
+        than ``page_seconds`` (enforced in a process's main thread only, see
+        :func:`page_time_limit`) or runs out of memory fails the same way.
         """
         for index in range(self.page_count):
             with self._capturing(), fast_parsing():
-                page = self._page(index)
+                page = self._page(index, page_seconds)
             yield page
 
-    def _page(self, index: int) -> Page:
+    def _page(self, index: int, page_seconds: float | None = None) -> Page:
         number = index + 1
         try:
-            page = self._reader.pages[index]
+            with page_time_limit(page_seconds):
+                page = self._reader.pages[index]
+                raw = page.extract_text()
+                links = page_links(page)
+        except PageTimeout:
+            self._record(number, f"took longer than {page_seconds:g} s")
+            return Page(number=number, text="")
+        except MemoryError:
+            self._record(number, "needs more memory than a page may take")
+            return Page(number=number, text="")
         except Exception as error:
             self._record(number, _short(error))
             return Page(number=number, text="")
-        try:
-            raw = page.extract_text()
-        except Exception as error:
-            self._record(number, _short(error))
-            raw = ""
-        return Page(number=number, text=clean_page_text(raw or ""), links=page_links(page))
+        return Page(number=number, text=clean_page_text(raw or ""), links=links)
 
     def _record(self, number: int, reason: str) -> None:
         self.failed_pages.add(number)
@@ -270,6 +278,38 @@ class PdfSource:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class PageTimeout(BaseException):
+    """A page ran over its time: a BaseException, so pypdf's ``except Exception`` blocks
+    cannot swallow it on its way out of the page."""
+
+
+@contextmanager
+def page_time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`PageTimeout` in this block once ``seconds`` have passed.
+
+    A timer signal interrupts pure-Python work such as pypdf's between two bytecodes;
+    it repeats every 50 ms until the block ends, in case something catches it. Signals
+    reach only a process's main thread, so elsewhere (the app's reading thread) the
+    block runs unbounded: the ingest reads PDFs in a child process's main thread, where
+    this holds.
+    """
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if seconds is None or seconds <= 0 or not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise PageTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class _Capturing:
@@ -390,6 +430,7 @@ def _iterate(source: PdfSource) -> Iterator[Page]:
 def read_pdf(
     path: str | os.PathLike[str],
     progress: Callable[[int, int], None] | None = None,
+    page_seconds: float | None = None,
 ) -> SourceDocument:
     """Read a PDF into a :class:`SourceDocument`, calling ``progress(done, total)`` per page.
 
@@ -401,7 +442,7 @@ def read_pdf(
     """
     with PdfSource(path) as source:
         pages: list[Page] = []
-        for page in source.pages():
+        for page in source.pages(page_seconds):
             pages.append(page)
             if progress is not None:
                 progress(page.number, source.page_count)

@@ -1,0 +1,287 @@
+"""Read one file in a child process with a budget: memory, time per page, time per file.
+
+A hostile PDF can make pypdf take gigabytes (a ToUnicode map mapping one code to 256
+characters: 4.2 GB) or minutes (one 134 KB page: over 300 s), and nothing inside one
+Python process can stop a page that will not end or give back memory it took. So PDFs
+are read in a child process, which is what a budget can be enforced on:
+
+- its address space is limited (``RLIMIT_AS``, :attr:`ReadBudget.memory_bytes` above what
+  it holds at start): an allocation over it is a ``MemoryError`` on that page, which
+  becomes a failed page with a warning, not the machine swapping;
+- each page has :attr:`ReadBudget.page_seconds` (a timer signal in the child): a page
+  over it becomes a failed page with a warning, and reading goes on;
+- the whole file has :attr:`ReadBudget.document_seconds`: then, or when the run is
+  cancelled (Ctrl+C), the child is killed — at once, not at its next page — and the file
+  fails with one line (or is abandoned, when cancelled);
+- it dies with its parent (``PR_SET_PDEATHSIG`` on Linux, and it checks ``getppid`` at
+  every page elsewhere), so a SIGKILLed ingest never leaves readers behind.
+
+The parent waits on the child's pipe in slices of :data:`POLL_S`, so a cancel is acted
+on within that. Results travel back pickled, as they did from the process pool.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kkr_tui.ingest_types import IngestCancelled, PageCallback, ParsedFile, read_and_parse
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import BaseContext
+    from multiprocessing.process import BaseProcess
+
+
+@dataclass(frozen=True, slots=True)
+class ReadBudget:
+    """What reading one file may take. Meeting PDFs need a few MB and milliseconds a
+    page; these bounds are far above that and far below what hurts a laptop."""
+
+    #: Address space the reading may add to what the child holds when it starts.
+    memory_bytes: int = 1536 * 1024 * 1024
+    #: One page; a page over it is kept empty with a warning.
+    page_seconds: float = 30.0
+    #: The whole file; a file over it fails.
+    document_seconds: float = 600.0
+
+
+DEFAULT_BUDGET = ReadBudget()
+
+#: How often a waiting parent looks at cancellation and the file's deadline.
+POLL_S = 0.1
+
+#: Why a file is failed when the process reading it died without an answer.
+WORKER_DIED = "the process reading it stopped unexpectedly (out of memory, or killed)"
+
+#: Modules a reading child needs loaded before its first file: imported in this process
+#: before forking, or by the forkserver once, so each child does not pay ~0.5 s for
+#: pypdf and the parser itself.
+WORKER_MODULES = [
+    "kkr_tui.ingest_types",
+    "kkr_tui.ingest_reader",
+    "kkr_tui.parser",
+    "kkr_tui.sources",
+    "pypdf",
+]
+#: What the forkserver preloads. ``kkr_tui.cli`` too, because Python 3.11's forkserver
+#: never preloads ``__main__`` (CPython gh-126631, fixed in 3.13): every child re-runs
+#: the main script, and for the ``kkr-tui`` script that is one import of
+#: ``kkr_tui.cli``, cheap once the forkserver holds it.
+FORKSERVER_PRELOAD = [*WORKER_MODULES, "kkr_tui.cli"]
+
+
+def pool_start_method() -> str:
+    """How reading children start: ``fork`` when that is safe here, else ``forkserver``.
+
+    ``fork`` gives a child everything this process has imported in a few milliseconds.
+    It is safe only on Linux (macOS frameworks break in forked children) and only when
+    this process runs a single thread: the app ingests from a worker thread, and a
+    thread holding a lock at the fork would leave it locked forever in the child. Then
+    ``forkserver`` (or ``spawn`` where there is none), whose children start from a clean
+    single-threaded server.
+    """
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def reader_context() -> BaseContext:
+    """The multiprocessing context reading children start from, modules loaded."""
+    import importlib
+    import multiprocessing
+
+    method = pool_start_method()
+    context = multiprocessing.get_context(method)
+    if method == "fork":
+        for name in WORKER_MODULES:
+            importlib.import_module(name)
+    elif method == "forkserver":
+        context.set_forkserver_preload(FORKSERVER_PRELOAD)
+    return context
+
+
+def read_in_worker(path: str, on_page: PageCallback, page_seconds: float) -> ParsedFile:
+    """What a reading child runs (a seam the tests replace to kill a child mid-file)."""
+    return read_and_parse(path, on_page, page_seconds)
+
+
+class _ParentGone(BaseException):
+    """Raised in a child whose parent died: nothing is left to answer."""
+
+
+def _die_with_parent(expected: int) -> int:
+    """Linux kills this process when its parent dies; elsewhere the page loop checks.
+
+    The parent is the ingest process (``expected``) when forked, else the forkserver,
+    which exits when the ingest process does. Returns the parent's pid.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    parent = os.getppid()
+    if expected and parent != expected:  # died before the line above took effect
+        os._exit(1)
+    return parent
+
+
+def _address_space() -> int:
+    """This process's current virtual size in bytes (0 if unknown)."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _limit_memory(headroom: int) -> None:
+    try:
+        import resource
+    except ImportError:  # not on this platform: the time limits still hold
+        return
+    base = _address_space()
+    if not base:
+        return
+    limit = base + headroom
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def _child(path: str, budget: ReadBudget, conn: Connection, expected_parent: int) -> None:
+    """The reading child: limits first, then read, sending each page's progress."""
+    parent = _die_with_parent(expected_parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    _limit_memory(budget.memory_bytes)
+
+    def on_page(done: int, total: int) -> None:
+        if os.getppid() != parent:
+            raise _ParentGone
+        conn.send(("page", done, total))
+
+    try:
+        parsed = read_in_worker(path, on_page, budget.page_seconds)
+    except _ParentGone:
+        os._exit(1)
+    except MemoryError:
+        parsed = ParsedFile(None, "needs more memory than a document may take")
+    try:
+        conn.send(("done", parsed))
+    except MemoryError:
+        conn.send(("done", ParsedFile(None, "needs more memory than a document may take")))
+    conn.close()
+
+
+class GuardedRead:
+    """One file being read in its own child process; poll it until :attr:`result` is set."""
+
+    def __init__(self, path: str, budget: ReadBudget, context: BaseContext) -> None:
+        self.path = path
+        self.budget = budget
+        receive, send = context.Pipe(duplex=False)
+        forked = context.get_start_method() == "fork"
+        parent = os.getpid() if forked else 0
+        self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
+            target=_child, args=(path, budget, send, parent), daemon=True
+        )
+        self.process.start()
+        send.close()
+        self.conn = receive
+        self.started = time.monotonic()
+        self.page = 0
+        self.pages = 0
+        self.result: ParsedFile | None = None
+
+    @property
+    def fileno(self) -> Any:
+        """What :func:`multiprocessing.connection.wait` waits on for this read."""
+        return self.conn
+
+    def pump(self) -> list[tuple[int, int]]:
+        """Take what the child sent; return its page events. Sets :attr:`result` when the
+        file is read, the child died, or the file ran out of time."""
+        pages: list[tuple[int, int]] = []
+        while self.result is None:
+            try:
+                if not self.conn.poll():
+                    break
+                message = self.conn.recv()
+            except (EOFError, OSError):
+                self._end(ParsedFile(None, WORKER_DIED))
+                break
+            if message[0] == "page":
+                self.page, self.pages = message[1], message[2]
+                pages.append((self.page, self.pages))
+            else:
+                self._end(message[1])
+        if self.result is None and not self.process.is_alive() and not self.conn.poll():
+            self._end(ParsedFile(None, WORKER_DIED))
+        if self.result is None and time.monotonic() - self.started > self.budget.document_seconds:
+            self.stop()
+            seconds = f"{self.budget.document_seconds:g}"
+            self.result = ParsedFile(None, f"reading took longer than {seconds} s; stopped")
+        return pages
+
+    def _end(self, parsed: ParsedFile) -> None:
+        self.result = parsed
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+    def stop(self) -> None:
+        """Kill the child now (cancel, deadline); its file is not read."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+def read_guarded(
+    path: str,
+    cancel: threading.Event,
+    on_page: PageCallback | None = None,
+    budget: ReadBudget = DEFAULT_BUDGET,
+    context: BaseContext | None = None,
+) -> ParsedFile:
+    """Read and parse ``path`` in a child process under ``budget``.
+
+    ``on_page`` gets the child's page progress here, in the caller's thread. When
+    ``cancel`` is set the child is killed within :data:`POLL_S` and
+    :class:`IngestCancelled` is raised.
+    """
+    from multiprocessing.connection import wait
+
+    read = GuardedRead(path, budget, context or reader_context())
+    try:
+        while True:
+            if cancel.is_set():
+                raise IngestCancelled(path)
+            for done, total in read.pump():
+                if on_page is not None:
+                    on_page(done, total)
+            if read.result is not None:
+                return read.result
+            wait([read.conn, read.process.sentinel], timeout=POLL_S)
+    finally:
+        if read.result is None:
+            read.stop()

@@ -1,0 +1,117 @@
+"""The values an ingest run passes around: results, progress events, a parsed file.
+
+Shared by :mod:`kkr_tui.ingest` (the run, storing), :mod:`kkr_tui.ingest_reader` (reading
+one file in a child process under a budget) and :mod:`kkr_tui.ingest_pool` (several such
+children at once), so none of them imports another for its types. Also here:
+:func:`read_and_parse`, the one function that turns a path into a meeting or a reason,
+wherever it runs.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    import threading
+
+    from kkr_tui.model import Meeting, PageWarning
+
+Status = Literal["added", "updated", "unchanged", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What happened to one file. ``label`` names the meeting, ``detail`` holds a traceback.
+
+    ``page_warnings``: pages of a stored document that could not be read (stored empty)
+    and repairs; the result line must show them, the document is stored all the same.
+    """
+
+    path: str
+    status: Status
+    reason: str = ""
+    label: str = ""
+    detail: str = ""
+    page_warnings: tuple[PageWarning, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IngestEvent:
+    """Progress: ``result`` is None when work on ``path`` starts, else its outcome.
+
+    While a file is read, events with ``page`` of ``pages`` (and no result) follow, so a
+    1,000-page PDF shows movement instead of a frozen bar.
+    """
+
+    done: int
+    total: int
+    path: str
+    result: IngestResult | None = None
+    page: int = 0
+    pages: int = 0
+
+
+class IngestCancelled(Exception):
+    """Raised from a page callback when the run is cancelled mid-file; never stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """A reader's answer: a meeting, or a reason (and traceback) why there is none."""
+
+    meeting: Meeting | None
+    reason: str = ""
+    detail: str = ""
+
+
+PageCallback = Callable[[int, int], None]
+
+
+class Runner(Protocol):
+    """What a way of reading files (one process, or several) needs from the run."""
+
+    def emit(self, path: str, result: IngestResult | None = None) -> None:
+        """Report that work on ``path`` starts (no result) or ended."""
+
+    def page_callback(self, path: str, cancel: threading.Event) -> PageCallback:
+        """Per-page progress for ``path`` that raises IngestCancelled once ``cancel`` is set."""
+
+    def check(self, path: Path) -> tuple[str, IngestResult | None]:
+        """Hash ``path``: its sha256 and a final result if it needs no reading."""
+
+    def store_parsed(self, path: Path, sha: str, parsed: ParsedFile) -> IngestResult:
+        """Store one parsed file (or report why it failed)."""
+
+
+def read_and_parse(
+    path: str, on_page: PageCallback | None = None, page_seconds: float | None = None
+) -> ParsedFile:
+    """Read and parse one file; every failure becomes a reason (runs in child processes too).
+
+    ``on_page(done, total)`` is called per page read; it may raise
+    :class:`IngestCancelled`, which is the one exception passed through.
+    ``page_seconds`` stops a PDF page that takes longer (it becomes a failed page with a
+    warning); it works in a process's main thread only.
+    """
+    from kkr_tui.model import NotAMeetingError
+    from kkr_tui.parser import parse
+    from kkr_tui.sources import UnreadableDocumentError, read_document
+
+    try:
+        return ParsedFile(parse(read_document(path, on_page, page_seconds=page_seconds)))
+    except IngestCancelled:
+        raise
+    except UnreadableDocumentError as error:
+        return ParsedFile(None, error.reason or "unreadable document")
+    except NotAMeetingError as error:
+        return ParsedFile(None, f"not a KKR meeting document: {error}")
+    except MemoryError:
+        return ParsedFile(None, "out of memory while reading", traceback.format_exc())
+    except Exception as error:  # noqa: BLE001 - one bad file must never stop a run
+        return ParsedFile(
+            None, f"unexpected error: {type(error).__name__}: {error}", traceback.format_exc()
+        )
