@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0 controls except \t and \n, DEL, C1 controls; bidi embeddings/overrides/isolates
-# and other invisible format characters that can reorder or hide what a reader sees.
+# C0 controls except \t and \n, DEL, C1 controls; bidi embeddings/overrides/isolates,
+# the Arabic letter mark (U+061C, a bidi control too) and other invisible format
+# characters that can reorder or hide what a reader sees; the tag characters
+# (U+E0000-U+E007F), invisible text that can smuggle words past a reader.
 _CONTROL_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069"
+    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
 # An unterminated OSC ("\x1b]0;title" with no BEL) ends at the line end, so a stray
 # escape can never swallow the following lines of a document.

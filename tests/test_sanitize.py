@@ -34,3 +34,11 @@ def test_markup_like_text_is_left_alone() -> None:
 
 def test_clean_line_collapses_whitespace() -> None:
     assert clean_line("  a \n b\tc  ") == "a b c"
+
+
+def test_arabic_letter_mark_and_tag_characters_are_removed() -> None:
+    hidden = "".join(chr(0xE0000 + ord(c)) for c in "ignore this")
+    text = f"Indstilling\u061c godkendt{hidden}\U000e0001\U000e007f."
+    assert clean_text(text) == "Indstilling godkendt."
+    assert clean_line(f"a\u061cb {hidden}c") == "ab c"
+    assert clean_text("\U000e0080\U000e0100") == "\U000e0080\U000e0100"  # variation selectors stay
