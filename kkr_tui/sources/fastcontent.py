@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from io import BytesIO
-from typing import Any
+from typing import Any, cast
 
 from kkr_tui.sources import faststrings
 
@@ -58,6 +58,13 @@ _NUMBER_PEEK = 20
 #: Deepest nesting of arrays and dictionaries read here. Deeper is hostile input whose
 #: outcome turns on Python's recursion limit, so pypdf reads it as if never patched.
 _MAX_DEPTH = 100
+
+
+#: ``match`` of a pattern that may match nothing, so never returns None (typed so).
+_Run = Callable[[bytes, int], "re.Match[bytes]"]
+_top_space = cast(_Run, _TOP_SPACE.match)
+_array_space = cast(_Run, _ARRAY_SPACE.match)
+_number_run = cast(_Run, _NUMBER_RUN.match)
 
 
 class _PypdfsTurn(Exception):
@@ -91,7 +98,7 @@ class _Tokens:
         self.array_limit = array_limit
         self.dictionary_limit = dictionary_limit
         self.depth = 0
-        self.escapes = faststrings.escape_table()
+        self.escapes = faststrings.escape_table() or {}  # {}: every escape is pypdf's
         self.array = ArrayObject
         self.dictionary = DictionaryObject
         self.floating = FloatObject
@@ -111,7 +118,7 @@ class _Tokens:
 
     def operations(self) -> list[tuple[Any, bytes]]:
         data, size = self.data, self.size
-        space, delimiter = _TOP_SPACE.match, _DELIMITER.search
+        space, delimiter = _top_space, _DELIMITER.search
         number_at, value_at = self.number_at, self.value
         operations: list[tuple[Any, bytes]] = []
         operands: list[Any] = []
@@ -164,7 +171,7 @@ class _Tokens:
         """pypdf looks at the next 20 bytes: for ``12 0 R`` there, and for where the
         number ends (if not there, it reads the number another way)."""
         data = self.data
-        end = _NUMBER_RUN.match(data, at).end()
+        end = _number_run(data, at).end()
         peek_end = at + _NUMBER_PEEK
         if end >= peek_end or end >= self.size:
             raise _PypdfsTurn("long number")
@@ -189,7 +196,7 @@ class _Tokens:
 
     def array_at(self, at: int) -> tuple[Any, int]:
         data, size = self.data, self.size
-        space = _ARRAY_SPACE.match
+        space = _array_space
         array = self.array()
         remaining = self.array_limit
         self.enter()
@@ -216,7 +223,7 @@ class _Tokens:
         an entry. A comment, a repeated key, a key that is not a name or a stream
         after it is pypdf's to read."""
         data, size = self.data, self.size
-        space = _TOP_SPACE.match
+        space = _top_space
         entries: dict[Any, Any] = {}
         remaining = self.dictionary_limit
         self.enter()
@@ -252,7 +259,8 @@ def _wrap(original: Any) -> Any:
 
     def _parse_content_stream(self: Any, stream: Any) -> None:
         if not faststrings.active() or type(stream) is not BytesIO:
-            return original(self, stream)
+            original(self, stream)
+            return None
         config = get_configuration()
         tokens = _Tokens(
             stream.getvalue(),
@@ -264,7 +272,8 @@ def _wrap(original: Any) -> Any:
         try:
             operations = tokens.operations()
         except Exception:  # noqa: BLE001 - _PypdfsTurn, or any surprise:
-            return original(self, stream)  # pypdf's result or error, never one of ours
+            original(self, stream)  # pypdf's result or error, never one of ours
+            return None
         stream.seek(0, 2)
         self._operations.extend(operations)
         return None
@@ -300,7 +309,7 @@ def _replace_parser() -> bool:
         or not hasattr(config, "dictionary_maximum_element_count")
     ):
         return False
-    ContentStream._parse_content_stream = _wrap(original)
+    setattr(ContentStream, "_parse_content_stream", _wrap(original))  # noqa: B010 - a method
     return True
 
 

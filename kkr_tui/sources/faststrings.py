@@ -202,10 +202,9 @@ def _replace_readers() -> bool:
     hexadecimal = getattr(_data_structures, "read_hex_string_from_stream", None)
     if escapes is None or not callable(literal) or not callable(hexadecimal):
         return False
-    _data_structures.read_string_from_stream = _wrap(
-        literal, lambda view, start: literal_bytes(view, start, escapes)
-    )
-    _data_structures.read_hex_string_from_stream = _wrap(hexadecimal, hex_bytes)
+    fast_literal = _wrap(literal, lambda view, start: literal_bytes(view, start, escapes))
+    setattr(_data_structures, "read_string_from_stream", fast_literal)  # noqa: B010
+    setattr(_data_structures, "read_hex_string_from_stream", _wrap(hexadecimal, hex_bytes))  # noqa: B010
     return True
 
 
