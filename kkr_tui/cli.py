@@ -680,7 +680,7 @@ def _cmd_related(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     if not found:
         print("no related items", file=sys.stderr)
     for rel in found:
-        why = "sag" if rel.reason == "case" else f"titel {rel.score:.0f}"
+        why = "sag" if rel.reason == "case" else f"emne {rel.score:.2f}"
         print(
             printable(
                 f"  {rel.council}  {_date(rel.meeting_date)}  {rel.number}  {rel.title}  [{why}]"

@@ -612,6 +612,30 @@ class Store(MeetingWorkStore, ManifestStore):
         """Display text of a few items, for search snippets."""
         return reads.item_texts(self._conn, item_ids)
 
+    # -- related-items support (meetingwork.related: "more like this") --------------------
+
+    @_locked
+    def folded_texts(self, item_ids: list[int]) -> dict[int, tuple[str, str]]:
+        """(folded title, folded body) of a few items, as the full-text index holds them."""
+        return reads.folded_texts(self._conn, item_ids)
+
+    @_locked
+    def term_counts(self, terms: list[str]) -> dict[str, int]:
+        """How many stored items hold each term (absent: none)."""
+        return reads.term_counts(self._conn, terms, self._pending_terms())
+
+    @_locked
+    def item_count(self) -> int:
+        """Number of stored items."""
+        return reads.item_count(self._conn)
+
+    @_locked
+    def similar_items(
+        self, terms: list[str], *, limit: int, among: list[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """Items holding any of ``terms``, best first, with a BM25 score (higher = closer)."""
+        return reads.similar_items(self._conn, terms, limit=limit, among=among)
+
 
 def _guard_meeting_work_methods() -> None:
     """Give the mixed-in notes/reading-state methods the same lock and error mapping.

@@ -595,3 +595,68 @@ def item_texts(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, s
     ):
         out[item_id].append(name)
     return {k: "\n".join(v) for k, v in out.items()}
+
+
+# -- related-items support ("more like this" over the full-text index) --------------------
+
+
+def folded_texts(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """(folded title, folded body) of a few items: the text the full-text index holds."""
+    if not item_ids:
+        return {}
+    marks = ",".join("?" * len(item_ids))
+    rows = conn.execute(
+        f"SELECT id, title_folded, coalesce(body_folded, '') FROM items WHERE id IN ({marks})",
+        list(item_ids),
+    )
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def term_counts(
+    conn: sqlite3.Connection, terms: Sequence[str], pending: Sequence[tuple[str, int]] = ()
+) -> dict[str, int]:
+    """How many items hold each of ``terms`` (``pending``: unsettled changes, added in)."""
+    if not terms:
+        return {}
+    marks = ",".join("?" * len(terms))
+    counts = dict(conn.execute(f"SELECT term, docs FROM terms WHERE term IN ({marks})", terms))
+    wanted = set(terms)
+    for term, delta in pending:
+        if term in wanted:
+            counts[term] = counts.get(term, 0) + delta
+    return {term: docs for term, docs in counts.items() if docs > 0}
+
+
+def item_count(conn: sqlite3.Connection) -> int:
+    """Number of stored items (the N of a term's rarity)."""
+    return int(conn.execute("SELECT count(*) FROM items").fetchone()[0])
+
+
+def similar_items(
+    conn: sqlite3.Connection,
+    terms: Sequence[str],
+    *,
+    limit: int,
+    among: Sequence[int] | None = None,
+    title_weight: float = 3.0,
+) -> list[tuple[int, float]]:
+    """Items holding any of ``terms``, best first, scored by BM25 (higher = more alike).
+
+    The terms are few and rare (chosen by rarity by the caller), so their doclists are
+    short and BM25's statistics are cheap, unlike the search's common words. A title
+    match counts ``title_weight`` times a body match. ``among`` restricts the rows
+    scored (the score of one known pair, with the same statistics).
+    """
+    if not terms:
+        return []
+    match = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+    where, params = "", []
+    if among is not None:
+        where = f" AND rowid IN ({','.join('?' * len(among))})"
+        params = list(among)
+    rows = conn.execute(
+        f"SELECT rowid, -bm25(items_fts, {float(title_weight)}, 1.0) FROM items_fts"
+        " WHERE items_fts MATCH ?" + where + " ORDER BY rank LIMIT ?",
+        [match, *params, limit],
+    )
+    return [(int(r[0]), float(r[1])) for r in rows]

@@ -18,8 +18,8 @@ from kkr_tui.app.render import danish_date, doc_type_name, safe
 
 
 def related_prompt(index: int, rel: Any) -> Content:
-    """``1  Hovedstaden 03.02.2025 Referat  3.2 Status …  (titel 82)``."""
-    why = "sag" if rel.reason == "case" else f"titel {rel.score:.0f}"
+    """``1  Hovedstaden 03.02.2025 Referat  3.2 Status …  (emne 0.76)``."""
+    why = "sag" if rel.reason == "case" else f"emne {rel.score:.2f}"
     return Content.assemble(
         (f"{index} " if index <= 9 else "  ", "bold $text-accent"),
         (safe(rel.council).removeprefix("KKR "), "$text-muted"),
