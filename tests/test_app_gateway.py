@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from app_fixtures import build_store, make_app, settle, small_meetings
 
+from kkr_tui.app import db as app_db
 from kkr_tui.app.db import StoreGateway
+from kkr_tui.store import Store
 
 
 @pytest.fixture
@@ -44,7 +46,7 @@ async def test_foreground_calls_overtake_queued_background_steps(db: Path) -> No
         ]
         await asyncio.sleep(0)
         opened = asyncio.ensure_future(gateway.run(order.append, "open"))
-        meeting = asyncio.ensure_future(gateway.call("councils"))
+        meeting = asyncio.ensure_future(gateway.call(Store.councils))
         await asyncio.sleep(0)
         assert gateway.pending_foreground() == 2
         release.set()
@@ -86,10 +88,10 @@ async def test_background_steps_wait_while_the_reader_is_busy(db: Path) -> None:
     gateway = StoreGateway(db, idle_s=3600)
     ran: list[str] = []
     await gateway.run_background(ran.append, "before any call")
-    await gateway.call("councils")
+    await gateway.call(Store.councils)
     step = asyncio.ensure_future(gateway.run_background(ran.append, "held"))
     for _ in range(3):
-        assert await gateway.call("councils")
+        assert await gateway.call(Store.councils)
     assert not step.done()
     await asyncio.to_thread(gateway.close)
     assert ran == ["before any call"]
@@ -137,7 +139,7 @@ async def test_errors_reach_the_caller_and_the_thread_goes_on(db: Path) -> None:
     try:
         with pytest.raises(ZeroDivisionError):
             await gateway.run_background(lambda: 1 / 0)
-        assert await gateway.call("is_empty") is False
+        assert await gateway.call(Store.is_empty) is False
     finally:
         gateway.close()
 
@@ -169,7 +171,8 @@ async def test_read_only_background_bookkeeping_is_skipped(db: Path) -> None:
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     gateway = StoreGateway(db, read_only=True)
     try:
-        assert await gateway.call_background("detect_changes_step") is None
+        assert await gateway.call_background(Store.detect_changes_step) == (0, True)
+        await gateway.call(Store.mark_read, 1)  # the store skips it: nothing to record
         await gateway.warm_search()
         hits = await gateway.search("sundhedsreformen")
         assert hits
@@ -181,15 +184,14 @@ async def test_read_only_background_bookkeeping_is_skipped(db: Path) -> None:
 async def test_background_bookkeeping_runs_on_a_writable_store(db: Path) -> None:
     """The what's-new steps run through the gateway and record their baseline: a document
     changed afterwards is then marked, which it would not be on a first look."""
-    from kkr_tui.store import Store
 
     with Store(db) as store:
         meetings = sum(len(store.meetings(c, y)) for c in store.councils() for y in store.years(c))
     gateway = StoreGateway(db, idle_s=0)
     try:
-        steps = [await gateway.call_background("detect_changes_step")]
+        steps = [await gateway.call_background(Store.detect_changes_step)]
         while not steps[-1][1] and len(steps) <= meetings:  # each step handles >= 1 meeting
-            steps.append(await gateway.call_background("detect_changes_step"))
+            steps.append(await gateway.call_background(Store.detect_changes_step))
     finally:
         gateway.close()
     assert steps[-1][1], "the steps never finished"
@@ -250,4 +252,20 @@ async def test_warming_search_ends_with_a_full_collection_on_the_store_thread(db
         assert any(gen == 2 and thread != main for gen, thread in collected), collected
     finally:
         gc.callbacks.remove(seen)
+        gateway.close()
+
+
+async def test_the_apps_store_names_call_the_real_store_methods(db: Path) -> None:
+    """The app spells ``Store.item`` through ``kkr_tui.app.db`` (a stand-in at run time,
+    so the first frame does not import the store); it must reach the same methods."""
+    gateway = StoreGateway(db)
+    try:
+        assert await gateway.call(app_db.Store.councils) == await gateway.call(Store.councils)
+        meeting_id = (await gateway.call(app_db.Store.meetings, "KKR Hovedstaden", 2025))[0].id
+        assert await gateway.call(app_db.Store.meeting, meeting_id) == await gateway.call(
+            Store.meeting, meeting_id
+        )
+        with pytest.raises(AttributeError):
+            await gateway.call(app_db.Store.no_such_method)
+    finally:
         gateway.close()

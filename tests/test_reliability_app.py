@@ -16,7 +16,7 @@ from pathlib import Path
 from app_fixtures import make_app, screen_text, settle, small_db
 from reliability_corpus import council_variant, kkr_command
 
-from kkr_tui.store import SCHEMA_VERSION
+from kkr_tui.store import SCHEMA_VERSION, Store
 
 SIZE = (140, 44)
 
@@ -62,7 +62,7 @@ async def test_outside_ingest_is_noticed_and_reload_shows_it(
         assert "KKR Nordjylland" in _councils(app)
         assert app.pane.shown == shown
         assert "Reloaded the database." in _messages(app)
-        token = await app.gateway.call("change_token")
+        token = await app.gateway.call(Store.change_token)
         index = app.gateway.search_index
         assert index is not None and index.store is app.gateway.store
         assert index.cached_token() == token, "the reload warmed the new vocabulary"
@@ -90,12 +90,12 @@ async def test_outside_notes_and_index_upkeep_do_not_offer_a_reload(small_db: Pa
         await settle(pilot)
         app.check_for_changes()
         await settle(pilot)
-        token = await app.gateway.call("change_token")
+        token = await app.gateway.call(Store.change_token)
         with Store(small_db) as other:
             item_id = other._conn.execute("SELECT min(id) FROM items").fetchone()[0]
             other.save_note(item_id, "Spørg til økonomien [bold]")
             other.tidy_index(0.1)
-        assert await app.gateway.call("change_token") != token, "the other program committed"
+        assert await app.gateway.call(Store.change_token) != token, "the other program committed"
         app.check_for_changes()
         await settle(pilot)
         assert not any("reload" in m for m in _messages(app)), _messages(app)

@@ -27,7 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static, Tree
 
 from kkr_tui.app.config import AppConfig, load_config, save_theme
-from kkr_tui.app.db import StoreGateway
+from kkr_tui.app.db import Store, StoreGateway
 from kkr_tui.app.messages import IngestProgress
 from kkr_tui.app.render import citation, item_as_text, safe
 from kkr_tui.app.watch import WATCH_BINDINGS, WRITE_ACTIONS, StoreWatch, is_read_only
@@ -183,11 +183,12 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         """Open the store, ingest the samples into an empty one, then fill the tree."""
         try:
             await self.gateway.open()
+            empty = await self.gateway.call(Store.is_empty)
             if self.read_only:
                 self.announce_read_only()
-            elif self.sample_docs and await self.gateway.call("is_empty"):
+            elif self.sample_docs and empty:
                 await self._ingest_samples()
-            empty = await self.gateway.call("is_empty")
+                empty = await self.gateway.call(Store.is_empty)
         except Exception as exc:
             await self.pane.show_message("Could not open the database", safe(str(exc)))
             self.notify(safe(str(exc)), title="Database", severity="error", markup=False)
@@ -301,13 +302,13 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         if kind == "item":
             from kkr_tui.app.limits import bounded_item
 
-            item = bounded_item(await self.gateway.call("item", ident))
+            item = bounded_item(await self.gateway.call(Store.item, ident))
             self.current_item = item
             self.current_meeting = None
             await self.pane.show_item(item)
             await self.item_shown(item)
         else:
-            meeting = await self.gateway.call("meeting", ident)
+            meeting = await self.gateway.call(Store.meeting, ident)
             self.current_meeting = meeting
             self.current_item = None
             await self.pane.show_meeting(meeting)
@@ -340,7 +341,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         kind, ident = view
         if kind == "item":
             council, year, meeting_id, section_id, item_id = await self.gateway.call(
-                "item_path", ident
+                Store.item_path, ident
             )
             path = [
                 ("council", council),
@@ -350,7 +351,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
                 ("item", item_id),
             ]
         else:
-            meeting = await self.gateway.call("meeting", ident)
+            meeting = await self.gateway.call(Store.meeting, ident)
             year = int(meeting.meeting_date[:4]) if meeting.meeting_date else 0
             path = [
                 ("council", meeting.council),
@@ -419,7 +420,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
     async def action_next_item(self, step: int = 1) -> None:
         """Next item across sections (``]``); from a meeting, its first item."""
         if self.current_item is not None:
-            target = await self.gateway.call("adjacent_item", self.current_item.id, step)
+            target = await self.gateway.call(Store.adjacent_item, self.current_item.id, step)
         elif self.current_meeting is not None and self.current_meeting.items:
             items = self.current_meeting.items
             target = (items[0] if step > 0 else items[-1]).id
@@ -443,7 +444,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
             meeting_id = self.current_meeting.id
         else:
             return
-        target = await self.gateway.call("adjacent_meeting", meeting_id, step)
+        target = await self.gateway.call(Store.adjacent_meeting, meeting_id, step)
         if target is None:
             self.notify("No later meeting." if step > 0 else "No earlier meeting.")
             return

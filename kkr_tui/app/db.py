@@ -6,6 +6,11 @@ happen there instead of on the path to the first frame, and a slow query can nev
 freeze a keypress. Workers ``await gateway.call(...)``; a cancelled worker simply
 drops a result it no longer wants, and a call it cancelled before it started never runs.
 
+Calls are typed end to end: ``await gateway.call(Store.item, item_id)`` is checked by
+mypy against ``Store.item``'s signature and returns its type. The app names ``Store``
+through this module (see :data:`Store`), so the store and sqlite are still imported on
+the store thread, not on the way to the first frame.
+
 Work the user is waiting for (a tree level, an item, a search) goes first. Background
 work (the "what's new" look, warming the search vocabulary) is queued behind it with
 :meth:`StoreGateway.run_background` in short steps, and the thread only takes a
@@ -26,15 +31,47 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
     from kkr_tui.search import Answer, SearchHit, SearchIndex
+    from kkr_tui.store import Store as Store  # re-exported: the app names Store here
+else:
 
+    class _StoreMethod:
+        """``Store.name`` as the app spells it at run time: calls ``store.name(...)``."""
+
+        __slots__ = ("__name__",)
+
+        def __init__(self, name: str) -> None:
+            self.__name__ = name
+
+        def __call__(self, store: Any, /, *args: Any, **kwargs: Any) -> Any:
+            return getattr(store, self.__name__)(*args, **kwargs)
+
+        def __repr__(self) -> str:
+            return f"Store.{self.__name__}"
+
+    class _StoreNames:
+        """Stands in for the Store class in the app at run time.
+
+        For the type checker ``Store`` is :class:`kkr_tui.store.Store` itself, so
+        ``gateway.call(Store.item, 3)`` is checked against the real method. At run time
+        importing the store costs ~130 ms (sqlite_utils, the records) on the way to the
+        first frame; this stand-in hands the gateway the method's name instead, and the
+        store thread calls it on the real Store. mypy (``--strict`` in CI) is what
+        catches a misspelt method, as it would with the real class.
+        """
+
+        def __getattr__(self, name: str) -> _StoreMethod:
+            if name.startswith("_"):
+                raise AttributeError(name)
+            return _StoreMethod(name)
+
+    Store = _StoreNames()
+
+P = ParamSpec("P")
 T = TypeVar("T")
-
-#: Store methods that only record reading state; a read-only gateway skips them.
-SKIPPED_WHEN_READ_ONLY = frozenset({"mark_read", "detect_changes", "detect_changes_step"})
 
 #: Seconds the store thread must have had no foreground call before it takes a
 #: background step: the reader acts in bursts (arrow keys through the tree, a meeting
@@ -60,7 +97,7 @@ class StoreGateway:
         self.read_only = read_only
         self.busy_timeout = busy_timeout
         self.idle_s = idle_s
-        self.store: Any = None
+        self.store: Store | None = None
         self.search_index: SearchIndex | None = None
         self._foreground: deque[_Job] = deque()
         self._background: deque[_Job] = deque()
@@ -69,16 +106,16 @@ class StoreGateway:
         self._thread: threading.Thread | None = None
         self._closed = False
 
-    def _open(self) -> Any:
-        from kkr_tui.store import Store
+    def _open(self) -> Store:
+        from kkr_tui.store import BUSY_TIMEOUT_MS
+        from kkr_tui.store import Store as RealStore
 
-        options = {} if self.busy_timeout is None else {"busy_timeout": self.busy_timeout}
-        if self.read_only:
-            self.store = Store(self.db_path, read_only=True, **options)
-            return self.store
-        self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.db_path, **options)
-        return self.store
+        timeout = BUSY_TIMEOUT_MS / 1000 if self.busy_timeout is None else self.busy_timeout
+        if not self.read_only:
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        store = RealStore(self.db_path, read_only=self.read_only, busy_timeout=timeout)
+        self.store = store
+        return store
 
     # -- the store thread -----------------------------------------------------------
 
@@ -132,8 +169,7 @@ class StoreGateway:
             self._wake.notify()
         return future
 
-    async def _await(self, background: bool, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        job = partial(fn, *args, **kwargs)
+    async def _await(self, background: bool, job: Callable[[], T]) -> T:
         return await asyncio.wrap_future(self.submit(job, background=background))
 
     def pending_foreground(self) -> int:
@@ -148,41 +184,41 @@ class StoreGateway:
 
     # -- the API workers use --------------------------------------------------------
 
-    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    async def run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn(*args, **kwargs)`` on the store thread, before any background step."""
-        return await self._await(False, fn, *args, **kwargs)
+        return await self._await(False, partial(fn, *args, **kwargs))
 
-    async def run_background(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    async def run_background(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn`` on the store thread once no foreground call is waiting.
 
         For one bounded step of work nobody is looking at; call it in a loop. Each step
         should stay short (≈ 100 ms): a foreground call may have to wait for one.
         """
-        return await self._await(True, fn, *args, **kwargs)
+        return await self._await(True, partial(fn, *args, **kwargs))
 
-    async def open(self) -> Any:
+    async def open(self) -> Store:
         """Open (creating if needed) the database; returns the Store."""
         if self.store is None:
-            await self.run(self._open)
+            return await self.run(self._open)
         return self.store
 
-    async def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        """Call a public Store method by name on the store thread.
+    async def call(
+        self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """``fn(store, *args, **kwargs)`` on the store thread: a Store method
+        (``call(Store.item, item_id)``) or any function whose first argument is the Store.
 
-        On a read-only store, bookkeeping writes (:data:`SKIPPED_WHEN_READ_ONLY`) are
-        skipped: reading must not fail because "mark as read" cannot be recorded.
+        What a read-only store cannot record (reading marks) the Store itself skips.
         """
-        return await self._call(False, method, *args, **kwargs)
-
-    async def call_background(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        """:meth:`call` as background work (see :meth:`run_background`)."""
-        return await self._call(True, method, *args, **kwargs)
-
-    async def _call(self, background: bool, method: str, *args: Any, **kwargs: Any) -> Any:
-        if self.read_only and method in SKIPPED_WHEN_READ_ONLY:
-            return None
         store = await self.open()
-        return await self._await(background, getattr(store, method), *args, **kwargs)
+        return await self._await(False, partial(fn, store, *args, **kwargs))
+
+    async def call_background(
+        self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """:meth:`call` as background work (see :meth:`run_background`)."""
+        store = await self.open()
+        return await self._await(True, partial(fn, store, *args, **kwargs))
 
     async def search(
         self, query: str, *, limit: int = 50, current_meeting_id: int | None = None

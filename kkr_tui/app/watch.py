@@ -27,6 +27,7 @@ from textual import work
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
 
+from kkr_tui.app.db import Store
 from kkr_tui.paths import database_is_read_only
 
 if TYPE_CHECKING:
@@ -78,13 +79,13 @@ class StoreWatch:
         since we last looked."""
         if self.gateway.store is None:
             return
-        _, version = await self.gateway.call("change_token")
+        _, version = await self.gateway.call(Store.change_token)
         if self._seen_version is None:
             self._seen_version = version
-            self._seen_content = await self.gateway.call("content_version")
+            self._seen_content = await self.gateway.call(Store.content_version)
         elif version != self._seen_version and not self._reload_offered:
             self._seen_version = version
-            content = await self.gateway.call("content_version")
+            content = await self.gateway.call(Store.content_version)
             if content is not None and content == self._seen_content:
                 await self.show_outside_note_changes()
                 return
@@ -100,11 +101,11 @@ class StoreWatch:
         """Reload the tree from the database and show again what was on screen, if it still is."""
         if self.gateway.store is None:
             return
-        _, self._seen_version = await self.gateway.call("change_token")
-        self._seen_content = await self.gateway.call("content_version")
+        _, self._seen_version = await self.gateway.call(Store.change_token)
+        self._seen_content = await self.gateway.call(Store.content_version)
         self._reload_offered = False
         view = self.pane.shown
-        if await self.gateway.call("is_empty"):
+        if await self.gateway.call(Store.is_empty):
             return
         await self._reload_tree(view)
         self.warm_search()

@@ -22,11 +22,14 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from kkr_tui.app.db import Store
 from kkr_tui.app.render import danish_date, part_body, safe
 
 if TYPE_CHECKING:
     from kkr_tui.app.app import KkrApp
     from kkr_tui.app.widgets.related_panel import RelatedPanel
+    from kkr_tui.meetingwork.merged import MergedItem
+    from kkr_tui.meetingwork.related import RelatedItem
     from kkr_tui.model import Part
 
 # fmt: off
@@ -128,10 +131,10 @@ class MeetingWorkActions:
     async def item_shown(self: KkrApp, item: Any) -> None:  # type: ignore[misc]
         """Mark read, add the other document's parts, the note, the decision and related."""
         gateway = self.gateway
-        await gateway.call("mark_read", item.id)
-        merged = await gateway.run(_merged_item, gateway.store, item.id)
-        note = await gateway.call("note_for", item.id)
-        related = await gateway.run(_related, gateway.store, item.id)
+        await gateway.call(Store.mark_read, item.id)
+        merged = await gateway.call(_merged_item, item.id)
+        note = await gateway.call(Store.note_for, item.id)
+        related = await gateway.call(_related, item.id)
         if self.pane.shown != ("item", item.id):
             return
         self.note_on_screen = note.text if note is not None else None
@@ -182,7 +185,7 @@ class MeetingWorkActions:
         item = self.current_item
         if item is None or self.pane.shown != ("item", item.id):
             return
-        note = await self.gateway.call("note_for", item.id)
+        note = await self.gateway.call(Store.note_for, item.id)
         if (note.text if note is not None else None) != self.note_on_screen:
             self.pane.shown = None
             self.show(("item", item.id), record=False)
@@ -213,7 +216,7 @@ class MeetingWorkActions:
         if item is None:
             self.notify("Open an item to write a note on it.", severity="warning")
             return
-        note = await self.gateway.call("note_for", item.id)
+        note = await self.gateway.call(Store.note_for, item.id)
         from kkr_tui.app.screens.note_editor import NoteEditor
 
         def done(text: str | None) -> None:
@@ -225,7 +228,7 @@ class MeetingWorkActions:
     @work(exclusive=True, group="note", exit_on_error=False)
     async def _save_note(self: KkrApp, item_id: int, text: str) -> None:  # type: ignore[misc]
         """Store the edited note, refresh the tree mark and the pane."""
-        saved = await self.gateway.call("save_note", item_id, text)
+        saved = await self.gateway.call(Store.save_note, item_id, text)
         self.notify("Note saved." if saved else "Note deleted.", markup=False)
         if hasattr(self.tree, "refresh_marks"):
             await self.tree.refresh_marks(item_id)
@@ -258,8 +261,8 @@ class MeetingWorkActions:
         if meeting_id is None:
             self.notify("Open a meeting or an item first.", severity="warning")
             return
-        meeting = await self.gateway.call("meeting", meeting_id)
-        items = await self.gateway.run(_merged_meeting, self.gateway.store, meeting_id)
+        meeting = await self.gateway.call(Store.meeting, meeting_id)
+        items = await self.gateway.call(_merged_meeting, meeting_id)
         from kkr_tui.app.screens.decisions import decisions_screen
 
         self.push_screen(decisions_screen(meeting, items), self._open_choice)
@@ -286,18 +289,16 @@ class MeetingWorkActions:
         size = BACKGROUND_STEP_MEETINGS if background else FOREGROUND_STEP_MEETINGS
         marked = 0
         while True:
-            step = await call("detect_changes_step", size)
-            if step is None:  # read-only: nothing is recorded
-                return marked
-            marked += step[0]
-            if step[1]:
+            step, done = await call(Store.detect_changes_step, size)
+            marked += step
+            if done:  # a read-only store is done at once: it records nothing
                 return marked
 
     @work(exclusive=True, group="work", exit_on_error=False)
     async def action_whats_new(self: KkrApp) -> None:  # type: ignore[misc]
         """Items new or changed since you last looked, not opened since (``w``)."""
         await self._detect_changes()
-        changes = await self.gateway.call("changed_items")
+        changes = await self.gateway.call(Store.changed_items)
         rows = [
             (
                 c.item_id,
@@ -327,7 +328,7 @@ class MeetingWorkActions:
     @work(exclusive=True, group="work", exit_on_error=False)
     async def action_all_notes(self: KkrApp) -> None:  # type: ignore[misc]
         """Every note, newest meeting first."""
-        notes = await self.gateway.call("notes_with_items")
+        notes = await self.gateway.call(Store.notes_with_items)
         rows = []
         for note, item_id in notes:
             a = note.anchor
@@ -361,8 +362,8 @@ class MeetingWorkActions:
         if meeting_id is None:
             self.notify("Open a meeting or an item first.", severity="warning")
             return
-        meeting = await self.gateway.call("meeting", meeting_id)
-        text = await self.gateway.run(_briefing, self.gateway.store, meeting_id)
+        meeting = await self.gateway.call(Store.meeting, meeting_id)
+        text = await self.gateway.call(_briefing, meeting_id)
         folder = self.briefing_dir
         if folder is None:
             from kkr_tui.paths import data_dir
@@ -380,25 +381,25 @@ class MeetingWorkActions:
         self.notify(f"Briefing written to {safe(str(target))}", title="Export", markup=False)
 
 
-def _merged_item(store: Any, item_id: int) -> Any:
+def _merged_item(store: Store, item_id: int) -> MergedItem | None:
     from kkr_tui.meetingwork.merged import merged_item
 
     return merged_item(store, item_id)
 
 
-def _merged_meeting(store: Any, meeting_id: int) -> Any:
+def _merged_meeting(store: Store, meeting_id: int) -> list[MergedItem]:
     from kkr_tui.meetingwork.merged import merged_meeting
 
     return merged_meeting(store, meeting_id)
 
 
-def _related(store: Any, item_id: int) -> Any:
+def _related(store: Store, item_id: int) -> list[RelatedItem]:
     from kkr_tui.meetingwork.related import related_items
 
     return related_items(store, item_id)
 
 
-def _briefing(store: Any, meeting_id: int) -> str:
+def _briefing(store: Store, meeting_id: int) -> str:
     from kkr_tui.meetingwork.briefing import briefing_markdown
 
     return briefing_markdown(store, meeting_id)

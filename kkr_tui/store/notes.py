@@ -199,6 +199,7 @@ class MeetingWorkStore:
 
     _conn: sqlite3.Connection
     _lock: threading.RLock
+    read_only: bool
 
     # -- anchors -------------------------------------------------------------------
 
@@ -394,7 +395,13 @@ class MeetingWorkStore:
         return {i: d.hexdigest()[:32] for i, d in digests.items()}
 
     def mark_read(self, item_id: int) -> None:
-        """Remember that the item was opened in its current state; clears its new/changed mark."""
+        """Remember that the item was opened in its current state; clears its new/changed mark.
+
+        A read-only store records nothing and says nothing: reading must not fail
+        because "read" cannot be remembered.
+        """
+        if self.read_only:
+            return
         anchor = self.anchor(item_id)
         with self._lock:
             digest = self._content_hashes([item_id]).get(item_id, "")
@@ -439,7 +446,11 @@ class MeetingWorkStore:
         and across an interrupted run, so it never turns into a wall of "new". The
         changed meetings are found by a join in SQLite, so a step costs about the same
         at 1M items as at 10k (~50 ms for 25 meetings of a first look).
+
+        A read-only store records nothing: it is done at once, having marked nothing.
         """
+        if self.read_only:
+            return 0, True
         now = _now()
         marked = 0
         with self._lock:

@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.text import Text
 
+from kkr_tui.app.db import Store
 from kkr_tui.app.widgets.meeting_tree import MeetingTree, NodeInfo
 
 NEW_MARK = "● "
@@ -40,7 +41,7 @@ class MarkedMeetingTree(MeetingTree):
         if info.kind != "section" or not children:
             return children
         try:
-            marks = await self.gateway.call("item_marks", [c.key for _, c, _ in children])
+            marks = await self.gateway.call(Store.item_marks, [c.key for _, c, _ in children])
         except Exception:
             return children
         return [(marked_label(label, marks.get(c.key)), c, e) for label, c, e in children]
@@ -49,8 +50,8 @@ class MarkedMeetingTree(MeetingTree):
         """Redraw the label of an item node after its note or reading state changed."""
         from kkr_tui.app.render import item_label
 
-        marks = await self.gateway.call("item_marks", [item_id])
-        row = (await self.gateway.call("item_rows", [item_id])).get(item_id)
+        marks = await self.gateway.call(Store.item_marks, [item_id])
+        row = (await self.gateway.call(Store.item_rows, [item_id])).get(item_id)
         if row is None:
             return
         for node in list(self._tree_nodes.values()):
@@ -69,8 +70,8 @@ class MarkedMeetingTree(MeetingTree):
         if not nodes:
             return
         ids = [n.data.key for n in nodes]
-        marks = await self.gateway.call("item_marks", ids)
-        rows = await self.gateway.call("item_rows", ids)
+        marks = await self.gateway.call(Store.item_marks, ids)
+        rows = await self.gateway.call(Store.item_rows, ids)
         for node in nodes:
             row = rows.get(node.data.key)
             if row is not None:

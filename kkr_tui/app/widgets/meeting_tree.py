@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from kkr_tui.app.db import Store
 from kkr_tui.app.render import item_label, section_label, tree_text
 
 if TYPE_CHECKING:
@@ -60,25 +61,27 @@ class MeetingTree(Tree[NodeInfo]):
     async def _fetch(self, info: NodeInfo) -> list[tuple[Text, NodeInfo, bool]]:
         call = self.gateway.call
         if info.kind == "root":
-            return [(tree_text(c), NodeInfo("council", c), True) for c in await call("councils")]
+            return [
+                (tree_text(c), NodeInfo("council", c), True) for c in await call(Store.councils)
+            ]
         if info.kind == "council":
-            years = await call("years", info.key)
+            years = await call(Store.years, info.key)
             return [
                 (Text(str(y) if y else "Uden dato"), NodeInfo("year", (info.key, y)), True)
                 for y in years
             ]
         if info.kind == "year":
-            rows = await call("meetings", *info.key)
-            return [(tree_text(r.label), NodeInfo("meeting", r.id), True) for r in rows]
+            meetings = await call(Store.meetings, *info.key)
+            return [(tree_text(r.label), NodeInfo("meeting", r.id), True) for r in meetings]
         if info.kind == "meeting":
-            rows = await call("sections", info.key)
+            sections = await call(Store.sections, info.key)
             return [
                 (section_label(r.number, r.title), NodeInfo("section", r.id), r.item_count > 0)
-                for r in rows
+                for r in sections
             ]
         if info.kind == "section":
-            rows = await call("items", info.key)
-            return [(item_label(r.number, r.title), NodeInfo("item", r.id), False) for r in rows]
+            items = await call(Store.items, info.key)
+            return [(item_label(r.number, r.title), NodeInfo("item", r.id), False) for r in items]
         return []
 
     async def load_children(self, node: TreeNode[NodeInfo]) -> None:
