@@ -550,6 +550,7 @@ def _cmd_locate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         ("config file", paths.config_path()),
         ("data folder", paths.data_dir()),
         ("cache folder", paths.cache_dir()),
+        ("log file", paths.log_path()),
         ("sample documents", paths.sample_docs_dir()),
         ("styles", paths.styles_dir()),
     ]

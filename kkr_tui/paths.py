@@ -41,6 +41,17 @@ def cache_dir() -> Path:
     return Path(user_cache_dir(APP_NAME, appauthor=False))
 
 
+def log_path() -> Path:
+    """The reader's log file: what failed in the background, with tracebacks.
+
+    In the platformdirs user log folder (``~/.local/state/kkr-tui/log`` on Linux):
+    the terminal belongs to the reader while it runs, so errors are written here.
+    """
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir(APP_NAME, appauthor=False)) / "kkr-tui.log"
+
+
 def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The database to use: ``explicit`` (``--db``) > ``$KKR_TUI_DB`` > the data folder.
 

@@ -25,8 +25,11 @@ def run_app(
     ``config_path`` defaults to the platformdirs config file (theme, ``[keymap]``).
     ``read_only`` None opens read-only only when the database cannot be written.
     """
+    import logging
+
     from kkr_tui import paths
     from kkr_tui.app.app import KkrApp
+    from kkr_tui.app.failures import log_to_file
 
     if not first_run_ingest:
         samples: list[Path] = []
@@ -40,4 +43,9 @@ def run_app(
         config_path=config_path if config_path is not None else paths.config_path(),
         read_only=read_only,
     )
-    app.run()
+    handler = log_to_file(paths.log_path())
+    try:
+        app.run()
+    finally:
+        logging.getLogger("kkr_tui").removeHandler(handler)
+        handler.close()

@@ -9,8 +9,8 @@ version (``Store.content_version``, moved by every stored, replaced or removed
 document) and offers a reload (``R``) only when it moved; otherwise the commit was
 notes, reading marks or upkeep, and the tree's marks and the note on screen are
 redrawn in place. A database no writer of this release has opened has no content
-version; then any outside commit counts. A store error
-in any worker (busy, read-only, gone) becomes a notification instead of a silent stop.
+version; then any outside commit counts. A failed
+worker (a store error, or any other) is logged and shown (:mod:`kkr_tui.app.failures`).
 
 Read-only mode (``app.read_only``) is decided here too: forced by ``--read-only`` or
 because the database file or its folder is not writable. Other features ask
@@ -20,14 +20,14 @@ because the database file or its folder is not writable. Other features ask
 from __future__ import annotations
 
 import contextlib
-import sys
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from kkr_tui.app.db import Store
+from kkr_tui.app.failures import report_worker_failure
 from kkr_tui.paths import database_is_read_only
 
 if TYPE_CHECKING:
@@ -51,12 +51,6 @@ WATCH_COMMANDS: tuple[tuple[str, str, str], ...] = (
 is_read_only = database_is_read_only
 
 READ_ONLY_SUBTITLE = "KKR møder · skrivebeskyttet (read-only)"
-
-
-def is_store_error(error: BaseException | None) -> bool:
-    """A StoreError, checked without importing the store (and sqlite_utils) to ask."""
-    errors = sys.modules.get("kkr_tui.store.errors")
-    return error is not None and errors is not None and isinstance(error, errors.StoreError)
 
 
 class StoreWatch:
@@ -125,10 +119,8 @@ class StoreWatch:
         await tree.load_root()
 
     def on_worker_state_changed(self: KkrApp, event: Worker.StateChanged) -> None:  # type: ignore[misc]
-        """A worker stopped by a store error: say so, keep the app running."""
-        error = event.worker.error
-        if event.state == WorkerState.ERROR and is_store_error(error):
-            self.notify(str(error), title="Database", severity="error", markup=False)
+        """A worker of the app stopped by an error: log it, say so, keep the app running."""
+        report_worker_failure(self, event)
 
     def announce_read_only(self: KkrApp) -> None:  # type: ignore[misc]
         """Say once, in the subtitle and a notification, that nothing will be written."""

@@ -23,6 +23,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from kkr_tui.app.db import Store
+from kkr_tui.app.failures import log
 from kkr_tui.app.render import danish_date, part_body, safe
 
 if TYPE_CHECKING:
@@ -279,6 +280,7 @@ class MeetingWorkActions:
         try:
             marked = await self._detect_changes(background=True)
         except Exception as exc:
+            log.warning("what's new could not be worked out", exc_info=exc)
             self.notify(safe(str(exc)), title="Reading state", severity="warning", markup=False)
             return
         if marked and hasattr(self.tree, "refresh_all_marks"):

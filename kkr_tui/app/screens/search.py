@@ -21,7 +21,9 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
+from kkr_tui.app.failures import log, report_worker_failure
 from kkr_tui.app.render import hit_prompt, safe
 
 if TYPE_CHECKING:
@@ -89,6 +91,10 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
         value = event.value
         self._timer = self.set_timer(self.DEBOUNCE, lambda: self.run_search(value))
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """This screen's worker failed outside the search call: log it and say so."""
+        report_worker_failure(self.app, event)
+
     @work(exclusive=True, group="search", exit_on_error=False)
     async def run_search(self, query: str) -> None:
         """Search in the background; results for a query the user has moved past are dropped."""
@@ -105,6 +111,7 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
                 query, limit=50, current_meeting_id=self.current_meeting_id
             )
         except Exception as exc:  # a bad query must not close the overlay
+            log.warning("search for %r failed", query, exc_info=exc)
             status.update(Content(f"Search failed: {safe(str(exc))}"))
             return
         if query != self.query_text:

@@ -12,6 +12,7 @@ from typing import Any
 from rich.text import Text
 
 from kkr_tui.app.db import Store
+from kkr_tui.app.failures import log
 from kkr_tui.app.widgets.meeting_tree import MeetingTree, NodeInfo
 
 NEW_MARK = "● "
@@ -42,7 +43,8 @@ class MarkedMeetingTree(MeetingTree):
             return children
         try:
             marks = await self.gateway.call(Store.item_marks, [c.key for _, c, _ in children])
-        except Exception:
+        except Exception as exc:  # the marks are extra: the items show without them
+            log.warning("marks of %d items could not be read", len(children), exc_info=exc)
             return children
         return [(marked_label(label, marks.get(c.key)), c, e) for label, c, e in children]
 

@@ -15,8 +15,10 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
+from textual.worker import Worker
 
 from kkr_tui.app.db import Store
+from kkr_tui.app.failures import report_worker_failure
 from kkr_tui.app.render import item_label, section_label, tree_text
 
 if TYPE_CHECKING:
@@ -108,6 +110,10 @@ class MeetingTree(Tree[NodeInfo]):
                 placeholder.remove()
             future.set_result(None)
             del self._loading[node.id]
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A tree level failed to load: log it and say so (the node stays empty)."""
+        report_worker_failure(self.app, event)
 
     def _on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeInfo]) -> None:
         if event.node.data is not None and not event.node.data.loaded:
