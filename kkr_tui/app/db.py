@@ -253,10 +253,13 @@ class StoreGateway:
         """The Store's :class:`~kkr_tui.search.SearchIndex`, made on first use (on the
         store thread: rapidfuzz loads there, not on the way to the first frame). It
         lives as long as the Store, so the vocabulary is read once a session."""
-        if self.search_index is None or self.search_index.store is not self.store:
+        store = self.store
+        if store is None:
+            raise RuntimeError("the store gateway has no open Store")
+        if self.search_index is None or self.search_index.store is not store:
             from kkr_tui.search import SearchIndex
 
-            self.search_index = SearchIndex(self.store)
+            self.search_index = SearchIndex(store)
         return self.search_index
 
     def _prepare_search_step(self) -> bool:
