@@ -229,6 +229,7 @@ def test_locate_prints_every_location(tmp_db: Path, capsys: pytest.CaptureFixtur
         "config file",
         "data folder",
         "cache folder",
+        "log file",
         "sample documents",
         "styles",
     ]
