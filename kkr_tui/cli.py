@@ -170,6 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UnusablePathError as error:
         print(printable(str(error)), file=sys.stderr)
         return EXIT_FAILED
+    except NoDataError as error:
+        print(printable(error), file=sys.stderr)
+        return EXIT_FAILED
     except Exception as error:
         if debug:
             raise
@@ -493,7 +496,7 @@ def _date(iso: str | None) -> str:
 def _cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     db = _db_path(args)
     if not db.exists():
-        print(f"no database at {db}; run `kkr-tui ingest PATH` first", file=sys.stderr)
+        print(no_data_message(parser), file=sys.stderr)
         return EXIT_FAILED
     from kkr_tui.search import SearchIndex
     from kkr_tui.store import Store
@@ -613,14 +616,41 @@ def _add_meeting_work_commands(
     new.add_argument("--json", action="store_true", help="print as JSON")
 
 
-def _open_existing(args: argparse.Namespace, *, writes: bool = False) -> Any:
+class NoDataError(LookupError):
+    """A command that reads documents found no database; the message says how to get one."""
+
+
+def no_data_message(parser: argparse.ArgumentParser) -> str:
+    """How to get documents on a machine that has none yet.
+
+    Never names the database path: on a fresh install the user did not choose it and it
+    means nothing to them (``kkr-tui locate`` shows it). ``kkr-tui sync`` is offered only
+    when this build has it.
+    """
+    ways = ["open the reader once (`kkr-tui`) to load the bundled sample documents"]
+    if "sync" in _command_names(parser):
+        ways.append("fetch KL's documents with `kkr-tui sync`")
+    ways.append("store your own with `kkr-tui ingest FOLDER`")
+    return "kkr-tui: no documents yet: " + ", or ".join(ways)
+
+
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def _open_existing(
+    args: argparse.Namespace, parser: argparse.ArgumentParser, *, writes: bool = False
+) -> Any:
     """The existing database, opened read-only unless the command writes (``writes``)."""
     from kkr_tui.paths import database_is_read_only
     from kkr_tui.store import Store
 
     db = _db_path(args)
     if not db.exists():
-        raise LookupError(f"no database at {db}; run `kkr-tui ingest PATH` first")
+        raise NoDataError(no_data_message(parser))
     if writes:
         return Store(db, read_only=database_is_read_only(db))
     # Reading never writes: a database made or copied elsewhere is read as it is (no
@@ -647,7 +677,7 @@ def _cmd_related(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     from kkr_tui.meetingwork.lookup import find_item
     from kkr_tui.meetingwork.related import related_items
 
-    store = _open_existing(args)
+    store = _open_existing(args, parser)
     try:
         item_id = find_item(store, " ".join(args.item))
         source = store.item(item_id)
@@ -712,7 +742,7 @@ def _cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     from kkr_tui.meetingwork.briefing import briefing_markdown
     from kkr_tui.meetingwork.lookup import find_meeting
 
-    store = _open_existing(args)
+    store = _open_existing(args, parser)
     try:
         text = briefing_markdown(store, find_meeting(store, " ".join(args.meeting)))
     finally:
@@ -728,7 +758,7 @@ def _cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 def _cmd_notes(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import dataclasses
 
-    store = _open_existing(args)
+    store = _open_existing(args, parser)
     try:
         query = " ".join(args.query)
         if query:
@@ -759,7 +789,7 @@ def _cmd_notes(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 def _cmd_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import dataclasses
 
-    store = _open_existing(args, writes=True)
+    store = _open_existing(args, parser, writes=True)
     try:
         store.detect_changes()
         changes = store.changed_items()

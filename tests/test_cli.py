@@ -212,11 +212,20 @@ def test_search_with_a_filter_that_cannot_match_says_so(
     assert valid in err
 
 
-def test_search_without_a_database_says_so(
-    tmp_db: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    "argv",
+    [["search", "x"], ["notes"], ["new"], ["related", "1"], ["export", "1"]],
+    ids=lambda a: a[0],
+)
+def test_commands_without_a_database_say_how_to_get_documents(
+    argv: list[str], tmp_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run("search", "x", "--db", str(tmp_db)) == 1
-    assert "kkr-tui ingest" in capsys.readouterr().err
+    assert run(*argv, "--db", str(tmp_db)) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "`kkr-tui`" in err and "kkr-tui ingest" in err
+    # The path means nothing to a new user (and on a fresh install it is not theirs).
+    assert str(tmp_db) not in err and "site-packages" not in err
     assert not tmp_db.exists()
 
 
