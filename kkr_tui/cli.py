@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kkr_tui import __version__
+from kkr_tui.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from kkr_tui.ingest import IngestEvent
@@ -41,6 +42,37 @@ def printable(text: object) -> str:
     return _UNPRINTABLE.sub("?", str(text))
 
 
+#: argparse's own words, in the catalogue so ``--help`` and usage errors read in the
+#: user's language (argparse asks gettext for them; :func:`_translate_argparse`).
+ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"),
+    N_("expected at least one argument"),
+    N_("expected at most one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("not allowed with argument %s"),
+)
+
+
+def _translate_argparse() -> None:
+    """Let argparse's own words (usage, options, errors) come from our catalogue.
+
+    argparse looks them up through ``gettext.gettext`` in the process-wide domain, whose
+    language only the environment decides; ours follows the config too.
+    """
+    setattr(argparse, "_", _)  # noqa: B010 - argparse reads its module global at call time
+    setattr(argparse, "ngettext", ngettext)  # noqa: B010
+
+
 def _count(minimum: int) -> Any:
     """An argparse type for whole numbers of at least ``minimum`` (a bad one exits 2)."""
 
@@ -48,9 +80,11 @@ def _count(minimum: int) -> Any:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                _("not a whole number: {text}").format(text=repr(text))
+            ) from None
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be {minimum} or more")
+            raise argparse.ArgumentTypeError(_("must be {minimum} or more").format(minimum=minimum))
         return value
 
     return convert
@@ -58,46 +92,60 @@ def _count(minimum: int) -> Any:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; ``--db`` and ``--debug`` work before or after the subcommand."""
+    _translate_argparse()
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=_("show tracebacks")
     )
     with_db = argparse.ArgumentParser(add_help=False)
     with_db.add_argument(
         "--db",
-        metavar="PATH",
+        metavar=_("PATH"),
         default=argparse.SUPPRESS,
-        help="database file (default: $KKR_TUI_DB, else the user data folder)",
+        help=_("database file (default: $KKR_TUI_DB, else the user data folder)"),
     )
 
     parser = argparse.ArgumentParser(
         prog="kkr-tui",
-        description="Offline reader for KL's KKR meeting agendas and minutes. "
-        "Without a command, opens the reader.",
+        description=_(
+            "Offline reader for KL's KKR meeting agendas and minutes. "
+            "Without a command, opens the reader."
+        ),
         parents=[common, with_db],
     )
-    parser.add_argument("--version", action="version", version=f"kkr-tui {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"kkr-tui {__version__}",
+        help=_("show the version and exit"),
+    )
     parser.add_argument(
         "--read-only",
         action="store_true",
-        help="open the reader without ever writing to the database "
-        "(automatic when the file or its folder is not writable)",
+        help=_(
+            "open the reader without ever writing to the database "
+            "(automatic when the file or its folder is not writable)"
+        ),
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), title=_("commands"))
 
     ingest = sub.add_parser(
         "ingest",
         parents=[common, with_db],
-        help="store documents (files or folders of .pdf/.txt) in the database",
-        description="Parse and store KKR documents. Folders are searched recursively "
-        "for .pdf and .txt files; unchanged files are skipped by content hash.",
+        help=_("store documents (files or folders of .pdf/.txt) in the database"),
+        description=_(
+            "Parse and store KKR documents. Folders are searched recursively "
+            "for .pdf and .txt files; unchanged files are skipped by content hash."
+        ),
     )
-    ingest.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    ingest.add_argument("paths", nargs="*", metavar=_("PATH"), help=_("files or folders"))
     ingest.add_argument(
         "--reparse",
         action="store_true",
-        help="re-read documents stored by an older parser version; with no PATH, "
-        "every stored document whose file still exists",
+        help=_(
+            "re-read documents stored by an older parser version; with no PATH, "
+            "every stored document whose file still exists"
+        ),
     )
     ingest.add_argument(
         "--jobs",
@@ -105,27 +153,34 @@ def build_parser() -> argparse.ArgumentParser:
         type=_count(0),
         default=1,
         metavar="N",
-        help="read and parse in N processes (0 = one per CPU; default 1)",
+        help=_("read and parse in N processes (0 = one per CPU; default 1)"),
     )
 
     parse = sub.add_parser(
         "parse",
         parents=[common],
-        help="parse one document and print it (nothing is stored)",
-        description="Parse one document and print an outline, or JSON with --json.",
+        help=_("parse one document and print it (nothing is stored)"),
+        description=_("Parse one document and print an outline, or JSON with --json."),
     )
-    parse.add_argument("file", metavar="FILE")
-    parse.add_argument("--json", action="store_true", help="print the meeting as JSON")
+    parse.add_argument("file", metavar=_("FILE"))
+    parse.add_argument("--json", action="store_true", help=_("print the meeting as JSON"))
 
     search = sub.add_parser(
         "search",
         parents=[common, with_db],
-        help="search stored items (filters: council:midt year:2025 type:referat)",
-        description="Search items across all councils, as the reader's search does.",
+        help=_("search stored items (filters: council:midt year:2025 type:referat)"),
+        description=_("Search items across all councils, as the reader's search does."),
     )
-    search.add_argument("query", metavar="QUERY", nargs="+")
-    search.add_argument("--json", action="store_true", help="print hits as JSON")
-    search.add_argument("--limit", "-n", type=_count(1), default=20, metavar="N")
+    search.add_argument(
+        "query",
+        metavar=_("QUERY"),
+        nargs="+",
+        help=_("words to look for, a case number or filters (council:midt year:2025)"),
+    )
+    search.add_argument("--json", action="store_true", help=_("print hits as JSON"))
+    search.add_argument(
+        "--limit", "-n", type=_count(1), default=20, metavar="N", help=_("at most N hits (20)")
+    )
 
     _add_meeting_work_commands(sub, common, with_db)
 
@@ -136,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "locate",
         parents=[common, with_db],
-        help="print where the database, config, samples and styles are",
+        help=_("print where the database, config, samples and styles are"),
     )
     return parser
 
@@ -162,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args, parser)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         _silence_broken_pipe()
@@ -179,8 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if _is_store_error(error):
             print(printable(f"kkr-tui: {error}"), file=sys.stderr)
             return EXIT_FAILED
-        print(printable(f"kkr-tui: error: {type(error).__name__}: {error}"), file=sys.stderr)
-        print("(run with --debug to see the traceback)", file=sys.stderr)
+        print(printable(_("kkr-tui: error: {error}").format(error=error)), file=sys.stderr)
+        print(_("(run with --debug to see the traceback)"), file=sys.stderr)
         return EXIT_FAILED
 
 
@@ -252,7 +307,7 @@ def _cmd_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def _cmd_ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     paths: list[str] = list(args.paths)
     if not paths and not args.reparse:
-        print("kkr-tui ingest: error: give at least one PATH (or --reparse)", file=sys.stderr)
+        print(_("kkr-tui ingest: error: give at least one PATH (or --reparse)"), file=sys.stderr)
         return EXIT_USAGE
 
     from kkr_tui.ingest import ingest_paths, stale_paths
@@ -266,9 +321,15 @@ def _cmd_ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         if not paths:
             paths, missing = stale_paths(store)
             if missing:
-                print(f"{missing} stored document(s) no longer exist on disk; skipped")
+                print(
+                    ngettext(
+                        "{n} stored document no longer exists on disk; skipped",
+                        "{n} stored documents no longer exist on disk; skipped",
+                        missing,
+                    ).format(n=missing)
+                )
             if not paths:
-                print("nothing to reparse")
+                print(_("nothing to reparse"))
                 return EXIT_OK
         reporter = _IngestReporter(debug=getattr(args, "debug", False))
         cancel = threading.Event()
@@ -312,7 +373,7 @@ class _first_interrupt_sets:  # noqa: N801 - used as a context manager, reads li
         if self.cancel.is_set():
             raise KeyboardInterrupt
         self.cancel.set()
-        self.reporter.note("stopping; nothing half-read is stored (Ctrl+C again to stop now)")
+        self.reporter.note(_("stopping; nothing half-read is stored (Ctrl+C again to stop now)"))
 
     def __enter__(self) -> _first_interrupt_sets:
         if threading.current_thread() is threading.main_thread():
@@ -485,7 +546,7 @@ def format_outline(meeting: Meeting) -> str:
 
 def _date(iso: str | None) -> str:
     if not iso:
-        return "no date"
+        return _("no date")
     parts = iso.split("-")
     return ".".join(reversed(parts)) if len(parts) == 3 else iso
 
@@ -519,7 +580,7 @@ def _cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     if answer.problems:
         return EXIT_USAGE
     if not hits:
-        print("no matches", file=sys.stderr)
+        print(_("no matches"), file=sys.stderr)
         return EXIT_OK
     from kkr_tui.ingest import DOC_TYPE_WORDS
 
@@ -549,17 +610,17 @@ def _cmd_locate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 
     db = _db_path(args, check=False)
     rows = [
-        ("database", db),
-        ("config file", paths.config_path()),
-        ("data folder", paths.data_dir()),
-        ("cache folder", paths.cache_dir()),
-        ("log file", paths.log_path()),
-        ("sample documents", paths.sample_docs_dir()),
-        ("styles", paths.styles_dir()),
+        (_("database"), db),
+        (_("config file"), paths.config_path()),
+        (_("data folder"), paths.data_dir()),
+        (_("cache folder"), paths.cache_dir()),
+        (_("log file"), paths.log_path()),
+        (_("sample documents"), paths.sample_docs_dir()),
+        (_("styles"), paths.styles_dir()),
     ]
-    width = max(len(name) for name, _ in rows)
+    width = max(len(name) for name, _path in rows)
     for name, path in rows:
-        state = "" if path.exists() else "  (does not exist yet)"
+        state = "" if path.exists() else "  " + _("(does not exist yet)")
         print(f"{name + ':':<{width + 1}} {path}{state}")
     return EXIT_OK
 
@@ -573,47 +634,53 @@ def _add_meeting_work_commands(
     related = sub.add_parser(
         "related",
         parents=[common, with_db],
-        help="items in other meetings on the same case or topic",
-        description="List, newest first, items of other meetings (any council) with the "
-        "same item-specific case number or a clearly similar title.",
+        help=_("items in other meetings on the same case or topic"),
+        description=_(
+            "List, newest first, items of other meetings (any council) with the "
+            "same item-specific case number or a clearly similar title."
+        ),
     )
     related.add_argument(
-        "item", nargs="+", metavar="ITEM", help='an item id or "council date number"'
+        "item", nargs="+", metavar=_("ITEM"), help=_('an item id or "council date number"')
     )
-    related.add_argument("--json", action="store_true", help="print as JSON")
+    related.add_argument("--json", action="store_true", help=_("print as JSON"))
     decisions = sub.add_parser(
         "decisions",
         parents=[common, with_db],
-        help="how each item of a meeting was decided; ⚠ where it departs",
-        description="Read every Beslutning of a meeting against its Indstilling: ⚠ only "
-        "where the council did something other than recommended, ? where the text does "
-        "not settle it.",
+        help=_("how each item of a meeting was decided; ⚠ where it departs"),
+        description=_(
+            "Read every Beslutning of a meeting against its Indstilling: ⚠ only "
+            "where the council did something other than recommended, ? where the text does "
+            "not settle it."
+        ),
     )
     decisions.add_argument(
-        "meeting", nargs="+", metavar="MEETING", help='a meeting id or "council date"'
+        "meeting", nargs="+", metavar=_("MEETING"), help=_('a meeting id or "council date"')
     )
-    decisions.add_argument("--json", action="store_true", help="print as JSON")
+    decisions.add_argument("--json", action="store_true", help=_("print as JSON"))
     export = sub.add_parser(
         "export",
         parents=[common, with_db],
-        help="write a meeting briefing (Markdown)",
-        description="Write a briefing of a meeting: facts, every item with Indstilling, "
-        "Beslutning, my notes, related earlier decisions, attachments and source pages.",
+        help=_("write a meeting briefing (Markdown)"),
+        description=_(
+            "Write a briefing of a meeting: facts, every item with Indstilling, "
+            "Beslutning, my notes, related earlier decisions, attachments and source pages."
+        ),
     )
     export.add_argument(
-        "meeting", nargs="+", metavar="MEETING", help='a meeting id or "council date"'
+        "meeting", nargs="+", metavar=_("MEETING"), help=_('a meeting id or "council date"')
     )
-    export.add_argument("--format", choices=["md"], default="md", help="output format")
-    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    export.add_argument("--format", choices=["md"], default="md", help=_("output format"))
+    export.add_argument("-o", "--output", metavar=_("FILE"), help=_("write to FILE, not stdout"))
     notes = sub.add_parser(
-        "notes", parents=[common, with_db], help="list my notes (optionally matching QUERY)"
+        "notes", parents=[common, with_db], help=_("list my notes (optionally matching QUERY)")
     )
-    notes.add_argument("query", nargs="*", metavar="QUERY")
-    notes.add_argument("--json", action="store_true", help="print as JSON")
+    notes.add_argument("query", nargs="*", metavar=_("QUERY"))
+    notes.add_argument("--json", action="store_true", help=_("print as JSON"))
     new = sub.add_parser(
-        "new", parents=[common, with_db], help="items new or changed since I last looked"
+        "new", parents=[common, with_db], help=_("items new or changed since I last looked")
     )
-    new.add_argument("--json", action="store_true", help="print as JSON")
+    new.add_argument("--json", action="store_true", help=_("print as JSON"))
 
 
 class NoDataError(LookupError):
@@ -627,11 +694,11 @@ def no_data_message(parser: argparse.ArgumentParser) -> str:
     means nothing to them (``kkr-tui locate`` shows it). ``kkr-tui sync`` is offered only
     when this build has it.
     """
-    ways = ["open the reader once (`kkr-tui`) to load the bundled sample documents"]
+    ways = [_("open the reader once (`kkr-tui`) to load the bundled sample documents")]
     if "sync" in _command_names(parser):
-        ways.append("fetch KL's documents with `kkr-tui sync`")
-    ways.append("store your own with `kkr-tui ingest FOLDER`")
-    return "kkr-tui: no documents yet: " + ", or ".join(ways)
+        ways.append(_("fetch KL's documents with `kkr-tui sync`"))
+    ways.append(_("store your own with `kkr-tui ingest FOLDER`"))
+    return _("kkr-tui: no documents yet: {ways}").format(ways=_(", or ").join(ways))
 
 
 def _command_names(parser: argparse.ArgumentParser) -> set[str]:
@@ -709,13 +776,12 @@ def _cmd_related(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
         )
     )
     if not found:
-        print("no related items", file=sys.stderr)
+        print(_("no related items"), file=sys.stderr)
     for rel in found:
-        why = "sag" if rel.reason == "case" else f"emne {rel.score:.2f}"
+        why = _("same case") if rel.reason == "case" else _("same topic")
         print(
             printable(
-                f"  {rel.council}  {_date(rel.meeting_date)}  {rel.number}  {rel.title}  [{why}]"
-                f"  (id {rel.item_id})"
+                f"  {rel.council}  {_date(rel.meeting_date)}  {rel.number}  {rel.title}  ({why})"
             )
         )
     return EXIT_OK
@@ -749,7 +815,7 @@ def _cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         store.close()
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
-        print(printable(f"wrote {args.output}"), file=sys.stderr)
+        print(printable(_("wrote {path}").format(path=args.output)), file=sys.stderr)
     else:
         sys.stdout.write(text)
     return EXIT_OK
@@ -772,14 +838,13 @@ def _cmd_notes(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         _print_json([{**dataclasses.asdict(n), "item_id": i} for n, i in rows])
         return EXIT_OK
     if not rows:
-        print("no notes", file=sys.stderr)
+        print(_("no notes"), file=sys.stderr)
     for note, item_id in rows:
         a = note.anchor
-        where = f"id {item_id}" if item_id is not None else "uden punkt"
+        # TRANSLATORS: a note whose item is no longer stored (the reader says the same)
+        gone = "" if item_id is not None else "  (" + _("no item") + ")"
         print(
-            printable(
-                f"{a.council}  {_date(a.meeting_date or None)}  {a.number}  {a.title}  ({where})"
-            )
+            printable(f"{a.council}  {_date(a.meeting_date or None)}  {a.number}  {a.title}{gone}")
         )
         for line in note.text.splitlines():
             print(printable(f"    {line}"))
@@ -799,13 +864,8 @@ def _cmd_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         _print_json([dataclasses.asdict(c) for c in changes])
         return EXIT_OK
     if not changes:
-        print("nothing new since you last looked", file=sys.stderr)
+        print(_("nothing new since you last looked"), file=sys.stderr)
     for c in changes:
-        kind = "ny" if c.kind == "new" else "ændret"
-        print(
-            printable(
-                f"{kind:<7} {c.council}  {_date(c.meeting_date)}  {c.number}  {c.title}"
-                f"  (id {c.item_id})"
-            )
-        )
+        kind = _("new") if c.kind == "new" else _("changed")
+        print(printable(f"{kind:<7} {c.council}  {_date(c.meeting_date)}  {c.number}  {c.title}"))
     return EXIT_OK

@@ -7,8 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from kkr_tui import i18n
 from kkr_tui.paths import sample_docs_dir
 from kkr_tui.store import Store
+
+
+@pytest.fixture(autouse=True)
+def danish(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test reads what a user reads by default (Danish), whatever the machine's
+    locale or config file say; subprocesses too, through ``$KKR_TUI_LANG``."""
+    monkeypatch.setenv(i18n.ENV_VAR, "da")
+    i18n.set_language("da")
 
 
 @pytest.fixture(scope="session")

@@ -42,14 +42,14 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit) as exit_info:
         run(*argv)
     assert exit_info.value.code == 2
-    assert "usage:" in capsys.readouterr().err
+    assert "brug:" in capsys.readouterr().err
 
 
 def test_ingest_without_paths_is_a_usage_error(
     tmp_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run("ingest", "--db", str(tmp_db)) == 2
-    assert "PATH" in capsys.readouterr().err
+    assert "STI" in capsys.readouterr().err
     assert not tmp_db.exists()
 
 
@@ -235,12 +235,12 @@ def test_locate_prints_every_location(tmp_db: Path, capsys: pytest.CaptureFixtur
     labels = [line.split(":")[0] for line in out.splitlines()]
     assert labels == [
         "database",
-        "config file",
-        "data folder",
-        "cache folder",
-        "log file",
-        "sample documents",
-        "styles",
+        "indstillingsfil",
+        "datamappe",
+        "cachemappe",
+        "logfil",
+        "eksempeldokumenter",
+        "typografier",
     ]
     assert str(tmp_db) in out
     assert str(paths.sample_docs_dir()) in out
@@ -351,5 +351,5 @@ def test_reparse_without_paths_rereads_stored_files(
     monkeypatch.setattr(kkr_tui.parser, "PARSER_VERSION", "999")
     assert run("ingest", "--reparse", "--db", str(tmp_db)) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "1 stored document(s) no longer exist on disk; skipped"
+    assert lines[0] == "1 gemt dokument findes ikke længere på disken; sprunget over"
     assert lines[-1] == "added 0, updated 4, unchanged 0, failed 0"

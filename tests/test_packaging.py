@@ -32,6 +32,8 @@ def _required(names: list[str]) -> None:
     assert any(n.startswith("kkr_tui/styles/") and n.endswith(".tcss") for n in names)
     samples = [n for n in names if n.startswith("kkr_tui/sample_docs/") and n.endswith(".txt")]
     assert len(samples) == 5, samples
+    # The Danish catalogue, compiled: without it the reader falls back to English ids.
+    assert "kkr_tui/locale/da/LC_MESSAGES/kkr_tui.mo" in names
 
 
 @pytest.fixture(scope="module")
@@ -69,15 +71,17 @@ def test_installed_wheel_finds_its_bundled_folders(wheel: Path, tmp_path: Path) 
     )
     code = (
         "import json, kkr_tui, kkr_tui.paths as p\n"
+        "from kkr_tui.i18n import _\n"
         "print(json.dumps([kkr_tui.__file__, str(p.sample_docs_dir()), str(p.styles_dir()),"
-        " [x.name for x in p.sample_documents()]]))"
+        " [x.name for x in p.sample_documents()], _('no matches')]))"
     )
-    env = {**os.environ, "PYTHONPATH": str(target)}
+    env = {**os.environ, "PYTHONPATH": str(target), "KKR_TUI_LANG": "da"}
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
     )
     assert out.returncode == 0, out.stderr
-    module_file, samples, styles, names = json.loads(out.stdout)
+    module_file, samples, styles, names, danish = json.loads(out.stdout)
+    assert danish == "ingen hits"  # the compiled catalogue shipped and is found
     assert Path(module_file).is_relative_to(target)
     assert Path(samples) == target / "kkr_tui" / "sample_docs"
     assert Path(styles) == target / "kkr_tui" / "styles"

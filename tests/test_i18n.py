@@ -1,0 +1,114 @@
+"""The catalogue: every message a user can see has a Danish translation, the shipped
+``.mo`` is the ``.po`` compiled, and the language is chosen as the README says.
+
+Extraction runs over the imported package (under ``.ci/run`` the installed wheel), so
+a message added without ``python tools/i18n.py`` fails here, naming the message.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kkr_tui
+from kkr_tui import i18n
+
+babel = pytest.importorskip("babel", reason="Babel (the [test] extra) extracts the messages")
+
+from kkr_tui import i18n_tools  # noqa: E402 - needs babel, skipped above without it
+
+PACKAGE = Path(kkr_tui.__file__).resolve().parent
+
+
+def test_every_marked_message_is_in_the_danish_catalogue() -> None:
+    in_code = i18n_tools.message_keys(i18n_tools.extract())
+    in_catalogue = i18n_tools.message_keys(i18n_tools.read_catalogue("da"))
+    missing = sorted(ident for _ctx, ident in in_code - in_catalogue)
+    unused = sorted(ident for _ctx, ident in in_catalogue - in_code)
+    assert not missing, f"run `python tools/i18n.py` and translate: {missing}"
+    assert not unused, f"run `python tools/i18n.py` to drop: {unused}"
+    assert len(in_code) > 50  # extraction found the code at all
+
+
+def test_every_message_has_a_danish_translation() -> None:
+    assert i18n_tools.untranslated(i18n_tools.read_catalogue("da")) == []
+
+
+def test_the_shipped_catalogue_is_the_po_compiled() -> None:
+    assert i18n_tools.compiled("da") == i18n_tools.compile_to_dict("da")
+
+
+def test_placeholders_survive_translation() -> None:
+    """A translation that drops or renames ``{n}`` would raise KeyError on screen."""
+    import re
+
+    field = re.compile(r"\{(\w*)\}|%\((\w+)\)|%[sr]")
+    for message in i18n_tools.read_catalogue("da"):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = sorted(field.findall(ids[-1]))
+        for text in strings:
+            assert sorted(field.findall(text)) == wanted, (ids[0], text)
+
+
+@pytest.mark.parametrize(
+    ("environ", "configured", "expected"),
+    [
+        ({}, None, "da"),
+        ({"LANG": "C.UTF-8"}, None, "da"),
+        ({"LANG": "de_DE.UTF-8"}, None, "da"),
+        ({"LANG": "en_GB.UTF-8"}, None, "en"),
+        ({"LANG": "da_DK.UTF-8", "LC_ALL": "en_US.UTF-8"}, None, "en"),
+        ({"LANGUAGE": "de:en", "LANG": "da_DK.UTF-8"}, None, "en"),
+        ({"LANG": "en_US.UTF-8"}, "da", "da"),
+        ({"LANG": "da_DK.UTF-8"}, "en", "en"),
+        ({"KKR_TUI_LANG": "da", "LANG": "en_US.UTF-8"}, "en", "da"),
+        ({}, "klingon", "da"),
+    ],
+)
+def test_language_choice(environ: dict[str, str], configured: str | None, expected: str) -> None:
+    assert i18n.choose_language(configured, environ) == expected
+
+
+def test_danish_by_default_english_on_request() -> None:
+    assert i18n._("no matches") == "ingen hits"
+    assert i18n.ngettext(
+        "{n} stored document no longer exists on disk; skipped",
+        "{n} stored documents no longer exist on disk; skipped",
+        2,
+    ).startswith("{n} gemte dokumenter")
+    i18n.set_language("en")
+    assert i18n._("no matches") == "no matches"
+    i18n.set_language("da")
+
+
+def test_config_language_chooses_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('language = "en"\n', encoding="utf-8")
+    monkeypatch.delenv(i18n.ENV_VAR)
+    monkeypatch.setattr("kkr_tui.paths.config_path", lambda: config)
+    assert i18n.set_language(None) == "en"
+    assert i18n._("no matches") == "no matches"
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("da", "vis denne hjælp"), ("en", "show this help")]
+)
+def test_cli_help_in_the_chosen_language(language: str, words: str, tmp_path: Path) -> None:
+    env = {"PATH": "", "KKR_TUI_LANG": language, "XDG_CONFIG_HOME": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-m", "kkr_tui", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=True,
+    ).stdout
+    assert words in out
+    danish = ("brug:", "kommandoer", "tilvalg", "søg i gemte punkter")
+    assert all(w in out for w in danish) == (language == "da"), out
