@@ -791,7 +791,7 @@ def _cmd_decisions(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     from kkr_tui.meetingwork.decisions_report import decisions_lines, decisions_payload
     from kkr_tui.meetingwork.lookup import find_meeting
 
-    store = _open_existing(args)
+    store = _open_existing(args, parser)
     try:
         payload = decisions_payload(store, find_meeting(store, " ".join(args.meeting)))
     finally:

@@ -214,7 +214,7 @@ def test_search_with_a_filter_that_cannot_match_says_so(
 
 @pytest.mark.parametrize(
     "argv",
-    [["search", "x"], ["notes"], ["new"], ["related", "1"], ["export", "1"]],
+    [["search", "x"], ["notes"], ["new"], ["related", "1"], ["export", "1"], ["decisions", "1"]],
     ids=lambda a: a[0],
 )
 def test_commands_without_a_database_say_how_to_get_documents(
