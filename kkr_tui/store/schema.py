@@ -14,11 +14,10 @@ and doc_type itself (copied from its meeting and document) for the same reason.
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Sequence
-from uuid import uuid4
-
-import sqlite_utils
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from kkr_tui.store.errors import SchemaError
 from kkr_tui.store.writes import count_terms
@@ -45,7 +44,7 @@ SEARCH_INDEX = "items_search"
 _SEARCH_INDEX_SQL = f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEX} ON items (id, title_folded)"
 
 
-_TABLES: list[tuple[str, dict, list[tuple[str, str, str]], list[str]]] = [
+_TABLES: list[tuple[str, dict[str, type], list[tuple[str, str, str]], list[str]]] = [
     (
         "meetings",
         {
@@ -155,6 +154,74 @@ _TABLES: list[tuple[str, dict, list[tuple[str, str, str]], list[str]]] = [
         ["meeting_id", "document_id", "position", "name"],
     ),
 ]
+
+
+def _new_store_id() -> str:
+    """A random database id: 32 hex digits, as ``uuid4().hex`` gave (``uuid`` imports
+    ``platform`` and more, and every open builds a schema in memory that takes one)."""
+    return os.urandom(16).hex()
+
+
+_SQL_TYPES = {int: "INTEGER", str: "TEXT", float: "FLOAT", bytes: "BLOB"}
+
+
+def _table_sql(
+    name: str,
+    columns: dict[str, type],
+    foreign_keys: list[tuple[str, str, str]],
+    not_null: list[str],
+) -> str:
+    """``CREATE TABLE`` for one of :data:`_TABLES`, written exactly as sqlite-utils 4
+    wrote it (``tests/test_schema_sql.py`` compares them), so databases created before
+    and after are alike. Plain SQL because every open builds the expected schema in
+    memory (:mod:`.safety`): importing sqlite-utils for it (with click, dateutil and
+    pluggy, ~85 ms) made every read-only command pay for creating a database."""
+    references = {column: (table, key) for column, table, key in foreign_keys}
+    lines = []
+    for column, kind in columns.items():
+        line = f'   "{column}" {_SQL_TYPES[kind]}'
+        if column == "id":
+            line += " PRIMARY KEY"
+        if column in not_null:
+            line += " NOT NULL"
+        if column in references:
+            table, key = references[column]
+            line += f' REFERENCES "{table}"("{key}")'
+        lines.append(line)
+    return f'CREATE TABLE "{name}" (\n' + ",\n".join(lines) + "\n)"
+
+
+def _index_sql(table: str, columns: list[str], unique: bool) -> str:
+    """``CREATE INDEX`` for one of :data:`_INDEXES`, named and written as sqlite-utils 4
+    did (``idx_<table>_<columns>``)."""
+    name = f"idx_{table}_" + "_".join(columns)
+    listed = ", ".join(f'"{c}"' for c in columns)
+    return f'CREATE {"UNIQUE " if unique else ""}INDEX "{name}"\n    ON "{table}" ({listed})'
+
+
+@contextmanager
+def _atomic(conn: sqlite3.Connection) -> Iterator[None]:
+    """One transaction (a savepoint inside one already open): all of it or none."""
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT kkr_schema")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO SAVEPOINT kkr_schema")
+                conn.execute("RELEASE SAVEPOINT kkr_schema")
+            raise
+        conn.execute("RELEASE SAVEPOINT kkr_schema")
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
 
 _INDEXES: list[tuple[str, list[str], bool]] = [
     ("meetings", ["key"], True),
@@ -301,7 +368,7 @@ def _ensure_additions(conn: sqlite3.Connection) -> None:
 def _create_content_version(conn: sqlite3.Connection) -> None:
     conn.execute(_CONTENT_VERSION_SQL)
     conn.execute(
-        "INSERT INTO content_version (id, store_id, version) VALUES (1, ?, 0)", (uuid4().hex,)
+        "INSERT INTO content_version (id, store_id, version) VALUES (1, ?, 0)", (_new_store_id(),)
     )
 
 
@@ -311,7 +378,9 @@ def claim_store_id(conn: sqlite3.Connection, file_id: str) -> None:
     Called on every writable open; writes only when the file changed."""
     row = conn.execute("SELECT file_id FROM content_version").fetchone()
     if row is not None and row[0] != file_id:
-        conn.execute("UPDATE content_version SET store_id = ?, file_id = ?", (uuid4().hex, file_id))
+        conn.execute(
+            "UPDATE content_version SET store_id = ?, file_id = ?", (_new_store_id(), file_id)
+        )
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -389,7 +458,7 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
             f"({SCHEMA_VERSION}); upgrade kkr-tui"
         )
     if version in (1, 2):
-        with sqlite_utils.Database(conn).atomic():
+        with _atomic(conn):
             if version == 1:
                 _migrate_1_to_2(conn)
             _migrate_2_to_3(conn)
@@ -399,12 +468,11 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
     existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if existing - {"sqlite_sequence"}:
         raise SchemaError("not a kkr-tui database (it holds other tables)")
-    db = sqlite_utils.Database(conn)
-    with db.atomic():
+    with _atomic(conn):
         for name, columns, fks, not_null in _TABLES:
-            db[name].create(columns, pk="id", foreign_keys=fks, not_null=not_null)
-        for table, columns, unique in _INDEXES:
-            db[table].create_index(columns, unique=unique)
+            conn.execute(_table_sql(name, columns, fks, not_null))
+        for table, indexed, unique in _INDEXES:
+            conn.execute(_index_sql(table, indexed, unique))
         for statement in (
             *_FTS_SQL,
             *_TITLES_FTS_SQL,
