@@ -1,5 +1,5 @@
 """Allow ``python -m kkr_tui``."""
 
-from kkr_tui.cli import main
+from kkr_tui.launch import main
 
 raise SystemExit(main())

@@ -582,7 +582,7 @@ def _cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     if not hits:
         print(_("no matches"), file=sys.stderr)
         return EXIT_OK
-    from kkr_tui.ingest import DOC_TYPE_WORDS
+    from kkr_tui.records import DOC_TYPE_WORDS
 
     for hit in hits:
         doc = DOC_TYPE_WORDS.get(hit.doc_type, hit.doc_type)

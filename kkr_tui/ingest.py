@@ -35,6 +35,7 @@ from kkr_tui.ingest_types import (
     Status,
     read_and_parse,
 )
+from kkr_tui.records import DOC_TYPE_WORDS
 
 if TYPE_CHECKING:
     from kkr_tui.ingest_reader import ReadBudget
@@ -59,8 +60,6 @@ __all__ = [
     "stale_paths",
     "stored_documents",
 ]
-
-DOC_TYPE_WORDS = {"agenda": "dagsorden", "minutes": "referat"}
 
 
 #: After a run that stored something, merge full-text index segments for this share of

@@ -37,18 +37,24 @@ class VocabularyLoad:
         self._after: str | None = None
         self._finishing: Generator[None, None, Vocabulary] | None = None
         self._key: tuple[str, int] | None = None
+        self._first = True
 
     def step(self, store: Store) -> Vocabulary | None:
         """Read one page, or do one slice of the finishing work (each about 20-40 ms
-        at 1M items); the vocabulary after the last. A large store's first step reads
-        its snapshot instead, if one matches (see :mod:`kkr_tui.search.snapshot`)."""
-        if self._after is None and self._finishing is None:
-            self._key = store.content_version()
-            parts = snapshot.load(self._key) if self._key is not None else None
-            if parts is not None:
-                return Vocabulary(*parts)
+        at 1M items); the vocabulary after the last. When the first page shows a
+        vocabulary large enough to have been saved, its snapshot is read instead if one
+        matches (see :mod:`kkr_tui.search.snapshot`); a small store never looks, so a
+        one-off search on it never loads the cache folder's helpers (platformdirs and
+        tempfile, ~20 ms)."""
         if self._finishing is None:
             page = store.vocabulary_page(self._after, VOCABULARY_PAGE)
+            if self._first:
+                self._first = False
+                if len(page) == VOCABULARY_PAGE or len(page) >= SNAPSHOT_AFTER_TERMS:
+                    self._key = store.content_version()
+                    parts = snapshot.load(self._key) if self._key is not None else None
+                    if parts is not None:
+                        return Vocabulary(*parts)
             if page:
                 self._builder.add(page)
                 self._after = page[-1][0]

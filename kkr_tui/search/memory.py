@@ -9,14 +9,15 @@ nothing: those allocators return large blocks on their own or have no such call.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 from collections.abc import Callable
 from functools import cache
 
 
 @cache
 def _malloc_trim() -> Callable[[int], int] | None:
+    import ctypes  # ~10 ms with ctypes.util (subprocess): only a large vocabulary needs it
+    import ctypes.util
+
     name = ctypes.util.find_library("c")
     if not name:
         return None

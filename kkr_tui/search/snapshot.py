@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
 from array import array
 from contextlib import suppress
@@ -61,6 +60,8 @@ def save(
     the header, written last into the space kept for it, records their sizes.
     """
     lists = (("terms", terms), *((f"tier{i}", t) for i, t in enumerate(tiers)))
+    import tempfile  # only a large store's first load saves; every search may load
+
     path = snapshot_path(key[0])
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

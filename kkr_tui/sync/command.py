@@ -28,7 +28,7 @@ EXIT_INTERRUPTED = 130
 
 def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     """The ``sync`` subcommand's arguments."""
-    from kkr_tui.sync.config import COUNCILS
+    from kkr_tui.sync.councils import COUNCILS
 
     sync = sub.add_parser(
         "sync",

@@ -27,16 +27,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kkr_tui.sync.councils import COUNCILS as _COUNCILS
+
 DEFAULT_BASE_URL = "https://www.kl.dk"
 
 #: The five councils: slug -> the name the documents use.
-COUNCILS: dict[str, str] = {
-    "hovedstaden": "KKR Hovedstaden",
-    "sjaelland": "KKR Sjælland",
-    "syddanmark": "KKR Syddanmark",
-    "midtjylland": "KKR Midtjylland",
-    "nordjylland": "KKR Nordjylland",
-}
+COUNCILS = _COUNCILS
 
 PAGE_PATH = "/politik/kkr/kkr-{slug}/moedemateriale"
 
