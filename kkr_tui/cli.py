@@ -661,7 +661,7 @@ def _add_meeting_work_commands(
     export = sub.add_parser(
         "export",
         parents=[common, with_db],
-        help=_("write a meeting briefing (Markdown)"),
+        help=_("write a meeting briefing (Markdown or HTML)"),
         description=_(
             "Write a briefing of a meeting: facts, every item with Indstilling, "
             "Beslutning, my notes, related earlier decisions, attachments and source pages."
@@ -670,7 +670,12 @@ def _add_meeting_work_commands(
     export.add_argument(
         "meeting", nargs="+", metavar=_("MEETING"), help=_('a meeting id or "council date"')
     )
-    export.add_argument("--format", choices=["md"], default="md", help=_("output format"))
+    export.add_argument(
+        "--format",
+        choices=["md", "html"],
+        default="md",
+        help=_("md: Markdown; html: one self-contained, printable file"),
+    )
     export.add_argument("-o", "--output", metavar=_("FILE"), help=_("write to FILE, not stdout"))
     notes = sub.add_parser(
         "notes", parents=[common, with_db], help=_("list my notes (optionally matching QUERY)")
@@ -805,12 +810,12 @@ def _cmd_decisions(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
 
 
 def _cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from kkr_tui.meetingwork.briefing import briefing_markdown
+    from kkr_tui.meetingwork.briefing import briefing
     from kkr_tui.meetingwork.lookup import find_meeting
 
     store = _open_existing(args, parser)
     try:
-        text = briefing_markdown(store, find_meeting(store, " ".join(args.meeting)))
+        text = briefing(store, find_meeting(store, " ".join(args.meeting)), args.format)
     finally:
         store.close()
     if args.output:

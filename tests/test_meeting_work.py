@@ -19,7 +19,7 @@ from related_pairs import RELATED, figures, score_pairs
 
 from kkr_tui.cli import main
 from kkr_tui.ingest import ingest_paths
-from kkr_tui.meetingwork.briefing import briefing_markdown, md_escape
+from kkr_tui.meetingwork.briefing import briefing, briefing_markdown, md_escape
 from kkr_tui.meetingwork.citation import citation
 from kkr_tui.meetingwork.lookup import find_item, find_meeting
 from kkr_tui.meetingwork.merged import merged_item, merged_meeting
@@ -303,19 +303,59 @@ def test_a_meeting_whose_document_is_gone_is_forgotten_and_seen_anew(tmp_path: P
 def test_briefing_of_a_meeting_with_agenda_and_minutes(samples_store: Store) -> None:
     save(samples_store, minutes_000())
     item = item_by_number(samples_store, HOV, "2025-06-18", "3.3")
-    samples_store.save_note(item, "Husk [link](https://evil.example) og # ikke overskrift")
+    samples_store.save_note(
+        item, "Husk [link](https://evil.example) og # ikke overskrift\nanden linje\n- tredje"
+    )
     text = briefing_markdown(samples_store, find_meeting(samples_store, "hovedstaden 18.06.2025"))
     assert text.startswith("# KKR Hovedstaden · møde 18.06.2025\n")
     assert "### 3.3 Status for udrulning af Sundhedsreformen" in text
     assert "KKR Hovedstaden, møde 18.06.2025, pkt. 3.3 (SAG-2025-02162)" in text
     section = text[text.index("### 3.3") : text.index("### 3.4")]
-    assert "**Indstilling:**" in section and "**Beslutning** (godkendt som indstillet)" in section
-    assert "Husk \\[link\\](https://evil.example) og \\# ikke overskrift" in section
-    assert "03.02.2025, pkt. 3.2 Status implementering af sundhedsreformen" in section
-    assert "Kilde: 000\\_minutes.txt, s. 12–14" in section
+    assert "**Indstilling (fra dagsordenen):**" in section
+    assert "**Beslutning** — ✓ godkendt som indstillet" in section
+    # the note: data, its own line breaks kept (hard breaks), no list made of its "- "
+    assert (
+        "Husk \\[link\\](https://evil.example) og \\# ikke overskrift\\\nanden linje\\\n"
+        "&#45; tredje"
+    ) in section
+    # sources as a reader cites them, never the file's name
+    assert "Kilde: Referat, KKR Hovedstaden 18.06.2025, s. 12–14" in section
+    assert "000_" not in text and ".txt" not in text
     postponed = text[text.index("### 3.5") : text.index("### 3.6")]
-    assert "(udsat ⚠ afviger fra indstillingen)" in postponed
+    assert "⚠ udsat — afviger fra indstillingen" in postponed
     assert "afviger fra indstillingen: 2" in text
+    assert "\\-" not in text
+
+
+def test_briefing_lists_nested_and_related_decisions(samples_store: Store) -> None:
+    text = briefing_markdown(samples_store, find_meeting(samples_store, "midtjylland 18.06.2025"))
+    section = text[text.index("### 3.5") : text.index("### 3.6")]
+    assert "\n- at KKR Midtjylland drøfter" in section
+    assert "\n    - Et fortsat stærkt Central Denmark EU Office\n" in section
+    assert "\n- at KKR Midtjylland godkender, at KKR Midtjylland fungerer" in section
+    assert "\\-" not in text and "Kilde: Referat, KKR Midtjylland 18.06.2025, s. 12–14" in text
+    hov = briefing_markdown(samples_store, find_meeting(samples_store, "hovedstaden 03.02.2025"))
+    quota = hov[hov.index("### 3.7") : hov.index("### 3.8")]  # pædagoger 2025/2026
+    assert "**Sådan besluttede andre møder:**" not in quota  # 2022's were agendas only
+    reform = hov[hov.index("### 3.2 ") : hov.index("### 3.3 ")]
+    assert "**Sådan besluttede andre møder:**" not in reform  # later meetings are not earlier
+
+
+def test_briefing_html_is_one_printable_file(samples_store: Store) -> None:
+    meeting_id = find_meeting(samples_store, "midtjylland 18.06.2025")
+    html = briefing(samples_store, meeting_id, "html")
+    assert html.startswith("<!DOCTYPE html>") and "<style>" in html
+    assert "<script" not in html and "<link" not in html and "src=" not in html
+    assert "<ul>\n<li>at KKR Midtjylland drøfter" in html
+    assert "<ul>\n<li>Et fortsat stærkt Central Denmark EU Office</li>" in html
+
+
+def test_source_line_cites_document_date_page_and_address() -> None:
+    from kkr_tui.meetingwork.briefing import source_line
+
+    line = source_line("agenda", HOV, "2025-06-18", 12, 12, "https://www.kl.dk/x.pdf")
+    assert line == "Dagsorden, KKR Hovedstaden 18.06.2025, s. 12 (https://www.kl.dk/x.pdf)"
+    assert source_line("minutes", HOV, None, 0, 0, None) == "Referat, KKR Hovedstaden ukendt dato"
 
 
 def test_markdown_escape_keeps_data_literal() -> None:
