@@ -376,21 +376,8 @@ def _read(runner: IngestRun, path: Path, cancel: threading.Event) -> ParsedFile:
 
 
 def stored_documents(store: Store) -> list[tuple[str, str]]:
-    """``(path, parser_version)`` of every stored document, for ``--reparse`` without paths.
-
-    Uses ``Store.documents()`` when the store offers it, else walks the public reading
-    API (councils → years → meetings → documents).
-    """
-    documents = getattr(store, "documents", None)
-    if callable(documents):
-        rows = documents()
-    else:
-        rows = []
-        for council in store.councils():
-            for year in store.years(council):
-                for row in store.meetings(council, year):
-                    rows.extend(store.meeting(row.id).documents)
-    return [(row.path, row.parser_version or "") for row in rows]
+    """``(path, parser_version)`` of every stored document, for ``--reparse`` without paths."""
+    return [(row.path, row.parser_version or "") for row in store.documents()]
 
 
 def stale_paths(store: Store) -> tuple[list[str], int]:

@@ -524,3 +524,24 @@ def test_reparse_replaces_in_one_transaction(store: Store, monkeypatch: pytest.M
     assert store.find_document("same").parser_version == "2"
     assert counts(store) == before
     check_integrity(store)
+
+
+def test_documents_lists_every_stored_document_in_one_query(store: Store) -> None:
+    """``--reparse`` without paths needs every document; walking councils, years and
+    meetings took a query per meeting, and missed none only by luck of the tree."""
+    store.save_document(make_meeting(three_items()), path="/a.pdf", sha256="a", parser_version="1")
+    store.save_document(
+        make_meeting(three_items(), council=None, date=None, doc_type="minutes"),
+        path="/b.pdf",
+        sha256="b",
+        parser_version="2",
+    )
+    statements: list[str] = []
+    store._conn.set_trace_callback(statements.append)
+    rows = store.documents()
+    store._conn.set_trace_callback(None)
+    assert [(r.path, r.sha256, r.parser_version) for r in rows] == [
+        ("/a.pdf", "a", "1"),
+        ("/b.pdf", "b", "2"),
+    ]
+    assert len(statements) == 1

@@ -334,6 +334,11 @@ class Store(MeetingWorkStore, ManifestStore):
         _check_intact(self._conn, self.path)
 
     @_locked
+    def documents(self) -> list[DocumentRow]:
+        """Every stored document, oldest first (``--reparse`` without paths re-reads them)."""
+        return reads.all_documents(self._conn)
+
+    @_locked
     def find_document(self, sha256: str) -> DocumentRow | None:
         """The stored document with this content hash, if any (lets ingest skip parsing)."""
         return reads.find_document(self._conn, sha256)

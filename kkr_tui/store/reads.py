@@ -110,6 +110,15 @@ def find_document(conn: sqlite3.Connection, sha256: str) -> DocumentRow | None:
     return DocumentRow(*row) if row else None
 
 
+def all_documents(conn: sqlite3.Connection) -> list[DocumentRow]:
+    """Every stored document, in the order they were stored (one query)."""
+    rows = conn.execute(
+        "SELECT id, meeting_id, doc_type, path, sha256, page_count, parser_version, ingested_at"
+        " FROM documents ORDER BY id"
+    ).fetchall()
+    return [DocumentRow(*r) for r in rows]
+
+
 def sections_of_document(conn: sqlite3.Connection, document_id: int) -> list[SectionRow]:
     """Sections of a document in order, with their item counts."""
     rows = conn.execute(
