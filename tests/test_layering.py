@@ -130,3 +130,15 @@ def test_nothing_below_the_app_imports_textual_or_rich() -> None:
         and (bad := _imports(path) & {"textual", "rich"})
     }
     assert not offenders
+
+
+def test_the_store_never_imports_meetingwork() -> None:
+    """meetingwork builds on the store; the rows the store hands out live in records."""
+    code = (
+        "import tempfile, pathlib\nfrom kkr_tui.store import Store\n"
+        "db = pathlib.Path(tempfile.mkdtemp()) / 'k.db'\n"
+        "with Store(db) as s:\n    s.all_notes(); s.changed_items(); s.item_marks([1])"
+    )
+    loaded = _imported_after(code)
+    assert "kkr_tui.store.notes" in loaded
+    assert not {m for m in loaded if m.startswith("kkr_tui.meetingwork")}

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from kkr_tui.meetingwork.decisions import DecisionReading, read_decision
-from kkr_tui.meetingwork.records import DocItem
+from kkr_tui.records import DocItem
 from kkr_tui.textfold import fold
 
 if TYPE_CHECKING:

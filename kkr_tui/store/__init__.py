@@ -22,20 +22,25 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import wraps
 from pathlib import Path
-from typing import Literal, ParamSpec, TypeVar
+from typing import Literal
 from urllib.parse import quote
 
 from kkr_tui.model import Meeting
 from kkr_tui.records import (
+    Anchor,
+    ChangedItem,
+    DocItem,
     DocumentRow,
     ItemDetail,
+    ItemMark,
     ItemRow,
     MeetingDetail,
     MeetingRow,
+    Note,
+    NoteHit,
     SectionRow,
 )
 from kkr_tui.store import reads, safety, writes
@@ -50,8 +55,9 @@ from kkr_tui.store.errors import (
     StoreError,
     StoreReadOnlyError,
 )
+from kkr_tui.store.guard import locked
 from kkr_tui.store.manifest import ManifestStore
-from kkr_tui.store.notes import MeetingWorkStore
+from kkr_tui.store.notes import Notes
 from kkr_tui.store.schema import (
     SCHEMA_VERSION,
     claim_store_id,
@@ -83,9 +89,6 @@ SETTLE_TERMS_AFTER = 64
 #: Pages written per FTS5 merge step of :meth:`Store.tidy_index` (~0.3 s each).
 _MERGE_PAGES = 2000
 
-P = ParamSpec("P")
-T = TypeVar("T")
-
 
 def _refuse_newer(version: int) -> None:
     if version > SCHEMA_VERSION:
@@ -102,24 +105,10 @@ def _check_intact(conn: sqlite3.Connection, path: Path) -> None:
         raise safety.translate(damage, path) or DamagedDatabaseError(str(problems))
 
 
-def _locked(method: Callable[P, T]) -> Callable[P, T]:
-    """Serialise the call on the store's lock and turn SQLite's failures into store
-    errors that say what happened: busy, read-only, damaged, disk full."""
-
-    @wraps(method)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        self = args[0]
-        assert isinstance(self, Store)
-        with self._lock:
-            try:
-                return method(*args, **kwargs)
-            except sqlite3.DatabaseError as exc:
-                raise self._translate(exc) from exc
-
-    return wrapper
+_locked = locked
 
 
-class Store(MeetingWorkStore, ManifestStore):
+class Store(ManifestStore):
     """A kkr-tui database file: schema, WAL, one document per transaction, read queries."""
 
     def __init__(
@@ -145,6 +134,8 @@ class Store(MeetingWorkStore, ManifestStore):
         self._has_superseded_table: bool | None = None
         self._pending_view: tuple[tuple[int, int], list[tuple[str, int]]] | None = None
         self._conn = self._connect()
+        #: Notes and reading state (the user's own data), sharing this connection and lock.
+        self.notes = Notes(self)
 
     def _connect(self) -> sqlite3.Connection:
         """Open and check the file before anything is written to it.
@@ -641,14 +632,81 @@ class Store(MeetingWorkStore, ManifestStore):
         """Items holding any of ``terms``, best first, with a BM25 score (higher = closer)."""
         return reads.similar_items(self._conn, terms, limit=limit, among=among)
 
+    # -- the user's own data (``self.notes``) under the names the app's gateway calls --
+
+    def anchor(self, item_id: int) -> Anchor:
+        """See :meth:`Notes.anchor`."""
+        return self.notes.anchor(item_id)
+
+    def resolve_anchor(self, anchor: Anchor) -> int | None:
+        """See :meth:`Notes.resolve_anchor`."""
+        return self.notes.resolve_anchor(anchor)
+
+    def note_for(self, item_id: int) -> Note | None:
+        """See :meth:`Notes.note_for`."""
+        return self.notes.note_for(item_id)
+
+    def save_note(self, item_id: int, text: str) -> Note | None:
+        """See :meth:`Notes.save_note`."""
+        return self.notes.save_note(item_id, text)
+
+    def all_notes(self) -> list[Note]:
+        """See :meth:`Notes.all_notes`."""
+        return self.notes.all_notes()
+
+    def notes_with_items(self) -> list[tuple[Note, int | None]]:
+        """See :meth:`Notes.notes_with_items`."""
+        return self.notes.notes_with_items()
+
+    def search_notes(self, query: str, *, limit: int = 20) -> list[NoteHit]:
+        """See :meth:`Notes.search_notes`."""
+        return self.notes.search_notes(query, limit=limit)
+
+    def mark_read(self, item_id: int) -> None:
+        """See :meth:`Notes.mark_read`."""
+        self.notes.mark_read(item_id)
+
+    def detect_changes(self) -> int:
+        """See :meth:`Notes.detect_changes`."""
+        return self.notes.detect_changes()
+
+    def detect_changes_step(self, max_meetings: int = 25) -> tuple[int, bool]:
+        """See :meth:`Notes.detect_changes_step`."""
+        return self.notes.detect_changes_step(max_meetings)
+
+    def changed_items(self) -> list[ChangedItem]:
+        """See :meth:`Notes.changed_items`."""
+        return self.notes.changed_items()
+
+    def item_marks(self, item_ids: Iterable[int]) -> dict[int, ItemMark]:
+        """See :meth:`Notes.item_marks`."""
+        return self.notes.item_marks(item_ids)
+
+    # -- both documents of a meeting (for meetingwork) ---------------------------------
+
+    @_locked
+    def meeting_document_items(self, meeting_id: int) -> dict[str, list[DocItem]]:
+        """Items of each stored document of a meeting (agenda, minutes) with both key parts."""
+        return reads.meeting_document_items(self._conn, meeting_id)
+
+    @_locked
+    def case_number_share(self, item_ids: Iterable[int]) -> dict[int, int]:
+        """For each item, how many items of its own document carry its case number (0: none)."""
+        return reads.case_number_share(self._conn, item_ids)
+
+    @_locked
+    def meeting_counts(self) -> dict[str, int]:
+        """Number of meetings per council (standing items recur in most of them)."""
+        return reads.meeting_counts(self._conn)
+
 
 def _guard_meeting_work_methods() -> None:
-    """Give the mixed-in notes/reading-state methods the same lock and error mapping.
+    """Give the mixed-in sync manifest methods the same lock and error mapping.
 
     They write through the connection directly, so without this a lock held by an
     ingest elsewhere would surface as a raw ``sqlite3.OperationalError``.
     """
-    for mixin in (MeetingWorkStore, ManifestStore):
+    for mixin in (ManifestStore,):
         for name, value in vars(mixin).items():
             if callable(value) and not name.startswith("_"):
                 setattr(Store, name, _locked(value))

@@ -7,11 +7,12 @@ item again, so they survive both. A note is found by its item's identity, never 
 number alone (:func:`assign_notes`): the minutes may drop an item and renumber the
 rest, and then the agenda's 3.5 is the minutes' 3.4. A note is only ever changed or
 removed by its own row id, so writing one note can never remove another; a note whose
-item cannot be found is kept (listed "uden punkt"). The tables are created with
-``IF NOT EXISTS`` on every writable open, independent of the document schema's
-version, and re-ingesting never touches them.
+item cannot be found is kept (listed "uden punkt"). The tables (their DDL is in
+:mod:`kkr_tui.store.schema`) are created with ``IF NOT EXISTS`` on every writable
+open, independent of the document schema's version, and re-ingesting never touches
+them.
 
-Changes: :meth:`MeetingWorkStore.detect_changes` compares each stored document's
+Changes: :meth:`Notes.detect_changes` compares each stored document's
 sha256 with the one seen last time; for meetings whose documents changed it hashes
 the primary document's items (title and part texts) and compares them with the hash
 seen last time. Items without an earlier hash are ``new``, others with a different
@@ -30,42 +31,17 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from kkr_tui.meetingwork.records import (
+from kkr_tui.records import (
+    MAX_NOTE_BYTES,
     Anchor,
     ChangedItem,
-    DocItem,
     ItemMark,
     Note,
     NoteHit,
 )
-from kkr_tui.records import MAX_NOTE_BYTES
 from kkr_tui.store.errors import NoteTooLargeError
+from kkr_tui.store.guard import Connected, locked
 from kkr_tui.textfold import fold
-
-_TABLES_SQL = [
-    """CREATE TABLE IF NOT EXISTS notes (
-        id INTEGER PRIMARY KEY,
-        council TEXT NOT NULL, meeting_date TEXT NOT NULL, number TEXT NOT NULL,
-        case_number TEXT, title TEXT NOT NULL, text TEXT NOT NULL, folded TEXT NOT NULL,
-        created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS notes_meeting ON notes (council, meeting_date)",
-    """CREATE TABLE IF NOT EXISTS item_reads (
-        council TEXT NOT NULL, meeting_date TEXT NOT NULL, number TEXT NOT NULL,
-        content_hash TEXT NOT NULL, read_at TEXT NOT NULL,
-        PRIMARY KEY (council, meeting_date, number)) WITHOUT ROWID""",
-    """CREATE TABLE IF NOT EXISTS seen_documents (
-        council TEXT NOT NULL, meeting_date TEXT NOT NULL, doc_type TEXT NOT NULL,
-        sha256 TEXT NOT NULL, seen_at TEXT NOT NULL,
-        PRIMARY KEY (council, meeting_date, doc_type)) WITHOUT ROWID""",
-    """CREATE TABLE IF NOT EXISTS seen_items (
-        council TEXT NOT NULL, meeting_date TEXT NOT NULL, number TEXT NOT NULL,
-        content_hash TEXT NOT NULL,
-        PRIMARY KEY (council, meeting_date, number)) WITHOUT ROWID""",
-    """CREATE TABLE IF NOT EXISTS item_changes (
-        council TEXT NOT NULL, meeting_date TEXT NOT NULL, number TEXT NOT NULL,
-        kind TEXT NOT NULL, detected_at TEXT NOT NULL,
-        PRIMARY KEY (council, meeting_date, number)) WITHOUT ROWID""",
-]
 
 _ANCHOR_SQL = (
     "SELECT i.id, m.council, coalesce(m.meeting_date, ''), i.number, i.case_number, i.title"
@@ -76,21 +52,6 @@ _MEETING_SQL = (
     "SELECT id FROM meetings WHERE council = ?"
     " AND (meeting_date = ? OR (meeting_date IS NULL AND ? = ''))"
 )
-
-
-def ensure_notes_schema(conn: sqlite3.Connection) -> None:
-    """Create the notes and reading-state tables when missing (idempotent, any schema version).
-
-    Databases made before notes followed identity have a unique index on (council,
-    date, number), which would forbid two notes to share a number after renumbering;
-    it is dropped (the notes themselves are untouched)."""
-    old = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'notes_anchor'"
-    ).fetchone()
-    if old is not None:
-        conn.execute("DROP INDEX notes_anchor")
-    for statement in _TABLES_SQL:
-        conn.execute(statement)
 
 
 def _now() -> str:
@@ -194,15 +155,35 @@ _NOTE_COLUMNS = (
 )
 
 
-class MeetingWorkStore:
-    """Store methods for notes, reading state and the merged meeting (mixed into Store)."""
+class Notes:
+    """Notes and reading state: the part of a Store that holds the user's own data.
 
-    _conn: sqlite3.Connection
-    _lock: threading.RLock
-    read_only: bool
+    It shares the Store's connection, lock and error mapping (:func:`locked`), and the
+    Store offers its methods under the same names for the app's gateway.
+    """
+
+    def __init__(self, owner: Connected) -> None:
+        self._owner = owner
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self._owner._conn
+
+    @property
+    def _lock(self) -> threading.RLock:
+        return self._owner._lock
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the Store was opened read-only (then bookkeeping writes are skipped)."""
+        return self._owner.read_only
+
+    def _translate(self, exc: sqlite3.DatabaseError) -> Exception:
+        return self._owner._translate(exc)
 
     # -- anchors -------------------------------------------------------------------
 
+    @locked
     def anchor(self, item_id: int) -> Anchor:
         """The anchor of a stored item."""
         with self._lock:
@@ -242,6 +223,7 @@ class MeetingWorkStore:
         ).fetchall()
         return [_note(r) for r in rows]
 
+    @locked
     def resolve_anchor(self, anchor: Anchor) -> int | None:
         """The item an anchor points at today, matched as a lone note would be
         (:func:`assign_notes`); None when no item of the meeting is it."""
@@ -269,12 +251,14 @@ class MeetingWorkStore:
         assigned = assign_notes(notes, self._document_items(document))
         return anchor, next((n for n in notes if assigned.get(n.id) == item_id), None)
 
+    @locked
     def note_for(self, item_id: int) -> Note | None:
         """The note on this item, found by identity (so it survives a re-ingest and a
         renumbering by the minutes)."""
         with self._lock:
             return self._note_of(item_id)[1]
 
+    @locked
     def save_note(self, item_id: int, text: str) -> Note | None:
         """Write the note on an item; an empty text deletes it. Returns the stored note.
 
@@ -326,6 +310,7 @@ class MeetingWorkStore:
             conn.execute("COMMIT")
             return self._note_of(item_id)[1] if text else None
 
+    @locked
     def all_notes(self) -> list[Note]:
         """Every note, newest meeting first."""
         with self._lock:
@@ -345,6 +330,7 @@ class MeetingWorkStore:
             assigned.update(assign_notes(self._meeting_notes(council, date), rows))
         return assigned
 
+    @locked
     def notes_with_items(self) -> list[tuple[Note, int | None]]:
         """Every note with the item it belongs to today (None: "uden punkt", the item is
         no longer stored or cannot be told apart), newest meeting first."""
@@ -353,6 +339,7 @@ class MeetingWorkStore:
             assigned = self._items_of_notes(notes)
         return [(n, assigned.get(n.id)) for n in notes]
 
+    @locked
     def search_notes(self, query: str, *, limit: int = 20) -> list[NoteHit]:
         """Notes whose folded title and text contain every word of ``query``.
 
@@ -394,6 +381,7 @@ class MeetingWorkStore:
             digests[item_id].update(f"\x00{kind}\x00{text}".encode())
         return {i: d.hexdigest()[:32] for i, d in digests.items()}
 
+    @locked
     def mark_read(self, item_id: int) -> None:
         """Remember that the item was opened in its current state; clears its new/changed mark.
 
@@ -424,6 +412,7 @@ class MeetingWorkStore:
                 raise
             conn.execute("COMMIT")
 
+    @locked
     def detect_changes(self) -> int:
         """Mark items new or changed since the last detection; returns how many were marked.
 
@@ -437,6 +426,7 @@ class MeetingWorkStore:
             if done:
                 return marked
 
+    @locked
     def detect_changes_step(self, max_meetings: int = 25) -> tuple[int, bool]:
         """Detect changes in at most ``max_meetings`` changed meetings, in one transaction.
 
@@ -537,6 +527,7 @@ class MeetingWorkStore:
         )
         return len(changes)
 
+    @locked
     def changed_items(self) -> list[ChangedItem]:
         """Items marked new or changed and not opened since, newest meeting first."""
         with self._lock:
@@ -564,6 +555,7 @@ class MeetingWorkStore:
         out.sort(key=lambda c: (c.meeting_date or "", c.council), reverse=True)
         return out
 
+    @locked
     def item_marks(self, item_ids: Iterable[int]) -> dict[int, ItemMark]:
         """Tree marks for a batch of items (usually one section): note, new/changed, read."""
         ids = list(item_ids)
@@ -598,73 +590,3 @@ class MeetingWorkStore:
             key = (council, date, number)
             out[item_id] = ItemMark(item_id in noted, changes.get(key), key in reads)  # type: ignore[arg-type]
         return out
-
-    # -- both documents of a meeting ------------------------------------------------------
-
-    def meeting_document_items(self, meeting_id: int) -> dict[str, list[DocItem]]:
-        """Items of each stored document of a meeting (agenda, minutes) with both key parts."""
-        out: dict[str, list[DocItem]] = {}
-        with self._lock:
-            docs = self._conn.execute(
-                "SELECT id, doc_type, file_name FROM documents WHERE meeting_id = ?",
-                (meeting_id,),
-            ).fetchall()
-            for document_id, doc_type, file_name in docs:
-                rows = self._conn.execute(
-                    "SELECT i.id, i.number, i.title, i.case_number,"
-                    " (SELECT text FROM parts WHERE item_id = i.id AND kind = 'Indstilling'"
-                    "  ORDER BY position LIMIT 1),"
-                    " (SELECT text FROM parts WHERE item_id = i.id AND kind = 'Beslutning'"
-                    "  ORDER BY position LIMIT 1),"
-                    " i.first_page, i.last_page,"
-                    " (SELECT json_group_array(name) FROM"
-                    "  (SELECT name FROM attachments WHERE item_id = i.id ORDER BY position))"
-                    " FROM items i WHERE i.document_id = ? ORDER BY i.position",
-                    (document_id,),
-                ).fetchall()
-                out[doc_type] = [
-                    DocItem(
-                        r[0],
-                        doc_type,
-                        r[1],
-                        r[2],
-                        r[3],
-                        r[4],
-                        r[5],
-                        r[6] or 0,
-                        r[7] or 0,
-                        tuple(_json_list(r[8])),
-                        file_name or "",
-                    )
-                    for r in rows
-                ]
-        return out
-
-    def case_number_share(self, item_ids: Iterable[int]) -> dict[int, int]:
-        """For each item, how many items of its own document carry its case number (0: none)."""
-        ids = list(item_ids)
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT i.id, CASE WHEN i.case_number IS NULL THEN 0 ELSE"
-                " (SELECT count(*) FROM items j WHERE j.case_number = i.case_number"
-                "  AND j.document_id = i.document_id) END"
-                f" FROM items i WHERE i.id IN ({marks})",
-                ids,
-            ).fetchall()
-        return dict(rows)
-
-    def meeting_counts(self) -> dict[str, int]:
-        """Number of meetings per council (standing items recur in most of them)."""
-        with self._lock:
-            return dict(
-                self._conn.execute("SELECT council, count(*) FROM meetings GROUP BY council")
-            )
-
-
-def _json_list(raw: str | None) -> list[str]:
-    import json
-
-    return [x for x in json.loads(raw or "[]") if isinstance(x, str)]

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from kkr_tui.model import Block, PageWarning, Part, Participant
 from kkr_tui.records import (
     UNKNOWN_COUNCIL,
+    DocItem,
     DocumentRow,
     ItemDetail,
     ItemRow,
@@ -669,3 +670,70 @@ def similar_items(
         [match, *params, limit],
     )
     return [(int(r[0]), float(r[1])) for r in rows]
+
+
+# -- both documents of a meeting (meetingwork) ---------------------------------------
+
+
+def meeting_document_items(conn: sqlite3.Connection, meeting_id: int) -> dict[str, list[DocItem]]:
+    """Items of each stored document of a meeting (agenda, minutes) with both key parts."""
+    out: dict[str, list[DocItem]] = {}
+    docs = conn.execute(
+        "SELECT id, doc_type, file_name FROM documents WHERE meeting_id = ?",
+        (meeting_id,),
+    ).fetchall()
+    for document_id, doc_type, file_name in docs:
+        rows = conn.execute(
+            "SELECT i.id, i.number, i.title, i.case_number,"
+            " (SELECT text FROM parts WHERE item_id = i.id AND kind = 'Indstilling'"
+            "  ORDER BY position LIMIT 1),"
+            " (SELECT text FROM parts WHERE item_id = i.id AND kind = 'Beslutning'"
+            "  ORDER BY position LIMIT 1),"
+            " i.first_page, i.last_page,"
+            " (SELECT json_group_array(name) FROM"
+            "  (SELECT name FROM attachments WHERE item_id = i.id ORDER BY position))"
+            " FROM items i WHERE i.document_id = ? ORDER BY i.position",
+            (document_id,),
+        ).fetchall()
+        out[doc_type] = [
+            DocItem(
+                r[0],
+                doc_type,
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6] or 0,
+                r[7] or 0,
+                tuple(_json_list(r[8])),
+                file_name or "",
+            )
+            for r in rows
+        ]
+    return out
+
+
+def case_number_share(conn: sqlite3.Connection, item_ids: Iterable[int]) -> dict[int, int]:
+    """For each item, how many items of its own document carry its case number (0: none)."""
+    ids = list(item_ids)
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(
+        "SELECT i.id, CASE WHEN i.case_number IS NULL THEN 0 ELSE"
+        " (SELECT count(*) FROM items j WHERE j.case_number = i.case_number"
+        "  AND j.document_id = i.document_id) END"
+        f" FROM items i WHERE i.id IN ({marks})",
+        ids,
+    ).fetchall()
+    return dict(rows)
+
+
+def meeting_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Number of meetings per council (standing items recur in most of them)."""
+    return dict(conn.execute("SELECT council, count(*) FROM meetings GROUP BY council"))
+
+
+def _json_list(raw: str | None) -> list[str]:
+    return [x for x in json.loads(raw or "[]") if isinstance(x, str)]

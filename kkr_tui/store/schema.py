@@ -389,12 +389,54 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return version
 
 
+# The user's own data beside the documents (see kkr_tui.store.notes): notes and reading
+# state, keyed by council, meeting date and item number, never by item id.
+_NOTES_SQL = [
+    """CREATE TABLE IF NOT EXISTS notes (
+        id INTEGER PRIMARY KEY,
+        council TEXT NOT NULL, meeting_date TEXT NOT NULL, number TEXT NOT NULL,
+        case_number TEXT, title TEXT NOT NULL, text TEXT NOT NULL, folded TEXT NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS notes_meeting ON notes (council, meeting_date)",
+    """CREATE TABLE IF NOT EXISTS item_reads (
+        council TEXT NOT NULL, meeting_date TEXT NOT NULL, number TEXT NOT NULL,
+        content_hash TEXT NOT NULL, read_at TEXT NOT NULL,
+        PRIMARY KEY (council, meeting_date, number)) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS seen_documents (
+        council TEXT NOT NULL, meeting_date TEXT NOT NULL, doc_type TEXT NOT NULL,
+        sha256 TEXT NOT NULL, seen_at TEXT NOT NULL,
+        PRIMARY KEY (council, meeting_date, doc_type)) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS seen_items (
+        council TEXT NOT NULL, meeting_date TEXT NOT NULL, number TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        PRIMARY KEY (council, meeting_date, number)) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS item_changes (
+        council TEXT NOT NULL, meeting_date TEXT NOT NULL, number TEXT NOT NULL,
+        kind TEXT NOT NULL, detected_at TEXT NOT NULL,
+        PRIMARY KEY (council, meeting_date, number)) WITHOUT ROWID""",
+]
+
+
+def ensure_notes_schema(conn: sqlite3.Connection) -> None:
+    """Create the notes and reading-state tables when missing (idempotent, any schema version).
+
+    Databases made before notes followed identity have a unique index on (council,
+    date, number), which would forbid two notes to share a number after renumbering;
+    it is dropped (the notes themselves are untouched)."""
+    old = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'notes_anchor'"
+    ).fetchone()
+    if old is not None:
+        conn.execute("DROP INDEX notes_anchor")
+    for statement in _NOTES_SQL:
+        conn.execute(statement)
+
+
 def ensure_side_tables(conn: sqlite3.Connection) -> None:
     """The tables kept beside the documents, created ``IF NOT EXISTS`` on every writable
     open (no version step): notes and reading state, sync's manifest. A new side table
     is created here, so the check for foreign objects knows it too."""
     from kkr_tui.store.manifest import ensure_manifest_schema
-    from kkr_tui.store.notes import ensure_notes_schema
 
     ensure_notes_schema(conn)
     ensure_manifest_schema(conn)
