@@ -270,3 +270,36 @@ class DocItem:
     last_page: int
     attachments: tuple[str, ...]
     file_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class BilagRow:
+    """A bilag (attachment PDF) kept with its meeting, and the item it belongs to if known.
+
+    Anchored like notes, by council, meeting date and item number, so re-ingesting the
+    agenda or the minutes replacing it never loses the link. ``state``: ``reading``
+    (pages still being read; those read are searchable), ``ready`` or ``unreadable``
+    (``reason`` says why; the PDF itself can still be opened).
+    """
+
+    id: int
+    url: str
+    council: str
+    meeting_date: str | None
+    item_number: str | None
+    title: str
+    path: str
+    page_count: int
+    pages_read: int
+    state: str
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BilagPageHit:
+    """A full-text hit on one page of a bilag: which bilag, which page, a snippet source."""
+
+    bilag: BilagRow
+    page: int
+    text: str
+    rank: float

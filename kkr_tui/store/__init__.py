@@ -44,6 +44,7 @@ from kkr_tui.records import (
     SectionRow,
 )
 from kkr_tui.store import reads, safety, writes
+from kkr_tui.store.bilag import BilagStore
 from kkr_tui.store.errors import (
     DamagedDatabaseError,
     DiskFullError,
@@ -108,7 +109,7 @@ def _check_intact(conn: sqlite3.Connection, path: Path) -> None:
 _locked = locked
 
 
-class Store(ManifestStore):
+class Store(ManifestStore, BilagStore):
     """A kkr-tui database file: schema, WAL, one document per transaction, read queries."""
 
     def __init__(
@@ -701,12 +702,12 @@ class Store(ManifestStore):
 
 
 def _guard_meeting_work_methods() -> None:
-    """Give the mixed-in sync manifest methods the same lock and error mapping.
+    """Give the mixed-in sync manifest and bilag methods the same lock and error mapping.
 
     They write through the connection directly, so without this a lock held by an
     ingest elsewhere would surface as a raw ``sqlite3.OperationalError``.
     """
-    for mixin in (ManifestStore,):
+    for mixin in (ManifestStore, BilagStore):
         for name, value in vars(mixin).items():
             if callable(value) and not name.startswith("_"):
                 setattr(Store, name, _locked(value))

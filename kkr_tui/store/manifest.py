@@ -79,7 +79,8 @@ class ManifestStore:
             for sql, params in statements:
                 conn.execute(sql, params)
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # a full disk may have rolled it back already
+                conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
 

@@ -434,12 +434,14 @@ def ensure_notes_schema(conn: sqlite3.Connection) -> None:
 
 def ensure_side_tables(conn: sqlite3.Connection) -> None:
     """The tables kept beside the documents, created ``IF NOT EXISTS`` on every writable
-    open (no version step): notes and reading state, sync's manifest. A new side table
-    is created here, so the check for foreign objects knows it too."""
+    open (no version step): notes and reading state, sync's manifest, bilag. A new side
+    table is created here, so the check for foreign objects knows it too."""
+    from kkr_tui.store.bilag import ensure_bilag_schema
     from kkr_tui.store.manifest import ensure_manifest_schema
 
     ensure_notes_schema(conn)
     ensure_manifest_schema(conn)
+    ensure_bilag_schema(conn)
 
 
 def schema_needs_work(conn: sqlite3.Connection, file_id: str) -> bool:

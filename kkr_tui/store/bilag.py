@@ -1,0 +1,259 @@
+"""Bilag: attachment PDFs kept with their meeting, their text page by page, searchable.
+
+A meeting's bilag often run to hundreds of pages, so they live apart from the items:
+``bilag`` holds one row per file (anchored by council, meeting date and item number
+like notes, so they survive a re-ingest), ``bilag_pages`` one row per page with its
+text and the folded copy (:mod:`kkr_tui.textfold`) that ``bilag_fts`` indexes. The
+item search's indexes, vocabulary and term counts are untouched: searching items
+costs what it did, and bilag are asked only when a caller wants bilag hits.
+
+Pages are written in short batches (each its own transaction) while a large bilag is
+read, so a writer elsewhere never waits long and memory stays bounded; a bilag whose
+reading was interrupted is ``reading`` and is read again from the start next time.
+Tables are created ``IF NOT EXISTS`` on every writable open (no schema version step).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Sequence
+
+from kkr_tui.records import BilagPageHit, BilagRow, ItemRow
+from kkr_tui.textfold import fold
+
+_TABLES_SQL = [
+    """CREATE TABLE IF NOT EXISTS bilag (
+        id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE,
+        council TEXT NOT NULL, meeting_date TEXT, item_number TEXT,
+        title TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL,
+        page_count INTEGER NOT NULL, pages_read INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL, reason TEXT, stored_at TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS bilag_meeting ON bilag (council, meeting_date, item_number)",
+    """CREATE TABLE IF NOT EXISTS bilag_pages (
+        id INTEGER PRIMARY KEY, bilag_id INTEGER NOT NULL REFERENCES bilag (id),
+        page INTEGER NOT NULL, text TEXT NOT NULL, folded TEXT NOT NULL)""",
+    "CREATE UNIQUE INDEX IF NOT EXISTS bilag_pages_page ON bilag_pages (bilag_id, page)",
+    """CREATE VIRTUAL TABLE IF NOT EXISTS bilag_fts USING fts5(
+        folded, content='bilag_pages', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER IF NOT EXISTS bilag_pages_ai AFTER INSERT ON bilag_pages BEGIN
+        INSERT INTO bilag_fts(rowid, folded) VALUES (new.id, new.folded);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS bilag_pages_ad AFTER DELETE ON bilag_pages BEGIN
+        INSERT INTO bilag_fts(bilag_fts, rowid, folded) VALUES ('delete', old.id, old.folded);
+    END""",
+]
+
+_COLUMNS = (
+    "b.id, b.url, b.council, b.meeting_date, b.item_number, b.title, b.path, b.page_count,"
+    " b.pages_read, b.state, b.reason"
+)
+
+
+def ensure_bilag_schema(conn: sqlite3.Connection) -> None:
+    """Create the bilag tables, index and triggers when missing (idempotent)."""
+    for statement in _TABLES_SQL:
+        conn.execute(statement)
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='bilag_fts'")
+    return row.fetchone() is not None
+
+
+class BilagStore:
+    """Store methods for bilag (mixed into Store, which guards them with its lock)."""
+
+    _conn: sqlite3.Connection
+    _lock: threading.RLock
+
+    def _bilag_write(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for sql, params in statements:
+                conn.execute(sql, params)
+        except BaseException:
+            if conn.in_transaction:  # a full disk may have rolled it back already
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # -- writing ---------------------------------------------------------------------
+
+    def begin_bilag(
+        self,
+        *,
+        url: str,
+        council: str,
+        meeting_date: str | None,
+        item_number: str | None,
+        title: str,
+        path: str,
+        sha256: str,
+        page_count: int,
+        at: str,
+    ) -> int:
+        """Start (or restart) a bilag: its row, no pages yet, state ``reading``. Pages an
+        earlier, interrupted read left are removed in the same transaction."""
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            old = conn.execute("SELECT id FROM bilag WHERE url = ?", (url,)).fetchone()
+            if old is not None:
+                conn.execute("DELETE FROM bilag_pages WHERE bilag_id = ?", (old[0],))
+                conn.execute("DELETE FROM bilag WHERE id = ?", (old[0],))
+            cursor = conn.execute(
+                "INSERT INTO bilag (url, council, meeting_date, item_number, title, path,"
+                " sha256, page_count, state, stored_at) VALUES (?,?,?,?,?,?,?,?, 'reading', ?)",
+                (url, council, meeting_date, item_number, title, path, sha256, page_count, at),
+            )
+            bilag_id = int(cursor.lastrowid or 0)
+        except BaseException:
+            if conn.in_transaction:  # a full disk may have rolled it back already
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return bilag_id
+
+    def add_bilag_pages(self, bilag_id: int, pages: Sequence[tuple[int, str]]) -> None:
+        """Store a batch of (page number, text) of a bilag being read (one transaction)."""
+        statements: list[tuple[str, Sequence[object]]] = [
+            (
+                "INSERT OR REPLACE INTO bilag_pages (bilag_id, page, text, folded)"
+                " VALUES (?, ?, ?, ?)",
+                (bilag_id, number, text, fold(text)),
+            )
+            for number, text in pages
+        ]
+        if pages:
+            statements.append(
+                (
+                    "UPDATE bilag SET pages_read = ? WHERE id = ?",
+                    (max(n for n, _ in pages), bilag_id),
+                )
+            )
+        self._bilag_write(statements)
+
+    def finish_bilag(self, bilag_id: int, state: str, reason: str | None = None) -> None:
+        """A bilag is read (``ready``) or could not be (``unreadable`` + reason)."""
+        self._bilag_write(
+            [("UPDATE bilag SET state = ?, reason = ? WHERE id = ?", (state, reason, bilag_id))]
+        )
+
+    def set_bilag_item(self, bilag_id: int, item_number: str | None) -> None:
+        """Tie a bilag to an item of its meeting (by number), or untie it."""
+        self._bilag_write(
+            [("UPDATE bilag SET item_number = ? WHERE id = ?", (item_number, bilag_id))]
+        )
+
+    # -- reading ---------------------------------------------------------------------
+
+    def bilag_by_url(self, url: str) -> BilagRow | None:
+        """The bilag fetched from ``url``, if it was stored."""
+        if not _has_tables(self._conn):
+            return None
+        row = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM bilag b WHERE b.url = ?", (url,)
+        ).fetchone()
+        return BilagRow(*row) if row else None
+
+    def bilag(self, bilag_id: int) -> BilagRow:
+        """One bilag by id."""
+        row = None
+        if _has_tables(self._conn):
+            row = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM bilag b WHERE b.id = ?", (bilag_id,)
+            ).fetchone()
+        if row is None:
+            from kkr_tui.store.errors import NotFoundError
+
+            raise NotFoundError(f"no bilag with id {bilag_id}")
+        return BilagRow(*row)
+
+    def meeting_bilag(self, council: str, meeting_date: str | None) -> list[BilagRow]:
+        """A meeting's bilag, in the order they were stored (the page's order)."""
+        if not _has_tables(self._conn):
+            return []
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM bilag b WHERE b.council = ? AND b.meeting_date IS ?"
+            " ORDER BY b.id",
+            (council, meeting_date),
+        ).fetchall()
+        return [BilagRow(*row) for row in rows]
+
+    def item_bilag(self, item_id: int) -> list[BilagRow]:
+        """The bilag tied to an item (by its meeting and number)."""
+        if not _has_tables(self._conn):
+            return []
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM items i JOIN documents d ON d.id = i.document_id"
+            " JOIN meetings m ON m.id = d.meeting_id"
+            " JOIN bilag b ON b.council = m.council AND b.meeting_date IS m.meeting_date"
+            " AND b.item_number = i.number WHERE i.id = ? ORDER BY b.id",
+            (item_id,),
+        ).fetchall()
+        return [BilagRow(*row) for row in rows]
+
+    def bilag_item(self, bilag_id: int) -> ItemRow | None:
+        """The item a bilag is tied to, in its meeting's primary document (the minutes
+        when stored, else the agenda); None when it is tied to none."""
+        if not _has_tables(self._conn):
+            return None
+        row = self._conn.execute(
+            "SELECT i.id FROM bilag b JOIN meetings m ON m.council = b.council"
+            " AND m.meeting_date IS b.meeting_date JOIN documents d ON d.meeting_id = m.id"
+            " JOIN items i ON i.document_id = d.id AND i.number = b.item_number"
+            " WHERE b.id = ? ORDER BY CASE d.doc_type WHEN 'minutes' THEN 0 ELSE 1 END LIMIT 1",
+            (bilag_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        from kkr_tui.store import reads
+
+        return reads.item_rows(self._conn, [int(row[0])]).get(int(row[0]))
+
+    def bilag_pages(self, bilag_id: int, first: int, count: int) -> list[tuple[int, str]]:
+        """``count`` pages of a bilag from page ``first`` on: a viewer reads a few at a time."""
+        if not _has_tables(self._conn):
+            return []
+        return [
+            (int(page), str(text))
+            for page, text in self._conn.execute(
+                "SELECT page, text FROM bilag_pages WHERE bilag_id = ? AND page >= ?"
+                " ORDER BY page LIMIT ?",
+                (bilag_id, first, count),
+            )
+        ]
+
+    def search_bilag(
+        self,
+        match: str,
+        *,
+        limit: int,
+        councils: list[str] | None = None,
+        year: int | None = None,
+    ) -> list[BilagPageHit]:
+        """Bilag pages matching an FTS5 expression over folded text, best first."""
+        if not _has_tables(self._conn):
+            return []
+        where = ""
+        params: list[object] = [match]
+        if councils is not None:
+            where += f" AND b.council IN ({','.join('?' * len(councils))})"
+            params.extend(councils)
+        if year is not None:
+            where += " AND substr(b.meeting_date, 1, 4) = ?"
+            params.append(f"{int(year):04d}")
+        params.append(limit)
+        try:
+            rows = self._conn.execute(
+                f"SELECT {_COLUMNS}, p.page, p.text, bilag_fts.rank FROM bilag_fts"
+                " JOIN bilag_pages p ON p.id = bilag_fts.rowid JOIN bilag b ON b.id = p.bilag_id"
+                f" WHERE bilag_fts MATCH ? {where} ORDER BY bilag_fts.rank LIMIT ?",
+                params,
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []  # a query FTS5 cannot parse finds nothing, as in the item search
+        return [BilagPageHit(BilagRow(*row[:11]), row[11], row[12], row[13]) for row in rows]
