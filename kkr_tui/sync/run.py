@@ -103,6 +103,7 @@ class SyncSummary:
     gone: int = 0
     failed: int = 0
     other_hosts: int = 0
+    bilag_read: int = 0
     new_documents: list[str] = field(default_factory=list)
     ingest: IngestSummary | None = None
     cancelled: bool = False
@@ -121,7 +122,7 @@ class SyncSummary:
             f"sider {self.pages} ({self.pages_unchanged} uændrede, {self.pages_failed} fejl)",
             f"hentet {self.downloaded}",
             f"uændrede {self.unchanged}",
-            f"bilag {self.bilag}",
+            f"bilag {self.bilag} ({self.bilag_read} læst)",
             f"sprunget over {self.skipped}",
             f"forsvundet {self.gone}",
             f"fejl {self.failed}",
@@ -277,6 +278,11 @@ def apply(
         summary.cancelled = True
     if to_ingest and not dry_run and not summary.cancelled:
         _ingest(run, store, to_ingest, cancel)
+    if not dry_run and not summary.cancelled:
+        try:
+            _read_bilag(run, store, plans, cancel, seen_at)
+        except SyncCancelled:
+            summary.cancelled = True
     summary.requests = client.requests
     summary.bytes_received = client.bytes_received
     return summary
@@ -414,3 +420,73 @@ def _ingest(run: _Run, store: Store, files: dict[str, str], cancel: threading.Ev
     run.summary.ingest = ingest_paths(store, list(files), progress=on_event, cancel=cancel)
     if run.summary.ingest.cancelled:
         run.summary.cancelled = True
+
+
+def _block_meeting(
+    store: Store, council: str, block_key: str | None, cache: dict[str | None, str | None]
+) -> str | None:
+    """The date of the meeting a block's bilag belong to: the date of a document stored
+    from the same block (the parsed document is the authority), else the block's own."""
+    if block_key in cache:
+        return cache[block_key]
+    date: str | None = None
+    for row in store.manifest(council):
+        if row.block_key == block_key and row.state == "stored" and row.sha256:
+            document = store.find_document(row.sha256)
+            if document is not None:
+                date = store.meeting(document.meeting_id).meeting_date
+                break
+    if date is None and block_key and len(block_key) >= 10 and block_key[4] == "-":
+        date = block_key[:10]
+    cache[block_key] = date
+    return date
+
+
+def _read_bilag(
+    run: _Run,
+    store: Store,
+    plans: list[tuple[str, PdfLink]],
+    cancel: threading.Event,
+    at: str,
+) -> None:
+    """Read every fetched bilag not read yet (or whose reading was cut off) into the
+    store, and tie bilag read before to an item once their meeting's documents say."""
+    from kkr_tui.sync.bilag import BilagSource, meeting_items, read_bilag
+    from kkr_tui.sync.bilag_match import bilag_names, match_item
+
+    dates: dict[str, dict[str | None, str | None]] = {}
+    items: dict[tuple[str, str | None], list[tuple[str, tuple[str, ...]]]] = {}
+    for slug, link in plans:
+        row = store.manifest_row(link.url)
+        if row is None or row.state != "bilag" or not row.path or not row.sha256:
+            continue
+        if not Path(row.path).is_file():
+            continue
+        council = COUNCILS[slug]
+        date = _block_meeting(store, council, row.block_key, dates.setdefault(council, {}))
+        stored = store.bilag_by_url(link.url)
+        if stored is not None and stored.state != "reading" and stored.path == row.path:
+            if stored.item_number is None and stored.meeting_date == date:
+                key = (council, date)
+                if key not in items:
+                    items[key] = meeting_items(store, council, date)
+                number = match_item(bilag_names(stored.title, stored.url), items[key])
+                if number is not None:
+                    store.set_bilag_item(stored.id, number)
+            continue
+        run.total += 1
+        run.working(row.title)
+        source = BilagSource(link.url, row.title, row.path, row.sha256, council, date)
+
+        def on_page(page: int, pages: int, title: str = row.title) -> None:
+            run.working(title, page, pages)
+
+        bilag_id, reason = read_bilag(store, source, at, cancel=cancel, on_page=on_page)
+        done = store.bilag(bilag_id)
+        run.summary.bilag_read += 1
+        where = f"punkt {done.item_number}" if done.item_number else "mødet"
+        pages = f"{done.page_count} sider"
+        if reason:
+            run.say(SyncLine("bilag ulæst", _subject(row.title, link.url), reason))
+        else:
+            run.say(SyncLine("bilag læst", f"{row.title}  ({pages}, {where})"))
