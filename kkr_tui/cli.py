@@ -565,7 +565,7 @@ def _cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     query = " ".join(args.query)
     store = Store(db, read_only=True)
     try:
-        answer = SearchIndex(store).answer(query, limit=args.limit)
+        answer = SearchIndex(store).answer(query, limit=args.limit, bilag=True)
     finally:
         store.close()
     hits = answer.hits
@@ -587,6 +587,9 @@ def _cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     for hit in hits:
         doc = DOC_TYPE_WORDS.get(hit.doc_type, hit.doc_type)
         fields = (hit.council, _date(hit.meeting_date), doc, hit.number, hit.title)
+        if hit.kind == "bilag":
+            where = f"bilag: {hit.bilag_title}, s. {hit.page}"
+            fields = (hit.council, _date(hit.meeting_date), hit.number, hit.title, where)
         print(printable("  ".join(f for f in fields if f)))
         if hit.snippet and hit.snippet != hit.title:
             print(printable(f"    {' '.join(hit.snippet.split())}"))

@@ -16,7 +16,8 @@ from kkr_tui.search.highlight import Marker, snippet
 #: Why an item is a hit: its case number, its item number, its text, or my note on it
 #: (merged in by the reader, :mod:`kkr_tui.app.note_hits`). A "meeting" hit stands for
 #: a whole meeting (a case number all its items carry): open ``meeting_id``, not the item.
-HitKind = Literal["case", "number", "text", "note", "meeting"]
+#: ``bilag``: a page of one of a meeting's bilag (``item_id`` 0 when it is tied to no item).
+HitKind = Literal["case", "number", "text", "note", "meeting", "bilag"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +25,8 @@ class SearchHit:
     """One result line: where the item is, what it is called, and why it matched.
 
     ``highlights`` are (start, end) spans into ``snippet``; ``title_highlights`` into
-    ``title``.
+    ``title``. A ``bilag`` hit names the bilag (``bilag_id``, ``bilag_title``) and the
+    ``page`` the words are on.
     """
 
     item_id: int
@@ -39,6 +41,9 @@ class SearchHit:
     kind: HitKind
     title_highlights: tuple[tuple[int, int], ...] = ()
     meeting_id: int | None = None
+    bilag_id: int | None = None
+    bilag_title: str | None = None
+    page: int | None = None
 
 
 def make_hit(

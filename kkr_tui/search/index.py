@@ -139,15 +139,31 @@ class SearchIndex:
     # -- searching ------------------------------------------------------------------
 
     def search(
-        self, query: str, *, limit: int = 50, current_meeting_id: int | None = None
+        self,
+        query: str,
+        *,
+        limit: int = 50,
+        current_meeting_id: int | None = None,
+        bilag: bool = False,
     ) -> list[SearchHit]:
         """The best ``limit`` items for ``query`` across all councils, best first."""
-        return self.answer(query, limit=limit, current_meeting_id=current_meeting_id).hits
+        return self.answer(
+            query, limit=limit, current_meeting_id=current_meeting_id, bilag=bilag
+        ).hits
 
     def answer(
-        self, query: str, *, limit: int = 50, current_meeting_id: int | None = None
+        self,
+        query: str,
+        *,
+        limit: int = 50,
+        current_meeting_id: int | None = None,
+        bilag: bool = False,
     ) -> Answer:
-        """The hits for ``query``, or why it cannot have any (a filter that cannot match)."""
+        """The hits for ``query``, or why it cannot have any (a filter that cannot match).
+
+        ``bilag``: also pages of bilag (``kind == "bilag"``), after the items, at most a
+        quarter of ``limit`` (at least 3) and never more than ``limit`` hits in all; not
+        for a query with a date (bilag pages carry only their meeting's date)."""
         parsed = parse_query(query)
         problems = self.problems(parsed)
         if problems:
@@ -163,7 +179,23 @@ class SearchIndex:
             # item says ("mødet den 8. april 2025"), so search it as words.
             text = f"{parsed.text} {dates.text}"
             hits = self._search(text, filters, None, limit, current_meeting_id)
+        if bilag and dates is None:
+            hits = self._with_bilag(hits, parsed.text, filters, limit)
         return Answer(hits)
+
+    def _with_bilag(
+        self, hits: list[SearchHit], text: str, filters: Filters, limit: int
+    ) -> list[SearchHit]:
+        """``hits`` with the best bilag pages for ``text`` after them (see :meth:`answer`)."""
+        from kkr_tui.search.bilag import bilag_hits
+
+        tokens = list(dict.fromkeys(TOKEN_RE.findall(fold(text))))
+        if not tokens or CASE_RE.match(text.strip()) or NUMBER_RE.match(text.strip()):
+            return hits
+        vocab = self.vocabulary()
+        found = marker([expand(vocab, t) for t in tokens])
+        extra = bilag_hits(self.store, tokens, found, filters, max(3, limit // 4))
+        return hits[: limit - len(extra)] + extra[:limit]
 
     def problems(self, parsed: ParsedQuery) -> tuple[FilterProblem, ...]:
         """The filters of ``parsed`` that cannot match anything stored, with the values

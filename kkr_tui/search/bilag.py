@@ -1,0 +1,58 @@
+"""Bilag hits: the query's words on the pages of bilag (attachment PDFs).
+
+Bilag text lives in its own full-text index (``bilag_fts``, see
+:mod:`kkr_tui.store.bilag`), so items are ranked exactly as before and bilag are
+asked only when the caller wants them. The query words are folded as the items'
+are (Danish-aware: ``okonomi`` finds *økonomi*) and each must start a word on the
+page; the best pages come first, at most one hit per bilag page.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kkr_tui.search.highlight import Marker, snippet
+from kkr_tui.search.hits import SearchHit
+
+if TYPE_CHECKING:
+    from kkr_tui.search.query import Filters
+    from kkr_tui.store import Store
+
+
+def bilag_match(tokens: list[str]) -> str:
+    """An FTS5 expression: every folded token as a word prefix (quoted, so any token
+    is a plain string to FTS5)."""
+    return " AND ".join('"' + t.replace('"', "") + '"*' for t in tokens if t)
+
+
+def bilag_hits(
+    store: Store, tokens: list[str], found: Marker | None, filters: Filters, limit: int
+) -> list[SearchHit]:
+    """Up to ``limit`` bilag pages for the folded query ``tokens``, best first."""
+    match = bilag_match(tokens)
+    if not match or limit <= 0 or filters.doc_type is not None:
+        return []
+    pages = store.search_bilag(match, limit=limit, councils=filters.councils, year=filters.year)
+    hits = []
+    for page in pages:
+        bilag = page.bilag
+        item = store.bilag_item(bilag.id) if bilag.item_number else None
+        cut = snippet(found, page.text)
+        hits.append(
+            SearchHit(
+                item_id=item.id if item is not None else 0,
+                council=bilag.council,
+                meeting_date=bilag.meeting_date,
+                doc_type="bilag",
+                number=bilag.item_number or "",
+                title=item.title if item is not None else "",
+                snippet=cut,
+                highlights=found.spans(cut) if found else (),
+                score=round(-page.rank, 6),
+                kind="bilag",
+                bilag_id=bilag.id,
+                bilag_title=bilag.title,
+                page=page.page,
+            )
+        )
+    return hits
