@@ -66,9 +66,13 @@ class FilterProblem:
     valid: tuple[str, ...]
 
     def message(self) -> str:
-        """One line for the reader's status line and the CLI's stderr (Danish)."""
-        values = ", ".join(f"{self.key}:{v}" for v in self.valid) or "ingen"
-        return f"{self.key}:{self.value} passer ikke på noget; mulige værdier: {values}"
+        """One line for the reader's status line and the CLI's stderr."""
+        from kkr_tui.i18n import _
+
+        values = ", ".join(f"{self.key}:{v}" for v in self.valid) or _("none")
+        return _("{key}:{value} matches nothing; possible values: {values}").format(
+            key=self.key, value=self.value, values=values
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,6 +357,8 @@ class SearchIndex:
         """A hit for ``row``'s whole meeting when most of its items carry ``number``
         (KL gives every item of a meeting the meeting's case number): such a number
         names the meeting, not one item. None when it is specific to a few items."""
+        from kkr_tui.i18n import _
+
         numbers = {r.number for r in rows if r.meeting_id == row.meeting_id}
         if len(numbers) < 2:
             return None
@@ -367,7 +373,9 @@ class SearchIndex:
             meeting_date=meeting.meeting_date,
             doc_type=doc_type,
             number="",
-            title=f"Hele mødet: {len(numbers)} af {len(meeting.items)} punkter har {number}",
+            title=_("Whole meeting: {shared} of {total} items have {case}").format(
+                shared=len(numbers), total=len(meeting.items), case=number
+            ),
             snippet="",
             highlights=(),
             score=1001.0,
