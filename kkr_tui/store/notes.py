@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from kkr_tui.i18n import _
 from kkr_tui.records import (
     MAX_NOTE_BYTES,
     Anchor,
@@ -103,7 +104,7 @@ def assign_notes(notes: Sequence[Note], items: Sequence[ItemKey]) -> dict[int, i
     free = list(items)
     pending = sorted(notes, key=lambda n: n.id)
     assigned: dict[int, int] = {}
-    shared = Counter(case for _, _, case, _ in items if case)
+    shared = Counter(item[2] for item in items if item[2])
     titles = {item[0]: fold(item[3]) for item in items}
 
     def agrees(anchor: Anchor, case: str | None) -> bool:
@@ -270,8 +271,9 @@ class Notes:
         size = len(text.encode("utf-8", "surrogatepass"))
         if size > MAX_NOTE_BYTES:
             raise NoteTooLargeError(
-                f"noten er for stor ({size / 1_000_000:.1f} MB); en note må fylde "
-                f"højst {MAX_NOTE_BYTES // 1_000_000} MB"
+                _("the note is too large ({size} MB); a note may hold at most {limit} MB").format(
+                    size=f"{size / 1_000_000:.1f}", limit=MAX_NOTE_BYTES // 1_000_000
+                )
             )
         text = clean_text(text).strip()
         now = _now()
@@ -508,7 +510,7 @@ class Notes:
         )
         updates: list[tuple[str, str, str, str]] = []
         changes: list[tuple[str, str, str, str, str]] = []
-        for item_id, number, _, _ in rows:
+        for item_id, number, _case, _title in rows:
             digest = hashes[item_id]
             before = old.get(number)
             if before == digest:
@@ -539,7 +541,7 @@ class Notes:
             ).fetchall()
             out: list[ChangedItem] = []
             for council, date, number, kind, detected in rows:
-                for item_id, num, _, title in self._primary_items(council, date):
+                for item_id, num, _case, title in self._primary_items(council, date):
                     if num == number:
                         doc_type = self._conn.execute(
                             "SELECT d.doc_type FROM items i JOIN documents d"
@@ -586,7 +588,7 @@ class Notes:
                 for (number,) in self._conn.execute("SELECT number FROM item_reads" + where, args):
                     reads.add((council, date, number))
         out: dict[int, ItemMark] = {}
-        for item_id, _, council, date, number, _, _ in rows:
+        for item_id, _doc, council, date, number, _case, _title in rows:
             key = (council, date, number)
             out[item_id] = ItemMark(item_id in noted, changes.get(key), key in reads)  # type: ignore[arg-type]
         return out

@@ -17,6 +17,7 @@ import sqlite3
 from functools import cache
 from pathlib import Path
 
+from kkr_tui.i18n import _
 from kkr_tui.store.errors import DamagedDatabaseError, DiskFullError, SchemaError, StoreError
 
 #: Objects of older kkr-tui releases a database may still hold (dropped when migrated).
@@ -81,11 +82,13 @@ def check_schema_objects(conn: sqlite3.Connection, version: int) -> None:
         raise SchemaError(f"not a kkr-tui database (it holds {', '.join(foreign[:5])})")
     if foreign:
         shown = ", ".join(foreign[:5]) + (
-            f" og {len(foreign) - 5} flere" if len(foreign) > 5 else ""
+            _(" and {count} more").format(count=len(foreign) - 5) if len(foreign) > 5 else ""
         )
         raise SchemaError(
-            f"databasen indeholder noget, kkr-tui ikke har lavet ({shown}); "
-            "den åbnes ikke, så dens egen kode aldrig køres"
+            _(
+                "the database holds things kkr-tui did not create ({objects}); it is not "
+                "opened, so their code never runs"
+            ).format(objects=shown)
         )
 
 
@@ -106,8 +109,9 @@ def check_values(conn: sqlite3.Connection) -> None:
     for meeting_id, date, year in rows:
         value = date if date is None or not _DATE.fullmatch(str(date)) else year
         raise StoreError(
-            f"møde {meeting_id} har en ugyldig værdi ({str(value)[:40]!r}); "
-            "databasen er ændret af et andet program"
+            _(
+                "meeting {id} has a malformed value ({value}); another program changed the database"
+            ).format(id=meeting_id, value=repr(str(value)[:40]))
         )
 
 
@@ -116,14 +120,19 @@ def translate(error: sqlite3.Error, path: Path) -> StoreError | None:
     text = str(error)
     if "disk is full" in text or "database or disk is full" in text:
         return DiskFullError(
-            f"disken er fuld: {path} kan ikke skrives (det, der allerede er gemt, er i behold); "
-            "frigør plads og prøv igen"
+            _(
+                "the disk is full: {path} cannot be written (what is stored is kept); "
+                "free some space and try again"
+            ).format(path=path)
         )
     if isinstance(error, sqlite3.DatabaseError) and (
         "malformed" in text or "not a database" in text or "corrupt" in text
     ):
         return DamagedDatabaseError(
-            f"{path}: databasen er beskadiget ({text}); tag en sikkerhedskopi af filen, "
-            f"og red det, der kan læses, med `sqlite3 {path} .recover | sqlite3 ny.db`"
+            _(
+                "{path}: the database is damaged ({reason}); keep a back-up copy of the "
+                "file, and rescue what can be read with "
+                "`sqlite3 {path} .recover | sqlite3 new.db`"
+            ).format(path=path, reason=text)
         )
     return None

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from kkr_tui.app.render import safe
+from kkr_tui.i18n import _
 from kkr_tui.records import MAX_NOTE_BYTES
 
 
@@ -50,8 +51,10 @@ class NoteEditor(ModalScreen[str | None]):
         size = len(text.encode("utf-8", "surrogatepass"))
         if size > MAX_NOTE_BYTES:
             self.notify(
-                f"Noten er for stor ({size / 1_000_000:.1f} MB); en note må fylde "
-                f"højst {MAX_NOTE_BYTES // 1_000_000} MB. Den er ikke gemt.",
+                _(
+                    "The note is too large ({size} MB); a note may hold at most {limit} MB. "
+                    "It has not been saved."
+                ).format(size=f"{size / 1_000_000:.1f}", limit=MAX_NOTE_BYTES // 1_000_000),
                 severity="error",
                 markup=False,
             )
