@@ -73,3 +73,11 @@ def test_a_fifo_beside_the_database_is_refused(tmp_path: Path) -> None:
     os.mkfifo(f"{db}-wal")
     code, _out, err = _run("search", "økonomi", "--db", str(db), cwd=tmp_path)
     assert (code, err) == (1, f"{db}-wal: not a regular file\n")
+
+
+@pytest.mark.parametrize("name", ["pipe.pdf", "pipe.txt"])
+def test_parse_refuses_a_fifo_in_one_line(tmp_path: Path, name: str) -> None:
+    pipe = tmp_path / name
+    os.mkfifo(pipe)
+    code, out, err = _run("parse", str(pipe), cwd=tmp_path)
+    assert (code, out, err) == (1, "", f"{pipe}: not a regular file\n")

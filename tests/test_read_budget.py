@@ -164,3 +164,23 @@ def test_readers_die_with_a_sigkilled_parent(tmp_path: Path, good_pdf: Path) -> 
             break
         threading.Event().wait(0.1)
     assert not any(_alive(p) for p in readers), "readers outlived their parent"
+
+
+def test_the_app_reading_from_a_thread_gets_the_same_budgeted_reader(
+    tmp_path: Path, good_pdf: Path
+) -> None:
+    """The app ingests from a worker thread, where forking is unsafe: its PDFs are read
+    by children of a forkserver, with the same budget and the same page warnings."""
+    slow = with_page_content(good_pdf, tmp_path / "slow.pdf", 1, SLOW_PAGE, compress=True)
+    outcome: list[IngestSummary] = []
+
+    def run() -> None:
+        outcome.append(_ingest(tmp_path / "kkr.db", [slow], budget=ReadBudget(page_seconds=1)))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(HANG_GUARD_S)
+    (summary,) = outcome
+    (result,) = summary.results
+    assert result.status == "added"
+    assert [(w.page, w.reason) for w in result.page_warnings] == [(2, "took longer than 1 s")]
