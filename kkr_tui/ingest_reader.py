@@ -175,7 +175,7 @@ def _child(path: str, budget: ReadBudget, conn: Connection, expected_parent: int
     def on_page(done: int, total: int) -> None:
         if os.getppid() != parent:
             raise _ParentGone
-        conn.send(("page", done, total))
+        _send(conn, ("page", done, total))
 
     try:
         parsed = read_in_worker(path, on_page, budget.page_seconds)
@@ -184,10 +184,19 @@ def _child(path: str, budget: ReadBudget, conn: Connection, expected_parent: int
     except MemoryError:
         parsed = ParsedFile(None, "needs more memory than a document may take")
     try:
-        conn.send(("done", parsed))
+        _send(conn, ("done", parsed))
     except MemoryError:
-        conn.send(("done", ParsedFile(None, "needs more memory than a document may take")))
+        _send(conn, ("done", ParsedFile(None, "needs more memory than a document may take")))
     conn.close()
+
+
+def _send(conn: Connection, message: tuple[Any, ...]) -> None:
+    """Send to the parent; if it stopped listening (killed, cancelled), end quietly
+    instead of printing a traceback onto the user's terminal."""
+    try:
+        conn.send(message)
+    except (OSError, EOFError):
+        os._exit(1)
 
 
 class GuardedRead:
@@ -196,19 +205,24 @@ class GuardedRead:
     def __init__(self, path: str, budget: ReadBudget, context: BaseContext) -> None:
         self.path = path
         self.budget = budget
+        self.started = time.monotonic()
+        self.page = 0
+        self.pages = 0
+        self.result: ParsedFile | None = None
         receive, send = context.Pipe(duplex=False)
+        self.conn = receive
         forked = context.get_start_method() == "fork"
         parent = os.getpid() if forked else 0
         self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
             target=_child, args=(path, budget, send, parent), daemon=True
         )
-        self.process.start()
-        send.close()
-        self.conn = receive
-        self.started = time.monotonic()
-        self.page = 0
-        self.pages = 0
-        self.result: ParsedFile | None = None
+        try:
+            self.process.start()
+        except OSError as error:  # no process to be had (a process limit, no memory)
+            receive.close()
+            self.result = ParsedFile(None, f"could not start a reading process: {error}")
+        finally:
+            send.close()
 
     @property
     def fileno(self) -> Any:
@@ -250,9 +264,10 @@ class GuardedRead:
 
     def stop(self) -> None:
         """Kill the child now (cancel, deadline); its file is not read."""
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join()
+        if self.process.pid is not None:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join()
         self.conn.close()
 
 

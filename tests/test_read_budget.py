@@ -184,3 +184,17 @@ def test_the_app_reading_from_a_thread_gets_the_same_budgeted_reader(
     (result,) = summary.results
     assert result.status == "added"
     assert [(w.page, w.reason) for w in result.page_warnings] == [(2, "took longer than 1 s")]
+
+
+def test_no_process_to_be_had_fails_the_file_in_one_line(
+    tmp_path: Path, good_pdf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from multiprocessing.process import BaseProcess
+
+    def refuse(self: BaseProcess) -> None:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(BaseProcess, "start", refuse)
+    (result,) = _ingest(tmp_path / "kkr.db", [good_pdf]).results
+    assert result.status == "failed"
+    assert result.reason.startswith("could not start a reading process: [Errno 11]")
