@@ -283,9 +283,9 @@ def _db_path(args: argparse.Namespace, *, check: bool = True) -> Path:
         except OSError:
             continue
         if stat.S_ISDIR(mode):
-            raise UnusablePathError(path, "is a directory, not a database file")
+            raise UnusablePathError(path, _("is a directory, not a database file"))
         if not stat.S_ISREG(mode):
-            raise UnusablePathError(path, "not a regular file")
+            raise UnusablePathError(path, _("not a regular file"))
     return db
 
 
@@ -417,7 +417,9 @@ class _IngestReporter:
                 if result.page_warnings:
                     from kkr_tui.model import page_warnings_line
 
-                    why += f"  warning: {page_warnings_line(result.page_warnings)}"
+                    why += "  " + _("warning: {text}").format(
+                        text=page_warnings_line(result.page_warnings)
+                    )
                 print(printable(f"{result.status:<9} {label}{result.path}{why}"), flush=True)
         self._draw(event)
 
@@ -533,11 +535,13 @@ def format_outline(meeting: Meeting) -> str:
             if item.urls:
                 lines.append(f"      links: {len(item.urls)}")
             lines += [f"      warning: {w}" for w in item.warnings]
-            lines += [f"      warning: {w.text}" for w in item.page_warnings]
+            lines += [
+                "      " + _("warning: {text}").format(text=w.text) for w in item.page_warnings
+            ]
     if meeting.warnings or meeting.page_warnings:
         lines.append("")
         lines += [f"warning: {w}" for w in meeting.warnings]
-        lines += [f"warning: {w.text}" for w in meeting.page_warnings]
+        lines += [_("warning: {text}").format(text=w.text) for w in meeting.page_warnings]
     items = sum(len(s.items) for s in meeting.sections)
     lines.append("")
     lines.append(f"{len(meeting.sections)} sections, {items} items")

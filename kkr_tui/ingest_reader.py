@@ -30,6 +30,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kkr_tui.i18n import N_, _
 from kkr_tui.ingest_types import IngestCancelled, PageCallback, ParsedFile, read_and_parse
 
 if TYPE_CHECKING:
@@ -57,7 +58,9 @@ DEFAULT_BUDGET = ReadBudget()
 POLL_S = 0.1
 
 #: Why a file is failed when the process reading it died without an answer.
-WORKER_DIED = "the process reading it stopped unexpectedly (out of memory, or killed)"
+WORKER_DIED = N_("the process reading it stopped unexpectedly (out of memory, or killed)")
+#: Why a file is failed when reading it needed more than its memory budget.
+OUT_OF_MEMORY = N_("needs more memory than a document may take")
 
 #: Modules a reading child needs loaded before its first file: imported in this process
 #: before forking, or by the forkserver once, so each child does not pay ~0.5 s for
@@ -182,11 +185,11 @@ def _child(path: str, budget: ReadBudget, conn: Connection, expected_parent: int
     except _ParentGone:
         os._exit(1)
     except MemoryError:
-        parsed = ParsedFile(None, "needs more memory than a document may take")
+        parsed = ParsedFile(None, _(OUT_OF_MEMORY))
     try:
         _send(conn, ("done", parsed))
     except MemoryError:
-        _send(conn, ("done", ParsedFile(None, "needs more memory than a document may take")))
+        _send(conn, ("done", ParsedFile(None, _(OUT_OF_MEMORY))))
     conn.close()
 
 
@@ -220,7 +223,8 @@ class GuardedRead:
             self.process.start()
         except OSError as error:  # no process to be had (a process limit, no memory)
             receive.close()
-            self.result = ParsedFile(None, f"could not start a reading process: {error}")
+            reason = _("could not start a reading process: {error}").format(error=error)
+            self.result = ParsedFile(None, reason)
         finally:
             send.close()
 
@@ -239,7 +243,7 @@ class GuardedRead:
                     break
                 message = self.conn.recv()
             except (EOFError, OSError):
-                self._end(ParsedFile(None, WORKER_DIED))
+                self._end(ParsedFile(None, _(WORKER_DIED)))
                 break
             if message[0] == "page":
                 self.page, self.pages = message[1], message[2]
@@ -247,11 +251,12 @@ class GuardedRead:
             else:
                 self._end(message[1])
         if self.result is None and not self.process.is_alive() and not self.conn.poll():
-            self._end(ParsedFile(None, WORKER_DIED))
+            self._end(ParsedFile(None, _(WORKER_DIED)))
         if self.result is None and time.monotonic() - self.started > self.budget.document_seconds:
             self.stop()
             seconds = f"{self.budget.document_seconds:g}"
-            self.result = ParsedFile(None, f"reading took longer than {seconds} s; stopped")
+            reason = _("reading took longer than {seconds} s; stopped").format(seconds=seconds)
+            self.result = ParsedFile(None, reason)
         return pages
 
     def _end(self, parsed: ParsedFile) -> None:

@@ -68,17 +68,25 @@ class PageWarning:
     @property
     def text(self) -> str:
         """One line for the ingest result, ``kkr-tui parse`` and the item pane."""
+        from kkr_tui.i18n import _
+
         if self.kind == "repaired":
-            return f"damaged PDF repaired ({self.reason}); text may be missing"
-        return f"page {self.page} could not be read ({self.reason}); its text is missing"
+            return _("damaged PDF repaired ({reason}); text may be missing").format(
+                reason=self.reason
+            )
+        return _("page {page} could not be read ({reason}); its text is missing").format(
+            page=self.page, reason=self.reason
+        )
 
 
 def page_warnings_line(warnings: tuple[PageWarning, ...], limit: int = 3) -> str:
     """All of a document's page warnings in one bounded line (a hostile file can fail
     on every one of a thousand pages): the first ``limit`` and how many more."""
+    from kkr_tui.i18n import _
+
     shown = "; ".join(w.text for w in warnings[:limit])
     rest = len(warnings) - limit
-    return f"{shown}; and {rest} more" if rest > 0 else shown
+    return _("{shown}; and {rest} more").format(shown=shown, rest=rest) if rest > 0 else shown
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,7 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_directory(tmp_path: Path) -> None:
     folder = tmp_path / "folder.pdf"
     folder.mkdir()
-    assert _reason(folder) == "is a directory, not a file"
+    assert _reason(folder) == "er en mappe, ikke en fil"
 
 
 def test_fifo_is_not_read(tmp_path: Path) -> None:
@@ -52,7 +52,7 @@ def test_fifo_is_not_read(tmp_path: Path) -> None:
         pytest.skip("no FIFOs on this platform")
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
-    assert _reason(fifo) == "not a regular file"
+    assert _reason(fifo) == "ikke en almindelig fil"
 
 
 @pytest.mark.parametrize(

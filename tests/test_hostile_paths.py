@@ -53,8 +53,8 @@ def test_fifo_and_dev_zero_in_a_folder_or_named_are_one_line_each(
     )
     assert code == 1 and "Traceback" not in out + err
     lines = out.splitlines()
-    assert f"FAILED {pipe}: not a regular file" in lines
-    assert f"FAILED {zero}: not a regular file" in lines
+    assert f"FAILED {pipe}: ikke en almindelig fil" in lines
+    assert f"FAILED {zero}: ikke en almindelig fil" in lines
     assert any(line.startswith("added") and "good.txt" in line for line in lines)
     assert lines[-1] == "added 1, updated 0, unchanged 0, failed 2"
 
@@ -64,7 +64,7 @@ def test_a_fifo_as_database_is_one_line(tmp_path: Path) -> None:
     os.mkfifo(db)
     for command in (["search", "økonomi"], ["notes"], ["ingest", str(tmp_path)]):
         code, out, err = _run(*command, "--db", str(db), cwd=tmp_path)
-        assert (code, out, err) == (1, "", f"{db}: not a regular file\n"), command
+        assert (code, out, err) == (1, "", f"{db}: ikke en almindelig fil\n"), command
 
 
 def test_a_fifo_beside_the_database_is_refused(tmp_path: Path) -> None:
@@ -72,7 +72,7 @@ def test_a_fifo_beside_the_database_is_refused(tmp_path: Path) -> None:
     db.write_bytes(b"")
     os.mkfifo(f"{db}-wal")
     code, _out, err = _run("search", "økonomi", "--db", str(db), cwd=tmp_path)
-    assert (code, err) == (1, f"{db}-wal: not a regular file\n")
+    assert (code, err) == (1, f"{db}-wal: ikke en almindelig fil\n")
 
 
 @pytest.mark.parametrize("name", ["pipe.pdf", "pipe.txt"])
@@ -80,4 +80,4 @@ def test_parse_refuses_a_fifo_in_one_line(tmp_path: Path, name: str) -> None:
     pipe = tmp_path / name
     os.mkfifo(pipe)
     code, out, err = _run("parse", str(pipe), cwd=tmp_path)
-    assert (code, out, err) == (1, "", f"{pipe}: not a regular file\n")
+    assert (code, out, err) == (1, "", f"{pipe}: ikke en almindelig fil\n")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pdf_factory
 import pytest
 
-from kkr_tui import ingest, ingest_reader
+from kkr_tui import i18n, ingest, ingest_reader
 from kkr_tui.ingest import IngestEvent, discover, ingest_paths, meeting_label
 from kkr_tui.store import Store
 
@@ -364,7 +364,7 @@ def test_a_worker_that_dies_fails_only_its_file_and_the_run_goes_on(
     summary = ingest_paths(store, [folder], jobs=2)
     by_name = {Path(r.path).name: r for r in summary.results}
     assert by_name[killer.name].status == "failed"
-    assert by_name[killer.name].reason == ingest_reader.WORKER_DIED
+    assert by_name[killer.name].reason == i18n._(ingest_reader.WORKER_DIED)
     assert sorted(r.status for n, r in by_name.items() if n != killer.name) == ["added"] * 5
     assert not summary.cancelled
     assert _stored_count(store) == 5

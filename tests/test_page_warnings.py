@@ -81,7 +81,7 @@ def test_a_repaired_file_is_a_warning_on_every_item(tmp_path: Path, good_pdf: Pa
     repaired = PageWarning("repaired", 0, "file is truncated")
     assert meeting.page_warnings == (repaired,)
     assert all(item.page_warnings == (repaired,) for item in meeting.items())
-    assert "damaged PDF repaired (file is truncated)" in repaired.text
+    assert "beskadiget PDF repareret (file is truncated)" in repaired.text
 
 
 def test_the_parser_puts_a_failed_page_on_the_items_it_may_have_held(nested_pdf: Path) -> None:
@@ -100,7 +100,7 @@ def test_ingest_line_store_parse_and_pane_all_show_it(
     assert main(["ingest", str(nested_pdf), "--db", str(db)]) == 0
     out = capsys.readouterr().out
     (line,) = [row for row in out.splitlines() if row.startswith("added ") and "nested.pdf" in row]
-    assert "warning: page 2 could not be read (maximum recursion depth" in line
+    assert "advarsel: side 2 kunne ikke læses (maximum recursion depth" in line
 
     store = Store(db, read_only=True)
     try:
@@ -115,15 +115,15 @@ def test_ingest_line_store_parse_and_pane_all_show_it(
 
     assert main(["parse", str(nested_pdf)]) == 0
     outline = capsys.readouterr().out
-    assert "      warning: page 2 could not be read (maximum recursion depth" in outline
-    assert outline.count("page 2 could not be read") == 2  # on item 1.1 and the meeting
+    assert "      advarsel: side 2 kunne ikke læses (maximum recursion depth" in outline
+    assert outline.count("side 2 kunne ikke læses") == 2  # on item 1.1 and the meeting
 
     app = make_app(db)
     async_test = _pane_after_first_item(app)
     import asyncio
 
     pane = asyncio.run(async_test)
-    assert "⚠ page 2 could not be read (maximum recursion depth" in pane
+    assert "⚠ side 2 kunne ikke læses (maximum recursion depth" in pane
 
 
 async def _pane_after_first_item(app: object) -> str:

@@ -53,7 +53,7 @@ def test_a_page_over_its_time_is_a_failed_page_and_the_rest_is_stored(
     summary = _ingest(tmp_path / "kkr.db", [slow], budget=ReadBudget(page_seconds=1))
     (result,) = summary.results
     assert result.status == "added"
-    assert [(w.page, w.reason) for w in result.page_warnings] == [(2, "took longer than 1 s")]
+    assert [(w.page, w.reason) for w in result.page_warnings] == [(2, "tog længere end 1 s")]
 
 
 def test_a_page_over_its_memory_is_a_failed_page_and_the_rest_is_stored(
@@ -64,7 +64,7 @@ def test_a_page_over_its_memory_is_a_failed_page_and_the_rest_is_stored(
     (result,) = _ingest(tmp_path / "kkr.db", [hog], budget=budget).results
     assert result.status == "added"
     assert [(w.page, w.reason) for w in result.page_warnings] == [
-        (2, "needs more memory than a page may take")
+        (2, "kræver mere hukommelse, end en side må bruge")
     ]
     (plenty,) = _ingest(tmp_path / "again.db", [hog]).results
     assert (plenty.status, plenty.page_warnings) == ("added", ())
@@ -78,7 +78,7 @@ def test_a_file_over_its_time_fails_in_one_line_and_the_run_goes_on(
     budget = ReadBudget(document_seconds=1)
     summary = _ingest(tmp_path / "kkr.db", [slow, sample], budget=budget)
     assert [(r.status, r.reason) for r in summary.results] == [
-        ("failed", "reading took longer than 1 s; stopped"),
+        ("failed", "læsningen tog længere end 1 s; stoppet"),
         ("added", ""),
     ]
 
@@ -183,7 +183,7 @@ def test_the_app_reading_from_a_thread_gets_the_same_budgeted_reader(
     (summary,) = outcome
     (result,) = summary.results
     assert result.status == "added"
-    assert [(w.page, w.reason) for w in result.page_warnings] == [(2, "took longer than 1 s")]
+    assert [(w.page, w.reason) for w in result.page_warnings] == [(2, "tog længere end 1 s")]
 
 
 def test_no_process_to_be_had_fails_the_file_in_one_line(
@@ -197,4 +197,4 @@ def test_no_process_to_be_had_fails_the_file_in_one_line(
     monkeypatch.setattr(BaseProcess, "start", refuse)
     (result,) = _ingest(tmp_path / "kkr.db", [good_pdf]).results
     assert result.status == "failed"
-    assert result.reason.startswith("could not start a reading process: [Errno 11]")
+    assert result.reason.startswith("kunne ikke starte en læseproces: [Errno 11]")

@@ -139,7 +139,7 @@ def test_every_bad_input_is_one_line_and_the_run_goes_on(
     for name, status in good.items():
         (line,) = [line for line in lines if f"  {folder / name}" in line]
         assert line.startswith(status), line
-        repaired = "warning: damaged PDF repaired (" in line
+        repaired = "advarsel: beskadiget PDF repareret (" in line
         assert repaired == (name == "corrupt xref.pdf"), line
     assert lines[-1] == f"added 4, updated 2, unchanged 0, failed {len(bad) + 1}"
     assert len(lines) == len(bad) + len(good) + 2

@@ -14,6 +14,8 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
+from kkr_tui.i18n import _
+
 
 class UnreadableDocumentError(Exception):
     """A file could not be turned into pages; ``reason`` says why, ``str(e)`` is the reason."""
@@ -35,7 +37,7 @@ def os_error_reason(error: OSError) -> str:
     if isinstance(error, FileNotFoundError):
         return "file not found"
     if isinstance(error, IsADirectoryError):
-        return "is a directory, not a file"
+        return _("is a directory, not a file")
     if isinstance(error, PermissionError):
         return "permission denied"
     if error.errno == errno.ELOOP:
@@ -58,9 +60,9 @@ def check_regular_file(path: str | os.PathLike[str]) -> Path:
     except ValueError:
         raise UnreadableDocumentError(p, "invalid file name") from None
     if stat.S_ISDIR(st.st_mode):
-        raise UnreadableDocumentError(p, "is a directory, not a file")
+        raise UnreadableDocumentError(p, _("is a directory, not a file"))
     if not stat.S_ISREG(st.st_mode):
-        raise UnreadableDocumentError(p, "not a regular file")
+        raise UnreadableDocumentError(p, _("not a regular file"))
     return p
 
 
@@ -70,7 +72,7 @@ MAX_FILE_BYTES = 1024 * 1024 * 1024
 
 def too_large(limit: int) -> str:
     """The reason for a file over ``limit`` bytes."""
-    return f"file too large (over {limit // (1024 * 1024)} MB)"
+    return _("file too large (over {mb} MB)").format(mb=limit // (1024 * 1024))
 
 
 def open_regular_file(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> BinaryIO:
@@ -92,9 +94,9 @@ def open_regular_file(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES)
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
-            raise UnreadableDocumentError(p, "is a directory, not a file")
+            raise UnreadableDocumentError(p, _("is a directory, not a file"))
         if not stat.S_ISREG(st.st_mode):
-            raise UnreadableDocumentError(p, "not a regular file")
+            raise UnreadableDocumentError(p, _("not a regular file"))
         if st.st_size > limit:
             raise UnreadableDocumentError(p, too_large(limit))
         return os.fdopen(fd, "rb")

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any
 
+from kkr_tui.i18n import _
 from kkr_tui.model import Page, PageWarning, SourceDocument
 from kkr_tui.sanitize import clean_line, clean_text
 from kkr_tui.sources.errors import (
@@ -250,10 +251,12 @@ class PdfSource:
                 raw = page.extract_text()
                 links = page_links(page)
         except PageTimeout:
-            self._record(number, f"took longer than {page_seconds:g} s")
+            self._record(
+                number, _("took longer than {seconds} s").format(seconds=f"{page_seconds:g}")
+            )
             return Page(number=number, text="")
         except MemoryError:
-            self._record(number, "needs more memory than a page may take")
+            self._record(number, _("needs more memory than a page may take"))
             return Page(number=number, text="")
         except Exception as error:
             self._record(number, _short(error))
