@@ -212,6 +212,7 @@ class GuardedRead:
         self.page = 0
         self.pages = 0
         self.result: ParsedFile | None = None
+        self.released = False
         receive, send = context.Pipe(duplex=False)
         self.conn = receive
         forked = context.get_start_method() == "fork"
@@ -223,15 +224,11 @@ class GuardedRead:
             self.process.start()
         except OSError as error:  # no process to be had (a process limit, no memory)
             receive.close()
+            self.released = True
             reason = _("could not start a reading process: {error}").format(error=error)
             self.result = ParsedFile(None, reason)
         finally:
             send.close()
-
-    @property
-    def fileno(self) -> Any:
-        """What :func:`multiprocessing.connection.wait` waits on for this read."""
-        return self.conn
 
     def pump(self) -> list[tuple[int, int]]:
         """Take what the child sent; return its page events. Sets :attr:`result` when the
@@ -265,15 +262,27 @@ class GuardedRead:
         if self.process.is_alive():
             self.process.kill()
             self.process.join()
-        self.conn.close()
+        self._release()
 
     def stop(self) -> None:
         """Kill the child now (cancel, deadline); its file is not read."""
+        if self.released:
+            return
         if self.process.pid is not None:
             if self.process.is_alive():
                 self.process.kill()
             self.process.join()
+        self._release()
+
+    def _release(self) -> None:
+        """Close the pipe and the process's handles now, not when the garbage collector
+        gets to them: a run over thousands of files must not run out of descriptors."""
+        if self.released:
+            return
+        self.released = True
         self.conn.close()
+        if self.process.pid is not None:
+            self.process.close()
 
 
 def read_guarded(
