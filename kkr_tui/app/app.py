@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -39,6 +39,9 @@ from kkr_tui.app.work import WORK_BINDINGS, WORK_LETTER_ACTIONS, MeetingWorkActi
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from kkr_tui.ingest import IngestEvent
+    from kkr_tui.records import ItemDetail, MeetingDetail
+
 View = tuple[str, int]
 
 LETTER_ACTIONS = (
@@ -54,7 +57,7 @@ EMPTY_BODY = (
 )
 
 
-def _styles() -> list[str | Path]:
+def _styles() -> list[str | PurePath]:
     from kkr_tui.paths import styles_dir
 
     return [styles_dir() / "app.tcss"]
@@ -90,7 +93,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
 
     TITLE = "kkr-tui"
     SUB_TITLE = "KKR møder"
-    CSS_PATH: ClassVar[list[str | Path]] = _styles()
+    CSS_PATH = _styles()
     COMMANDS = App.COMMANDS | {_kkr_commands}
     ENABLE_COMMAND_PALETTE = True
 
@@ -133,8 +136,8 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         self.sample_docs = list(sample_docs or [])
         self.history: list[View] = []
         self.history_index = -1
-        self.current_item: Any = None
-        self.current_meeting: Any = None
+        self.current_item: ItemDetail | None = None
+        self.current_meeting: MeetingDetail | None = None
         self.last_query = ""
         self.cancel_ingest = threading.Event()
         self._remember_theme = theme is None
@@ -151,8 +154,12 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         yield Footer()
 
     @property
-    def tree(self) -> MeetingTree:
-        """The meeting tree."""
+    def tree(self) -> MeetingTree:  # type: ignore[override]  # see the docstring
+        """The meeting tree.
+
+        Shadows Textual's ``DOMNode.tree`` (a Rich debugging view of the DOM, never
+        used by Textual itself); the whole reader and its tests say ``app.tree``.
+        """
         return self.query_one(MeetingTree)
 
     @property
@@ -172,7 +179,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         self.gateway.close()
 
     def _theme_changed(self, theme: Any) -> None:
-        if self._remember_theme and self.is_mounted:
+        if self._remember_theme:
             try:
                 save_theme(self.config_path, theme.name)
             except OSError as exc:
@@ -238,13 +245,16 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         paths = list(self.sample_docs)
         cancel = self.cancel_ingest
 
+        def report(event: IngestEvent) -> None:
+            self.post_message(IngestProgress(event))
+
         def ingest(store: Any) -> Any:
             from kkr_tui.ingest import ingest_paths
 
             return ingest_paths(
                 store,
                 paths,
-                progress=lambda event: self.post_message(IngestProgress(event)),
+                progress=report,
                 cancel=cancel,
             )
 
@@ -463,8 +473,12 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         else:
             self.notify(f"This item has no {kind}.")
 
-    def action_back(self) -> None:
-        """Back through what was viewed."""
+    async def action_back(self) -> None:
+        """Back through what was viewed.
+
+        Replaces Textual's ``back`` action (pop a screen, bound to nothing in Textual);
+        async as Textual's is, so the action is awaited the same way.
+        """
         if self.history_index > 0:
             self.history_index -= 1
             self._last_was_browsing = False

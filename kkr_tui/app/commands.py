@@ -7,7 +7,7 @@ Textual's ``Matcher.highlight`` parses its candidate as markup and must not see 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -43,7 +43,7 @@ APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _highlight(candidate: str, positions: tuple[int, ...] | list[int], style: str) -> Content:
+def _highlight(candidate: str, positions: Sequence[int], style: str) -> Content:
     content = Content(candidate)
     for offset in positions:
         if 0 <= offset < len(candidate) and not candidate[offset].isspace():

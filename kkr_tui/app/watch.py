@@ -1,3 +1,7 @@
+# The mixin methods annotate ``self`` as the KkrApp they are mixed into, which mypy
+# reports as "misc" (the erased self type is not a supertype of the mixin); the
+# mixins give way to widgets and screens of their own (issue 18), which ends this.
+# mypy: disable-error-code="misc"
 """Living beside other programs: notice outside changes, offer a reload, report a busy store.
 
 A mixin for :class:`~kkr_tui.app.app.KkrApp`. ``kkr-tui ingest`` in another terminal
@@ -62,13 +66,13 @@ class StoreWatch:
     _seen_content: tuple[str, int] | None = None
     _reload_offered: bool = False
 
-    def start_watching(self: KkrApp) -> None:  # type: ignore[misc]
+    def start_watching(self: KkrApp) -> None:
         """Remember the current change counter and look again every :data:`POLL_SECONDS`."""
         self.set_interval(POLL_SECONDS, self.check_for_changes, name="store-watch")
         self.check_for_changes()
 
     @work(group="store-watch", exclusive=True, exit_on_error=False)
-    async def check_for_changes(self: KkrApp) -> None:  # type: ignore[misc]
+    async def check_for_changes(self: KkrApp) -> None:
         """Offer a reload once when another program has stored or removed documents
         since we last looked."""
         if self.gateway.store is None:
@@ -91,7 +95,7 @@ class StoreWatch:
                 markup=False,
             )
 
-    async def action_reload(self: KkrApp) -> None:  # type: ignore[misc]
+    async def action_reload(self: KkrApp) -> None:
         """Reload the tree from the database and show again what was on screen, if it still is."""
         if self.gateway.store is None:
             return
@@ -105,7 +109,7 @@ class StoreWatch:
         self.warm_search()
         self.notify("Reloaded the database.", markup=False)
 
-    async def _reload_tree(self: KkrApp, view: tuple[str, int] | None) -> None:  # type: ignore[misc]
+    async def _reload_tree(self: KkrApp, view: tuple[str, int] | None) -> None:
         """Rebuild the tree; open it at ``view`` if that is still stored, else at the default."""
         tree = self.tree
         if view is not None:
@@ -118,11 +122,11 @@ class StoreWatch:
                 return
         await tree.load_root()
 
-    def on_worker_state_changed(self: KkrApp, event: Worker.StateChanged) -> None:  # type: ignore[misc]
+    def on_worker_state_changed(self: KkrApp, event: Worker.StateChanged) -> None:
         """A worker of the app stopped by an error: log it, say so, keep the app running."""
         report_worker_failure(self, event)
 
-    def announce_read_only(self: KkrApp) -> None:  # type: ignore[misc]
+    def announce_read_only(self: KkrApp) -> None:
         """Say once, in the subtitle and a notification, that nothing will be written."""
         self.sub_title = READ_ONLY_SUBTITLE
         self.notify(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from kkr_tui.model import (
     UNTITLED_PART,
+    Block,
+    DocType,
     Item,
     Meeting,
     NotAMeetingError,
@@ -22,7 +24,7 @@ from kkr_tui.parser.blocks import attachment_entries, build_blocks
 from kkr_tui.parser.headings import PART_HEADING_MAX as _PART_HEADING_MAX
 from kkr_tui.parser.headings import part_heading
 from kkr_tui.parser.joining import join_lines, leading_marker, remove_markers, strip_markers
-from kkr_tui.parser.lines import Line, page_lines
+from kkr_tui.parser.lines import Line, RunningHeader, page_lines
 from kkr_tui.parser.links import UrlResolver, inline_urls, is_web_url, link_affinity, url_key
 from kkr_tui.parser.pagewarnings import attach_page_warnings
 from kkr_tui.parser.structure import ItemSpan, SectionSpan, find_skeleton
@@ -57,7 +59,7 @@ def parse(doc: SourceDocument) -> Meeting:
     is_minutes = cover.doc_type == "minutes" or any(
         part.kind == "Beslutning" for d in drafts for part in d.parts
     )
-    doc_type = "minutes" if is_minutes else "agenda"
+    doc_type: DocType = "minutes" if is_minutes else "agenda"
     warnings = list(skeleton.warnings)
     council = facts.council_from(
         cover,
@@ -227,9 +229,7 @@ class _ItemDraft:
         )
 
 
-def _entry_block(text: str):  # noqa: ANN202 - tiny local constructor
-    from kkr_tui.model import Block
-
+def _entry_block(text: str) -> Block:
     return Block("bullet", text, "•")
 
 
@@ -298,7 +298,7 @@ def _adopt_canonical(owner: _ItemDraft, url: str) -> None:
 
 def _meeting_date(
     cover: facts.CoverFacts,
-    headers: list,
+    headers: list[RunningHeader],
     sections: list[SectionSpan],
     drafts: list[_ItemDraft],
 ) -> str | None:

@@ -250,6 +250,6 @@ def _close_bodies(sections: list[SectionSpan], end: int) -> None:
         flat.append((section.head_index, None))
         for item in section.items:
             flat.append((item.head_index, item))
-    for pos, (_, item) in enumerate(flat):
-        if item is not None:
-            item.body_end = flat[pos + 1][0] if pos + 1 < len(flat) else end
+    for pos, (_, span) in enumerate(flat):
+        if span is not None:
+            span.body_end = flat[pos + 1][0] if pos + 1 < len(flat) else end

@@ -11,6 +11,7 @@ import json
 import sqlite3
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from kkr_tui.model import Block, PageWarning, Part, Participant
 from kkr_tui.records import (
@@ -43,7 +44,7 @@ _PRIMARY_DOC_SQL = (
 )
 
 
-def _item_row(row: Sequence) -> ItemRow:
+def _item_row(row: Sequence[Any]) -> ItemRow:
     return ItemRow(*row)
 
 
@@ -157,7 +158,7 @@ def item_rows(conn: sqlite3.Connection, item_ids: Iterable[int]) -> dict[int, It
     return out
 
 
-def _meeting_row(conn: sqlite3.Connection, meeting_id: int) -> tuple:
+def _meeting_row(conn: sqlite3.Connection, meeting_id: int) -> tuple[Any, ...]:
     row = conn.execute(
         "SELECT m.id, m.council, m.meeting_date, m.place, m.meeting_time,"
         " (SELECT group_concat(doc_type) FROM documents WHERE meeting_id = m.id)"
@@ -166,7 +167,7 @@ def _meeting_row(conn: sqlite3.Connection, meeting_id: int) -> tuple:
     ).fetchone()
     if row is None:
         raise NotFoundError(f"no meeting with id {meeting_id}")
-    return row
+    return tuple(row)
 
 
 def _first_line(text: str | None) -> str | None:
@@ -346,7 +347,8 @@ def item_path(conn: sqlite3.Connection, item_id: int) -> tuple[str, int, int, in
     ).fetchone()
     if row is None:
         raise NotFoundError(f"no item with id {item_id}")
-    return tuple(row)  # type: ignore[return-value]
+    council, year, meeting_id, section_id, item = row
+    return council, year, meeting_id, section_id, item
 
 
 def find_items_by_case_number(conn: sqlite3.Connection, case_number: str) -> list[ItemRow]:
@@ -479,23 +481,19 @@ def vocabulary_page(
 
 def _terms_page(conn: sqlite3.Connection, after: str | None, limit: int) -> list[tuple[str, int]]:
     if after is None:
-        sql, params = "SELECT term, docs FROM terms ORDER BY term LIMIT ?", (limit,)
-    else:
-        sql, params = (
-            "SELECT term, docs FROM terms WHERE term > ? ORDER BY term LIMIT ?",
-            (
-                after,
-                limit,
-            ),
-        )
-    return conn.execute(sql, params).fetchall()
+        return conn.execute(
+            "SELECT term, docs FROM terms ORDER BY term LIMIT ?", (limit,)
+        ).fetchall()
+    return conn.execute(
+        "SELECT term, docs FROM terms WHERE term > ? ORDER BY term LIMIT ?", (after, limit)
+    ).fetchall()
 
 
 def _filter_sql(
     councils: Sequence[str] | None, year: int | None, doc_type: str | None, alias: str = "i"
-) -> tuple[str, list]:
+) -> tuple[str, list[object]]:
     clauses: list[str] = []
-    params: list = []
+    params: list[object] = []
     if councils is not None:
         clauses.append(f"{alias}.council IN ({','.join('?' * len(councils))})")
         params.extend(councils)

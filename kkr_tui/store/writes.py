@@ -77,9 +77,18 @@ def queue_terms(conn: sqlite3.Connection, counts: Counter[str], *, removed: bool
         conn.execute("INSERT INTO terms_pending (delta) VALUES (?)", (_dumps(delta),))
 
 
+def new_id(cur: sqlite3.Cursor) -> int:
+    """The rowid of the row an INSERT just made (sqlite3 types ``lastrowid`` as optional:
+    None only before any INSERT on the cursor, which would be a bug here)."""
+    rowid = cur.lastrowid
+    if rowid is None:
+        raise RuntimeError("the INSERT made no row")
+    return rowid
+
+
 def pending_documents(conn: sqlite3.Connection) -> int:
     """How many recorded term changes wait to be settled into ``terms``."""
-    return conn.execute("SELECT count(*) FROM terms_pending").fetchone()[0]
+    return int(conn.execute("SELECT count(*) FROM terms_pending").fetchone()[0])
 
 
 def settle_terms(conn: sqlite3.Connection) -> bool:
@@ -160,7 +169,7 @@ def upsert_meeting(conn: sqlite3.Connection, meeting: Meeting, key: str) -> int:
             " meeting_time = coalesce(?, meeting_time) WHERE id = ?",
             (meeting.place, meeting.meeting_time, row[0]),
         )
-        return row[0]
+        return int(row[0])
     date = meeting.meeting_date
     cur = conn.execute(
         "INSERT INTO meetings (key, council, meeting_date, year, place, meeting_time)"
@@ -174,7 +183,7 @@ def upsert_meeting(conn: sqlite3.Connection, meeting: Meeting, key: str) -> int:
             meeting.meeting_time,
         ),
     )
-    return cur.lastrowid
+    return new_id(cur)
 
 
 def replaced_documents(
@@ -323,7 +332,7 @@ def insert_document(
             _json_list(meeting.links),
         ),
     )
-    document_id = cur.lastrowid
+    document_id = new_id(cur)
     conn.executemany(
         "INSERT INTO links (document_id, item_id, position, url) VALUES (?, NULL, ?, ?)",
         [(document_id, i, url) for i, url in enumerate(meeting.links)],
@@ -347,7 +356,7 @@ def insert_document(
             " VALUES (?, ?, ?, ?, ?)",
             (document_id, s_pos, section.number, section.title, section.page),
         )
-        section_id = cur.lastrowid
+        section_id = new_id(cur)
         for item in items:
             _insert_item(conn, document_id, section_id, position, item, filters)
             position += 1
@@ -383,7 +392,7 @@ def _insert_item(
             *filters,
         ),
     )
-    item_id = cur.lastrowid
+    item_id = new_id(cur)
     conn.executemany(
         "INSERT INTO parts (item_id, position, kind, heading, text, blocks)"
         " VALUES (?, ?, ?, ?, ?, ?)",

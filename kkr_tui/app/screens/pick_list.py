@@ -6,6 +6,7 @@ returns the chosen item id.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -31,7 +32,7 @@ class PickListScreen(ModalScreen[int | None]):
         self,
         title: Content,
         summary: Content,
-        rows: list[tuple[int | None, Content]],
+        rows: Sequence[tuple[int | None, Content]],
         *,
         name: str,
     ) -> None:

@@ -65,16 +65,16 @@ class MarkedMeetingTree(MeetingTree):
         from kkr_tui.app.render import item_label
 
         nodes = [
-            n
+            (n, n.data.key)
             for n in list(self._tree_nodes.values())
             if n.data is not None and n.data.kind == "item"
         ]
         if not nodes:
             return
-        ids = [n.data.key for n in nodes]
+        ids = [key for _, key in nodes]
         marks = await self.gateway.call(Store.item_marks, ids)
         rows = await self.gateway.call(Store.item_rows, ids)
-        for node in nodes:
-            row = rows.get(node.data.key)
+        for node, key in nodes:
+            row = rows.get(key)
             if row is not None:
                 node.set_label(marked_label(item_label(row.number, row.title), marks.get(row.id)))
