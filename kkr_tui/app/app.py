@@ -33,7 +33,7 @@ from kkr_tui.app.render import citation, item_as_text, safe
 from kkr_tui.app.watch import WATCH_BINDINGS, WRITE_ACTIONS, StoreWatch, is_read_only
 from kkr_tui.app.widgets.item_pane import ItemPane
 from kkr_tui.app.widgets.marked_tree import MarkedMeetingTree
-from kkr_tui.app.widgets.meeting_tree import MeetingTree, NodeInfo
+from kkr_tui.app.widgets.meeting_tree import MeetingTree, NodeInfo, NodeKind
 from kkr_tui.app.work import WORK_BINDINGS, WORK_LETTER_ACTIONS, MeetingWorkActions
 
 if TYPE_CHECKING:
@@ -349,6 +349,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
     async def reveal(self, view: View, *, record: bool = True) -> None:
         """Open the tree down to an item or meeting, select it and show it."""
         kind, ident = view
+        path: list[tuple[NodeKind, Any]]
         if kind == "item":
             council, year, meeting_id, section_id, item_id = await self.gateway.call(
                 Store.item_path, ident
@@ -369,7 +370,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
                 ("meeting", meeting.id),
             ]
         self._revealing = view
-        await self.tree.reveal(path)  # type: ignore[arg-type]
+        await self.tree.reveal(path)
         self.show(view, record=record)
 
     @work(exclusive=True, group="reveal", exit_on_error=False)

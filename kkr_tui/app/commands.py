@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -57,7 +57,7 @@ class KkrCommands(Provider):
     @property
     def kkr_app(self) -> KkrApp:
         """The app, typed."""
-        return self.app  # type: ignore[return-value]
+        return cast("KkrApp", self.app)  # the provider is only ever KkrApp's
 
     def _candidates(self) -> list[tuple[str, Callable[[], object], str | None]]:
         app = self.kkr_app

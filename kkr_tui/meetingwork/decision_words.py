@@ -72,6 +72,7 @@ def words(*forms: str) -> frozenset[str]:
 
 def _v(kind: Kind, forms: frozenset[str], *complements: str, **extra: object) -> Verb:
     seqs = tuple(tuple(c.split()) for c in complements)
+    # extra: Verb's keyword fields, spelt out in the table below (after=, needs=, ...).
     return Verb(kind, forms, seqs, **extra)  # type: ignore[arg-type]
 
 

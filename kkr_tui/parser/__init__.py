@@ -151,7 +151,7 @@ class _ItemDraft:
         chunk: list[Line] | None = None
         enclosures = 0
         last_page = draft.last_page
-        on_page: list[str] | None = None
+        on_page: list[str] = []  # replaced at the first line: its page is never None
         page = None
         for line in body:
             if line.blank:
@@ -163,7 +163,7 @@ class _ItemDraft:
                 on_page = page_text.setdefault(page, [])
                 if page > last_page:
                     last_page = page
-            on_page.append(line.text)  # type: ignore[union-attr]
+            on_page.append(line.text)
             stripped = line.stripped
             # A part heading is a short whole line (part_heading rejects anything longer).
             kind = part_heading(line) if len(stripped) <= _PART_HEADING_MAX else None

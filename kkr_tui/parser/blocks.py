@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kkr_tui.model import Block
+from kkr_tui.model import Block, BlockKind
 from kkr_tui.parser.headings import MONTH_RE
 from kkr_tui.parser.joining import (
     UrlHyphenResolver,
@@ -65,7 +65,7 @@ _URL_START_RE = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
 class _Draft:
     """A block being built: its lines as printed (``raws``) and stripped (``texts``)."""
 
-    kind: str
+    kind: BlockKind
     marker: str
     raws: list[str]
     texts: list[str]
@@ -85,7 +85,7 @@ def paragraphs(lines: list[Line]) -> list[list[Line]]:
     return [g for g in groups if g]
 
 
-def _marker(text: str) -> tuple[str, str, str] | None:
+def _marker(text: str) -> tuple[BlockKind, str, str] | None:
     """(kind, marker, text after it) for a line that opens a list entry.
 
     The first character decides which pattern can match at all, so most lines are
@@ -171,7 +171,7 @@ def build_blocks(
         else:
             text = strip_markers(join_unwrapped(draft.texts))
         if text:
-            blocks.append(Block(draft.kind, text, draft.marker))  # type: ignore[arg-type]
+            blocks.append(Block(draft.kind, text, draft.marker))
     return tuple(blocks)
 
 

@@ -95,6 +95,7 @@ class TermList(Sequence[str]):
             return NotImplemented
         return self.text == other.text
 
+    # Unhashable, as list is (equal by content); mypy wants __hash__ a method.
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
@@ -133,6 +134,7 @@ class TermListBuilder:
     def finish(self) -> TermList:
         """The list of everything added (the builder is then empty again)."""
         built = TermList.adopt("".join(self._parts), self._starts)
+        # Empty again: the fields __init__ sets (mypy forbids calling __init__).
         self.__init__()  # type: ignore[misc]
         return built
 

@@ -225,5 +225,6 @@ class VocabularyBuilder:
         yield
         tiers = (by_count.finish(), single)
         vocab = Vocabulary(self._terms.finish(), self._docs, tiers)
+        # Empty again: the fields __init__ sets (mypy forbids calling __init__).
         self.__init__()  # type: ignore[misc]
         return vocab

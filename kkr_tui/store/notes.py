@@ -590,5 +590,6 @@ class Notes:
         out: dict[int, ItemMark] = {}
         for item_id, _doc, council, date, number, _case, _title in rows:
             key = (council, date, number)
+            # item_changes.kind holds only ChangeKind values (written by _detect_meeting).
             out[item_id] = ItemMark(item_id in noted, changes.get(key), key in reads)  # type: ignore[arg-type]
         return out

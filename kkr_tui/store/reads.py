@@ -273,8 +273,17 @@ def item(conn: sqlite3.Connection, item_id: int) -> ItemDetail:
             "SELECT url FROM links WHERE item_id = ? ORDER BY position", (item_id,)
         )
     )
+    ident, meeting_id, section_id, council, meeting_date, doc_type, number, title, case = row[5:]
     return ItemDetail(
-        *row[5:],
+        ident,
+        meeting_id,
+        section_id,
+        council,
+        meeting_date,
+        doc_type,
+        number,
+        title,
+        case,
         initials=tuple(json.loads(initials or "[]")),
         parts=parts,
         attachments=attachments,

@@ -190,6 +190,7 @@ def _links_from_manifest(rows: list[ManifestRow]) -> tuple[PdfLink, ...]:
             continue
         block = Block(row.block_key, row.block_label or "", row.year) if row.block_key else None
         kind = row.kind if row.kind in ("document", "bilag", "other") else "bilag"
+        # kind is one of Kind's values (checked above); mypy does not narrow str by `in`.
         links.append(PdfLink(row.url, row.title, block, kind))  # type: ignore[arg-type]
     return tuple(links)
 
