@@ -10,9 +10,7 @@ handled), 2 usage error (argparse's own), 130 interrupted. Tracebacks only with
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import signal
 import sys
 import threading
@@ -22,24 +20,15 @@ from typing import TYPE_CHECKING, Any
 
 from kkr_tui import __version__
 from kkr_tui.i18n import N_, _, ngettext
+from kkr_tui.output import IngestReporter, print_json, printable
 
 if TYPE_CHECKING:
-    from kkr_tui.ingest import IngestEvent
-    from kkr_tui.model import Meeting
+    pass
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-
-# Control characters and bidi overrides in file names or error messages would reach the
-# terminal as commands; shown as "?" the way ls does.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: object) -> str:
-    """``text`` with terminal control characters replaced by ``?``."""
-    return _UNPRINTABLE.sub("?", str(text))
 
 
 #: argparse's own words, in the catalogue so ``--help`` and usage errors read in the
@@ -231,10 +220,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if debug:
             raise
-        if _is_store_error(error):
+        if _is_store_error(error) or type(error) is LookupError:
+            # What the user named is not there (a meeting, an item): one line.
             print(printable(f"kkr-tui: {error}"), file=sys.stderr)
             return EXIT_FAILED
-        print(printable(_("kkr-tui: error: {error}").format(error=error)), file=sys.stderr)
+        named = f"{type(error).__name__}: {error}"  # a bug: its type helps the report
+        print(printable(_("kkr-tui: error: {error}").format(error=named)), file=sys.stderr)
         print(_("(run with --debug to see the traceback)"), file=sys.stderr)
         return EXIT_FAILED
 
@@ -331,7 +322,7 @@ def _cmd_ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             if not paths:
                 print(_("nothing to reparse"))
                 return EXIT_OK
-        reporter = _IngestReporter(debug=getattr(args, "debug", False))
+        reporter = IngestReporter(debug=getattr(args, "debug", False))
         cancel = threading.Event()
         with _first_interrupt_sets(cancel, reporter):
             try:
@@ -364,7 +355,7 @@ class _first_interrupt_sets:  # noqa: N801 - used as a context manager, reads li
     Ctrl+C means and nothing is left half stored.
     """
 
-    def __init__(self, cancel: threading.Event, reporter: _IngestReporter) -> None:
+    def __init__(self, cancel: threading.Event, reporter: IngestReporter) -> None:
         self.cancel = cancel
         self.reporter = reporter
         self.previous: Any = None
@@ -383,82 +374,6 @@ class _first_interrupt_sets:  # noqa: N801 - used as a context manager, reads li
     def __exit__(self, *exc: object) -> None:
         if self.previous is not None:
             signal.signal(signal.SIGINT, self.previous)
-
-
-class _IngestReporter:
-    """Prints one line per file to stdout and, on a terminal, a progress bar on stderr.
-
-    A dozen lines of our own instead of rich.progress: the CLI then imports nothing
-    from the UI stack, and the bar never garbles the result lines, which it clears
-    before each one is printed.
-    """
-
-    def __init__(self, *, debug: bool = False) -> None:
-        self.debug = debug
-        self.tty = sys.stderr.isatty()
-        self.counts = {"added": 0, "updated": 0, "unchanged": 0, "failed": 0}
-        self.bar_shown = False
-        self.current = ""
-
-    def __call__(self, event: IngestEvent) -> None:
-        result = event.result
-        if result is None:
-            self.current = event.path
-        else:
-            self.counts[result.status] += 1
-            self._clear()
-            if result.status == "failed":
-                print(printable(f"FAILED {result.path}: {result.reason}"), flush=True)
-                if self.debug and result.detail:
-                    print(result.detail.rstrip(), file=sys.stderr, flush=True)
-            else:
-                label = f"{result.label}  " if result.label else ""
-                why = f"  ({result.reason})" if result.reason else ""
-                if result.page_warnings:
-                    from kkr_tui.model import page_warnings_line
-
-                    why += "  " + _("warning: {text}").format(
-                        text=page_warnings_line(result.page_warnings)
-                    )
-                print(printable(f"{result.status:<9} {label}{result.path}{why}"), flush=True)
-        self._draw(event)
-
-    def _draw(self, event: IngestEvent) -> None:
-        if not self.tty or event.total == 0:
-            return
-        import shutil
-
-        width = shutil.get_terminal_size((80, 24)).columns
-        count = f" {event.done}/{event.total} "
-        bar_width = max(10, min(30, width // 3))
-        filled = bar_width * event.done // event.total
-        bar = "[" + "#" * filled + "-" * (bar_width - filled) + "]"
-        name = os.path.basename(self.current) if event.done < event.total else ""
-        if name and event.pages > 1:
-            name += f" p. {event.page}/{event.pages}"
-        text = printable(bar + count + name)[: width - 1]
-        sys.stderr.write("\r\x1b[K" + text)
-        sys.stderr.flush()
-        self.bar_shown = True
-
-    def _clear(self) -> None:
-        if self.bar_shown:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-            self.bar_shown = False
-
-    def note(self, text: str) -> None:
-        """A message between result lines (e.g. after the first Ctrl+C)."""
-        self._clear()
-        print(text, file=sys.stderr, flush=True)
-
-    def finish(self) -> None:
-        """Remove the bar before the summary is printed."""
-        self._clear()
-
-    def summary_line(self) -> str:
-        """The summary from the lines printed so far (used when a run is aborted)."""
-        return ", ".join(f"{k} {v}" for k, v in self.counts.items())
 
 
 # --- parse -------------------------------------------------------------------------------
@@ -481,78 +396,12 @@ def _cmd_parse(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     if args.json:
         from kkr_tui.serialize import meeting_to_dict
 
-        print(json.dumps(meeting_to_dict(parsed.meeting), ensure_ascii=False, indent=2))
+        print_json(meeting_to_dict(parsed.meeting))
     else:
+        from kkr_tui.output import format_outline
+
         print(format_outline(parsed.meeting))
     return EXIT_OK
-
-
-def format_outline(meeting: Meeting) -> str:
-    """A readable outline of a parsed meeting: facts, sections, items, warnings."""
-    from kkr_tui.ingest import DOC_TYPE_WORDS
-
-    lines = [
-        f"{meeting.council or 'unknown council'} · {_date(meeting.meeting_date)} · "
-        f"{DOC_TYPE_WORDS.get(meeting.doc_type, meeting.doc_type)}",
-    ]
-    facts = [
-        ("Place", meeting.place),
-        ("Time", meeting.meeting_time),
-        ("Source", meeting.source),
-        ("Pages", str(meeting.page_count) if meeting.page_count else None),
-    ]
-    lines += [f"  {k}: {v}" for k, v in facts if v]
-    if meeting.participants:
-        present = [p.name for p in meeting.participants if not p.absent]
-        absent = [p.name for p in meeting.participants if p.absent]
-        lines.append(
-            f"  Participants: {len(present)}" + (f", absent {len(absent)}" if absent else "")
-        )
-    for section in meeting.sections:
-        lines.append("")
-        lines.append(f"{section.number}. {section.title}")
-        for item in section.items:
-            lines.append(f"  {item.number} {item.title}")
-            details = []
-            if item.case_number:
-                details.append(item.case_number)
-            if item.initials:
-                details.append("/".join(item.initials))
-            if item.first_page:
-                pages = (
-                    f"p. {item.first_page}"
-                    if item.last_page in (0, item.first_page)
-                    else f"pp. {item.first_page}-{item.last_page}"
-                )
-                details.append(pages)
-            if details:
-                lines.append("      " + " · ".join(details))
-            kinds = [p.kind for p in item.parts]
-            if kinds:
-                lines.append("      parts: " + ", ".join(kinds))
-            if item.attachments:
-                lines.append(f"      attachments: {len(item.attachments)}")
-            if item.urls:
-                lines.append(f"      links: {len(item.urls)}")
-            lines += [f"      warning: {w}" for w in item.warnings]
-            lines += [
-                "      " + _("warning: {text}").format(text=w.text) for w in item.page_warnings
-            ]
-    if meeting.warnings or meeting.page_warnings:
-        lines.append("")
-        lines += [f"warning: {w}" for w in meeting.warnings]
-        lines += [_("warning: {text}").format(text=w.text) for w in meeting.page_warnings]
-    items = sum(len(s.items) for s in meeting.sections)
-    lines.append("")
-    lines.append(f"{len(meeting.sections)} sections, {items} items")
-    return "\n".join(lines)
-
-
-def _date(iso: str | None) -> str:
-    if not iso:
-        return _("no date")
-    parts = iso.split("-")
-    return ".".join(reversed(parts)) if len(parts) == 3 else iso
 
 
 # --- search ------------------------------------------------------------------------------
@@ -578,25 +427,17 @@ def _cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     if args.json:
         import dataclasses
 
-        payload = [dataclasses.asdict(hit) for hit in hits]
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        print_json([dataclasses.asdict(hit) for hit in hits])
         return EXIT_USAGE if answer.problems else EXIT_OK
     if answer.problems:
         return EXIT_USAGE
     if not hits:
         print(_("no matches"), file=sys.stderr)
         return EXIT_OK
-    from kkr_tui.records import DOC_TYPE_WORDS
+    from kkr_tui.output import hit_lines
 
-    for hit in hits:
-        doc = DOC_TYPE_WORDS.get(hit.doc_type, hit.doc_type)
-        fields = (hit.council, _date(hit.meeting_date), doc, hit.number, hit.title)
-        if hit.kind == "bilag":
-            where = f"bilag: {hit.bilag_title}, s. {hit.page}"
-            fields = (hit.council, _date(hit.meeting_date), hit.number, hit.title, where)
-        print(printable("  ".join(f for f in fields if f)))
-        if hit.snippet and hit.snippet != hit.title:
-            print(printable(f"    {' '.join(hit.snippet.split())}"))
+    for line in hit_lines(hits):
+        print(line)
     return EXIT_OK
 
 
@@ -745,14 +586,9 @@ def _open_existing(
         return Store(db)
 
 
-def _print_json(payload: Any) -> None:
-    print(json.dumps(payload, ensure_ascii=False, indent=2))
-
-
 def _cmd_related(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import dataclasses
 
-    from kkr_tui.meetingwork.citation import citation
     from kkr_tui.meetingwork.lookup import find_item
     from kkr_tui.meetingwork.related import related_items
 
@@ -763,39 +599,25 @@ def _cmd_related(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
         found = related_items(store, item_id)
     finally:
         store.close()
+    from kkr_tui.output import related_lines
+    from kkr_tui.wording import citation
+
+    cited = citation(
+        source.council, source.meeting_date, source.number, source.case_number, source.title
+    )
     if args.json:
-        _print_json(
+        print_json(
             {
-                "item": {
-                    "id": source.id,
-                    "citation": citation(
-                        source.council,
-                        source.meeting_date,
-                        source.number,
-                        source.case_number,
-                        source.title,
-                    ),
-                },
+                "item": {"id": source.id, "citation": cited},
                 "related": [dataclasses.asdict(r) for r in found],
             }
         )
         return EXIT_OK
-    print(
-        printable(
-            citation(
-                source.council, source.meeting_date, source.number, source.case_number, source.title
-            )
-        )
-    )
+    print(printable(cited))
     if not found:
         print(_("no related items"), file=sys.stderr)
-    for rel in found:
-        why = _("same case") if rel.reason == "case" else _("same topic")
-        print(
-            printable(
-                f"  {rel.council}  {_date(rel.meeting_date)}  {rel.number}  {rel.title}  ({why})"
-            )
-        )
+    for line in related_lines(found):
+        print(line)
     return EXIT_OK
 
 
@@ -809,7 +631,7 @@ def _cmd_decisions(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     finally:
         store.close()
     if args.json:
-        _print_json(payload)
+        print_json(payload)
     else:
         for line in decisions_lines(payload):
             print(printable(line))
@@ -847,19 +669,14 @@ def _cmd_notes(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     finally:
         store.close()
     if args.json:
-        _print_json([{**dataclasses.asdict(n), "item_id": i} for n, i in rows])
+        print_json([{**dataclasses.asdict(n), "item_id": i} for n, i in rows])
         return EXIT_OK
     if not rows:
         print(_("no notes"), file=sys.stderr)
-    for note, item_id in rows:
-        a = note.anchor
-        # TRANSLATORS: a note whose item is no longer stored (the reader says the same)
-        gone = "" if item_id is not None else "  (" + _("no item") + ")"
-        print(
-            printable(f"{a.council}  {_date(a.meeting_date or None)}  {a.number}  {a.title}{gone}")
-        )
-        for line in note.text.splitlines():
-            print(printable(f"    {line}"))
+    from kkr_tui.output import note_lines
+
+    for line in note_lines(rows):
+        print(line)
     return EXIT_OK
 
 
@@ -873,11 +690,12 @@ def _cmd_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     finally:
         store.close()
     if args.json:
-        _print_json([dataclasses.asdict(c) for c in changes])
+        print_json([dataclasses.asdict(c) for c in changes])
         return EXIT_OK
     if not changes:
         print(_("nothing new since you last looked"), file=sys.stderr)
-    for c in changes:
-        kind = _("new") if c.kind == "new" else _("changed")
-        print(printable(f"{kind:<7} {c.council}  {_date(c.meeting_date)}  {c.number}  {c.title}"))
+    from kkr_tui.output import change_lines
+
+    for line in change_lines(changes):
+        print(line)
     return EXIT_OK

@@ -35,7 +35,7 @@ from kkr_tui.ingest_types import (
     Status,
     read_and_parse,
 )
-from kkr_tui.records import DOC_TYPE_WORDS
+from kkr_tui.wording import danish_date, doc_type_word
 
 if TYPE_CHECKING:
     from kkr_tui.ingest_reader import ReadBudget
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from kkr_tui.store import Store
 
 __all__ = [
-    "DOC_TYPE_WORDS",
     "IngestCancelled",
     "IngestEvent",
     "IngestResult",
@@ -99,11 +98,8 @@ class IngestSummary:
 
 def meeting_label(council: str | None, meeting_date: str | None, doc_type: str) -> str:
     """``KKR Hovedstaden 18.06.2025 dagsorden``: how result lines name a document."""
-    date = meeting_date or "?"
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-        y, m, d = date.split("-")
-        date = f"{d}.{m}.{y}"
-    return f"{council or 'unknown council'} {date} {DOC_TYPE_WORDS.get(doc_type, doc_type)}"
+    date = danish_date(meeting_date, unknown="?")
+    return f"{council or 'unknown council'} {date} {doc_type_word(doc_type)}"
 
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[IngestResult]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kkr_tui.model import PageWarning, Part, Participant
+from kkr_tui.wording import danish_date, doc_type_name
 
 #: Year used for meetings whose date the parser could not find (``meeting_date`` is None).
 UNKNOWN_YEAR = 0
@@ -24,15 +25,8 @@ MAX_NOTE_BYTES = 1_000_000
 #: The document types' names as the documents have them.
 DOC_TYPE_WORDS = {"agenda": "dagsorden", "minutes": "referat"}
 
-DOC_TYPE_LABELS = {"agenda": "Dagsorden", "minutes": "Referat"}
-
-
-def format_date(iso_date: str | None) -> str:
-    """``2025-06-18`` -> ``18.06.2025`` (Danish order); ``Uden dato`` when unknown."""
-    if not iso_date:
-        return "Uden dato"
-    year, month, day = iso_date.split("-")
-    return f"{day}.{month}.{year}"
+#: How the tree labels a meeting whose date the parser could not find.
+NO_DATE = "Uden dato"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +66,11 @@ class MeetingRow:
     @property
     def label(self) -> str:
         """``18.06.2025 · Dagsorden / Referat``: what the tree shows for the meeting."""
-        types = " / ".join(DOC_TYPE_LABELS.get(t, t) for t in self.doc_types)
+        types = " / ".join(doc_type_name(t) for t in self.doc_types)
         return (
-            f"{format_date(self.meeting_date)} · {types}"
+            f"{danish_date(self.meeting_date, NO_DATE)} · {types}"
             if types
-            else format_date(self.meeting_date)
+            else danish_date(self.meeting_date, NO_DATE)
         )
 
 

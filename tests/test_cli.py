@@ -353,3 +353,58 @@ def test_reparse_without_paths_rereads_stored_files(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "1 gemt dokument findes ikke længere på disken; sprunget over"
     assert lines[-1] == "added 0, updated 4, unchanged 0, failed 0"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["notes"], ["new"], ["related", "1"], ["export", "hovedstaden 18.06.2025", "--format", "md"]],
+)
+def test_meeting_work_commands_without_a_database_say_so_in_one_line(
+    tmp_db: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    assert run(*argv, "--db", str(tmp_db)) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("kkr-tui: ") and "kkr-tui ingest" in err
+    assert "Error" not in err and "--debug" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["related", "nordjylland 01.01.1999 1.1"], "nordjylland 01.01.1999 1.1"),
+        (["related", "hovedstaden 18.06.2025 9.9"], "9.9"),
+        (["decisions", "hovedstaden"], "hovedstaden"),
+        (["export", "hovedstaden 01.01.1999", "--format", "md"], "hovedstaden 01.01.1999"),
+    ],
+)
+def test_an_item_or_meeting_that_is_not_there_is_one_plain_line(
+    tmp_db: Path,
+    samples_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    named: str,
+) -> None:
+    assert run("ingest", str(samples_dir), "--db", str(tmp_db)) == 0
+    capsys.readouterr()
+    assert run(*argv, "--db", str(tmp_db)) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("kkr-tui: ") and named in err, err
+    assert "LookupError" not in err and "--debug" not in err
+
+
+def test_a_bug_is_still_named_with_its_type(
+    tmp_db: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """Only "not there" is a plain line: a KeyError (a LookupError too) is a bug."""
+    import kkr_tui.meetingwork.lookup
+
+    def broken(*args: object) -> int:
+        raise KeyError("council")
+
+    monkeypatch.setattr(kkr_tui.meetingwork.lookup, "find_item", broken)
+    assert run("ingest", str(samples_dir), "--db", str(tmp_db)) == 0
+    capsys.readouterr()
+    assert run("related", "1", "--db", str(tmp_db)) == 1
+    assert "KeyError: 'council'" in capsys.readouterr().err

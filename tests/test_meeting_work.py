@@ -20,11 +20,11 @@ from related_pairs import RELATED, figures, score_pairs
 from kkr_tui.cli import main
 from kkr_tui.ingest import ingest_paths
 from kkr_tui.meetingwork.briefing import briefing, briefing_markdown, md_escape
-from kkr_tui.meetingwork.citation import citation
 from kkr_tui.meetingwork.lookup import find_item, find_meeting
 from kkr_tui.meetingwork.merged import merged_item, merged_meeting
 from kkr_tui.meetingwork.related import THRESHOLD, is_standing_title, related_items
 from kkr_tui.store import Store
+from kkr_tui.wording import citation
 
 HOV = "KKR Hovedstaden"
 

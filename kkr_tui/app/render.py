@@ -19,12 +19,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.content import Content
 
+from kkr_tui import wording
 from kkr_tui.sanitize import clean_line, clean_text
+from kkr_tui.wording import danish_date, doc_type_name
 
 if TYPE_CHECKING:
     from kkr_tui.model import Part
 
-DOC_TYPE_NAMES = {"agenda": "Dagsorden", "minutes": "Referat"}
 _URL_RE = re.compile(r"https?://[^\s<>\"')\]]+")
 
 
@@ -41,19 +42,6 @@ def literal(text: str | None) -> Content:
 def tree_text(text: str | None) -> Text:
     """Document text as a rich Text for Tree labels (the Tree renders rich Text)."""
     return Text(safe(text), no_wrap=True, overflow="ellipsis")
-
-
-def danish_date(iso: str | None) -> str:
-    """``2025-06-18`` → ``18.06.2025``; the form used in KL's documents and citations."""
-    if not iso or len(iso) != 10:
-        return iso or "ukendt dato"
-    year, month, day = iso.split("-")
-    return f"{day}.{month}.{year}"
-
-
-def doc_type_name(doc_type: str | None) -> str:
-    """The Danish name of a document type as printed on its front page."""
-    return DOC_TYPE_NAMES.get(doc_type or "", doc_type or "")
 
 
 def item_label(number: str, title: str) -> Text:
@@ -74,10 +62,8 @@ def citation(item: Any) -> str:
 
     ``KKR Hovedstaden, møde 18.06.2025, pkt. 3.4 (SAG-2025-02162): <title>``
     """
-    case = f" ({safe(item.case_number)})" if item.case_number else ""
-    return (
-        f"{safe(item.council) or 'KKR'}, møde {danish_date(item.meeting_date)}, "
-        f"pkt. {safe(item.number)}{case}: {safe(item.title)}"
+    return wording.citation(
+        item.council, item.meeting_date, item.number, item.case_number, item.title
     )
 
 

@@ -28,7 +28,8 @@ from textual.widgets import Static
 
 from kkr_tui.app.db import Store
 from kkr_tui.app.failures import log
-from kkr_tui.app.render import danish_date, part_body, safe
+from kkr_tui.app.render import part_body, safe
+from kkr_tui.wording import danish_date
 
 if TYPE_CHECKING:
     from kkr_tui.app.app import KkrApp

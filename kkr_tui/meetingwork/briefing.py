@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Literal
 
-from kkr_tui.meetingwork.citation import citation, danish_date
 from kkr_tui.meetingwork.merged import MergedItem, merged_meeting
 from kkr_tui.meetingwork.related import is_standing_title, related_items
 from kkr_tui.sanitize import clean_line, clean_text
+from kkr_tui.wording import citation, danish_date, doc_type_name
 
 if TYPE_CHECKING:
     from kkr_tui.model import Block
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 Format = Literal["md", "html"]
 RELATED_PER_ITEM = 3
-DOC_NAMES = {"agenda": "Dagsorden", "minutes": "Referat"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 #: A paragraph starting like a list item or a heading would become one: its first
 #: character is written as an HTML character reference instead of a backslash escape.
@@ -115,7 +114,7 @@ def source_line(
     if first_page:
         last = last_page or first_page
         pages = f", s. {first_page}" + (f"–{last}" if last != first_page else "")
-    line = f"{DOC_NAMES.get(doc_type, doc_type)}, {council} {danish_date(meeting_date)}{pages}"
+    line = f"{doc_type_name(doc_type)}, {council} {danish_date(meeting_date)}{pages}"
     return line + (f" ({url})" if url else "")
 
 
@@ -217,7 +216,7 @@ def _facts(meeting: MeetingDetail, items: list[MergedItem], urls: dict[str, str]
     for doc in meeting.documents:
         pages = f", {doc.page_count} sider" if doc.page_count else ""
         url = f" ({md_escape(urls[doc.doc_type])})" if doc.doc_type in urls else ""
-        facts.append(f"- {DOC_NAMES.get(doc.doc_type, doc.doc_type)}{pages}{url}")
+        facts.append(f"- {doc_type_name(doc.doc_type)}{pages}{url}")
     present = [p for p in meeting.participants if not p.absent]
     absent = [p for p in meeting.participants if p.absent]
     if present:

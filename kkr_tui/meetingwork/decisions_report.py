@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kkr_tui.meetingwork.citation import danish_date
 from kkr_tui.meetingwork.merged import merged_meeting
+from kkr_tui.wording import danish_date
 
 if TYPE_CHECKING:
     from kkr_tui.store import Store

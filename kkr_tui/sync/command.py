@@ -134,7 +134,7 @@ def _sync(args: argparse.Namespace, config: Any, slugs: list[str], db: Path, roo
 
 def _print_dry_run(pages: list[Any], since: int | None) -> None:
     """``--dry-run`` with no database yet: every link would be fetched."""
-    from kkr_tui.cli import printable
+    from kkr_tui.output import printable
 
     for page in pages:
         if page.error is not None:
@@ -149,7 +149,7 @@ def _print_dry_run(pages: list[Any], since: int | None) -> None:
 
 
 def _err(text: str) -> None:
-    from kkr_tui.cli import printable
+    from kkr_tui.output import printable
 
     print(printable(text), file=sys.stderr, flush=True)
 
@@ -162,7 +162,7 @@ class _Reporter:
         self.shown = False
 
     def __call__(self, event: SyncEvent) -> None:
-        from kkr_tui.cli import printable
+        from kkr_tui.output import printable
 
         if event.line is not None:
             self._clear()

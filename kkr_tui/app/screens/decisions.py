@@ -12,8 +12,9 @@ from typing import Any
 
 from textual.content import Content
 
-from kkr_tui.app.render import danish_date, safe
+from kkr_tui.app.render import safe
 from kkr_tui.app.screens.pick_list import PickListScreen
+from kkr_tui.wording import danish_date
 
 
 def decision_prompt(item: Any) -> Content:

@@ -20,13 +20,12 @@ from textual.widgets import Static
 
 from kkr_tui.app.render import (
     bullet_list,
-    danish_date,
-    doc_type_name,
     facts_line,
     literal,
     part_body,
     safe,
 )
+from kkr_tui.wording import danish_date, doc_type_name
 
 
 def part_class(kind: str) -> str:

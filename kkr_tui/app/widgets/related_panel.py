@@ -14,7 +14,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from kkr_tui.app.render import danish_date, doc_type_name, safe
+from kkr_tui.app.render import safe
+from kkr_tui.wording import danish_date, doc_type_name
 
 
 def related_prompt(index: int, rel: Any) -> Content:

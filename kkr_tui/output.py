@@ -1,0 +1,228 @@
+"""What the command line prints: every line made safe for a terminal, one job per function.
+
+:mod:`kkr_tui.cli` parses the arguments and runs the commands; the text they print is
+made here, so the wording of a result never hides in argument handling. Dates, document
+types and citations are worded by :mod:`kkr_tui.wording`, as in the reader.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from kkr_tui.i18n import _
+from kkr_tui.wording import danish_date, doc_type_word
+
+if TYPE_CHECKING:
+    from kkr_tui.ingest import IngestEvent
+    from kkr_tui.meetingwork.related import RelatedItem
+    from kkr_tui.model import Meeting
+    from kkr_tui.records import ChangedItem, Note
+    from kkr_tui.search import SearchHit
+
+# Control characters and bidi overrides in file names or error messages would reach the
+# terminal as commands; shown as "?" the way ls does.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """``text`` with terminal control characters replaced by ``?``."""
+    return _UNPRINTABLE.sub("?", str(text))
+
+
+def print_json(payload: Any) -> None:
+    """``payload`` as indented UTF-8 JSON on stdout (Danish letters as they are)."""
+    print(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def cli_date(iso: str | None) -> str:
+    """A date in a CLI line: ``18.06.2025``, "no date" (translated) when there is none."""
+    return danish_date(iso, unknown=_("no date"))
+
+
+class IngestReporter:
+    """Prints one line per file to stdout and, on a terminal, a progress bar on stderr.
+
+    A dozen lines of our own instead of rich.progress: the CLI then imports nothing
+    from the UI stack, and the bar never garbles the result lines, which it clears
+    before each one is printed.
+    """
+
+    def __init__(self, *, debug: bool = False) -> None:
+        self.debug = debug
+        self.tty = sys.stderr.isatty()
+        self.counts = {"added": 0, "updated": 0, "unchanged": 0, "failed": 0}
+        self.bar_shown = False
+        self.current = ""
+
+    def __call__(self, event: IngestEvent) -> None:
+        result = event.result
+        if result is None:
+            self.current = event.path
+        else:
+            self.counts[result.status] += 1
+            self._clear()
+            if result.status == "failed":
+                print(printable(f"FAILED {result.path}: {result.reason}"), flush=True)
+                if self.debug and result.detail:
+                    print(result.detail.rstrip(), file=sys.stderr, flush=True)
+            else:
+                label = f"{result.label}  " if result.label else ""
+                why = f"  ({result.reason})" if result.reason else ""
+                if result.page_warnings:
+                    from kkr_tui.model import page_warnings_line
+
+                    why += "  " + _("warning: {text}").format(
+                        text=page_warnings_line(result.page_warnings)
+                    )
+                print(printable(f"{result.status:<9} {label}{result.path}{why}"), flush=True)
+        self._draw(event)
+
+    def _draw(self, event: IngestEvent) -> None:
+        if not self.tty or event.total == 0:
+            return
+        import shutil
+
+        width = shutil.get_terminal_size((80, 24)).columns
+        count = f" {event.done}/{event.total} "
+        bar_width = max(10, min(30, width // 3))
+        filled = bar_width * event.done // event.total
+        bar = "[" + "#" * filled + "-" * (bar_width - filled) + "]"
+        name = os.path.basename(self.current) if event.done < event.total else ""
+        if name and event.pages > 1:
+            name += f" p. {event.page}/{event.pages}"
+        text = printable(bar + count + name)[: width - 1]
+        sys.stderr.write("\r\x1b[K" + text)
+        sys.stderr.flush()
+        self.bar_shown = True
+
+    def _clear(self) -> None:
+        if self.bar_shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.bar_shown = False
+
+    def note(self, text: str) -> None:
+        """A message between result lines (e.g. after the first Ctrl+C)."""
+        self._clear()
+        print(text, file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        """Remove the bar before the summary is printed."""
+        self._clear()
+
+    def summary_line(self) -> str:
+        """The summary from the lines printed so far (used when a run is aborted)."""
+        return ", ".join(f"{k} {v}" for k, v in self.counts.items())
+
+
+def format_outline(meeting: Meeting) -> str:
+    """A readable outline of a parsed meeting: facts, sections, items, warnings."""
+    lines = [
+        f"{meeting.council or 'unknown council'} · {cli_date(meeting.meeting_date)} · "
+        f"{doc_type_word(meeting.doc_type)}",
+    ]
+    facts = [
+        ("Place", meeting.place),
+        ("Time", meeting.meeting_time),
+        ("Source", meeting.source),
+        ("Pages", str(meeting.page_count) if meeting.page_count else None),
+    ]
+    lines += [f"  {k}: {v}" for k, v in facts if v]
+    if meeting.participants:
+        present = [p.name for p in meeting.participants if not p.absent]
+        absent = [p.name for p in meeting.participants if p.absent]
+        lines.append(
+            f"  Participants: {len(present)}" + (f", absent {len(absent)}" if absent else "")
+        )
+    for section in meeting.sections:
+        lines.append("")
+        lines.append(f"{section.number}. {section.title}")
+        for item in section.items:
+            lines.append(f"  {item.number} {item.title}")
+            details = []
+            if item.case_number:
+                details.append(item.case_number)
+            if item.initials:
+                details.append("/".join(item.initials))
+            if item.first_page:
+                pages = (
+                    f"p. {item.first_page}"
+                    if item.last_page in (0, item.first_page)
+                    else f"pp. {item.first_page}-{item.last_page}"
+                )
+                details.append(pages)
+            if details:
+                lines.append("      " + " · ".join(details))
+            kinds = [p.kind for p in item.parts]
+            if kinds:
+                lines.append("      parts: " + ", ".join(kinds))
+            if item.attachments:
+                lines.append(f"      attachments: {len(item.attachments)}")
+            if item.urls:
+                lines.append(f"      links: {len(item.urls)}")
+            lines += [f"      warning: {w}" for w in item.warnings]
+            lines += [
+                "      " + _("warning: {text}").format(text=w.text) for w in item.page_warnings
+            ]
+    if meeting.warnings or meeting.page_warnings:
+        lines.append("")
+        lines += [f"warning: {w}" for w in meeting.warnings]
+        lines += [_("warning: {text}").format(text=w.text) for w in meeting.page_warnings]
+    items = sum(len(s.items) for s in meeting.sections)
+    lines.append("")
+    lines.append(f"{len(meeting.sections)} sections, {items} items")
+    return "\n".join(lines)
+
+
+def hit_lines(hits: Iterable[SearchHit]) -> Iterator[str]:
+    """Search hits: council, date, document, number and title (a bilag hit names the
+    bilag and its page); the snippet under it."""
+    for hit in hits:
+        date = cli_date(hit.meeting_date)
+        fields: tuple[str | None, ...] = (
+            hit.council,
+            date,
+            doc_type_word(hit.doc_type),
+            hit.number,
+            hit.title,
+        )
+        if hit.kind == "bilag":
+            where = f"bilag: {hit.bilag_title}, s. {hit.page}"
+            fields = (hit.council, date, hit.number, hit.title, where)
+        yield printable("  ".join(f for f in fields if f))
+        if hit.snippet and hit.snippet != hit.title:
+            yield printable(f"    {' '.join(hit.snippet.split())}")
+
+
+def related_lines(found: Iterable[RelatedItem]) -> Iterator[str]:
+    """Related items, each with why it is related (the same case, or the same topic)."""
+    for rel in found:
+        why = _("same case") if rel.reason == "case" else _("same topic")
+        yield printable(
+            f"  {rel.council}  {cli_date(rel.meeting_date)}  {rel.number}  {rel.title}  ({why})"
+        )
+
+
+def note_lines(rows: Iterable[tuple[Note, int | None]]) -> Iterator[str]:
+    """Notes under the item they are on, marked when that item is no longer stored."""
+    for note, item_id in rows:
+        a = note.anchor
+        # TRANSLATORS: a note whose item is no longer stored (the reader says the same)
+        gone = "" if item_id is not None else "  (" + _("no item") + ")"
+        yield printable(
+            f"{a.council}  {cli_date(a.meeting_date or None)}  {a.number}  {a.title}{gone}"
+        )
+        for line in note.text.splitlines():
+            yield printable(f"    {line}")
+
+
+def change_lines(changes: Iterable[ChangedItem]) -> Iterator[str]:
+    """Items new or changed since the last look."""
+    for c in changes:
+        kind = _("new") if c.kind == "new" else _("changed")
+        yield printable(f"{kind:<7} {c.council}  {cli_date(c.meeting_date)}  {c.number}  {c.title}")
