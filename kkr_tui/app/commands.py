@@ -86,6 +86,7 @@ class KkrCommands(Provider):
         """
         matcher = self.matcher(query)
         for name, command, help_text in self._candidates():
+            offsets: Sequence[int]
             if name.startswith(LINK_PREFIX):
                 offsets = in_order(query, name)
                 score = len(offsets) / len(name) if offsets else 0.0
