@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_pyproject_pins_exactly_the_verified_pypdf() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    (pin,) = re.findall(r'"pypdf([^"]*)"', pyproject)
+    (pin,) = re.findall(r'^\s*"pypdf([=<>!~][^"]*)"', pyproject, re.MULTILINE)
     assert pin.startswith("==")
     assert pin[2:] in faststrings.VERIFIED_PYPDF
     assert faststrings.pypdf_verified() == (pypdf.__version__ in faststrings.VERIFIED_PYPDF)
