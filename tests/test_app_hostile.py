@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from app_fixtures import (
     HOSTILE,
     HOSTILE_VISIBLE,
@@ -51,6 +52,7 @@ def _no_escapes(text: str) -> None:
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
 
 
+@pytest.mark.slow
 async def test_hostile_strings_render_verbatim_everywhere(hostile_db: Path, monkeypatch) -> None:
     opened: list[str] = []
     app = make_app(hostile_db)

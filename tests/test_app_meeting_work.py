@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from app_fixtures import make_app, sample_db, sample_db_template, screen_text, search_for, settle
 from meeting_work_fixtures import item_by_number, minutes_000, save
 from textual.widgets import TextArea
@@ -39,6 +40,7 @@ async def _note_editor(pilot, item_id: int) -> TextArea:
     return pilot.app.screen.query_one(TextArea)
 
 
+@pytest.mark.slow
 async def test_write_a_note_mark_and_find_it(sample_db: Path) -> None:
     item_id = _item_id(sample_db, "2025-06-18", "3.4")
     app = make_app(sample_db)
@@ -98,6 +100,7 @@ async def test_related_panel_jumps(sample_db: Path) -> None:
         assert app.related_panel.related == [] and not app.related_panel.has_class("-has-items")
 
 
+@pytest.mark.slow
 async def test_agenda_then_minutes_decisions_and_whats_new(sample_db: Path) -> None:
     agenda_item = _item_id(sample_db, "2025-06-18", "3.5")
     app = make_app(sample_db)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from app_fixtures import (
     make_app,
     sample_db,
@@ -53,6 +54,7 @@ async def test_empty_database_shows_placeholder(tmp_path: Path) -> None:
         assert app.is_running
 
 
+@pytest.mark.slow
 async def test_opens_on_newest_meeting_and_tree_keys(sample_db: Path) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -105,6 +107,7 @@ async def test_enter_on_item_opens_it_in_the_pane(sample_db: Path) -> None:
         assert isinstance(app.focused, MeetingTree)
 
 
+@pytest.mark.slow
 async def test_item_and_meeting_jumps_and_history(sample_db: Path) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -140,6 +143,7 @@ async def test_item_and_meeting_jumps_and_history(sample_db: Path) -> None:
         assert app.current_meeting.meeting_date == "2025-02-03"
 
 
+@pytest.mark.slow
 async def test_i_and_b_jump_to_indstilling_and_beslutning(sample_db: Path) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -276,6 +280,7 @@ async def test_theme_toggle_is_remembered(small_db: Path, tmp_path: Path) -> Non
         assert again.theme == "textual-light"
 
 
+@pytest.mark.slow
 async def test_palette_runs_app_commands(small_db: Path) -> None:
     app = make_app(small_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -289,6 +294,7 @@ async def test_palette_runs_app_commands(small_db: Path) -> None:
         assert app.theme == "textual-light"
 
 
+@pytest.mark.slow
 async def test_layout_at_small_and_large_sizes(small_db: Path) -> None:
     for size in ((80, 24), (200, 60)):
         app = make_app(small_db)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from app_fixtures import (
     make_app,
     sample_db,
@@ -39,6 +40,7 @@ async def test_typo_finds_items_and_enter_opens_in_tree_and_pane(sample_db: Path
         assert app.focused is app.pane
 
 
+@pytest.mark.slow
 async def test_escape_returns_to_where_the_reader_was(sample_db: Path) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -95,6 +97,7 @@ async def test_filters_narrow_the_results(sample_db: Path) -> None:
         assert "No items match" in screen_text(app)
 
 
+@pytest.mark.slow
 async def test_case_and_item_numbers_are_looked_up_exactly(sample_db: Path) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -112,6 +115,7 @@ async def test_case_and_item_numbers_are_looked_up_exactly(sample_db: Path) -> N
         assert app.current_item.meeting_id == meeting_id, "the current meeting comes first"
 
 
+@pytest.mark.slow
 async def test_enter_before_results_opens_the_first_hit(small_db: Path) -> None:
     app = make_app(small_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+#: The bench's own runs take seconds (17 s on the 2-core machine): not in the quick loop.
+pytestmark = pytest.mark.slow
+
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))
 

@@ -84,6 +84,7 @@ def test_meeting_wide_case_number_is_no_evidence(samples_store: Store) -> None:
     assert [(r.council, r.number) for r in found] == [("KKR Midtjylland", "3.3")]  # it-drift
 
 
+@pytest.mark.slow
 def test_labelled_pairs_precision_and_recall(samples_store: Store) -> None:
     """The threshold's data: every cross-meeting pair of the samples, labelled."""
     pairs = score_pairs(samples_store)

@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import pytest
 from app_fixtures import make_app, screen_text, settle, small_db
 from reliability_corpus import council_variant, kkr_command
 
@@ -29,6 +30,7 @@ def _councils(app) -> list[str]:  # type: ignore[no-untyped-def]
     return [node.label.plain for node in app.tree.root.children]
 
 
+@pytest.mark.slow
 async def test_outside_ingest_is_noticed_and_reload_shows_it(
     small_db: Path, samples_dir: Path, tmp_path: Path
 ) -> None:

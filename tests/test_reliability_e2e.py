@@ -72,6 +72,7 @@ def _read_for(fd: int, seconds: float) -> bytes:
     return out
 
 
+@pytest.mark.slow
 def test_hostile_document_never_reaches_the_terminal(samples_dir: Path, tmp_path: Path) -> None:
     doc = tmp_path / "hostile.txt"
     doc.write_text(hostile_document(samples_dir / "000_5761956d8ee0dfc0.txt"), encoding="utf-8")

@@ -71,6 +71,7 @@ def _kill_during(
     return len(arrivals) - 1, delay
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_keeps_only_whole_documents(corpus, tmp_path: Path) -> None:
     folder, shapes = corpus
     db = tmp_path / "kkr.db"

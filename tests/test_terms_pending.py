@@ -152,6 +152,7 @@ def test_an_older_database_without_the_table_is_read_and_then_given_it(tmp_path:
 TERMS = st.text(alphabet="abæø1", min_size=1, max_size=3)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     stored=st.dictionaries(TERMS, st.integers(1, 3), max_size=30),
