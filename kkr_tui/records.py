@@ -22,8 +22,6 @@ UNKNOWN_COUNCIL = "Ukendt råd"
 #: The most a note may hold (UTF-8 bytes), for the store and the note editor alike: a
 #: note is typed by hand, and 50 MB pasted into the editor froze the reader for minutes.
 MAX_NOTE_BYTES = 1_000_000
-#: The document types' names as the documents have them.
-DOC_TYPE_WORDS = {"agenda": "dagsorden", "minutes": "referat"}
 
 #: How the tree labels a meeting whose date the parser could not find.
 NO_DATE = "Uden dato"
