@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from kkr_tui.i18n import _
-from kkr_tui.wording import danish_date, doc_type_word
 
 if TYPE_CHECKING:
     from kkr_tui.ingest import IngestEvent
@@ -41,6 +40,8 @@ def print_json(payload: Any) -> None:
 
 def cli_date(iso: str | None) -> str:
     """A date in a CLI line: ``18.06.2025``, "no date" (translated) when there is none."""
+    from kkr_tui.wording import danish_date  # here: `kkr-tui --help` needs none of it
+
     return danish_date(iso, unknown=_("no date"))
 
 
@@ -122,6 +123,8 @@ class IngestReporter:
 
 def format_outline(meeting: Meeting) -> str:
     """A readable outline of a parsed meeting: facts, sections, items, warnings."""
+    from kkr_tui.wording import doc_type_word
+
     lines = [
         f"{meeting.council or 'unknown council'} · {cli_date(meeting.meeting_date)} · "
         f"{doc_type_word(meeting.doc_type)}",
@@ -182,6 +185,8 @@ def format_outline(meeting: Meeting) -> str:
 def hit_lines(hits: Iterable[SearchHit]) -> Iterator[str]:
     """Search hits: council, date, document, number and title (a bilag hit names the
     bilag and its page); the snippet under it."""
+    from kkr_tui.wording import doc_type_word
+
     for hit in hits:
         date = cli_date(hit.meeting_date)
         fields: tuple[str | None, ...] = (
