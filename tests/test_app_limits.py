@@ -7,6 +7,7 @@ shows, not on time.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,25 @@ async def test_a_note_over_the_limit_stays_in_the_editor_with_a_message(db: Path
         await settle(pilot)
     with Store(db) as store:
         assert store.note_for(item_id) is None
+
+
+def test_titles_paragraphs_and_attachment_names_are_bounded() -> None:
+    from kkr_tui.app.limits import MAX_TEXT_CHARS, bounded_item
+    from kkr_tui.model import Block, Part
+    from kkr_tui.records import ItemDetail
+
+    huge = "ord " * 1_250_000  # 5 MB
+    item = ItemDetail(
+        1, 1, 1, "KKR Hovedstaden", "2025-06-18", "agenda", "1.1", huge, None,
+        initials=(), parts=(Part("Baggrund", "Baggrund", (Block("paragraph", huge),
+                                                         Block("paragraph", "kort"))),),
+        attachments=(huge,), urls=(SHORT,), first_page=1, last_page=1, warnings=(),
+        source_path="x.txt",
+    )  # fmt: skip
+    bounded = bounded_item(item)
+    texts = [bounded.title, *bounded.attachments, *(b.text for b in bounded.parts[0].blocks)]
+    assert all(len(t) <= MAX_TEXT_CHARS for t in texts)
+    assert bounded.title.endswith("[…]") and bounded.parts[0].blocks[1].text == "kort"
+    assert bounded.urls == (SHORT,)
+    ordinary = dataclasses.replace(item, title="Kort", parts=(), attachments=())
+    assert bounded_item(ordinary) is ordinary
