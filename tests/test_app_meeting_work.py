@@ -139,15 +139,66 @@ async def test_agenda_then_minutes_decisions_and_whats_new(sample_db: Path) -> N
         assert "11 unread new or changed items" in screen_text(app)  # 3.5 was opened
 
 
-async def test_export_briefing_from_the_app(sample_db: Path, tmp_path: Path) -> None:
-    app = make_app(sample_db)
+async def test_export_asks_where_and_remembers_the_folder(sample_db: Path, tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from kkr_tui.app.screens.export import ExportScreen
+
+    config = tmp_path / "config.toml"
+    app = make_app(sample_db, config_path=config)
     app.briefing_dir = tmp_path / "briefings"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("x")
         await settle(pilot)
-    written = tmp_path / "briefings" / "kkr-hovedstaden-2025-06-18.md"
-    assert written.read_text(encoding="utf-8").startswith("# KKR Hovedstaden · møde 18.06.2025")
+        assert isinstance(app.screen, ExportScreen)
+        field = app.screen.query_one(Input)
+        assert field.value == str(tmp_path / "briefings" / "kkr-hovedstaden-2025-06-18.md")
+        await pilot.press("enter")
+        await settle(pilot)
+        written = tmp_path / "briefings" / "kkr-hovedstaden-2025-06-18.md"
+        assert written.read_text(encoding="utf-8").startswith("# KKR Hovedstaden · møde 18.06.2025")
+        await pilot.press("x")
+        await settle(pilot)
+        field = app.screen.query_one(Input)
+        field.value = str(tmp_path / "elsewhere" / "brief.html")
+        await pilot.press("enter")
+        await settle(pilot)
+    html = (tmp_path / "elsewhere" / "brief.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "export_dir" in config.read_text(encoding="utf-8")
+    app = make_app(sample_db, config_path=config)
+    async with app.run_test(size=SIZE) as pilot:  # a new session starts where the last ended
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        field = app.screen.query_one(Input)
+        assert field.value == str(tmp_path / "elsewhere" / "kkr-hovedstaden-2025-06-18.md")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportScreen)
+    assert not (tmp_path / "elsewhere" / "kkr-hovedstaden-2025-06-18.md").exists()
+
+
+async def test_how_the_others_decided(sample_db: Path) -> None:
+    with Store(sample_db) as store:
+        quota = item_by_number(store, "KKR Midtjylland", "2025-06-18", "3.7")
+        hov = item_by_number(store, HOV, "2025-06-18", "3.5")
+    app = make_app(sample_db)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        await _open(pilot, hov)
+        await pilot.press("D")
+        await settle(pilot)
+        assert isinstance(app.screen, PickListScreen)
+        text = screen_text(app)
+        assert "Sådan besluttede de andre · 3.5 Kommunefordeling af flygtninge" in text
+        assert "KKR Midtjylland" in text and "3.7 Landstallet for flygtninge 2026" in text
+        assert "✓ godkendt som indstillet" in text
+        assert "Indstilling:" in text and "Beslutning: Godkendt." in text
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_item.id == quota
 
 
 async def test_palette_lists_meeting_work_commands(sample_db: Path) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 _THEME_LINE = re.compile(r"^\s*theme\s*=")
 _TABLE_LINE = re.compile(r"^\s*\[")
+_EXPORT_DIR_LINE = re.compile(r"^\s*export_dir\s*=")
 
 
 @dataclass
@@ -31,6 +32,8 @@ class AppConfig:
     """What the app reads from the config file."""
 
     theme: str | None = None
+    #: The folder the last briefing was exported to (the export dialog starts there).
+    export_dir: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -50,6 +53,9 @@ def load_config(path: Path | None) -> AppConfig:
     theme = data.get("theme")
     if isinstance(theme, str):
         config.theme = theme
+    export_dir = data.get("export_dir")
+    if isinstance(export_dir, str) and export_dir.strip():
+        config.export_dir = export_dir
     keymap = data.get("keymap", {})
     if isinstance(keymap, dict):
         for binding_id, keys in keymap.items():
@@ -66,17 +72,27 @@ def load_config(path: Path | None) -> AppConfig:
 
 def save_theme(path: Path | None, theme: str) -> None:
     """Remember the theme, keeping every other line of the file as the user wrote it."""
+    _save_top_level(path, "theme", theme, _THEME_LINE)
+
+
+def save_export_dir(path: Path | None, folder: str) -> None:
+    """Remember the folder a briefing was last exported to."""
+    _save_top_level(path, "export_dir", folder, _EXPORT_DIR_LINE)
+
+
+def _save_top_level(path: Path | None, key: str, value: str, existing: re.Pattern[str]) -> None:
+    """Set ``key = "value"`` before the first table, keeping every other line as written."""
     if path is None:
         return
     import json
 
     lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
-    new_line = f"theme = {json.dumps(theme)}"
+    new_line = f"{key} = {json.dumps(value)}"
     for index, line in enumerate(lines):
         if _TABLE_LINE.match(line):
             lines.insert(index, new_line)
             break
-        if _THEME_LINE.match(line):
+        if existing.match(line):
             lines[index] = new_line
             break
     else:

@@ -16,7 +16,6 @@ reader who only reads never needs.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -29,12 +28,15 @@ from textual.widgets import Static
 from kkr_tui.app.db import Store
 from kkr_tui.app.failures import log
 from kkr_tui.app.render import part_body, safe
+from kkr_tui.i18n import _
 from kkr_tui.wording import danish_date
 
 if TYPE_CHECKING:
     from kkr_tui.app.app import KkrApp
     from kkr_tui.app.widgets.related_panel import RelatedPanel
+    from kkr_tui.meetingwork.briefing import Format
     from kkr_tui.meetingwork.merged import MergedItem
+    from kkr_tui.meetingwork.others import OtherDecision
     from kkr_tui.meetingwork.related import RelatedItem
     from kkr_tui.model import Part
 
@@ -43,8 +45,9 @@ WORK_BINDINGS: list[BindingType] = [
     Binding("n", "edit_note", "Note", show=False, id="edit_note"),
     Binding("r", "focus_related", "Related", show=False, id="related"),
     Binding("d", "decisions", "Decisions of the meeting", show=False, id="decisions"),
+    Binding("D", "others_decisions", "How the others decided", show=False, id="others_decisions"),
     Binding("w", "whats_new", "What's new", show=False, id="whats_new"),
-    Binding("x", "export_briefing", "Export briefing (Markdown)", show=False, id="export"),
+    Binding("x", "export_briefing", "Export briefing", show=False, id="export"),
 ]
 # fmt: on
 
@@ -55,7 +58,7 @@ BACKGROUND_STEP_MEETINGS = 10
 FOREGROUND_STEP_MEETINGS = 50
 
 WORK_LETTER_ACTIONS = frozenset(
-    {"edit_note", "focus_related", "decisions", "whats_new", "export_briefing"}
+    {"edit_note", "focus_related", "decisions", "others_decisions", "whats_new", "export_briefing"}
 )
 
 #: (name, action, help) for the command palette.
@@ -67,8 +70,17 @@ WORK_COMMANDS: tuple[tuple[str, str, str], ...] = (
         "decisions",
         "Every item with its decision, departures marked (d)",
     ),
+    (
+        "How the others decided",
+        "others_decisions",
+        "Related items' Indstilling and Beslutning side by side, newest first (D)",
+    ),
     ("What's new", "whats_new", "Items new or changed since you last looked (w)"),
-    ("Export briefing", "export_briefing", "Write a Markdown briefing of this meeting (x)"),
+    (
+        "Export briefing",
+        "export_briefing",
+        "Write a briefing of this meeting, Markdown or HTML (x)",
+    ),
     ("All notes", "all_notes", "Every note you have written"),
 )
 
@@ -89,12 +101,6 @@ def part_widget(kind: str, heading: str, text: str, extra_class: str = "") -> Ve
         Static(part_body(_part(kind, heading, text)), classes="part-body"),
         classes=f"part {part_class(kind)} {extra_class}".strip(),
     )
-
-
-def briefing_file_name(council: str, meeting_date: str | None) -> str:
-    """``kkr-hovedstaden-2025-06-18.md``: safe on every file system."""
-    slug = re.sub(r"[^a-z0-9]+", "-", council.lower().replace("æ", "ae").replace("ø", "oe"))
-    return f"{slug.strip('-') or 'kkr'}-{meeting_date or 'uden-dato'}.md"
 
 
 class MeetingWorkActions:
@@ -273,6 +279,18 @@ class MeetingWorkActions:
 
         self.push_screen(decisions_screen(meeting, items), self._open_choice)
 
+    @work(exclusive=True, group="work", exit_on_error=False)
+    async def action_others_decisions(self: KkrApp) -> None:
+        """How the other councils and meetings decided the item on screen (``D``)."""
+        item = self.current_item
+        if item is None:
+            self.notify(_("Open an item first."), severity="warning")
+            return
+        others = await self.gateway.call(_others, item.id)
+        from kkr_tui.app.screens.others import others_screen
+
+        self.push_screen(others_screen(f"{item.number} {item.title}", others), self._open_choice)
+
     @work(exclusive=True, group="changes", exit_on_error=False)
     async def detect_changes_in_steps(self: KkrApp) -> None:
         """Find what is new or changed since the last look, after the tree is up.
@@ -364,28 +382,69 @@ class MeetingWorkActions:
 
     @work(exclusive=True, group="work", exit_on_error=False)
     async def action_export_briefing(self: KkrApp) -> None:
-        """Write a Markdown briefing of the meeting on screen (``x``)."""
+        """Write a briefing of the meeting on screen (``x``): asks where, starting in the
+        folder the last one went to; a name ending in .html writes HTML."""
         meeting_id = self._meeting_id()
         if meeting_id is None:
             self.notify("Open a meeting or an item first.", severity="warning")
             return
         meeting = await self.gateway.call(Store.meeting, meeting_id)
-        text = await self.gateway.call(_briefing, meeting_id)
-        folder = self.briefing_dir
-        if folder is None:
-            from kkr_tui.paths import data_dir
+        from kkr_tui.app.screens.export import ExportScreen
+        from kkr_tui.meetingwork.briefing import briefing_file_name
 
-            folder = data_dir() / "briefings"
-        target = folder / briefing_file_name(meeting.council, meeting.meeting_date)
+        folder = self._export_folder()
+        suggested = folder / briefing_file_name(meeting.council, meeting.meeting_date)
+        heading = f"{meeting.council} {danish_date(meeting.meeting_date)}"
+
+        def chosen(target: Path | None) -> None:
+            if target is not None:
+                self._write_briefing(meeting_id, target)
+
+        # pushed with a callback, not awaited: no worker stays parked while the user types
+        self.push_screen(ExportScreen(heading, suggested), chosen)
+
+    @work(exclusive=True, group="work", exit_on_error=False)
+    async def _write_briefing(self: KkrApp, meeting_id: int, target: Path) -> None:
+        """Write the briefing where the user said; a .html name gives HTML."""
+        fmt: Format = "html" if target.suffix.lower() in (".html", ".htm") else "md"
+        text = await self.gateway.call(_briefing, meeting_id, fmt)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         except OSError as exc:
             self.notify(
-                f"Could not write the briefing: {safe(str(exc))}", severity="error", markup=False
+                _("Could not write the briefing: {reason}").format(reason=safe(str(exc))),
+                severity="error",
+                markup=False,
             )
             return
-        self.notify(f"Briefing written to {safe(str(target))}", title="Export", markup=False)
+        self._remember_export_folder(target.parent)
+        self.notify(
+            _("Briefing written to {path}").format(path=safe(str(target))),
+            title=_("Export"),
+            markup=False,
+        )
+
+    def _export_folder(self: KkrApp) -> Path:
+        """Where the export dialog starts: the last folder used, else the default."""
+        remembered = self.config.export_dir
+        if remembered and Path(remembered).expanduser().is_dir():
+            return Path(remembered).expanduser()
+        if self.briefing_dir is not None:
+            return self.briefing_dir
+        from kkr_tui.paths import data_dir
+
+        return data_dir() / "briefings"
+
+    def _remember_export_folder(self: KkrApp, folder: Path) -> None:
+        """The next export starts here, also after a restart (the config file)."""
+        from kkr_tui.app.config import save_export_dir
+
+        self.config.export_dir = str(folder)
+        try:
+            save_export_dir(self.config_path, str(folder))
+        except OSError as exc:
+            log.warning("could not remember the export folder: %s", exc)
 
 
 def _merged_item(store: Store, item_id: int) -> MergedItem | None:
@@ -406,7 +465,13 @@ def _related(store: Store, item_id: int) -> list[RelatedItem]:
     return related_items(store, item_id)
 
 
-def _briefing(store: Store, meeting_id: int) -> str:
-    from kkr_tui.meetingwork.briefing import briefing_markdown
+def _others(store: Store, item_id: int) -> list[OtherDecision]:
+    from kkr_tui.meetingwork.others import other_decisions
 
-    return briefing_markdown(store, meeting_id)
+    return other_decisions(store, item_id)
+
+
+def _briefing(store: Store, meeting_id: int, fmt: Format) -> str:
+    from kkr_tui.meetingwork.briefing import briefing
+
+    return briefing(store, meeting_id, fmt)

@@ -1,6 +1,7 @@
 """A list to pick an item from (decisions of a meeting, what's new): Enter opens, Escape backs out.
 
-Prompts arrive as ready-made ``Content`` (built from data without markup); the screen
+Prompts arrive ready-made, built from data without markup (``Content``, or Rich
+renderables of ``Text`` for the two-column "Sådan besluttede de andre"); the screen
 returns the chosen item id.
 """
 
@@ -14,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.visual import VisualType
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -32,7 +34,7 @@ class PickListScreen(ModalScreen[int | None]):
         self,
         title: Content,
         summary: Content,
-        rows: Sequence[tuple[int | None, Content]],
+        rows: Sequence[tuple[int | None, VisualType]],
         *,
         name: str,
     ) -> None:

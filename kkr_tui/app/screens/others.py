@@ -1,0 +1,72 @@
+"""Sådan besluttede de andre: each related item's Indstilling beside its Beslutning.
+
+For the item in view, newest first: council, date, number and title, how the decision
+was read, then the Indstilling and the Beslutning in two columns. Built on
+:class:`PickListScreen`; Enter opens the item. Document text is drawn as Rich ``Text``
+(never markup), capped so one long decision cannot fill the screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.content import Content
+
+from kkr_tui.app.render import safe
+from kkr_tui.app.screens.pick_list import PickListScreen
+from kkr_tui.i18n import _
+from kkr_tui.wording import danish_date
+
+#: Characters of each column shown; the item itself holds the rest.
+COLUMN_CHARS = 600
+
+
+def _cap(text: str | None) -> str:
+    flat = " ".join(safe(line) for line in (text or "").splitlines() if line.strip())
+    return flat if len(flat) <= COLUMN_CHARS else flat[: COLUMN_CHARS - 1].rstrip() + "…"
+
+
+def other_prompt(other: Any) -> Group:
+    """Header line, then Indstilling | Beslutning side by side."""
+    rel, merged = other.related, other.merged
+    header = Text.assemble(
+        (safe(rel.council), "bold"),
+        "  ",
+        danish_date(rel.meeting_date),
+        "  ",
+        (f"{safe(rel.number)} {safe(rel.title)}", "bold"),
+    )
+    if merged is not None and merged.beslutning:
+        reading = merged.reading
+        style = "bold yellow" if reading.departs else "dim" if reading.unsure else "green"
+        header.append(f"\n{reading.mark} {reading.label}", style=style)
+    table = Table.grid(padding=(0, 2), expand=True)
+    table.add_column(ratio=1)
+    table.add_column(ratio=1)
+    decision = other.beslutning
+    table.add_row(
+        Text.assemble((_("Indstilling") + ": ", "bold"), _cap(other.indstilling) or "–"),
+        Text.assemble(
+            (_("Beslutning") + ": ", "bold"),
+            _cap(decision) if decision else _("not yet known (agenda only)"),
+        ),
+    )
+    return Group(header, table, Text(""))
+
+
+def others_screen(title: str, others: list[Any]) -> PickListScreen:
+    """The view for the item titled ``title`` and its related items' decisions."""
+    heading = Content(_("How the others decided · {item}").format(item=safe(title)))
+    if others:
+        summary = Content(
+            _("{count} related items, newest first · Enter opens · Esc back").format(
+                count=len(others)
+            )
+        )
+    else:
+        summary = Content(_("No related items in other meetings · Esc back"))
+    rows: list[tuple[int | None, Any]] = [(o.related.item_id, other_prompt(o)) for o in others]
+    return PickListScreen(heading, summary, rows, name="others")
