@@ -289,3 +289,29 @@ def test_a_full_disk_refuses_a_note_with_a_clear_error(
             store.save_note(item, "lang note " * 20_000)
         assert store.note_for(item) is None
         assert [n.text for n in store.all_notes()] == ["en note"]
+
+
+def test_every_part_of_the_store_turns_a_held_lock_into_store_busy(db: Path) -> None:
+    """Notes, sync's manifest and bilag share the Store's lock and error mapping
+    (store/guard.py): another program's write lock is a StoreBusyError, never a raw
+    sqlite3.OperationalError."""
+    from kkr_tui.store import StoreBusyError
+
+    with Store(db, busy_timeout=0.05) as store:
+        item = store.find_items_by_number("3.2")[0].id
+        blocker = sqlite3.connect(db, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(StoreBusyError):
+                store.save_note(item, "x")
+            with pytest.raises(StoreBusyError):
+                store.notes.mark_read(item)
+            with pytest.raises(StoreBusyError):
+                store.record_page("https://kl.dk/p", "KKR Hovedstaden", None, None, "now")
+            with pytest.raises(StoreBusyError):
+                store.finish_bilag(1, "stored")
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        store.record_page("https://kl.dk/p", "KKR Hovedstaden", None, None, "now")
+        assert "https://kl.dk/p" in store.page_states()

@@ -712,18 +712,3 @@ class Store(ManifestStore, BilagStore):
     def meeting_counts(self) -> dict[str, int]:
         """Number of meetings per council (standing items recur in most of them)."""
         return reads.meeting_counts(self._conn)
-
-
-def _guard_meeting_work_methods() -> None:
-    """Give the mixed-in sync manifest and bilag methods the same lock and error mapping.
-
-    They write through the connection directly, so without this a lock held by an
-    ingest elsewhere would surface as a raw ``sqlite3.OperationalError``.
-    """
-    for mixin in (ManifestStore, BilagStore):
-        for name, value in vars(mixin).items():
-            if callable(value) and not name.startswith("_"):
-                setattr(Store, name, _locked(value))
-
-
-_guard_meeting_work_methods()

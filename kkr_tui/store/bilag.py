@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from kkr_tui.records import BilagPageHit, BilagRow, ItemRow
+from kkr_tui.store.guard import locked
 from kkr_tui.textfold import fold
 
 _TABLES_SQL = [
@@ -67,6 +68,8 @@ class BilagStore:
 
     _conn: sqlite3.Connection
     _lock: threading.RLock
+    #: The Store's mapping of SQLite failures to store errors (used by :func:`locked`).
+    _translate: Callable[[sqlite3.DatabaseError], Exception]
 
     def _bilag_write(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
         conn = self._conn
@@ -82,6 +85,7 @@ class BilagStore:
 
     # -- writing ---------------------------------------------------------------------
 
+    @locked
     def begin_bilag(
         self,
         *,
@@ -117,6 +121,7 @@ class BilagStore:
         conn.execute("COMMIT")
         return bilag_id
 
+    @locked
     def add_bilag_pages(self, bilag_id: int, pages: Sequence[tuple[int, str]]) -> None:
         """Store a batch of (page number, text) of a bilag being read (one transaction)."""
         statements: list[tuple[str, Sequence[object]]] = [
@@ -136,12 +141,14 @@ class BilagStore:
             )
         self._bilag_write(statements)
 
+    @locked
     def finish_bilag(self, bilag_id: int, state: str, reason: str | None = None) -> None:
         """A bilag is read (``ready``) or could not be (``unreadable`` + reason)."""
         self._bilag_write(
             [("UPDATE bilag SET state = ?, reason = ? WHERE id = ?", (state, reason, bilag_id))]
         )
 
+    @locked
     def set_bilag_item(self, bilag_id: int, item_number: str | None) -> None:
         """Tie a bilag to an item of its meeting (by number), or untie it."""
         self._bilag_write(
@@ -150,6 +157,7 @@ class BilagStore:
 
     # -- reading ---------------------------------------------------------------------
 
+    @locked
     def bilag_by_url(self, url: str) -> BilagRow | None:
         """The bilag fetched from ``url``, if it was stored."""
         if not _has_tables(self._conn):
@@ -159,6 +167,7 @@ class BilagStore:
         ).fetchone()
         return BilagRow(*row) if row else None
 
+    @locked
     def bilag(self, bilag_id: int) -> BilagRow:
         """One bilag by id."""
         row = None
@@ -172,6 +181,7 @@ class BilagStore:
             raise NotFoundError(f"no bilag with id {bilag_id}")
         return BilagRow(*row)
 
+    @locked
     def meeting_bilag(self, council: str, meeting_date: str | None) -> list[BilagRow]:
         """A meeting's bilag, in the order they were stored (the page's order)."""
         if not _has_tables(self._conn):
@@ -183,6 +193,7 @@ class BilagStore:
         ).fetchall()
         return [BilagRow(*row) for row in rows]
 
+    @locked
     def item_bilag(self, item_id: int) -> list[BilagRow]:
         """The bilag tied to an item (by its meeting and number)."""
         if not _has_tables(self._conn):
@@ -196,6 +207,7 @@ class BilagStore:
         ).fetchall()
         return [BilagRow(*row) for row in rows]
 
+    @locked
     def bilag_item(self, bilag_id: int) -> ItemRow | None:
         """The item a bilag is tied to, in its meeting's primary document (the minutes
         when stored, else the agenda); None when it is tied to none."""
@@ -214,6 +226,7 @@ class BilagStore:
 
         return reads.item_rows(self._conn, [int(row[0])]).get(int(row[0]))
 
+    @locked
     def bilag_pages(self, bilag_id: int, first: int, count: int) -> list[tuple[int, str]]:
         """``count`` pages of a bilag from page ``first`` on: a viewer reads a few at a time."""
         if not _has_tables(self._conn):
@@ -227,6 +240,7 @@ class BilagStore:
             )
         ]
 
+    @locked
     def search_bilag(
         self,
         match: str,

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from kkr_tui.records import ManifestRow, PageState
+from kkr_tui.store.guard import locked
 
 _TABLES_SQL = [
     """CREATE TABLE IF NOT EXISTS sync_links (
@@ -70,6 +71,8 @@ class ManifestStore:
 
     _conn: sqlite3.Connection
     _lock: threading.RLock
+    #: The Store's mapping of SQLite failures to store errors (used by :func:`locked`).
+    _translate: Callable[[sqlite3.DatabaseError], Exception]
     read_only: bool
 
     def _write(self, statements: Iterable[tuple[str, Sequence[object]]]) -> None:
@@ -84,6 +87,7 @@ class ManifestStore:
             raise
         conn.execute("COMMIT")
 
+    @locked
     def manifest(self, council: str | None = None) -> list[ManifestRow]:
         """Every link sync has seen (of one council), in the order first seen."""
         if not _has_tables(self._conn):
@@ -94,6 +98,7 @@ class ManifestStore:
         ).fetchall()
         return [ManifestRow(*row) for row in rows]
 
+    @locked
     def manifest_row(self, url: str) -> ManifestRow | None:
         """The manifest row of one link, if it was ever seen."""
         if not _has_tables(self._conn):
@@ -103,6 +108,7 @@ class ManifestStore:
         ).fetchone()
         return ManifestRow(*row) if row else None
 
+    @locked
     def page_states(self) -> dict[str, PageState]:
         """The validators of every council page fetched before, by page URL."""
         if not _has_tables(self._conn):
@@ -112,6 +118,7 @@ class ManifestStore:
         ).fetchall()
         return {row[0]: PageState(*row) for row in rows}
 
+    @locked
     def record_page(
         self, url: str, council: str, etag: str | None, last_modified: str | None, at: str
     ) -> None:
@@ -128,6 +135,7 @@ class ManifestStore:
             ]
         )
 
+    @locked
     def record_links(self, council: str, links: Sequence[SeenLink], at: str) -> list[str]:
         """Record what a council page links to now, in one transaction: new links are
         added (``new``), known ones get their title, block and last-seen time (a ``gone``
@@ -181,6 +189,7 @@ class ManifestStore:
             self._write(statements)
         return gone
 
+    @locked
     def record_download(
         self,
         url: str,
@@ -203,6 +212,7 @@ class ManifestStore:
             ]
         )
 
+    @locked
     def set_link_state(
         self, url: str, state: str, reason: str | None = None, *, kind: str | None = None
     ) -> None:
