@@ -452,3 +452,11 @@ def test_cli_decisions(tmp_path: Path, capsys) -> None:
     unsure = [line.split()[1] for line in lines if line.startswith("?")]
     assert unsure == ["1.1", "1.2"]
     assert main(["decisions", "--db", str(db), "hovedstaden 2030-01-01"]) == 1
+
+
+def test_term_counts_of_many_terms(samples_store: Store) -> None:
+    """Twenty long items' vocabulary runs to thousands of terms: looked up in chunks."""
+    terms = ["flygtninge"] + [f"zz{i}" for i in range(3000)]
+    counts = samples_store.term_counts(terms)
+    assert counts == {"flygtninge": samples_store.term_counts(["flygtninge"])["flygtninge"]}
+    assert counts["flygtninge"] >= 2

@@ -629,14 +629,22 @@ def folded_texts(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int,
     return {row[0]: (row[1], row[2]) for row in rows}
 
 
+#: Terms looked up per statement: the vocabulary of twenty long items runs to thousands,
+#: and older SQLite builds allow 999 parameters a statement.
+TERMS_PER_QUERY = 900
+
+
 def term_counts(
     conn: sqlite3.Connection, terms: Sequence[str], pending: Sequence[tuple[str, int]] = ()
 ) -> dict[str, int]:
     """How many items hold each of ``terms`` (``pending``: unsettled changes, added in)."""
     if not terms:
         return {}
-    marks = ",".join("?" * len(terms))
-    counts = dict(conn.execute(f"SELECT term, docs FROM terms WHERE term IN ({marks})", terms))
+    counts: dict[str, int] = {}
+    for start in range(0, len(terms), TERMS_PER_QUERY):
+        chunk = list(terms[start : start + TERMS_PER_QUERY])
+        marks = ",".join("?" * len(chunk))
+        counts.update(conn.execute(f"SELECT term, docs FROM terms WHERE term IN ({marks})", chunk))
     wanted = set(terms)
     for term, delta in pending:
         if term in wanted:
