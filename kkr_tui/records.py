@@ -39,6 +39,8 @@ class DocumentRow:
     page_count: int
     parser_version: str
     ingested_at: str
+    #: Pages of this file that could not be read, and repairs (shown with the meeting).
+    page_warnings: tuple[PageWarning, ...] = ()
 
     @property
     def file_name(self) -> str:

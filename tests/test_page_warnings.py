@@ -126,14 +126,20 @@ def test_ingest_line_store_parse_and_pane_all_show_it(
     assert "⚠ side 2 kunne ikke læses (maximum recursion depth" in pane
 
 
+def _pane_text(app: object) -> str:
+    return "\n".join(
+        s.content.plain
+        for s in app.pane.query(Static)  # type: ignore[attr-defined]
+        if isinstance(s.content, Content)
+    )
+
+
 async def _pane_after_first_item(app: object) -> str:
     async with app.run_test(size=(160, 50)) as pilot:  # type: ignore[attr-defined]
         await settle(pilot)
+        overview = _pane_text(app)
+        assert "⚠ Dagsorden: side 2 kunne ikke læses (maximum recursion depth" in overview
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert app.current_item.number == "1.1"  # type: ignore[attr-defined]
-        return "\n".join(
-            s.content.plain
-            for s in app.pane.query(Static)  # type: ignore[attr-defined]
-            if isinstance(s.content, Content)
-        )
+        return _pane_text(app)

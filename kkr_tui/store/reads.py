@@ -94,12 +94,37 @@ def primary_document(conn: sqlite3.Connection, meeting_id: int) -> int | None:
 def documents(conn: sqlite3.Connection, meeting_id: int) -> tuple[DocumentRow, ...]:
     """The stored files of a meeting, agenda first."""
     rows = conn.execute(
-        "SELECT id, meeting_id, doc_type, path, sha256, page_count, parser_version, ingested_at"
-        " FROM documents WHERE meeting_id = ?",
+        "SELECT id, meeting_id, doc_type, path, sha256, page_count, parser_version, ingested_at,"
+        " warnings FROM documents WHERE meeting_id = ?",
         (meeting_id,),
     ).fetchall()
-    docs = [DocumentRow(*r) for r in rows]
+    docs = [_document_row(*r) for r in rows]
     return tuple(sorted(docs, key=lambda d: (_DOC_ORDER.get(d.doc_type, 9), d.id)))
+
+
+def _document_row(
+    id_: int,
+    meeting_id: int,
+    doc_type: str,
+    path: str,
+    sha256: str,
+    page_count: int,
+    parser_version: str,
+    ingested_at: str,
+    warnings: str | None,
+) -> DocumentRow:
+    """A documents row with its page warnings taken out of the ``warnings`` column."""
+    return DocumentRow(
+        id_,
+        meeting_id,
+        doc_type,
+        path,
+        sha256,
+        page_count,
+        parser_version,
+        ingested_at,
+        page_warnings=split_warnings(warnings)[1],
+    )
 
 
 def find_document(conn: sqlite3.Connection, sha256: str) -> DocumentRow | None:

@@ -124,6 +124,15 @@ class ItemPane(VerticalScroll, can_focus=True):
                 for d in meeting.documents
             )
             widgets.append(Static(docs, classes="documents"))
+            missing = [
+                f"⚠ {doc_type_name(d.doc_type)}: {safe(w.text)}"
+                for d in meeting.documents
+                for w in getattr(d, "page_warnings", ())
+            ]
+            if missing:
+                widgets.append(
+                    Static(Content("\n".join(missing)), classes="warnings page-warnings")
+                )
         widgets.extend(_overview(meeting))
         await self._replace(widgets)
 
