@@ -217,6 +217,8 @@ class GuardedRead:
         self.conn = receive
         forked = context.get_start_method() == "fork"
         parent = os.getpid() if forked else 0
+        # BaseContext does not declare Process; every concrete context (fork, forkserver,
+        # spawn) has it.
         self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
             target=_child, args=(path, budget, send, parent), daemon=True
         )

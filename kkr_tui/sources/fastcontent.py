@@ -278,6 +278,7 @@ def _wrap(original: Any) -> Any:
         self._operations.extend(operations)
         return None
 
+    # Functions take attributes at run time; mypy does not know this one.
     _parse_content_stream.__wrapped__ = original  # type: ignore[attr-defined]
     return _parse_content_stream
 

@@ -177,6 +177,7 @@ def _wrap(original: Reader, read: Callable[[memoryview, int], tuple[bytes, int]]
         stream.seek(end)
         return create_string_object(data, forced_encoding)
 
+    # Functions take attributes at run time; mypy does not know this one.
     reader.__wrapped__ = original  # type: ignore[attr-defined]
     return reader
 
