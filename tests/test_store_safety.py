@@ -121,14 +121,24 @@ def test_a_foreign_trigger_never_runs(db: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", [["notes"], ["search", "klima"], ["ingest"]])
-def test_a_malformed_date_is_one_line_not_a_crash(
-    db: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+@pytest.mark.parametrize(
+    ("change", "shown"),
+    [
+        ("UPDATE meetings SET meeting_date = '2025/06/18' WHERE id = 1", "2025/06/18"),
+        ("UPDATE meetings SET meeting_date = NULL, year = 'x' WHERE id = 1", "'x'"),
+        ("UPDATE notes SET meeting_date = 20250618", "20250618"),
+        ("UPDATE notes SET text = x'00ff'", "note"),
+    ],
+)
+def test_a_malformed_value_is_one_line_not_a_crash(
+    db: Path, capsys: pytest.CaptureFixture[str], command: list[str], change: str, shown: str
 ) -> None:
-    _add(db, "UPDATE meetings SET meeting_date = '2025/06/18' WHERE id = 1")
+    _add(db, change)
     extra = [str(db.parent / "none.txt")] if command == ["ingest"] else []
     assert main([*command, "--db", str(db), *extra]) == 1
     line = _one_line(capsys)
-    assert "2025/06/18" in line and "ugyldig" in line and str(db) in line
+    assert "ugyldig" in line and str(db) in line
+    assert shown in line or (shown == "note" and "note" in line)
 
 
 def test_a_newer_schema_is_refused_before_anything_changes(tmp_path: Path) -> None:
@@ -315,3 +325,15 @@ def test_every_part_of_the_store_turns_a_held_lock_into_store_busy(db: Path) -> 
             blocker.close()
         store.record_page("https://kl.dk/p", "KKR Hovedstaden", None, None, "now")
         assert "https://kl.dk/p" in store.page_states()
+
+
+def test_the_damage_line_names_the_file_once(
+    db: Path, samples_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    _damage(db)
+    assert main(["ingest", "--db", str(db), str(samples_dir)]) == 1
+    line = _one_line(capsys)
+    assert line.count(str(db)) == 2  # the file, and in the .recover command
+    assert line.startswith(f"kkr-tui: {db}: ") and len(line) < 300 + 2 * len(str(db))

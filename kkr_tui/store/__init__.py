@@ -114,7 +114,8 @@ def _size(path: Path) -> int:
 def _check_intact(conn: sqlite3.Connection, path: Path) -> None:
     problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
     if problems != ["ok"]:
-        damage = sqlite3.DatabaseError(f"database disk image is malformed: {problems[0]}")
+        first = " ".join(problems[0].replace("*** in database main ***", "").split())[:100]
+        damage = sqlite3.DatabaseError(f"database disk image is malformed: {first}")
         raise safety.translate(damage, path) or DamagedDatabaseError(str(problems))
 
 
@@ -184,7 +185,12 @@ class Store(ManifestStore, BilagStore):
                     )
             else:
                 self._prepare_writable(conn, version)
-            safety.check_values(conn)
+            try:
+                safety.check_values(conn)
+            except StoreError:
+                # A damaged page can look like a foreign edit: say which it is.
+                _check_intact(conn, self.path)
+                raise
         except sqlite3.Error as exc:
             conn.close()
             if "locked" in str(exc) or "busy" in str(exc):
@@ -198,6 +204,9 @@ class Store(ManifestStore, BilagStore):
         except SchemaError as exc:
             conn.close()
             raise type(exc)(f"{self.path}: {exc}") from None
+        except (DamagedDatabaseError, DiskFullError):
+            conn.close()
+            raise  # their message names the file already
         except StoreError as exc:
             conn.close()
             raise type(exc)(f"{self.path}: {exc}") from None

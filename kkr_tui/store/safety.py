@@ -96,8 +96,9 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def check_values(conn: sqlite3.Connection) -> None:
-    """Raise :class:`StoreError` for the first meeting whose date or year has a shape
-    kkr-tui never writes (another program changed it)."""
+    """Raise :class:`StoreError` for the first meeting whose date or year, or note whose
+    anchor or text, has a shape kkr-tui never writes (another program changed it).
+    Meetings and notes are few (thousands), so this costs about a millisecond."""
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meetings'").fetchone() is None:
         return
     rows = conn.execute(
@@ -107,11 +108,27 @@ def check_values(conn: sqlite3.Connection) -> None:
         " OR typeof(year) NOT IN ('integer', 'null') LIMIT 1"
     ).fetchall()
     for meeting_id, date, year in rows:
-        value = date if date is None or not _DATE.fullmatch(str(date)) else year
+        value = date if date is not None and not _DATE.fullmatch(str(date)) else year
         raise StoreError(
             _(
                 "meeting {id} has a malformed value ({value}); another program changed the database"
             ).format(id=meeting_id, value=repr(str(value)[:40]))
+        )
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'notes'").fetchone() is None:
+        return
+    notes = conn.execute(
+        "SELECT id, meeting_date FROM notes WHERE typeof(council) <> 'text'"
+        " OR typeof(meeting_date) <> 'text' OR typeof(number) <> 'text'"
+        " OR typeof(title) <> 'text' OR typeof(text) <> 'text'"
+        " OR typeof(case_number) NOT IN ('text', 'null')"
+        " OR (meeting_date <> '' AND meeting_date NOT GLOB"
+        " '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]') LIMIT 1"
+    ).fetchall()
+    for note_id, date in notes:
+        raise StoreError(
+            _(
+                "note {id} has a malformed value ({value}); another program changed the database"
+            ).format(id=note_id, value=repr(str(date)[:40]))
         )
 
 
