@@ -1,6 +1,6 @@
 """kkr-tui benchmarks: search, ingest, app start-up and memory, printed as JSON.
 
-    python bench/run.py [--sizes 10k,100k] [--quick] [--only search,ingest,app,rss]
+    python bench/run.py [--sizes 10k,100k] [--quick] [--only search,ingest,app,rss,peers]
 
 Every figure is a median and a p95 over repeated runs, measured beside its baseline in
 the same run on the same data (naive rapidfuzz for search, raw pypdf for ingest, an
@@ -502,6 +502,10 @@ def main(argv: list[str] | None = None) -> int:
             else corpus.parse_size(args.app_size)
         )
         out["app"] = bench_app(n, 2 if args.quick else 7, read_only=args.app_read_only)
+    if "peers" in only:
+        from peers import bench_peers
+
+        out["peers"] = bench_peers()
     if "rss" in only:
         out["rss"] = {corpus.size_label(n): bench_rss(n) for n in sizes}
     print(json.dumps(out, indent=2, ensure_ascii=False))

@@ -104,3 +104,16 @@ def test_summary_median_and_p95() -> None:
     s = summary([0.001 * i for i in range(1, 21)])
     assert s == {"median_ms": 10.5, "p95_ms": 19.0, "n": 20}
     assert summary([]) == {"median": None, "p95": None, "n": 0}
+
+
+def test_peers_bench_scores_kkr_tui_and_each_installed_peer() -> None:
+    import peers
+
+    out = peers.bench_peers(limit=2)
+    assert out["queries_top"] == 2 and out["queries_recall"] == 2
+    assert {"kkr-tui", "sqlite3 fts5", "rg -i", "fzf --filter"} <= set(out)
+    own = out["kkr-tui"]
+    assert own["n"] == 4 and own["hits_at_1"] == 1.0 and own["recall_at_10"] == 1.0
+    for tool in ("sqlite3 fts5", "rg -i", "fzf --filter"):
+        entry = out[tool]
+        assert "note" in entry or ({"median_ms", "hits_at_1", "recall_at_10"} <= set(entry))
