@@ -94,6 +94,7 @@ def compiled(language: str) -> dict[Any, str]:
     """What the shipped ``.mo`` holds, as gettext reads it."""
     with mo_path(language).open("rb") as handle:
         translations = gettext.GNUTranslations(handle)
+    # _catalog: what gettext read from the file; typeshed leaves it out, Babel has no reader.
     catalogue: dict[Any, str] = dict(translations._catalog)  # type: ignore[attr-defined]
     catalogue.pop("", None)
     return catalogue
@@ -107,6 +108,7 @@ def compile_to_dict(language: str) -> dict[Any, str]:
     write_mo(buffer, read_catalogue(language))
     buffer.seek(0)
     catalogue: dict[Any, str] = dict(
+        # _catalog, as above: the messages gettext read, absent from typeshed.
         gettext.GNUTranslations(buffer)._catalog  # type: ignore[attr-defined]
     )
     catalogue.pop("", None)

@@ -243,7 +243,7 @@ def _one_per_meeting_item(
             row.number,
             row.title,
             row.case_number,
-            # "case" or "title": the only keys _candidates gives (a str to mypy).
+            # "case" or "topic": the only reasons found here (a str to mypy).
             reason,  # type: ignore[arg-type]
             score,
         )
