@@ -15,12 +15,18 @@ import pytest
 from app_fixtures import make_app, search_for, settle, small_db  # noqa: F401
 
 from kkr_tui.app.failures import WHAT_FAILED, log_to_file
+from kkr_tui.i18n import _
 
 SIZE = (110, 36)
 
 
 def _notifications(app: Any) -> list[tuple[str, str]]:
     return [(n.title, n.message) for n in app._notifications]
+
+
+def _failed(worker: str) -> str:
+    """The title the user reads (Danish in tests: "Visning af … mislykkedes")."""
+    return _("{what} failed").format(what=_(WHAT_FAILED[worker]))
 
 
 def _broken(*args: object, **kwargs: object) -> object:
@@ -42,7 +48,7 @@ async def test_an_error_in_related_items_is_logged_and_shown(
     assert failed, "the failure is logged with its traceback"
     assert failed[0].exc_info is not None and failed[0].exc_info[2] is not None
     assert (
-        f"{WHAT_FAILED['show']} mislykkedes",
+        _failed("show"),
         "AttributeError: 'NoneType' object has no attribute 'case_number'",
     ) in shown
 
@@ -65,7 +71,7 @@ async def test_a_store_error_is_shown_in_the_stores_words(
             shown = _notifications(app)
     assert any(r.exc_info and r.exc_info[0] is StoreBusyError for r in caplog.records)
     assert (
-        f"Database · {WHAT_FAILED['show']}",
+        _("Database · {what}").format(what=_(WHAT_FAILED["show"])),
         "database is busy: another program kept it locked; try again",
     ) in shown
 
@@ -83,7 +89,7 @@ async def test_a_tree_level_that_fails_to_load_is_shown(
             closed.expand()
             await settle(pilot)
             shown = _notifications(app)
-    assert any(title == f"{WHAT_FAILED['load_children']} mislykkedes" for title, _ in shown), shown
+    assert any(title == _failed("load_children") for title, _message in shown), shown
     assert any(r.exc_info and r.exc_info[0] is AttributeError for r in caplog.records)
 
 
@@ -107,7 +113,7 @@ async def test_a_search_screen_worker_failure_is_shown(
         assert isinstance(screen, SearchScreen)
         shown = _notifications(app)
     assert (
-        f"{WHAT_FAILED['run_search']} mislykkedes",
+        _failed("run_search"),
         "TypeError: injected into drawing the hits",
     ) in shown
 
@@ -137,3 +143,22 @@ def test_an_unwritable_log_folder_does_not_stop_the_reader(tmp_path: Path) -> No
     finally:
         logging.getLogger("kkr_tui").removeHandler(handler)
         handler.close()
+
+
+def test_every_worker_of_the_reader_is_named() -> None:
+    """A worker added without a name in WHAT_FAILED would be reported by its method name."""
+    import ast
+
+    import kkr_tui.app
+
+    workers = set()
+    for path in Path(kkr_tui.app.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
+                isinstance(d, ast.Call) and getattr(d.func, "id", None) == "work"
+                for d in node.decorator_list
+            ):
+                workers.add(node.name)
+    assert workers, "the reader has workers"
+    assert workers <= set(WHAT_FAILED), sorted(workers - set(WHAT_FAILED))
+    assert _failed("show") == "Visning af punktet eller mødet mislykkedes"

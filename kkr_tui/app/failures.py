@@ -4,7 +4,7 @@ Textual reports a failed worker only to the node that started it, as a
 ``Worker.StateChanged`` message that does not bubble: the app, the search screen and
 the meeting tree each pass theirs to :func:`report_worker_failure`. It logs the
 error with its traceback (logger ``kkr_tui``; the reader writes it to
-:func:`kkr_tui.paths.log_path`) and notifies the user, naming in Danish what failed.
+:func:`kkr_tui.paths.log_path`) and notifies the user, naming what failed (Danish by default).
 A store error (busy, read-only, gone) is the user's to act on and is shown as the
 store words it; anything else is a bug, shown with its type so a report can name it.
 """
@@ -19,27 +19,29 @@ from typing import Any
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
+from kkr_tui.i18n import N_, _
+
 log = logging.getLogger("kkr_tui.app")
 
 #: What each worker does, by worker name (the method's name, or the coroutine's for
-#: ``run_worker``), as the notification names it.
+#: ``run_worker``), as the notification names it (translated when shown).
 WHAT_FAILED: dict[str, str] = {
-    "start_up": "Åbning af databasen",
-    "warm_search": "Forberedelse af søgningen",
-    "show": "Visning af punktet eller mødet",
-    "open_view": "Åbning af visningen",
-    "action_next_item": "Skift til et andet punkt",
-    "action_next_meeting": "Skift til et andet møde",
-    "action_edit_note": "Åbning af noten",
-    "_save_note": "Gemning af noten",
-    "action_decisions": "Mødets beslutninger",
-    "detect_changes_in_steps": "Søgning efter nyt og ændret",
-    "action_whats_new": "Nyt og ændret",
-    "action_all_notes": "Alle noter",
-    "action_export_briefing": "Eksport af briefing",
-    "check_for_changes": "Kig efter ændringer i databasen",
-    "run_search": "Søgningen",
-    "load_children": "Indlæsning af mødetræet",
+    "start_up": N_("Opening the database"),
+    "warm_search": N_("Preparing the search"),
+    "show": N_("Showing the item or meeting"),
+    "open_view": N_("Opening the view"),
+    "action_next_item": N_("Moving to another item"),
+    "action_next_meeting": N_("Moving to another meeting"),
+    "action_edit_note": N_("Opening the note"),
+    "_save_note": N_("Saving the note"),
+    "action_decisions": N_("The meeting's decisions"),
+    "detect_changes_in_steps": N_("Looking for what is new or changed"),
+    "action_whats_new": N_("What is new or changed"),
+    "action_all_notes": N_("All notes"),
+    "action_export_briefing": N_("Exporting the briefing"),
+    "check_for_changes": N_("Looking for changes in the database"),
+    "run_search": N_("The search"),
+    "load_children": N_("Loading the meeting tree"),
 }
 
 
@@ -50,9 +52,11 @@ def is_store_error(error: BaseException | None) -> bool:
 
 
 def what_failed(worker: Worker[object]) -> str:
-    """The Danish name of the worker's job; an unlisted worker is named by its own name."""
+    """The worker's job as the user reads it; an unlisted worker is named by its own name."""
     key = worker.name or worker.group
-    return WHAT_FAILED.get(key, f"Baggrundsarbejdet '{key}'")
+    if key in WHAT_FAILED:
+        return _(WHAT_FAILED[key])
+    return _("Background job '{name}'").format(name=key)
 
 
 def report_worker_failure(app: App[Any], event: Worker.StateChanged) -> bool:
@@ -63,15 +67,16 @@ def report_worker_failure(app: App[Any], event: Worker.StateChanged) -> bool:
     what = what_failed(worker)
     if error is None:  # Textual sets the error before the state; kept for safety
         log.error("%s (worker %s) failed without an error", what, worker.name)
-        app.notify(what, title="Fejl", severity="error", markup=False)
+        app.notify(what, title=_("Error"), severity="error", markup=False)
         return True
     log.error("%s (worker %s) failed", what, worker.name or worker.group, exc_info=error)
     if is_store_error(error):
-        app.notify(str(error), title=f"Database · {what}", severity="error", markup=False)
+        title = _("Database · {what}").format(what=what)
+        app.notify(str(error), title=title, severity="error", markup=False)
     else:
         app.notify(
             f"{type(error).__name__}: {error}",
-            title=f"{what} mislykkedes",
+            title=_("{what} failed").format(what=what),
             severity="error",
             markup=False,
         )
