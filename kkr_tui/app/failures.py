@@ -39,6 +39,8 @@ WHAT_FAILED: dict[str, str] = {
     "action_whats_new": N_("What is new or changed"),
     "action_all_notes": N_("All notes"),
     "action_export_briefing": N_("Exporting the briefing"),
+    "_write_briefing": N_("Writing the briefing"),
+    "action_others_decisions": N_("How the others decided"),
     "check_for_changes": N_("Looking for changes in the database"),
     "run_search": N_("The search"),
     "load_children": N_("Loading the meeting tree"),
