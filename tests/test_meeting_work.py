@@ -460,3 +460,38 @@ def test_term_counts_of_many_terms(samples_store: Store) -> None:
     counts = samples_store.term_counts(terms)
     assert counts == {"flygtninge": samples_store.term_counts(["flygtninge"])["flygtninge"]}
     assert counts["flygtninge"] >= 2
+
+
+def test_briefing_facts_and_the_pdf_address_sync_fetched(tmp_path: Path) -> None:
+    import dataclasses
+
+    from kkr_tui.model import Participant
+    from kkr_tui.store.manifest import SeenLink
+
+    meeting = dataclasses.replace(
+        topic_meeting("KKR Sjælland", "2025-04-08", [("3.1", "Landstal for flygtninge", None)]),
+        place="Erhvervshus Sjælland, Sorø",
+        meeting_time="09:30",
+        participants=(
+            Participant("Mikael Smed", "Vordingborg Kommune"),
+            Participant("Pernille Beckmann", "Greve Kommune", absent=True),
+        ),
+    )
+    url = "https://www.kl.dk/media/kkr-sjaelland-dagsorden-8-april-2025.pdf"
+    with Store(tmp_path / "kkr.db") as store:
+        save(store, meeting)
+        meeting_id = find_meeting(store, "sjælland 2025-04-08")
+        sha = store.meeting(meeting_id).documents[0].sha256
+        store.record_links(
+            "KKR Sjælland", [SeenLink(url, None, None, 2025, "Dagsorden", "agenda")], "2025-04-01"
+        )
+        store.record_download(
+            url, path="x.pdf", size=1, sha256=sha, etag=None, last_modified=None, state="stored"
+        )
+        text = briefing_markdown(store, meeting_id)
+    assert "- Sted: Erhvervshus Sjælland, Sorø" in text
+    assert "- Tid: kl. 09:30" in text
+    assert "- Deltagere: Mikael Smed (Vordingborg Kommune)" in text
+    assert "- Afbud: Pernille Beckmann (Greve Kommune)" in text
+    assert f"Kilde: Dagsorden, KKR Sjælland 08.04.2025 ({url})" in text  # no pages: hand-made
+    assert ".txt" not in text
