@@ -233,3 +233,25 @@ async def test_the_reader_opens_and_reads_on_a_full_disk(small_db: Path, monkeyp
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert app.current_item is not None
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ("CREATE VIEW peek AS SELECT * FROM notes", "view peek"),
+        ("UPDATE meetings SET meeting_date = '2025/06/18'", "2025/06/18"),
+    ],
+)
+async def test_a_database_changed_by_another_program_is_a_message(
+    small_db: Path, change: str, said: str
+) -> None:
+    """A foreign view or a malformed date: the reader says so and stays up."""
+    conn = sqlite3.connect(small_db)
+    conn.execute(change)
+    conn.commit()
+    conn.close()
+    app = make_app(small_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.is_running
+        assert any(said in m for m in _messages(app)), _messages(app)
