@@ -453,6 +453,19 @@ def _cmd_sync(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 # --- locate ------------------------------------------------------------------------------
 
 
+def _print_config_problems(config: Path) -> None:
+    """One line for each thing wrong in the config file (a key bound twice, an unknown
+    name in ``[keymap]``), as the reader would report it when it opens."""
+    if not config.is_file():
+        return
+    from kkr_tui.app.actions import keymap_problems
+    from kkr_tui.app.config import load_config
+
+    loaded = load_config(config)
+    for problem in loaded.problems + keymap_problems(loaded.keymap):
+        print(printable(f"{config}: {problem}"))
+
+
 def _cmd_locate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from kkr_tui import paths
 
@@ -470,6 +483,7 @@ def _cmd_locate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     for name, path in rows:
         state = "" if path.exists() else "  " + _("(does not exist yet)")
         print(f"{name + ':':<{width + 1}} {path}{state}")
+    _print_config_problems(paths.config_path())
     return EXIT_OK
 
 

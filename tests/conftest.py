@@ -20,6 +20,13 @@ def danish(monkeypatch: pytest.MonkeyPatch) -> None:
     i18n.set_language("da")
 
 
+@pytest.fixture(autouse=True)
+def no_system_clipboard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test never writes to the machine's clipboard (xclip, wl-copy, pbcopy); the
+    clipboard tests put their own fake tool in place."""
+    monkeypatch.setattr("kkr_tui.app.clipboard.clipboard_tool", lambda *a, **k: None)
+
+
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
     """The bundled sample documents (source tree or installed wheel, whichever is imported)."""

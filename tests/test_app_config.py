@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kkr_tui.app.config import load_config, save_theme
 
 
@@ -42,3 +44,23 @@ def test_save_theme_keeps_everything_else(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.startswith('# mine\ntheme = "dracula"\n[keymap]')
     assert load_config(path).keymap == {"copy": "y"}
+
+
+def test_the_readme_keymap_example_is_valid_and_steals_no_key() -> None:
+    """The README's [keymap] example must work as printed: known ids, no key taken from
+    another command (``next_item = "n"`` once silently took the note key)."""
+    import re
+    import tomllib
+
+    from kkr_tui.app.actions import keymap_problems
+
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    if not readme.is_file():
+        pytest.skip("no README beside the tests")
+    block = re.search(r"```toml\n(\[keymap\].*?)```", readme.read_text(encoding="utf-8"), re.S)
+    assert block, "the README shows a [keymap] example"
+    keymap = tomllib.loads(block.group(1))["keymap"]
+    assert keymap and keymap_problems(keymap) == []
+    assert keymap_problems({"next_item": "n"}) == [
+        "keymap: n er lagt på både next_item og edit_note"
+    ]

@@ -65,10 +65,10 @@ async def test_links_are_cut_where_the_item_enters_the_app(db: Path) -> None:
         assert urls[0] == SHORT and urls[1] == MEDIUM
         assert len(urls[2]) == MAX_LINK_CHARS and HUGE.startswith(urls[2])
         provider = KkrCommands(app.screen)
-        links = [c for c in provider._candidates() if c[0].startswith("Open link")]
+        links = [c for c in provider._candidates() if c[0].startswith("Åbn link")]
         assert len(links) == 3
-        assert all(len(name) <= len("Open link ") + LINK_SHOWN_CHARS for name, _, _ in links)
-        hits = [hit async for hit in provider.search("open link hhhh")]
+        assert all(len(name) <= len("Åbn link ") + LINK_SHOWN_CHARS for name, _, _ in links)
+        hits = [hit async for hit in provider.search("åbn link hhhh")]
         assert len(hits) == 1
         hits[0].command()
         assert opened == [urls[2]]

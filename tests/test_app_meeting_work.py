@@ -52,7 +52,7 @@ async def test_write_a_note_mark_and_find_it(sample_db: Path) -> None:
         text = screen_text(app)
         assert "Mine noter" in text and "Cykelstier [vigtigt] først" in text
         node = app.tree.cursor_node
-        assert node.data.key == item_id and str(node.label).endswith(NOTE_MARK)
+        assert node.data.key == item_id and str(node.label).startswith(NOTE_MARK + " ")
         await pilot.press("n")
         await settle(pilot)
         await pilot.press("escape")  # discard: the note stays as it was
@@ -108,7 +108,7 @@ async def test_agenda_then_minutes_decisions_and_whats_new(sample_db: Path) -> N
         await settle(pilot)
         await pilot.press("w")
         await settle(pilot)
-        assert "Nothing new since you last looked." in screen_text(app)
+        assert "Intet nyt, siden du sidst kiggede." in screen_text(app)
     with Store(sample_db) as store:
         store.save_note(agenda_item, "udsættes?")
         save(store, minutes_000(drop_indstilling="3.5"))
@@ -119,7 +119,7 @@ async def test_agenda_then_minutes_decisions_and_whats_new(sample_db: Path) -> N
         await pilot.press("w")
         await settle(pilot)
         assert isinstance(app.screen, PickListScreen)
-        assert "12 unread new or changed items" in screen_text(app)
+        assert "12 nye eller ændrede punkter, du ikke har åbnet" in screen_text(app)
         await pilot.press("escape")
         await _open(pilot, minutes_item)
         text = screen_text(app)
@@ -129,14 +129,14 @@ async def test_agenda_then_minutes_decisions_and_whats_new(sample_db: Path) -> N
         await pilot.press("d")
         await settle(pilot)
         text = screen_text(app)
-        assert "Decisions · KKR Hovedstaden · 18.06.2025" in text
-        assert "2 depart from the recommendation" in text
+        assert "Beslutninger · KKR Hovedstaden · 18.06.2025" in text
+        assert "2 afviger fra indstillingen" in text
         assert "⚠ 3.4" in text and "⚠ 3.5" in text
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("w")
         await settle(pilot)
-        assert "11 unread new or changed items" in screen_text(app)  # 3.5 was opened
+        assert "11 nye eller ændrede punkter" in screen_text(app)  # 3.5 was opened
 
 
 async def test_export_asks_where_and_remembers_the_folder(sample_db: Path, tmp_path: Path) -> None:
@@ -207,9 +207,9 @@ async def test_palette_lists_meeting_work_commands(sample_db: Path) -> None:
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"decisions")
+        await pilot.press(*"beslutninger")
         await pilot.pause(0.3)
-        assert "Decisions of the meeting" in screen_text(app)
+        assert "Mødets beslutninger" in screen_text(app)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PickListScreen)
@@ -231,4 +231,4 @@ async def test_all_notes_lists_a_note_whose_item_is_gone(sample_db: Path) -> Non
         await settle(pilot)
         assert isinstance(app.screen, PickListScreen)
         text = screen_text(app)
-        assert "2 notes" in text and "mister sit punkt" in text and "(uden punkt)" in text
+        assert "2 noter" in text and "mister sit punkt" in text and "(uden punkt)" in text

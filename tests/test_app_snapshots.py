@@ -1,14 +1,18 @@
 # ruff: noqa: F401, F811  (pytest fixtures imported from app_fixtures)
-"""Snapshot tests of the main screens at 100×32: fixed theme, fixed data, no clock.
+"""Snapshot tests of the reader's screens at 80×24 and 200×60, dark and light.
 
-Update after an intended visual change with ``pytest tests/test_app_snapshots.py
---snapshot-update`` and review the SVGs in ``tests/__snapshots__``.
+80×24 is the narrow layout (one pane at a time); 200×60 side by side. Fixed data, no
+clock. Update after an intended visual change with ``pytest tests/test_app_snapshots.py
+--snapshot-update`` and look at the SVGs in ``tests/__snapshots__`` before committing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from app_fixtures import (
     make_app,
     sample_db,
@@ -18,43 +22,68 @@ from app_fixtures import (
     small_db,
 )
 
-SIZE = (100, 32)
+SIZES = {"80x24": (80, 24), "200x60": (200, 60)}
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+Steps = Callable[[Any], Awaitable[None]]
 
 
-def test_main_screen(snap_compare, sample_db: Path) -> None:
-    async def run_before(pilot) -> None:
-        await settle(pilot)
-
-    assert snap_compare(make_app(sample_db), terminal_size=SIZE, run_before=run_before)
+async def _main(pilot: Any) -> None:
+    await settle(pilot)
 
 
-def test_minutes_item(snap_compare, sample_db: Path) -> None:
-    async def run_before(pilot) -> None:
-        await settle(pilot)
-        await pilot.press("j", "right_square_bracket", "right_square_bracket")
-        await settle(pilot)
-        assert pilot.app.current_item.doc_type == "minutes"
-
-    assert snap_compare(make_app(sample_db), terminal_size=SIZE, run_before=run_before)
-
-
-def test_search_results(snap_compare, small_db: Path) -> None:
-    """On the hand-built store, so tuning the ranking of the samples does not move it."""
-
-    async def run_before(pilot) -> None:
-        await settle(pilot)
-        screen = await search_for(pilot, "sundhedsrefrom")
-        assert len(screen.hits) == 3
-        screen.query_one("Input").cursor_blink = False
-        await pilot.pause()
-
-    assert snap_compare(make_app(small_db), terminal_size=SIZE, run_before=run_before)
+async def _minutes_item(pilot: Any) -> None:
+    """An item of the minutes with its decision line and its Beslutning."""
+    await settle(pilot)
+    await pilot.press("j", "right_square_bracket", "right_square_bracket")
+    await settle(pilot)
+    assert pilot.app.current_item.doc_type == "minutes"
+    await pilot.press("tab" if pilot.app.narrow else "b")
+    await settle(pilot)
 
 
-def test_help(snap_compare, sample_db: Path) -> None:
-    async def run_before(pilot) -> None:
-        await settle(pilot)
-        await pilot.press("f1")
-        await settle(pilot)
+async def _search(pilot: Any) -> None:
+    await settle(pilot)
+    screen = await search_for(pilot, "sundhedsrefrom")
+    assert len(screen.hits) == 3
+    screen.query_one("Input").cursor_blink = False
+    await pilot.pause()
 
-    assert snap_compare(make_app(sample_db), terminal_size=SIZE, run_before=run_before)
+
+async def _help(pilot: Any) -> None:
+    await settle(pilot)
+    await pilot.press("question_mark")
+    await settle(pilot)
+
+
+async def _decisions(pilot: Any) -> None:
+    await settle(pilot)
+    await pilot.press("j", "right_square_bracket")
+    await settle(pilot)
+    await pilot.press("d")
+    await settle(pilot)
+
+
+SCENES: dict[str, tuple[Steps, str]] = {
+    "main": (_main, "sample"),
+    "minutes_item": (_minutes_item, "sample"),
+    "search_results": (_search, "small"),  # the hand-built store: ranking tweaks do not move it
+    "help": (_help, "sample"),
+    "decisions": (_decisions, "sample"),
+}
+
+
+@pytest.mark.parametrize("theme", list(THEMES))
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("scene", list(SCENES))
+def test_screen(
+    snap_compare: Any, scene: str, size: str, theme: str, sample_db: Path, small_db: Path
+) -> None:
+    steps, db = SCENES[scene]
+
+    async def run_before(pilot: Any) -> None:
+        pilot.app.theme = THEMES[theme]
+        await steps(pilot)
+
+    app = make_app(sample_db if db == "sample" else small_db)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)

@@ -408,3 +408,18 @@ def test_a_bug_is_still_named_with_its_type(
     capsys.readouterr()
     assert run("related", "1", "--db", str(tmp_db)) == 1
     assert "KeyError: 'council'" in capsys.readouterr().err
+
+
+def test_locate_reports_a_key_bound_twice_and_an_unknown_name(
+    tmp_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\nnext_item = "n"\nnext_thing = "x"\n', encoding="utf-8")
+    monkeypatch.setattr(paths, "config_path", lambda: config)
+    assert run("locate", "--db", str(tmp_db)) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert f"{config}: keymap: n er lagt på både next_item og edit_note" in out
+    assert f"{config}: keymap: ukendt navn next_thing" in out

@@ -7,6 +7,7 @@ a message added without ``python tools/i18n.py`` fails here, naming the message.
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,44 @@ def test_cli_help_in_the_chosen_language(language: str, words: str, tmp_path: Pa
     assert words in out
     danish = ("brug:", "kommandoer", "tilvalg", "søg i gemte punkter")
     assert all(w in out for w in danish) == (language == "da"), out
+
+
+def _literal(node: ast.expr) -> bool:
+    """A string the user would read as it is written: a non-empty literal or an f-string."""
+    if isinstance(node, ast.JoinedStr):
+        return True
+    return (
+        isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(node.value.strip())
+    )
+
+
+def test_no_notification_bypasses_the_catalogue() -> None:
+    """``notify("...")`` or ``title="..."`` with a bare literal reaches the user untranslated."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "notify"
+            ):
+                continue
+            texts = list(node.args[:1]) + [k.value for k in node.keywords if k.arg == "title"]
+            if any(_literal(t) for t in texts):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_nothing_shadows_the_translation_function() -> None:
+    """``_, x = pair`` in a module that translates with ``_()`` makes the next ``_("…")``
+    in that function call a tuple element (a crash found only when the message shows)."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        if "from kkr_tui.i18n import" not in source:
+            continue
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert offenders == []

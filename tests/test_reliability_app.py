@@ -57,13 +57,13 @@ async def test_outside_ingest_is_noticed_and_reload_shows_it(
         assert app.current_item is not None, "the app keeps working"
         app.check_for_changes()
         await settle(pilot)
-        assert any("Press R to reload" in m for m in _messages(app))
+        assert any("Tryk R for at vise dem" in m for m in _messages(app)), _messages(app)
         shown = app.pane.shown
         await pilot.press("R")
         await settle(pilot)
         assert "KKR Nordjylland" in _councils(app)
         assert app.pane.shown == shown
-        assert "Reloaded the database." in _messages(app)
+        assert "Databasen er genindlæst." in _messages(app)
         token = await app.gateway.call(Store.change_token)
         index = app.gateway.search_index
         assert index is not None and index.store is app.gateway.store
@@ -81,7 +81,7 @@ async def test_own_writes_do_not_offer_a_reload(small_db: Path) -> None:
             await settle(pilot)
         app.check_for_changes()
         await settle(pilot)
-        assert not any("reload" in m for m in _messages(app))
+        assert not any("Tryk R" in m for m in _messages(app))
 
 
 async def test_outside_notes_and_index_upkeep_do_not_offer_a_reload(small_db: Path) -> None:
@@ -100,14 +100,14 @@ async def test_outside_notes_and_index_upkeep_do_not_offer_a_reload(small_db: Pa
         assert await app.gateway.call(Store.change_token) != token, "the other program committed"
         app.check_for_changes()
         await settle(pilot)
-        assert not any("reload" in m for m in _messages(app)), _messages(app)
+        assert not any("Tryk R" in m for m in _messages(app)), _messages(app)
         with Store(small_db) as other:
             other.delete_document(
                 other._conn.execute("SELECT max(id) FROM documents").fetchone()[0]
             )
         app.check_for_changes()
         await settle(pilot)
-        assert any("Press R to reload" in m for m in _messages(app)), _messages(app)
+        assert any("Tryk R for at vise dem" in m for m in _messages(app)), _messages(app)
 
 
 async def test_a_locked_database_is_a_notification_not_a_crash(small_db: Path) -> None:
@@ -141,8 +141,8 @@ async def test_read_only_reads_says_so_and_offers_no_writes(small_db: Path, tmp_
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.read_only and app.gateway.store.read_only
-        assert "read-only" in app.sub_title
-        assert any("read-only" in m for m in _messages(app))
+        assert "skrivebeskyttet" in app.sub_title
+        assert any("skrivebeskyttet" in m for m in _messages(app))
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert app.current_item is not None
@@ -150,7 +150,7 @@ async def test_read_only_reads_says_so_and_offers_no_writes(small_db: Path, tmp_
         await pilot.press("n")
         await settle(pilot)
         assert app.screen is app.screen_stack[0], "no note editor"
-        assert not any("read-only" in m for m in _messages(app)[1:]), _messages(app)
+        assert not any("skrivebeskyttet" in m for m in _messages(app)[1:]), _messages(app)
         assert not any(m.startswith("database") for m in _messages(app))
     assert hashlib.sha256(small_db.read_bytes()).hexdigest() == before
 
@@ -180,7 +180,7 @@ async def test_newer_schema_is_refused_with_its_message(small_db: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.is_running
-        assert "Could not open the database" in screen_text(app)
+        assert "Kunne ikke åbne databasen" in screen_text(app)
         assert any("newer than this kkr-tui supports" in m for m in _messages(app))
 
 
@@ -209,7 +209,7 @@ async def test_an_outside_note_is_drawn_without_a_reload(small_db: Path) -> None
         app.check_for_changes()
         await settle(pilot)
         assert "Spørg til økonomien" not in screen_text(app)
-        assert not any("reload" in m for m in _messages(app)), _messages(app)
+        assert not any("Tryk R" in m for m in _messages(app)), _messages(app)
 
 
 async def test_the_reader_opens_and_reads_on_a_full_disk(small_db: Path, monkeypatch) -> None:

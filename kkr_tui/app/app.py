@@ -26,15 +26,18 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static, Tree
 
+from kkr_tui import i18n
+from kkr_tui.app import actions
 from kkr_tui.app.config import AppConfig, load_config, save_theme
 from kkr_tui.app.db import Store, StoreGateway
 from kkr_tui.app.messages import IngestProgress
 from kkr_tui.app.render import citation, item_as_text, safe
-from kkr_tui.app.watch import WATCH_BINDINGS, WRITE_ACTIONS, StoreWatch, is_read_only
+from kkr_tui.app.watch import StoreWatch, is_read_only
 from kkr_tui.app.widgets.item_pane import ItemPane
 from kkr_tui.app.widgets.marked_tree import MarkedMeetingTree
 from kkr_tui.app.widgets.meeting_tree import MeetingTree, NodeInfo, NodeKind
-from kkr_tui.app.work import WORK_BINDINGS, WORK_LETTER_ACTIONS, MeetingWorkActions
+from kkr_tui.app.work import MeetingWorkActions
+from kkr_tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -44,17 +47,37 @@ if TYPE_CHECKING:
 
 View = tuple[str, int]
 
-LETTER_ACTIONS = (
-    frozenset({"quit", "copy", "jump", "open_source", "toggle_theme"}) | WORK_LETTER_ACTIONS
+#: The reader's own actions (not help): off while an overlay is in front.
+READER_ACTIONS = frozenset(
+    c.action.split("(")[0] for c in actions.commands("app") if c.id not in ("help", "quit_q")
 )
+#: Actions that need an item on screen, or a meeting (or an item of it).
+ITEM_ACTIONS = frozenset({"copy", "copy_citation", "edit_note"})
+MEETING_ACTIONS = frozenset({"decisions", "export_briefing", "next_item", "prev_item"})
+#: Actions on printable keys: they belong to an input or the note editor while one has focus.
+LETTER_ACTIONS = actions.typed_actions()
+WRITE_ACTIONS = actions.write_actions()
+#: Below this many columns the reader shows one pane at a time (the list, or the text):
+#: side by side, titles in a 28-column list were cut to 18 characters.
+NARROW_BELOW = 100
+TREE_MIN, TREE_MAX_SHARE = 20, 0.7
 LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
 
-EMPTY_TITLE = "No meetings yet"
-EMPTY_BODY = (
+EMPTY_TITLE = N_("No meetings yet")
+EMPTY_BODY = N_(
     "Add agendas and minutes with\n\n    kkr-tui ingest FILE.pdf …\n\n"
     "then start kkr-tui again. Press / to search once documents are in."
 )
+#: Textual's own words that reach the footer (the command palette key's label).
+TEXTUAL_WORDS = (N_("palette"), N_("Open the command palette"))
+#: Textual's own palette commands we keep, in our words (others are for developers).
+SYSTEM_COMMANDS = {
+    "Theme": (N_("Theme"), N_("Choose the colours")),
+    "Quit": (N_("Quit"), N_("Quit the reader")),
+    "Maximize": (N_("Maximize"), N_("Let the focused panel fill the screen")),
+    "Minimize": (N_("Minimize"), N_("Back to the normal layout")),
+}
 
 
 def _styles() -> list[str | PurePath]:
@@ -92,31 +115,13 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
     """kkr-tui's Textual application."""
 
     TITLE = "kkr-tui"
-    SUB_TITLE = "KKR møder"
     CSS_PATH = _styles()
     COMMANDS = App.COMMANDS | {_kkr_commands}
     ENABLE_COMMAND_PALETTE = True
 
-    # fmt: off
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash,ctrl+f", "search", "Search", id="search"),
-        Binding("left_square_bracket", "prev_item", "Prev item", id="prev_item"),
-        Binding("right_square_bracket", "next_item", "Next item", id="next_item"),
-        Binding("c", "copy", "Copy", id="copy"),
-        Binding("f1,question_mark", "help", "Help", id="help"),
-        Binding("q", "quit", "Quit", id="quit_q"),
-        Binding("left_curly_bracket", "prev_meeting", "Prev meeting", False, id="prev_meeting"),
-        Binding("right_curly_bracket", "next_meeting", "Next meeting", False, id="next_meeting"),
-        Binding("i", "jump('Indstilling')", "Go to Indstilling", show=False, id="jump_indstilling"),
-        Binding("b", "jump('Beslutning')", "Go to Beslutning", show=False, id="jump_beslutning"),
-        Binding("backspace,alt+left", "back", "Back", show=False, id="back"),
-        Binding("alt+right", "forward", "Forward", show=False, id="forward"),
-        Binding("o", "open_source", "Open source document", show=False, id="open_source"),
-        Binding("t", "toggle_theme", "Light/dark theme", show=False, id="toggle_theme"),
-        *WORK_BINDINGS,
-        *WATCH_BINDINGS,
-    ]
-    # fmt: on
+    #: From the one list of commands (:mod:`kkr_tui.app.actions`), as footer, palette and
+    #: help are.
+    BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings("app"))
 
     def __init__(
         self,
@@ -130,7 +135,10 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         _freeze_imports()
         self.config_path = config_path
         self.config: AppConfig = load_config(config_path)
+        i18n.set_language(i18n.choose_language(self.config.language))
         super().__init__()
+        actions.translate_bindings(self)
+        self.sub_title = _("KKR meetings")
         self.read_only = is_read_only(Path(db_path)) if read_only is None else read_only
         self.gateway = StoreGateway(db_path, read_only=self.read_only)
         self.sample_docs = list(sample_docs or [])
@@ -143,6 +151,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         self._remember_theme = theme is None
         self.theme = theme or self.config.theme or DARK_THEME
         if self.config.keymap:
+            self.config.problems.extend(actions.keymap_problems(self.config.keymap))
             self.set_keymap(self.config.keymap)
 
     def compose(self) -> ComposeResult:
@@ -151,7 +160,9 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
             yield MarkedMeetingTree(self.gateway, id="tree")
             with Vertical(id="right"):
                 yield ItemPane(id="pane")
-        yield Footer()
+        # Compact and without the palette key, so the keys of the item fit 80 columns;
+        # ctrl+p is in the help.
+        yield Footer(compact=True, show_command_palette=False)
 
     @property
     def tree(self) -> MeetingTree:  # type: ignore[override]  # see the docstring
@@ -169,10 +180,104 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.tree.focus()
+        self.watch(self.screen, "focused", self._focus_moved)
+        self.tree_width = self.config.tree_width
+        self.screen.set_class(self.config.tree_hidden, "-tree-hidden")
+        self._fit_layout(self.size.width)
+        (self.pane if self.config.tree_hidden else self.tree).focus()
         for problem in self.config.problems:
-            self.notify(problem, title="Config", severity="warning", markup=False)
+            self.notify(problem, title=_("Settings"), severity="warning", markup=False)
         self.call_after_refresh(self.start_up)
+
+    def on_resize(self, event: Any) -> None:
+        self._fit_layout(event.size.width)
+
+    def _fit_layout(self, width: int) -> None:
+        """Side by side when there is room, else one pane at a time (``-narrow``), the
+        list then as wide as the screen whatever width it was given."""
+        narrow = width < NARROW_BELOW
+        self.screen_stack[0].set_class(narrow, "-narrow")
+        if narrow or self.tree_width is None:
+            self.tree.styles.clear_rule("width")
+            self.tree.styles.clear_rule("max_width")
+        else:
+            self.tree.styles.width = self.tree_width
+            self.tree.styles.max_width = None
+
+    def _focus_moved(self, focused: Widget | None) -> None:
+        """In the narrow layout, the pane in front is the one that has focus."""
+        if focused is None or not self.screen_stack:
+            return
+        main = self.screen_stack[0]
+        if focused.screen is not main:
+            return
+        in_text = any(node.id == "right" for node in focused.ancestors_with_self)
+        main.set_class(in_text, "-text-in-front")
+
+    @property
+    def narrow(self) -> bool:
+        """Whether the reader shows one pane at a time."""
+        return bool(self.screen_stack) and self.screen_stack[0].has_class("-narrow")
+
+    def show_text(self) -> None:
+        """Bring the reading pane to the front (narrow layout) and focus it."""
+        self.screen_stack[0].add_class("-text-in-front")
+        self.pane.focus()
+
+    def show_list(self) -> None:
+        """Bring the meeting list to the front (narrow layout) and focus it."""
+        main = self.screen_stack[0]
+        main.remove_class("-text-in-front")
+        main.remove_class("-tree-hidden")
+        self.tree.focus()
+
+    def action_focus_next(self) -> None:
+        """``tab``: in the narrow layout, switch between list and text; else as usual."""
+        if self.narrow and self.screen is self.screen_stack[0]:
+            in_text = self.screen.has_class("-text-in-front")
+            self.show_list() if in_text else self.show_text()
+            return
+        super().action_focus_next()
+
+    def action_focus_previous(self) -> None:
+        """``shift+tab``: as ``tab``."""
+        if self.narrow and self.screen is self.screen_stack[0]:
+            self.action_focus_next()
+            return
+        super().action_focus_previous()
+
+    def action_tree_width(self, step: int) -> None:
+        """Narrower or wider meeting list (``<`` ``>``), remembered in the config file."""
+        main = self.screen_stack[0]
+        main.remove_class("-tree-hidden")
+        width = self.tree.outer_size.width or TREE_MIN
+        limit = max(TREE_MIN, int(self.size.width * TREE_MAX_SHARE))
+        self.tree_width = max(TREE_MIN, min(limit, width + step))
+        self._fit_layout(self.size.width)
+        self._remember("tree_width", self.tree_width)
+
+    def action_toggle_tree(self) -> None:
+        """Hide or show the meeting list (``L``), remembered in the config file."""
+        main = self.screen_stack[0]
+        hidden = not main.has_class("-tree-hidden")
+        if hidden:
+            main.add_class("-tree-hidden")
+            self.show_text()
+        else:
+            self.show_list()
+        self._remember("tree_hidden", hidden)
+
+    def _remember(self, key: str, value: int | bool) -> None:
+        from kkr_tui.app.config import save_setting
+
+        try:
+            save_setting(self.config_path, key, value)
+        except OSError as exc:
+            self.notify(
+                _("Could not save the setting: {reason}").format(reason=exc),
+                severity="warning",
+                markup=False,
+            )
 
     def on_unmount(self) -> None:
         self.cancel_ingest.set()
@@ -183,7 +288,11 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
             try:
                 save_theme(self.config_path, theme.name)
             except OSError as exc:
-                self.notify(f"Could not save the theme: {exc}", severity="warning", markup=False)
+                self.notify(
+                    _("Could not save the theme: {reason}").format(reason=exc),
+                    severity="warning",
+                    markup=False,
+                )
 
     @work(group="startup", exit_on_error=False)
     async def start_up(self) -> None:
@@ -197,12 +306,12 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
                 await self._ingest_samples()
                 empty = await self.gateway.call(Store.is_empty)
         except Exception as exc:
-            await self.pane.show_message("Could not open the database", safe(str(exc)))
-            self.notify(safe(str(exc)), title="Database", severity="error", markup=False)
+            await self.pane.show_message(_("Could not open the database"), safe(str(exc)))
+            self.notify(safe(str(exc)), title=_("Database"), severity="error", markup=False)
             return
         self.start_watching()
         if empty:
-            await self.pane.show_message(EMPTY_TITLE, EMPTY_BODY)
+            await self.pane.show_message(_(EMPTY_TITLE), _(EMPTY_BODY))
             return
         await self.tree.load_root()
         if not self.read_only:
@@ -227,7 +336,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         from textual.widgets import ProgressBar
 
         panel = Vertical(
-            Static("Reading the sample documents…", id="ingest-label"),
+            Static(_("Reading the sample documents…"), id="ingest-label"),
             ProgressBar(id="ingest-bar", show_eta=False),
             id="ingest",
         )
@@ -241,7 +350,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         bar = self.query_one(ProgressBar)
         panel.display = True
         bar.update(total=len(self.sample_docs), progress=0)
-        await self.pane.show_message("Preparing the sample documents…")
+        await self.pane.show_message(_("Preparing the sample documents…"))
         paths = list(self.sample_docs)
         cancel = self.cancel_ingest
 
@@ -265,7 +374,9 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         failed = [r for r in getattr(summary, "results", ()) if r.status == "failed"]
         if failed:
             names = ", ".join(Path(str(r.path)).name for r in failed)
-            self.notify(f"Could not read: {names}", severity="warning", markup=False)
+            self.notify(
+                _("Could not read: {names}").format(names=names), severity="warning", markup=False
+            )
 
     def on_ingest_progress(self, message: IngestProgress) -> None:
         from textual.widgets import ProgressBar
@@ -282,7 +393,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
             bar.update(progress=done)
         name = getattr(event, "path", None) or getattr(event, "name", None)
         if name:
-            label = f"Reading {Path(str(name)).name}…"
+            label = _("Reading {name}…").format(name=Path(str(name)).name)
             self.query_one("#ingest-label", Static).update(safe(label))
 
     # -- showing things -------------------------------------------------------------
@@ -299,6 +410,8 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         self._last_was_browsing = browsing
 
     _last_was_browsing = False
+    #: Width of the meeting list in columns when the user chose one (``<`` ``>``).
+    tree_width: int | None = None
     _revealing: View | None = None
 
     @work(exclusive=True, group="pane", exit_on_error=False)
@@ -316,13 +429,16 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
             self.current_item = item
             self.current_meeting = None
             await self.pane.show_item(item)
+            self.refresh_bindings()
             await self.item_shown(item)
+            self.refresh_bindings()
         else:
             meeting = await self.gateway.call(Store.meeting, ident)
             self.current_meeting = meeting
             self.current_item = None
             await self.pane.show_meeting(meeting)
             self.meeting_shown()
+            self.refresh_bindings()
 
     @on(Tree.NodeHighlighted, "#tree")
     def _tree_highlighted(self, event: Tree.NodeHighlighted[NodeInfo]) -> None:
@@ -344,7 +460,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         info = event.node.data
         if info is not None and info.kind == "item":
             self.show(("item", info.key))
-            self.pane.focus()
+            self.show_text()
 
     async def reveal(self, view: View, *, record: bool = True) -> None:
         """Open the tree down to an item or meeting, select it and show it."""
@@ -381,11 +497,31 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
     # -- actions ----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Single-letter keys belong to an input when one has focus."""
+        """Single-letter keys belong to an input when one has focus; keys for what is not
+        on screen (``i`` without an Indstilling, ``n`` without an item) are off, so the
+        footer shows only what applies."""
         if self.read_only and action in WRITE_ACTIONS:
             return False
         typing = isinstance(self.focused, Input) or _is_text_area(self.focused)
-        return not (typing and action in LETTER_ACTIONS)
+        if typing and action in LETTER_ACTIONS:
+            return False
+        if self.screen_stack and self.screen is not self.screen_stack[0]:
+            # An overlay is in front: its own keys and help apply, not the reader's.
+            return action not in READER_ACTIONS
+        if action in ITEM_ACTIONS:
+            return self.current_item is not None
+        if action in MEETING_ACTIONS:
+            return self.current_item is not None or self.current_meeting is not None
+        if action == "jump":
+            return (
+                self.current_item is not None
+                and bool(parameters)
+                and self.pane.part_widget(str(parameters[0])) is not None
+            )
+        if action == "focus_related":
+            panel = self._related_panel_if_mounted()
+            return panel is not None and bool(panel.related)
+        return True
 
     def action_search(self) -> None:
         """Open the search overlay; Enter opens a result, Escape comes back unchanged."""
@@ -401,31 +537,27 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
             self.last_query = screen.query_text
             if view is not None:
                 self.open_view(view)
-                self.pane.focus()
+                self.show_text()
 
         screen = SearchScreen(self.gateway, query=self.last_query, current_meeting_id=meeting_id)
         self.push_screen(screen, done)
 
-    def help_groups(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
-        """Bindings in force, grouped by where they work, with the user's keymap applied."""
-        from kkr_tui.app.screens.help import binding_rows
+    def key_display(self, keys: list[str]) -> str:
+        """Keys as the footer shows them (``/``, ``ctrl+f``, ``?``)."""
+        return " ".join(self.get_key_display(Binding(key, "")) for key in keys)
 
-        keymap = dict(self._keymap)
-        display = self.get_key_display
-        main = self.screen_stack[0] if self.screen_stack else self.screen
-        return [
-            ("Everywhere", binding_rows(self, keymap, display)),
-            ("Screen", binding_rows(main, keymap, display)),
-            ("Meeting tree", binding_rows(self.tree, keymap, display)),
-            ("Item pane", binding_rows(self.pane, keymap, display)),
-        ]
+    def keys_for(self, ident: str) -> str:
+        """The keys of a command right now (the user's keymap applied), for help and palette."""
+        found = actions.command(ident)
+        return self.key_display(actions.keys_of(found, dict(self.config.keymap))) if found else ""
 
     def action_help(self) -> None:
-        """Keys, generated from the active bindings."""
-        from kkr_tui.app.screens.help import HelpScreen
+        """Help for what is in front: its keys, the search syntax, what the marks mean."""
+        from kkr_tui.app.screens.help import HelpScreen, help_for
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_groups()))
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(help_for(self, self.screen)))
 
     @work(exclusive=True, group="jump", exit_on_error=False)
     async def action_next_item(self, step: int = 1) -> None:
@@ -438,7 +570,9 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         else:
             return
         if target is None:
-            self.notify("No more items in this meeting." if step > 0 else "This is the first item.")
+            self.notify(
+                _("No more items in this meeting.") if step > 0 else _("This is the first item.")
+            )
             return
         await self.reveal(("item", target))
 
@@ -457,7 +591,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
             return
         target = await self.gateway.call(Store.adjacent_meeting, meeting_id, step)
         if target is None:
-            self.notify("No later meeting." if step > 0 else "No earlier meeting.")
+            self.notify(_("No later meeting.") if step > 0 else _("No earlier meeting."))
             return
         await self.reveal(("meeting", target))
 
@@ -469,10 +603,17 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         """Scroll the pane to the Indstilling (``i``) or Beslutning (``b``)."""
         if self.current_item is None:
             return
-        if self.pane.jump_to(kind):
-            self.pane.focus()
-        else:
-            self.notify(f"This item has no {kind}.")
+        if self.pane.part_widget(kind) is None:
+            self.notify(_("This item has no {part}.").format(part=kind))
+            return
+        hidden = self.narrow and not self.screen_stack[0].has_class("-text-in-front")
+        self.show_text()
+        if not hidden:
+            self.pane.jump_to(kind)
+            return
+        # The text was just brought to the front (narrow layout): scroll once it has
+        # been laid out, which takes a refresh for its size and one for its parts.
+        self.call_after_refresh(self.call_after_refresh, self.pane.jump_to, kind)
 
     async def action_back(self) -> None:
         """Back through what was viewed.
@@ -493,13 +634,34 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
             self.open_view(self.history[self.history_index], record=False)
 
     def action_copy(self) -> None:
-        """Copy the item as text with its citation line (OSC 52)."""
+        """Copy the item as text with its citation line."""
         item = self.current_item
         if item is None:
-            self.notify("Open an item to copy it.", severity="warning")
+            self.notify(_("Open an item to copy it."), severity="warning")
             return
-        self.copy_to_clipboard(item_as_text(item))
-        self.notify(citation(item), title="Copied", markup=False)
+        self.copy_text(item_as_text(item), _("The item with its citation"), citation(item))
+
+    def action_copy_citation(self) -> None:
+        """Copy only the citation, with pages and the source's address when known."""
+        item = self.current_item
+        if item is None:
+            self.notify(_("Open an item to copy its citation."), severity="warning")
+            return
+        from kkr_tui.app.render import full_citation
+
+        text = full_citation(item)
+        self.copy_text(text, _("The citation"), text)
+
+    @work(thread=True, group="clipboard", exit_on_error=False)
+    def copy_text(self, text: str, what: str, shown: str) -> None:
+        """Put ``text`` on the clipboard (terminal and system tool) and say what happened;
+        ``shown`` (the citation) follows on a line of its own, literally."""
+        from kkr_tui.app.clipboard import copy_everywhere
+
+        report = copy_everywhere(self, text)
+        self.call_from_thread(
+            self.notify, f"{report.message(what)}\n{shown}", title=_("Clipboard"), markup=False
+        )
 
     def action_open_source(self) -> None:
         """Open the source document of the item or meeting on screen, at its page."""
@@ -510,17 +672,21 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         elif self.current_meeting is not None and self.current_meeting.documents:
             path = self.current_meeting.documents[-1].path
         if not path:
-            self.notify("Nothing to open.", severity="warning")
+            self.notify(_("Nothing to open."), severity="warning")
             return
         source = Path(path)
         if not source.is_file():
-            self.notify(f"Source file not found: {safe(path)}", severity="warning", markup=False)
+            self.notify(
+                _("Source file not found: {path}").format(path=safe(path)),
+                severity="warning",
+                markup=False,
+            )
             return
         url = source.resolve().as_uri()
         if page and source.suffix.lower() == ".pdf":
             url += f"#page={page}"
         self.open_url(url)
-        self.notify(f"Opening {source.name}", markup=False)
+        self.notify(_("Opening {name}").format(name=source.name), markup=False)
 
     def action_toggle_theme(self) -> None:
         """Switch between light and dark; remembered in the config file."""
@@ -533,5 +699,6 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own commands, minus those that would duplicate ours."""
         for command in super().get_system_commands(screen):
-            if command.title != "Keys":
-                yield command
+            ours = SYSTEM_COMMANDS.get(command.title)
+            if ours is not None:
+                yield SystemCommand(_(ours[0]), _(ours[1]), command.callback, command.discover)

@@ -1,7 +1,8 @@
 """The command palette's kkr-tui commands (ctrl+p).
 
-App actions are listed by name, and the links of the item on screen can be opened from
-here. Link text is data, so matches are highlighted by span on a literal ``Content``:
+The reader's commands come from the one registry (:mod:`kkr_tui.app.actions`), with
+the keys in force after the user's keymap, and the links of the item on screen can be
+opened from here. Link text is data, so matches are highlighted by span on a literal ``Content``:
 Textual's ``Matcher.highlight`` parses its candidate as markup and must not see it.
 """
 
@@ -14,33 +15,17 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from kkr_tui.app import actions
 from kkr_tui.app.limits import link_label
 from kkr_tui.app.render import safe
-from kkr_tui.app.watch import WATCH_COMMANDS
-from kkr_tui.app.work import WORK_COMMANDS
+from kkr_tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from kkr_tui.app.app import KkrApp
 
-#: What a link's palette entry starts with (it is then matched by :func:`in_order`).
-LINK_PREFIX = "Open link "
-
-#: (name, action, help) — help text is ours, never data.
-APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("Search items", "search", "Search every council (/ or ctrl+f)"),
-    ("Next item", "next_item", "Next item across sections (])"),
-    ("Previous item", "prev_item", "Previous item across sections ([)"),
-    ("Next meeting", "next_meeting", "Next meeting of the same council (})"),
-    ("Previous meeting", "prev_meeting", "Previous meeting of the same council ({)"),
-    ("Jump to Indstilling", "jump('Indstilling')", "Scroll the pane to the recommendation (i)"),
-    ("Jump to Beslutning", "jump('Beslutning')", "Scroll the pane to the decision (b)"),
-    ("Copy item with citation", "copy", "Copy the item as text with a citation line (c)"),
-    ("Open source document", "open_source", "Open the PDF or text file of this item (o)"),
-    ("Back", "back", "Back to what was shown before"),
-    ("Forward", "forward", "Forward again"),
-    ("Toggle light/dark", "toggle_theme", "Switch between a light and a dark theme (t)"),
-    ("Keys", "help", "Every key of the reader (f1 or ?)"),
-)
+#: What a link's palette entry starts with (it is then matched by :func:`in_order`);
+#: an English message id, translated when the entry is made.
+LINK_PREFIX = N_("Open link ")
 
 
 def _highlight(candidate: str, positions: Sequence[int], style: str) -> Content:
@@ -61,14 +46,17 @@ class KkrCommands(Provider):
 
     def _candidates(self) -> list[tuple[str, Callable[[], object], str | None]]:
         app = self.kkr_app
-        out: list[tuple[str, Callable[[], object], str | None]] = [
-            (name, partial(app.run_action, action), help_text)
-            for name, action, help_text in (*APP_COMMANDS, *WORK_COMMANDS, *WATCH_COMMANDS)
-        ]
+        out: list[tuple[str, Callable[[], object], str | None]] = []
+        for command in actions.commands():
+            if not command.palette:
+                continue
+            keys = app.keys_for(command.id)
+            help_text = _(command.help) + (f"  ({keys})" if keys else "")
+            out.append((_(command.label), partial(app.run_action, command.action), help_text))
         for url in app.current_urls():
             clean = safe(url)
             # Shown and matched on the shortened label only.
-            out.append((LINK_PREFIX + link_label(clean), partial(app.open_url, clean), None))
+            out.append((_(LINK_PREFIX) + link_label(clean), partial(app.open_url, clean), None))
         return out
 
     async def discover(self) -> Hits:
@@ -85,9 +73,10 @@ class KkrCommands(Provider):
         and ours; a link is document text, so it gets :func:`in_order` instead.
         """
         matcher = self.matcher(query)
+        prefix = _(LINK_PREFIX)
         for name, command, help_text in self._candidates():
             offsets: Sequence[int]
-            if name.startswith(LINK_PREFIX):
+            if name.startswith(prefix):
                 offsets = in_order(query, name)
                 score = len(offsets) / len(name) if offsets else 0.0
             else:

@@ -3,14 +3,16 @@
 A small TOML file in the platformdirs config folder, e.g.::
 
     theme = "textual-light"
+    language = "en"          # Danish unless set (or an English locale)
 
     [keymap]
     search = "ctrl+s"
-    next_item = "n,right_square_bracket"
+    next_item = "right_square_bracket,ctrl+j"
 
 The keymap maps binding ids (see the help screen) to keys, and goes straight to
 ``App.set_keymap``. A broken file must never stop the reader from opening, so loading
-reports problems instead of raising; saving only rewrites the ``theme`` line.
+reports problems instead of raising; saving rewrites only the line of the setting
+remembered (theme, tree width, whether the tree is hidden).
 
 ``tomllib`` and ``json`` are imported only when a file is read or the theme saved:
 the config is loaded on the way to the first frame, mostly with no file at all.
@@ -34,6 +36,10 @@ class AppConfig:
     theme: str | None = None
     #: The folder the last briefing was exported to (the export dialog starts there).
     export_dir: str | None = None
+    language: str | None = None
+    #: Width of the meeting list in columns (None: the style sheet's), and whether it shows.
+    tree_width: int | None = None
+    tree_hidden: bool = False
     keymap: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -56,6 +62,14 @@ def load_config(path: Path | None) -> AppConfig:
     export_dir = data.get("export_dir")
     if isinstance(export_dir, str) and export_dir.strip():
         config.export_dir = export_dir
+    language = data.get("language")
+    if isinstance(language, str):
+        config.language = language
+    width = data.get("tree_width")
+    if isinstance(width, int) and not isinstance(width, bool) and 10 <= width <= 200:
+        config.tree_width = width
+    if isinstance(data.get("tree_hidden"), bool):
+        config.tree_hidden = data["tree_hidden"]
     keymap = data.get("keymap", {})
     if isinstance(keymap, dict):
         for binding_id, keys in keymap.items():
@@ -80,7 +94,14 @@ def save_export_dir(path: Path | None, folder: str) -> None:
     _save_top_level(path, "export_dir", folder, _EXPORT_DIR_LINE)
 
 
-def _save_top_level(path: Path | None, key: str, value: str, existing: re.Pattern[str]) -> None:
+def save_setting(path: Path | None, key: str, value: str | int | bool) -> None:
+    """Remember one top-level setting (tree width, whether the list is hidden, …)."""
+    _save_top_level(path, key, value, re.compile(rf"^\s*{re.escape(key)}\s*="))
+
+
+def _save_top_level(
+    path: Path | None, key: str, value: str | int | bool, existing: re.Pattern[str]
+) -> None:
     """Set ``key = "value"`` before the first table, keeping every other line as written."""
     if path is None:
         return

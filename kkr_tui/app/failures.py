@@ -77,7 +77,8 @@ def report_worker_failure(app: App[Any], event: Worker.StateChanged) -> bool:
         app.notify(str(error), title=title, severity="error", markup=False)
     else:
         app.notify(
-            f"{type(error).__name__}: {error}",
+            # The kind of error stays: this is a fault to report, and its name finds it.
+            ": ".join((type(error).__name__, str(error))),
             title=_("{what} failed").format(what=what),
             severity="error",
             markup=False,

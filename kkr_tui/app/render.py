@@ -67,6 +67,19 @@ def citation(item: Any) -> str:
     )
 
 
+def full_citation(item: Any) -> str:
+    """The citation with the item's pages and, when known, the source document's address.
+
+    ``…: Status på sundhedsreformen, s. 4–5. https://www.kl.dk/…`` — what ``C`` copies.
+    """
+    out = citation(item)
+    first, last = item.first_page, item.last_page or item.first_page
+    if first:
+        out += f", s. {first}" if last == first else f", s. {first}–{last}"
+    url = safe(getattr(item, "source_url", None) or "")
+    return f"{out}. {url}" if url else out
+
+
 def item_as_text(item: Any) -> str:
     """The whole item as plain text for the clipboard: citation first, then every part."""
     out = [citation(item), ""]

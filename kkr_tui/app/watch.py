@@ -24,14 +24,15 @@ because the database file or its folder is not writable. Other features ask
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual import work
-from textual.binding import Binding, BindingType
 from textual.worker import Worker
 
+from kkr_tui.app.actions import Command, register
 from kkr_tui.app.db import Store
 from kkr_tui.app.failures import report_worker_failure
+from kkr_tui.i18n import N_, _
 from kkr_tui.paths import database_is_read_only
 
 if TYPE_CHECKING:
@@ -40,27 +41,25 @@ if TYPE_CHECKING:
 #: Seconds between two looks at the database's change counter.
 POLL_SECONDS = 2.0
 
-WATCH_BINDINGS: list[BindingType] = [
-    Binding("R", "reload", "Reload the database", show=False, id="reload"),
-]
-
-#: Actions that write to the database; disabled in read-only mode.
-WRITE_ACTIONS = frozenset({"edit_note"})
-
-#: (name, action, help) for the command palette.
-WATCH_COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("Reload", "reload", "Show meetings another program has stored since (R)"),
+register(
+    Command(
+        "reload",
+        "R",
+        "reload",
+        N_("Reload"),
+        N_("Show the documents another program has stored since"),
+        typed=True,
+    )
 )
 
 is_read_only = database_is_read_only
 
-READ_ONLY_SUBTITLE = "KKR møder · skrivebeskyttet (read-only)"
+READ_ONLY_SUBTITLE = N_("KKR meetings · read-only")
 
 
 class StoreWatch:
     """Change detection, the reload action, store-error notifications and read-only mode."""
 
-    WATCH_BINDINGS: ClassVar[list[BindingType]] = WATCH_BINDINGS
     read_only: bool = False
     _seen_version: int | None = None
     _seen_content: tuple[str, int] | None = None
@@ -77,7 +76,7 @@ class StoreWatch:
         since we last looked."""
         if self.gateway.store is None:
             return
-        _, version = await self.gateway.call(Store.change_token)
+        _token, version = await self.gateway.call(Store.change_token)
         if self._seen_version is None:
             self._seen_version = version
             self._seen_content = await self.gateway.call(Store.content_version)
@@ -89,8 +88,10 @@ class StoreWatch:
                 return
             self._reload_offered = True
             self.notify(
-                "Another program has changed the database. Press R to reload.",
-                title="New documents",
+                _("Another program has stored documents. Press {keys} to show them.").format(
+                    keys=self.keys_for("reload")
+                ),
+                title=_("New documents"),
                 timeout=15,
                 markup=False,
             )
@@ -99,7 +100,7 @@ class StoreWatch:
         """Reload the tree from the database and show again what was on screen, if it still is."""
         if self.gateway.store is None:
             return
-        _, self._seen_version = await self.gateway.call(Store.change_token)
+        _token, self._seen_version = await self.gateway.call(Store.change_token)
         self._seen_content = await self.gateway.call(Store.content_version)
         self._reload_offered = False
         view = self.pane.shown
@@ -107,7 +108,7 @@ class StoreWatch:
             return
         await self._reload_tree(view)
         self.warm_search()
-        self.notify("Reloaded the database.", markup=False)
+        self.notify(_("Reloaded the database."), markup=False)
 
     async def _reload_tree(self: KkrApp, view: tuple[str, int] | None) -> None:
         """Rebuild the tree; open it at ``view`` if that is still stored, else at the default."""
@@ -128,9 +129,12 @@ class StoreWatch:
 
     def announce_read_only(self: KkrApp) -> None:
         """Say once, in the subtitle and a notification, that nothing will be written."""
-        self.sub_title = READ_ONLY_SUBTITLE
+        self.sub_title = _(READ_ONLY_SUBTITLE)
         self.notify(
-            "The database is read-only: reading and searching work; notes and importing are off.",
-            title="Read-only",
+            _(
+                "The database is read-only: reading and searching work; "
+                "notes and importing are off."
+            ),
+            title=_("Read-only"),
             markup=False,
         )

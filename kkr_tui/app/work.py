@@ -17,18 +17,18 @@ reader who only reads never needs.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from kkr_tui.app.actions import Command, register
 from kkr_tui.app.db import Store
 from kkr_tui.app.failures import log
 from kkr_tui.app.render import part_body, safe
-from kkr_tui.i18n import _
+from kkr_tui.i18n import N_, _, ngettext
 from kkr_tui.wording import danish_date
 
 if TYPE_CHECKING:
@@ -40,49 +40,31 @@ if TYPE_CHECKING:
     from kkr_tui.meetingwork.related import RelatedItem
     from kkr_tui.model import Part
 
-# fmt: off
-WORK_BINDINGS: list[BindingType] = [
-    Binding("n", "edit_note", "Note", show=False, id="edit_note"),
-    Binding("r", "focus_related", "Related", show=False, id="related"),
-    Binding("d", "decisions", "Decisions of the meeting", show=False, id="decisions"),
-    Binding("D", "others_decisions", "How the others decided", show=False, id="others_decisions"),
-    Binding("w", "whats_new", "What's new", show=False, id="whats_new"),
-    Binding("x", "export_briefing", "Export briefing", show=False, id="export"),
-]
-# fmt: on
+register(
+    Command("edit_note", "n", "edit_note", N_("Note"),
+            N_("Write your own note on the item (Markdown)"), typed=True,
+            writes=True),
+    Command("related", "r", "focus_related", N_("Related"),
+            N_("The same case or topic in other meetings; 1–9 opens one"),
+            typed=True),
+    Command("decisions", "d", "decisions", N_("Decisions"),
+            N_("Every decision of the meeting; ⚠ where it departs from the recommendation"),
+            typed=True),
+    Command("others_decisions", "D", "others_decisions", N_("How the others decided"),
+            N_("Related items' Indstilling and Beslutning side by side, newest first"),
+            typed=True),
+    Command("whats_new", "w", "whats_new", N_("What's new"),
+            N_("Items new or changed since you last looked"), typed=True),
+    Command("export", "x", "export_briefing", N_("Briefing"),
+            N_("Write a briefing of the meeting, Markdown or HTML"), typed=True),
+    Command("all_notes", "", "all_notes", N_("All notes"), N_("Every note you have written")),
+)  # fmt: skip
 
 #: Meetings per "what's new" step in the background: about 20 ms on this 2-core
 #: machine, so an item opened meanwhile hardly waits (25 took 45 ms, up to 90 ms).
 BACKGROUND_STEP_MEETINGS = 10
 #: When the user asked (``w``) and waits anyway, fewer and bigger steps.
 FOREGROUND_STEP_MEETINGS = 50
-
-WORK_LETTER_ACTIONS = frozenset(
-    {"edit_note", "focus_related", "decisions", "others_decisions", "whats_new", "export_briefing"}
-)
-
-#: (name, action, help) for the command palette.
-WORK_COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("Edit note", "edit_note", "Write a private note on this item (n)"),
-    ("Related items", "focus_related", "Same case or topic in other meetings (r)"),
-    (
-        "Decisions of the meeting",
-        "decisions",
-        "Every item with its decision, departures marked (d)",
-    ),
-    (
-        "How the others decided",
-        "others_decisions",
-        "Related items' Indstilling and Beslutning side by side, newest first (D)",
-    ),
-    ("What's new", "whats_new", "Items new or changed since you last looked (w)"),
-    (
-        "Export briefing",
-        "export_briefing",
-        "Write a briefing of this meeting, Markdown or HTML (x)",
-    ),
-    ("All notes", "all_notes", "Every note you have written"),
-)
 
 
 def _part(kind: str, heading: str, text: str) -> Part:
@@ -103,10 +85,33 @@ def part_widget(kind: str, heading: str, text: str, extra_class: str = "") -> Ve
     )
 
 
+def note_markdown(text: str) -> Any:
+    """The note as Markdown, every line break kept as typed (a note is often a list of
+    short lines, which Markdown would otherwise run together). The note is the user's
+    own text, so Markdown is wanted here; it is still never Textual markup."""
+    from rich.markdown import Markdown
+
+    lines = text.replace("\r\n", "\n").split("\n")
+    # A line followed by another non-blank line ends in Markdown's hard break.
+    kept = [
+        line + "  " if line.strip() and i + 1 < len(lines) and lines[i + 1].strip() else line
+        for i, line in enumerate(lines)
+    ]
+    return Markdown("\n".join(kept), hyperlinks=False)
+
+
+def note_widget(text: str) -> Vertical:
+    """My note on the item, as the pane draws it."""
+    return Vertical(
+        Static(Content(_("My notes")), classes="part-heading"),
+        Static(note_markdown(text), classes="part-body"),
+        classes="part part--note",
+    )
+
+
 class MeetingWorkActions:
     """Actions and hooks of the meeting-work features; mixed into KkrApp."""
 
-    WORK_BINDINGS: ClassVar[list[BindingType]] = WORK_BINDINGS
     briefing_dir: Path | None = None
     #: The note text of the item on screen as drawn (None: no note).
     note_on_screen: str | None = None
@@ -173,18 +178,22 @@ class MeetingWorkActions:
             await pane.mount(line, after=after)
             after = line
         if note is not None:
-            widget = part_widget("Note", "Mine noter", note.text, "part--note")
+            widget = note_widget(note.text)
             await pane.mount(widget, after=after)
             after = widget
         if merged is None:
             return
         if "Indstilling" not in kinds and merged.indstilling:
-            source = "dagsordenen" if merged.indstilling_source == "agenda" else "referatet"
-            widget = part_widget("Indstilling", f"Indstilling (fra {source})", merged.indstilling)
+            heading = (
+                _("Indstilling (from the agenda)")
+                if merged.indstilling_source == "agenda"
+                else _("Indstilling (from the minutes)")
+            )
+            widget = part_widget("Indstilling", heading, merged.indstilling)
             await pane.mount(widget, after=after)
         if "Beslutning" not in kinds and merged.beslutning:
             await pane.mount(
-                part_widget("Beslutning", "Beslutning (fra referatet)", merged.beslutning)
+                part_widget("Beslutning", _("Beslutning (from the minutes)"), merged.beslutning)
             )
 
     async def show_outside_note_changes(self: KkrApp) -> None:
@@ -226,7 +235,7 @@ class MeetingWorkActions:
         """
         item = self.current_item
         if item is None:
-            self.notify("Open an item to write a note on it.", severity="warning")
+            self.notify(_("Open an item to write a note on it."), severity="warning")
             return
         note = await self.gateway.call(Store.note_for, item.id)
         from kkr_tui.app.screens.note_editor import NoteEditor
@@ -241,7 +250,7 @@ class MeetingWorkActions:
     async def _save_note(self: KkrApp, item_id: int, text: str) -> None:
         """Store the edited note, refresh the tree mark and the pane."""
         saved = await self.gateway.call(Store.save_note, item_id, text)
-        self.notify("Note saved." if saved else "Note deleted.", markup=False)
+        self.notify(_("Note saved.") if saved else _("Note deleted."), markup=False)
         if hasattr(self.tree, "refresh_marks"):
             await self.tree.refresh_marks(item_id)
         self.pane.shown = None
@@ -251,27 +260,28 @@ class MeetingWorkActions:
         """Move to the Related panel (``r``); Enter or 1-9 open an item there."""
         panel = self._related_panel_if_mounted()
         if panel is None or not panel.related:
-            self.notify("No related items for what is on screen.")
+            self.notify(_("No related items for what is on screen."))
             return
+        self.screen_stack[0].add_class("-text-in-front")
         panel.focus()
 
     # A named handler, not ``@on``: Textual collects ``@on`` handlers only from classes
     # built by its metaclass, and this mixin is not one (the decorator was silently ignored).
     def on_related_panel_chosen(self: KkrApp, event: RelatedPanel.Chosen) -> None:
         self.open_view(("item", event.item_id))
-        self.pane.focus()
+        self.show_text()
 
     def _open_choice(self: KkrApp, item_id: int | None) -> None:
         if item_id is not None:
             self.open_view(("item", item_id))
-            self.pane.focus()
+            self.show_text()
 
     @work(exclusive=True, group="work", exit_on_error=False)
     async def action_decisions(self: KkrApp) -> None:
         """Every item of the meeting with its decision; departures marked (``d``)."""
         meeting_id = self._meeting_id()
         if meeting_id is None:
-            self.notify("Open a meeting or an item first.", severity="warning")
+            self.notify(_("Open a meeting or an item first."), severity="warning")
             return
         meeting = await self.gateway.call(Store.meeting, meeting_id)
         items = await self.gateway.call(_merged_meeting, meeting_id)
@@ -304,7 +314,7 @@ class MeetingWorkActions:
             marked = await self._detect_changes(background=True)
         except Exception as exc:
             log.warning("what's new could not be worked out", exc_info=exc)
-            self.notify(safe(str(exc)), title="Reading state", severity="warning", markup=False)
+            self.notify(safe(str(exc)), title=_("Reading marks"), severity="warning", markup=False)
             return
         if marked and hasattr(self.tree, "refresh_all_marks"):
             await self.tree.refresh_all_marks()
@@ -328,7 +338,10 @@ class MeetingWorkActions:
             (
                 c.item_id,
                 Content.assemble(
-                    ("ny     " if c.kind == "new" else "ændret ", "bold $text-accent"),
+                    (
+                        f"{_('new') if c.kind == 'new' else _('changed'):<7}",
+                        "bold $text-accent",
+                    ),
                     (safe(c.council).removeprefix("KKR "), "$text-muted"),
                     " ",
                     (danish_date(c.meeting_date), "$text-muted"),
@@ -341,13 +354,17 @@ class MeetingWorkActions:
             for c in changes
         ]
         summary = Content(
-            f"{len(rows)} unread new or changed items · Enter opens · Esc back"
+            ngettext(
+                "{n} new or changed item you have not opened · Enter opens · Esc back",
+                "{n} new or changed items you have not opened · Enter opens · Esc back",
+                len(rows),
+            ).format(n=len(rows))
             if rows
-            else "Nothing new since you last looked."
+            else _("Nothing new since you last looked.")
         )
         from kkr_tui.app.screens.pick_list import PickListScreen
 
-        screen = PickListScreen(Content("What's new"), summary, rows, name="whats-new")
+        screen = PickListScreen(Content(_("What's new")), summary, rows, name="whats-new")
         self.push_screen(screen, self._open_choice)
 
     @work(exclusive=True, group="work", exit_on_error=False)
@@ -367,17 +384,21 @@ class MeetingWorkActions:
                         (safe(a.number), "bold"),
                         " ",
                         safe(a.title),
-                        ("  (uden punkt)" if item_id is None else "", "$text-muted"),
+                        ("  (" + _("no item") + ")" if item_id is None else "", "$text-muted"),
                         "\n  ",
                         (safe(note.text.splitlines()[0] if note.text else ""), "italic"),
                     ),
                 )
             )
-        summary = Content(f"{len(rows)} notes · Enter opens · Esc back")
+        summary = Content(
+            ngettext(
+                "{n} note · Enter opens · Esc back", "{n} notes · Enter opens · Esc back", len(rows)
+            ).format(n=len(rows))
+        )
         from kkr_tui.app.screens.pick_list import PickListScreen
 
         self.push_screen(
-            PickListScreen(Content("Notes"), summary, rows, name="notes"), self._open_choice
+            PickListScreen(Content(_("Notes")), summary, rows, name="notes"), self._open_choice
         )
 
     @work(exclusive=True, group="work", exit_on_error=False)
@@ -386,7 +407,7 @@ class MeetingWorkActions:
         folder the last one went to; a name ending in .html writes HTML."""
         meeting_id = self._meeting_id()
         if meeting_id is None:
-            self.notify("Open a meeting or an item first.", severity="warning")
+            self.notify(_("Open a meeting or an item first."), severity="warning")
             return
         meeting = await self.gateway.call(Store.meeting, meeting_id)
         from kkr_tui.app.screens.export import ExportScreen

@@ -14,6 +14,7 @@ from textual.content import Content
 
 from kkr_tui.app.render import safe
 from kkr_tui.app.screens.pick_list import PickListScreen
+from kkr_tui.i18n import _, ngettext
 from kkr_tui.wording import danish_date
 
 
@@ -22,7 +23,7 @@ def decision_prompt(item: Any) -> Content:
     departs = item.reading.departs
     unsure = item.reading.unsure
     if item.minutes is None:
-        detail = Content.styled("  ingen beslutning endnu (kun dagsorden)", "$text-muted")
+        detail = Content.styled("  " + _("no decision yet (only the agenda)"), "$text-muted")
     else:
         detail = Content.assemble(
             (
@@ -46,13 +47,28 @@ def decisions_screen(meeting: Any, items: list[Any]) -> PickListScreen:
     departing = sum(1 for i in items if i.reading.departs)
     unsure = sum(1 for i in items if i.reading.unsure)
     decided = sum(1 for i in items if i.minutes is not None)
-    title = Content(f"Decisions · {safe(meeting.council)} · {danish_date(meeting.meeting_date)}")
+    title = Content(
+        _("Decisions · {council} · {date}").format(
+            council=safe(meeting.council), date=danish_date(meeting.meeting_date)
+        )
+    )
     if decided:
         summary = Content(
-            f"{decided} items decided, {departing} depart from the recommendation (⚠),"
-            f" {unsure} unclear (?) · Enter opens · Esc back"
+            ngettext("{n} item decided", "{n} items decided", decided).format(n=decided)
+            + ", "
+            + ngettext(
+                "{n} departs from the recommendation (⚠)",
+                "{n} depart from the recommendation (⚠)",
+                departing,
+            ).format(n=departing)
+            + ", "
+            + ngettext("{n} unclear (?)", "{n} unclear (?)", unsure).format(n=unsure)
+            + " · "
+            + _("Enter opens · Esc back")
         )
     else:
-        summary = Content("Only the agenda is stored: no decisions yet · Enter opens · Esc back")
+        summary = Content(
+            _("Only the agenda is stored: no decisions yet") + " · " + _("Enter opens · Esc back")
+        )
     rows = [(i.item_id, decision_prompt(i)) for i in items]
     return PickListScreen(title, summary, rows, name="decisions")

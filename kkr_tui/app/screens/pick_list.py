@@ -16,8 +16,11 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.visual import VisualType
-from textual.widgets import OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
+
+from kkr_tui.app.actions import translate_bindings
+from kkr_tui.i18n import N_
 
 
 class PickListScreen(ModalScreen[int | None]):
@@ -25,9 +28,10 @@ class PickListScreen(ModalScreen[int | None]):
     whose item is gone) is listed but opens nothing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Back", id="pick.close"),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        Binding("escape,q", "close", N_("Back"), id="pick.close"),
+        Binding("enter", "select", N_("Open"), show=False),
+        Binding("j", "cursor_down", N_("Down"), show=False),
+        Binding("k", "cursor_up", N_("Up"), show=False),
     ]
 
     def __init__(
@@ -39,6 +43,7 @@ class PickListScreen(ModalScreen[int | None]):
         name: str,
     ) -> None:
         super().__init__(name=name)
+        translate_bindings(self)
         self.title_content = title
         self.summary = summary
         self.rows = rows
@@ -54,6 +59,8 @@ class PickListScreen(ModalScreen[int | None]):
                 ),
                 classes="pick-list",
             )
+        # The keys of this overlay, not those of the reader behind it.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -66,6 +73,10 @@ class PickListScreen(ModalScreen[int | None]):
 
     def action_cursor_up(self) -> None:
         self.query_one(OptionList).action_cursor_up()
+
+    def action_select(self) -> None:
+        """Open the highlighted item."""
+        self.query_one(OptionList).action_select()
 
     def action_close(self) -> None:
         """Back to the reader."""

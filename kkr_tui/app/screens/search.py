@@ -19,17 +19,19 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
+from kkr_tui.app.actions import translate_bindings
 from kkr_tui.app.failures import log, report_worker_failure
 from kkr_tui.app.render import hit_prompt, safe
+from kkr_tui.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from kkr_tui.app.db import StoreGateway
 
-HELP_LINE = "Filters: council:midt  year:2025  type:referat · SAG-2025-02162 · 3.4"
+HELP_LINE = N_("Filters: council:midt  year:2025  type:referat · SAG-2025-02162 · 3.4 · F1 help")
 
 
 def hit_view(hit: Any) -> tuple[str, int]:
@@ -45,17 +47,18 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
     DEBOUNCE: ClassVar[float] = 0.15
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="search.close"),
-        Binding("down", "move(1)", "Next result", show=False, id="search.next"),
-        Binding("up", "move(-1)", "Previous result", show=False, id="search.previous"),
-        Binding("pagedown", "move(10)", "Page down", show=False),
-        Binding("pageup", "move(-10)", "Page up", show=False),
+        Binding("escape", "close", N_("Back"), id="search.close"),
+        Binding("down", "move(1)", N_("Next hit"), show=False, id="search.next"),
+        Binding("up", "move(-1)", N_("Previous hit"), show=False, id="search.previous"),
+        Binding("pagedown", "move(10)", N_("Ten hits down"), show=False),
+        Binding("pageup", "move(-10)", N_("Ten hits up"), show=False),
     ]
 
     def __init__(
         self, gateway: StoreGateway, *, query: str = "", current_meeting_id: int | None = None
     ) -> None:
         super().__init__()
+        translate_bindings(self)
         self.gateway = gateway
         self.initial_query = query
         self.current_meeting_id = current_meeting_id
@@ -68,12 +71,14 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
         with Vertical(id="search-box"):
             yield Input(
                 value=self.initial_query,
-                placeholder="Search all councils…",
+                placeholder=_("Search all councils…"),
                 id="search-input",
                 select_on_focus=True,
             )
-            yield Static(HELP_LINE, id="search-status", markup=False)
+            yield Static(_(HELP_LINE), id="search-status", markup=False)
             yield OptionList(id="search-results")
+        # The keys of this overlay, not those of the reader behind it.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -103,16 +108,16 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
         if not query.strip():
             self.hits = []
             results.clear_options()
-            status.update(HELP_LINE)
+            status.update(Content(_(HELP_LINE)))
             return
-        status.update("Searching…")
+        status.update(Content(_("Searching…")))
         try:
             answer = await self.gateway.answer(
                 query, limit=50, current_meeting_id=self.current_meeting_id
             )
         except Exception as exc:  # a bad query must not close the overlay
             log.warning("search for %r failed", query, exc_info=exc)
-            status.update(Content(f"Search failed: {safe(str(exc))}"))
+            status.update(Content(_("Search failed: {reason}").format(reason=safe(str(exc)))))
             return
         if query != self.query_text:
             return
@@ -133,10 +138,14 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
         results.add_options(Option(hit_prompt(hit), id=str(i)) for i, hit in enumerate(self.hits))
         if self.hits:
             results.highlighted = 0
-            noun = "result" if len(self.hits) == 1 else "results"
-            status.update(Content(f"{len(self.hits)} {noun} · Enter opens · Esc goes back"))
+            count = ngettext(
+                "{n} hit · Enter opens · Esc goes back",
+                "{n} hits · Enter opens · Esc goes back",
+                len(self.hits),
+            ).format(n=len(self.hits))
+            status.update(Content(count))
         else:
-            status.update(Content.assemble("No items match ", (safe(query), "bold")))
+            status.update(Content.assemble(_("No items match "), (safe(query), "bold")))
 
     def action_move(self, step: int) -> None:
         """Move the highlight in the results while the cursor stays in the input."""

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
+from kkr_tui.app import actions
 from kkr_tui.app.render import (
     bullet_list,
     facts_line,
@@ -25,6 +26,7 @@ from kkr_tui.app.render import (
     part_body,
     safe,
 )
+from kkr_tui.i18n import _
 from kkr_tui.wording import danish_date, doc_type_name
 
 
@@ -37,16 +39,11 @@ def part_class(kind: str) -> str:
 class ItemPane(VerticalScroll, can_focus=True):
     """Shows what the tree or search selected; scrolls with the usual keys and vim keys."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "Scroll down", show=False, id="pane.down"),
-        Binding("k", "scroll_up", "Scroll up", show=False, id="pane.up"),
-        Binding("g", "scroll_home", "Top", show=False, id="pane.top"),
-        Binding("G", "scroll_end", "Bottom", show=False, id="pane.bottom"),
-        Binding("space", "page_down", "Page down", show=False, id="pane.page_down"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings("pane"))
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        actions.translate_bindings(self)
         self.shown: tuple[str, int] | None = None
 
     async def _replace(self, widgets: list[Widget]) -> None:
@@ -79,8 +76,11 @@ class ItemPane(VerticalScroll, can_focus=True):
             body = Static(part_body(part), classes="part-body")
             widgets.append(Vertical(heading, body, classes=f"part {part_class(part.kind)}"))
         if not item.parts:
-            widgets.append(Static("No text under this item.", classes="muted"))
-        if item.attachments:
+            widgets.append(Static(_("No text under this item."), classes="muted", markup=False))
+        # A Bilag part already lists the attachments as the document prints them; a
+        # second "Bilag" block under it would say the same twice.
+        has_bilag_part = any(part_class(p.kind) == "part--bilag" for p in item.parts)
+        if item.attachments and not has_bilag_part:
             widgets.append(
                 Vertical(
                     Static("Bilag", classes="part-heading"),
@@ -91,14 +91,15 @@ class ItemPane(VerticalScroll, can_focus=True):
         if item.urls:
             widgets.append(
                 Vertical(
-                    Static("Links", classes="part-heading"),
+                    Static(_("Links"), classes="part-heading", markup=False),
                     Static(bullet_list(item.urls, links=True), classes="part-body"),
                     classes="part part--links",
                 )
             )
         if item.warnings:
             lines = "\n".join(f"• {safe(w)}" for w in item.warnings)
-            widgets.append(Static(Content(f"Parser notes\n{lines}"), classes="warnings"))
+            doubt = _("The document could not be read with certainty here:")
+            widgets.append(Static(Content(f"{doubt}\n{lines}"), classes="warnings"))
         await self._replace(widgets)
 
     async def show_meeting(self, meeting: Any) -> None:
@@ -106,7 +107,11 @@ class ItemPane(VerticalScroll, can_focus=True):
         self.shown = ("meeting", meeting.id)
         widgets: list[Widget] = [
             Static(
-                literal(f"{meeting.council} · møde {danish_date(meeting.meeting_date)}"),
+                literal(
+                    _("{council} · meeting {date}").format(
+                        council=meeting.council, date=danish_date(meeting.meeting_date)
+                    )
+                ),
                 classes="item-title",
             ),
             Static(_meeting_facts(meeting), classes="facts"),
@@ -163,7 +168,7 @@ def _meeting_facts(meeting: Any) -> Content:
         danish_date(meeting.meeting_date),
     ]
     if getattr(meeting, "time", None):
-        facts.append(f"kl. {safe(meeting.time)}")
+        facts.append(_("at {time}").format(time=safe(meeting.time)))
     if meeting.place:
         facts.append(safe(meeting.place))
     return Content(" · ".join(f for f in facts if f))
@@ -184,9 +189,9 @@ def _participants(meeting: Any) -> Content | None:
             out.append(f"{name} ({detail})" if detail else name)
         return ", ".join(out)
 
-    parts: list[Content | tuple[str, str] | str] = [("Deltagere: ", "bold"), names(present)]
+    parts: list[Content | tuple[str, str] | str] = [(_("Present: "), "bold"), names(present)]
     if absent:
-        parts += ["\n", ("Afbud: ", "bold"), names(absent)]
+        parts += ["\n", (_("Sent apologies: "), "bold"), names(absent)]
     return Content.assemble(*parts)
 
 
@@ -214,5 +219,5 @@ def _overview(meeting: Any) -> list[Widget]:
                 lines.append(safe(summary.beslutning_first_line))
             widgets.append(Static(Content.assemble(*lines), classes="overview-item"))
     if not widgets:
-        widgets.append(Static("No items.", classes="muted"))
+        widgets.append(Static(_("No items."), classes="muted", markup=False))
     return widgets

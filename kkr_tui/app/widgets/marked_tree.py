@@ -15,21 +15,24 @@ from kkr_tui.app.db import Store
 from kkr_tui.app.failures import log
 from kkr_tui.app.widgets.meeting_tree import MeetingTree, NodeInfo
 
-NEW_MARK = "● "
-CHANGED_MARK = "◆ "
-NOTE_MARK = " ✎"
+NEW_MARK = "●"
+CHANGED_MARK = "◆"
+NOTE_MARK = "✎"
 
 
 def marked_label(label: Text, mark: Any) -> Text:
-    """``label`` with the marks of ``mark`` (an ItemMark) around it."""
+    """``label`` with the marks of ``mark`` (an ItemMark) before it: marks after a long
+    title were cut off with it in a narrow list, so they lead."""
     out = Text()
     if mark is not None and mark.change == "new":
         out.append(NEW_MARK, style="bold")
     elif mark is not None and mark.change == "changed":
         out.append(CHANGED_MARK, style="bold")
-    out.append_text(label)
     if mark is not None and mark.has_note:
         out.append(NOTE_MARK, style="bold")
+    if out.plain:
+        out.append(" ")
+    out.append_text(label)
     out.no_wrap, out.overflow = True, "ellipsis"
     return out
 

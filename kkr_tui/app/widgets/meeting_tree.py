@@ -12,14 +12,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import Worker
 
+from kkr_tui.app import actions
 from kkr_tui.app.db import Store
 from kkr_tui.app.failures import report_worker_failure
 from kkr_tui.app.render import item_label, section_label, tree_text
+from kkr_tui.i18n import _
 
 if TYPE_CHECKING:
     from kkr_tui.app.db import StoreGateway
@@ -39,17 +41,12 @@ class NodeInfo:
 class MeetingTree(Tree[NodeInfo]):
     """A lazily loaded tree of every meeting in the store, newest first."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="tree.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="tree.up"),
-        Binding("h", "collapse_or_parent", "Collapse / parent", show=False, id="tree.collapse"),
-        Binding("l", "expand_or_child", "Expand / open", show=False, id="tree.expand"),
-        Binding("g", "scroll_home", "First", show=False, id="tree.first"),
-        Binding("G", "scroll_end", "Last", show=False, id="tree.last"),
-    ]
+    #: j/k, h/l and ←/→ (close / open, as in a file manager), g/G; from the registry.
+    BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings("tree"))
 
     def __init__(self, gateway: StoreGateway, **kwargs: Any) -> None:
         super().__init__("KKR", NodeInfo("root"), **kwargs)
+        actions.translate_bindings(self)
         self.gateway = gateway
         self.show_root = False
         self.guide_depth = 2
@@ -69,7 +66,7 @@ class MeetingTree(Tree[NodeInfo]):
         if info.kind == "council":
             years = await call(Store.years, info.key)
             return [
-                (Text(str(y) if y else "Uden dato"), NodeInfo("year", (info.key, y)), True)
+                (Text(str(y) if y else _("No date")), NodeInfo("year", (info.key, y)), True)
                 for y in years
             ]
         if info.kind == "year":
@@ -99,7 +96,9 @@ class MeetingTree(Tree[NodeInfo]):
         self._loading[node.id] = future
         placeholder = None
         if info.kind != "root":
-            placeholder = node.add_leaf(Text("loading…", style="dim italic"), NodeInfo("loading"))
+            placeholder = node.add_leaf(
+                Text(_("loading…"), style="dim italic"), NodeInfo("loading")
+            )
         try:
             children = await self._fetch(info)
             for label, child, expandable in children:
@@ -126,7 +125,7 @@ class MeetingTree(Tree[NodeInfo]):
             self.root.data.loaded = False
         await self.load_children(self.root)
         node: TreeNode[NodeInfo] | None = self.root
-        for _ in range(2):
+        for _level in range(2):
             if node is None or not node.children:
                 break
             node = node.children[0]
@@ -154,7 +153,7 @@ class MeetingTree(Tree[NodeInfo]):
 
     def goto(self, node: TreeNode[NodeInfo]) -> None:
         """Move the cursor to ``node``, even right after nodes above it were added or opened."""
-        _ = self._tree_lines  # rebuilds line numbers invalidated by add/expand
+        self._tree_lines  # noqa: B018 - reading it rebuilds line numbers invalidated by add/expand
         self.move_cursor(node)
         self.scroll_to_node(node, animate=False)
 

@@ -15,12 +15,15 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from kkr_tui.app.render import safe
+from kkr_tui.i18n import N_, _
 from kkr_tui.wording import danish_date, doc_type_name
 
 
 def related_prompt(index: int, rel: Any) -> Content:
-    """``1  Hovedstaden 03.02.2025 Referat  3.2 Status …  (emne 0.76)``."""
-    why = "sag" if rel.reason == "case" else f"emne {rel.score:.2f}"
+    """``1  Hovedstaden 03.02.2025 Referat  3.2 Status …  (samme emne)``.
+
+    Why it is related in words (same case, same topic), never the score."""
+    why = _("same case") if rel.reason == "case" else _("same topic")
     return Content.assemble(
         (f"{index} " if index <= 9 else "  ", "bold $text-accent"),
         (safe(rel.council).removeprefix("KKR "), "$text-muted"),
@@ -40,7 +43,7 @@ class RelatedPanel(OptionList):
     """Related items of the item on screen; hidden when there are none."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(str(n), f"jump_to({n})", f"Open related {n}", show=False) for n in range(1, 10)
+        Binding(str(n), f"jump_to({n})", N_("Open related item"), show=False) for n in range(1, 10)
     ]
 
     class Chosen(Message):
@@ -52,8 +55,11 @@ class RelatedPanel(OptionList):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        from kkr_tui.app.actions import translate_bindings
+
+        translate_bindings(self)
         self.related: list[Any] = []
-        self.border_title = "Related"
+        self.border_title = _("Related")
 
     def show_related(self, related: list[Any]) -> None:
         """Fill the panel (or hide it when ``related`` is empty)."""
@@ -64,7 +70,9 @@ class RelatedPanel(OptionList):
             for i, rel in enumerate(self.related, start=1)
         )
         self.set_class(bool(self.related), "-has-items")
-        self.border_title = f"Related ({len(self.related)})" if self.related else "Related"
+        self.border_title = (
+            _("Related ({n})").format(n=len(self.related)) if self.related else _("Related")
+        )
 
     def action_jump_to(self, number: int) -> None:
         """Open the ``number``-th related item."""

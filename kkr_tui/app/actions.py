@@ -1,0 +1,239 @@
+"""The reader's actions, listed once: keys, footer, command palette and help come from here.
+
+Before, bindings, palette entries and help text were three lists that drifted (the
+palette said "(n)" after a remap had moved the key). Each :class:`Command` names its
+binding id (the name used in the config's ``[keymap]``), default keys, what it does in
+a word (footer) and in a line (help, palette), and where it works. Texts are English
+message ids, translated when shown (:mod:`kkr_tui.i18n`).
+
+Modules add their own commands (``register``) so a feature keeps its commands beside
+its code; the widgets and the app ask :func:`bindings` for their scope.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
+from textual.keys import _normalize_key_list  # Textual's own spelling of keys (pinned)
+
+from kkr_tui.i18n import N_, _
+
+Scope = Literal["app", "tree", "pane"]
+
+#: Help groups, in the order the help screen shows them.
+SCOPE_TITLES: dict[Scope, str] = {
+    "app": N_("Everywhere in the reader"),
+    "tree": N_("In the meeting list"),
+    "pane": N_("In the text"),
+}
+
+
+@dataclass(frozen=True)
+class Command:
+    """One thing the reader can do."""
+
+    id: str
+    """Binding id: the name for ``[keymap]`` in the config file."""
+    keys: str
+    """Default keys, Textual's comma-separated key names ("" = palette only)."""
+    action: str
+    """The Textual action string."""
+    label: str
+    """A word or two (footer, palette name); an English message id."""
+    help: str
+    """One line saying what it does (help, palette); an English message id."""
+    scope: Scope = "app"
+    palette: bool = True
+    typed: bool = False
+    """A printable key: off while the user types in an input or the note editor."""
+    writes: bool = False
+    """Writes to the database: off in read-only mode."""
+
+
+_COMMANDS: dict[str, Command] = {}
+
+
+def register(*commands: Command) -> None:
+    """Add commands to the registry (a feature module calls this at import)."""
+    for command in commands:
+        _COMMANDS[command.id] = command
+
+
+def commands(scope: Scope | None = None) -> list[Command]:
+    """Every registered command (of ``scope``), in registration order."""
+    return [c for c in _COMMANDS.values() if scope is None or c.scope == scope]
+
+
+def command(ident: str) -> Command | None:
+    """The command with binding id ``ident``."""
+    return _COMMANDS.get(ident)
+
+
+def typed_actions() -> frozenset[str]:
+    """Action names (without arguments) bound to printable keys."""
+    return frozenset(c.action.split("(")[0] for c in _COMMANDS.values() if c.typed)
+
+
+def write_actions() -> frozenset[str]:
+    """Action names that write to the database."""
+    return frozenset(c.action.split("(")[0] for c in _COMMANDS.values() if c.writes)
+
+
+#: The footer's order (what a reader reaches for first); it fits 80 columns.
+FOOTER_ORDER = (
+    "search",
+    "jump_indstilling",
+    "jump_beslutning",
+    "edit_note",
+    "related",
+    "decisions",
+    "help",
+)
+
+
+def bindings(scope: Scope) -> list[Binding]:
+    """Textual bindings of ``scope``, footer ones first in :data:`FOOTER_ORDER`;
+    descriptions are message ids until :func:`translate_bindings` runs on the instance."""
+    rank = {ident: n for n, ident in enumerate(FOOTER_ORDER)}
+    ordered = sorted(commands(scope), key=lambda c: rank.get(c.id, len(rank)))
+    return [
+        Binding(c.keys, c.action, c.label, show=c.id in rank, id=c.id) for c in ordered if c.keys
+    ]
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Give ``node``'s own copy of its bindings descriptions in the user's language.
+
+    Textual copies a class's bindings into each instance when it is made, so this
+    changes nothing shared and follows the language chosen by then, not the one in
+    force when the class was imported.
+    """
+    node._bindings = BindingsMap.from_keys(
+        {
+            key: [
+                dataclasses.replace(
+                    binding,
+                    description=_(binding.description) if binding.description else "",
+                    tooltip=_(binding.tooltip) if binding.tooltip else "",
+                )
+                for binding in found
+            ]
+            for key, found in node._bindings.key_to_bindings.items()
+        }
+    )
+
+
+def _register_features() -> None:
+    """Import the modules that register their commands beside their code, so a check
+    made outside the reader (``kkr-tui locate``) sees every command."""
+    import kkr_tui.app.watch
+    import kkr_tui.app.work  # noqa: F401
+
+
+def keymap_problems(keymap: dict[str, str], builtin: Iterable[str] = ()) -> list[str]:
+    """What is wrong with a ``[keymap]`` table: unknown ids, and keys bound twice.
+
+    A key is bound twice when two commands that work at the same time (the app's and
+    the tree's, or the app's and the pane's) end up on it; Textual would quietly let
+    one of them win. ``builtin`` are further ids that may be remapped.
+    """
+    _register_features()
+    problems: list[str] = []
+    known = set(_COMMANDS) | set(builtin)
+    for ident in keymap:
+        if ident not in known:
+            problems.append(_("keymap: unknown binding id {id}").format(id=ident))
+    keys_of = {
+        c.id: [k for k in _normalize_key_list(keymap.get(c.id, c.keys)).split(",") if k]
+        for c in _COMMANDS.values()
+    }
+    for scope in ("tree", "pane"):
+        together = [c for c in _COMMANDS.values() if c.scope in ("app", scope)]
+        seen: dict[str, str] = {}
+        for c in together:
+            for key in keys_of[c.id]:
+                other = seen.get(key)
+                if other is not None and other != c.id and (c.id in keymap or other in keymap):
+                    problem = _("keymap: {key} is bound to both {first} and {second}").format(
+                        key=key, first=other, second=c.id
+                    )
+                    if problem not in problems:
+                        problems.append(problem)
+                seen.setdefault(key, c.id)
+    return problems
+
+
+def keys_of(command: Command, keymap: dict[str, str]) -> list[str]:
+    """The keys ``command`` is on, the user's keymap applied (Textual key names)."""
+    keys = keymap.get(command.id, command.keys)
+    return [k for k in _normalize_key_list(keys).split(",") if k] if keys else []
+
+
+# -- the reader's own commands (features register theirs beside their code) --------------
+
+register(
+    Command("search", "slash,ctrl+f", "search", N_("Search"),
+            N_("Search the items of every council")),
+    Command("jump_indstilling", "i", "jump('Indstilling')", N_("Indstilling"),
+            N_("Go to the recommendation (Indstilling)"), typed=True),
+    Command("jump_beslutning", "b", "jump('Beslutning')", N_("Beslutning"),
+            N_("Go to the decision (Beslutning)"), typed=True),
+    Command("prev_item", "left_square_bracket", "prev_item", N_("Previous item"),
+            N_("The previous item, across sections"), typed=True),
+    Command("next_item", "right_square_bracket", "next_item", N_("Next item"),
+            N_("The next item, across sections"), typed=True),
+    Command("prev_meeting", "left_curly_bracket", "prev_meeting", N_("Previous meeting"),
+            N_("The previous meeting of the same council"), typed=True),
+    Command("next_meeting", "right_curly_bracket", "next_meeting", N_("Next meeting"),
+            N_("The next meeting of the same council"), typed=True),
+    Command("back", "backspace,alt+left", "back", N_("Back"),
+            N_("Back to what you read before")),
+    Command("forward", "alt+right", "forward", N_("Forward"), N_("Forward again after Back")),
+    Command("copy", "c", "copy", N_("Copy"),
+            N_("Copy the item with its citation"), typed=True),
+    Command("copy_citation", "C", "copy_citation", N_("Copy citation"),
+            N_("Copy only the citation, with page and link"), typed=True),
+    Command("open_source", "o", "open_source", N_("Open"),
+            N_("Open the source document at the item's page, or one of its links"),
+            typed=True),
+    Command("toggle_theme", "t", "toggle_theme", N_("Light/dark"),
+            N_("Switch between a light and a dark theme (remembered)"), typed=True),
+    Command("tree_narrower", "less_than_sign", "tree_width(-4)", N_("Narrower list"),
+            N_("Make the meeting list narrower (remembered)"), typed=True),
+    Command("tree_wider", "greater_than_sign", "tree_width(4)", N_("Wider list"),
+            N_("Make the meeting list wider (remembered)"), typed=True),
+    Command("toggle_tree", "L", "toggle_tree", N_("Hide/show list"),
+            N_("Hide or show the meeting list (remembered)"), typed=True),
+    Command("help", "question_mark,f1", "help", N_("Help"),
+            N_("Keys, search syntax and what the marks mean")),
+    Command("quit_q", "q", "quit", N_("Quit"), N_("Quit the reader"),
+            palette=False, typed=True),
+    Command("tree.down", "j", "cursor_down", N_("Down"), N_("Next line"),
+            scope="tree", palette=False, typed=True),
+    Command("tree.up", "k", "cursor_up", N_("Up"), N_("Previous line"),
+            scope="tree", palette=False, typed=True),
+    Command("tree.collapse", "h,left", "collapse_or_parent", N_("Close"),
+            N_("Close the line, or go to the line above it"),
+            scope="tree", palette=False, typed=True),
+    Command("tree.expand", "l,right", "expand_or_child", N_("Open"),
+            N_("Open the line, or go into it"), scope="tree", palette=False, typed=True),
+    Command("tree.first", "g", "scroll_home", N_("First"), N_("To the first line"),
+            scope="tree", palette=False, typed=True),
+    Command("tree.last", "G", "scroll_end", N_("Last"), N_("To the last line"),
+            scope="tree", palette=False, typed=True),
+    Command("pane.down", "j", "scroll_down", N_("Down"), N_("Scroll down"),
+            scope="pane", palette=False, typed=True),
+    Command("pane.up", "k", "scroll_up", N_("Up"), N_("Scroll up"),
+            scope="pane", palette=False, typed=True),
+    Command("pane.top", "g", "scroll_home", N_("Top"), N_("To the top"),
+            scope="pane", palette=False, typed=True),
+    Command("pane.bottom", "G", "scroll_end", N_("Bottom"), N_("To the bottom"),
+            scope="pane", palette=False, typed=True),
+    Command("pane.page_down", "space", "page_down", N_("Page down"), N_("One screen down"),
+            scope="pane", palette=False, typed=True),
+)  # fmt: skip
