@@ -143,14 +143,37 @@ def test_no_notification_bypasses_the_catalogue() -> None:
 
 
 def test_nothing_shadows_the_translation_function() -> None:
-    """``_, x = pair`` in a module that translates with ``_()`` makes the next ``_("…")``
-    in that function call a tuple element (a crash found only when the message shows)."""
+    """``_, x = pair`` in a function that also says ``_("…")`` makes that call a call of
+    a tuple element (a crash found only when the message shows). A comprehension's own
+    ``_`` is harmless: it lives in the comprehension's scope."""
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
         source = path.read_text(encoding="utf-8")
-        if "from kkr_tui.i18n import" not in source:
+        if "kkr_tui.i18n import" not in source:
             continue
-        for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
-                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+        for function in ast.walk(ast.parse(source)):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            in_comprehension = {
+                id(node)
+                for comp in ast.walk(function)
+                if isinstance(comp, ast.comprehension)
+                for node in ast.walk(comp.target)
+            }
+            stores = [
+                node
+                for node in ast.walk(function)
+                if isinstance(node, ast.Name)
+                and node.id == "_"
+                and isinstance(node.ctx, ast.Store)
+                and id(node) not in in_comprehension
+            ]
+            calls = any(
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_"
+                for node in ast.walk(function)
+            )
+            if stores and calls:
+                offenders.append(f"{path.relative_to(PACKAGE)}:{stores[0].lineno}")
     assert offenders == []
