@@ -185,3 +185,32 @@ def test_a_filter_that_cannot_match_says_so(
 def test_valid_filters_have_no_problems(samples: Store) -> None:
     answer = SearchIndex(samples).answer("council:hov year:2025 type:referat klima")
     assert answer.problems == () and answer.hits
+
+
+def test_the_date_range_is_asked_of_the_index_not_filtered_after(tmp_path: Path) -> None:
+    """Newer items outside the range must not use up the candidates: the store returns
+    only the range's items, however many others match first."""
+    with Store(tmp_path / "d.db") as store:
+        store.save_document(
+            make_meeting([("3.1", "Fjernvarme i februar", None, {})], date="2025-02-03"),
+            path="/feb.pdf",
+            sha256="feb",
+            parser_version="1",
+        )
+        for month in range(3, 13):
+            store.save_document(
+                make_meeting(
+                    [(f"3.{i}", f"Fjernvarme nr. {i}", None, {}) for i in range(1, 10)],
+                    date=f"2025-{month:02d}-10",
+                ),
+                path=f"/{month}.pdf",
+                sha256=f"m{month}",
+                parser_version="1",
+            )
+        for titles in (True, False):
+            found = store.search_candidates(
+                '"fjernvarme"', limit=3, titles=titles, dates=("2025-02-01", "2025-02-31")
+            )
+            assert [title for _, title in found] == ["fjernvarme i februar"]
+        hits = SearchIndex(store).search("februar 2025 fjernvarme", limit=3)
+        assert [h.title for h in hits] == ["Fjernvarme i februar"]

@@ -42,7 +42,7 @@ from kkr_tui.search.query import (
     parse_query,
     resolve_councils,
 )
-from kkr_tui.search.rank import CANDIDATES, rank_text
+from kkr_tui.search.rank import rank_text
 from kkr_tui.search.vocabulary import Vocabulary
 from kkr_tui.textfold import fold
 
@@ -299,15 +299,17 @@ class SearchIndex:
         meaningful = [t for t in tokens if t not in STOP_WORDS] or tokens
         vocab = self.vocabulary()
         words = [expand(vocab, t) for t in dict.fromkeys(meaningful)]
-        if dates is not None and filters.year is None:
-            filters = replace(filters, year=dates.year)
+        if dates is not None:
+            filters = replace(
+                filters, year=filters.year or dates.year, dates=(dates.first, dates.last)
+            )
         ranked = rank_text(
             store,
             vocab,
             words,
             " ".join(meaningful),
             filters,
-            CANDIDATES if dates is not None else limit + len(results),
+            limit + len(results),
             every_word=bool(case),
             phrase=" ".join(tokens),
         )

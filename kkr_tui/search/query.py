@@ -173,6 +173,7 @@ class Filters:
     councils: list[str] | None = None
     year: int | None = None
     doc_type: str | None = None
+    dates: tuple[str, str] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.councils) or self.year is not None or self.doc_type is not None

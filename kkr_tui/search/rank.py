@@ -90,6 +90,7 @@ def rank_text(
                     councils=filters.councils,
                     year=filters.year,
                     doc_type=filters.doc_type,
+                    dates=filters.dates,
                 ):
                     if item_id not in coverage:
                         coverage[item_id] = [w.quality(title) for w in live]

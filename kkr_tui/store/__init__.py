@@ -594,8 +594,10 @@ class Store(ManifestStore, BilagStore):
         year: int | None = None,
         doc_type: str | None = None,
         titles: bool = False,
+        dates: tuple[str, str] | None = None,
     ) -> list[tuple[int, str]]:
-        """Unranked FTS5 candidates for a MATCH, newest first (``titles``: the title index)."""
+        """Unranked FTS5 candidates for a MATCH, newest first (``titles``: the title index;
+        ``dates``: meetings in that inclusive ISO range only)."""
         return reads.search_candidates(
             self._conn,
             match,
@@ -604,6 +606,7 @@ class Store(ManifestStore, BilagStore):
             year=year,
             doc_type=doc_type,
             titles=titles,
+            dates=dates,
         )
 
     @_locked

@@ -549,8 +549,11 @@ def search_candidates(
     year: int | None = None,
     doc_type: str | None = None,
     titles: bool = False,
+    dates: tuple[str, str] | None = None,
 ) -> list[tuple[int, str]]:
     """Unranked FTS5 matches as (item id, folded title), newest rows first, capped at ``limit``.
+    ``dates``: only items of meetings in this inclusive ISO range (the documents of those
+    meetings are few, so the range is a short list of document ids).
 
     No ``ORDER BY rank`` and no bm25: both need statistics over every row matching each
     term (a full doclist scan per term), which is what makes common words slow on big
@@ -561,6 +564,14 @@ def search_candidates(
     filters must be checked on the item row).
     """
     indexed = _search_index(conn)
+    in_dates, date_params = "", []
+    if dates is not None:
+        indexed = ""
+        in_dates = (
+            " AND i.document_id IN (SELECT d.id FROM documents d JOIN meetings m"
+            " ON m.id = d.meeting_id WHERE m.meeting_date BETWEEN ? AND ?)"
+        )
+        date_params = [dates[0], dates[1]]
     if titles:
         tags = filter_match(councils, year, doc_type)
         if tags:
@@ -568,10 +579,12 @@ def search_candidates(
         sql = (
             f"SELECT i.id, i.title_folded FROM titles_fts JOIN items i{indexed}"
             " ON i.id = titles_fts.rowid"
-            " WHERE titles_fts MATCH ? ORDER BY titles_fts.rowid DESC LIMIT ?"
+            " WHERE titles_fts MATCH ?" + in_dates + " ORDER BY titles_fts.rowid DESC LIMIT ?"
         )
-        return conn.execute(sql, (match, limit)).fetchall()
+        return conn.execute(sql, [match, *date_params, limit]).fetchall()
     where, params = _filter_sql(councils, year, doc_type)
+    where += in_dates
+    params += date_params
     if where:
         indexed = ""
     sql = (
