@@ -17,6 +17,7 @@ from app_fixtures import (
 from textual.widgets import ProgressBar
 
 from kkr_tui.app.screens.help import HelpScreen
+from kkr_tui.app.screens.pick_list import PickListScreen
 from kkr_tui.app.widgets.item_pane import ItemPane
 from kkr_tui.app.widgets.meeting_tree import MeetingTree
 from kkr_tui.paths import sample_documents
@@ -210,8 +211,37 @@ async def test_open_source_only_on_request(sample_db: Path, monkeypatch) -> None
         assert opened == []
         await pilot.press("o")
         await settle(pilot)
+        if app.current_item.urls:  # the item's links are offered beside the document
+            assert isinstance(app.screen, PickListScreen) and opened == []
+            options = app.screen.query_one("OptionList")
+            assert options.option_count == 1 + len(app.current_item.urls)
+            await pilot.press("enter")
+            await settle(pilot)
         assert len(opened) == 1 and opened[0].startswith("file://")
         assert opened[0].endswith("000_5761956d8ee0dfc0.txt")
+
+
+async def test_o_offers_the_document_and_every_link(sample_db: Path, monkeypatch) -> None:
+    opened: list[str] = []
+    app = make_app(sample_db)
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        while not app.current_item.urls:  # the first item of the samples with a link
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+        link = app.current_item.urls[0]
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, PickListScreen) and opened == []
+        text = screen_text(app)
+        assert "Kildedokumentet" in text and "Link: " in text
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert opened == [link]
+        assert any(n.message.startswith("Åbner Link: ") for n in app._notifications)
 
 
 async def test_help_and_palette_follow_the_keymap_and_clashes_are_reported(
@@ -339,3 +369,42 @@ async def test_layout_at_small_and_large_sizes(small_db: Path) -> None:
             await pilot.press("tab")
             await settle(pilot)
             assert app.focused is tree and tree.region.width == size[0]
+            await pilot.press("tab")
+            await settle(pilot)
+            await pilot.press("escape")  # from the text back to the list
+            await settle(pilot)
+            assert app.focused is tree and tree.region.width == size[0]
+
+
+async def test_find_in_the_item_with_slash_then_n_and_escape(sample_db: Path) -> None:
+    from kkr_tui.app.screens.note_editor import NoteEditor
+
+    app = make_app(sample_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "right_square_bracket")
+        await settle(pilot)
+        app.pane.focus()
+        await pilot.press("slash")
+        await settle(pilot)
+        assert app.focused is not None and app.focused.id == "find-bar", "/ in the text finds"
+        await pilot.press(*"godkend", "enter")
+        await settle(pilot)
+        state = app.find_state
+        assert state is not None and len(state.matches) >= 2
+        assert app.focused is app.pane
+        assert state.matches[0].widget.has_class("-found")
+        assert "Fund 1 af" in list(app._notifications)[-1].message
+        await pilot.press("n")
+        await settle(pilot)
+        assert state.current == 1 and state.matches[1].widget.has_class("-found")
+        await pilot.press("N")
+        await settle(pilot)
+        assert state.current == 0
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.find_state is None
+        assert not app.pane.query(".-found")
+        await pilot.press("n")  # the note key again once the find is over
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)

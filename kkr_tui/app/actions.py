@@ -236,4 +236,13 @@ register(
             scope="pane", palette=False, typed=True),
     Command("pane.page_down", "space", "page_down", N_("Page down"), N_("One screen down"),
             scope="pane", palette=False, typed=True),
+    Command("pane.find", "slash,ctrl+f", "app.find", N_("Find"),
+            N_("Find in the open item"), scope="pane", palette=False),
+    Command("pane.find_next", "n", "app.find_step(1)", N_("Next match"),
+            N_("The next match of the find (then n is the note key again after Esc)"),
+            scope="pane", palette=False, typed=True),
+    Command("pane.find_previous", "N", "app.find_step(-1)", N_("Previous match"),
+            N_("The previous match of the find"), scope="pane", palette=False, typed=True),
+    Command("pane.to_list", "escape", "app.show_list", N_("To the list"),
+            N_("Back to the meeting list"), scope="pane", palette=False),
 )  # fmt: skip

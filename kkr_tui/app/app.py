@@ -231,6 +231,65 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         main.remove_class("-tree-hidden")
         self.tree.focus()
 
+    find_state: Any = None
+
+    async def action_find(self) -> None:
+        """``/`` or ``ctrl+f`` in the text: a find field under it (Enter finds)."""
+        from kkr_tui.app.find import FindBar
+
+        bars = self.query(FindBar)
+        bar = bars.first() if bars else FindBar()
+        if not bars:
+            await self.query_one("#right").mount(bar, after=self.pane)
+        bar.display = True
+        bar.focus()
+
+    def on_input_submitted(self, event: Any) -> None:
+        from kkr_tui.app.find import FindBar, FindState, show_match
+
+        if not isinstance(event.input, FindBar):
+            return
+        event.stop()
+        previous = self._current_match()
+        self.find_state = state = FindState()
+        state.run(self.pane, event.value)
+        show_match(self, state.matches[0] if state.matches else None, previous)
+        self.notify(state.status(), markup=False, timeout=4)
+        self.pane.focus()
+
+    def _current_match(self) -> Any:
+        state = self.find_state
+        if state is None or not state.matches or state.current < 0:
+            return None
+        return state.matches[state.current]
+
+    def action_find_step(self, delta: int) -> None:
+        """``n`` / ``N``: the next or previous match of the find."""
+        from kkr_tui.app.find import show_match
+
+        if self.find_state is None:
+            return
+        previous = self._current_match()
+        show_match(self, self.find_state.step(delta), previous)
+        self.notify(self.find_state.status(), markup=False, timeout=4)
+
+    def end_find(self) -> None:
+        """Close the find: no marks, ``n`` is the note key again."""
+        from kkr_tui.app.find import FindBar, show_match
+
+        show_match(self, None, self._current_match())
+        self.find_state = None
+        for bar in self.query(FindBar):
+            bar.display = False
+
+    def action_show_list(self) -> None:
+        """``escape`` in the text: end a find if one is on, else back to the meeting list
+        (in front, when narrow)."""
+        if self.find_state is not None:
+            self.end_find()
+            return
+        self.show_list()
+
     def action_focus_next(self) -> None:
         """``tab``: in the narrow layout, switch between list and text; else as usual."""
         if self.narrow and self.screen is self.screen_stack[0]:
@@ -420,6 +479,8 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         kind, ident = view
         if record:
             self._record(view, browsing=browsing)
+        if self.find_state is not None and self.pane.shown != view:
+            self.end_find()
         if self.pane.shown == view:
             return
         if kind == "item":
@@ -508,6 +569,8 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         if self.screen_stack and self.screen is not self.screen_stack[0]:
             # An overlay is in front: its own keys and help apply, not the reader's.
             return action not in READER_ACTIONS
+        if action == "find_step":
+            return self.find_state is not None and bool(self.find_state.matches)
         if action in ITEM_ACTIONS:
             return self.current_item is not None
         if action in MEETING_ACTIONS:
@@ -663,8 +726,47 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
             self.notify, f"{report.message(what)}\n{shown}", title=_("Clipboard"), markup=False
         )
 
-    def action_open_source(self) -> None:
-        """Open the source document of the item or meeting on screen, at its page."""
+    @work(exclusive=True, group="open", exit_on_error=False)
+    async def action_open_source(self) -> None:
+        """``o``: open the source document at the item's page; when the item also has
+        bilag or links, offer them all in a list (Enter opens, Esc backs out)."""
+        choices: list[tuple[str, str]] = []  # (label, url)
+        source = self._source_url()
+        if source is not None:
+            choices.append(source)
+        item = self.current_item
+        if item is not None:
+            for bilag in await self.gateway.call(Store.item_bilag, item.id):
+                if bilag.path and Path(bilag.path).is_file():
+                    label = _("Bilag: {title}").format(title=safe(bilag.title))
+                    choices.append((label, Path(bilag.path).resolve().as_uri()))
+            for url in item.urls:
+                clean = safe(url)
+                if clean.startswith(("http://", "https://")):
+                    choices.append((_("Link: {url}").format(url=clean), clean))
+        if not choices:
+            self.notify(_("Nothing to open."), severity="warning")
+            return
+        if len(choices) == 1:
+            self._open(*choices[0])
+            return
+        from textual.content import Content
+
+        from kkr_tui.app.limits import link_label
+        from kkr_tui.app.screens.pick_list import PickListScreen
+
+        rows = [(n, Content(link_label(label))) for n, (label, _url) in enumerate(choices)]
+        summary = Content(_("Enter opens · Esc back"))
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self._open(*choices[index])
+
+        title = Content(_("Open"))
+        self.push_screen(PickListScreen(title, summary, rows, name="open"), chosen)
+
+    def _source_url(self) -> tuple[str, str] | None:
+        """The source document of what is on screen, at the item's page, if it exists."""
         path: str | None = None
         page = 0
         if self.current_item is not None:
@@ -672,8 +774,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         elif self.current_meeting is not None and self.current_meeting.documents:
             path = self.current_meeting.documents[-1].path
         if not path:
-            self.notify(_("Nothing to open."), severity="warning")
-            return
+            return None
         source = Path(path)
         if not source.is_file():
             self.notify(
@@ -681,12 +782,20 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
                 severity="warning",
                 markup=False,
             )
-            return
+            return None
         url = source.resolve().as_uri()
         if page and source.suffix.lower() == ".pdf":
             url += f"#page={page}"
+        label = (
+            _("The source document, page {page}: {name}").format(page=page, name=source.name)
+            if page
+            else _("The source document: {name}").format(name=source.name)
+        )
+        return label, url
+
+    def _open(self, label: str, url: str) -> None:
         self.open_url(url)
-        self.notify(_("Opening {name}").format(name=source.name), markup=False)
+        self.notify(_("Opening {what}").format(what=label), markup=False)
 
     def action_toggle_theme(self) -> None:
         """Switch between light and dark; remembered in the config file."""

@@ -27,6 +27,7 @@ from textual.widgets import Static
 from kkr_tui.app.actions import Command, register
 from kkr_tui.app.db import Store
 from kkr_tui.app.failures import log
+from kkr_tui.app.find import findable
 from kkr_tui.app.render import part_body, safe
 from kkr_tui.i18n import N_, _, ngettext
 from kkr_tui.wording import danish_date
@@ -80,7 +81,7 @@ def part_widget(kind: str, heading: str, text: str, extra_class: str = "") -> Ve
 
     return Vertical(
         Static(Content(safe(heading)), classes="part-heading"),
-        Static(part_body(_part(kind, heading, text)), classes="part-body"),
+        findable(Static(part_body(_part(kind, heading, text)), classes="part-body"), text),
         classes=f"part {part_class(kind)} {extra_class}".strip(),
     )
 
@@ -104,7 +105,7 @@ def note_widget(text: str) -> Vertical:
     """My note on the item, as the pane draws it."""
     return Vertical(
         Static(Content(_("My notes")), classes="part-heading"),
-        Static(note_markdown(text), classes="part-body"),
+        findable(Static(note_markdown(text), classes="part-body"), text),
         classes="part part--note",
     )
 

@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from kkr_tui.app import actions
+from kkr_tui.app.find import findable
 from kkr_tui.app.render import (
     bullet_list,
     facts_line,
@@ -27,6 +28,7 @@ from kkr_tui.app.render import (
     safe,
 )
 from kkr_tui.i18n import _
+from kkr_tui.sanitize import clean_text
 from kkr_tui.wording import danish_date, doc_type_name
 
 
@@ -73,7 +75,10 @@ class ItemPane(VerticalScroll, can_focus=True):
             widgets.append(Static(Content(lines), classes="warnings page-warnings"))
         for part in item.parts:
             heading = Static(literal(part.heading or part.kind), classes="part-heading")
-            body = Static(part_body(part), classes="part-body")
+            body = findable(
+                Static(part_body(part), classes="part-body"),
+                f"{part.heading or part.kind}\n{clean_text(part.text)}",
+            )
             widgets.append(Vertical(heading, body, classes=f"part {part_class(part.kind)}"))
         if not item.parts:
             widgets.append(Static(_("No text under this item."), classes="muted", markup=False))
