@@ -87,8 +87,10 @@ async def test_filters_narrow_the_results(sample_db: Path) -> None:
         await settle(pilot)
         hits = (await search_for(pilot, "godkendelse year:2021")).hits
         assert hits and {h.meeting_date[:4] for h in hits} == {"2021"}
+        assert "kun 2021" in screen_text(app), "the filter in force is shown"
         hits = (await search_for(pilot, "godkendelse type:referat")).hits
         assert hits and {h.doc_type for h in hits} == {"minutes"}
+        assert "kun referater" in screen_text(app)
         hits = (await search_for(pilot, "godkendelse council:nord")).hits
         assert hits == []
         assert "council:nord passer ikke på noget" in screen_text(app), "no such council stored"

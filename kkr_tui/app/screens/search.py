@@ -41,6 +41,24 @@ def hit_view(hit: Any) -> tuple[str, int]:
     return ("item", hit.item_id)
 
 
+def active_filters(query: str) -> str:
+    """The filters in force, in words (``KKR midt, 2025, referater``), so a short list of
+    hits is never a mystery; empty when there are none."""
+    from kkr_tui.search.query import parse_query
+
+    parsed = parse_query(query)
+    words: list[str] = []
+    if parsed.council:
+        words.append(_("council {name}").format(name=safe(parsed.council)))
+    if parsed.year:
+        words.append(str(parsed.year))
+    if parsed.doc_type:
+        words.append(_("minutes") if parsed.doc_type == "minutes" else _("agendas"))
+    if parsed.dates is not None:
+        words.append(safe(parsed.dates.text))
+    return ", ".join(words)
+
+
 class SearchScreen(ModalScreen[tuple[str, int] | None]):
     """Fuzzy, Danish-aware search over every item; returns the chosen view."""
 
@@ -143,6 +161,9 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
                 "{n} hits · Enter opens · Esc goes back",
                 len(self.hits),
             ).format(n=len(self.hits))
+            filters = active_filters(query)
+            if filters:
+                count = _("{hits} · only {filters}").format(hits=count, filters=filters)
             status.update(Content(count))
         else:
             status.update(Content.assemble(_("No items match "), (safe(query), "bold")))
