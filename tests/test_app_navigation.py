@@ -242,6 +242,14 @@ async def test_o_offers_the_document_and_every_link(sample_db: Path, monkeypatch
         await settle(pilot)
         assert opened == [link]
         assert any(n.message.startswith("Åbner Link: ") for n in app._notifications)
+        app.pane.focus()
+        await pilot.press("enter")  # enter in the text: the item's links only
+        await settle(pilot)
+        if len(app.current_item.urls) > 1:
+            assert isinstance(app.screen, PickListScreen)
+            await pilot.press("enter")
+            await settle(pilot)
+        assert opened == [link, link]
 
 
 async def test_help_and_palette_follow_the_keymap_and_clashes_are_reported(

@@ -243,6 +243,9 @@ register(
             scope="pane", palette=False, typed=True),
     Command("pane.find_previous", "N", "app.find_step(-1)", N_("Previous match"),
             N_("The previous match of the find"), scope="pane", palette=False, typed=True),
+    Command("pane.open_link", "enter", "app.open_source('links')", N_("Open link"),
+            N_("Open the item's link (a choice when it has several)"), scope="pane",
+            palette=False),
     Command("pane.to_list", "escape", "app.show_list", N_("To the list"),
             N_("Back to the meeting list"), scope="pane", palette=False),
 )  # fmt: skip

@@ -727,25 +727,31 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
         )
 
     @work(exclusive=True, group="open", exit_on_error=False)
-    async def action_open_source(self) -> None:
+    async def action_open_source(self, what: str = "all") -> None:
         """``o``: open the source document at the item's page; when the item also has
-        bilag or links, offer them all in a list (Enter opens, Esc backs out)."""
+        bilag or links, offer them all in a list (Enter opens, Esc backs out).
+        ``enter`` in the text does the same for the item's links only."""
         choices: list[tuple[str, str]] = []  # (label, url)
-        source = self._source_url()
+        links_only = what == "links"
+        source = None if links_only else self._source_url()
         if source is not None:
             choices.append(source)
         item = self.current_item
-        if item is not None:
+        if item is not None and not links_only:
             for bilag in await self.gateway.call(Store.item_bilag, item.id):
                 if bilag.path and Path(bilag.path).is_file():
                     label = _("Bilag: {title}").format(title=safe(bilag.title))
                     choices.append((label, Path(bilag.path).resolve().as_uri()))
+        if item is not None:
             for url in item.urls:
                 clean = safe(url)
                 if clean.startswith(("http://", "https://")):
                     choices.append((_("Link: {url}").format(url=clean), clean))
         if not choices:
-            self.notify(_("Nothing to open."), severity="warning")
+            self.notify(
+                _("This item has no links.") if links_only else _("Nothing to open."),
+                severity="warning",
+            )
             return
         if len(choices) == 1:
             self._open(*choices[0])
