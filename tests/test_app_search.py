@@ -16,6 +16,7 @@ from app_fixtures import (
     small_db,
 )
 
+from kkr_tui.app.render import hit_prompt
 from kkr_tui.app.screens.search import SearchScreen
 from kkr_tui.app.widgets.meeting_tree import MeetingTree
 
@@ -153,3 +154,20 @@ async def test_a_case_number_of_a_whole_meeting_opens_the_meeting(sample_db: Pat
         assert not isinstance(app.screen, SearchScreen)
         assert app.pane.shown == ("meeting", first.meeting_id)
         assert app.current_meeting is not None and app.current_meeting.id == first.meeting_id
+
+
+async def test_one_line_a_hit_and_the_highlighted_one_whole_in_the_preview(small_db: Path) -> None:
+    app = make_app(small_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await search_for(pilot, "sundhedsrefrom")
+        assert len(screen.hits) >= 2
+        results = screen.query_one("#search-results")
+        first = results.get_option_at_index(0).prompt
+        assert "\n" not in str(first), "a hit is one line in the list"
+        preview = screen.query_one("#search-preview")
+        assert preview.display
+        assert str(preview.render()) == str(hit_prompt(screen.hits[0]))
+        await pilot.press("down")
+        await pilot.pause()
+        assert str(preview.render()) == str(hit_prompt(screen.hits[1]))

@@ -187,8 +187,9 @@ def _marked(text: str, spans: Any, style: str) -> Content:
     return content
 
 
-def hit_prompt(hit: Any) -> Content:
-    """A search result: a facts line, then the snippet with the matched words highlighted.
+def hit_prompt(hit: Any, *, snippet: bool = True) -> Content:
+    """A search result: a facts line, then (``snippet``) the snippet with the matched
+    words highlighted; the list shows the line, the preview under it the whole.
 
     Highlights are spans into the plain strings, applied by offset, so nothing in a title
     or snippet is ever parsed.
@@ -206,7 +207,7 @@ def hit_prompt(hit: Any) -> Content:
         " ",
         title,
     )
-    if not hit.snippet:
+    if not hit.snippet or not snippet:
         return head
     return Content.assemble(head, "\n  ", _marked(hit.snippet, hit.highlights, mark))
 

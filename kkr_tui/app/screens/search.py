@@ -95,6 +95,8 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
             )
             yield Static(_(HELP_LINE), id="search-status", markup=False)
             yield OptionList(id="search-results")
+            # One line a hit in the list, the highlighted one whole here, as fzf does.
+            yield Static("", id="search-preview")
         # The keys of this overlay, not those of the reader behind it.
         yield Footer(compact=True, show_command_palette=False)
 
@@ -126,6 +128,7 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
         if not query.strip():
             self.hits = []
             results.clear_options()
+            self._preview(None)
             status.update(Content(_(HELP_LINE)))
             return
         status.update(Content(_("Searching…")))
@@ -144,6 +147,7 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
             self._results_for = query
             self._open_when_done = False
             results.clear_options()
+            self._preview(None)
             status.update(Content("\n".join(p.message() for p in answer.problems)))
             return
         self.hits = list(answer.hits)
@@ -153,7 +157,10 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
             return
         self._open_when_done = False
         results.clear_options()
-        results.add_options(Option(hit_prompt(hit), id=str(i)) for i, hit in enumerate(self.hits))
+        results.add_options(
+            Option(hit_prompt(hit, snippet=False), id=str(i)) for i, hit in enumerate(self.hits)
+        )
+        self._preview(0 if self.hits else None)
         if self.hits:
             results.highlighted = 0
             count = ngettext(
@@ -167,6 +174,19 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
             status.update(Content(count))
         else:
             status.update(Content.assemble(_("No items match "), (safe(query), "bold")))
+
+    def _preview(self, index: int | None) -> None:
+        preview = self.query_one("#search-preview", Static)
+        if index is None or not 0 <= index < len(self.hits):
+            preview.update("")
+            preview.display = False
+            return
+        preview.display = True
+        preview.update(hit_prompt(self.hits[index]))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_id is not None:
+            self._preview(int(event.option_id))
 
     def action_move(self, step: int) -> None:
         """Move the highlight in the results while the cursor stays in the input."""
