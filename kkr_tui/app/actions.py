@@ -86,6 +86,7 @@ def write_actions() -> frozenset[str]:
 
 #: The footer's order (what a reader reaches for first); it fits 80 columns.
 FOOTER_ORDER = (
+    "pane.find",
     "search",
     "jump_indstilling",
     "jump_beslutning",
