@@ -61,6 +61,4 @@ def test_the_readme_keymap_example_is_valid_and_steals_no_key() -> None:
     assert block, "the README shows a [keymap] example"
     keymap = tomllib.loads(block.group(1))["keymap"]
     assert keymap and keymap_problems(keymap) == []
-    assert keymap_problems({"next_item": "n"}) == [
-        "keymap: n er lagt på både next_item og edit_note"
-    ]
+    assert "keymap: n er lagt på både next_item og edit_note" in keymap_problems({"next_item": "n"})
