@@ -25,6 +25,8 @@ from kkr_tui.wording import danish_date, doc_type_name
 
 if TYPE_CHECKING:
     from kkr_tui.model import Part
+    from kkr_tui.records import ItemDetail
+    from kkr_tui.search import SearchHit
 
 _URL_RE = re.compile(r"https?://[^\s<>\"')\]]+")
 
@@ -57,7 +59,7 @@ def section_label(number: int | str, title: str) -> Text:
     return Text(f"{safe(str(number))}. {safe(title)}", no_wrap=True, overflow="ellipsis")
 
 
-def citation(item: Any) -> str:
+def citation(item: ItemDetail) -> str:
     """The citation line a secretary pastes into a memo.
 
     ``KKR Hovedstaden, møde 18.06.2025, pkt. 3.4 (SAG-2025-02162): <title>``
@@ -80,7 +82,7 @@ def full_citation(item: Any) -> str:
     return f"{out}. {url}" if url else out
 
 
-def item_as_text(item: Any) -> str:
+def item_as_text(item: ItemDetail) -> str:
     """The whole item as plain text for the clipboard: citation first, then every part."""
     out = [citation(item), ""]
     for part in item.parts:
@@ -97,7 +99,7 @@ def item_as_text(item: Any) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def facts_line(item: Any) -> Content:
+def facts_line(item: ItemDetail) -> Content:
     """Council · date · agenda/minutes · case number · case officers · pages."""
     facts = [
         safe(item.council),
@@ -187,7 +189,7 @@ def _marked(text: str, spans: Any, style: str) -> Content:
     return content
 
 
-def hit_prompt(hit: Any, *, snippet: bool = True) -> Content:
+def hit_prompt(hit: SearchHit, *, snippet: bool = True) -> Content:
     """A search result: a facts line, then (``snippet``) the snippet with the matched
     words highlighted; the list shows the line, the preview under it the whole.
 

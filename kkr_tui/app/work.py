@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from kkr_tui.meetingwork.others import OtherDecision
     from kkr_tui.meetingwork.related import RelatedItem
     from kkr_tui.model import Part
+    from kkr_tui.records import ItemDetail, Note
 
 register(
     Command("edit_note", "n", "edit_note", N_("Note"),
@@ -146,7 +147,7 @@ class MeetingWorkActions:
 
     # -- after an item is shown ---------------------------------------------------------
 
-    async def item_shown(self: KkrApp, item: Any) -> None:
+    async def item_shown(self: KkrApp, item: ItemDetail) -> None:
         """Mark read, add the other document's parts, the note, the decision and related."""
         gateway = self.gateway
         await gateway.call(Store.mark_read, item.id)
@@ -163,7 +164,9 @@ class MeetingWorkActions:
         if hasattr(tree, "refresh_marks"):
             await tree.refresh_marks(item.id)
 
-    async def _decorate_pane(self: KkrApp, item: Any, merged: Any, note: Any) -> None:
+    async def _decorate_pane(
+        self: KkrApp, item: ItemDetail, merged: MergedItem | None, note: Note | None
+    ) -> None:
         """Add, under the facts line: the decision at a glance, my note, and the parts
         the other document of the meeting holds (Indstilling from the agenda,
         Beslutning from the minutes)."""

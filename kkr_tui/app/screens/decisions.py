@@ -8,7 +8,7 @@ say so. Built on :class:`PickListScreen`, Enter opens the item.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 
@@ -17,8 +17,12 @@ from kkr_tui.app.screens.pick_list import PickListScreen
 from kkr_tui.i18n import _, ngettext
 from kkr_tui.wording import danish_date
 
+if TYPE_CHECKING:
+    from kkr_tui.meetingwork.merged import MergedItem
+    from kkr_tui.records import MeetingDetail
 
-def decision_prompt(item: Any) -> Content:
+
+def decision_prompt(item: MergedItem) -> Content:
     """``⚠ 3.8 Title`` then ``  udsat · “Punktet blev udsat.”``."""
     departs = item.reading.departs
     unsure = item.reading.unsure
@@ -42,7 +46,7 @@ def decision_prompt(item: Any) -> Content:
     )
 
 
-def decisions_screen(meeting: Any, items: list[Any]) -> PickListScreen:
+def decisions_screen(meeting: MeetingDetail, items: list[MergedItem]) -> PickListScreen:
     """The Decisions view of a meeting (a MeetingDetail and its merged items)."""
     departing = sum(1 for i in items if i.reading.departs)
     unsure = sum(1 for i in items if i.reading.unsure)

@@ -30,11 +30,12 @@ from kkr_tui.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from kkr_tui.app.db import StoreGateway
+    from kkr_tui.search import SearchHit
 
 HELP_LINE = N_("Filters: council:midt  year:2025  type:referat · SAG-2025-02162 · 3.4 · F1 help")
 
 
-def hit_view(hit: Any) -> tuple[str, int]:
+def hit_view(hit: SearchHit) -> tuple[str, int]:
     """What opening ``hit`` shows: its meeting for a meeting hit, else its item."""
     if hit.kind == "meeting" and hit.meeting_id is not None:
         return ("meeting", hit.meeting_id)

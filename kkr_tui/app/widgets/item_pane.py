@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.binding import BindingType
@@ -30,6 +30,9 @@ from kkr_tui.app.render import (
 from kkr_tui.i18n import _
 from kkr_tui.sanitize import clean_text
 from kkr_tui.wording import danish_date, doc_type_name
+
+if TYPE_CHECKING:
+    from kkr_tui.records import ItemDetail, MeetingDetail
 
 
 def part_class(kind: str) -> str:
@@ -61,7 +64,7 @@ class ItemPane(VerticalScroll, can_focus=True):
             widgets.append(Static(Content(body), classes="placeholder-body"))
         await self._replace(widgets)
 
-    async def show_item(self, item: Any) -> None:
+    async def show_item(self, item: ItemDetail) -> None:
         """Title, facts line, pages whose text is missing, parts in order, attachments,
         links, then parse warnings. Missing pages come first: the text below is incomplete."""
         self.shown = ("item", item.id)
@@ -107,7 +110,7 @@ class ItemPane(VerticalScroll, can_focus=True):
             widgets.append(Static(Content(f"{doubt}\n{lines}"), classes="warnings"))
         await self._replace(widgets)
 
-    async def show_meeting(self, meeting: Any) -> None:
+    async def show_meeting(self, meeting: MeetingDetail) -> None:
         """Facts, participants, source files and every item with its first lines."""
         self.shown = ("meeting", meeting.id)
         widgets: list[Widget] = [
@@ -167,7 +170,7 @@ class ItemPane(VerticalScroll, can_focus=True):
             self.app.open_url(link)
 
 
-def _meeting_facts(meeting: Any) -> Content:
+def _meeting_facts(meeting: MeetingDetail) -> Content:
     facts = [
         " / ".join(doc_type_name(t) for t in meeting.doc_types),
         danish_date(meeting.meeting_date),
@@ -179,7 +182,7 @@ def _meeting_facts(meeting: Any) -> Content:
     return Content(" · ".join(f for f in facts if f))
 
 
-def _participants(meeting: Any) -> Content | None:
+def _participants(meeting: MeetingDetail) -> Content | None:
     people = list(getattr(meeting, "participants", ()) or ())
     if not people:
         return None

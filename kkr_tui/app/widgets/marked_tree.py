@@ -7,7 +7,7 @@ reader last looked (until the item is opened), ``✎`` an item with a note.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -15,12 +15,15 @@ from kkr_tui.app.db import Store
 from kkr_tui.app.failures import log
 from kkr_tui.app.widgets.meeting_tree import MeetingTree, NodeInfo
 
+if TYPE_CHECKING:
+    from kkr_tui.records import ItemMark
+
 NEW_MARK = "●"
 CHANGED_MARK = "◆"
 NOTE_MARK = "✎"
 
 
-def marked_label(label: Text, mark: Any) -> Text:
+def marked_label(label: Text, mark: ItemMark | None) -> Text:
     """``label`` with the marks of ``mark`` (an ItemMark) before it: marks after a long
     title were cut off with it in a narrow list, so they lead."""
     out = Text()

@@ -6,7 +6,7 @@ digit keys 1-9 while the panel has focus, jump to that item; the app does the op
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -18,8 +18,11 @@ from kkr_tui.app.render import safe
 from kkr_tui.i18n import N_, _
 from kkr_tui.wording import danish_date, doc_type_name
 
+if TYPE_CHECKING:
+    from kkr_tui.meetingwork.related import RelatedItem
 
-def related_prompt(index: int, rel: Any) -> Content:
+
+def related_prompt(index: int, rel: RelatedItem) -> Content:
     """``1  Hovedstaden 03.02.2025 Referat  3.2 Status …  (samme emne)``.
 
     Why it is related in words (same case, same topic), never the score."""
@@ -61,7 +64,7 @@ class RelatedPanel(OptionList):
         self.related: list[Any] = []
         self.border_title = _("Related")
 
-    def show_related(self, related: list[Any]) -> None:
+    def show_related(self, related: list[RelatedItem]) -> None:
         """Fill the panel (or hide it when ``related`` is empty)."""
         self.related = list(related)
         self.clear_options()
