@@ -3,10 +3,11 @@
 These tables never reference item ids: re-ingesting a document, or the minutes
 replacing the agenda, gives every item a new id. Notes and marks are anchored to
 (council, meeting date, item number) with the case number and title kept to find the
-item again, so they survive both. A note is found by its item's identity, never by the
-number alone (:func:`assign_notes`): the minutes may drop an item and renumber the
-rest, and then the agenda's 3.5 is the minutes' 3.4. A note is only ever changed or
-removed by its own row id, so writing one note can never remove another; a note whose
+item again, so they survive both. A note or a reading mark (read, seen hash,
+new/changed) is found by its item's identity, never by the number alone (one
+function, :func:`match_anchors`): the minutes may drop an item and renumber the rest,
+and then the agenda's 3.5 is the minutes' 3.4. A note or mark is only ever changed or
+removed by its own row id, so writing one can never remove another; a note whose
 item cannot be found is kept (listed "uden punkt"). The tables (their DDL is in
 :mod:`kkr_tui.store.schema`) are created with ``IF NOT EXISTS`` on every writable
 open, independent of the document schema's version, and re-ingesting never touches
@@ -91,18 +92,28 @@ ItemKey = tuple[int, str, str | None, str]
 
 
 def assign_notes(notes: Sequence[Note], items: Sequence[ItemKey]) -> dict[int, int]:
-    """Which item each note belongs to: ``{note id: item id}``; unmatched notes are absent.
+    """Which item each note belongs to: ``{note id: item id}``; unmatched notes are absent
+    (:func:`match_anchors` over the notes' anchors)."""
+    return match_anchors([(n.id, n.anchor) for n in notes], items)
 
-    Each item takes at most one note and each note at most one item, in rounds from the
-    surest evidence to the weakest, so a renumbering can never hand one item's note to
-    another: (1) same number and title, (2) same title (the item was renumbered), (3)
-    the same case number when no other item of the document carries it (the title was
-    reworded), (4) an anchor without a title (older notes): same number and no
-    contradicting case number. A case number on both sides that differs always
-    vetoes. Notes are taken oldest first, items in document order.
+
+def match_anchors(
+    anchored: Sequence[tuple[int, Anchor]], items: Sequence[ItemKey]
+) -> dict[int, int]:
+    """Which item each anchored row (a note, a reading mark) belongs to: ``{row id: item
+    id}``; unmatched rows are absent.
+
+    Each item takes at most one row and each row at most one item, in rounds from the
+    surest evidence to the weakest, so a renumbering can never hand one item's note or
+    mark to another: (1) same number and title, (2) same title (the item was
+    renumbered), (3) the same case number when no other item of the document carries
+    it (the title was reworded), (4) an anchor without a title (older notes and marks):
+    same number and no contradicting case number. A case number on both sides that
+    differs always vetoes. Rows are taken oldest (lowest id) first, items in document
+    order.
     """
     free = list(items)
-    pending = sorted(notes, key=lambda n: n.id)
+    pending = sorted(anchored, key=lambda row: row[0])
     assigned: dict[int, int] = {}
     shared = Counter(item[2] for item in items if item[2])
     titles = {item[0]: fold(item[3]) for item in items}
@@ -112,13 +123,13 @@ def assign_notes(notes: Sequence[Note], items: Sequence[ItemKey]) -> dict[int, i
 
     def claim(fits: Callable[[Anchor, ItemKey], bool]) -> None:
         nonlocal pending
-        left: list[Note] = []
-        for note in pending:
-            hit = next((item for item in free if fits(note.anchor, item)), None)
+        left: list[tuple[int, Anchor]] = []
+        for row in pending:
+            hit = next((item for item in free if fits(row[1], item)), None)
             if hit is None:
-                left.append(note)
+                left.append(row)
                 continue
-            assigned[note.id] = hit[0]
+            assigned[row[0]] = hit[0]
             free.remove(hit)
         pending = left
 
@@ -165,6 +176,9 @@ class Notes:
 
     def __init__(self, owner: Connected) -> None:
         self._owner = owner
+        #: Reading-state tables in the number-keyed shape (read-only opens of older
+        #: databases only; a writable open migrates them); found on first use.
+        self._old_marks: list[str] | None = None
 
     @property
     def _conn(self) -> sqlite3.Connection:
@@ -227,10 +241,10 @@ class Notes:
     @locked
     def resolve_anchor(self, anchor: Anchor) -> int | None:
         """The item an anchor points at today, matched as a lone note would be
-        (:func:`assign_notes`); None when no item of the meeting is it."""
+        (:func:`match_anchors`); None when no item of the meeting is it."""
         with self._lock:
             rows = self._primary_items(anchor.council, anchor.meeting_date)
-        return assign_notes([Note(0, anchor, "", "", "")], rows).get(0)
+        return match_anchors([(0, anchor)], rows).get(0)
 
     # -- notes -----------------------------------------------------------------------
 
@@ -383,11 +397,49 @@ class Notes:
             digests[item_id].update(f"\x00{kind}\x00{text}".encode())
         return {i: d.hexdigest()[:32] for i, d in digests.items()}
 
+    def _marks(
+        self, table: str, columns: str, council: str, meeting_date: str
+    ) -> list[tuple[int, Anchor, tuple[Any, ...]]]:
+        """A meeting's rows of a reading-state table: (row id, anchor, ``columns``).
+
+        A database still holding the number-keyed tables of older releases (opened
+        read-only, so not migrated) gives its rows number-only anchors, matched by
+        number as they always were."""
+        if table in self._number_keyed():
+            select = f"SELECT row_number() OVER (), number, NULL, '', {columns} FROM {table}"
+        else:
+            select = f"SELECT id, number, case_number, title, {columns} FROM {table}"
+        rows = self._conn.execute(
+            select + " WHERE council = ? AND meeting_date = ?", (council, meeting_date)
+        ).fetchall()
+        return [(r[0], Anchor(council, meeting_date, r[1], r[2], r[3]), tuple(r[4:])) for r in rows]
+
+    def _number_keyed(self) -> list[str]:
+        from kkr_tui.store.schema import number_keyed_marks
+
+        if self._old_marks is None:
+            self._old_marks = number_keyed_marks(self._conn)
+        return self._old_marks
+
+    def _marks_of_items(
+        self, table: str, columns: str, council: str, meeting_date: str, items: list[ItemKey]
+    ) -> dict[int, tuple[int, tuple[Any, ...]]]:
+        """``{item id: (row id, columns)}``: the rows of ``table`` that belong to these
+        items, matched by identity as notes are (:func:`match_anchors`)."""
+        rows = self._marks(table, columns, council, meeting_date)
+        if not rows:
+            return {}
+        assigned = match_anchors([(r[0], r[1]) for r in rows], items)
+        return {assigned[r[0]]: (r[0], r[2]) for r in rows if r[0] in assigned}
+
     @locked
     def mark_read(self, item_id: int) -> None:
         """Remember that the item was opened in its current state; clears its new/changed mark.
 
-        A read-only store records nothing and says nothing: reading must not fail
+        The read mark and the change mark are the item's by identity (matched among
+        the meeting's marks against the items of the item's own document), and the
+        read mark's anchor moves to the item as it is numbered and titled today. A
+        read-only store records nothing and says nothing: reading must not fail
         because "read" cannot be remembered.
         """
         if self.read_only:
@@ -395,19 +447,31 @@ class Notes:
         anchor = self.anchor(item_id)
         with self._lock:
             digest = self._content_hashes([item_id]).get(item_id, "")
-            key = (anchor.council, anchor.meeting_date, anchor.number)
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
             try:
-                conn.execute(
-                    "INSERT OR REPLACE INTO item_reads VALUES (?, ?, ?, ?, ?)",
-                    (*key, digest, _now()),
-                )
-                conn.execute(
-                    "DELETE FROM item_changes"
-                    " WHERE council = ? AND meeting_date = ? AND number = ?",
-                    key,
-                )
+                document = conn.execute(
+                    "SELECT document_id FROM items WHERE id = ?", (item_id,)
+                ).fetchone()[0]
+                items = self._document_items(document)
+                where = (anchor.council, anchor.meeting_date, items)
+                read = self._marks_of_items("item_reads", "read_at", *where).get(item_id)
+                values = (anchor.number, anchor.case_number, anchor.title, digest, _now())
+                if read is not None:
+                    conn.execute(
+                        "UPDATE item_reads SET number = ?, case_number = ?, title = ?,"
+                        " content_hash = ?, read_at = ? WHERE id = ?",
+                        (*values, read[0]),
+                    )
+                else:
+                    conn.execute(
+                        "INSERT INTO item_reads (number, case_number, title, content_hash,"
+                        " read_at, council, meeting_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (*values, anchor.council, anchor.meeting_date),
+                    )
+                change = self._marks_of_items("item_changes", "kind", *where).get(item_id)
+                if change is not None:
+                    conn.execute("DELETE FROM item_changes WHERE id = ?", (change[0],))
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
@@ -496,70 +560,115 @@ class Notes:
         return {(c, d) for c, d, t in seen if (c, d, t) not in current and (c, d, t) != _BASELINE}
 
     def _detect_meeting(self, council: str, date: str, first: bool, now: str) -> int:
-        """Compare one meeting's item hashes with those seen; record and mark. Bulk SQL:
-        a per-item query pair made a 100k-item baseline take 6 s."""
+        """Compare one meeting's item hashes with those seen; record and mark. Seen
+        hashes, reads and marks are the items' by identity (:func:`match_anchors`), so
+        a renumbered item is compared with itself. Bulk SQL: a per-item query pair
+        made a 100k-item baseline take 6 s."""
         conn = self._conn
         rows = self._primary_items(council, date)
         hashes = self._content_hashes([r[0] for r in rows])
-        where = " WHERE council = ? AND meeting_date = ?"
-        old = dict(
-            conn.execute("SELECT number, content_hash FROM seen_items" + where, (council, date))
-        )
-        reads = dict(
-            conn.execute("SELECT number, content_hash FROM item_reads" + where, (council, date))
-        )
-        updates: list[tuple[str, str, str, str]] = []
-        changes: list[tuple[str, str, str, str, str]] = []
-        for item_id, number, _case, _title in rows:
+        seen_rows = self._marks("seen_items", "content_hash", council, date)
+        matched = match_anchors([(r[0], r[1]) for r in seen_rows], rows)
+        old = {matched[r[0]]: (r[0], r[2]) for r in seen_rows if r[0] in matched}
+        # A seen item no item is by identity, at the number of an item nothing was seen
+        # for (a title reworded, no case number): that item is "changed", not "new", and
+        # takes the row over. This decides only the label and the seen hash's row;
+        # reads and notes follow identity alone.
+        unclaimed = {r[1].number: r[0] for r in reversed(seen_rows) if r[0] not in matched}
+        reads = self._marks_of_items("item_reads", "content_hash", council, date, rows)
+        marked = self._marks_of_items("item_changes", "kind", council, date, rows)
+        seen_new: list[tuple[str, str | None, str, str, str, str]] = []
+        seen_moved: list[tuple[str, str | None, str, str, int]] = []
+        changes_new: list[tuple[str, str | None, str, str, str, str, str]] = []
+        changes_moved: list[tuple[str, str | None, str, str, str, int]] = []
+        for item_id, number, case, title in rows:
             digest = hashes[item_id]
-            before = old.get(number)
-            if before == digest:
+            seen = old.get(item_id)
+            if seen is None and number in unclaimed:
+                seen = (unclaimed.pop(number), (None,))
+            if seen is None:
+                seen_new.append((number, case, title, digest, council, date))
+            else:
+                seen_moved.append((number, case, title, digest, seen[0]))
+            if seen is not None and seen[1][0] == digest:
                 continue
-            updates.append((council, date, number, digest))
-            if first or reads.get(number) == digest:
+            read = reads.get(item_id)
+            if first or (read is not None and read[1][0] == digest):
                 continue
-            changes.append((council, date, number, "new" if before is None else "changed", now))
-        conn.executemany("INSERT OR REPLACE INTO seen_items VALUES (?, ?, ?, ?)", updates)
+            kind = "new" if seen is None else "changed"
+            mark = marked.get(item_id)
+            if mark is None:
+                changes_new.append((number, case, title, kind, now, council, date))
+            else:
+                kind = "new" if mark[1][0] == "new" else kind
+                changes_moved.append((number, case, title, kind, now, mark[0]))
         conn.executemany(
-            "INSERT INTO item_changes VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT DO UPDATE SET kind = CASE item_changes.kind"
-            " WHEN 'new' THEN 'new' ELSE excluded.kind END,"
-            " detected_at = excluded.detected_at",
-            changes,
+            "INSERT INTO seen_items (number, case_number, title, content_hash, council,"
+            " meeting_date) VALUES (?, ?, ?, ?, ?, ?)",
+            seen_new,
         )
-        return len(changes)
+        conn.executemany(
+            "UPDATE seen_items SET number = ?, case_number = ?, title = ?, content_hash = ?"
+            " WHERE id = ?",
+            seen_moved,
+        )
+        conn.executemany(
+            "INSERT INTO item_changes (number, case_number, title, kind, detected_at, council,"
+            " meeting_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            changes_new,
+        )
+        conn.executemany(
+            "UPDATE item_changes SET number = ?, case_number = ?, title = ?, kind = ?,"
+            " detected_at = ? WHERE id = ?",
+            changes_moved,
+        )
+        return len(changes_new) + len(changes_moved)
 
     @locked
     def changed_items(self) -> list[ChangedItem]:
-        """Items marked new or changed and not opened since, newest meeting first."""
+        """Items marked new or changed and not opened since, newest meeting first; each
+        mark is found on its item by identity in the meeting's primary document."""
         with self._lock:
             if not _has_tables(self._conn):
                 return []
-            rows = self._conn.execute(
-                "SELECT council, meeting_date, number, kind, detected_at FROM item_changes"
-                " ORDER BY meeting_date DESC, council"
+            meetings = self._conn.execute(
+                "SELECT DISTINCT council, meeting_date FROM item_changes"
             ).fetchall()
             out: list[ChangedItem] = []
-            for council, date, number, kind, detected in rows:
-                for item_id, num, _case, title in self._primary_items(council, date):
-                    if num == number:
-                        doc_type = self._conn.execute(
-                            "SELECT d.doc_type FROM items i JOIN documents d"
-                            " ON d.id = i.document_id WHERE i.id = ?",
-                            (item_id,),
-                        ).fetchone()[0]
+            for council, date in meetings:
+                rows = self._primary_items(council, date)
+                if not rows:
+                    continue
+                doc_type = self._conn.execute(
+                    "SELECT d.doc_type FROM items i JOIN documents d"
+                    " ON d.id = i.document_id WHERE i.id = ?",
+                    (rows[0][0],),
+                ).fetchone()[0]
+                marks = self._marks_of_items(
+                    "item_changes", "kind, detected_at", council, date, rows
+                )
+                for item_id, number, _case, title in rows:
+                    if item_id in marks:
+                        kind, detected = marks[item_id][1]
                         out.append(
                             ChangedItem(
-                                item_id, council, date or None, doc_type, num, title, kind, detected
+                                item_id,
+                                council,
+                                date or None,
+                                doc_type,
+                                number,
+                                title,
+                                kind,
+                                detected,
                             )
                         )
-                        break
         out.sort(key=lambda c: (c.meeting_date or "", c.council), reverse=True)
         return out
 
     @locked
     def item_marks(self, item_ids: Iterable[int]) -> dict[int, ItemMark]:
-        """Tree marks for a batch of items (usually one section): note, new/changed, read."""
+        """Tree marks for a batch of items (usually one section): note, new/changed, read,
+        each matched to the items of their own document by identity."""
         ids = list(item_ids)
         if not ids:
             return {}
@@ -573,23 +682,21 @@ class Notes:
                 ids,
             ).fetchall()
             noted: set[int] = set()
-            changes: dict[tuple[str, str, str], str] = {}
-            reads: set[tuple[str, str, str]] = set()
+            changes: dict[int, str] = {}
+            reads: set[int] = set()
             for council, date in {(r[2], r[3]) for r in rows}:
-                args = (council, date)
-                where = " WHERE council = ? AND meeting_date = ?"
                 notes = self._meeting_notes(council, date)
-                for document in {r[1] for r in rows if (r[2], r[3]) == args} if notes else ():
-                    noted.update(assign_notes(notes, self._document_items(document)).values())
-                for number, kind in self._conn.execute(
-                    "SELECT number, kind FROM item_changes" + where, args
-                ):
-                    changes[(council, date, number)] = kind
-                for (number,) in self._conn.execute("SELECT number FROM item_reads" + where, args):
-                    reads.add((council, date, number))
+                for document in {r[1] for r in rows if (r[2], r[3]) == (council, date)}:
+                    items = self._document_items(document)
+                    if notes:
+                        noted.update(assign_notes(notes, items).values())
+                    marked = self._marks_of_items("item_changes", "kind", council, date, items)
+                    changes.update((i, m[1][0]) for i, m in marked.items())
+                    reads.update(
+                        self._marks_of_items("item_reads", "read_at", council, date, items)
+                    )
         out: dict[int, ItemMark] = {}
-        for item_id, _doc, council, date, number, _case, _title in rows:
-            key = (council, date, number)
+        for item_id, *_rest in rows:
             # item_changes.kind holds only ChangeKind values (written by _detect_meeting).
-            out[item_id] = ItemMark(item_id in noted, changes.get(key), key in reads)  # type: ignore[arg-type]
+            out[item_id] = ItemMark(item_id in noted, changes.get(item_id), item_id in reads)  # type: ignore[arg-type]
         return out

@@ -390,7 +390,8 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 
 # The user's own data beside the documents (see kkr_tui.store.notes): notes and reading
-# state, keyed by council, meeting date and item number, never by item id.
+# state, anchored by council, meeting date, item number, case number and title (matched
+# to items by identity, never by item id or number alone).
 _NOTES_SQL = [
     """CREATE TABLE IF NOT EXISTS notes (
         id INTEGER PRIMARY KEY,
@@ -399,22 +400,83 @@ _NOTES_SQL = [
         created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS notes_meeting ON notes (council, meeting_date)",
     """CREATE TABLE IF NOT EXISTS item_reads (
+        id INTEGER PRIMARY KEY,
         council TEXT NOT NULL, meeting_date TEXT NOT NULL, number TEXT NOT NULL,
-        content_hash TEXT NOT NULL, read_at TEXT NOT NULL,
-        PRIMARY KEY (council, meeting_date, number)) WITHOUT ROWID""",
+        case_number TEXT, title TEXT NOT NULL,
+        content_hash TEXT NOT NULL, read_at TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS item_reads_meeting ON item_reads (council, meeting_date)",
     """CREATE TABLE IF NOT EXISTS seen_documents (
         council TEXT NOT NULL, meeting_date TEXT NOT NULL, doc_type TEXT NOT NULL,
         sha256 TEXT NOT NULL, seen_at TEXT NOT NULL,
         PRIMARY KEY (council, meeting_date, doc_type)) WITHOUT ROWID""",
     """CREATE TABLE IF NOT EXISTS seen_items (
+        id INTEGER PRIMARY KEY,
         council TEXT NOT NULL, meeting_date TEXT NOT NULL, number TEXT NOT NULL,
-        content_hash TEXT NOT NULL,
-        PRIMARY KEY (council, meeting_date, number)) WITHOUT ROWID""",
+        case_number TEXT, title TEXT NOT NULL,
+        content_hash TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS seen_items_meeting ON seen_items (council, meeting_date)",
     """CREATE TABLE IF NOT EXISTS item_changes (
+        id INTEGER PRIMARY KEY,
         council TEXT NOT NULL, meeting_date TEXT NOT NULL, number TEXT NOT NULL,
-        kind TEXT NOT NULL, detected_at TEXT NOT NULL,
-        PRIMARY KEY (council, meeting_date, number)) WITHOUT ROWID""",
+        case_number TEXT, title TEXT NOT NULL,
+        kind TEXT NOT NULL, detected_at TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS item_changes_meeting ON item_changes (council, meeting_date)",
 ]
+
+
+#: Reading-state tables that releases before marks followed identity keyed by
+#: (council, date, number) alone, and the columns each keeps besides that key.
+_MARK_TABLES = {
+    "item_reads": "content_hash, read_at",
+    "seen_items": "content_hash",
+    "item_changes": "kind, detected_at",
+}
+
+#: The title and case number of the item a number-keyed mark stood for when it was
+#: written: the meeting's primary document (minutes before agenda), as marks were read.
+_ITEM_AT_NUMBER = (
+    "(SELECT i.{column} FROM items i JOIN documents d ON d.id = i.document_id"
+    " JOIN meetings m ON m.id = d.meeting_id WHERE m.council = o.council"
+    " AND coalesce(m.meeting_date, '') = o.meeting_date AND i.number = o.number"
+    " ORDER BY CASE d.doc_type WHEN 'minutes' THEN 0 ELSE 1 END, i.position LIMIT 1)"
+)
+
+
+def number_keyed_marks(conn: sqlite3.Connection) -> list[str]:
+    """The reading-state tables still in the number-keyed shape (they lack ``title``)."""
+    old: list[str] = []
+    for table in _MARK_TABLES:
+        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if columns and "title" not in columns:
+            old.append(table)
+    return old
+
+
+def _migrate_number_keyed_marks(conn: sqlite3.Connection, tables: list[str]) -> None:
+    """Give every number-keyed mark the title and case number of the item it was read
+    on (the item at that number today, as the mark was found until now), so it follows
+    that item from here on; a mark whose number no item carries keeps its number alone
+    (matched by number, as before). No row is dropped."""
+    for table in tables:
+        conn.execute(f"ALTER TABLE {table} RENAME TO {table}_number_keyed")
+    for statement in _NOTES_SQL:
+        conn.execute(statement)
+    has_items = (
+        conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'items'"
+        ).fetchone()
+        is not None
+    )
+    case = _ITEM_AT_NUMBER.format(column="case_number") if has_items else "NULL"
+    title = f"coalesce({_ITEM_AT_NUMBER.format(column='title')}, '')" if has_items else "''"
+    for table in tables:
+        rest = _MARK_TABLES[table]
+        conn.execute(
+            f"INSERT INTO {table} (council, meeting_date, number, case_number, title, {rest})"
+            f" SELECT o.council, o.meeting_date, o.number, {case}, {title}, {rest}"
+            f" FROM {table}_number_keyed o ORDER BY o.council, o.meeting_date, o.number"
+        )
+        conn.execute(f"DROP TABLE {table}_number_keyed")
 
 
 def ensure_notes_schema(conn: sqlite3.Connection) -> None:
@@ -422,12 +484,17 @@ def ensure_notes_schema(conn: sqlite3.Connection) -> None:
 
     Databases made before notes followed identity have a unique index on (council,
     date, number), which would forbid two notes to share a number after renumbering;
-    it is dropped (the notes themselves are untouched)."""
+    it is dropped (the notes themselves are untouched). Reading marks of databases
+    made before marks followed identity are keyed by number alone; they are moved
+    into the anchored tables (:func:`_migrate_number_keyed_marks`), none lost."""
     old = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'notes_anchor'"
     ).fetchone()
     if old is not None:
         conn.execute("DROP INDEX notes_anchor")
+    tables = number_keyed_marks(conn)
+    if tables:
+        _migrate_number_keyed_marks(conn, tables)
     for statement in _NOTES_SQL:
         conn.execute(statement)
 
@@ -454,6 +521,8 @@ def schema_needs_work(conn: sqlite3.Connection, file_id: str) -> bool:
     present = {(kind, name) for kind, name in conn.execute("SELECT type, name FROM sqlite_master")}
     wanted = {key for key in expected_objects() if not key[1].startswith("sqlite_")}
     if not wanted <= present or ("index", "notes_anchor") in present:
+        return True
+    if number_keyed_marks(conn):
         return True
     row = conn.execute("SELECT file_id FROM content_version").fetchone()
     return row is None or row[0] != file_id
