@@ -76,16 +76,20 @@ class StoreWatch:
         since we last looked."""
         if self.gateway.store is None:
             return
+        # What was seen is recorded only after it has been acted on: this worker is
+        # exclusive, so the next poll may cancel it at any await, and a version recorded
+        # before the cancel would make that poll skip a change nobody has shown.
         _token, version = await self.gateway.call(Store.change_token)
         if self._seen_version is None:
-            self._seen_version = version
             self._seen_content = await self.gateway.call(Store.content_version)
-        elif version != self._seen_version and not self._reload_offered:
             self._seen_version = version
+        elif version != self._seen_version and not self._reload_offered:
             content = await self.gateway.call(Store.content_version)
             if content is not None and content == self._seen_content:
                 await self.show_outside_note_changes()
+                self._seen_version = version
                 return
+            self._seen_version = version
             self._reload_offered = True
             self.notify(
                 _("Another program has stored documents. Press {keys} to show them.").format(
