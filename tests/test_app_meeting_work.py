@@ -232,3 +232,51 @@ async def test_all_notes_lists_a_note_whose_item_is_gone(sample_db: Path) -> Non
         assert isinstance(app.screen, PickListScreen)
         text = screen_text(app)
         assert "2 noter" in text and "mister sit punkt" in text and "(uden punkt)" in text
+
+
+async def test_export_never_overwrites_an_existing_briefing_silently(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    """A briefing on disk may hold the user's notes: the dialog asks, Esc keeps it and
+    proposes a free name, Enter on the question overwrites."""
+    from textual.widgets import Input
+
+    from kkr_tui.app.screens.export import ExportScreen
+
+    folder = tmp_path / "briefings"
+    folder.mkdir()
+    old = folder / "kkr-hovedstaden-2025-06-18.md"
+    old.write_text("min egen briefing med noter\n", encoding="utf-8")
+    app = make_app(sample_db, config_path=tmp_path / "config.toml")
+    app.briefing_dir = folder
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)  # still asking
+        assert "kkr-hovedstaden-2025-06-18.md findes allerede. Vil du overskrive den?" in (
+            screen_text(app)
+        )
+        assert old.read_text(encoding="utf-8") == "min egen briefing med noter\n"
+        await pilot.press("escape")  # keep the old file; a free name is proposed
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        field = app.screen.query_one(Input)
+        assert field.value == str(folder / "kkr-hovedstaden-2025-06-18-2.md")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportScreen)
+        assert old.read_text(encoding="utf-8") == "min egen briefing med noter\n"
+        fresh = folder / "kkr-hovedstaden-2025-06-18-2.md"
+        assert fresh.read_text(encoding="utf-8").startswith("# KKR Hovedstaden")
+        await pilot.press("x")  # now overwrite on purpose
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportScreen)
+    assert old.read_text(encoding="utf-8").startswith("# KKR Hovedstaden")

@@ -414,28 +414,41 @@ class MeetingWorkActions:
             self.notify(_("Open a meeting or an item first."), severity="warning")
             return
         meeting = await self.gateway.call(Store.meeting, meeting_id)
-        from kkr_tui.app.screens.export import ExportScreen
+        from kkr_tui.app.screens.export import ExportChoice, ExportScreen
         from kkr_tui.meetingwork.briefing import briefing_file_name
 
         folder = self._export_folder()
         suggested = folder / briefing_file_name(meeting.council, meeting.meeting_date)
         heading = f"{meeting.council} {danish_date(meeting.meeting_date)}"
 
-        def chosen(target: Path | None) -> None:
-            if target is not None:
-                self._write_briefing(meeting_id, target)
+        def chosen(choice: ExportChoice | None) -> None:
+            if choice is not None:
+                self._write_briefing(meeting_id, choice.path, overwrite=choice.overwrite)
 
         # pushed with a callback, not awaited: no worker stays parked while the user types
         self.push_screen(ExportScreen(heading, suggested), chosen)
 
     @work(exclusive=True, group="work", exit_on_error=False)
-    async def _write_briefing(self: KkrApp, meeting_id: int, target: Path) -> None:
-        """Write the briefing where the user said; a .html name gives HTML."""
+    async def _write_briefing(
+        self: KkrApp, meeting_id: int, target: Path, *, overwrite: bool = False
+    ) -> None:
+        """Write the briefing where the user said; a .html name gives HTML.
+
+        An existing file is replaced only when the user said so (``overwrite``): a file
+        that appeared after the dialog asked is left alone (opened with mode ``x``)."""
         fmt: Format = "html" if target.suffix.lower() in (".html", ".htm") else "md"
         text = await self.gateway.call(_briefing, meeting_id, fmt)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            with target.open("w" if overwrite else "x", encoding="utf-8") as out:
+                out.write(text)
+        except FileExistsError:
+            self.notify(
+                _("{path} already exists; nothing was overwritten").format(path=safe(str(target))),
+                severity="error",
+                markup=False,
+            )
+            return
         except OSError as exc:
             self.notify(
                 _("Could not write the briefing: {reason}").format(reason=safe(str(exc))),
