@@ -662,11 +662,31 @@ def _cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     finally:
         store.close()
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            print(printable(_output_failure(args.output, error)), file=sys.stderr)
+            return EXIT_FAILED
         print(printable(_("wrote {path}").format(path=args.output)), file=sys.stderr)
     else:
         sys.stdout.write(text)
     return EXIT_OK
+
+
+def _output_failure(path: str, error: OSError) -> str:
+    """One line naming the file -o could not be written and why, in the user's words
+    (a Python exception name and errno mean nothing to someone exporting a briefing)."""
+    if isinstance(error, FileNotFoundError):
+        reason = _("the folder does not exist")
+    elif isinstance(error, IsADirectoryError):
+        reason = _("is a folder")
+    elif isinstance(error, NotADirectoryError):
+        reason = _("part of the path is not a folder")
+    elif isinstance(error, PermissionError):
+        reason = _("permission denied")
+    else:
+        reason = error.strerror or str(error)
+    return _("kkr-tui: cannot write {path}: {reason}").format(path=path, reason=reason)
 
 
 def _cmd_notes(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

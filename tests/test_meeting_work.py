@@ -495,3 +495,25 @@ def test_briefing_facts_and_the_pdf_address_sync_fetched(tmp_path: Path) -> None
     assert "- Afbud: Pernille Beckmann (Greve Kommune)" in text
     assert f"Kilde: Dagsorden, KKR Sjælland 08.04.2025 ({url})" in text  # no pages: hand-made
     assert ".txt" not in text
+
+
+def test_cli_export_to_a_bad_path_is_one_danish_line(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "kkr.db"
+    with Store(db) as store:
+        ingest_paths(store, sample_paths(), progress=None, cancel=None)
+    missing = tmp_path / "nowhere" / "x.md"
+    a_file = tmp_path / "plain.txt"
+    a_file.write_text("x", encoding="utf-8")
+    cases = [
+        (missing, "mappen findes ikke"),
+        (tmp_path, "er en mappe"),
+        (a_file / "x.md", "en del af stien er ikke en mappe"),
+    ]
+    for target, reason in cases:
+        capsys.readouterr()
+        args = ["export", "--db", str(db), "hovedstaden 2025-06-18", "-o", str(target)]
+        assert main(args) == 1
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert captured.err.splitlines() == [f"kkr-tui: kan ikke skrive {target}: {reason}"]
+    assert not missing.parent.exists()
