@@ -17,7 +17,8 @@ from textual.content import Content
 
 from kkr_tui.app.render import safe
 from kkr_tui.app.screens.pick_list import PickListScreen
-from kkr_tui.i18n import _
+from kkr_tui.i18n import _, ngettext
+from kkr_tui.parser.blocks import BULLET_RE, NUMBERED_RE
 from kkr_tui.wording import danish_date
 
 #: Characters of each column shown; the item itself holds the rest.
@@ -25,7 +26,18 @@ COLUMN_CHARS = 600
 
 
 def _cap(text: str | None) -> str:
-    flat = " ".join(safe(line) for line in (text or "").splitlines() if line.strip())
+    """The column's text: wrapped lines joined, but each list item ("- At …", "1. …")
+    on a line of its own as the briefing shows it; capped at COLUMN_CHARS."""
+    lines: list[str] = []
+    for raw in (text or "").splitlines():
+        line = " ".join(safe(raw).split())
+        if not line:
+            continue
+        if lines and not (BULLET_RE.match(line) or NUMBERED_RE.match(line)):
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    flat = "\n".join(lines)
     return flat if len(flat) <= COLUMN_CHARS else flat[: COLUMN_CHARS - 1].rstrip() + "…"
 
 
@@ -62,9 +74,11 @@ def others_screen(title: str, others: list[Any]) -> PickListScreen:
     heading = Content(_("How the others decided · {item}").format(item=safe(title)))
     if others:
         summary = Content(
-            _("{count} related items, newest first · Enter opens · Esc back").format(
-                count=len(others)
-            )
+            ngettext(
+                "{count} related item · Enter opens · Esc back",
+                "{count} related items, newest first · Enter opens · Esc back",
+                len(others),
+            ).format(count=len(others))
         )
     else:
         summary = Content(_("No related items in other meetings · Esc back"))
