@@ -151,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("parse one document and print it (nothing is stored)"),
         description=_("Parse one document and print an outline, or JSON with --json."),
     )
-    parse.add_argument("file", metavar=_("FILE"))
+    parse.add_argument("file", metavar=_("FILE"), help=_("a .pdf or .txt file"))
     parse.add_argument("--json", action="store_true", help=_("print the meeting as JSON"))
 
     search = sub.add_parser(
@@ -181,6 +181,11 @@ def build_parser() -> argparse.ArgumentParser:
         "locate",
         parents=[common, with_db],
         help=_("print where the database, config, samples and styles are"),
+        description=_(
+            "Print where kkr-tui keeps its files: the database, the config file, the data "
+            "and cache folders, the log, the sample documents and the styles; and what is "
+            "wrong in the config file, if anything."
+        ),
     )
     return parser
 
@@ -336,11 +341,11 @@ def _cmd_ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
                 )
             except KeyboardInterrupt:
                 reporter.finish()
-                print(reporter.summary_line() + " (interrupted)")
+                print(reporter.summary_line() + " (" + _("interrupted") + ")")
                 return EXIT_INTERRUPTED
         reporter.finish()
         if summary.cancelled:
-            print(summary.line() + " (interrupted)")
+            print(summary.line() + " (" + _("interrupted") + ")")
             return EXIT_INTERRUPTED
         print(summary.line())
         return EXIT_FAILED if summary.failed else EXIT_OK
@@ -498,8 +503,9 @@ def _add_meeting_work_commands(
         parents=[common, with_db],
         help=_("items in other meetings on the same case or topic"),
         description=_(
-            "List, newest first, items of other meetings (any council) with the "
-            "same item-specific case number or a clearly similar title."
+            "List, newest first, items of other meetings (any council) on the same "
+            "topic: the same item-specific case number, or items whose text says much "
+            "the same (the rarer words they share count most)."
         ),
     )
     related.add_argument(
@@ -540,12 +546,29 @@ def _add_meeting_work_commands(
     )
     export.add_argument("-o", "--output", metavar=_("FILE"), help=_("write to FILE, not stdout"))
     notes = sub.add_parser(
-        "notes", parents=[common, with_db], help=_("list my notes (optionally matching QUERY)")
+        "notes",
+        parents=[common, with_db],
+        help=_("list my notes (optionally matching QUERY)"),
+        description=_(
+            "List my notes under the item each is on; with QUERY only the notes whose "
+            "text or item title contains all of its words."
+        ),
     )
-    notes.add_argument("query", nargs="*", metavar=_("QUERY"))
+    notes.add_argument(
+        "query",
+        nargs="*",
+        metavar=_("QUERY"),
+        help=_("words the note or its item title must contain"),
+    )
     notes.add_argument("--json", action="store_true", help=_("print as JSON"))
     new = sub.add_parser(
-        "new", parents=[common, with_db], help=_("items new or changed since I last looked")
+        "new",
+        parents=[common, with_db],
+        help=_("items new or changed since I last looked"),
+        description=_(
+            "List items that are new, or whose text changed, since I last looked at them "
+            "in the reader."
+        ),
     )
     new.add_argument("--json", action="store_true", help=_("print as JSON"))
 

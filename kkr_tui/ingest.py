@@ -27,13 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kkr_tui.i18n import _
 from kkr_tui.ingest_types import (
+    STATUS_WORDS,
     IngestCancelled,
     IngestEvent,
     IngestResult,
     ParsedFile,
     Status,
     read_and_parse,
+    summary_text,
 )
 from kkr_tui.wording import danish_date, doc_type_word
 
@@ -89,17 +92,14 @@ class IngestSummary:
     def line(self) -> str:
         """The summary line, e.g. ``added 2, updated 0, unchanged 1, failed 0``; when the
         store stopped the run, why (the counts say what was stored before)."""
-        counts = ", ".join(
-            f"{status} {self.count(status)}"
-            for status in ("added", "updated", "unchanged", "failed")
-        )
-        return f"{counts}; stopped: {self.stopped}" if self.stopped else counts
+        return summary_text({s: self.count(s) for s in STATUS_WORDS}, self.stopped)
 
 
 def meeting_label(council: str | None, meeting_date: str | None, doc_type: str) -> str:
     """``KKR Hovedstaden 18.06.2025 dagsorden``: how result lines name a document."""
     date = danish_date(meeting_date, unknown="?")
-    return f"{council or 'unknown council'} {date} {doc_type_word(doc_type)}"
+    name = council or _("unknown council")
+    return f"{name} {date} {doc_type_word(doc_type)}"
 
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[IngestResult]]:
@@ -128,7 +128,7 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
         elif p.exists() or p.is_symlink():
             add(p)
         else:
-            failures.append(IngestResult(str(p), "failed", "no such file or directory"))
+            failures.append(IngestResult(str(p), "failed", _("no such file or directory")))
     return files, failures
 
 
@@ -241,7 +241,7 @@ class IngestRun:
         row = self.store.superseding_document(sha, resolved)
         if row is None:
             return None
-        reason = f"the stored version is {row.path}"
+        reason = _("the stored version is {path}").format(path=row.path)
         return IngestResult(str(path), "unchanged", reason, self._stored_label(row))
 
     def _stored_label(self, row: DocumentRow) -> str:
@@ -280,7 +280,9 @@ class IngestRun:
             return IngestResult(
                 str(path),
                 "failed",
-                f"could not store: {type(error).__name__}: {error}",
+                _("could not store: {kind}: {error}").format(
+                    kind=type(error).__name__, error=error
+                ),
                 label,
                 traceback.format_exc(),
             )

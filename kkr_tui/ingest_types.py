@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from kkr_tui.i18n import N_, _
+
 if TYPE_CHECKING:
     import threading
 
@@ -106,12 +108,45 @@ def read_and_parse(
     except IngestCancelled:
         raise
     except UnreadableDocumentError as error:
-        return ParsedFile(None, error.reason or "unreadable document")
+        return ParsedFile(None, error.reason or _("unreadable document"))
     except NotAMeetingError as error:
-        return ParsedFile(None, f"not a KKR meeting document: {error}")
+        return ParsedFile(None, _(NOT_A_MEETING).format(reason=_(str(error))))
     except MemoryError:
-        return ParsedFile(None, "out of memory while reading", traceback.format_exc())
+        return ParsedFile(None, _("out of memory while reading"), traceback.format_exc())
     except Exception as error:  # noqa: BLE001 - one bad file must never stop a run
-        return ParsedFile(
-            None, f"unexpected error: {type(error).__name__}: {error}", traceback.format_exc()
+        reason = _("unexpected error: {kind}: {error}").format(
+            kind=type(error).__name__, error=error
         )
+        return ParsedFile(None, reason, traceback.format_exc())
+
+
+#: The reason for a file the parser finds no meeting in; sync recognises it
+#: (:func:`is_not_a_meeting`) and keeps such a file as a bilag.
+NOT_A_MEETING = N_("not a KKR meeting document: {reason}")
+
+
+def is_not_a_meeting(reason: str) -> bool:
+    """Whether ``reason`` is :data:`NOT_A_MEETING` (in English or the current language:
+    a reading child may have chosen its language on its own)."""
+    return any(
+        reason.startswith(text.split("{reason}")[0]) for text in (NOT_A_MEETING, _(NOT_A_MEETING))
+    )
+
+
+#: How a file's status is worded in result lines and the summary (the words ``sync``
+#: uses); the status values themselves stay English (JSON, ``IngestResult.status``).
+STATUS_WORDS: dict[Status, str] = {
+    "added": N_("added"),
+    "updated": N_("updated"),
+    "unchanged": N_("unchanged"),
+    "failed": N_("failed"),
+}
+
+
+def summary_text(counts: dict[Status, int], stopped: str = "") -> str:
+    """``tilføjet 2, opdateret 0, uændret 1, fejl 0`` (+ why the store stopped the run)."""
+    text = ", ".join(
+        _("{status} {count}").format(status=_(word), count=counts.get(status, 0))
+        for status, word in STATUS_WORDS.items()
+    )
+    return _("{counts}; stopped: {reason}").format(counts=text, reason=stopped) if stopped else text

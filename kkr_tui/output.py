@@ -14,10 +14,12 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from kkr_tui.i18n import _
+from kkr_tui.i18n import _, ngettext
+from kkr_tui.ingest_types import STATUS_WORDS, summary_text
 
 if TYPE_CHECKING:
     from kkr_tui.ingest import IngestEvent
+    from kkr_tui.ingest_types import Status
     from kkr_tui.meetingwork.related import RelatedItem
     from kkr_tui.model import Meeting
     from kkr_tui.records import ChangedItem, Note
@@ -56,7 +58,7 @@ class IngestReporter:
     def __init__(self, *, debug: bool = False) -> None:
         self.debug = debug
         self.tty = sys.stderr.isatty()
-        self.counts = {"added": 0, "updated": 0, "unchanged": 0, "failed": 0}
+        self.counts: dict[Status, int] = {"added": 0, "updated": 0, "unchanged": 0, "failed": 0}
         self.bar_shown = False
         self.current = ""
 
@@ -68,7 +70,8 @@ class IngestReporter:
             self.counts[result.status] += 1
             self._clear()
             if result.status == "failed":
-                print(printable(f"FAILED {result.path}: {result.reason}"), flush=True)
+                line = _("FAILED {path}: {reason}").format(path=result.path, reason=result.reason)
+                print(printable(line), flush=True)
                 if self.debug and result.detail:
                     print(result.detail.rstrip(), file=sys.stderr, flush=True)
             else:
@@ -80,7 +83,8 @@ class IngestReporter:
                     why += "  " + _("warning: {text}").format(
                         text=page_warnings_line(result.page_warnings)
                     )
-                print(printable(f"{result.status:<9} {label}{result.path}{why}"), flush=True)
+                status = _(STATUS_WORDS[result.status])
+                print(printable(f"{status:<9} {label}{result.path}{why}"), flush=True)
         self._draw(event)
 
     def _draw(self, event: IngestEvent) -> None:
@@ -95,7 +99,7 @@ class IngestReporter:
         bar = "[" + "#" * filled + "-" * (bar_width - filled) + "]"
         name = os.path.basename(self.current) if event.done < event.total else ""
         if name and event.pages > 1:
-            name += f" p. {event.page}/{event.pages}"
+            name += " " + _("p. {page}/{pages}").format(page=event.page, pages=event.pages)
         text = printable(bar + count + name)[: width - 1]
         sys.stderr.write("\r\x1b[K" + text)
         sys.stderr.flush()
@@ -118,30 +122,31 @@ class IngestReporter:
 
     def summary_line(self) -> str:
         """The summary from the lines printed so far (used when a run is aborted)."""
-        return ", ".join(f"{k} {v}" for k, v in self.counts.items())
+        return summary_text(self.counts)
 
 
 def format_outline(meeting: Meeting) -> str:
     """A readable outline of a parsed meeting: facts, sections, items, warnings."""
     from kkr_tui.wording import doc_type_word
 
+    council = meeting.council or _("unknown council")
     lines = [
-        f"{meeting.council or 'unknown council'} · {cli_date(meeting.meeting_date)} · "
-        f"{doc_type_word(meeting.doc_type)}",
+        f"{council} · {cli_date(meeting.meeting_date)} · {doc_type_word(meeting.doc_type)}",
     ]
     facts = [
-        ("Place", meeting.place),
-        ("Time", meeting.meeting_time),
-        ("Source", meeting.source),
-        ("Pages", str(meeting.page_count) if meeting.page_count else None),
+        (_("Place"), meeting.place),
+        (_("Time"), meeting.meeting_time),
+        (_("Source"), meeting.source),
+        (_("Pages"), str(meeting.page_count) if meeting.page_count else None),
     ]
     lines += [f"  {k}: {v}" for k, v in facts if v]
     if meeting.participants:
         present = [p.name for p in meeting.participants if not p.absent]
         absent = [p.name for p in meeting.participants if p.absent]
-        lines.append(
-            f"  Participants: {len(present)}" + (f", absent {len(absent)}" if absent else "")
-        )
+        text = _("Participants: {present}").format(present=len(present))
+        if absent:
+            text += ", " + _("absent {absent}").format(absent=len(absent))
+        lines.append("  " + text)
     for section in meeting.sections:
         lines.append("")
         lines.append(f"{section.number}. {section.title}")
@@ -154,31 +159,33 @@ def format_outline(meeting: Meeting) -> str:
                 details.append("/".join(item.initials))
             if item.first_page:
                 pages = (
-                    f"p. {item.first_page}"
+                    _("p. {page}").format(page=item.first_page)
                     if item.last_page in (0, item.first_page)
-                    else f"pp. {item.first_page}-{item.last_page}"
+                    else _("pp. {first}–{last}").format(first=item.first_page, last=item.last_page)
                 )
                 details.append(pages)
             if details:
                 lines.append("      " + " · ".join(details))
             kinds = [p.kind for p in item.parts]
             if kinds:
-                lines.append("      parts: " + ", ".join(kinds))
+                lines.append("      " + _("parts: {kinds}").format(kinds=", ".join(kinds)))
             if item.attachments:
-                lines.append(f"      attachments: {len(item.attachments)}")
+                lines.append("      " + _("attachments: {n}").format(n=len(item.attachments)))
             if item.urls:
-                lines.append(f"      links: {len(item.urls)}")
-            lines += [f"      warning: {w}" for w in item.warnings]
+                lines.append("      " + _("links: {n}").format(n=len(item.urls)))
+            lines += ["      " + _("warning: {text}").format(text=w) for w in item.warnings]
             lines += [
                 "      " + _("warning: {text}").format(text=w.text) for w in item.page_warnings
             ]
     if meeting.warnings or meeting.page_warnings:
         lines.append("")
-        lines += [f"warning: {w}" for w in meeting.warnings]
+        lines += [_("warning: {text}").format(text=w) for w in meeting.warnings]
         lines += [_("warning: {text}").format(text=w.text) for w in meeting.page_warnings]
     items = sum(len(s.items) for s in meeting.sections)
     lines.append("")
-    lines.append(f"{len(meeting.sections)} sections, {items} items")
+    sections = ngettext("{n} section", "{n} sections", len(meeting.sections))
+    counted = ngettext("{n} item", "{n} items", items)
+    lines.append(sections.format(n=len(meeting.sections)) + ", " + counted.format(n=items))
     return "\n".join(lines)
 
 

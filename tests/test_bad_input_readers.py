@@ -1,7 +1,7 @@
 """Bad input never escapes as a traceback: every failure is UnreadableDocumentError(reason).
 
 Covers the file system (missing, directory, FIFO, permissions), wrong types and
-encodings, and damaged PDFs (truncated, corrupt xref, encrypted, textless, mutated).
+encodings, and beskadiget PDFs (truncated, corrupt xref, encrypted, textless, mutated).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _write(path: Path, data: bytes) -> Path:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    assert _reason(tmp_path / "nope.pdf") == "file not found"
+    assert _reason(tmp_path / "nope.pdf") == "filen findes ikke"
 
 
 def test_directory(tmp_path: Path) -> None:
@@ -58,9 +58,9 @@ def test_fifo_is_not_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
-        ("referat.docx", "unsupported file type '.docx' (expected .pdf or .txt)"),
-        ("referat.PDF.bak", "unsupported file type '.bak' (expected .pdf or .txt)"),
-        ("referat", "no file extension (expected .pdf or .txt)"),
+        ("referat.docx", "filtypen '.docx' understøttes ikke (forventede .pdf eller .txt)"),
+        ("referat.PDF.bak", "filtypen '.bak' understøttes ikke (forventede .pdf eller .txt)"),
+        ("referat", "ingen filendelse (forventede .pdf eller .txt)"),
     ],
 )
 def test_unsupported_suffix(tmp_path: Path, name: str, reason: str) -> None:
@@ -72,7 +72,7 @@ def test_unreadable_file_real_permissions(tmp_path: Path) -> None:
     path = _write(tmp_path / "locked.txt", b"tekst \n")
     path.chmod(0)
     try:
-        assert _reason(path) == "permission denied"
+        assert _reason(path) == "adgang nægtet"
     finally:
         path.chmod(0o600)
 
@@ -85,36 +85,36 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix
         raise PermissionError(13, "Permission denied", str(name))
 
     monkeypatch.setattr(os, "open", deny)  # the readers open through os.open (no blocking)
-    assert _reason(path) == "permission denied"
+    assert _reason(path) == "adgang nægtet"
 
 
 @pytest.mark.parametrize("suffix", [".pdf", ".txt"])
 def test_zero_bytes(tmp_path: Path, suffix: str) -> None:
-    assert _reason(_write(tmp_path / f"empty{suffix}", b"")) == "empty file"
+    assert _reason(_write(tmp_path / f"empty{suffix}", b"")) == "tom fil"
 
 
 def test_random_bytes_named_pdf(tmp_path: Path) -> None:
-    assert _reason(_write(tmp_path / "noise.pdf", random_bytes(4096))) == "not a PDF file"
+    assert _reason(_write(tmp_path / "noise.pdf", random_bytes(4096))) == "ikke en PDF-fil"
 
 
 def test_text_named_pdf(tmp_path: Path) -> None:
     path = _write(tmp_path / "referat.pdf", "Referat fra mødet \n".encode())
-    assert _reason(path) == "not a PDF file"
+    assert _reason(path) == "ikke en PDF-fil"
 
 
 def test_random_bytes_named_txt(tmp_path: Path) -> None:
-    assert _reason(_write(tmp_path / "noise.txt", random_bytes(4096))) == "binary data, not text"
+    assert _reason(_write(tmp_path / "noise.txt", random_bytes(4096))) == "binære data, ikke tekst"
 
 
 def test_pdf_named_txt(tmp_path: Path, good_pdf_bytes: bytes) -> None:
     reason = _reason(_write(tmp_path / "referat.txt", good_pdf_bytes))
-    assert reason == "binary data, not text (a PDF file named .txt)"
+    assert reason == "binære data, ikke tekst (en PDF-fil med navnet .txt)"
 
 
 @pytest.mark.parametrize("fraction", [0.05, 0.3, 0.6])
 def test_truncated_pdf(tmp_path: Path, good_pdf_bytes: bytes, fraction: float) -> None:
     cut = good_pdf_bytes[: int(len(good_pdf_bytes) * fraction)]
-    assert _reason(_write(tmp_path / "cut.pdf", cut)).startswith("damaged PDF: ")
+    assert _reason(_write(tmp_path / "cut.pdf", cut)).startswith("beskadiget PDF: ")
 
 
 def test_pdf_cut_off_at_its_xref_table_is_repaired(tmp_path: Path, good_pdf_bytes: bytes) -> None:
@@ -122,7 +122,7 @@ def test_pdf_cut_off_at_its_xref_table_is_repaired(tmp_path: Path, good_pdf_byte
     doc = read_document(_write(tmp_path / "cut.pdf", cut))
     assert [p.text for p in doc.pages] == list(DANISH_PAGES)
     assert doc.pages[2].links == ("https://www.kl.dk/b",)
-    assert doc.page_warnings == (PageWarning("repaired", 0, "file is truncated"),)
+    assert doc.page_warnings == (PageWarning("repaired", 0, "filen er afkortet"),)
 
 
 def test_wrong_startxref_offset_is_tolerated(
@@ -158,30 +158,30 @@ def test_pypdf_warnings_are_captured_not_printed(
 
 def test_encrypted_pdf_with_password(tmp_path: Path) -> None:
     path = build_meeting_pdf(tmp_path / "lukket.pdf", list(DANISH_PAGES), user_password="hemmelig")
-    assert _reason(path) == "encrypted PDF (password required)"
+    assert _reason(path) == "krypteret PDF (adgangskode påkrævet)"
 
 
 def test_pdf_without_text_layer(tmp_path: Path) -> None:
     path = build_textless_pdf(tmp_path / "scan.pdf", pages=3)
-    assert _reason(path) == "no text layer; scanned documents are not supported"
+    assert _reason(path) == "intet tekstlag; scannede dokumenter understøttes ikke"
 
 
 def test_pdf_with_only_a_page_number_per_page_has_no_text_layer(tmp_path: Path) -> None:
     path = build_meeting_pdf(tmp_path / "scan.pdf", [f"Side {n}" for n in range(1, 6)])
-    assert _reason(path) == "no text layer; scanned documents are not supported"
+    assert _reason(path) == "intet tekstlag; scannede dokumenter understøttes ikke"
 
 
 def test_cp1252_without_danish_letters(tmp_path: Path) -> None:
     path = _write(tmp_path / "legacy.txt", "Referat – “godkendt” \n".encode("cp1252"))
-    assert _reason(path) == "not UTF-8 text (looks like cp1252)"
+    assert _reason(path) == "ikke UTF-8-tekst (ligner cp1252)"
 
 
 def test_error_pickles_for_process_pools(tmp_path: Path) -> None:
     import pickle
 
-    error = UnreadableDocumentError(tmp_path / "x.pdf", "empty file")
+    error = UnreadableDocumentError(tmp_path / "x.pdf", "tom fil")
     copy = pickle.loads(pickle.dumps(error))
-    assert (copy.path, copy.reason, str(copy)) == (error.path, "empty file", "empty file")
+    assert (copy.path, copy.reason, str(copy)) == (error.path, "tom fil", "tom fil")
 
 
 @pytest.mark.parametrize("seed", range(24))

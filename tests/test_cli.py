@@ -59,15 +59,15 @@ def test_ingest_prints_one_line_per_file_and_a_summary(
     assert run("ingest", str(samples_dir), "--db", str(tmp_db)) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == (
-        f"added     KKR Hovedstaden 18.06.2025 dagsorden  "
+        f"tilføjet  KKR Hovedstaden 18.06.2025 dagsorden  "
         f"{samples_dir / '000_5761956d8ee0dfc0.txt'}"
     )
     assert len(lines) == 6
-    assert lines[-1] == "added 5, updated 0, unchanged 0, failed 0"
+    assert lines[-1] == "tilføjet 5, opdateret 0, uændret 0, fejl 0"
     assert run("ingest", str(samples_dir), "--db", str(tmp_db)) == 0
     again = capsys.readouterr().out.splitlines()
-    assert all(line.startswith("unchanged ") for line in again[:5])
-    assert again[-1] == "added 0, updated 0, unchanged 5, failed 0"
+    assert all(line.startswith("uændret ") for line in again[:5])
+    assert again[-1] == "tilføjet 0, opdateret 0, uændret 5, fejl 0"
 
 
 def test_ingest_with_a_bad_file_exits_1_and_stores_the_rest(
@@ -79,9 +79,9 @@ def test_ingest_with_a_bad_file_exits_1_and_stores_the_rest(
     missing = tmp_path / "missing.txt"
     assert run("ingest", str(folder), str(missing), "--db", str(tmp_db)) == 1
     captured = capsys.readouterr()
-    assert f"FAILED {missing}: no such file or directory" in captured.out
-    assert f"FAILED {folder / 'broken.pdf'}: damaged PDF" in captured.out
-    assert captured.out.splitlines()[-1] == "added 5, updated 0, unchanged 0, failed 2"
+    assert f"FEJL {missing}: filen eller mappen findes ikke" in captured.out
+    assert f"FEJL {folder / 'broken.pdf'}: beskadiget PDF" in captured.out
+    assert captured.out.splitlines()[-1] == "tilføjet 5, opdateret 0, uændret 0, fejl 2"
     assert "Traceback" not in captured.out + captured.err
 
 
@@ -105,7 +105,7 @@ def test_debug_shows_tracebacks_of_unexpected_errors(
     sample = str(samples_dir / "000_5761956d8ee0dfc0.txt")
     assert run("ingest", sample, "--db", str(tmp_db)) == 1
     quiet = capsys.readouterr()
-    assert "unexpected error: RuntimeError: parser bug" in quiet.out
+    assert "uventet fejl: RuntimeError: parser bug" in quiet.out
     assert "Traceback" not in quiet.out + quiet.err
     assert run("--debug", "ingest", sample, "--db", str(tmp_db)) == 1
     assert "Traceback" in capsys.readouterr().err
@@ -137,9 +137,9 @@ def test_parse_outline_names_meeting_sections_and_items(
     assert "  1.1 Godkendelse af referat" in lines
     assert (
         lines[lines.index("  1.1 Godkendelse af referat") + 1]
-        == "      SAG-2025-02162 · gitb · p. 2"
+        == "      SAG-2025-02162 · gitb · s. 2"
     )
-    assert any(line.startswith("      parts: Baggrund, Indstilling") for line in lines)
+    assert any(line.startswith("      dele: Baggrund, Indstilling") for line in lines)
 
 
 def test_parse_of_a_document_without_kkr_structure(
@@ -151,12 +151,12 @@ def test_parse_of_a_document_without_kkr_structure(
     captured = capsys.readouterr()
     assert captured.out == ""
     (line,) = captured.err.splitlines()
-    assert line.startswith(f"{letter}: not a KKR meeting document: ")
+    assert line.startswith(f"{letter}: ikke et KKR-mødedokument: ")
 
 
 @pytest.mark.parametrize(
     ("content", "reason"),
-    [(b"", "empty file"), (b"GIF89a garbage", "not a PDF file")],
+    [(b"", "tom fil"), (b"GIF89a garbage", "ikke en PDF-fil")],
 )
 def test_parse_of_unreadable_files_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, reason: str
@@ -282,14 +282,14 @@ def test_ctrl_c_stops_cleanly_and_keeps_whole_documents(tmp_path: Path, samples_
     )
     assert proc.stdout is not None
     first = proc.stdout.readline()
-    assert first.startswith("added ")
+    assert first.startswith("tilføjet ")
     proc.send_signal(signal.SIGINT)
     rest, err = proc.communicate(timeout=60)
     lines = [first, *rest.splitlines()]
     assert proc.returncode == 130, err
     assert "Traceback" not in err
-    assert lines[-1].endswith("(interrupted)")
-    stored = [line for line in lines[:-1] if line.startswith(("added ", "updated "))]
+    assert lines[-1].endswith("(afbrudt)")
+    stored = [line for line in lines[:-1] if line.startswith(("tilføjet ", "opdateret "))]
     assert 1 <= len(stored) < 40
     from kkr_tui.store import Store
 
@@ -331,7 +331,7 @@ def test_hostile_file_names_cannot_reach_the_terminal(
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert len(out.splitlines()) == 2
-    assert "?]0;pwned?evil?name?.txt: empty file" in out
+    assert "?]0;pwned?evil?name?.txt: tom fil" in out
 
 
 def test_reparse_without_paths_rereads_stored_files(
@@ -352,7 +352,7 @@ def test_reparse_without_paths_rereads_stored_files(
     assert run("ingest", "--reparse", "--db", str(tmp_db)) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "1 gemt dokument findes ikke længere på disken; sprunget over"
-    assert lines[-1] == "added 0, updated 4, unchanged 0, failed 0"
+    assert lines[-1] == "tilføjet 0, opdateret 4, uændret 0, fejl 0"
 
 
 @pytest.mark.parametrize(

@@ -53,10 +53,10 @@ def test_fifo_and_dev_zero_in_a_folder_or_named_are_one_line_each(
     )
     assert code == 1 and "Traceback" not in out + err
     lines = out.splitlines()
-    assert f"FAILED {pipe}: ikke en almindelig fil" in lines
-    assert f"FAILED {zero}: ikke en almindelig fil" in lines
-    assert any(line.startswith("added") and "good.txt" in line for line in lines)
-    assert lines[-1] == "added 1, updated 0, unchanged 0, failed 2"
+    assert f"FEJL {pipe}: ikke en almindelig fil" in lines
+    assert f"FEJL {zero}: ikke en almindelig fil" in lines
+    assert any(line.startswith("tilføjet") and "good.txt" in line for line in lines)
+    assert lines[-1] == "tilføjet 1, opdateret 0, uændret 0, fejl 2"
 
 
 def test_a_fifo_as_database_is_one_line(tmp_path: Path) -> None:

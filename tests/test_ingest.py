@@ -40,7 +40,7 @@ def test_samples_are_added_then_unchanged(store: Store, samples_dir: Path) -> No
     first = ingest_paths(store, [samples_dir])
     assert [r.status for r in first.results] == ["added"] * 5
     assert [r.label for r in first.results] == SAMPLE_LABELS
-    assert first.line() == "added 5, updated 0, unchanged 0, failed 0"
+    assert first.line() == "tilføjet 5, opdateret 0, uændret 0, fejl 0"
     second = ingest_paths(store, [samples_dir])
     assert [r.status for r in second.results] == ["unchanged"] * 5
     assert [r.label for r in second.results] == SAMPLE_LABELS
@@ -102,7 +102,7 @@ def test_missing_path_is_a_failure_not_a_crash(store: Store, tmp_path: Path) -> 
     summary = ingest_paths(store, [tmp_path / "nope.pdf"])
     (result,) = summary.results
     assert result.status == "failed"
-    assert result.reason == "no such file or directory"
+    assert result.reason == "filen eller mappen findes ikke"
 
 
 def _bad_inputs(folder: Path, sample: Path) -> dict[str, str]:
@@ -122,15 +122,15 @@ def _bad_inputs(folder: Path, sample: Path) -> dict[str, str]:
     (folder / "noise.txt").write_bytes(pdf_factory.random_bytes(4000, seed=2))
     (folder / "prose.txt").write_text("Hej.\nDette er et brev uden dagsorden.\n" * 20)
     return {
-        "zero.pdf": "empty file",
-        "zero.txt": "empty file",
-        "truncated.pdf": "damaged PDF",
-        "letter.pdf": "not a PDF",
-        "locked.pdf": "encrypted PDF",
-        "scan.pdf": "no text layer",
-        "noise.pdf": "not a PDF",
-        "noise.txt": "binary data",
-        "prose.txt": "not a KKR meeting document: ",
+        "zero.pdf": "tom fil",
+        "zero.txt": "tom fil",
+        "truncated.pdf": "beskadiget PDF",
+        "letter.pdf": "ikke en PDF",
+        "locked.pdf": "krypteret PDF",
+        "scan.pdf": "intet tekstlag",
+        "noise.pdf": "ikke en PDF",
+        "noise.txt": "binære data",
+        "prose.txt": "ikke et KKR-mødedokument: ",
     }
 
 
@@ -167,7 +167,7 @@ def test_unexpected_parser_error_is_one_failure_with_traceback_detail(
     monkeypatch.setattr(kkr_tui.parser, "parse", explode)
     summary = ingest_paths(store, [samples_dir])
     assert summary.failed == 5
-    assert summary.results[0].reason == "unexpected error: RuntimeError: boom"
+    assert summary.results[0].reason == "uventet fejl: RuntimeError: boom"
     assert "Traceback" in summary.results[0].detail
 
 
@@ -186,7 +186,7 @@ def test_a_store_error_fails_that_file_only(
     monkeypatch.setattr(store, "save_document", flaky)
     summary = ingest_paths(store, [samples_dir])
     assert [r.status for r in summary.results] == ["added", "failed", "added", "added", "added"]
-    assert summary.results[1].reason == "could not store: OSError: disk full"
+    assert summary.results[1].reason == "kunne ikke gemme: OSError: disk full"
     assert _stored_count(store) == 4
 
 
@@ -249,14 +249,14 @@ def test_process_pool_reports_bad_files_too(store: Store, tmp_path: Path) -> Non
     (tmp_path / "b.pdf").write_bytes(b"")
     summary = ingest_paths(store, [tmp_path], jobs=2)
     assert [r.status for r in summary.results] == ["failed", "failed"]
-    assert summary.results[0].reason.startswith("not a KKR meeting document")
+    assert summary.results[0].reason.startswith("ikke et KKR-mødedokument")
 
 
 @pytest.mark.parametrize(
     ("council", "date", "doc_type", "label"),
     [
         ("KKR Sjælland", "2024-01-09", "minutes", "KKR Sjælland 09.01.2024 referat"),
-        (None, None, "agenda", "unknown council ? dagsorden"),
+        (None, None, "agenda", "ukendt råd ? dagsorden"),
     ],
 )
 def test_meeting_label(council: str | None, date: str | None, doc_type: str, label: str) -> None:

@@ -76,7 +76,7 @@ def test_a_re_run_keeps_the_stored_version_and_says_which(
         assert _stored_paths(store) == kept
         assert store.content_version() == version, "nothing was rewritten"
     older = next(r for r in again.results if str(Path(r.path).resolve()) not in kept)
-    assert older.reason == f"the stored version is {kept[0]}"
+    assert older.reason == f"den gemte version er {kept[0]}"
     assert older.label == "KKR Hovedstaden 18.06.2025 dagsorden"
 
 

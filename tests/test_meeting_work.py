@@ -382,7 +382,7 @@ def test_lookups(samples_store: Store) -> None:
     item = item_by_number(samples_store, HOV, "2025-06-18", "3.4")
     assert find_item(samples_store, "hovedstaden 2025-06-18 3.4") == item
     assert find_item(samples_store, "KKR Hovedstaden 18.06.2025 3.4") == item
-    with pytest.raises(LookupError, match="name the council"):
+    with pytest.raises(LookupError, match="angiv rådet"):
         find_item(samples_store, "18.06.2025 3.4")  # Hovedstaden and Midtjylland met that day
     assert find_item(samples_store, str(item)) == item
     with pytest.raises(LookupError):

@@ -78,10 +78,10 @@ def test_a_repaired_file_is_a_warning_on_every_item(tmp_path: Path, good_pdf: Pa
     cut = tmp_path / "cut.pdf"
     cut.write_bytes(data[: data.rindex(b"\nxref")])
     meeting = parse(read_document(cut))
-    repaired = PageWarning("repaired", 0, "file is truncated")
+    repaired = PageWarning("repaired", 0, "filen er afkortet")
     assert meeting.page_warnings == (repaired,)
     assert all(item.page_warnings == (repaired,) for item in meeting.items())
-    assert "beskadiget PDF repareret (file is truncated)" in repaired.text
+    assert "beskadiget PDF repareret (filen er afkortet)" in repaired.text
 
 
 def test_the_parser_puts_a_failed_page_on_the_items_it_may_have_held(nested_pdf: Path) -> None:
@@ -99,7 +99,9 @@ def test_ingest_line_store_parse_and_pane_all_show_it(
     db = tmp_path / "kkr.db"
     assert main(["ingest", str(nested_pdf), "--db", str(db)]) == 0
     out = capsys.readouterr().out
-    (line,) = [row for row in out.splitlines() if row.startswith("added ") and "nested.pdf" in row]
+    (line,) = [
+        row for row in out.splitlines() if row.startswith("tilføjet ") and "nested.pdf" in row
+    ]
     assert "advarsel: side 2 kunne ikke læses (maximum recursion depth" in line
 
     store = Store(db, read_only=True)

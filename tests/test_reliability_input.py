@@ -84,25 +84,25 @@ def _matrix(folder: Path, samples: list[Path]) -> tuple[dict[str, str], dict[str
     (folder / "loop").mkdir()
     os.symlink(folder, folder / "loop" / "back")
     bad = {
-        "zero.pdf": "empty file",
-        "zero.txt": "empty file",
-        "truncated.pdf": "damaged PDF: ",
-        "letter.pdf": "not a PDF file",
-        "locked.pdf": "encrypted PDF (password required)",
-        "scan.pdf": "no text layer",
-        "pictures.pdf": "no text layer",
-        "noise.txt": "binary data, not text",
-        "latin1 plain.txt": "not UTF-8 text (looks like cp1252)",
-        "prose.txt": "not a KKR meeting document: ",
-        "locked.txt": "permission denied",
+        "zero.pdf": "tom fil",
+        "zero.txt": "tom fil",
+        "truncated.pdf": "beskadiget PDF: ",
+        "letter.pdf": "ikke en PDF-fil",
+        "locked.pdf": "krypteret PDF (adgangskode påkrævet)",
+        "scan.pdf": "intet tekstlag",
+        "pictures.pdf": "intet tekstlag",
+        "noise.txt": "binære data, ikke tekst",
+        "latin1 plain.txt": "ikke UTF-8-tekst (ligner cp1252)",
+        "prose.txt": "ikke et KKR-mødedokument: ",
+        "locked.txt": "adgang nægtet",
     }
-    good_files = {
-        "corrupt xref.pdf": "updated",
-        "open lock.pdf": "added",
-        "cp1252 dansk.txt": "added",
-        "no section 2.txt": "updated",
-        "Møde æøå 🎉.txt": "added",
-        "no case line.txt": "added",
+    good_files = {  # the start of each result line: "tilføjet" (added), "opdateret" (updated)
+        "corrupt xref.pdf": "opdateret",
+        "open lock.pdf": "tilføjet",
+        "cp1252 dansk.txt": "tilføjet",
+        "no section 2.txt": "opdateret",
+        "Møde æøå 🎉.txt": "tilføjet",
+        "no case line.txt": "tilføjet",
     }
     return bad, good_files
 
@@ -132,16 +132,16 @@ def test_every_bad_input_is_one_line_and_the_run_goes_on(
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err and err == ""
     lines = out.splitlines()
-    assert f"FAILED {missing}: no such file or directory" in lines
+    assert f"FEJL {missing}: filen eller mappen findes ikke" in lines
     for name, reason in bad.items():
-        (line,) = [line for line in lines if line.startswith(f"FAILED {folder / name}: ")]
-        assert line.removeprefix(f"FAILED {folder / name}: ").startswith(reason), line
+        (line,) = [line for line in lines if line.startswith(f"FEJL {folder / name}: ")]
+        assert line.removeprefix(f"FEJL {folder / name}: ").startswith(reason), line
     for name, status in good.items():
         (line,) = [line for line in lines if f"  {folder / name}" in line]
         assert line.startswith(status), line
         repaired = "advarsel: beskadiget PDF repareret (" in line
         assert repaired == (name == "corrupt xref.pdf"), line
-    assert lines[-1] == f"added 4, updated 2, unchanged 0, failed {len(bad) + 1}"
+    assert lines[-1] == f"tilføjet 4, opdateret 2, uændret 0, fejl {len(bad) + 1}"
     assert len(lines) == len(bad) + len(good) + 2
     with Store(db, read_only=True) as store:
         for sample in samples[2:]:
@@ -161,7 +161,7 @@ def test_unreadable_file_by_real_permissions(tmp_path: Path, samples_dir: Path, 
         assert main(["ingest", str(locked), "--db", str(tmp_path / "kkr.db")]) == 1
     finally:
         locked.chmod(0o600)
-    assert f"FAILED {locked}: permission denied" in capsys.readouterr().out
+    assert f"FEJL {locked}: adgang nægtet" in capsys.readouterr().out
 
 
 # -- a 1,000-page PDF ------------------------------------------------------------------
@@ -225,11 +225,11 @@ def test_ctrl_c_stops_a_thousand_page_pdf_mid_file(big_pdf: Path, tmp_path: Path
     shown = b""
     deadline = time.monotonic() + 30
     try:
-        while b" p. 50/1000" not in shown and time.monotonic() < deadline:
+        while b" s. 50/1000" not in shown and time.monotonic() < deadline:
             ready, _, _ = select.select([master], [], [], 1.0)
             if ready:
                 shown += os.read(master, 65536)
-        assert b" p. 50/1000" in shown, shown[-300:]
+        assert b" s. 50/1000" in shown, shown[-300:]
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=10)
     finally:
@@ -237,6 +237,6 @@ def test_ctrl_c_stops_a_thousand_page_pdf_mid_file(big_pdf: Path, tmp_path: Path
             proc.kill()
         os.close(master)
     assert proc.returncode == 130
-    assert out.splitlines()[-1] == "added 0, updated 0, unchanged 0, failed 0 (interrupted)"
+    assert out.splitlines()[-1] == "tilføjet 0, opdateret 0, uændret 0, fejl 0 (afbrudt)"
     with Store(db, read_only=True) as store:
         assert store.is_empty()

@@ -97,7 +97,7 @@ def test_sigkill_at_random_moments_keeps_only_whole_documents(corpus, tmp_path: 
     )
     out, err = rerun.communicate(timeout=120)
     assert rerun.returncode == 0, err
-    assert out.splitlines()[-1].endswith("failed 0")
+    assert out.splitlines()[-1].endswith("fejl 0")
     assert assert_whole(db, shapes) == len(shapes)
 
 
@@ -122,6 +122,6 @@ def test_ctrl_c_between_files_prints_a_summary_of_what_was_stored(corpus, tmp_pa
     assert "Traceback" not in err
     assert "stopper" in err  # "stopping; nothing half-read is stored", in Danish
     summary = lines[-1]
-    assert summary.endswith("(interrupted)")
-    added = int(summary.split(",")[0].removeprefix("added "))
+    assert summary.endswith("(afbrudt)")
+    added = int(summary.split(",")[0].removeprefix("tilføjet "))
     assert added == assert_whole(db, shapes) >= 1

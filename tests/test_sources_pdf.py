@@ -194,7 +194,7 @@ def test_all_pages_failing_is_a_damaged_pdf(
     monkeypatch.setattr(PageObject, "extract_text", broken)
     with pytest.raises(UnreadableDocumentError) as info:
         read_document(danish_pdf)
-    assert info.value.reason == "damaged PDF: bad content stream"
+    assert info.value.reason == "beskadiget PDF: bad content stream"
     assert info.value.path == str(danish_pdf)
 
 

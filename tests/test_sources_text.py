@@ -186,11 +186,11 @@ def test_cp1252_without_danish_letters_is_refused(tmp_path: Path) -> None:
     path.write_bytes("Referat – “godkendt” \n".encode("cp1252"))
     with pytest.raises(UnreadableDocumentError) as info:
         read_document(path)
-    assert info.value.reason == "not UTF-8 text (looks like cp1252)"
+    assert info.value.reason == "ikke UTF-8-tekst (ligner cp1252)"
 
 
 def test_undecodable_bytes_are_refused() -> None:
-    with pytest.raises(UnreadableDocumentError, match=r"^not UTF-8 text"):
+    with pytest.raises(UnreadableDocumentError, match=r"^ikke UTF-8-tekst"):
         decode_text(b"abc \x81\x8d\x90 def \n" * 3, "x.txt")
 
 
@@ -201,7 +201,7 @@ def test_utf16_with_bom_is_read() -> None:
 def test_whitespace_only_file_has_no_text(tmp_path: Path) -> None:
     path = tmp_path / "blank.txt"
     path.write_text(" \n\n  \n", encoding="utf-8")
-    with pytest.raises(UnreadableDocumentError, match="no text in file"):
+    with pytest.raises(UnreadableDocumentError, match="ingen tekst i filen"):
         read_document(path)
 
 

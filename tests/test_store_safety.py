@@ -281,9 +281,9 @@ def test_a_full_disk_ends_ingest_with_a_summary_of_what_was_stored(
     full_disk(monkeypatch, spare_pages=150)  # room for two of the four samples
     assert main(["ingest", "--db", str(db), str(samples_dir)]) == 1
     out = capsys.readouterr().out.strip().splitlines()
-    assert out[-1].startswith("added 2, updated 0, unchanged 0, failed 1; stopped: disken er fuld")
-    assert sum(line.startswith("FAILED") for line in out) == 1  # then it stops reading
-    assert "disken er fuld" in next(line for line in out if line.startswith("FAILED"))
+    assert out[-1].startswith("tilføjet 2, opdateret 0, uændret 0, fejl 1; stoppet: disken er fuld")
+    assert sum(line.startswith("FEJL ") for line in out) == 1  # then it stops reading
+    assert "disken er fuld" in next(line for line in out if line.startswith("FEJL "))
     assert main(["notes", "--db", str(db)]) == 0
     assert main(["search", "klima", "--db", str(db)]) == 0
     assert "Klimaalliancen" in capsys.readouterr().out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from kkr_tui.i18n import _, ngettext
 from kkr_tui.textfold import fold
 
 if TYPE_CHECKING:
@@ -47,7 +48,11 @@ def find_meeting(store: Store, spec: str) -> int:
         elif not _NUMBER.match(token):
             words.append(token)
     if date is None:
-        raise LookupError(f"no date in {spec!r}: give e.g. 'hovedstaden 2025-06-18'")
+        raise LookupError(
+            _("no date in {spec}: give e.g. {example}").format(
+                spec=repr(spec), example="'hovedstaden 2025-06-18'"
+            )
+        )
     wanted = _council_key(" ".join(words))
     councils = [c for c in store.councils() if _council_key(c).startswith(wanted)]
     matches = [
@@ -57,9 +62,15 @@ def find_meeting(store: Store, spec: str) -> int:
         if m.meeting_date == date
     ]
     if not matches:
-        raise LookupError(f"no meeting matches {spec!r}")
+        raise LookupError(_("no meeting matches {spec}").format(spec=repr(spec)))
     if len(matches) > 1:
-        raise LookupError(f"{spec!r} matches {len(matches)} meetings: name the council")
+        raise LookupError(
+            ngettext(
+                "{spec} matches {n} meeting: name the council",
+                "{spec} matches {n} meetings: name the council",
+                len(matches),
+            ).format(spec=repr(spec), n=len(matches))
+        )
     return matches[0]
 
 
@@ -70,9 +81,13 @@ def find_item(store: Store, spec: str) -> int:
         return store.item(int(spec)).id
     numbers = [t for t in spec.split() if _NUMBER.match(t)]
     if not numbers:
-        raise LookupError(f"no item number in {spec!r}: give e.g. 'hovedstaden 2025-06-18 3.4'")
+        raise LookupError(
+            _("no item number in {spec}: give e.g. {example}").format(
+                spec=repr(spec), example="'hovedstaden 2025-06-18 3.4'"
+            )
+        )
     meeting_id = find_meeting(store, spec)
     rows = store.find_items_by_number(numbers[-1], meeting_id)
     if not rows:
-        raise LookupError(f"no item {numbers[-1]} in that meeting")
+        raise LookupError(_("no item {number} in that meeting").format(number=numbers[-1]))
     return rows[0].id

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from kkr_tui.i18n import _
 from kkr_tui.model import SourceDocument
 from kkr_tui.sources.errors import UnreadableDocumentError, check_regular_file
 from kkr_tui.sources.pdf import PdfSource, iter_pdf_pages, pdf_page_count, read_pdf
@@ -61,5 +62,7 @@ def read_document(
     if suffix == ".txt":
         return read_text(p, progress)
     if not suffix:
-        raise UnreadableDocumentError(p, "no file extension (expected .pdf or .txt)")
-    raise UnreadableDocumentError(p, f"unsupported file type '{suffix}' (expected .pdf or .txt)")
+        raise UnreadableDocumentError(p, _("no file extension (expected .pdf or .txt)"))
+    raise UnreadableDocumentError(
+        p, _("unsupported file type '{suffix}' (expected .pdf or .txt)").format(suffix=suffix)
+    )

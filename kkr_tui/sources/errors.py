@@ -35,15 +35,15 @@ class UnreadableDocumentError(Exception):
 def os_error_reason(error: OSError) -> str:
     """A short reason for an OS error, without the path (the caller reports the path)."""
     if isinstance(error, FileNotFoundError):
-        return "file not found"
+        return _("file not found")
     if isinstance(error, IsADirectoryError):
         return _("is a directory, not a file")
     if isinstance(error, PermissionError):
-        return "permission denied"
+        return _("permission denied")
     if error.errno == errno.ELOOP:
-        return "too many levels of symbolic links"
+        return _("too many levels of symbolic links")
     detail = error.strerror or type(error).__name__
-    return f"cannot read file: {detail.lower()}"
+    return _("cannot read file: {detail}").format(detail=detail.lower())
 
 
 def check_regular_file(path: str | os.PathLike[str]) -> Path:
@@ -58,7 +58,7 @@ def check_regular_file(path: str | os.PathLike[str]) -> Path:
     except OSError as error:
         raise UnreadableDocumentError(p, os_error_reason(error)) from None
     except ValueError:
-        raise UnreadableDocumentError(p, "invalid file name") from None
+        raise UnreadableDocumentError(p, _("invalid file name")) from None
     if stat.S_ISDIR(st.st_mode):
         raise UnreadableDocumentError(p, _("is a directory, not a file"))
     if not stat.S_ISREG(st.st_mode):
@@ -90,7 +90,7 @@ def open_regular_file(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES)
     except OSError as error:
         raise UnreadableDocumentError(p, os_error_reason(error)) from None
     except ValueError:
-        raise UnreadableDocumentError(p, "invalid file name") from None
+        raise UnreadableDocumentError(p, _("invalid file name")) from None
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any
 
-from kkr_tui.i18n import _
+from kkr_tui.i18n import N_, _
 from kkr_tui.model import Page, PageWarning, SourceDocument
 from kkr_tui.sanitize import clean_line, clean_text
 from kkr_tui.sources.errors import (
@@ -48,8 +48,8 @@ _REASON_CHARS = 80
 
 #: pypdf's wording for a cut-off file, in the user's terms.
 _FRIENDLY = {
-    "stream has ended unexpectedly": "file is truncated",
-    "startxref not found": "file is truncated or lacks its cross-reference table",
+    "stream has ended unexpectedly": N_("file is truncated"),
+    "startxref not found": N_("file is truncated or lacks its cross-reference table"),
 }
 #: Byte offsets and raw byte dumps pypdf appends to parse errors: noise to a user.
 _BYTES_DUMP_RE = re.compile(r"\s*(?:@\s*\d+|:\s*b['\"]).*$")
@@ -111,7 +111,8 @@ def _import_pypdf() -> ModuleType:
 def _short(error: BaseException) -> str:
     """A one-line, bounded description of a pypdf exception for a reason string."""
     text = clean_line(str(error)) or type(error).__name__
-    text = _FRIENDLY.get(text.lower(), text)
+    friendly = _FRIENDLY.get(text.lower())
+    text = _(friendly) if friendly else text
     text = _BYTES_DUMP_RE.sub("", text) or type(error).__name__
     if len(text) > _REASON_CHARS:
         text = text[: _REASON_CHARS - 1].rstrip() + "…"
@@ -144,9 +145,9 @@ class PdfSource:
         self.repaired_from: str | None = None
         head = read_head(self.path, _HEAD_BYTES)
         if not head:
-            raise UnreadableDocumentError(self.path, "empty file")
+            raise UnreadableDocumentError(self.path, _("empty file"))
         if b"%PDF-" not in head:
-            raise UnreadableDocumentError(self.path, "not a PDF file")
+            raise UnreadableDocumentError(self.path, _("not a PDF file"))
         data = read_all(self.path, MAX_PDF_BYTES)
         # pypdf's catalog search costs a scan of the file per object number it tries;
         # bound it by the number of objects the file can hold, not pypdf's 10,000.
@@ -175,7 +176,7 @@ class PdfSource:
                 trailer = _REPAIR_TRAILER % self._object_bound
                 reader, count = self._open(io.BytesIO(data + trailer))
             except _Damaged:
-                raise self._fail(f"damaged PDF: {damage.reason}") from None
+                raise self._fail(_("damaged PDF: {reason}").format(reason=damage.reason)) from None
             self.repaired_from = damage.reason
             return reader, count
 
@@ -187,9 +188,9 @@ class PdfSource:
                 stream, strict=False, root_object_recovery_limit=self._object_bound
             )
         except (errors.FileNotDecryptedError, errors.WrongPasswordError):
-            raise self._fail("encrypted PDF (password required)") from None
+            raise self._fail(_("encrypted PDF (password required)")) from None
         except errors.DependencyError:
-            raise self._fail("encrypted PDF (needs the 'cryptography' package)") from None
+            raise self._fail(_("encrypted PDF (needs the 'cryptography' package)")) from None
         except OSError as error:
             raise self._fail(os_error_reason(error)) from None
         except Exception as error:
@@ -198,19 +199,19 @@ class PdfSource:
             try:
                 result = reader.decrypt("")
             except errors.DependencyError:
-                raise self._fail("encrypted PDF (needs the 'cryptography' package)") from None
+                raise self._fail(_("encrypted PDF (needs the 'cryptography' package)")) from None
             except Exception:
                 result = pypdf.PasswordType.NOT_DECRYPTED
             if result == pypdf.PasswordType.NOT_DECRYPTED:
-                raise self._fail("encrypted PDF (password required)")
+                raise self._fail(_("encrypted PDF (password required)"))
         try:
             count = len(reader.pages)
         except errors.FileNotDecryptedError:
-            raise self._fail("encrypted PDF (password required)") from None
+            raise self._fail(_("encrypted PDF (password required)")) from None
         except Exception as error:
             raise _Damaged(_short(error)) from None
         if count == 0:
-            raise _Damaged("no pages")
+            raise _Damaged(_("no pages"))
         return reader, count
 
     def _read_metadata(self) -> tuple[tuple[str, str], ...]:
@@ -468,12 +469,16 @@ def _refuse_unusable(source: PdfSource, pages: list[Page]) -> None:
     """
     if len(source.failed_pages) == source.page_count:
         reason = source.repaired_from or source.failures[0].reason
-        raise UnreadableDocumentError(source.path, f"damaged PDF: {reason}")
+        raise UnreadableDocumentError(source.path, _("damaged PDF: {reason}").format(reason=reason))
     chars = sum(len("".join(page.text.split())) for page in pages)
     if chars >= MIN_CHARS_PER_PAGE * source.page_count:
         return
     if source.repaired_from:
-        raise UnreadableDocumentError(source.path, f"damaged PDF: {source.repaired_from}")
+        raise UnreadableDocumentError(
+            source.path, _("damaged PDF: {reason}").format(reason=source.repaired_from)
+        )
     if source.log:
-        raise UnreadableDocumentError(source.path, "damaged PDF: no text could be extracted")
-    raise UnreadableDocumentError(source.path, "no text layer; scanned documents are not supported")
+        raise UnreadableDocumentError(source.path, _("damaged PDF: no text could be extracted"))
+    raise UnreadableDocumentError(
+        source.path, _("no text layer; scanned documents are not supported")
+    )

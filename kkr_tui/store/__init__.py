@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
+from kkr_tui.i18n import _
 from kkr_tui.model import Meeting
 from kkr_tui.records import (
     Anchor,
@@ -404,7 +405,7 @@ class Store(ManifestStore, BilagStore):
             others = writes.replaced_documents(conn, key, meeting.doc_type, path)
             files = writes.document_files(conn, [document_id for document_id, _ in others])
             replaced = stale + others
-            for document_id, _ in others:
+            for document_id, _meeting in others:
                 writes.delete_document(conn, document_id)
             meeting_id = writes.upsert_meeting(conn, meeting, key)
             new_id = writes.insert_document(
@@ -478,7 +479,7 @@ class Store(ManifestStore, BilagStore):
                 "SELECT meeting_id FROM documents WHERE id = ?", (document_id,)
             ).fetchone()
             if row is None:
-                raise NotFoundError(f"no document with id {document_id}")
+                raise NotFoundError(_("no document with id {id}").format(id=document_id))
             writes.delete_document(conn, document_id)
             writes.delete_empty_meetings(conn, {row[0]})
             if self._superseded_table():

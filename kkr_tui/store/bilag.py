@@ -19,6 +19,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 
+from kkr_tui.i18n import _
 from kkr_tui.records import BilagPageHit, BilagRow, ItemRow
 from kkr_tui.store.guard import locked
 from kkr_tui.textfold import fold
@@ -178,7 +179,7 @@ class BilagStore:
         if row is None:
             from kkr_tui.store.errors import NotFoundError
 
-            raise NotFoundError(f"no bilag with id {bilag_id}")
+            raise NotFoundError(_("no bilag with id {id}").format(id=bilag_id))
         return BilagRow(*row)
 
     @locked

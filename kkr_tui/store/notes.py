@@ -206,7 +206,7 @@ class Notes:
         if row is None:
             from kkr_tui.store.errors import NotFoundError
 
-            raise NotFoundError(f"no item with id {item_id}")
+            raise NotFoundError(_("no item with id {id}").format(id=item_id))
         return Anchor(row[1], row[2], row[3], row[4], row[5])
 
     def _primary_items(self, council: str, meeting_date: str) -> list[ItemKey]:
@@ -255,7 +255,7 @@ class Notes:
         if row is None:
             from kkr_tui.store.errors import NotFoundError
 
-            raise NotFoundError(f"no item with id {item_id}")
+            raise NotFoundError(_("no item with id {id}").format(id=item_id))
         anchor = Anchor(row[1], row[2], row[3], row[4], row[5])
         notes = self._meeting_notes(anchor.council, anchor.meeting_date)
         if not notes:

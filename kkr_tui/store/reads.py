@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from kkr_tui.i18n import _
 from kkr_tui.model import Block, PageWarning, Part, Participant
 from kkr_tui.records import (
     UNKNOWN_COUNCIL,
@@ -191,7 +192,7 @@ def _meeting_row(conn: sqlite3.Connection, meeting_id: int) -> tuple[Any, ...]:
         (meeting_id,),
     ).fetchone()
     if row is None:
-        raise NotFoundError(f"no meeting with id {meeting_id}")
+        raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
     return tuple(row)
 
 
@@ -276,7 +277,7 @@ def item(conn: sqlite3.Connection, item_id: int) -> ItemDetail:
         (item_id,),
     ).fetchone()
     if row is None:
-        raise NotFoundError(f"no item with id {item_id}")
+        raise NotFoundError(_("no item with id {id}").format(id=item_id))
     initials, first_page, last_page, warnings, path = row[:5]
     notes, page_warnings = split_warnings(warnings)
     parts = tuple(
@@ -380,7 +381,7 @@ def item_path(conn: sqlite3.Connection, item_id: int) -> tuple[str, int, int, in
         (item_id,),
     ).fetchone()
     if row is None:
-        raise NotFoundError(f"no item with id {item_id}")
+        raise NotFoundError(_("no item with id {id}").format(id=item_id))
     council, year, meeting_id, section_id, item = row
     return council, year, meeting_id, section_id, item
 

@@ -17,6 +17,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kkr_tui.i18n import _
+
 if TYPE_CHECKING:
     from kkr_tui.sync.run import SyncEvent
 
@@ -33,20 +35,29 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     sync = sub.add_parser(
         "sync",
         parents=parents,
-        help="hent nye dagsordener, referater og bilag fra KL's sider",
-        description="Hent dagsordener, referater og bilag fra KKR-rådenes sider hos KL, "
-        "og gem de nye i databasen. Kendte filer hentes ikke igen.",
+        help=_("fetch new agendas, minutes and bilag from KL's pages"),
+        description=_(
+            "Fetch agendas, minutes and bilag from the KKR councils' pages at KL and "
+            "store the new ones in the database. Files already known are not fetched again."
+        ),
     )
     sync.add_argument(
         "--council",
         nargs="+",
-        metavar="NAME",
-        help="kun disse råd (" + ", ".join(COUNCILS) + "); standard: alle fem",
+        metavar=_("NAME"),
+        help=_("only these councils ({councils}); default: all five").format(
+            councils=", ".join(COUNCILS)
+        ),
     )
-    sync.add_argument("--since", type=int, metavar="YEAR", help="kun møder fra YEAR og senere")
-    sync.add_argument("--base-url", metavar="URL", help="læs et spejl i stedet for www.kl.dk")
     sync.add_argument(
-        "--dry-run", action="store_true", help="vis hvad der ville blive hentet; intet gemmes"
+        "--since",
+        type=int,
+        metavar=_("YEAR"),
+        help=_("only meetings from {year} on").format(year=_("YEAR")),
+    )
+    sync.add_argument("--base-url", metavar="URL", help=_("read a mirror instead of www.kl.dk"))
+    sync.add_argument(
+        "--dry-run", action="store_true", help=_("show what would be fetched; nothing is stored")
     )
 
 

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kkr_tui.ingest_types import is_not_a_meeting
 from kkr_tui.sync.client import FetchError, PoliteClient, SyncCancelled, Validators
 from kkr_tui.sync.config import COUNCILS, SyncConfig
 from kkr_tui.sync.discover import Block, PdfLink, parse_page
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
     from kkr_tui.store import Store
     from kkr_tui.store.manifest import SeenLink
 
-#: How the parser's "this is not a meeting document" reason starts (kkr_tui.ingest).
-_NOT_A_MEETING = "not a KKR meeting document"
 #: Result words of ingest statuses, in Danish.
 INGEST_WORDS = {"added": "tilføjet", "updated": "opdateret", "unchanged": "uændret"}
 
@@ -406,7 +405,7 @@ def _ingest(run: _Run, store: Store, files: dict[str, str], cancel: threading.Ev
             run.say(SyncLine(word, f"{result.label}  ({url})".strip()))
             if result.status != "unchanged":
                 run.summary.new_documents.append(result.label)
-        elif result.reason.startswith(_NOT_A_MEETING):
+        elif is_not_a_meeting(result.reason):
             store.set_link_state(url, "bilag", kind="bilag")
             run.summary.bilag += 1
             run.say(SyncLine("bilag", url, "ikke en dagsorden eller et referat; gemt som bilag"))
