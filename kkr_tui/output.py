@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from kkr_tui.i18n import _, ngettext
-from kkr_tui.ingest_types import STATUS_WORDS, summary_text
 
 if TYPE_CHECKING:
     from kkr_tui.ingest import IngestEvent
@@ -83,6 +82,8 @@ class IngestReporter:
                     why += "  " + _("warning: {text}").format(
                         text=page_warnings_line(result.page_warnings)
                     )
+                from kkr_tui.ingest_types import STATUS_WORDS  # `--help` imports this module
+
                 status = _(STATUS_WORDS[result.status])
                 print(printable(f"{status:<9} {label}{result.path}{why}"), flush=True)
         self._draw(event)
@@ -122,6 +123,8 @@ class IngestReporter:
 
     def summary_line(self) -> str:
         """The summary from the lines printed so far (used when a run is aborted)."""
+        from kkr_tui.ingest_types import summary_text
+
         return summary_text(self.counts)
 
 
