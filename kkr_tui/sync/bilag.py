@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kkr_tui.i18n import _
 from kkr_tui.sync.bilag_match import bilag_names, match_item
 from kkr_tui.sync.client import SyncCancelled
 
@@ -96,7 +97,7 @@ def read_bilag(
                 batch = []
         store.add_bilag_pages(bilag_id, batch)
     if chars == 0:
-        reason = "ingen tekst (en skannet PDF?); kan åbnes som PDF"
+        reason = _("no text (a scanned PDF?); it can be opened as a PDF")
         store.finish_bilag(bilag_id, "unreadable", reason)
         return bilag_id, reason
     store.finish_bilag(bilag_id, "ready")

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from kkr_tui import __version__
+from kkr_tui.i18n import _
 
 if TYPE_CHECKING:
     import httpx
@@ -154,17 +155,19 @@ class PoliteClient:
                 response = self._client.send(request, stream=True)
                 self.requests += 1
             except httpx.TimeoutException:
-                reason = f"intet svar inden for {self.config.timeout:g} s"
+                reason = _("no answer within {seconds} s").format(
+                    seconds=f"{self.config.timeout:g}"
+                )
                 attempt = self._retry_or_raise(url, reason, attempt)
                 continue
             except httpx.ConnectError as exc:
-                reason = f"kan ikke oprette forbindelse ({_short(exc)})"
+                reason = _("cannot connect ({error})").format(error=_short(exc))
                 attempt = self._retry_or_raise(
                     url, reason, attempt, limit=min(1, self.config.retries)
                 )
                 continue
             except httpx.TransportError as exc:
-                reason = f"forbindelsen blev afbrudt ({_short(exc)})"
+                reason = _("the connection broke ({error})").format(error=_short(exc))
                 attempt = self._retry_or_raise(url, reason, attempt)
                 continue
             status = response.status_code
@@ -174,20 +177,20 @@ class PoliteClient:
             if status in (301, 302, 303, 307, 308) and "location" in response.headers:
                 target = urljoin(url, response.headers["location"])
                 if urlsplit(target).hostname != origin:
-                    raise FetchError(url, f"omdirigeret til en anden vært ({target})", status)
+                    raise FetchError(
+                        url, _("redirected to another host ({url})").format(url=target), status
+                    )
                 redirects += 1
                 if redirects > MAX_REDIRECTS:
-                    raise FetchError(url, "for mange omdirigeringer", status)
+                    raise FetchError(url, _("too many redirects"), status)
                 url = target
                 continue
             if status == 429 or status >= 500:
                 wait = _retry_after(response) if status == 429 else None
-                reason = f"serveren svarede {status} {response.reason_phrase}".rstrip()
+                reason = _status(status, response.reason_phrase)
                 attempt = self._retry_or_raise(url, reason, attempt, wait=wait, status=status)
                 continue
-            raise FetchError(
-                url, f"serveren svarede {status} {response.reason_phrase}".rstrip(), status
-            )
+            raise FetchError(url, _status(status, response.reason_phrase), status)
 
     def _retry_or_raise(
         self,
@@ -220,6 +223,10 @@ def _retry_after(response: httpx.Response) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def _status(status: int, phrase: str) -> str:
+    return _("the server answered {status} {phrase}").format(status=status, phrase=phrase).rstrip()
 
 
 def _short(exc: Exception) -> str:

@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kkr_tui.i18n import _
+from kkr_tui.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from kkr_tui.sync.run import SyncEvent
@@ -72,7 +72,12 @@ def run(args: argparse.Namespace) -> int:
         for name in args.council:
             slug = council_slug(name)
             if slug is None:
-                _err(f"kkr-tui sync: ukendt råd {name!r} (vælg blandt {', '.join(COUNCILS)})")
+                _err(
+                    "kkr-tui sync: "
+                    + _("unknown council {name!r} (choose from {names})").format(
+                        name=name, names=", ".join(COUNCILS)
+                    )
+                )
                 return EXIT_USAGE
             if slug not in slugs:
                 slugs.append(slug)
@@ -111,7 +116,7 @@ def _sync(args: argparse.Namespace, config: Any, slugs: list[str], db: Path, roo
                 return EXIT_FAILED
             except SyncCancelled:
                 reporter.finish()
-                print("afbrudt; intet blev gemt")
+                print(_("interrupted; nothing was stored"))
                 return EXIT_INTERRUPTED
             if store is None:
                 if args.dry_run:
@@ -132,9 +137,15 @@ def _sync(args: argparse.Namespace, config: Any, slugs: list[str], db: Path, roo
             )
         reporter.finish()
         if summary.other_hosts:
-            print(f"{summary.other_hosts} link(s) til andre værter blev ikke fulgt")
+            print(
+                ngettext(
+                    "{n} link to another host was not followed",
+                    "{n} links to other hosts were not followed",
+                    summary.other_hosts,
+                ).format(n=summary.other_hosts)
+            )
         if summary.cancelled:
-            print(summary.line() + " (afbrudt)")
+            print(summary.line() + " " + _("(interrupted)"))
             return EXIT_INTERRUPTED
         print(summary.line())
         return EXIT_FAILED if summary.any_failed else EXIT_OK
@@ -149,13 +160,13 @@ def _print_dry_run(pages: list[Any], since: int | None) -> None:
 
     for page in pages:
         if page.error is not None:
-            print(printable(f"{'FEJL':<13} {page.url}: {page.error.reason}"))
+            print(printable(f"{_('FAILED'):<13} {page.url}: {page.error.reason}"))
             continue
         for link in page.links:
             year = link.block.year if link.block else None
             if since is not None and year is not None and year < since:
                 continue
-            word = "ville hente" if link.block is not None else "sprunget over"
+            word = _("would fetch") if link.block is not None else _("skipped")
             print(printable(f"{word:<13} {link.title}  ({link.url})"))
 
 
@@ -219,7 +230,7 @@ class _FirstInterruptSets:
         if self.cancel.is_set():
             raise KeyboardInterrupt
         self.cancel.set()
-        self.reporter.note("stopper; det der er gemt, bliver (Ctrl+C igen for at stoppe nu)")
+        self.reporter.note(_("stopping; what was stored stays (Ctrl+C again to stop now)"))
 
     def __enter__(self) -> _FirstInterruptSets:
         if threading.current_thread() is threading.main_thread():

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kkr_tui.i18n import _
 from kkr_tui.sync.councils import COUNCILS as _COUNCILS
 
 DEFAULT_BASE_URL = "https://www.kl.dk"
@@ -80,7 +81,7 @@ def check_base_url(url: str) -> str | None:
     """Why ``url`` cannot be a base URL, or None when it can."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"ikke en http(s)-adresse: {url!r}"
+        return _("not an http(s) address: {url!r}").format(url=url)
     return None
 
 
@@ -93,10 +94,12 @@ def load_sync_config(path: Path | None) -> SyncConfig:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return SyncConfig(problems=(f"kunne ikke læse {path}: {exc}",))
+        return SyncConfig(
+            problems=(_("could not read {path}: {error}").format(path=path, error=exc),)
+        )
     table = data.get("sync", {})
     if not isinstance(table, dict):
-        return SyncConfig(problems=("sync: forventede en tabel",))
+        return SyncConfig(problems=(_("sync: expected a table"),))
     return _from_table(table)
 
 
@@ -123,7 +126,11 @@ def _from_table(table: dict[str, object]) -> SyncConfig:
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-            problems.append(f"sync.{key}: forventede et tal på mindst {minimum}")
+            problems.append(
+                _("sync.{key}: expected a number of at least {minimum}").format(
+                    key=key, minimum=minimum
+                )
+            )
         else:
             numbers[key] = float(value)
     config = replace(
@@ -142,12 +149,14 @@ def _from_table(table: dict[str, object]) -> SyncConfig:
         found: dict[str, str] = {}
         for slug, url in pages.items():
             if slug not in COUNCILS:
-                problems.append(f"sync.pages.{slug}: ukendt råd")
+                problems.append(_("sync.pages.{slug}: unknown council").format(slug=slug))
             elif not isinstance(url, str) or check_base_url(url):
-                problems.append(f"sync.pages.{slug}: forventede en http(s)-adresse")
+                problems.append(
+                    _("sync.pages.{slug}: expected an http(s) address").format(slug=slug)
+                )
             else:
                 found[slug] = url
         config = replace(config, pages=found)
     else:
-        problems.append("sync.pages: forventede en tabel")
+        problems.append(_("sync.pages: expected a table"))
     return replace(config, problems=tuple(problems))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from kkr_tui.i18n import _
 from kkr_tui.sync.client import FetchError, PoliteClient, SyncCancelled, Validators, validators_of
 
 if TYPE_CHECKING:
@@ -71,7 +72,10 @@ def download_pdf(
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_bytes:
             raise FetchError(
-                url, f"filen er for stor ({_mb(int(declared))}, grænsen er {_mb(max_bytes)})"
+                url,
+                _("the file is too large ({size}, the limit is {limit})").format(
+                    size=_mb(int(declared)), limit=_mb(max_bytes)
+                ),
             )
         fd, temp_name = tempfile.mkstemp(prefix=".part-", suffix=".pdf", dir=target.parent)
         temp = Path(temp_name)
@@ -84,7 +88,12 @@ def download_pdf(
                 for chunk in _body(client, response, url):
                     size += len(chunk)
                     if size > max_bytes:
-                        raise FetchError(url, f"filen er større end grænsen på {_mb(max_bytes)}")
+                        raise FetchError(
+                            url,
+                            _("the file is larger than the limit of {limit}").format(
+                                limit=_mb(max_bytes)
+                            ),
+                        )
                     if len(head) < _EDGE:
                         head += chunk[: _EDGE - len(head)]
                     tail = (tail + chunk)[-_EDGE:]
@@ -93,9 +102,9 @@ def download_pdf(
                 out.flush()
                 os.fsync(out.fileno())
             if b"%PDF-" not in head:
-                raise FetchError(url, "ikke en PDF (serveren sendte noget andet)")
+                raise FetchError(url, _("not a PDF (the server sent something else)"))
             if b"%%EOF" not in tail:
-                raise FetchError(url, "ufuldstændig PDF (overførslen blev afbrudt)")
+                raise FetchError(url, _("incomplete PDF (the transfer broke off)"))
             os.replace(temp, target)
         except BaseException:
             temp.unlink(missing_ok=True)
@@ -113,10 +122,13 @@ def _body(client: PoliteClient, response: httpx.Response, url: str) -> Iterator[
                 raise SyncCancelled
             yield chunk
     except httpx.TimeoutException:
-        raise FetchError(url, "overførslen gik i stå (intet svar)") from None
+        raise FetchError(url, _("the transfer stalled (no answer)")) from None
     except httpx.TransportError as exc:
         raise FetchError(
-            url, f"overførslen blev afbrudt ({str(exc)[:120] or type(exc).__name__})"
+            url,
+            _("the transfer broke off ({error})").format(
+                error=str(exc)[:120] or type(exc).__name__
+            ),
         ) from None
 
 

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kkr_tui.i18n import N_, _, ngettext
 from kkr_tui.ingest_types import is_not_a_meeting
 from kkr_tui.sync.client import FetchError, PoliteClient, SyncCancelled, Validators
 from kkr_tui.sync.config import COUNCILS, SyncConfig
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from kkr_tui.store.manifest import SeenLink
 
 #: Result words of ingest statuses, in Danish.
-INGEST_WORDS = {"added": "tilføjet", "updated": "opdateret", "unchanged": "uændret"}
+INGEST_WORDS = {"added": N_("added"), "updated": N_("updated"), "unchanged": N_("unchanged")}
 
 
 class SiteUnreachable(Exception):
@@ -45,7 +46,9 @@ class SiteUnreachable(Exception):
 
     def __init__(self, error: FetchError) -> None:
         self.error = error
-        super().__init__(f"kan ikke nå {error.host}: {error.reason}")
+        super().__init__(
+            _("cannot reach {host}: {reason}").format(host=error.host, reason=error.reason)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,19 +120,27 @@ class SyncSummary:
 
     def line(self) -> str:
         """The summary line of a run, in Danish."""
-        parts = [
-            f"sider {self.pages} ({self.pages_unchanged} uændrede, {self.pages_failed} fejl)",
-            f"hentet {self.downloaded}",
-            f"uændrede {self.unchanged}",
-            f"bilag {self.bilag} ({self.bilag_read} læst)",
-            f"sprunget over {self.skipped}",
-            f"forsvundet {self.gone}",
-            f"fejl {self.failed}",
-        ]
+        text = _(
+            "pages {pages} ({unchanged_pages} unchanged, {failed_pages} failed), "
+            "fetched {fetched}, unchanged {unchanged}, bilag {bilag} ({read} read), "
+            "skipped {skipped}, gone {gone}, failed {failed}"
+        ).format(
+            pages=self.pages,
+            unchanged_pages=self.pages_unchanged,
+            failed_pages=self.pages_failed,
+            fetched=self.downloaded,
+            unchanged=self.unchanged,
+            bilag=self.bilag,
+            read=self.bilag_read,
+            skipped=self.skipped,
+            gone=self.gone,
+            failed=self.failed,
+        )
         if self.ingest is not None:
-            counts = {s: self.ingest.count(s) for s in ("added", "updated")}
-            parts.append(f"tilføjet {counts['added']}, opdateret {counts['updated']}")
-        return ", ".join(parts)
+            text += ", " + _("added {added}, updated {updated}").format(
+                added=self.ingest.count("added"), updated=self.ingest.count("updated")
+            )
+        return text
 
 
 Progress = Callable[[SyncEvent], None]
@@ -241,7 +252,9 @@ def apply(
         summary.pages += 1
         if page.error is not None:
             summary.pages_failed += 1
-            run.say(SyncLine("FEJL", f"{COUNCILS[page.slug]} {page.url}", page.error.reason, True))
+            run.say(
+                SyncLine(_("FAILED"), f"{COUNCILS[page.slug]} {page.url}", page.error.reason, True)
+            )
             continue
         summary.other_hosts += page.other_hosts
         council = COUNCILS[page.slug]
@@ -255,7 +268,7 @@ def apply(
                 gone = store.record_links(council, [_seen(link) for link in links], seen_at)
                 summary.gone += len(gone)
                 for url in gone:
-                    run.say(SyncLine("forsvundet", url, "ikke længere på siden; beholdt"), False)
+                    run.say(SyncLine(_("gone"), url, _("no longer on the page; kept")), False)
         claimed.update(link.url for link in links)
         plans.extend((page.slug, link) for link in links if _wanted(link, since))
     run.total = len(plans)
@@ -331,9 +344,11 @@ def _one_link(
         summary.skipped += 1
         if row is None or row.state == "new":
             if not dry_run:
-                store.set_link_state(link.url, "skipped", "ikke i en mødeblok")
+                store.set_link_state(link.url, "skipped", "not in a meeting block")
             run.say(
-                SyncLine("sprunget over", subject, "ikke mødemateriale (uden for mødeblokkene)")
+                SyncLine(
+                    _("skipped"), subject, _("not meeting material (outside the meeting blocks)")
+                )
             )
         else:
             run.done += 1
@@ -354,7 +369,7 @@ def _one_link(
         run.done += 1
         return
     if dry_run:
-        run.say(SyncLine("ville hente", subject))
+        run.say(SyncLine(_("would fetch"), subject))
         return
     year = str(link.block.year) if link.block and link.block.year else "ukendt"
     target = download_root / slug / year / file_name(link.url)
@@ -364,7 +379,7 @@ def _one_link(
     except FetchError as error:
         summary.failed += 1
         store.set_link_state(link.url, "failed", error.reason)
-        run.say(SyncLine("FEJL", subject, error.reason, True))
+        run.say(SyncLine(_("FAILED"), subject, error.reason, True))
         return
     assert got.path is not None
     summary.downloaded += 1
@@ -380,9 +395,9 @@ def _one_link(
     )
     if link.kind == "bilag":
         summary.bilag += 1
-        run.say(SyncLine("hentet bilag", subject))
+        run.say(SyncLine(_("fetched bilag"), subject))
     else:
-        run.say(SyncLine("hentet", subject))
+        run.say(SyncLine(_("fetched"), subject))
         to_ingest[str(got.path)] = link.url
 
 
@@ -401,21 +416,21 @@ def _ingest(run: _Run, store: Store, files: dict[str, str], cancel: threading.Ev
         url = files.get(result.path, result.path)
         if result.status != "failed":
             store.set_link_state(url, "stored")
-            word = INGEST_WORDS[result.status]
+            word = _(INGEST_WORDS[result.status])
             run.say(SyncLine(word, f"{result.label}  ({url})".strip()))
             if result.status != "unchanged":
                 run.summary.new_documents.append(result.label)
         elif is_not_a_meeting(result.reason):
             store.set_link_state(url, "bilag", kind="bilag")
             run.summary.bilag += 1
-            run.say(SyncLine("bilag", url, "ikke en dagsorden eller et referat; gemt som bilag"))
+            run.say(SyncLine(_("bilag"), url, _("not an agenda or minutes; kept as a bilag")))
         else:
             # A file that cannot be read stays unreadable until its URL changes; a
             # failure to store it (a busy database) is tried again next run.
             retry = result.reason.startswith("could not store")
             run.summary.failed += 1
             store.set_link_state(url, "failed" if retry else "unreadable", result.reason)
-            run.say(SyncLine("FEJL", url, result.reason, True))
+            run.say(SyncLine(_("FAILED"), url, result.reason, True))
 
     run.summary.ingest = ingest_paths(store, list(files), progress=on_event, cancel=cancel)
     if run.summary.ingest.cancelled:
@@ -484,9 +499,13 @@ def _read_bilag(
         bilag_id, reason = read_bilag(store, source, at, cancel=cancel, on_page=on_page)
         done = store.bilag(bilag_id)
         run.summary.bilag_read += 1
-        where = f"punkt {done.item_number}" if done.item_number else "mødet"
-        pages = f"{done.page_count} sider"
+        where = (
+            _("item {number}").format(number=done.item_number)
+            if done.item_number
+            else _("the meeting")
+        )
+        pages = ngettext("{n} page", "{n} pages", done.page_count).format(n=done.page_count)
         if reason:
-            run.say(SyncLine("bilag ulæst", _subject(row.title, link.url), reason))
+            run.say(SyncLine(_("bilag unread"), _subject(row.title, link.url), reason))
         else:
-            run.say(SyncLine("bilag læst", f"{row.title}  ({pages}, {where})"))
+            run.say(SyncLine(_("bilag read"), f"{row.title}  ({pages}, {where})"))
