@@ -134,6 +134,7 @@ class Site:
         bilag: tuple[str, ...] = (),
         text_only_pdf: bool = False,
         variant: str = "",
+        bilag_pages: int = 2,
     ) -> Meeting:
         """A meeting block with its agenda (and minutes, and bilag) under /media/."""
         council = SLUGS[slug]
@@ -149,7 +150,7 @@ class Site:
             text = "PDF" if text_only_pdf else f"PDF / {word} {council} {nice}.pdf"
             meeting.links.append(Link(href, text, body))
         for n, title in enumerate(bilag, start=1):
-            body = bilag_pdf(title)
+            body = bilag_pdf(title, bilag_pages)
             folder = hashlib.sha256(body + iso.encode()).hexdigest()[:8]
             href = f"http://127.0.0.1:{{port}}/media/{folder}/bilag-{n}.pdf?format=noformat"
             meeting.links.append(Link(href, f"PDF {title}", body))
