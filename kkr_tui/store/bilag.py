@@ -242,6 +242,29 @@ class BilagStore:
         ]
 
     @locked
+    def find_in_bilag(self, bilag_id: int, text: str, after_page: int) -> int | None:
+        """The first page after ``after_page`` (wrapping to the start) of a bilag whose
+        text has every word of ``text`` (folded, as word starts); None if no page has."""
+        words = [w for w in fold(text).split() if w.isalnum()]
+        if not words or not _has_tables(self._conn):
+            return None
+        match = " AND ".join(f'"{w}"*' for w in words)
+        try:
+            pages = [
+                int(page)
+                for (page,) in self._conn.execute(
+                    "SELECT p.page FROM bilag_fts JOIN bilag_pages p ON p.id = bilag_fts.rowid"
+                    " WHERE bilag_fts MATCH ? AND p.bilag_id = ? ORDER BY p.page",
+                    (match, bilag_id),
+                )
+            ]
+        except sqlite3.OperationalError:
+            return None
+        later = [page for page in pages if page > after_page]
+        found = later or pages
+        return found[0] if found else None
+
+    @locked
     def search_bilag(
         self,
         match: str,
