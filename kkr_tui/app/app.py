@@ -32,6 +32,7 @@ from kkr_tui.app.config import AppConfig, load_config, save_theme
 from kkr_tui.app.db import Store, StoreGateway
 from kkr_tui.app.messages import IngestProgress
 from kkr_tui.app.render import citation, item_as_text, safe
+from kkr_tui.app.sync_actions import SyncActions
 from kkr_tui.app.watch import StoreWatch, is_read_only
 from kkr_tui.app.widgets.item_pane import ItemPane
 from kkr_tui.app.widgets.marked_tree import MarkedMeetingTree
@@ -111,7 +112,7 @@ def _is_text_area(widget: Widget | None) -> bool:
     return widget is not None and any(c.__name__ == "TextArea" for c in type(widget).__mro__)
 
 
-class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
+class KkrApp(StoreWatch, MeetingWorkActions, SyncActions, App[None]):
     """kkr-tui's Textual application."""
 
     TITLE = "kkr-tui"
@@ -487,10 +488,10 @@ class KkrApp(StoreWatch, MeetingWorkActions, App[None]):
             from kkr_tui.app.limits import bounded_item
 
             item = bounded_item(await self.gateway.call(Store.item, ident))
+            bilag = await self.gateway.call(Store.item_bilag, ident)
             self.current_item = item
             self.current_meeting = None
-            await self.pane.show_item(item)
-            self.refresh_bindings()
+            await self.pane.show_item(item, bilag)
             await self.item_shown(item)
             self.refresh_bindings()
         else:

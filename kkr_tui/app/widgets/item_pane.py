@@ -8,6 +8,7 @@ through :mod:`kkr_tui.app.render`, which never parses data as markup.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -64,7 +65,16 @@ class ItemPane(VerticalScroll, can_focus=True):
             widgets.append(Static(Content(body), classes="placeholder-body"))
         await self._replace(widgets)
 
-    async def show_item(self, item: ItemDetail) -> None:
+    def on_option_list_option_selected(self, event: Any) -> None:
+        """``enter`` on a fetched bilag opens its text over the reader."""
+        if event.option_list.id != "bilag-list" or event.option.id is None:
+            return
+        event.stop()
+        open_bilag = getattr(self.app, "open_bilag", None)
+        if open_bilag is not None:
+            self.app.run_worker(open_bilag(int(event.option.id)), group="bilag")
+
+    async def show_item(self, item: ItemDetail, bilag: Sequence[Any] = ()) -> None:
         """Title, facts line, pages whose text is missing, parts in order, attachments,
         links, then parse warnings. Missing pages come first: the text below is incomplete."""
         self.shown = ("item", item.id)
@@ -96,6 +106,8 @@ class ItemPane(VerticalScroll, can_focus=True):
                     classes="part part--attachments",
                 )
             )
+        if bilag:
+            widgets.append(bilag_list(bilag))
         if item.urls:
             widgets.append(
                 Vertical(
@@ -229,3 +241,24 @@ def _overview(meeting: Any) -> list[Widget]:
     if not widgets:
         widgets.append(Static(_("No items."), classes="muted", markup=False))
     return widgets
+
+
+def bilag_list(bilag: Sequence[Any]) -> Widget:
+    """The item's fetched bilag as a list: ``enter`` opens one as text (page by page)."""
+    from textual.widgets import OptionList
+    from textual.widgets.option_list import Option
+
+    from kkr_tui.i18n import _, ngettext
+
+    options = []
+    for row in bilag:
+        pages = ngettext("{n} page", "{n} pages", row.page_count).format(n=row.page_count)
+        unreadable = f" · {_('no text')}" if row.state == "unreadable" else ""
+        options.append(Option(literal(f"{row.title} ({pages}{unreadable})"), id=str(row.id)))
+    return Vertical(
+        Static(
+            _("Fetched bilag (enter opens, o in the text opens the PDF)"), classes="part-heading"
+        ),
+        OptionList(*options, id="bilag-list", classes="bilag-list"),
+        classes="part part--bilag",
+    )

@@ -1,0 +1,122 @@
+"""The reader's side of sync: an item lists its fetched bilag, enter reads one page by
+page, and "Hent nye dokumenter" (H) fetches in the background from a local site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app_fixtures import make_app, screen_text, settle
+from sync_site import Site
+from test_sync import sync, write_config
+
+from kkr_tui.app.screens.bilag import BilagScreen
+from kkr_tui.store import Store
+
+SIZE = (120, 40)
+
+
+def _site() -> Site:
+    site = Site()
+    site.add_meeting(
+        "midtjylland",
+        "2025-03-12",
+        minutes=True,
+        bilag=("Bilag 2.1 Klimaplan for regionen", "Notat om drikkevand"),
+        bilag_pages=3,
+    )
+    return site.start()
+
+
+def _item_21(db: Path) -> int:
+    with Store(db) as store:
+        bilag = store.meeting_bilag("KKR Midtjylland", "2025-03-12")[0]
+        item = store.bilag_item(bilag.id)
+    assert item is not None
+    return item.id
+
+
+async def test_an_item_lists_its_bilag_and_enter_reads_one(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    write_config(tmp_path / "config")
+    site = _site()
+    db = tmp_path / "db" / "kkr.db"
+    try:
+        assert sync(site, db) == 0
+    finally:
+        site.stop()
+    item_id = _item_21(db)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_view(("item", item_id))
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Hentede bilag" in text and "Notat om drikkevand (3 sider)" in text
+        app.query_one("#bilag-list").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BilagScreen)
+        assert "Side 1 af 3" in screen_text(app)
+        await pilot.press("right")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Side 2 af 3 ·" in text and "Side 2 af 3." in text  # facts and the page's text
+        await pilot.press("slash")
+        await pilot.press(*"afsnit 3", "enter")
+        await settle(pilot)
+        assert "Side 3 af 3 ·" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, BilagScreen)
+
+
+async def test_fetch_in_the_reader_stores_what_arrived(tmp_path: Path, monkeypatch) -> None:
+    site = _site()
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[sync]\nbase_url = "{site.url}"\ndelay = 0\nbackoff = 0\ntimeout = 2\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "kkr.db"
+    with Store(db):
+        pass
+    app = make_app(db, config_path=config)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("H")
+            for _ in range(40):
+                await settle(pilot)
+                if app.sync_cancel is None:
+                    break
+            assert app.sync_cancel is None
+            text = screen_text(app)
+            assert "KKR Midtjylland" in text  # the tree was reloaded with what arrived
+    finally:
+        site.stop()
+    with Store(db) as store:
+        assert store.councils() == ["KKR Midtjylland"]
+        assert len(store.meeting_bilag("KKR Midtjylland", "2025-03-12")) == 2
+
+
+async def test_fetch_without_network_is_one_notification(tmp_path: Path) -> None:
+    site = _site()
+    url = site.url
+    site.stop()
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[sync]\nbase_url = "{url}"\ndelay = 0\nbackoff = 0\nretries = 0\n', encoding="utf-8"
+    )
+    db = tmp_path / "kkr.db"
+    with Store(db):
+        pass
+    app = make_app(db, config_path=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("H")
+        for _ in range(40):
+            await settle(pilot)
+            if app.sync_cancel is None:
+                break
+        notes = [n for n in app._notifications if n.title == "Ingen forbindelse"]
+        assert len(notes) == 1 and "kan ikke nå 127.0.0.1" in notes[0].message
