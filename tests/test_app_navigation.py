@@ -262,7 +262,8 @@ async def test_help_and_palette_follow_the_keymap_and_clashes_are_reported(
         '[keymap]\nnext_item = "n"\nsearch = "ctrl+s"\nno_such_thing = "z"\n', encoding="utf-8"
     )
     app = make_app(sample_db, config_path=config)
-    async with app.run_test(size=SIZE) as pilot:
+    # Tall enough that the whole "Everywhere" group is on screen (the text is read off it).
+    async with app.run_test(size=(SIZE[0], SIZE[1] + 6)) as pilot:
         await settle(pilot)
         messages = [n.message for n in app._notifications]
         assert "keymap: n er lagt på både next_item og edit_note" in messages
