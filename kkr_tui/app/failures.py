@@ -46,6 +46,9 @@ WHAT_FAILED: dict[str, str] = {
     "action_open_source": N_("Opening the document or link"),
     "run_search": N_("The search"),
     "load_children": N_("Loading the meeting tree"),
+    "_sync_worker": N_("Fetching new documents"),
+    "show_page": N_("Showing the page of the bilag"),
+    "action_find_next": N_("Searching the bilag"),
 }
 
 
