@@ -210,6 +210,11 @@ register(
             N_("Make the meeting list wider (remembered)"), typed=True),
     Command("toggle_tree", "L", "toggle_tree", N_("Hide/show list"),
             N_("Hide or show the meeting list (remembered)"), typed=True),
+    # Sync's command lives here, not in app/sync_actions.py: the help lists commands
+    # in registration order, which must not depend on which module was imported first.
+    Command("fetch_documents", "H", "fetch_documents", N_("Fetch new documents"),
+            N_("Fetch new agendas, minutes and bilag from KL's pages"), typed=True,
+            writes=True),
     Command("help", "question_mark,f1", "help", N_("Help"),
             N_("Keys, search syntax and what the marks mean")),
     Command("quit_q", "q", "quit", N_("Quit"), N_("Quit the reader"),

@@ -16,23 +16,10 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.message import Message
 
-from kkr_tui.app.actions import Command, register
-from kkr_tui.i18n import N_, _
+from kkr_tui.i18n import _
 
 if TYPE_CHECKING:
     from kkr_tui.app.app import KkrApp
-
-register(
-    Command(
-        "fetch_documents",
-        "H",
-        "fetch_documents",
-        N_("Fetch new documents"),
-        N_("Fetch new agendas, minutes and bilag from KL's pages"),
-        typed=True,
-        writes=True,
-    )
-)
 
 
 class SyncProgress(Message):
@@ -47,8 +34,6 @@ class SyncActions:
     """Actions of sync and bilag; mixed into KkrApp."""
 
     sync_cancel: threading.Event | None = None
-    #: The subtitle shown before a sync took it over for its progress.
-    sync_subtitle: str = ""
 
     def action_fetch_documents(self: KkrApp) -> None:  # type: ignore[misc]
         """Run sync in the background (once at a time)."""
@@ -59,7 +44,6 @@ class SyncActions:
             self.notify(_("Already fetching…"), markup=False)
             return
         self.sync_cancel = threading.Event()
-        self.sync_subtitle = self.sub_title
         self.sub_title = _("Fetching new documents…")
         self._sync_worker(self.sync_cancel)
 
@@ -104,7 +88,7 @@ class SyncActions:
         from kkr_tui.app.db import Store
 
         self.sync_cancel = None
-        self.sub_title = self.sync_subtitle
+        self.sub_title = _("KKR meetings")  # sync never runs read-only: the usual subtitle
         if problem is not None:
             self.notify(problem, title=_("No connection"), severity="warning", markup=False)
             return
