@@ -267,7 +267,7 @@ class IngestRun:
             return IngestResult(str(path), "failed", parsed.reason, detail=parsed.detail)
         label = meeting_label(meeting.council, meeting.meeting_date, meeting.doc_type)
         if self.summary.stopped:
-            return IngestResult(str(path), "failed", self.summary.stopped, label)
+            return IngestResult(str(path), "failed", self.summary.stopped, label, store_failed=True)
         from kkr_tui.store.errors import DamagedDatabaseError, DiskFullError
 
         try:
@@ -275,7 +275,7 @@ class IngestRun:
         except (DiskFullError, DamagedDatabaseError) as error:
             # No later file can be stored either: stop, and say so in the summary.
             self.summary.stopped = str(error)
-            return IngestResult(str(path), "failed", str(error), label)
+            return IngestResult(str(path), "failed", str(error), label, store_failed=True)
         except Exception as error:  # noqa: BLE001 - reported per file, the run goes on
             return IngestResult(
                 str(path),
@@ -285,6 +285,7 @@ class IngestRun:
                 ),
                 label,
                 traceback.format_exc(),
+                store_failed=True,
             )
         return IngestResult(str(path), status, label=label, page_warnings=meeting.page_warnings)
 

@@ -31,6 +31,10 @@ class IngestResult:
 
     ``page_warnings``: pages of a stored document that could not be read (stored empty)
     and repairs; the result line must show them, the document is stored all the same.
+
+    ``store_failed``: the file was read but the store could not take it (busy, full,
+    damaged): the file itself is fine and worth trying again, unlike one that cannot be
+    read. A flag, not a look at ``reason``, whose wording follows the user's language.
     """
 
     path: str
@@ -39,6 +43,7 @@ class IngestResult:
     label: str = ""
     detail: str = ""
     page_warnings: tuple[PageWarning, ...] = ()
+    store_failed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -295,3 +295,22 @@ def test_cancel_mid_sync_keeps_what_was_stored(site: Site, tmp_db: Path) -> None
     # The next run picks up where this one stopped.
     assert sync(site, tmp_db) == 0
     assert len(documents(tmp_db)) == 4
+
+
+def test_a_document_the_store_could_not_take_is_tried_again(
+    site: Site, tmp_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy or failing store is no fault of the file: its link stays 'failed' (fetched
+    again next run), never 'unreadable' — whatever language the reason is worded in."""
+    from kkr_tui.ingest import IngestRun
+
+    def refuse(self: object, *args: object) -> str:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(IngestRun, "_save", refuse)
+    assert sync(site, tmp_db) == 1
+    monkeypatch.undo()
+    rows = states(tmp_db)
+    agenda = next(url for url in rows if url.endswith("dagsorden-hovedstaden-2025-06-18.pdf"))
+    assert rows[agenda] == "failed"
+    assert "unreadable" not in rows.values()

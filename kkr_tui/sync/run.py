@@ -427,7 +427,7 @@ def _ingest(run: _Run, store: Store, files: dict[str, str], cancel: threading.Ev
         else:
             # A file that cannot be read stays unreadable until its URL changes; a
             # failure to store it (a busy database) is tried again next run.
-            retry = result.reason.startswith("could not store")
+            retry = result.store_failed
             run.summary.failed += 1
             store.set_link_state(url, "failed" if retry else "unreadable", result.reason)
             run.say(SyncLine(_("FAILED"), url, result.reason, True))
