@@ -176,13 +176,14 @@ def format_outline(meeting: Meeting) -> str:
                 lines.append("      " + _("attachments: {n}").format(n=len(item.attachments)))
             if item.urls:
                 lines.append("      " + _("links: {n}").format(n=len(item.urls)))
-            lines += ["      " + _("warning: {text}").format(text=w) for w in item.warnings]
+            # The parser's warnings are stored in English (N_ ids): translated when shown.
+            lines += ["      " + _("warning: {text}").format(text=_(w)) for w in item.warnings]
             lines += [
                 "      " + _("warning: {text}").format(text=w.text) for w in item.page_warnings
             ]
     if meeting.warnings or meeting.page_warnings:
         lines.append("")
-        lines += [_("warning: {text}").format(text=w) for w in meeting.warnings]
+        lines += [_("warning: {text}").format(text=_(w)) for w in meeting.warnings]
         lines += [_("warning: {text}").format(text=w.text) for w in meeting.page_warnings]
     items = sum(len(s.items) for s in meeting.sections)
     lines.append("")

@@ -142,6 +142,19 @@ def test_parse_outline_names_meeting_sections_and_items(
     assert any(line.startswith("      dele: Baggrund, Indstilling") for line in lines)
 
 
+def test_parse_outline_shows_the_parsers_warnings_in_danish(
+    samples_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reliability_corpus import drop_case_line
+
+    doc = tmp_path / "uden sagsnummer.txt"
+    doc.write_text(drop_case_line(samples_dir / "001_5e5d42c32cdde801.txt"), encoding="utf-8")
+    assert run("parse", str(doc)) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "      advarsel: ingen sagsnummerlinje (SAG-…) efter titlen" in lines
+    assert not any("no case number" in line for line in lines)
+
+
 def test_parse_of_a_document_without_kkr_structure(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -69,10 +69,10 @@ def parse(doc: SourceDocument) -> Meeting:
         lambda: " ".join(d.full_text() for d in drafts),
     )
     if council is None:
-        warnings.append("no council name found")
+        warnings.append(N_("no council name found"))
     meeting_date = _meeting_date(cover, headers, skeleton.sections, drafts)
     if meeting_date is None:
-        warnings.append("no meeting date found")
+        warnings.append(N_("no meeting date found"))
 
     by_section: dict[int, list[Item]] = {}
     for draft in drafts:
@@ -213,9 +213,9 @@ class _ItemDraft:
         span = self.span
         warnings = list(self.warnings)
         if span.case_number is None:
-            warnings.append("no case number line (SAG-…) after the title")
+            warnings.append(N_("no case number line (SAG-…) after the title"))
         if is_minutes and not any(p.kind == "Beslutning" for p in self.parts):
-            warnings.append("minutes without a Beslutning heading for this item")
+            warnings.append(N_("minutes without a Beslutning heading for this item"))
         return Item(
             number=f"{span.section}.{span.number}",
             title=_clean_title(span.title_lines),
