@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 import threading
 from collections.abc import Sequence
@@ -327,9 +326,15 @@ def _cmd_ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             if not paths:
                 print(_("nothing to reparse"))
                 return EXIT_OK
+        from kkr_tui.interrupts import FirstInterruptAsksToStop
+
         reporter = IngestReporter(debug=getattr(args, "debug", False))
         cancel = threading.Event()
-        with _first_interrupt_sets(cancel, reporter):
+        with FirstInterruptAsksToStop(
+            cancel,
+            reporter.note,
+            _("stopping; nothing half-read is stored (Ctrl+C again to stop now)"),
+        ):
             try:
                 summary = ingest_paths(
                     store,
@@ -351,34 +356,6 @@ def _cmd_ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         return EXIT_FAILED if summary.failed else EXIT_OK
     finally:
         store.close()
-
-
-class _first_interrupt_sets:  # noqa: N801 - used as a context manager, reads like one
-    """First Ctrl+C asks the run to stop at the next page; the second aborts now.
-
-    Pool workers ignore SIGINT (see ingest), so only this process decides what a
-    Ctrl+C means and nothing is left half stored.
-    """
-
-    def __init__(self, cancel: threading.Event, reporter: IngestReporter) -> None:
-        self.cancel = cancel
-        self.reporter = reporter
-        self.previous: Any = None
-
-    def _handle(self, signum: int, frame: object) -> None:
-        if self.cancel.is_set():
-            raise KeyboardInterrupt
-        self.cancel.set()
-        self.reporter.note(_("stopping; nothing half-read is stored (Ctrl+C again to stop now)"))
-
-    def __enter__(self) -> _first_interrupt_sets:
-        if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
 
 
 # --- parse -------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 import threading
 from pathlib import Path
@@ -96,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace, config: Any, slugs: list[str], db: Path, root: Path) -> int:
+    from kkr_tui.interrupts import FirstInterruptAsksToStop
     from kkr_tui.store import Store
     from kkr_tui.sync.client import PoliteClient, SyncCancelled
     from kkr_tui.sync.run import SiteUnreachable, apply, fetch_pages
@@ -106,7 +106,11 @@ def _sync(args: argparse.Namespace, config: Any, slugs: list[str], db: Path, roo
     if db.exists():
         store = Store(db, read_only=args.dry_run)
     try:
-        with _FirstInterruptSets(cancel, reporter), PoliteClient(config, cancel=cancel) as client:
+        stop_note = _("stopping; what was stored stays (Ctrl+C again to stop now)")
+        with (
+            FirstInterruptAsksToStop(cancel, reporter.note, stop_note),
+            PoliteClient(config, cancel=cancel) as client,
+        ):
             try:
                 states = store.page_states() if store is not None else {}
                 pages = fetch_pages(client, config, slugs, states, reporter)
@@ -215,28 +219,3 @@ class _Reporter:
     def finish(self) -> None:
         """Remove the progress line before the summary."""
         self._clear()
-
-
-class _FirstInterruptSets:
-    """The first Ctrl+C asks the run to stop (the download in flight is removed, what
-    was stored stays); the second stops at once."""
-
-    def __init__(self, cancel: threading.Event, reporter: _Reporter) -> None:
-        self.cancel = cancel
-        self.reporter = reporter
-        self.previous: Any = None
-
-    def _handle(self, signum: int, frame: object) -> None:
-        if self.cancel.is_set():
-            raise KeyboardInterrupt
-        self.cancel.set()
-        self.reporter.note(_("stopping; what was stored stays (Ctrl+C again to stop now)"))
-
-    def __enter__(self) -> _FirstInterruptSets:
-        if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
