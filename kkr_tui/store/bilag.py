@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from kkr_tui.i18n import _
 from kkr_tui.records import BilagPageHit, BilagRow, ItemRow
 from kkr_tui.store.guard import locked
+from kkr_tui.store.tables import has_table, run_ddl, write_all
 from kkr_tui.textfold import fold
 
 _TABLES_SQL = [
@@ -55,13 +56,11 @@ _COLUMNS = (
 
 def ensure_bilag_schema(conn: sqlite3.Connection) -> None:
     """Create the bilag tables, index and triggers when missing (idempotent)."""
-    for statement in _TABLES_SQL:
-        conn.execute(statement)
+    run_ddl(conn, _TABLES_SQL)
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='bilag_fts'")
-    return row.fetchone() is not None
+    return has_table(conn, "bilag_fts")
 
 
 class BilagStore:
@@ -73,16 +72,7 @@ class BilagStore:
     _translate: Callable[[sqlite3.DatabaseError], Exception]
 
     def _bilag_write(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
-        conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for sql, params in statements:
-                conn.execute(sql, params)
-        except BaseException:
-            if conn.in_transaction:  # a full disk may have rolled it back already
-                conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        write_all(self._conn, statements)
 
     # -- writing ---------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from kkr_tui.records import ManifestRow, PageState
 from kkr_tui.store.guard import locked
+from kkr_tui.store.tables import has_table, run_ddl, write_all
 
 _TABLES_SQL = [
     """CREATE TABLE IF NOT EXISTS sync_links (
@@ -45,13 +46,11 @@ _COLUMNS = (
 
 def ensure_manifest_schema(conn: sqlite3.Connection) -> None:
     """Create the sync tables when missing (idempotent, any schema version)."""
-    for statement in _TABLES_SQL:
-        conn.execute(statement)
+    run_ddl(conn, _TABLES_SQL)
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='sync_links'")
-    return row.fetchone() is not None
+    return has_table(conn, "sync_links")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +75,7 @@ class ManifestStore:
     read_only: bool
 
     def _write(self, statements: Iterable[tuple[str, Sequence[object]]]) -> None:
-        conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for sql, params in statements:
-                conn.execute(sql, params)
-        except BaseException:
-            if conn.in_transaction:  # a full disk may have rolled it back already
-                conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        write_all(self._conn, statements)
 
     @locked
     def manifest(self, council: str | None = None) -> list[ManifestRow]:

@@ -43,6 +43,7 @@ from kkr_tui.records import (
 )
 from kkr_tui.store.errors import NoteTooLargeError
 from kkr_tui.store.guard import Connected, locked
+from kkr_tui.store.tables import has_table
 from kkr_tui.textfold import fold
 
 _ANCHOR_SQL = (
@@ -83,8 +84,7 @@ _FORGET_GONE_SQL = "DELETE FROM seen_documents WHERE doc_type = 'baseline in pro
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='notes'")
-    return row.fetchone() is not None
+    return has_table(conn, "notes")
 
 
 #: An item as notes are matched to it: (id, number, case number, title), in document order.
