@@ -57,5 +57,6 @@ def test_the_cli_help_names_it_modeoplaeg(capsys: pytest.CaptureFixture[str]) ->
 
     with pytest.raises(SystemExit):
         main(["--help"])
-    line = next(ln for ln in capsys.readouterr().out.splitlines() if ln.strip().startswith("export"))
+    lines = capsys.readouterr().out.splitlines()
+    line = next(ln for ln in lines if ln.strip().startswith("export"))
     assert NAME in line.lower() and "overblik" not in line.lower()
