@@ -120,3 +120,31 @@ async def test_fetch_without_network_is_one_notification(tmp_path: Path) -> None
                 break
         notes = [n for n in app._notifications if n.title == "Ingen forbindelse"]
         assert len(notes) == 1 and "kan ikke nå 127.0.0.1" in notes[0].message
+
+
+async def test_the_readers_briefing_lists_the_items_bilag(tmp_path: Path, monkeypatch) -> None:
+    """x on an item writes the briefing with the fetched bilag and their addresses."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    write_config(tmp_path / "config")
+    site = _site()
+    db = tmp_path / "db" / "kkr.db"
+    try:
+        assert sync(site, db) == 0
+    finally:
+        site.stop()
+    item_id = _item_21(db)
+    with Store(db) as store:
+        urls = [b.url for b in store.meeting_bilag("KKR Midtjylland", "2025-03-12")]
+    app = make_app(db, config_path=tmp_path / "config.toml")
+    app.briefing_dir = tmp_path / "briefings"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_view(("item", item_id))
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    text = (tmp_path / "briefings" / "kkr-midtjylland-2025-03-12.md").read_text(encoding="utf-8")
+    assert f"- Bilag 2.2 Notat om drikkevand — Notat om drikkevand (3 sider): <{urls[1]}>" in text
+    assert f"(3 sider): <{urls[0]}>" in text

@@ -115,3 +115,46 @@ def test_a_bilag_without_text_is_kept_unreadable(site: Site, tmp_db: Path, capsy
     with Store(tmp_db) as store:
         last = store.meeting_bilag("KKR Midtjylland", "2025-03-12")[-1]
     assert last.state == "unreadable" and last.reason and Path(last.path).is_file()
+
+
+def test_a_briefing_lists_each_items_bilag_with_their_links(
+    site: Site, tmp_db: Path, capsys
+) -> None:
+    """The item's Bilag list gets the fetched bilag's address beside the entry naming it;
+    a bilag tied to no item is listed with the meeting; HTML makes the addresses links."""
+    assert sync(site, tmp_db, "--council", "midtjylland") == 0
+    capsys.readouterr()
+    with Store(tmp_db) as store:
+        urls = {b.title: b.url for b in store.meeting_bilag("KKR Midtjylland", "2025-03-12")}
+    assert main(["export", "--db", str(tmp_db), "midtjylland 12.03.2025"]) == 0
+    text = capsys.readouterr().out
+    klima, drikke, aars = (
+        urls["Bilag 2.1 Klimaplan for regionen"],
+        urls["Notat om drikkevand"],
+        urls["Årsberetning"],
+    )
+    assert f"- Bilag 2.1 Klimaplan for regionen (2 sider): <{klima}>" in text
+    assert f"- Bilag 2.2 Notat om drikkevand — Notat om drikkevand (2 sider): <{drikke}>" in text
+    assert "- Bilag til mødet (ikke knyttet til et punkt):" in text
+    assert f"    - Årsberetning (2 sider): <{aars}>" in text
+    assert text.count(aars) == 1 and text.count(drikke) == 1
+    assert main(["export", "--db", str(tmp_db), "--format", "html", "midtjylland 12.03.2025"]) == 0
+    html = capsys.readouterr().out
+    assert f'<a href="{drikke}">{drikke}</a>' in html
+
+
+def test_a_bilag_not_fetched_from_the_web_is_listed_by_its_path() -> None:
+    """A bilag whose address is no web address (a hostile or odd one) is never written as a
+    link: its path on this disk is, as text."""
+    from kkr_tui.meetingwork.briefing import bilag_lines
+    from kkr_tui.records import BilagRow
+
+    odd = BilagRow(
+        1, "javascript:alert(1)", "KKR Midtjylland", "2025-03-12", "2.1",
+        "Notat [klik](x)", "/srv/kkr/b_1.pdf", 3, 3, "unreadable", "intet tekstlag",
+    )  # fmt: skip
+    lines = bilag_lines(("Bilag 2.2 Noget andet",), [odd])
+    assert lines[0] == "- Bilag 2.2 Noget andet"
+    assert lines[1].startswith(r"- Notat \[klik\](x) (3 sider, tekst ulæselig): ")
+    assert "javascript" not in lines[1] and "<" not in lines[1]
+    assert lines[1].endswith(": /srv/kkr/b\\_1.pdf")  # escaped: Markdown shows b_1.pdf

@@ -6,7 +6,11 @@ the decision was read (⚠ only where the council did something other than recom
 :mod:`.decisions`), my notes with their own line breaks, the decisions of related items
 in other meetings (:mod:`.related`, each with council and date), attachments and the
 source as a reader cites it: "Dagsorden, KKR Hovedstaden 18.06.2025, s. 12" and the
-PDF's address when sync fetched it, never a file's name.
+PDF's address when sync fetched it, never a file's name. The bilag sync fetched are
+listed with the item they belong to (each entry of the item's Bilag list gets the
+bilag's address when one was fetched for it; fetched bilag the list does not name
+follow it), bilag tied to no item under the meeting's facts: each with its page count
+and its web address, or its path on this disk when it was not fetched from the web.
 
 Document text is data: Markdown punctuation inside it is escaped, so a title like
 ``[klik](x)`` or ``# Overskrift`` prints as written. The HTML is rendered from the same
@@ -18,14 +22,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Literal
 
+from kkr_tui.i18n import _, ngettext
 from kkr_tui.meetingwork.merged import MergedItem, merged_meeting
 from kkr_tui.meetingwork.related import is_standing_title, related_items
 from kkr_tui.sanitize import clean_line, clean_text
+from kkr_tui.textfold import fold
 from kkr_tui.wording import citation, danish_date, doc_type_name
 
 if TYPE_CHECKING:
     from kkr_tui.model import Block
-    from kkr_tui.records import MeetingDetail
+    from kkr_tui.records import BilagRow, MeetingDetail
     from kkr_tui.store import Store
 
 Format = Literal["md", "html"]
@@ -166,6 +172,59 @@ def _related_decisions(store: Store, item: MergedItem, meeting_date: str | None)
     return lines
 
 
+#: What a link may be to be written as one (CommonMark autolink): a web address with
+#: no space, angle bracket or control character. Anything else is written as text.
+_AUTOLINK = re.compile(r"^https?://[^\s<>\x00-\x1f\x7f]+$")
+
+
+def bilag_link(bilag: BilagRow) -> str:
+    """Where a fetched bilag is: its web address as a link, else its path on this
+    disk as text (a bilag read from a mirror or a test server's file)."""
+    url = clean_line(bilag.url)
+    if _AUTOLINK.match(url):
+        return f"<{url}>"
+    return md_escape(bilag.path)
+
+
+def _bilag_entry(bilag: BilagRow, title: bool = True) -> str:
+    pages = ngettext("{n} page", "{n} pages", bilag.page_count).format(n=bilag.page_count)
+    state = ""
+    if bilag.state == "unreadable":
+        state = ", " + _("text unreadable")
+    name = f"{md_escape(bilag.title)} " if title else ""
+    return f"{name}({pages}{state}): {bilag_link(bilag)}"
+
+
+def _folded(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+def _names_same_bilag(entry: str, bilag: BilagRow) -> bool:
+    """An entry of the Bilag list ("Bilag 2.2 Notat om drikkevand") names a fetched
+    bilag when one's folded title holds the other's ("Notat om drikkevand")."""
+    a, b = _folded(entry), _folded(bilag.title)
+    return bool(a and b) and (a in b or b in a)
+
+
+def bilag_lines(attachments: tuple[str, ...], fetched: list[BilagRow]) -> list[str]:
+    """The item's Bilag list as Markdown list lines: each entry with the link of the
+    fetched bilag it names, then the fetched bilag no entry names."""
+    lines = []
+    left = list(fetched)
+    for entry in attachments:
+        found = next((b for b in left if _names_same_bilag(entry, b)), None)
+        if found is None:
+            lines.append(f"- {md_escape(entry)}")
+            continue
+        left.remove(found)
+        if _folded(entry) == _folded(found.title):  # the same name: said once
+            lines.append(f"- {md_escape(entry)} {_bilag_entry(found, title=False)}")
+        else:
+            lines.append(f"- {md_escape(entry)} — {_bilag_entry(found)}")
+    lines += [f"- {_bilag_entry(b)}" for b in left]
+    return lines
+
+
 def _item_section(
     store: Store, meeting: MeetingDetail, item: MergedItem, urls: dict[str, str]
 ) -> str:
@@ -193,8 +252,9 @@ def _item_section(
     if related:
         out += ["**Sådan besluttede andre møder:**", "", *related, ""]
     primary = item.primary
-    if primary.attachments:
-        out += ["**Bilag:**", ""] + [f"- {md_escape(a)}" for a in primary.attachments] + [""]
+    listed = bilag_lines(primary.attachments, store.item_bilag(item.item_id))
+    if listed:
+        out += ["**Bilag:**", "", *listed, ""]
     line = source_line(
         primary.doc_type,
         council,
@@ -207,7 +267,12 @@ def _item_section(
     return "\n".join(out)
 
 
-def _facts(meeting: MeetingDetail, items: list[MergedItem], urls: dict[str, str]) -> list[str]:
+def _facts(
+    meeting: MeetingDetail,
+    items: list[MergedItem],
+    urls: dict[str, str],
+    meeting_bilag: list[BilagRow],
+) -> list[str]:
     facts = []
     if meeting.place:
         facts.append(f"- Sted: {md_escape(meeting.place)}")
@@ -223,6 +288,11 @@ def _facts(meeting: MeetingDetail, items: list[MergedItem], urls: dict[str, str]
         facts.append("- Deltagere: " + ", ".join(_person(p.name, p.detail) for p in present))
     if absent:
         facts.append("- Afbud: " + ", ".join(_person(p.name, p.detail) for p in absent))
+    numbers = {item.number for item in items}
+    untied = [b for b in meeting_bilag if b.item_number not in numbers]
+    if untied:
+        facts.append("- " + _("Bilag of the meeting (tied to no item):"))
+        facts += [f"{INDENT}- {_bilag_entry(b)}" for b in untied]
     if any(i.minutes for i in items):
         departing = sum(1 for i in items if i.reading.departs)
         unsure = sum(1 for i in items if i.reading.unsure)
@@ -243,7 +313,8 @@ def briefing_markdown(store: Store, meeting_id: int) -> str:
     items = merged_meeting(store, meeting_id)
     urls = _document_urls(store, meeting)
     out = [f"# {md_escape(council)} · møde {danish_date(meeting.meeting_date)}", ""]
-    out += _facts(meeting, items, urls) + [""]
+    fetched = store.meeting_bilag(meeting.council, meeting.meeting_date)
+    out += _facts(meeting, items, urls, fetched) + [""]
     sections = {str(s.number): s.title for s in meeting.sections}
     current = None
     for item in items:
