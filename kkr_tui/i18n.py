@@ -29,20 +29,26 @@ have them in both languages.
 
 from __future__ import annotations
 
-import gettext as _gettext
 import os
-from collections.abc import Mapping
-from pathlib import Path
+
+#: typing's own TYPE_CHECKING, without importing typing (and re with it) for it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from gettext import NullTranslations
 
 DOMAIN = "kkr_tui"
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+#: The catalogues' folder (a string: this module is on the way to every command's first
+#: line, ``--help`` included, and loads neither pathlib nor gettext until a message is
+#: asked for).
+LOCALE_FOLDER = os.path.join(os.path.dirname(os.path.realpath(__file__)), "locale")
 DEFAULT_LANGUAGE = "da"
 #: Languages a user can choose; "en" is the message ids themselves (no catalogue).
 LANGUAGES = ("da", "en")
 ENV_VAR = "KKR_TUI_LANG"
 _LOCALE_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
-_translation: _gettext.NullTranslations | None = None
+_translation: NullTranslations | None = None
 _language: str | None = None
 
 
@@ -77,12 +83,14 @@ def choose_language(configured: str | None = None, environ: Mapping[str, str] | 
 def set_language(language: str | None) -> str:
     """Use ``language`` ("da", "en", a locale name; None or unknown: choose as above)."""
     global _translation, _language
-    chosen = normalise(language) or choose_language(_configured_language())
+    import gettext
+
+    chosen = normalise(language) or choose_language(configured_language())
     if chosen == "en":
-        _translation = _gettext.NullTranslations()
+        _translation = gettext.NullTranslations()
     else:
-        _translation = _gettext.translation(
-            DOMAIN, localedir=str(LOCALE_DIR), languages=[chosen], fallback=True
+        _translation = gettext.translation(
+            DOMAIN, localedir=LOCALE_FOLDER, languages=[chosen], fallback=True
         )
     _language = chosen
     return chosen
@@ -96,26 +104,27 @@ def language() -> str:
     return _language
 
 
-def _configured_language() -> str | None:
+def configured_language() -> str | None:
     """``language = "en"`` from the config file, read only when no one told us first.
 
-    Imports tomllib only when the file exists, so ``kkr-tui --version`` stays light.
+    Imports tomllib only when the file exists, so ``kkr-tui --help`` stays light.
     """
-    from kkr_tui.paths import config_path
+    from kkr_tui.userdirs import config_file
 
-    path = config_path()
-    if not path.is_file():
+    path = config_file()
+    if not os.path.isfile(path):
         return None
     import tomllib
 
     try:
-        value = tomllib.loads(path.read_text(encoding="utf-8")).get("language")
+        with open(path, encoding="utf-8") as file:
+            value = tomllib.loads(file.read()).get("language")
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     return value if isinstance(value, str) else None
 
 
-def _current() -> _gettext.NullTranslations:
+def _current() -> NullTranslations:
     if _translation is None:
         set_language(None)
     assert _translation is not None

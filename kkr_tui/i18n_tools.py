@@ -14,9 +14,10 @@ import io
 from pathlib import Path
 from typing import Any
 
-from kkr_tui.i18n import DOMAIN, LOCALE_DIR
+from kkr_tui.i18n import DOMAIN, LOCALE_FOLDER
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+LOCALE_DIR = Path(LOCALE_FOLDER)
 #: Catalogues we keep (English is the message ids themselves).
 TRANSLATED = ("da",)
 #: Files that are not user-facing text, skipped by extraction.
@@ -134,4 +135,25 @@ def refresh() -> dict[str, list[str]]:
         with mo_path(language).open("wb") as handle:
             write_mo(handle, catalogue)
         report[language] = untranslated(catalogue)
+    write_help_texts()
     return report
+
+
+def help_texts() -> dict[str, str]:
+    """Each language's ``kkr-tui --help`` as argparse lays it out for
+    :mod:`kkr_tui.quickhelp` (from the compiled catalogues)."""
+    from kkr_tui.cli import laid_out_help
+    from kkr_tui.i18n import LANGUAGES
+    from kkr_tui.quickhelp import WIDTH
+
+    return {language: laid_out_help(language, WIDTH) for language in LANGUAGES}
+
+
+def write_help_texts() -> None:
+    """Write :func:`help_texts` where :mod:`kkr_tui.quickhelp` reads them."""
+    from kkr_tui.quickhelp import help_path
+
+    for language, text in help_texts().items():
+        path = Path(help_path(language))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")

@@ -12,33 +12,27 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-APP_NAME = "kkr-tui"
+from kkr_tui.userdirs import APP_NAME, config_file, user_dir
+
 DB_ENV_VAR = "KKR_TUI_DB"
 DB_FILE_NAME = "kkr.db"
-CONFIG_FILE_NAME = "config.toml"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def data_dir() -> Path:
-    """The per-user data folder (platformdirs), where the default database lives."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, appauthor=False))
+    """The per-user data folder (platformdirs'), where the default database lives."""
+    return Path(user_dir("data"))
 
 
 def config_dir() -> Path:
-    """The per-user config folder (platformdirs)."""
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir(APP_NAME, appauthor=False))
+    """The per-user config folder (platformdirs')."""
+    return Path(user_dir("config"))
 
 
 def cache_dir() -> Path:
-    """The per-user cache folder (platformdirs): files kkr-tui can always rebuild."""
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir(APP_NAME, appauthor=False))
+    """The per-user cache folder (platformdirs'): files kkr-tui can always rebuild."""
+    return Path(user_dir("cache"))
 
 
 def log_path() -> Path:
@@ -67,8 +61,8 @@ def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def config_path() -> Path:
-    """The config file (key remapping, theme); it may not exist yet."""
-    return config_dir() / CONFIG_FILE_NAME
+    """The config file (key remapping, theme, language); it may not exist yet."""
+    return Path(config_file())
 
 
 def _bundled(name: str) -> Path:

@@ -92,7 +92,7 @@ def test_config_language_chooses_english(tmp_path: Path, monkeypatch: pytest.Mon
     config = tmp_path / "config.toml"
     config.write_text('language = "en"\n', encoding="utf-8")
     monkeypatch.delenv(i18n.ENV_VAR)
-    monkeypatch.setattr("kkr_tui.paths.config_path", lambda: config)
+    monkeypatch.setattr("kkr_tui.userdirs.config_file", lambda: str(config))
     assert i18n.set_language(None) == "en"
     assert i18n._("no matches") == "no matches"
 
