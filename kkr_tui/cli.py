@@ -13,16 +13,13 @@ import argparse
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kkr_tui import __version__
 from kkr_tui.i18n import N_, _, ngettext
 from kkr_tui.output import IngestReporter, print_json, printable
-
-if TYPE_CHECKING:
-    pass
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -78,8 +75,13 @@ def _count(minimum: int) -> Any:
     return convert
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser; ``--db`` and ``--debug`` work before or after the subcommand."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; ``--db`` and ``--debug`` work before or after the subcommand.
+
+    With ``command``, only that subcommand's arguments are built: a one-off
+    ``kkr-tui search`` parses its line without building the other ten commands (their
+    help texts are looked up in the catalogue one by one). It then parses that command's
+    lines exactly as the whole parser does; anything else needs the whole parser."""
     _translate_argparse()
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -116,10 +118,34 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), title=_("commands"))
+    parents = [common, with_db]
+    for name, add in COMMANDS.items():
+        if command is None or name == command:
+            add(sub, parents)
+    return parser
 
+
+def laid_out_help(language: str, width: int) -> str:
+    """The top-level help of ``language`` as argparse prints it on ``width`` columns
+    (what :mod:`kkr_tui.quickhelp` serves; ``python tools/i18n.py`` writes it)."""
+    from kkr_tui.i18n import language as current
+    from kkr_tui.i18n import set_language
+
+    before = current()
+    set_language(language)
+    try:
+        parser = build_parser()
+        # argparse lays help out on the terminal's columns less 2 (HelpFormatter).
+        parser.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=width - 2)
+        return parser.format_help()
+    finally:
+        set_language(before)
+
+
+def _add_ingest(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     ingest = sub.add_parser(
         "ingest",
-        parents=[common, with_db],
+        parents=parents,
         help=_("store documents (files or folders of .pdf/.txt) in the database"),
         description=_(
             "Parse and store KKR documents. Folders are searched recursively "
@@ -144,18 +170,22 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("read and parse in N processes (0 = one per CPU; default 1)"),
     )
 
+
+def _add_parse(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     parse = sub.add_parser(
         "parse",
-        parents=[common],
+        parents=parents[:1],  # no --db: nothing is stored
         help=_("parse one document and print it (nothing is stored)"),
         description=_("Parse one document and print an outline, or JSON with --json."),
     )
     parse.add_argument("file", metavar=_("FILE"), help=_("a .pdf or .txt file"))
     parse.add_argument("--json", action="store_true", help=_("print the meeting as JSON"))
 
+
+def _add_search(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     search = sub.add_parser(
         "search",
-        parents=[common, with_db],
+        parents=parents,
         help=_("search stored items (filters: council:midt year:2025 type:referat)"),
         description=_("Search items across all councils, as the reader's search does."),
     )
@@ -170,15 +200,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit", "-n", type=_count(1), default=20, metavar="N", help=_("at most N hits (20)")
     )
 
-    _add_meeting_work_commands(sub, common, with_db)
 
+def _add_sync(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     from kkr_tui.sync.command import add_parser as add_sync_parser
 
-    add_sync_parser(sub, [common, with_db])
+    add_sync_parser(sub, parents)
 
+
+def _add_locate(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     sub.add_parser(
         "locate",
-        parents=[common, with_db],
+        parents=parents,
         help=_("print where the database, config, samples and styles are"),
         description=_(
             "Print where kkr-tui keeps its files: the database, the config file, the data "
@@ -186,13 +218,32 @@ def build_parser() -> argparse.ArgumentParser:
             "wrong in the config file, if anything."
         ),
     )
-    return parser
+
+
+def _command_word(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names when that is plain without argparse: after only
+    ``--debug``, ``--read-only`` and ``--db PATH``. None for anything else (no command,
+    ``--help``, an abbreviated or unknown option, an unknown command), which the whole
+    parser reads, so its answers and errors stay argparse's own."""
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word in ("--debug", "--read-only") or word.startswith("--db="):
+            i += 1
+        elif word == "--db":
+            i += 2
+        elif word in COMMANDS:
+            return word
+        else:
+            return None
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (see module docstring)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command_word(words))
+    args = parser.parse_args(words)
     debug = getattr(args, "debug", False)
     handlers = {
         None: _cmd_app,
@@ -472,12 +523,10 @@ def _cmd_locate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 # --- meeting work: related, export, notes, new -------------------------------------------
 
 
-def _add_meeting_work_commands(
-    sub: Any, common: argparse.ArgumentParser, with_db: argparse.ArgumentParser
-) -> None:
+def _add_related(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     related = sub.add_parser(
         "related",
-        parents=[common, with_db],
+        parents=parents,
         help=_("items in other meetings on the same case or topic"),
         description=_(
             "List, newest first, items of other meetings (any council) on the same "
@@ -489,9 +538,12 @@ def _add_meeting_work_commands(
         "item", nargs="+", metavar=_("ITEM"), help=_('an item id or "council date number"')
     )
     related.add_argument("--json", action="store_true", help=_("print as JSON"))
+
+
+def _add_decisions(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     decisions = sub.add_parser(
         "decisions",
-        parents=[common, with_db],
+        parents=parents,
         help=_("how each item of a meeting was decided; ⚠ where it departs"),
         description=_(
             "Read every Beslutning of a meeting against its Indstilling: ⚠ only "
@@ -503,9 +555,12 @@ def _add_meeting_work_commands(
         "meeting", nargs="+", metavar=_("MEETING"), help=_('a meeting id or "council date"')
     )
     decisions.add_argument("--json", action="store_true", help=_("print as JSON"))
+
+
+def _add_export(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     export = sub.add_parser(
         "export",
-        parents=[common, with_db],
+        parents=parents,
         help=_("write a meeting briefing (Markdown or HTML)"),
         description=_(
             "Write a briefing of a meeting: facts, every item with Indstilling, "
@@ -522,9 +577,12 @@ def _add_meeting_work_commands(
         help=_("md: Markdown; html: one self-contained, printable file"),
     )
     export.add_argument("-o", "--output", metavar=_("FILE"), help=_("write to FILE, not stdout"))
+
+
+def _add_notes(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     notes = sub.add_parser(
         "notes",
-        parents=[common, with_db],
+        parents=parents,
         help=_("list my notes (optionally matching QUERY)"),
         description=_(
             "List my notes under the item each is on; with QUERY only the notes whose "
@@ -538,9 +596,12 @@ def _add_meeting_work_commands(
         help=_("words the note or its item title must contain"),
     )
     notes.add_argument("--json", action="store_true", help=_("print as JSON"))
+
+
+def _add_new(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     new = sub.add_parser(
         "new",
-        parents=[common, with_db],
+        parents=parents,
         help=_("items new or changed since I last looked"),
         description=_(
             "List items that are new, or whose text changed, since I last looked at them "
@@ -548,6 +609,21 @@ def _add_meeting_work_commands(
         ),
     )
     new.add_argument("--json", action="store_true", help=_("print as JSON"))
+
+
+#: Every subcommand and what adds it to the parser, in the order ``--help`` lists them.
+COMMANDS: dict[str, Callable[[Any, list[argparse.ArgumentParser]], None]] = {
+    "ingest": _add_ingest,
+    "parse": _add_parse,
+    "search": _add_search,
+    "related": _add_related,
+    "decisions": _add_decisions,
+    "export": _add_export,
+    "notes": _add_notes,
+    "new": _add_new,
+    "sync": _add_sync,
+    "locate": _add_locate,
+}
 
 
 class NoDataError(LookupError):
@@ -562,17 +638,10 @@ def no_data_message(parser: argparse.ArgumentParser) -> str:
     when this build has it.
     """
     ways = [_("open the reader once (`kkr-tui`) to load the bundled sample documents")]
-    if "sync" in _command_names(parser):
+    if "sync" in COMMANDS:
         ways.append(_("fetch KL's documents with `kkr-tui sync`"))
     ways.append(_("store your own with `kkr-tui ingest FOLDER`"))
     return _("kkr-tui: no documents yet: {ways}").format(ways=_(", or ").join(ways))
-
-
-def _command_names(parser: argparse.ArgumentParser) -> set[str]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
 
 
 def _open_existing(

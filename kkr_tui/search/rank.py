@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz, utils
-
 from kkr_tui.search.expand import Word
 from kkr_tui.search.query import TOKEN_RE, Filters
 from kkr_tui.search.vocabulary import Vocabulary
@@ -112,6 +110,12 @@ def rank_text(
                 score += PHRASE
         pre.append((score, item_id, title))
     pre.sort(key=lambda p: (-p[0], -p[1]))
+    if not pre:
+        return []
+    # Imported here, not at the top: a search with no text candidates (a case number
+    # no item's text names, filters alone) never loads RapidFuzz (~15 ms).
+    from rapidfuzz import fuzz, utils
+
     ranked: list[Ranked] = []
     for score, item_id, title in pre[:FUZZY_RERANK]:
         similarity = fuzz.WRatio(folded_query, title, processor=utils.default_process)
