@@ -250,6 +250,41 @@ class ChangedItem:
 
 
 @dataclass(frozen=True, slots=True)
+class PartVersion:
+    """One part of one version of an item: kind, heading and text. ``text`` is None
+    when the store kept only ``digest`` (the part was too long to keep; see
+    :func:`text_digest`), which still tells whether the part changed."""
+
+    kind: str
+    heading: str
+    text: str | None
+    digest: str = ""
+
+
+def text_digest(text: str) -> str:
+    """A digest of ``text`` that ignores how its whitespace runs (a re-typeset PDF breaks
+    lines elsewhere): what the store keeps of a part too long to keep whole."""
+    import hashlib
+
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemVersion:
+    """What the user last saw of an item that has changed since: its title and parts as
+    they were, from which document (``agenda``/``minutes``) and when the store kept them.
+    ``cut`` is True when some part was too long to keep whole (those carry a digest)."""
+
+    number: str
+    title: str
+    case_number: str | None
+    doc_type: str
+    parts: tuple[PartVersion, ...]
+    kept_at: str
+    cut: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class DocItem:
     """One item of one document of a meeting, with its recommendation and decision texts."""
 
