@@ -605,7 +605,8 @@ def _add_new(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         help=_("items new or changed since I last looked"),
         description=_(
             "List items that are new, or whose text changed, since I last looked at them "
-            "in the reader."
+            "in the reader; under a changed item, the parts that differ with their changed "
+            "words."
         ),
     )
     new.add_argument("--json", action="store_true", help=_("print as JSON"))
@@ -786,14 +787,23 @@ def _cmd_notes(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 def _cmd_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import dataclasses
 
+    from kkr_tui.meetingwork.changes import whats_new
+
     store = _open_existing(args, parser, writes=True)
     try:
         store.detect_changes()
-        changes = store.changed_items()
+        changes = whats_new(store)
     finally:
         store.close()
     if args.json:
-        print_json([dataclasses.asdict(c) for c in changes])
+        from kkr_tui.output import change_json
+
+        print_json(
+            [
+                {**dataclasses.asdict(c), "change": change_json(d) if c.kind == "changed" else None}
+                for c, d in changes
+            ]
+        )
         return EXIT_OK
     if not changes:
         print(_("nothing new since you last looked"), file=sys.stderr)

@@ -19,6 +19,8 @@ from kkr_tui.i18n import _, ngettext
 if TYPE_CHECKING:
     from kkr_tui.ingest import IngestEvent
     from kkr_tui.ingest_types import Status
+    from kkr_tui.meetingwork.changes import ItemChange
+    from kkr_tui.meetingwork.itemdiff import Span
     from kkr_tui.meetingwork.related import RelatedItem
     from kkr_tui.model import Meeting
     from kkr_tui.records import ChangedItem, Note
@@ -237,8 +239,115 @@ def note_lines(rows: Iterable[tuple[Note, int | None]]) -> Iterator[str]:
             yield printable(f"    {line}")
 
 
-def change_lines(changes: Iterable[ChangedItem]) -> Iterator[str]:
-    """Items new or changed since the last look."""
-    for c in changes:
+def change_lines(
+    changes: Iterable[tuple[ChangedItem, ItemChange | None]],
+) -> Iterator[str]:
+    """Items new or changed since the last look; under a changed one, what changed: each
+    part that differs, its changed words in context (``[-removed-]`` and ``{+added+}``,
+    as ``git diff --word-diff`` writes them), and a legend at the end."""
+    marked = False
+    for c, change in changes:
         kind = _("new") if c.kind == "new" else _("changed")
         yield printable(f"{kind:<7} {c.council}  {cli_date(c.meeting_date)}  {c.number}  {c.title}")
+        if c.kind != "changed":
+            continue
+        for line in change_detail_lines(change):
+            marked = marked or "[-" in line or "{+" in line
+            yield printable(f"        {line}")
+    if marked:
+        yield ""
+        yield _(
+            "{removed} was removed, {added} was added (spaces and line breaks are not compared)."
+        ).format(removed="[-…-]", added="{+…+}")
+
+
+#: The most characters of one hunk a CLI line shows.
+_HUNK_CHARS = 400
+
+
+def change_detail_lines(change: ItemChange | None) -> Iterator[str]:
+    """What changed in one item, as lines without indentation (see :func:`change_lines`)."""
+    from kkr_tui.meetingwork.itemdiff import hunks
+
+    if change is None or change.diff is None:
+        yield _("(the earlier version was not kept: only that the item changed is known)")
+        return
+    if change.from_agenda:
+        yield _("compared with the agenda")
+    diff = change.diff
+    if diff.title is not None:
+        yield _("Title: {text}").format(text=_marked(diff.title))
+    for part in diff.changed_parts:
+        name = part.heading or part.kind
+        if part.status == "added":
+            yield _("{part}: new").format(part=name)
+        elif part.status == "removed":
+            yield _("{part}: removed").format(part=name)
+        elif not part.compared:
+            yield _("{part}: changed (the earlier text was too long to keep)").format(part=name)
+            continue
+        else:
+            words = ", ".join(
+                [
+                    ngettext("{n} word removed", "{n} words removed", part.removed_words).format(
+                        n=part.removed_words
+                    ),
+                    ngettext("{n} word added", "{n} words added", part.added_words).format(
+                        n=part.added_words
+                    ),
+                ]
+            )
+            yield _("{part}: changed ({words})").format(part=name, words=words)
+        for hunk in hunks(part.spans):
+            text = _marked(hunk.spans)
+            if len(text) > _HUNK_CHARS:
+                text = text[:_HUNK_CHARS].rstrip() + " …"
+            before = "… " if hunk.cut_before else ""
+            after = " …" if hunk.cut_after else ""
+            yield f"  {before}{text}{after}"
+
+
+def _marked(spans: Iterable[Span]) -> str:
+    """Spans on one line: removed words in ``[-…-]``, added in ``{+…+}``."""
+    out: list[str] = []
+    for span in spans:
+        text = " ".join(span.text.split())
+        lead = " " if span.text[:1].isspace() and out else ""
+        if span.op == "removed":
+            out.append(f"{lead}[-{text}-]")
+        elif span.op == "added":
+            out.append(f"{lead}{{+{text}+}}")
+        else:
+            out.append(f"{lead}{text}" if lead or not out else text)
+    return "".join(out).strip()
+
+
+def change_json(change: ItemChange | None) -> dict[str, Any] | None:
+    """What changed in one item for ``kkr-tui new --json``: the parts that differ with
+    their word spans (``same``/``removed``/``added``); ``kept`` false when the earlier
+    version was not kept."""
+    if change is None or change.diff is None:
+        return {"kept": False, "compared_with": None, "title": None, "parts": []}
+    diff = change.diff
+
+    def spans(items: Iterable[Span]) -> list[dict[str, str]]:
+        return [{"op": s.op, "text": s.text} for s in items]
+
+    return {
+        "kept": True,
+        "compared_with": change.previous_doc_type,
+        "kept_at": change.kept_at,
+        "title": None if diff.title is None else spans(diff.title),
+        "parts": [
+            {
+                "kind": p.kind,
+                "heading": p.heading,
+                "status": p.status,
+                "compared": p.compared,
+                "removed_words": p.removed_words,
+                "added_words": p.added_words,
+                "spans": spans(p.spans),
+            }
+            for p in diff.changed_parts
+        ],
+    }

@@ -38,13 +38,14 @@ from kkr_tui.records import (
     ItemDetail,
     ItemMark,
     ItemRow,
+    ItemVersion,
     MeetingDetail,
     MeetingRow,
     Note,
     NoteHit,
     SectionRow,
 )
-from kkr_tui.store import reads, safety, writes
+from kkr_tui.store import reads, safety, versions, writes
 from kkr_tui.store.bilag import BilagStore
 from kkr_tui.store.errors import (
     DamagedDatabaseError,
@@ -103,6 +104,12 @@ def _refuse_newer(version: int) -> None:
             f"database schema version {version} is newer than this kkr-tui supports "
             f"({SCHEMA_VERSION}); upgrade kkr-tui"
         )
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _size(path: Path) -> int:
@@ -405,6 +412,9 @@ class Store(ManifestStore, BilagStore):
             others = writes.replaced_documents(conn, key, meeting.doc_type, path)
             files = writes.document_files(conn, [document_id for document_id, _ in others])
             replaced = stale + others
+            # What the user saw of a replaced document's items is kept before its rows
+            # go (a re-read of the same file, ``stale``, is a new parse, not a new version).
+            seen = versions.pending_from_replaced(conn, [d for d, _ in others])
             for document_id, _meeting in others:
                 writes.delete_document(conn, document_id)
             meeting_id = writes.upsert_meeting(conn, meeting, key)
@@ -416,6 +426,7 @@ class Store(ManifestStore, BilagStore):
                 sha256=sha256,
                 parser_version=parser_version,
             )
+            versions.keep_replaced(conn, seen, new_id, _now())
             if self._superseded_table():
                 replaced_ids = [document_id for document_id, _ in replaced]
                 writes.record_superseded(conn, replaced_ids, files, path, new_id)
@@ -708,6 +719,10 @@ class Store(ManifestStore, BilagStore):
     def item_marks(self, item_ids: Iterable[int]) -> dict[int, ItemMark]:
         """See :meth:`Notes.item_marks`."""
         return self.notes.item_marks(item_ids)
+
+    def previous_versions(self, item_ids: Iterable[int]) -> dict[int, ItemVersion]:
+        """See :meth:`Notes.previous_versions`."""
+        return self.notes.previous_versions(item_ids)
 
     # -- both documents of a meeting (for meetingwork) ---------------------------------
 

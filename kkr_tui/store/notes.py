@@ -38,6 +38,7 @@ from kkr_tui.records import (
     Anchor,
     ChangedItem,
     ItemMark,
+    ItemVersion,
     Note,
     NoteHit,
 )
@@ -81,6 +82,25 @@ _SEE_MEETING_SQL = """
     WHERE m.council = ? AND (m.meeting_date = ? OR (m.meeting_date IS NULL AND ? = ''))"""
 #: The end of a detection: only the baseline sentinel may be left to drop.
 _FORGET_GONE_SQL = "DELETE FROM seen_documents WHERE doc_type = 'baseline in progress'"
+
+
+def content_hashes(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, str]:
+    """``{item id: hash of its title and parts}``: what "changed" compares."""
+    digests = {i: hashlib.sha256() for i in item_ids}
+    if not item_ids:
+        return {}
+    marks = ",".join("?" * len(item_ids))
+    for item_id, title in conn.execute(
+        f"SELECT id, title FROM items WHERE id IN ({marks})", list(item_ids)
+    ):
+        digests[item_id].update(title.encode())
+    for item_id, kind, text in conn.execute(
+        f"SELECT item_id, kind, text FROM parts WHERE item_id IN ({marks})"
+        " ORDER BY item_id, position",
+        list(item_ids),
+    ):
+        digests[item_id].update(f"\x00{kind}\x00{text}".encode())
+    return {i: d.hexdigest()[:32] for i, d in digests.items()}
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:
@@ -381,21 +401,7 @@ class Notes:
     # -- reading state -------------------------------------------------------------------
 
     def _content_hashes(self, item_ids: Sequence[int]) -> dict[int, str]:
-        digests = {i: hashlib.sha256() for i in item_ids}
-        if not item_ids:
-            return {}
-        marks = ",".join("?" * len(item_ids))
-        for item_id, title in self._conn.execute(
-            f"SELECT id, title FROM items WHERE id IN ({marks})", list(item_ids)
-        ):
-            digests[item_id].update(title.encode())
-        for item_id, kind, text in self._conn.execute(
-            f"SELECT item_id, kind, text FROM parts WHERE item_id IN ({marks})"
-            " ORDER BY item_id, position",
-            list(item_ids),
-        ):
-            digests[item_id].update(f"\x00{kind}\x00{text}".encode())
-        return {i: d.hexdigest()[:32] for i, d in digests.items()}
+        return content_hashes(self._conn, item_ids)
 
     def _marks(
         self, table: str, columns: str, council: str, meeting_date: str
@@ -472,6 +478,9 @@ class Notes:
                 change = self._marks_of_items("item_changes", "kind", *where).get(item_id)
                 if change is not None:
                     conn.execute("DELETE FROM item_changes WHERE id = ?", (change[0],))
+                from kkr_tui.store import versions
+
+                versions.forget(conn, anchor.council, anchor.meeting_date, items, item_id)
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
@@ -574,18 +583,26 @@ class Notes:
         # for (a title reworded, no case number): that item is "changed", not "new", and
         # takes the row over. This decides only the label and the seen hash's row;
         # reads and notes follow identity alone.
-        unclaimed = {r[1].number: r[0] for r in reversed(seen_rows) if r[0] not in matched}
+        unclaimed = {
+            r[1].number: (r[0], r[2][0]) for r in reversed(seen_rows) if r[0] not in matched
+        }
         reads = self._marks_of_items("item_reads", "content_hash", council, date, rows)
         marked = self._marks_of_items("item_changes", "kind", council, date, rows)
         seen_new: list[tuple[str, str | None, str, str, str, str]] = []
         seen_moved: list[tuple[str, str | None, str, str, int]] = []
         changes_new: list[tuple[str, str | None, str, str, str, str, str]] = []
         changes_moved: list[tuple[str, str | None, str, str, str, int]] = []
+        # Items marked changed after this detection (marked before and not opened, or
+        # now), and the hash the user saw of those marked now: their kept versions.
+        changed = {item for item, mark in marked.items() if mark[1][0] == "changed"}
+        fresh: dict[int, str | None] = {}
         for item_id, number, case, title in rows:
             digest = hashes[item_id]
             seen = old.get(item_id)
+            seen_hash = None if seen is None else seen[1][0]
             if seen is None and number in unclaimed:
-                seen = (unclaimed.pop(number), (None,))
+                row_id, seen_hash = unclaimed.pop(number)
+                seen = (row_id, (None,))
             if seen is None:
                 seen_new.append((number, case, title, digest, council, date))
             else:
@@ -599,9 +616,13 @@ class Notes:
             mark = marked.get(item_id)
             if mark is None:
                 changes_new.append((number, case, title, kind, now, council, date))
+                if kind == "changed":
+                    fresh[item_id] = seen_hash
             else:
                 kind = "new" if mark[1][0] == "new" else kind
                 changes_moved.append((number, case, title, kind, now, mark[0]))
+            if kind == "changed":
+                changed.add(item_id)
         conn.executemany(
             "INSERT INTO seen_items (number, case_number, title, content_hash, council,"
             " meeting_date) VALUES (?, ?, ?, ?, ?, ?)",
@@ -622,6 +643,9 @@ class Notes:
             " detected_at = ? WHERE id = ?",
             changes_moved,
         )
+        from kkr_tui.store import versions
+
+        versions.settle_meeting(conn, council, date, rows, fresh, changed, now)
         return len(changes_new) + len(changes_moved)
 
     @locked
@@ -663,6 +687,32 @@ class Notes:
                             )
                         )
         out.sort(key=lambda c: (c.meeting_date or "", c.council), reverse=True)
+        return out
+
+    @locked
+    def previous_versions(self, item_ids: Iterable[int]) -> dict[int, ItemVersion]:
+        """What the user last saw of these items, for those that changed since and were
+        not opened (the version kept by :mod:`kkr_tui.store.versions`), each matched to
+        the items of its own document by identity. Items without one are absent."""
+        from kkr_tui.store import versions
+
+        ids = list(item_ids)
+        if not ids:
+            return {}
+        with self._lock:
+            if not versions.has_versions(self._conn):
+                return {}
+            marks = ",".join("?" * len(ids))
+            rows = self._conn.execute(
+                _ANCHOR_SQL.replace("SELECT i.id,", "SELECT i.id, i.document_id,")
+                + f" WHERE i.id IN ({marks})",
+                ids,
+            ).fetchall()
+            out: dict[int, ItemVersion] = {}
+            for document, council, date in {(r[1], r[2], r[3]) for r in rows}:
+                items = self._document_items(document)
+                kept = versions.kept_versions(self._conn, council, date, items)
+                out.update((i, v) for i, v in kept.items() if i in ids)
         return out
 
     @locked

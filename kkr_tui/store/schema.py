@@ -424,6 +424,21 @@ _NOTES_SQL = [
 ]
 
 
+# What the user last saw of an item that changed since (see kkr_tui.store.versions):
+# anchored as the marks are; ``old_title`` and ``parts`` (JSON: kind, heading, text or a
+# digest) are the earlier version. Added to existing databases on their next writable
+# open; a change mark without a row says the earlier version was not kept.
+_VERSIONS_SQL = [
+    """CREATE TABLE IF NOT EXISTS item_versions (
+        id INTEGER PRIMARY KEY,
+        council TEXT NOT NULL, meeting_date TEXT NOT NULL, number TEXT NOT NULL,
+        case_number TEXT, title TEXT NOT NULL,
+        content_hash TEXT NOT NULL, doc_type TEXT NOT NULL, old_title TEXT NOT NULL,
+        parts TEXT NOT NULL, cut INTEGER NOT NULL, kept_at TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS item_versions_meeting ON item_versions (council, meeting_date)",
+]
+
+
 #: Reading-state tables that releases before marks followed identity keyed by
 #: (council, date, number) alone, and the columns each keeps besides that key.
 _MARK_TABLES = {
@@ -495,7 +510,7 @@ def ensure_notes_schema(conn: sqlite3.Connection) -> None:
     tables = number_keyed_marks(conn)
     if tables:
         _migrate_number_keyed_marks(conn, tables)
-    for statement in _NOTES_SQL:
+    for statement in (*_NOTES_SQL, *_VERSIONS_SQL):
         conn.execute(statement)
 
 
