@@ -418,7 +418,11 @@ def test_cli_related_export_notes_new(tmp_path: Path, capsys) -> None:
     assert [n["anchor"]["number"] for n in notes] == ["3.3"] and notes[0]["item_id"]
     assert main(["new", "--db", str(db)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 12 and all(line.startswith("ændret") for line in lines)
+    items = [line for line in lines if line.startswith(("ændret", "ny "))]
+    assert len(items) == 12 and all(line.startswith("ændret") for line in items)
+    # Under each: what changed since the agenda the user saw (the minutes' Beslutning).
+    assert lines.count("        sammenlignet med dagsordenen") == 12
+    assert lines.count("        Beslutning: ny") == 12
     assert main(["related", "--db", str(db), "hovedstaden 2030-01-01 3.3"]) == 1
 
 
