@@ -41,6 +41,7 @@ QUERY_KINDS: dict[str, list[str]] = {
     "folding": ["okonomi", "aarhus"],
     "case_number": ["{case}"],
     "council_filter": ["council:midt sundhedsreform"],
+    "date": ["februar 2025 sundhedsreform", "juni 2024 budget", "marts 2023 flygtninge"],
 }
 #: The one query per kind the naive baseline is run on.
 BASELINE_QUERY = {
@@ -50,6 +51,7 @@ BASELINE_QUERY = {
     "folding": "okonomi",
     "case_number": "{case}",
     "council_filter": "sundhedsreform",
+    "date": "februar 2025 sundhedsreform",
 }
 
 

@@ -156,6 +156,9 @@ class Store(ManifestStore, BilagStore):
         self._has_pending_table: bool | None = None
         self._has_superseded_table: bool | None = None
         self._pending_view: tuple[tuple[int, int], list[tuple[str, int]]] | None = None
+        self._date_runs_cache: (
+            tuple[tuple[tuple[str, str], tuple[int, int]], list[tuple[int, int]]] | None
+        ) = None
         self._conn = self._connect()
         #: Notes and reading state (the user's own data), sharing this connection and lock.
         self.notes = Notes(self)
@@ -619,7 +622,17 @@ class Store(ManifestStore, BilagStore):
             doc_type=doc_type,
             titles=titles,
             dates=dates,
+            runs=None if dates is None else self._date_runs(dates),
         )
+
+    def _date_runs(self, dates: tuple[str, str]) -> list[tuple[int, int]]:
+        """:func:`reads.date_runs`, kept while nothing is stored: one search asks the
+        index four to eight times for the same dates."""
+        key = (dates, self.change_token())
+        cached = self._date_runs_cache
+        if cached is None or cached[0] != key:
+            cached = self._date_runs_cache = (key, reads.date_runs(self._conn, dates))
+        return cached[1]
 
     @_locked
     def filtered_items(

@@ -1,0 +1,74 @@
+"""A date range is asked of the full-text index as runs of item ids (store/reads.py
+``date_runs``): the candidates must be exactly those of the range, newest first, however
+the runs fall (one, several, merged over gaps) and after more documents are stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from store_factory import make_meeting
+
+from kkr_tui.store import Store, reads
+
+#: Meeting dates in the order they are stored: a month's documents are far apart in ids.
+DATES = ["2025-03-10", "2025-02-03", "2024-02-20", "2025-02-24", "2025-04-01", "2025-02-11"]
+FEBRUARY = ("2025-02-01", "2025-02-31")
+
+
+def _save(store: Store, n: int, date: str, doc_type: str = "agenda") -> None:
+    items = [(f"3.{i}", f"Fjernvarme {n}.{i}", None, {"Sagsfremstilling": "fjernvarme"})
+             for i in range(1, 6)]  # fmt: skip
+    store.save_document(
+        make_meeting(items, date=date, doc_type=doc_type, source=f"{n}.txt"),
+        path=f"/{n}-{doc_type}.txt",
+        sha256=f"{n}-{doc_type}",
+        parser_version="1",
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "dates.db")
+    for n, date in enumerate(DATES):
+        _save(store, n, date)
+        _save(store, n, date, "minutes")
+    return store
+
+
+def _expected(store: Store, titles: bool, limit: int) -> list[tuple[int, str]]:
+    every = store.search_candidates('"fjernvarme"', limit=10_000, titles=titles)
+    rows = store.item_rows([i for i, _ in every])
+    inside = [c for c in every if FEBRUARY[0] <= (rows[c[0]].meeting_date or "") <= FEBRUARY[1]]
+    return inside[:limit]
+
+
+@pytest.mark.parametrize(("gap", "most"), [(0, 16), (0, 2), (0, 1), (4096, 16)])
+@pytest.mark.parametrize("titles", [True, False])
+@pytest.mark.parametrize("limit", [1, 7, 100])
+def test_the_range_gives_its_own_items_newest_first(
+    store: Store, gap: int, most: int, titles: bool, limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reads, "DATE_RUN_GAP", gap)
+    monkeypatch.setattr(reads, "MAX_DATE_RUNS", most)
+    found = store.search_candidates('"fjernvarme"', limit=limit, titles=titles, dates=FEBRUARY)
+    assert found == _expected(store, titles, limit)
+    assert len(found) == min(limit, 30)
+
+
+def test_runs_follow_the_documents(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reads, "DATE_RUN_GAP", 1)
+    runs = reads.date_runs(store._conn, FEBRUARY)
+    assert len(runs) == 3  # three February meetings, each two documents in a row
+    assert runs == sorted(runs, reverse=True)
+    monkeypatch.setattr(reads, "MAX_DATE_RUNS", 2)
+    merged = reads.date_runs(store._conn, FEBRUARY)
+    assert len(merged) == 2 and merged[-1][0] == runs[-1][0] and merged[0][1] == runs[0][1]
+
+
+def test_a_document_stored_later_is_found(store: Store) -> None:
+    before = store.search_candidates('"fjernvarme"', limit=100, titles=False, dates=FEBRUARY)
+    _save(store, 99, "2025-02-28")
+    after = store.search_candidates('"fjernvarme"', limit=100, titles=False, dates=FEBRUARY)
+    assert len(after) == len(before) + 5
+    assert after == _expected(store, False, 100)
