@@ -41,20 +41,19 @@ class VocabularyLoad:
 
     def step(self, store: Store) -> Vocabulary | None:
         """Read one page, or do one slice of the finishing work (each about 20-40 ms
-        at 1M items); the vocabulary after the last. When the first page shows a
-        vocabulary large enough to have been saved, its snapshot is read instead if one
-        matches (see :mod:`kkr_tui.search.snapshot`); a small store never looks, so a
-        one-off search on it never loads the cache folder's helpers (platformdirs and
-        tempfile, ~20 ms)."""
+        at 1M items); the vocabulary after the last. The first step reads the saved
+        snapshot instead when one matches the store's content exactly (see
+        :mod:`kkr_tui.search.snapshot`), before any page: only large vocabularies are
+        saved, and for a small store the look is one failed open (the cache folder is
+        named without platformdirs, :mod:`kkr_tui.userdirs`)."""
+        if self._first:
+            self._first = False
+            self._key = store.content_version()
+            parts = snapshot.load(self._key) if self._key is not None else None
+            if parts is not None:
+                return Vocabulary(*parts)
         if self._finishing is None:
             page = store.vocabulary_page(self._after, VOCABULARY_PAGE)
-            if self._first:
-                self._first = False
-                if len(page) == VOCABULARY_PAGE or len(page) >= SNAPSHOT_AFTER_TERMS:
-                    self._key = store.content_version()
-                    parts = snapshot.load(self._key) if self._key is not None else None
-                    if parts is not None:
-                        return Vocabulary(*parts)
             if page:
                 self._builder.add(page)
                 self._after = page[-1][0]
