@@ -87,9 +87,9 @@ async def test_fetch_in_the_reader_stores_what_arrived(tmp_path: Path, monkeypat
             await pilot.press("H")
             for _ in range(40):
                 await settle(pilot)
-                if app.sync_cancel is None:
+                if not app.sync.running:
                     break
-            assert app.sync_cancel is None
+            assert not app.sync.running
             text = screen_text(app)
             assert "KKR Midtjylland" in text  # the tree was reloaded with what arrived
     finally:
@@ -116,7 +116,7 @@ async def test_fetch_without_network_is_one_notification(tmp_path: Path) -> None
         await pilot.press("H")
         for _ in range(40):
             await settle(pilot)
-            if app.sync_cancel is None:
+            if not app.sync.running:
                 break
         notes = [n for n in app._notifications if n.title == "Ingen forbindelse"]
         assert len(notes) == 1 and "kan ikke nå 127.0.0.1" in notes[0].message

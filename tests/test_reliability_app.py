@@ -55,7 +55,7 @@ async def test_outside_ingest_is_noticed_and_reload_shows_it(
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert app.current_item is not None, "the app keeps working"
-        app.check_for_changes()
+        app.watcher.check()
         await settle(pilot)
         assert any("Tryk R for at vise dem" in m for m in _messages(app)), _messages(app)
         shown = app.pane.shown
@@ -74,12 +74,12 @@ async def test_own_writes_do_not_offer_a_reload(small_db: Path) -> None:
     app = make_app(small_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.check_for_changes()
+        app.watcher.check()
         await settle(pilot)
         for _ in range(3):
             await pilot.press("right_square_bracket")
             await settle(pilot)
-        app.check_for_changes()
+        app.watcher.check()
         await settle(pilot)
         assert not any("Tryk R" in m for m in _messages(app))
 
@@ -90,7 +90,7 @@ async def test_outside_notes_and_index_upkeep_do_not_offer_a_reload(small_db: Pa
     app = make_app(small_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.check_for_changes()
+        app.watcher.check()
         await settle(pilot)
         token = await app.gateway.call(Store.change_token)
         with Store(small_db) as other:
@@ -98,14 +98,14 @@ async def test_outside_notes_and_index_upkeep_do_not_offer_a_reload(small_db: Pa
             other.save_note(item_id, "Spørg til økonomien [bold]")
             other.tidy_index(0.1)
         assert await app.gateway.call(Store.change_token) != token, "the other program committed"
-        app.check_for_changes()
+        app.watcher.check()
         await settle(pilot)
         assert not any("Tryk R" in m for m in _messages(app)), _messages(app)
         with Store(small_db) as other:
             other.delete_document(
                 other._conn.execute("SELECT max(id) FROM documents").fetchone()[0]
             )
-        app.check_for_changes()
+        app.watcher.check()
         await settle(pilot)
         assert any("Tryk R for at vise dem" in m for m in _messages(app)), _messages(app)
 
@@ -158,7 +158,7 @@ async def test_read_only_reads_says_so_and_offers_no_writes(small_db: Path, tmp_
 def test_unwritable_database_is_detected(tmp_path: Path, monkeypatch) -> None:
     import os
 
-    from kkr_tui.app.watch import is_read_only
+    from kkr_tui.paths import database_is_read_only as is_read_only
 
     db = tmp_path / "kkr.db"
     db.write_bytes(b"")
@@ -193,12 +193,12 @@ async def test_an_outside_note_is_drawn_without_a_reload(small_db: Path) -> None
         await pilot.press("right_square_bracket")
         await settle(pilot)
         item_id = app.current_item.id
-        app.check_for_changes()
+        app.watcher.check()
         await settle(pilot)
         assert "Mine noter" not in screen_text(app)
         with Store(small_db) as other:
             other.save_note(item_id, "Spørg til økonomien [bold]")
-        app.check_for_changes()
+        app.watcher.check()
         await settle(pilot)
         text = screen_text(app)
         assert "Mine noter" in text and "Spørg til økonomien [bold]" in text
@@ -206,7 +206,7 @@ async def test_an_outside_note_is_drawn_without_a_reload(small_db: Path) -> None
         assert app.pane.shown == ("item", item_id)
         with Store(small_db) as other:
             other.save_note(item_id, "")
-        app.check_for_changes()
+        app.watcher.check()
         await settle(pilot)
         assert "Spørg til økonomien" not in screen_text(app)
         assert not any("Tryk R" in m for m in _messages(app)), _messages(app)

@@ -132,7 +132,7 @@ def translate_bindings(node: DOMNode) -> None:
 def _register_features() -> None:
     """Import the modules that register their commands beside their code, so a check
     made outside the reader (``kkr-tui locate``) sees every command."""
-    import kkr_tui.app.watch
+    import kkr_tui.app.watcher
     import kkr_tui.app.work  # noqa: F401
 
 

@@ -12,6 +12,7 @@ the ingest progress panel and the Related panel are mounted when first needed.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 from collections.abc import Iterable
@@ -25,20 +26,23 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static, Tree
+from textual.worker import Worker
 
 from kkr_tui import i18n
 from kkr_tui.app import actions
 from kkr_tui.app.config import AppConfig, load_config, save_theme
 from kkr_tui.app.db import Store, StoreGateway
+from kkr_tui.app.failures import report_worker_failure
 from kkr_tui.app.messages import IngestProgress
 from kkr_tui.app.render import citation, item_as_text, safe
-from kkr_tui.app.sync_actions import SyncActions
-from kkr_tui.app.watch import StoreWatch, is_read_only
+from kkr_tui.app.sync_actions import BackgroundSync, SyncFinished, SyncProgress
+from kkr_tui.app.watcher import StoreWatcher
 from kkr_tui.app.widgets.item_pane import ItemPane
 from kkr_tui.app.widgets.marked_tree import MarkedMeetingTree
 from kkr_tui.app.widgets.meeting_tree import MeetingTree, NodeInfo, NodeKind
 from kkr_tui.app.work import MeetingWorkActions
 from kkr_tui.i18n import N_, _
+from kkr_tui.paths import database_is_read_only
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -65,6 +69,7 @@ TREE_MIN, TREE_MAX_SHARE = 20, 0.7
 LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
 
+READ_ONLY_SUBTITLE = N_("KKR meetings · read-only")
 EMPTY_TITLE = N_("No meetings yet")
 EMPTY_BODY = N_(
     "Add agendas and minutes with\n\n    kkr-tui ingest FILE.pdf …\n\n"
@@ -112,7 +117,7 @@ def _is_text_area(widget: Widget | None) -> bool:
     return widget is not None and any(c.__name__ == "TextArea" for c in type(widget).__mro__)
 
 
-class KkrApp(StoreWatch, MeetingWorkActions, SyncActions, App[None]):
+class KkrApp(MeetingWorkActions, App[None]):
     """kkr-tui's Textual application."""
 
     TITLE = "kkr-tui"
@@ -140,8 +145,12 @@ class KkrApp(StoreWatch, MeetingWorkActions, SyncActions, App[None]):
         super().__init__()
         actions.translate_bindings(self)
         self.sub_title = _("KKR meetings")
-        self.read_only = is_read_only(Path(db_path)) if read_only is None else read_only
+        #: Forced by ``--read-only``, or because the database file or its folder is not
+        #: writable; features ask it before they offer a write (notes, first-run ingest).
+        self.read_only = database_is_read_only(Path(db_path)) if read_only is None else read_only
         self.gateway = StoreGateway(db_path, read_only=self.read_only)
+        self.watcher = StoreWatcher(self, self.gateway)
+        self.sync = BackgroundSync(self, Path(db_path), config_path)
         self.sample_docs = list(sample_docs or [])
         self.history: list[View] = []
         self.history_index = -1
@@ -343,6 +352,115 @@ class KkrApp(StoreWatch, MeetingWorkActions, SyncActions, App[None]):
         self.cancel_ingest.set()
         self.gateway.close()
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker of the app stopped by an error: log it, say so, keep the app running."""
+        report_worker_failure(self, event)
+
+    def announce_read_only(self) -> None:
+        """Say once, in the subtitle and a notification, that nothing will be written."""
+        self.sub_title = _(READ_ONLY_SUBTITLE)
+        self.notify(
+            _(
+                "The database is read-only: reading and searching work; "
+                "notes and importing are off."
+            ),
+            title=_("Read-only"),
+            markup=False,
+        )
+
+    # -- other programs' changes (app/watcher.py) -------------------------------------
+
+    def on_store_watcher_documents_stored(self, _message: StoreWatcher.DocumentsStored) -> None:
+        """Another program stored documents: offer the reload, once."""
+        self.notify(
+            _("Another program has stored documents. Press {keys} to show them.").format(
+                keys=self.keys_for("reload")
+            ),
+            title=_("New documents"),
+            timeout=15,
+            markup=False,
+        )
+
+    def on_store_watcher_marks_changed(self, _message: StoreWatcher.MarksChanged) -> None:
+        """Another program wrote notes or reading marks: redraw them in place, no reload."""
+        self.run_worker(
+            self.show_outside_note_changes(),
+            name="check_for_changes",
+            group="outside-marks",
+            exit_on_error=False,
+        )
+
+    async def action_reload(self) -> None:
+        """Reload the tree from the database and show again what was on screen, if it still is."""
+        if self.gateway.store is None:
+            return
+        await self.watcher.caught_up()
+        view = self.pane.shown
+        if await self.gateway.call(Store.is_empty):
+            return
+        await self._reload_tree(view)
+        self.warm_search()
+        self.notify(_("Reloaded the database."), markup=False)
+
+    async def _reload_tree(self, view: View | None) -> None:
+        """Rebuild the tree; open it at ``view`` if that is still stored, else at the default."""
+        tree = self.tree
+        if view is not None:
+            tree.root.remove_children()
+            if tree.root.data is not None:
+                tree.root.data.loaded = False
+            await tree.load_children(tree.root)
+            with contextlib.suppress(Exception):  # replaced since: fall back to the default
+                await self.reveal(view, record=False)
+                return
+        await tree.load_root()
+
+    # -- fetching new documents (app/sync_actions.py) ---------------------------------
+
+    def action_fetch_documents(self) -> None:
+        """Run sync in the background (once at a time)."""
+        if self.read_only:
+            self.notify(_("The database is open read-only; nothing can be fetched."))
+            return
+        if self.sync.start() is None:
+            self.notify(_("Already fetching…"), markup=False)
+            return
+        self.sub_title = _("Fetching new documents…")
+
+    def on_sync_progress(self, message: SyncProgress) -> None:
+        event = message.event
+        if event.total:
+            self.sub_title = _("Fetching new documents… {done}/{total}").format(
+                done=event.done, total=event.total
+            )
+
+    def on_sync_finished(self, message: SyncFinished) -> None:
+        """Say what happened, then reload in a worker."""
+        self.run_worker(
+            self._after_sync(message.summary, message.problem), group="sync", exit_on_error=False
+        )
+
+    async def _after_sync(self, summary: Any, problem: str | None) -> None:
+        self.sync.finished()
+        self.sub_title = _("KKR meetings")  # sync never runs read-only: the usual subtitle
+        if problem is not None:
+            self.notify(problem, title=_("No connection"), severity="warning", markup=False)
+            return
+        self.notify(summary.line(), title=_("Fetched"), markup=False, timeout=10)
+        if summary.any_failed:
+            failed = [line.text() for line in summary.lines if line.failed][:3]
+            self.notify("\n".join(failed), severity="warning", markup=False)
+        if self.gateway.store is not None:
+            await self.gateway.call(Store.detect_changes)
+        await self.action_reload()
+
+    async def open_bilag(self, bilag_id: int, page: int = 1) -> None:
+        """Open a bilag's text (page by page) over the reader."""
+        from kkr_tui.app.screens.bilag import BilagScreen
+
+        bilag = await self.gateway.call(Store.bilag, bilag_id)
+        await self.push_screen(BilagScreen(bilag, page))
+
     def _theme_changed(self, theme: Any) -> None:
         if self._remember_theme:
             try:
@@ -369,7 +487,7 @@ class KkrApp(StoreWatch, MeetingWorkActions, SyncActions, App[None]):
             await self.pane.show_message(_("Could not open the database"), safe(str(exc)))
             self.notify(safe(str(exc)), title=_("Database"), severity="error", markup=False)
             return
-        self.start_watching()
+        self.watcher.start()
         if empty:
             await self.pane.show_message(_(EMPTY_TITLE), _(EMPTY_BODY))
             return
