@@ -48,7 +48,7 @@ async def test_an_error_in_related_items_is_logged_and_shown(
     assert failed, "the failure is logged with its traceback"
     assert failed[0].exc_info is not None and failed[0].exc_info[2] is not None
     assert (
-        _failed("show"),
+        _failed("show_for"),
         "AttributeError: 'NoneType' object has no attribute 'case_number'",
     ) in shown
 
@@ -71,7 +71,7 @@ async def test_a_store_error_is_shown_in_the_stores_words(
             shown = _notifications(app)
     assert any(r.exc_info and r.exc_info[0] is StoreBusyError for r in caplog.records)
     assert (
-        _("Database · {what}").format(what=_(WHAT_FAILED["show"])),
+        _("Database · {what}").format(what=_(WHAT_FAILED["show_for"])),
         "database is busy: another program kept it locked; try again",
     ) in shown
 

@@ -33,13 +33,14 @@ from kkr_tui.app import actions
 from kkr_tui.app.config import AppConfig, load_config, save_theme
 from kkr_tui.app.db import Store, StoreGateway
 from kkr_tui.app.failures import report_worker_failure
+from kkr_tui.app.history import History, View
 from kkr_tui.app.messages import IngestProgress
 from kkr_tui.app.render import citation, item_as_text, safe
 from kkr_tui.app.sync_actions import BackgroundSync, SyncFinished, SyncProgress
 from kkr_tui.app.watcher import StoreWatcher
 from kkr_tui.app.widgets.item_pane import ItemPane
 from kkr_tui.app.widgets.marked_tree import MarkedMeetingTree
-from kkr_tui.app.widgets.meeting_tree import MeetingTree, NodeInfo, NodeKind
+from kkr_tui.app.widgets.meeting_tree import NodeInfo
 from kkr_tui.app.work import MeetingWorkActions
 from kkr_tui.i18n import N_, _
 from kkr_tui.paths import database_is_read_only
@@ -47,10 +48,10 @@ from kkr_tui.paths import database_is_read_only
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from kkr_tui.app.widgets.related_panel import RelatedPanel
     from kkr_tui.ingest import IngestEvent
     from kkr_tui.records import ItemDetail, MeetingDetail
 
-View = tuple[str, int]
 
 #: The reader's own actions (not help): off while an overlay is in front.
 READER_ACTIONS = frozenset(
@@ -152,10 +153,8 @@ class KkrApp(MeetingWorkActions, App[None]):
         self.watcher = StoreWatcher(self, self.gateway)
         self.sync = BackgroundSync(self, Path(db_path), config_path)
         self.sample_docs = list(sample_docs or [])
-        self.history: list[View] = []
-        self.history_index = -1
-        self.current_item: ItemDetail | None = None
-        self.current_meeting: MeetingDetail | None = None
+        self.history = History()
+        self._pane = ItemPane(self.gateway, id="pane")
         self.last_query = ""
         self.cancel_ingest = threading.Event()
         self._remember_theme = theme is None
@@ -169,24 +168,61 @@ class KkrApp(MeetingWorkActions, App[None]):
         with Horizontal(id="main"):
             yield MarkedMeetingTree(self.gateway, id="tree")
             with Vertical(id="right"):
-                yield ItemPane(id="pane")
+                yield self._pane
         # Compact and without the palette key, so the keys of the item fit 80 columns;
         # ctrl+p is in the help.
         yield Footer(compact=True, show_command_palette=False)
 
     @property
-    def tree(self) -> MeetingTree:  # type: ignore[override]  # see the docstring
+    def tree(self) -> MarkedMeetingTree:  # type: ignore[override]  # see the docstring
         """The meeting tree.
 
         Shadows Textual's ``DOMNode.tree`` (a Rich debugging view of the DOM, never
         used by Textual itself); the whole reader and its tests say ``app.tree``.
         """
-        return self.query_one(MeetingTree)
+        return self.query_one(MarkedMeetingTree)
 
     @property
     def pane(self) -> ItemPane:
         """The reading pane."""
-        return self.query_one(ItemPane)
+        return self._pane
+
+    @property
+    def current_item(self) -> ItemDetail | None:
+        """The item in front of the reader (the pane's to know)."""
+        return self._pane.item
+
+    @property
+    def current_meeting(self) -> MeetingDetail | None:
+        """The meeting overview in front of the reader (the pane's to know)."""
+        return self._pane.meeting
+
+    @property
+    def related_panel(self) -> RelatedPanel:
+        """The Related panel under the pane (mounted when the first item is shown)."""
+        from kkr_tui.app.widgets.related_panel import RelatedPanel
+
+        return self.query_one(RelatedPanel)
+
+    def _related_panel_if_mounted(self) -> RelatedPanel | None:
+        from kkr_tui.app.widgets.related_panel import RelatedPanel
+
+        return next(iter(self.query(RelatedPanel)), None)
+
+    async def _mounted_related_panel(self) -> RelatedPanel:
+        """The Related panel, mounted under the pane the first time an item needs it.
+
+        Not part of the first screen: it is hidden until an item has related items,
+        and composing it (an OptionList) at start-up cost about 25 ms of first frame.
+        """
+        from kkr_tui.app.widgets.related_panel import RelatedPanel
+
+        panel = self._related_panel_if_mounted()
+        if panel is not None:
+            return panel
+        panel = RelatedPanel(self.gateway, id="related")
+        await self.query_one("#right").mount(panel)
+        return panel
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -383,12 +419,17 @@ class KkrApp(MeetingWorkActions, App[None]):
 
     def on_store_watcher_marks_changed(self, _message: StoreWatcher.MarksChanged) -> None:
         """Another program wrote notes or reading marks: redraw them in place, no reload."""
+        self.tree.redraw_marks()
         self.run_worker(
-            self.show_outside_note_changes(),
+            self._redraw_changed_note(),
             name="check_for_changes",
             group="outside-marks",
             exit_on_error=False,
         )
+
+    async def _redraw_changed_note(self) -> None:
+        if await self.pane.note_changed_elsewhere():
+            self.pane.redraw()
 
     async def action_reload(self) -> None:
         """Reload the tree from the database and show again what was on screen, if it still is."""
@@ -406,10 +447,7 @@ class KkrApp(MeetingWorkActions, App[None]):
         """Rebuild the tree; open it at ``view`` if that is still stored, else at the default."""
         tree = self.tree
         if view is not None:
-            tree.root.remove_children()
-            if tree.root.data is not None:
-                tree.root.data.loaded = False
-            await tree.load_children(tree.root)
+            await tree.reload()
             with contextlib.suppress(Exception):  # replaced since: fall back to the default
                 await self.reveal(view, record=False)
                 return
@@ -493,7 +531,7 @@ class KkrApp(MeetingWorkActions, App[None]):
             return
         await self.tree.load_root()
         if not self.read_only:
-            self.detect_changes_in_steps()
+            self.tree.detect_changes_in_steps()
         self.warm_search()
 
     @work(group="warm-search", exclusive=True, exit_on_error=False)
@@ -576,49 +614,38 @@ class KkrApp(MeetingWorkActions, App[None]):
 
     # -- showing things -------------------------------------------------------------
 
-    def _record(self, view: View, *, browsing: bool) -> None:
-        if self.history_index >= 0 and self.history[self.history_index] == view:
-            return
-        del self.history[self.history_index + 1 :]
-        if browsing and self._last_was_browsing and self.history:
-            self.history[-1] = view
-        else:
-            self.history.append(view)
-        self.history_index = len(self.history) - 1
-        self._last_was_browsing = browsing
-
-    _last_was_browsing = False
     #: Width of the meeting list in columns when the user chose one (``<`` ``>``).
     tree_width: int | None = None
     _revealing: View | None = None
 
-    @work(exclusive=True, group="pane", exit_on_error=False)
-    async def show(self, view: View, *, browsing: bool = False, record: bool = True) -> None:
-        """Show an item or a meeting overview in the pane."""
-        kind, ident = view
+    def show(self, view: View, *, browsing: bool = False, record: bool = True) -> None:
+        """Show an item or a meeting overview: remember it, and let the pane load it."""
         if record:
-            self._record(view, browsing=browsing)
+            self.history.record(view, browsing=browsing)
         if self.find_state is not None and self.pane.shown != view:
             self.end_find()
-        if self.pane.shown == view:
-            return
-        if kind == "item":
-            from kkr_tui.app.limits import bounded_item
+        self.pane.show(view)
 
-            item = bounded_item(await self.gateway.call(Store.item, ident))
-            bilag = await self.gateway.call(Store.item_bilag, ident)
-            self.current_item = item
-            self.current_meeting = None
-            await self.pane.show_item(item, bilag)
-            await self.item_shown(item)
-            self.refresh_bindings()
-        else:
-            meeting = await self.gateway.call(Store.meeting, ident)
-            self.current_meeting = meeting
-            self.current_item = None
-            await self.pane.show_meeting(meeting)
-            self.meeting_shown()
-            self.refresh_bindings()
+    @on(ItemPane.ItemShown)
+    async def _item_shown(self, message: ItemPane.ItemShown) -> None:
+        """An item is drawn: the Related panel finds its related items, the tree redraws
+        its read mark, the footer its keys."""
+        panel = await self._mounted_related_panel()
+        panel.show_for(message.item.id)
+        self.tree.redraw_marks(message.item.id)
+        self.refresh_bindings()
+
+    @on(ItemPane.MeetingShown)
+    def _meeting_shown(self, _message: ItemPane.MeetingShown) -> None:
+        """A meeting overview has no Related panel."""
+        panel = self._related_panel_if_mounted()
+        if panel is not None:
+            panel.clear()
+        self.refresh_bindings()
+
+    @on(ItemPane.BilagChosen)
+    def _bilag_chosen(self, message: ItemPane.BilagChosen) -> None:
+        self.run_worker(self.open_bilag(message.bilag_id), group="bilag", exit_on_error=False)
 
     @on(Tree.NodeHighlighted, "#tree")
     def _tree_highlighted(self, event: Tree.NodeHighlighted[NodeInfo]) -> None:
@@ -644,29 +671,8 @@ class KkrApp(MeetingWorkActions, App[None]):
 
     async def reveal(self, view: View, *, record: bool = True) -> None:
         """Open the tree down to an item or meeting, select it and show it."""
-        kind, ident = view
-        path: list[tuple[NodeKind, Any]]
-        if kind == "item":
-            council, year, meeting_id, section_id, item_id = await self.gateway.call(
-                Store.item_path, ident
-            )
-            path = [
-                ("council", council),
-                ("year", (council, year)),
-                ("meeting", meeting_id),
-                ("section", section_id),
-                ("item", item_id),
-            ]
-        else:
-            meeting = await self.gateway.call(Store.meeting, ident)
-            year = int(meeting.meeting_date[:4]) if meeting.meeting_date else 0
-            path = [
-                ("council", meeting.council),
-                ("year", (meeting.council, year)),
-                ("meeting", meeting.id),
-            ]
         self._revealing = view
-        await self.tree.reveal(path)
+        await self.tree.reveal_view(view)
         self.show(view, record=record)
 
     @work(exclusive=True, group="reveal", exit_on_error=False)
@@ -803,17 +809,15 @@ class KkrApp(MeetingWorkActions, App[None]):
         Replaces Textual's ``back`` action (pop a screen, bound to nothing in Textual);
         async as Textual's is, so the action is awaited the same way.
         """
-        if self.history_index > 0:
-            self.history_index -= 1
-            self._last_was_browsing = False
-            self.open_view(self.history[self.history_index], record=False)
+        view = self.history.back()
+        if view is not None:
+            self.open_view(view, record=False)
 
     def action_forward(self) -> None:
         """Forward again after going back."""
-        if self.history_index < len(self.history) - 1:
-            self.history_index += 1
-            self._last_was_browsing = False
-            self.open_view(self.history[self.history_index], record=False)
+        view = self.history.forward()
+        if view is not None:
+            self.open_view(view, record=False)
 
     def action_copy(self) -> None:
         """Copy the item as text with its citation line."""

@@ -29,6 +29,8 @@ WHAT_FAILED: dict[str, str] = {
     "start_up": N_("Opening the database"),
     "warm_search": N_("Preparing the search"),
     "show": N_("Showing the item or meeting"),
+    "show_for": N_("Finding related items"),
+    "redraw_marks": N_("Redrawing the marks in the list"),
     "open_view": N_("Opening the view"),
     "action_next_item": N_("Moving to another item"),
     "action_next_meeting": N_("Moving to another meeting"),

@@ -17,18 +17,15 @@ reader who only reads never needs.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import work
-from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Static
 
 from kkr_tui.app.actions import Command, register
 from kkr_tui.app.db import Store
 from kkr_tui.app.failures import log
-from kkr_tui.app.find import findable
-from kkr_tui.app.render import part_body, safe
+from kkr_tui.app.render import safe
 from kkr_tui.i18n import N_, _, ngettext
 from kkr_tui.wording import danish_date
 
@@ -38,9 +35,6 @@ if TYPE_CHECKING:
     from kkr_tui.meetingwork.briefing import Format
     from kkr_tui.meetingwork.merged import MergedItem
     from kkr_tui.meetingwork.others import OtherDecision
-    from kkr_tui.meetingwork.related import RelatedItem
-    from kkr_tui.model import Part
-    from kkr_tui.records import ItemDetail, Note
 
 register(
     Command("edit_note", "n", "edit_note", N_("Note"),
@@ -62,164 +56,11 @@ register(
     Command("all_notes", "", "all_notes", N_("All notes"), N_("Every note you have written")),
 )  # fmt: skip
 
-#: Meetings per "what's new" step in the background: about 20 ms on this 2-core
-#: machine, so an item opened meanwhile hardly waits (25 took 45 ms, up to 90 ms).
-BACKGROUND_STEP_MEETINGS = 10
-#: When the user asked (``w``) and waits anyway, fewer and bigger steps.
-FOREGROUND_STEP_MEETINGS = 50
-
-
-def _part(kind: str, heading: str, text: str) -> Part:
-    from kkr_tui.model import Block, Part
-
-    blocks = tuple(Block("paragraph", p) for p in text.split("\n\n") if p.strip())
-    return Part(kind, heading, blocks)
-
-
-def part_widget(kind: str, heading: str, text: str, extra_class: str = "") -> Vertical:
-    """A part as the item pane draws it (so ``i``/``b`` find it by class)."""
-    from kkr_tui.app.widgets.item_pane import part_class
-
-    return Vertical(
-        Static(Content(safe(heading)), classes="part-heading"),
-        findable(Static(part_body(_part(kind, heading, text)), classes="part-body"), text),
-        classes=f"part {part_class(kind)} {extra_class}".strip(),
-    )
-
-
-def note_markdown(text: str) -> Any:
-    """The note as Markdown, every line break kept as typed (a note is often a list of
-    short lines, which Markdown would otherwise run together). The note is the user's
-    own text, so Markdown is wanted here; it is still never Textual markup."""
-    from rich.markdown import Markdown
-
-    lines = text.replace("\r\n", "\n").split("\n")
-    # A line followed by another non-blank line ends in Markdown's hard break.
-    kept = [
-        line + "  " if line.strip() and i + 1 < len(lines) and lines[i + 1].strip() else line
-        for i, line in enumerate(lines)
-    ]
-    return Markdown("\n".join(kept), hyperlinks=False)
-
-
-def note_widget(text: str) -> Vertical:
-    """My note on the item, as the pane draws it."""
-    return Vertical(
-        Static(Content(_("My notes")), classes="part-heading"),
-        findable(Static(note_markdown(text), classes="part-body"), text),
-        classes="part part--note",
-    )
-
 
 class MeetingWorkActions:
     """Actions and hooks of the meeting-work features; mixed into KkrApp."""
 
     briefing_dir: Path | None = None
-    #: The note text of the item on screen as drawn (None: no note).
-    note_on_screen: str | None = None
-
-    @property
-    def related_panel(self: KkrApp) -> RelatedPanel:
-        """The Related panel under the pane (mounted when the first item is shown)."""
-        from kkr_tui.app.widgets.related_panel import RelatedPanel
-
-        return self.query_one(RelatedPanel)
-
-    def _related_panel_if_mounted(self: KkrApp) -> RelatedPanel | None:
-        from kkr_tui.app.widgets.related_panel import RelatedPanel
-
-        return next(iter(self.query(RelatedPanel)), None)
-
-    async def _mounted_related_panel(self: KkrApp) -> RelatedPanel:
-        """The Related panel, mounted under the pane the first time an item needs it.
-
-        Not part of the first screen: it is hidden until an item has related items,
-        and composing it (an OptionList) at start-up cost about 25 ms of first frame.
-        """
-        from kkr_tui.app.widgets.related_panel import RelatedPanel
-
-        panel = self._related_panel_if_mounted()
-        if panel is not None:
-            return panel
-        panel = RelatedPanel(id="related")
-        await self.query_one("#right").mount(panel)
-        return panel
-
-    # -- after an item is shown ---------------------------------------------------------
-
-    async def item_shown(self: KkrApp, item: ItemDetail) -> None:
-        """Mark read, add the other document's parts, the note, the decision and related."""
-        gateway = self.gateway
-        await gateway.call(Store.mark_read, item.id)
-        merged = await gateway.call(_merged_item, item.id)
-        note = await gateway.call(Store.note_for, item.id)
-        related = await gateway.call(_related, item.id)
-        if self.pane.shown != ("item", item.id):
-            return
-        self.note_on_screen = note.text if note is not None else None
-        await self._decorate_pane(item, merged, note)
-        panel = await self._mounted_related_panel()
-        panel.show_related(related)
-        tree = self.tree
-        if hasattr(tree, "refresh_marks"):
-            await tree.refresh_marks(item.id)
-
-    async def _decorate_pane(
-        self: KkrApp, item: ItemDetail, merged: MergedItem | None, note: Note | None
-    ) -> None:
-        """Add, under the facts line: the decision at a glance, my note, and the parts
-        the other document of the meeting holds (Indstilling from the agenda,
-        Beslutning from the minutes)."""
-        pane = self.pane
-        kinds = {p.kind for p in item.parts}
-        after: Any = pane.query(".facts").first()
-        if merged is not None and merged.beslutning:
-            reading = merged.reading
-            style = "decision-departs" if reading.departs else "decision-follows"
-            if reading.unsure:
-                style = "decision-unsure"
-            line = Static(Content(safe(reading.line)), classes=f"decision {style}")
-            await pane.mount(line, after=after)
-            after = line
-        if note is not None:
-            widget = note_widget(note.text)
-            await pane.mount(widget, after=after)
-            after = widget
-        if merged is None:
-            return
-        if "Indstilling" not in kinds and merged.indstilling:
-            heading = (
-                _("Indstilling (from the agenda)")
-                if merged.indstilling_source == "agenda"
-                else _("Indstilling (from the minutes)")
-            )
-            widget = part_widget("Indstilling", heading, merged.indstilling)
-            await pane.mount(widget, after=after)
-        if "Beslutning" not in kinds and merged.beslutning:
-            await pane.mount(
-                part_widget("Beslutning", _("Beslutning (from the minutes)"), merged.beslutning)
-            )
-
-    async def show_outside_note_changes(self: KkrApp) -> None:
-        """Another program wrote notes or reading marks (``kkr-tui notes``, a second
-        reader): redraw the tree's marks, and the item on screen if its note is no
-        longer the one shown. Nothing else on screen changed, so no reload is offered."""
-        tree = self.tree
-        if hasattr(tree, "refresh_all_marks"):
-            await tree.refresh_all_marks()
-        item = self.current_item
-        if item is None or self.pane.shown != ("item", item.id):
-            return
-        note = await self.gateway.call(Store.note_for, item.id)
-        if (note.text if note is not None else None) != self.note_on_screen:
-            self.pane.shown = None
-            self.show(("item", item.id), record=False)
-
-    def meeting_shown(self: KkrApp) -> None:
-        """A meeting overview has no Related panel."""
-        panel = self._related_panel_if_mounted()
-        if panel is not None:
-            panel.show_related([])
 
     # -- actions ------------------------------------------------------------------------
 
@@ -255,8 +96,7 @@ class MeetingWorkActions:
         """Store the edited note, refresh the tree mark and the pane."""
         saved = await self.gateway.call(Store.save_note, item_id, text)
         self.notify(_("Note saved.") if saved else _("Note deleted."), markup=False)
-        if hasattr(self.tree, "refresh_marks"):
-            await self.tree.refresh_marks(item_id)
+        self.tree.redraw_marks(item_id)
         self.pane.shown = None
         self.show(("item", item_id), record=False)
 
@@ -305,38 +145,12 @@ class MeetingWorkActions:
 
         self.push_screen(others_screen(f"{item.number} {item.title}", others), self._open_choice)
 
-    @work(exclusive=True, group="changes", exit_on_error=False)
-    async def detect_changes_in_steps(self: KkrApp) -> None:
-        """Find what is new or changed since the last look, after the tree is up.
-
-        In steps of a few meetings, run as background work on the store thread: tree
-        loads and item views go first and wait at most for the one step running. A
-        first look at a 100k-item store covers every item (seconds), which must never
-        hold up the reader. Marks of items already in the tree are redrawn at the end.
-        """
-        try:
-            marked = await self._detect_changes(background=True)
-        except Exception as exc:
-            log.warning("what's new could not be worked out", exc_info=exc)
-            self.notify(safe(str(exc)), title=_("Reading marks"), severity="warning", markup=False)
-            return
-        if marked and hasattr(self.tree, "refresh_all_marks"):
-            await self.tree.refresh_all_marks()
-
-    async def _detect_changes(self: KkrApp, *, background: bool = False) -> int:
-        call = self.gateway.call_background if background else self.gateway.call
-        size = BACKGROUND_STEP_MEETINGS if background else FOREGROUND_STEP_MEETINGS
-        marked = 0
-        while True:
-            step, done = await call(Store.detect_changes_step, size)
-            marked += step
-            if done:  # a read-only store is done at once: it records nothing
-                return marked
-
     @work(exclusive=True, group="work", exit_on_error=False)
     async def action_whats_new(self: KkrApp) -> None:
         """Items new or changed since you last looked, not opened since (``w``)."""
-        await self._detect_changes()
+        from kkr_tui.app.widgets.marked_tree import detect_changes
+
+        await detect_changes(self.gateway)
         changes = await self.gateway.call(Store.changed_items)
         rows = [
             (
@@ -485,22 +299,10 @@ class MeetingWorkActions:
             log.warning("could not remember the export folder: %s", exc)
 
 
-def _merged_item(store: Store, item_id: int) -> MergedItem | None:
-    from kkr_tui.meetingwork.merged import merged_item
-
-    return merged_item(store, item_id)
-
-
 def _merged_meeting(store: Store, meeting_id: int) -> list[MergedItem]:
     from kkr_tui.meetingwork.merged import merged_meeting
 
     return merged_meeting(store, meeting_id)
-
-
-def _related(store: Store, item_id: int) -> list[RelatedItem]:
-    from kkr_tui.meetingwork.related import related_items
-
-    return related_items(store, item_id)
 
 
 def _others(store: Store, item_id: int) -> list[OtherDecision]:

@@ -1,5 +1,13 @@
 """The reading pane: one item, or the overview of one meeting, or a friendly placeholder.
 
+The pane loads what it shows: :meth:`ItemPane.show` takes a view (``("item", id)`` or
+``("meeting", id)``), fetches it through the store gateway in its own worker, draws it,
+adds what belongs under an item from elsewhere (the decision at a glance, my note, the
+other document's parts: :mod:`~kkr_tui.app.widgets.item_extras`), marks the item read,
+and then says so with :class:`ItemPane.ItemShown` or :class:`ItemPane.MeetingShown`;
+the app routes those to the Related panel, the tree's marks and the footer. What is on
+screen is the pane's to know (:attr:`ItemPane.item`, :attr:`ItemPane.meeting`).
+
 Each part gets its own widget so ``i`` and ``b`` can scroll straight to the Indstilling
 or Beslutning, and TCSS can style them by class. Every string from the store goes
 through :mod:`kkr_tui.app.render`, which never parses data as markup.
@@ -7,19 +15,22 @@ through :mod:`kkr_tui.app.render`, which never parses data as markup.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events
+from textual import events, work
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
+from textual.worker import Worker
 
 from kkr_tui.app import actions
+from kkr_tui.app.db import Store
+from kkr_tui.app.failures import report_worker_failure
 from kkr_tui.app.find import findable
 from kkr_tui.app.render import (
     bullet_list,
@@ -28,18 +39,19 @@ from kkr_tui.app.render import (
     part_body,
     safe,
 )
+from kkr_tui.app.widgets.item_extras import extras, part_class
 from kkr_tui.i18n import _
 from kkr_tui.sanitize import clean_text
 from kkr_tui.wording import danish_date, doc_type_name
 
 if TYPE_CHECKING:
+    from kkr_tui.app.db import StoreGateway
+    from kkr_tui.meetingwork.merged import MergedItem
     from kkr_tui.records import ItemDetail, MeetingDetail
 
+__all__ = ["ItemPane", "bilag_list", "part_class"]
 
-def part_class(kind: str) -> str:
-    """CSS class for a part kind: ``Indstilling`` → ``part--indstilling``."""
-    slug = re.sub(r"[^a-z0-9]+", "-", kind.lower()).strip("-") or "tekst"
-    return f"part--{slug}"
+View = tuple[str, int]
 
 
 class ItemPane(VerticalScroll, can_focus=True):
@@ -47,10 +59,90 @@ class ItemPane(VerticalScroll, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings("pane"))
 
-    def __init__(self, **kwargs: Any) -> None:
+    class ItemShown(Message):
+        """An item is on screen, with everything under it; its related items are the
+        Related panel's to find."""
+
+        def __init__(self, item: ItemDetail) -> None:
+            super().__init__()
+            self.item = item
+
+    class MeetingShown(Message):
+        """A meeting overview is on screen."""
+
+        def __init__(self, meeting: MeetingDetail) -> None:
+            super().__init__()
+            self.meeting = meeting
+
+    class BilagChosen(Message):
+        """``enter`` on one of the item's fetched bilag: open its text."""
+
+        def __init__(self, bilag_id: int) -> None:
+            super().__init__()
+            self.bilag_id = bilag_id
+
+    def __init__(self, gateway: StoreGateway, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         actions.translate_bindings(self)
-        self.shown: tuple[str, int] | None = None
+        self.gateway = gateway
+        #: The view drawn now (None: a placeholder or message).
+        self.shown: View | None = None
+        #: The item or meeting the reader has in front (the last one shown).
+        self.item: ItemDetail | None = None
+        self.meeting: MeetingDetail | None = None
+        #: The note text of the item on screen as drawn (None: no note).
+        self.note_text: str | None = None
+
+    @work(exclusive=True, group="pane", exit_on_error=False)
+    async def show(self, view: View) -> None:
+        """Fetch and draw an item or a meeting overview (a newer view cancels this one)."""
+        if self.shown == view:
+            return
+        kind, ident = view
+        gateway = self.gateway
+        if kind == "item":
+            from kkr_tui.app.limits import bounded_item
+
+            item = bounded_item(await gateway.call(Store.item, ident))
+            bilag = await gateway.call(Store.item_bilag, ident)
+            self.item, self.meeting = item, None
+            await self.show_item(item, bilag)
+            await gateway.call(Store.mark_read, item.id)
+            merged = await gateway.call(_merged_item, item.id)
+            note = await gateway.call(Store.note_for, item.id)
+            if self.shown != view:
+                return
+            self.note_text = note.text if note is not None else None
+            under, end = extras({p.kind for p in item.parts}, merged, note)
+            if under:
+                await self.mount_all(under, after=self.query(".facts").first())
+            if end:
+                await self.mount_all(end)
+            self.post_message(self.ItemShown(item))
+        else:
+            meeting = await gateway.call(Store.meeting, ident)
+            self.meeting, self.item = meeting, None
+            await self.show_meeting(meeting)
+            self.post_message(self.MeetingShown(meeting))
+
+    def redraw(self) -> None:
+        """Fetch and draw again what is on screen (its note changed, say)."""
+        view = self.shown
+        if view is not None:
+            self.shown = None
+            self.show(view)
+
+    async def note_changed_elsewhere(self) -> bool:
+        """Whether the note of the item on screen is no longer the one drawn."""
+        item = self.item
+        if item is None or self.shown != ("item", item.id):
+            return False
+        note = await self.gateway.call(Store.note_for, item.id)
+        return (note.text if note is not None else None) != self.note_text
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Loading the view failed: log it and say so (the pane keeps what it had)."""
+        report_worker_failure(self.app, event)
 
     async def _replace(self, widgets: list[Widget]) -> None:
         await self.remove_children()
@@ -70,9 +162,7 @@ class ItemPane(VerticalScroll, can_focus=True):
         if event.option_list.id != "bilag-list" or event.option.id is None:
             return
         event.stop()
-        open_bilag = getattr(self.app, "open_bilag", None)
-        if open_bilag is not None:
-            self.app.run_worker(open_bilag(int(event.option.id)), group="bilag")
+        self.post_message(self.BilagChosen(int(event.option.id)))
 
     async def show_item(self, item: ItemDetail, bilag: Sequence[Any] = ()) -> None:
         """Title, facts line, pages whose text is missing, parts in order, attachments,
@@ -262,3 +352,9 @@ def bilag_list(bilag: Sequence[Any]) -> Widget:
         OptionList(*options, id="bilag-list", classes="bilag-list"),
         classes="part part--bilag",
     )
+
+
+def _merged_item(store: Store, item_id: int) -> MergedItem | None:
+    from kkr_tui.meetingwork.merged import merged_item
+
+    return merged_item(store, item_id)

@@ -120,10 +120,7 @@ class MeetingTree(Tree[NodeInfo]):
 
     async def load_root(self) -> None:
         """Load the councils and open the newest meeting of the first council."""
-        self.root.remove_children()
-        if self.root.data is not None:
-            self.root.data.loaded = False
-        await self.load_children(self.root)
+        await self.reload()
         node: TreeNode[NodeInfo] | None = self.root
         for _level in range(2):
             if node is None or not node.children:
@@ -150,6 +147,38 @@ class MeetingTree(Tree[NodeInfo]):
                 node.expand()
         self.goto(node)
         return node
+
+    async def reveal_view(self, view: tuple[str, int]) -> TreeNode[NodeInfo] | None:
+        """Open the tree down to an item (``("item", id)``) or a meeting and select it."""
+        kind, ident = view
+        path: list[tuple[NodeKind, Any]]
+        if kind == "item":
+            council, year, meeting_id, section_id, item_id = await self.gateway.call(
+                Store.item_path, ident
+            )
+            path = [
+                ("council", council),
+                ("year", (council, year)),
+                ("meeting", meeting_id),
+                ("section", section_id),
+                ("item", item_id),
+            ]
+        else:
+            meeting = await self.gateway.call(Store.meeting, ident)
+            year = int(meeting.meeting_date[:4]) if meeting.meeting_date else 0
+            path = [
+                ("council", meeting.council),
+                ("year", (meeting.council, year)),
+                ("meeting", meeting.id),
+            ]
+        return await self.reveal(path)
+
+    async def reload(self) -> None:
+        """Forget every loaded level and load the councils again (nothing opened yet)."""
+        self.root.remove_children()
+        if self.root.data is not None:
+            self.root.data.loaded = False
+        await self.load_children(self.root)
 
     def goto(self, node: TreeNode[NodeInfo]) -> None:
         """Move the cursor to ``node``, even right after nodes above it were added or opened."""
