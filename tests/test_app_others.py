@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from rich.console import Console
 
-from kkr_tui.app.screens.others import other_prompt, others_screen
+from kkr_tui.app.screens.others import other_prompt, others_view
 
 INDSTILLING = (
     "Det indstilles,\n\n"
@@ -36,10 +36,10 @@ def _drawn(renderable: object) -> list[str]:
 
 
 def test_one_related_item_is_singular_and_many_plural() -> None:
-    assert str(others_screen("3.5 Flygtninge", [_other()]).summary) == (
+    assert str(others_view("3.5 Flygtninge", [_other()])[1]) == (
         "1 relateret punkt · Enter åbner · Esc tilbage"
     )
-    assert str(others_screen("3.5 Flygtninge", [_other(), _other()]).summary) == (
+    assert str(others_view("3.5 Flygtninge", [_other(), _other()])[1]) == (
         "2 relaterede punkter, nyeste først · Enter åbner · Esc tilbage"
     )
 

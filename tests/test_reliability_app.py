@@ -223,7 +223,7 @@ async def test_the_reader_opens_and_reads_on_a_full_disk(small_db: Path, monkeyp
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert app.current_item is not None
-        app._save_note(app.current_item.id, "lang note " * 20_000)
+        app.pane.save_note(app.current_item.id, "lang note " * 20_000)
         for _ in range(40):  # settle() re-raises the failed worker; poll instead
             await pilot.pause(0.05)
             if any("disken er fuld" in m for m in _messages(app)):

@@ -6,8 +6,11 @@ binding id (the name used in the config's ``[keymap]``), default keys, what it d
 a word (footer) and in a line (help, palette), and where it works. Texts are English
 message ids, translated when shown (:mod:`kkr_tui.i18n`).
 
-Modules add their own commands (``register``) so a feature keeps its commands beside
-its code; the widgets and the app ask :func:`bindings` for their scope.
+Every command of the reader is registered in the one list at the end of this module,
+in the order the help shows them: a list spread over feature modules had an order
+that depended on which module was imported first, and a check outside the reader
+(``kkr-tui locate`` checking the ``[keymap]``) had to import every feature to see them
+all. The widgets and the app ask :func:`bindings` for their scope.
 """
 
 from __future__ import annotations
@@ -129,13 +132,6 @@ def translate_bindings(node: DOMNode) -> None:
     )
 
 
-def _register_features() -> None:
-    """Import the modules that register their commands beside their code, so a check
-    made outside the reader (``kkr-tui locate``) sees every command."""
-    import kkr_tui.app.watcher
-    import kkr_tui.app.work  # noqa: F401
-
-
 def keymap_problems(keymap: dict[str, str], builtin: Iterable[str] = ()) -> list[str]:
     """What is wrong with a ``[keymap]`` table: unknown ids, and keys bound twice.
 
@@ -143,7 +139,6 @@ def keymap_problems(keymap: dict[str, str], builtin: Iterable[str] = ()) -> list
     the tree's, or the app's and the pane's) end up on it; Textual would quietly let
     one of them win. ``builtin`` are further ids that may be remapped.
     """
-    _register_features()
     problems: list[str] = []
     known = set(_COMMANDS) | set(builtin)
     for ident in keymap:
@@ -175,7 +170,7 @@ def keys_of(command: Command, keymap: dict[str, str]) -> list[str]:
     return [k for k in _normalize_key_list(keys).split(",") if k] if keys else []
 
 
-# -- the reader's own commands (features register theirs beside their code) --------------
+# -- the reader's own commands, in the order the help lists them ------------------------
 
 register(
     Command("search", "slash,ctrl+f", "search", N_("Search"),
@@ -254,4 +249,25 @@ register(
             palette=False),
     Command("pane.to_list", "escape", "app.show_list", N_("To the list"),
             N_("Back to the meeting list"), scope="pane", palette=False),
+    # Other programs' changes (app/watcher.py) and the meeting work (the screens
+    # app/screens/{decisions,others,whats_new,notes,export}.py, the note in the pane).
+    Command("reload", "R", "reload", N_("Reload"),
+            N_("Show the documents another program has stored since"), typed=True),
+    Command("edit_note", "n", "edit_note", N_("Note"),
+            N_("Write your own note on the item (Markdown)"), typed=True,
+            writes=True),
+    Command("related", "r", "focus_related", N_("Related"),
+            N_("The same case or topic in other meetings; 1–9 opens one"),
+            typed=True),
+    Command("decisions", "d", "decisions", N_("Decisions"),
+            N_("Every decision of the meeting; ⚠ where it departs from the recommendation"),
+            typed=True),
+    Command("others_decisions", "D", "others_decisions", N_("How the others decided"),
+            N_("Related items' Indstilling and Beslutning side by side, newest first"),
+            typed=True),
+    Command("whats_new", "w", "whats_new", N_("What's new"),
+            N_("Items new or changed since you last looked"), typed=True),
+    Command("export", "x", "export_briefing", N_("Briefing"),
+            N_("Write a briefing of the meeting, Markdown or HTML"), typed=True),
+    Command("all_notes", "", "all_notes", N_("All notes"), N_("Every note you have written")),
 )  # fmt: skip

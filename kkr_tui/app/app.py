@@ -32,7 +32,7 @@ from kkr_tui import i18n
 from kkr_tui.app import actions
 from kkr_tui.app.config import AppConfig, load_config, save_theme
 from kkr_tui.app.db import Store, StoreGateway
-from kkr_tui.app.failures import report_worker_failure
+from kkr_tui.app.failures import log, report_worker_failure
 from kkr_tui.app.history import History, View
 from kkr_tui.app.messages import IngestProgress
 from kkr_tui.app.render import citation, item_as_text, safe
@@ -41,7 +41,6 @@ from kkr_tui.app.watcher import StoreWatcher
 from kkr_tui.app.widgets.item_pane import ItemPane
 from kkr_tui.app.widgets.marked_tree import MarkedMeetingTree
 from kkr_tui.app.widgets.meeting_tree import NodeInfo
-from kkr_tui.app.work import MeetingWorkActions
 from kkr_tui.i18n import N_, _
 from kkr_tui.paths import database_is_read_only
 
@@ -118,7 +117,7 @@ def _is_text_area(widget: Widget | None) -> bool:
     return widget is not None and any(c.__name__ == "TextArea" for c in type(widget).__mro__)
 
 
-class KkrApp(MeetingWorkActions, App[None]):
+class KkrApp(App[None]):
     """kkr-tui's Textual application."""
 
     TITLE = "kkr-tui"
@@ -925,6 +924,116 @@ class KkrApp(MeetingWorkActions, App[None]):
     def _open(self, label: str, url: str) -> None:
         self.open_url(url)
         self.notify(_("Opening {what}").format(what=label), markup=False)
+
+    # -- meeting work: each command opens a screen that loads its own data ----------------
+
+    #: Where briefings go when no folder is remembered yet (tests set it).
+    briefing_dir: Path | None = None
+
+    def _meeting_id(self) -> int | None:
+        if self.current_item is not None:
+            return self.current_item.meeting_id
+        if self.current_meeting is not None:
+            return self.current_meeting.id
+        return None
+
+    def action_edit_note(self) -> None:
+        """Write the note of the item on screen (``n``): the pane loads and stores it."""
+        self.pane.edit_note()
+
+    @on(ItemPane.NoteSaved)
+    def _note_saved(self, message: ItemPane.NoteSaved) -> None:
+        """A note was stored: its mark in the tree, and the item drawn with it."""
+        self.tree.redraw_marks(message.item_id)
+        self.pane.shown = None
+        self.show(("item", message.item_id), record=False)
+
+    def action_focus_related(self) -> None:
+        """Move to the Related panel (``r``); Enter or 1-9 open an item there."""
+        panel = self._related_panel_if_mounted()
+        if panel is None or not panel.related:
+            self.notify(_("No related items for what is on screen."))
+            return
+        self.screen_stack[0].add_class("-text-in-front")
+        panel.focus()
+
+    def on_related_panel_chosen(self, event: RelatedPanel.Chosen) -> None:
+        self._open_choice(event.item_id)
+
+    def _open_choice(self, item_id: int | None) -> None:
+        """Open what was picked in a list (Related, decisions, what's new, notes)."""
+        if item_id is not None:
+            self.open_view(("item", item_id))
+            self.show_text()
+
+    def action_decisions(self) -> None:
+        """Every item of the meeting with its decision; departures marked (``d``)."""
+        meeting_id = self._meeting_id()
+        if meeting_id is None:
+            self.notify(_("Open a meeting or an item first."), severity="warning")
+            return
+        from kkr_tui.app.screens.decisions import DecisionsScreen
+
+        self.push_screen(DecisionsScreen(self.gateway, meeting_id), self._open_choice)
+
+    def action_others_decisions(self) -> None:
+        """How the other councils and meetings decided the item on screen (``D``)."""
+        item = self.current_item
+        if item is None:
+            self.notify(_("Open an item first."), severity="warning")
+            return
+        from kkr_tui.app.screens.others import OthersScreen
+
+        screen = OthersScreen(self.gateway, item.id, f"{item.number} {item.title}")
+        self.push_screen(screen, self._open_choice)
+
+    def action_whats_new(self) -> None:
+        """Items new or changed since you last looked, not opened since (``w``)."""
+        from kkr_tui.app.screens.whats_new import WhatsNewScreen
+
+        self.push_screen(WhatsNewScreen(self.gateway), self._open_choice)
+
+    def action_all_notes(self) -> None:
+        """Every note, newest meeting first."""
+        from kkr_tui.app.screens.notes import NotesScreen
+
+        self.push_screen(NotesScreen(self.gateway), self._open_choice)
+
+    def action_export_briefing(self) -> None:
+        """Write a briefing of the meeting on screen (``x``): asks where, starting in the
+        folder the last one went to; a name ending in .html writes HTML."""
+        meeting_id = self._meeting_id()
+        if meeting_id is None:
+            self.notify(_("Open a meeting or an item first."), severity="warning")
+            return
+        from kkr_tui.app.screens.export import ExportScreen
+
+        def written(folder: Path | None) -> None:
+            if folder is not None:
+                self._remember_export_folder(folder)
+
+        self.push_screen(ExportScreen(self.gateway, meeting_id, self._export_folder()), written)
+
+    def _export_folder(self) -> Path:
+        """Where the export dialog starts: the last folder used, else the default."""
+        remembered = self.config.export_dir
+        if remembered and Path(remembered).expanduser().is_dir():
+            return Path(remembered).expanduser()
+        if self.briefing_dir is not None:
+            return self.briefing_dir
+        from kkr_tui.paths import data_dir
+
+        return data_dir() / "briefings"
+
+    def _remember_export_folder(self, folder: Path) -> None:
+        """The next export starts here, also after a restart (the config file)."""
+        from kkr_tui.app.config import save_export_dir
+
+        self.config.export_dir = str(folder)
+        try:
+            save_export_dir(self.config_path, str(folder))
+        except OSError as exc:
+            log.warning("could not remember the export folder: %s", exc)
 
     def action_toggle_theme(self) -> None:
         """Switch between light and dark; remembered in the config file."""

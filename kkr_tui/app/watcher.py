@@ -23,9 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from kkr_tui.app.actions import Command, register
 from kkr_tui.app.db import Store
-from kkr_tui.i18n import N_
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -35,17 +33,6 @@ if TYPE_CHECKING:
 
 #: Seconds between two looks at the database's change counter.
 POLL_SECONDS = 2.0
-
-register(
-    Command(
-        "reload",
-        "R",
-        "reload",
-        N_("Reload"),
-        N_("Show the documents another program has stored since"),
-        typed=True,
-    )
-)
 
 
 class StoreWatcher:

@@ -3,7 +3,8 @@
 Items whose decision departs from the recommendation (changed, postponed, rejected,
 sent back, taken off the agenda, withdrawn — :mod:`kkr_tui.meetingwork.decisions`)
 carry ``⚠`` and the reason, unsure readings ``?``; items of an agenda without minutes
-say so. Built on :class:`PickListScreen`, Enter opens the item.
+say so. A :class:`LoadingPickList`: it fetches the meeting and its merged items itself;
+Enter opens the item.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
+from kkr_tui.app.db import Store
 from kkr_tui.app.render import safe
-from kkr_tui.app.screens.pick_list import PickListScreen
+from kkr_tui.app.screens.pick_list import LoadingPickList, Rows
 from kkr_tui.i18n import _, ngettext
 from kkr_tui.wording import danish_date
 
 if TYPE_CHECKING:
+    from kkr_tui.app.db import StoreGateway
     from kkr_tui.meetingwork.merged import MergedItem
     from kkr_tui.records import MeetingDetail
 
@@ -46,8 +49,31 @@ def decision_prompt(item: MergedItem) -> Content:
     )
 
 
-def decisions_screen(meeting: MeetingDetail, items: list[MergedItem]) -> PickListScreen:
-    """The Decisions view of a meeting (a MeetingDetail and its merged items)."""
+class DecisionsScreen(LoadingPickList):
+    """Every item of a meeting with how it was decided (``d``)."""
+
+    WORKER = "load_decisions"
+
+    def __init__(self, gateway: StoreGateway, meeting_id: int) -> None:
+        super().__init__(gateway, name="decisions")
+        self.meeting_id = meeting_id
+
+    async def fetch(self) -> tuple[Content, Content, Rows]:
+        meeting = await self.gateway.call(Store.meeting, self.meeting_id)
+        items = await self.gateway.call(_merged_meeting, self.meeting_id)
+        return decisions_view(meeting, items)
+
+
+def _merged_meeting(store: Store, meeting_id: int) -> list[MergedItem]:
+    from kkr_tui.meetingwork.merged import merged_meeting
+
+    return merged_meeting(store, meeting_id)
+
+
+def decisions_view(
+    meeting: MeetingDetail, items: list[MergedItem]
+) -> tuple[Content, Content, Rows]:
+    """Title, summary and rows of a meeting's decisions (its merged items)."""
     departing = sum(1 for i in items if i.reading.departs)
     unsure = sum(1 for i in items if i.reading.unsure)
     decided = sum(1 for i in items if i.minutes is not None)
@@ -75,4 +101,4 @@ def decisions_screen(meeting: MeetingDetail, items: list[MergedItem]) -> PickLis
             _("Only the agenda is stored: no decisions yet") + " · " + _("Enter opens · Esc back")
         )
     rows = [(i.item_id, decision_prompt(i)) for i in items]
-    return PickListScreen(title, summary, rows, name="decisions")
+    return title, summary, rows

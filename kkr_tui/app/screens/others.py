@@ -1,14 +1,15 @@
 """Sådan besluttede de andre: each related item's Indstilling beside its Beslutning.
 
 For the item in view, newest first: council, date, number and title, how the decision
-was read, then the Indstilling and the Beslutning in two columns. Built on
-:class:`PickListScreen`; Enter opens the item. Document text is drawn as Rich ``Text``
-(never markup), capped so one long decision cannot fill the screen.
+was read, then the Indstilling and the Beslutning in two columns. A
+:class:`LoadingPickList` that fetches the decisions itself; Enter opens the item.
+Document text is drawn as Rich ``Text`` (never markup), capped so one long decision
+cannot fill the screen.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.table import Table
@@ -16,10 +17,14 @@ from rich.text import Text
 from textual.content import Content
 
 from kkr_tui.app.render import safe
-from kkr_tui.app.screens.pick_list import PickListScreen
+from kkr_tui.app.screens.pick_list import LoadingPickList, Rows
 from kkr_tui.i18n import _, ngettext
 from kkr_tui.parser.blocks import BULLET_RE, NUMBERED_RE
 from kkr_tui.wording import danish_date
+
+if TYPE_CHECKING:
+    from kkr_tui.app.db import Store, StoreGateway
+    from kkr_tui.meetingwork.others import OtherDecision
 
 #: Characters of each column shown; the item itself holds the rest.
 COLUMN_CHARS = 600
@@ -69,8 +74,29 @@ def other_prompt(other: Any) -> Group:
     return Group(header, table, Text(""))
 
 
-def others_screen(title: str, others: list[Any]) -> PickListScreen:
-    """The view for the item titled ``title`` and its related items' decisions."""
+class OthersScreen(LoadingPickList):
+    """How the other councils and meetings decided the item ``item_id`` (``D``)."""
+
+    WORKER = "load_others"
+
+    def __init__(self, gateway: StoreGateway, item_id: int, title: str) -> None:
+        super().__init__(gateway, name="others")
+        self.item_id = item_id
+        self.item_title = title
+
+    async def fetch(self) -> tuple[Content, Content, Rows]:
+        return others_view(self.item_title, await self.gateway.call(_others, self.item_id))
+
+
+def _others(store: Store, item_id: int) -> list[OtherDecision]:
+    from kkr_tui.meetingwork.others import other_decisions
+
+    return other_decisions(store, item_id)
+
+
+def others_view(title: str, others: list[Any]) -> tuple[Content, Content, Rows]:
+    """Title, summary and rows for the item titled ``title`` and its related items'
+    decisions."""
     heading = Content(_("How the others decided · {item}").format(item=safe(title)))
     if others:
         summary = Content(
@@ -83,4 +109,4 @@ def others_screen(title: str, others: list[Any]) -> PickListScreen:
     else:
         summary = Content(_("No related items in other meetings · Esc back"))
     rows: list[tuple[int | None, Any]] = [(o.related.item_id, other_prompt(o)) for o in others]
-    return PickListScreen(heading, summary, rows, name="others")
+    return heading, summary, rows

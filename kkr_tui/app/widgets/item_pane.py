@@ -74,6 +74,13 @@ class ItemPane(VerticalScroll, can_focus=True):
             super().__init__()
             self.meeting = meeting
 
+    class NoteSaved(Message):
+        """The note of ``item_id`` was stored (or deleted, when emptied)."""
+
+        def __init__(self, item_id: int) -> None:
+            super().__init__()
+            self.item_id = item_id
+
     class BilagChosen(Message):
         """``enter`` on one of the item's fetched bilag: open its text."""
 
@@ -139,6 +146,34 @@ class ItemPane(VerticalScroll, can_focus=True):
             return False
         note = await self.gateway.call(Store.note_for, item.id)
         return (note.text if note is not None else None) != self.note_text
+
+    @work(exclusive=True, group="note", exit_on_error=False)
+    async def edit_note(self) -> None:
+        """Write the note of the item on screen (``n``).
+
+        The editor is pushed with a callback rather than awaited here, so no worker
+        stays parked while the user types (a parked worker reads as "still loading").
+        """
+        item = self.item
+        if item is None:
+            self.notify(_("Open an item to write a note on it."), severity="warning")
+            return
+        note = await self.gateway.call(Store.note_for, item.id)
+        from kkr_tui.app.screens.note_editor import NoteEditor
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self.save_note(item.id, text)
+
+        editor = NoteEditor(f"{item.number} {item.title}", note.text if note else "")
+        self.app.push_screen(editor, done)
+
+    @work(exclusive=True, group="note", exit_on_error=False)
+    async def save_note(self, item_id: int, text: str) -> None:
+        """Store the edited note (an empty one is deleted), say so, post NoteSaved."""
+        saved = await self.gateway.call(Store.save_note, item_id, text)
+        self.notify(_("Note saved.") if saved else _("Note deleted."), markup=False)
+        self.post_message(self.NoteSaved(item_id))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Loading the view failed: log it and say so (the pane keeps what it had)."""
