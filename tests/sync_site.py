@@ -103,12 +103,14 @@ class Meeting:
 class Fault:
     """How a path misbehaves: ``status`` answers (used one each request, the last one
     repeats), ``hang`` blocks until the server stops, ``die_after`` sends that many
-    bytes of a longer body and drops the connection."""
+    bytes of a longer body and drops the connection, ``stop_site`` shuts the whole
+    server down (later connections are refused) and drops this one unanswered."""
 
     statuses: list[int] = field(default_factory=list)
     hang: bool = False
     die_after: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    stop_site: bool = False
 
 
 class Site:
@@ -214,7 +216,8 @@ class Site:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> Site:
+    def start(self, port: int = 0) -> Site:
+        """Serve on ``port`` (0: a free one; the old port to come back after ``stop``)."""
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -227,7 +230,8 @@ class Site:
                 site.requests.append((self.path, self.headers.get("Host", ""), dict(self.headers)))
                 site.serve(self)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.stopping.clear()
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
@@ -243,6 +247,10 @@ class Site:
     def serve(self, handler: BaseHTTPRequestHandler) -> None:
         path = handler.path.split("?", 1)[0]
         fault = self.faults.get(path)
+        if fault is not None and fault.stop_site:
+            self.stop()
+            handler.close_connection = True
+            return
         if fault is not None and fault.hang:
             self.stopping.wait(30)
             return

@@ -105,7 +105,7 @@ async def test_fetch_without_network_is_one_notification(tmp_path: Path) -> None
     site.stop()
     config = tmp_path / "config.toml"
     config.write_text(
-        f'[sync]\nbase_url = "{url}"\ndelay = 0\nbackoff = 0\nretries = 0\n', encoding="utf-8"
+        f'[sync]\nbase_url = "{url}"\ndelay = 0\nbackoff = 0\nretries = 3\n', encoding="utf-8"
     )
     db = tmp_path / "kkr.db"
     with Store(db):
@@ -119,7 +119,9 @@ async def test_fetch_without_network_is_one_notification(tmp_path: Path) -> None
             if not app.sync.running:
                 break
         notes = [n for n in app._notifications if n.title == "Ingen forbindelse"]
-        assert len(notes) == 1 and "kan ikke nå 127.0.0.1" in notes[0].message
+        assert [n.message for n in notes] == [
+            f"127.0.0.1:{site.port}: ingen forbindelse (forbindelsen blev afvist)"
+        ]
 
 
 async def test_the_readers_briefing_lists_the_items_bilag(tmp_path: Path, monkeypatch) -> None:

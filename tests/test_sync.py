@@ -238,7 +238,9 @@ def test_site_gone_changes_nothing(site: Site, tmp_db: Path, capsys) -> None:
     assert sync(site, tmp_db) == 1
     captured = capsys.readouterr()
     err = captured.err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("kkr-tui sync: kan ikke nå 127.0.0.1:")
+    assert len(err) == 1 and err[0] == (
+        f"kkr-tui sync: 127.0.0.1:{site.port}: ingen forbindelse (forbindelsen blev afvist)"
+    )
     assert (documents(tmp_db), states(tmp_db)) == before
 
 

@@ -13,6 +13,13 @@ for:
   "unchanged" and costs a few hundred bytes;
 - redirects followed only within the host sync was pointed at.
 
+A connection that cannot be made at all (refused, a name that does not resolve, no
+route, a TLS handshake that fails) is not retried: the host is marked down for the
+rest of the run and every later request to it fails at once with the same error, so
+an offline run ends in a moment with one reason (:mod:`.netreason` words it in
+Danish) instead of asking for every council's page on a host that is not there.
+Timeouts are retried with back-off: a slow site is not a missing one.
+
 Failures are :class:`FetchError` values with the host and a Danish reason in one line.
 """
 
@@ -29,6 +36,7 @@ from urllib.parse import urljoin, urlsplit
 
 from kkr_tui import __version__
 from kkr_tui.i18n import _
+from kkr_tui.sync.netreason import broken_reason, connect_reason
 
 if TYPE_CHECKING:
     import httpx
@@ -47,17 +55,32 @@ class FetchError(Exception):
     """A request that did not succeed, after any retries: host, reason and HTTP status
     (None when no answer came: offline, refused, timed out)."""
 
-    def __init__(self, url: str, reason: str, status: int | None = None) -> None:
+    def __init__(
+        self, url: str, reason: str, status: int | None = None, *, no_connection: bool = False
+    ) -> None:
         self.url = url
-        self.host = urlsplit(url).hostname or url
+        self.host = host_of(url)
         self.reason = reason
         self.status = status
+        self.no_connection = no_connection
         super().__init__(f"{self.host}: {reason}")
 
     @property
     def unreachable(self) -> bool:
-        """No HTTP answer at all: the host could not be reached."""
+        """No HTTP answer at all: the host could not be reached (or did not answer)."""
         return self.status is None
+
+
+def host_of(url: str) -> str:
+    """The host a user recognises in a URL: its name, with the port when one is given
+    (``www.kl.dk``, ``127.0.0.1:8080``)."""
+    parts = urlsplit(url)
+    name = parts.hostname or url
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{name}:{port}" if port else name
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +126,8 @@ class PoliteClient:
         self.requests = 0
         self.bytes_received = 0
         self._last_start: float | None = None
+        #: Hosts no connection could be made to in this run, with the error that said so.
+        self.down: dict[str, FetchError] = {}
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT},
             timeout=httpx.Timeout(config.timeout),
@@ -149,6 +174,9 @@ class PoliteClient:
         attempt = 0
         redirects = 0
         while True:
+            known_down = self.down.get(host_of(url))
+            if known_down is not None:
+                raise FetchError(url, known_down.reason, no_connection=True)
             self._pace()
             try:
                 request = self._client.build_request("GET", url, headers=validators.headers())
@@ -161,13 +189,11 @@ class PoliteClient:
                 attempt = self._retry_or_raise(url, reason, attempt)
                 continue
             except httpx.ConnectError as exc:
-                reason = _("cannot connect ({error})").format(error=_short(exc))
-                attempt = self._retry_or_raise(
-                    url, reason, attempt, limit=min(1, self.config.retries)
-                )
-                continue
+                error = FetchError(url, connect_reason(exc), no_connection=True)
+                self.down[error.host] = error
+                raise error from None
             except httpx.TransportError as exc:
-                reason = _("the connection broke ({error})").format(error=_short(exc))
+                reason = broken_reason(exc)
                 attempt = self._retry_or_raise(url, reason, attempt)
                 continue
             status = response.status_code
@@ -227,8 +253,3 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 def _status(status: int, phrase: str) -> str:
     return _("the server answered {status} {phrase}").format(status=status, phrase=phrase).rstrip()
-
-
-def _short(exc: Exception) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:200]

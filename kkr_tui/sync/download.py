@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from kkr_tui.i18n import _
 from kkr_tui.sync.client import FetchError, PoliteClient, SyncCancelled, Validators, validators_of
+from kkr_tui.sync.netreason import transfer_reason
 
 if TYPE_CHECKING:
     import httpx
@@ -124,12 +125,7 @@ def _body(client: PoliteClient, response: httpx.Response, url: str) -> Iterator[
     except httpx.TimeoutException:
         raise FetchError(url, _("the transfer stalled (no answer)")) from None
     except httpx.TransportError as exc:
-        raise FetchError(
-            url,
-            _("the transfer broke off ({error})").format(
-                error=str(exc)[:120] or type(exc).__name__
-            ),
-        ) from None
+        raise FetchError(url, transfer_reason(exc)) from None
 
 
 def _mb(size: int) -> str:

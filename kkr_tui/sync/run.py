@@ -46,9 +46,12 @@ class SiteUnreachable(Exception):
 
     def __init__(self, error: FetchError) -> None:
         self.error = error
-        super().__init__(
-            _("cannot reach {host}: {reason}").format(host=error.host, reason=error.reason)
-        )
+        if error.no_connection:
+            # "www.kl.dk: ingen forbindelse (forbindelsen blev afvist)"
+            text = f"{error.host}: {error.reason}"
+        else:
+            text = _("cannot reach {host}: {reason}").format(host=error.host, reason=error.reason)
+        super().__init__(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,7 @@ class SyncSummary:
     gone: int = 0
     failed: int = 0
     other_hosts: int = 0
+    not_tried: int = 0
     bilag_read: int = 0
     new_documents: list[str] = field(default_factory=list)
     ingest: IngestSummary | None = None
@@ -162,7 +166,9 @@ def fetch_pages(
 
     Raises :class:`SiteUnreachable` when not one page got an HTTP answer, before
     anything is written anywhere; a page that fails on its own is an outcome with its
-    error, and the other councils go on.
+    error, and the other councils go on. Once no connection could be made to a host,
+    the client asks it nothing more (its later pages fail at once with the same
+    reason), so an offline run costs one connection attempt, not one per council.
     """
     outcomes: list[PageOutcome] = []
     for index, slug in enumerate(slugs):
@@ -188,7 +194,7 @@ def fetch_pages(
             outcomes.append(PageOutcome(slug, url, error=error))
     errors = [o.error for o in outcomes if o.error is not None]
     if outcomes and len(errors) == len(outcomes) and all(e.unreachable for e in errors):
-        raise SiteUnreachable(errors[0])
+        raise SiteUnreachable(next((e for e in errors if e.no_connection), errors[0]))
     return outcomes
 
 
@@ -213,6 +219,7 @@ class _Run:
         self.progress = progress
         self.total = total
         self.done = 0
+        self.down_hosts: set[str] = set()
 
     def say(self, line: SyncLine, step: bool = True) -> None:
         self.summary.lines.append(line)
@@ -377,6 +384,9 @@ def _one_link(
     try:
         got = download_pdf(client, link.url, target, max_bytes=config.max_bytes)
     except FetchError as error:
+        if error.no_connection:
+            _host_down(run, error)
+            return
         summary.failed += 1
         store.set_link_state(link.url, "failed", error.reason)
         run.say(SyncLine(_("FAILED"), subject, error.reason, True))
@@ -399,6 +409,19 @@ def _one_link(
     else:
         run.say(SyncLine(_("fetched"), subject))
         to_ingest[str(got.path)] = link.url
+
+
+def _host_down(run: _Run, error: FetchError) -> None:
+    """A download whose host went away mid-run: one line for the host, the first time,
+    and nothing for its other files (the client asks it nothing more). Their links stay
+    as they were, so the next run fetches them; it is no fault of the files."""
+    run.summary.not_tried += 1
+    if error.host in run.down_hosts:
+        run.done += 1
+        return
+    run.down_hosts.add(error.host)
+    run.summary.failed += 1
+    run.say(SyncLine(_("FAILED"), error.host, error.reason, True))
 
 
 def _ingest(run: _Run, store: Store, files: dict[str, str], cancel: threading.Event) -> None:
