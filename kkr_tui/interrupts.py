@@ -18,14 +18,26 @@ class FirstInterruptAsksToStop:
     """A context manager: while inside it, SIGINT sets ``cancel`` and says ``message``
     through ``note`` the first time, and raises KeyboardInterrupt the second time.
 
+    ``stop_waiting``, when given, is called after that first time: sync passes one that
+    raises while the run waits on the network, so a stalled download ends at once
+    instead of after its timeout.
+
     Outside the main thread (the reader runs ingest from a worker) signals cannot be
     caught, and it does nothing.
     """
 
-    def __init__(self, cancel: threading.Event, note: Callable[[str], None], message: str) -> None:
+    def __init__(
+        self,
+        cancel: threading.Event,
+        note: Callable[[str], None],
+        message: str,
+        *,
+        stop_waiting: Callable[[], None] | None = None,
+    ) -> None:
         self.cancel = cancel
         self.note = note
         self.message = message
+        self.stop_waiting = stop_waiting
         self.previous: Any = None
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
@@ -33,6 +45,10 @@ class FirstInterruptAsksToStop:
             raise KeyboardInterrupt
         self.cancel.set()
         self.note(self.message)
+        if self.stop_waiting is not None:
+            # The run may be blocked where it cannot look at ``cancel`` (a read from a
+            # server that stalls); the callback raises there, and only there.
+            self.stop_waiting()
 
     def __enter__(self) -> FirstInterruptAsksToStop:
         if threading.current_thread() is threading.main_thread():

@@ -104,13 +104,16 @@ class Fault:
     """How a path misbehaves: ``status`` answers (used one each request, the last one
     repeats), ``hang`` blocks until the server stops, ``die_after`` sends that many
     bytes of a longer body and drops the connection, ``stop_site`` shuts the whole
-    server down (later connections are refused) and drops this one unanswered."""
+    server down (later connections are refused) and drops this one unanswered,
+    ``stall_after`` sends that many bytes of the body, sets :attr:`Site.stalled` and
+    sends nothing more until the server stops (a download in flight, for Ctrl+C)."""
 
     statuses: list[int] = field(default_factory=list)
     hang: bool = False
     die_after: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
     stop_site: bool = False
+    stall_after: int | None = None
 
 
 class Site:
@@ -122,6 +125,7 @@ class Site:
         self.faults: dict[str, Fault] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.stopping = threading.Event()
+        self.stalled = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self.port = 0
 
@@ -269,6 +273,17 @@ class Site:
             handler.send_header("ETag", etag)
             handler.send_header("Content-Length", "0")
             handler.end_headers()
+            return
+        if fault is not None and fault.stall_after is not None:
+            handler.send_response(200)
+            handler.send_header("Content-Type", kind)
+            handler.send_header("Content-Length", str(len(body)))
+            handler.end_headers()
+            handler.wfile.write(body[: fault.stall_after])
+            handler.wfile.flush()
+            self.stalled.set()
+            self.stopping.wait(60)
+            handler.close_connection = True
             return
         if fault is not None and fault.die_after is not None:
             handler.send_response(200)

@@ -128,6 +128,7 @@ class PoliteClient:
         self._last_start: float | None = None
         #: Hosts no connection could be made to in this run, with the error that said so.
         self.down: dict[str, FetchError] = {}
+        self._waiting = False
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT},
             timeout=httpx.Timeout(config.timeout),
@@ -144,6 +145,28 @@ class PoliteClient:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def waiting(self) -> Iterator[None]:
+        """Mark a blocking wait on the network (sending a request, reading a chunk):
+        the only place :meth:`stop_waiting` may break into. Code inside does nothing a
+        sudden exception could leave half done: the download cleans up its temporary
+        file on any exception, and the response is closed by :meth:`get`."""
+        if self.cancel.is_set():
+            raise SyncCancelled
+        self._waiting = True
+        try:
+            yield
+        finally:
+            self._waiting = False
+
+    def stop_waiting(self) -> None:
+        """Called from the Ctrl+C handler (main thread, between two bytecodes) after
+        ``cancel`` was set: raise :class:`SyncCancelled` when the run is blocked in
+        :meth:`waiting` (a read from a stalled server would otherwise wait out its
+        timeout, 30 s), else do nothing; the run then stops at its next check."""
+        if self._waiting:
+            raise SyncCancelled
 
     def _wait(self, seconds: float) -> None:
         if self.cancel.wait(max(0.0, seconds)):
@@ -180,7 +203,8 @@ class PoliteClient:
             self._pace()
             try:
                 request = self._client.build_request("GET", url, headers=validators.headers())
-                response = self._client.send(request, stream=True)
+                with self.waiting():
+                    response = self._client.send(request, stream=True)
                 self.requests += 1
             except httpx.TimeoutException:
                 reason = _("no answer within {seconds} s").format(

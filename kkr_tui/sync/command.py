@@ -108,8 +108,10 @@ def _sync(args: argparse.Namespace, config: Any, slugs: list[str], db: Path, roo
     try:
         stop_note = _("stopping; what was stored stays (Ctrl+C again to stop now)")
         with (
-            FirstInterruptAsksToStop(cancel, reporter.note, stop_note),
             PoliteClient(config, cancel=cancel) as client,
+            FirstInterruptAsksToStop(
+                cancel, reporter.note, stop_note, stop_waiting=client.stop_waiting
+            ),
         ):
             try:
                 states = store.page_states() if store is not None else {}

@@ -117,8 +117,13 @@ def download_pdf(
 def _body(client: PoliteClient, response: httpx.Response, url: str) -> Iterator[bytes]:
     import httpx
 
+    chunks = response.iter_bytes(_CHUNK)
     try:
-        for chunk in response.iter_bytes(_CHUNK):
+        while True:
+            with client.waiting():
+                chunk = next(chunks, None)
+            if chunk is None:
+                return
             if client.cancel.is_set():
                 raise SyncCancelled
             yield chunk

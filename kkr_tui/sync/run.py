@@ -182,7 +182,8 @@ def fetch_pages(
                 if response.status_code == 304:
                     outcomes.append(PageOutcome(slug, url, not_modified=True, validators=known))
                     continue
-                response.read()
+                with client.waiting():
+                    response.read()
                 found = parse_page(response.text, str(response.url))
                 validators = Validators(
                     response.headers.get("etag"), response.headers.get("last-modified")
