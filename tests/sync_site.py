@@ -123,6 +123,8 @@ class Site:
         self.meetings: dict[str, list[Meeting]] = {slug: [] for slug in SLUGS}
         self.extra_html: dict[str, str] = {slug: "" for slug in SLUGS}
         self.faults: dict[str, Fault] = {}
+        #: The text served as /robots.txt (None: 404, as a site without one).
+        self.robots: str | None = None
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.stopping = threading.Event()
         self.stalled = threading.Event()
@@ -297,6 +299,9 @@ class Site:
         self._send(handler, 200, body, kind, {"ETag": etag})
 
     def _content(self, path: str) -> tuple[bytes | None, str]:
+        if path == "/robots.txt":
+            text = self.robots
+            return (None if text is None else text.encode()), "text/plain; charset=utf-8"
         for slug in SLUGS:
             if path == f"/politik/kkr/kkr-{slug}/moedemateriale":
                 return self.page(slug).encode(), "text/html; charset=utf-8"

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     import httpx
 
     from kkr_tui.sync.config import SyncConfig
+    from kkr_tui.sync.robots import Robots
 
 USER_AGENT = f"kkr-tui/{__version__} (+offline reader of KKR meeting documents)"
 MAX_REDIRECTS = 5
@@ -68,7 +69,14 @@ class FetchError(Exception):
     @property
     def unreachable(self) -> bool:
         """No HTTP answer at all: the host could not be reached (or did not answer)."""
-        return self.status is None
+        return self.status is None and not isinstance(self, Disallowed)
+
+
+class Disallowed(FetchError):
+    """The site's robots.txt asks crawlers like kkr-tui not to fetch this address."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url, _("robots.txt asks crawlers not to fetch it"))
 
 
 def host_of(url: str) -> str:
@@ -128,6 +136,10 @@ class PoliteClient:
         self._last_start: float | None = None
         #: Hosts no connection could be made to in this run, with the error that said so.
         self.down: dict[str, FetchError] = {}
+        #: Each host's robots.txt rules, once read (:mod:`.robots`).
+        self.robots: dict[str, Robots] = {}
+        #: Seconds between two requests: the config's, or more when robots.txt asks.
+        self.delay = config.delay
         self._waiting = False
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT},
@@ -172,25 +184,38 @@ class PoliteClient:
         if self.cancel.wait(max(0.0, seconds)):
             raise SyncCancelled
 
+    def obey(self, robots: Robots) -> None:
+        """Follow a host's robots.txt from now on: its Disallow rules, and its
+        Crawl-delay as a lower bound on the pause (capped like Retry-After, so a typo
+        in the file cannot stall a run for hours)."""
+        self.robots[robots.host] = robots
+        asked = robots.delay()
+        if asked is not None:
+            self.delay = max(self.delay, min(asked, self.config.max_retry_after))
+
     def _pace(self) -> None:
         """Keep ``delay`` seconds between the starts of two requests."""
         if self.cancel.is_set():
             raise SyncCancelled
-        if self._last_start is not None and self.config.delay > 0:
-            self._wait(self._last_start + self.config.delay - time.monotonic())
+        if self._last_start is not None and self.delay > 0:
+            self._wait(self._last_start + self.delay - time.monotonic())
         self._last_start = time.monotonic()
 
     @contextmanager
-    def get(self, url: str, validators: Validators | None = None) -> Iterator[httpx.Response]:
+    def get(
+        self, url: str, validators: Validators | None = None, *, robots: bool = False
+    ) -> Iterator[httpx.Response]:
         """GET ``url`` (conditionally when ``validators`` are given) and yield the answer,
-        its body not yet read: 200 or 304. Anything else raises :class:`FetchError`."""
-        response = self._send(url, validators or Validators())
+        its body not yet read: 200 or 304. Anything else raises :class:`FetchError`; an
+        address the host's robots.txt disallows raises :class:`Disallowed` unasked
+        (``robots``: this is the robots.txt itself)."""
+        response = self._send(url, validators or Validators(), robots)
         try:
             yield response
         finally:
             response.close()
 
-    def _send(self, url: str, validators: Validators) -> httpx.Response:
+    def _send(self, url: str, validators: Validators, robots: bool = False) -> httpx.Response:
         import httpx
 
         origin = urlsplit(url).hostname
@@ -200,6 +225,9 @@ class PoliteClient:
             known_down = self.down.get(host_of(url))
             if known_down is not None:
                 raise FetchError(url, known_down.reason, no_connection=True)
+            rules = self.robots.get(host_of(url))
+            if not robots and rules is not None and not rules.allows(url):
+                raise Disallowed(url)
             self._pace()
             try:
                 request = self._client.build_request("GET", url, headers=validators.headers())

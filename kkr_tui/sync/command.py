@@ -98,6 +98,7 @@ def _sync(args: argparse.Namespace, config: Any, slugs: list[str], db: Path, roo
     from kkr_tui.interrupts import FirstInterruptAsksToStop
     from kkr_tui.store import Store
     from kkr_tui.sync.client import PoliteClient, SyncCancelled
+    from kkr_tui.sync.robots import CACHE_NAME as ROBOTS_CACHE
     from kkr_tui.sync.run import SiteUnreachable, apply, fetch_pages
 
     reporter = _Reporter()
@@ -115,7 +116,8 @@ def _sync(args: argparse.Namespace, config: Any, slugs: list[str], db: Path, roo
         ):
             try:
                 states = store.page_states() if store is not None else {}
-                pages = fetch_pages(client, config, slugs, states, reporter)
+                cache = None if args.dry_run else root / ROBOTS_CACHE
+                pages = fetch_pages(client, config, slugs, states, reporter, robots_cache=cache)
             except SiteUnreachable as error:
                 reporter.finish()
                 _err(f"kkr-tui sync: {error}")

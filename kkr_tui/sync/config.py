@@ -11,6 +11,7 @@ fact about it is a default that the config file can replace::
     backoff = 2.0                       # first wait before a retry; doubles each time
     max_size_mb = 200                   # a larger file is refused
     download_dir = "~/kkr/downloads"    # default: downloads/ beside the database
+    obey_robots = true                  # false: do not read robots.txt (your own mirror)
 
     [sync.pages]                        # a council's page, if KL moves it
     hovedstaden = "https://www.kl.dk/politik/kkr/kkr-hovedstaden/moedemateriale"
@@ -51,6 +52,7 @@ class SyncConfig:
     max_retry_after: float = 120.0
     max_bytes: int = 200 * 1024 * 1024
     download_dir: Path | None = None
+    obey_robots: bool = True
     problems: tuple[str, ...] = ()
 
     def page_url(self, slug: str) -> str:
@@ -141,6 +143,11 @@ def _from_table(table: dict[str, object]) -> SyncConfig:
         backoff=numbers.get("backoff", config.backoff),
         max_bytes=int(numbers.get("max_size_mb", config.max_bytes / 1024 / 1024) * 1024 * 1024),
     )
+    obey = table.get("obey_robots")
+    if isinstance(obey, bool):
+        config = replace(config, obey_robots=obey)
+    elif obey is not None:
+        problems.append(_("sync.obey_robots: expected true or false"))
     folder = table.get("download_dir")
     if isinstance(folder, str) and folder.strip():
         config = replace(config, download_dir=Path(folder).expanduser())

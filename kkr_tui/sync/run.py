@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from kkr_tui.i18n import N_, _, ngettext
 from kkr_tui.ingest_types import is_not_a_meeting
-from kkr_tui.sync.client import FetchError, PoliteClient, SyncCancelled, Validators
+from kkr_tui.sync.client import Disallowed, FetchError, PoliteClient, SyncCancelled, Validators
 from kkr_tui.sync.config import COUNCILS, SyncConfig
 from kkr_tui.sync.discover import Block, PdfLink, parse_page
 from kkr_tui.sync.download import download_pdf, file_name
@@ -161,6 +161,8 @@ def fetch_pages(
     slugs: Sequence[str],
     states: dict[str, PageState],
     progress: Progress | None = None,
+    *,
+    robots_cache: Path | None = None,
 ) -> list[PageOutcome]:
     """Fetch each council's page (conditionally when it was fetched before).
 
@@ -169,7 +171,13 @@ def fetch_pages(
     error, and the other councils go on. Once no connection could be made to a host,
     the client asks it nothing more (its later pages fail at once with the same
     reason), so an offline run costs one connection attempt, not one per council.
+
+    First the robots.txt of each host is read (unless ``config.obey_robots`` is off;
+    ``robots_cache`` keeps its last answer for a conditional request): a host whose
+    robots.txt cannot be read (5xx, timeout) is treated as unreachable for the run.
     """
+    if config.obey_robots:
+        _read_robots(client, [config.page_url(slug) for slug in slugs], robots_cache)
     outcomes: list[PageOutcome] = []
     for index, slug in enumerate(slugs):
         url = config.page_url(slug)
@@ -197,6 +205,21 @@ def fetch_pages(
     if outcomes and len(errors) == len(outcomes) and all(e.unreachable for e in errors):
         raise SiteUnreachable(next((e for e in errors if e.no_connection), errors[0]))
     return outcomes
+
+
+def _read_robots(client: PoliteClient, urls: list[str], cache: Path | None) -> None:
+    """Read each host's robots.txt once; a host that cannot say is down for the run."""
+    from kkr_tui.sync.client import host_of
+    from kkr_tui.sync.robots import read_robots
+
+    for url in urls:
+        host = host_of(url)
+        if host in client.robots or host in client.down:
+            continue
+        try:
+            client.obey(read_robots(client, url, cache))
+        except FetchError as error:
+            client.down[host] = FetchError(error.url, error.reason, no_connection=True)
 
 
 def _links_from_manifest(rows: list[ManifestRow]) -> tuple[PdfLink, ...]:
@@ -258,6 +281,10 @@ def apply(
     summary = run.summary
     for page in pages:
         summary.pages += 1
+        if isinstance(page.error, Disallowed):
+            summary.skipped += 1
+            run.say(SyncLine(_("skipped"), f"{COUNCILS[page.slug]} {page.url}", page.error.reason))
+            continue
         if page.error is not None:
             summary.pages_failed += 1
             run.say(
@@ -384,6 +411,11 @@ def _one_link(
     run.working(link.title)
     try:
         got = download_pdf(client, link.url, target, max_bytes=config.max_bytes)
+    except Disallowed as error:
+        # Left as it was (not failed): fetched once robots.txt allows it.
+        summary.skipped += 1
+        run.say(SyncLine(_("skipped"), subject, error.reason))
+        return
     except FetchError as error:
         if error.no_connection:
             _host_down(run, error)

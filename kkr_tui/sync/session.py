@@ -28,13 +28,21 @@ def sync_store(
     """Sync every council into ``store`` (downloads beside its database file)."""
     from kkr_tui.sync.client import PoliteClient
     from kkr_tui.sync.config import COUNCILS, load_sync_config
+    from kkr_tui.sync.robots import CACHE_NAME as ROBOTS_CACHE
     from kkr_tui.sync.run import apply, fetch_pages
 
     config = load_sync_config(config_path)
     root = config.download_dir or Path(store.path).resolve().parent / "downloads"
     cancel = cancel or threading.Event()
     with PoliteClient(config, cancel=cancel) as client:
-        pages = fetch_pages(client, config, list(COUNCILS), store.page_states(), progress)
+        pages = fetch_pages(
+            client,
+            config,
+            list(COUNCILS),
+            store.page_states(),
+            progress,
+            robots_cache=root.resolve() / ROBOTS_CACHE,
+        )
         return apply(
             store,
             client,
