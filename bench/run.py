@@ -149,6 +149,80 @@ def bench_search(n: int, runs: int, baseline_runs: int) -> dict[str, Any]:
     return result
 
 
+#: The ways a query reaches the search, for ``search_bilag``: the items alone (as the
+#: ``search`` figures), the reader's call with bilag hits (limit 50), and the query
+#: part of ``kkr-tui search --json`` (limit 20, bilag, hits as JSON).
+SEARCH_PATHS = ("items", "reader", "cli_json")
+
+
+def bench_search_bilag(n: int, pages: int, runs: int) -> dict[str, Any]:
+    """p50/p95 per query kind and per path on the ``n``-item corpus with ``pages`` bilag
+    pages (``bilag_corpus.py``), the whole ``kkr-tui search --json`` command in-process
+    (opening the store and the index every call, as the command does), and the sizes."""
+    import contextlib
+    import dataclasses
+    import io
+
+    import bilag_corpus
+
+    from kkr_tui.cli import main as cli_main
+    from kkr_tui.search import SearchIndex
+    from kkr_tui.store import Store
+
+    stats = bilag_corpus.build(n, pages)
+    path = bilag_corpus.db_path(n, pages)
+    result: dict[str, Any] = {"corpus": stats}
+    with Store(path, read_only=True) as store:
+        case = _a_case_number(store)
+        index = SearchIndex(store)
+
+        def call(way: str, q: str) -> Any:
+            if way == "items":
+                return index.search(q, limit=50)
+            if way == "reader":
+                return index.answer(q, limit=50, bilag=True).hits
+            hits = index.answer(q, limit=20, bilag=True).hits
+            return json.dumps([dataclasses.asdict(h) for h in hits], ensure_ascii=False)
+
+        first_s, _ = timed(lambda: call("reader", "sundhedsreform"))
+        result["first_query_s"] = round(first_s, 3)
+        kinds: dict[str, Any] = {}
+        for kind, queries in QUERY_KINDS.items():
+            entry: dict[str, Any] = {}
+            for way in SEARCH_PATHS:
+                samples: list[float] = []
+                per_query: dict[str, Any] = {}
+                for q in queries:
+                    q = q.replace("{case}", case)
+                    s = repeat(lambda q=q, way=way: call(way, q), runs)
+                    samples.extend(s)
+                    per_query[q] = summary(s)
+                entry[way] = {**summary(samples), "queries": per_query}
+            hits = [call("reader", q.replace("{case}", case)) for q in queries]
+            entry["bilag_hits_reader"] = [sum(h.kind == "bilag" for h in hs) for hs in hits]
+            kinds[kind] = entry
+        result["search"] = kinds
+
+    def command(q: str) -> None:
+        with contextlib.redirect_stdout(io.StringIO()):
+            cli_main(["search", q, "--json", "--db", str(path)])
+
+    whole: dict[str, Any] = {}
+    for kind, queries in QUERY_KINDS.items():
+        samples = []
+        for q in queries:
+            q = q.replace("{case}", case)
+            samples.extend(repeat(lambda q=q: command(q), max(2, runs // 3)))
+        whole[kind] = summary(samples)
+    result["cli_search_json_in_process"] = whole
+    result["sizes_mb"] = {
+        "items_only_db": stats["items_db_mb"],
+        "with_bilag_db": stats["db_mb"],
+        "bilag_text": stats["bilag_text_mb"],
+    }
+    return result
+
+
 def recall_on_samples() -> dict[str, Any]:
     """recall@10 of kkr_tui.search and of the naive baseline on the fixed query set (samples).
 
@@ -464,6 +538,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="search,recall,ingest,app,rss")
     ap.add_argument("--app-size", default="100k")
     ap.add_argument(
+        "--bilag-pages",
+        default="40k",
+        help="bilag pages added to each size's corpus for --only search_bilag (20 a bilag)",
+    )
+    ap.add_argument(
         "--naive-up-to",
         default="1M",
         help="run the naive search baseline only at sizes up to this (it takes ~20 min at 1M)",
@@ -490,6 +569,12 @@ def main(argv: list[str] | None = None) -> int:
     if "search" in only:
         out["search"] = {
             corpus.size_label(n): bench_search(n, runs, _baseline_runs(n, args)) for n in sizes
+        }
+    if "search_bilag" in only:
+        pages = corpus.parse_size(args.bilag_pages)
+        out["search_bilag"] = {
+            f"{corpus.size_label(n)}+{corpus.size_label(pages)}": bench_search_bilag(n, pages, runs)
+            for n in sizes
         }
     if "recall" in only:
         out["recall"] = recall_on_samples()
