@@ -75,6 +75,37 @@ def _count(minimum: int) -> Any:
     return convert
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, told the width instead of asking shutil for it.
+
+    argparse makes a formatter for every argument it adds (to check its metavar), and
+    each asks ``shutil.get_terminal_size``: importing shutil (with its archive helpers)
+    was most of what building a command's parser cost. The width is the same
+    (:func:`kkr_tui.quickhelp.columns` is what shutil answers, less the 2 argparse
+    takes), so help reads as before."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            from kkr_tui.quickhelp import columns
+
+            width = columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser using :class:`_Formatter` (its subcommands' parsers too)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; ``--db`` and ``--debug`` work before or after the subcommand.
 
@@ -83,11 +114,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     help texts are looked up in the catalogue one by one). It then parses that command's
     lines exactly as the whole parser does; anything else needs the whole parser."""
     _translate_argparse()
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=_("show tracebacks")
     )
-    with_db = argparse.ArgumentParser(add_help=False)
+    with_db = _Parser(add_help=False)
     with_db.add_argument(
         "--db",
         metavar=_("PATH"),
@@ -95,7 +126,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         help=_("database file (default: $KKR_TUI_DB, else the user data folder)"),
     )
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kkr-tui",
         description=_(
             "Offline reader for KL's KKR meeting agendas and minutes. "
@@ -118,7 +149,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         ),
     )
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), title=_("commands"))
-    parents = [common, with_db]
+    parents: list[argparse.ArgumentParser] = [common, with_db]
     for name, add in COMMANDS.items():
         if command is None or name == command:
             add(sub, parents)

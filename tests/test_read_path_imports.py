@@ -50,6 +50,11 @@ NOT_FOR_SEARCH = {
     # The folders are computed (kkr_tui.userdirs); platformdirs brings tempfile and shutil.
     "platformdirs",
     "tempfile",
+    # argparse asks shutil for the terminal's width unless told (cli._Formatter).
+    "shutil",
+    # OpenSSL: only hashing a changed item's content needs it (store/notes.py).
+    "hashlib",
+    "_hashlib",
     "kkr_tui.app",
     "kkr_tui.ingest",
     "kkr_tui.parser",

@@ -24,7 +24,6 @@ not a wall of "new". A mark stays until the item is opened (:meth:`mark_read`).
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import threading
 from collections import Counter
@@ -86,6 +85,8 @@ _FORGET_GONE_SQL = "DELETE FROM seen_documents WHERE doc_type = 'baseline in pro
 
 def content_hashes(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, str]:
     """``{item id: hash of its title and parts}``: what "changed" compares."""
+    import hashlib  # here: loading OpenSSL is ~5 ms of every one-off command otherwise
+
     digests = {i: hashlib.sha256() for i in item_ids}
     if not item_ids:
         return {}
