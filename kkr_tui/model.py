@@ -7,8 +7,9 @@ knows about PDFs, SQL or Textual.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 #: Canonical part names in the order KL's template uses them.
 PART_KINDS: tuple[str, ...] = (
@@ -47,6 +48,88 @@ class Page:
     number: int
     text: str
     links: tuple[str, ...] = ()
+
+
+#: What the parser was unsure of. Stable: ``kkr-tui parse --json`` prints them and the
+#: store keeps them; the words are chosen where a warning is shown (:mod:`kkr_tui.warning_words`).
+ParseWarningCode = Literal[
+    "no_council",  # no council name found
+    "no_date",  # no meeting date found
+    "no_case_number",  # an item without its SAG-… line
+    "no_beslutning",  # an item of minutes without a Beslutning heading
+    "item_numbering_jump",  # section, previous, found
+    "section_numbering_jump",  # previous, found
+    "first_section",  # found (the first section is not 1)
+    "text",  # text: a warning stored as words by an older kkr-tui, shown as it is
+]
+PARSE_WARNING_CODES: frozenset[str] = frozenset(get_args(ParseWarningCode))
+
+#: The English lines older versions stored, read back as codes so an old database's
+#: warnings are shown in the reader's language too (kkr-tui ≤ 0.x stored words).
+_LEGACY_WARNINGS: tuple[tuple[re.Pattern[str], ParseWarningCode, tuple[str, ...]], ...] = (
+    (re.compile(r"no council name found"), "no_council", ()),
+    (re.compile(r"no meeting date found"), "no_date", ()),
+    (re.compile(r"no case number line \(SAG-…\) after the title"), "no_case_number", ()),
+    (re.compile(r"minutes without a Beslutning heading for this item"), "no_beslutning", ()),
+    (
+        re.compile(r"item numbering jumps from (\d+)\.(\d+) to \1\.(\d+)"),
+        "item_numbering_jump",
+        ("section", "previous", "found"),
+    ),
+    (
+        re.compile(r"section numbering jumps from (\d+) to (\d+)"),
+        "section_numbering_jump",
+        ("previous", "found"),
+    ),
+    (re.compile(r"the first section found is (\d+), not 1"), "first_section", ("found",)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ParseWarning:
+    """Where the parser was unsure: a code and its numbers, no words.
+
+    The parser stays pure and speaks no language; the CLI and the reader word a
+    warning in the user's language when they show it. ``params`` are ``(name, value)``
+    pairs (a tuple, so the warning stays hashable and frozen).
+    """
+
+    code: ParseWarningCode
+    params: tuple[tuple[str, int | str], ...] = ()
+
+    def param(self, name: str) -> int | str:
+        """The parameter ``name`` ("" when absent: a damaged stored row still shows)."""
+        return dict(self.params).get(name, "")
+
+    def as_json(self) -> dict[str, object]:
+        """``{"code": …, "params": {…}}``: how the store keeps it and ``--json`` prints it."""
+        return {"code": self.code, "params": dict(self.params)}
+
+    @classmethod
+    def from_json(cls, entry: object) -> ParseWarning | None:
+        """A warning from the store: an object written by :meth:`as_json`, or the English
+        line an older kkr-tui stored (recognised when it can be, else kept as text).
+        ``None`` for anything else (page warnings share the column)."""
+        if isinstance(entry, str):
+            return cls.from_text(entry)
+        if not isinstance(entry, dict) or entry.get("code") not in PARSE_WARNING_CODES:
+            return None
+        raw = entry.get("params")
+        params = raw if isinstance(raw, dict) else {}
+        return cls(
+            entry["code"],
+            tuple((str(k), v if isinstance(v, int | str) else str(v)) for k, v in params.items()),
+        )
+
+    @classmethod
+    def from_text(cls, text: str) -> ParseWarning:
+        """An older kkr-tui's English line as a code; unknown words stay ``text``."""
+        for pattern, code, names in _LEGACY_WARNINGS:
+            found = pattern.fullmatch(text.strip())
+            if found is not None:
+                values = [int(v) for v in found.groups()]
+                return cls(code, tuple(zip(names, values, strict=True)))
+        return cls("text", (("text", text),))
 
 
 PageWarningKind = Literal["failed", "repaired"]
@@ -149,7 +232,7 @@ class Item:
     urls: tuple[str, ...] = ()
     first_page: int = 0
     last_page: int = 0
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[ParseWarning, ...] = ()
     #: The document's page warnings whose pages this item's text may have lost.
     page_warnings: tuple[PageWarning, ...] = ()
 
@@ -195,7 +278,7 @@ class Meeting:
     #: Link URIs found in the document that belong to no item (e.g. on a cover page).
     links: tuple[str, ...] = ()
     page_count: int = 0
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[ParseWarning, ...] = field(default=())
     #: Pages that could not be read and repairs, as the reader reported them.
     page_warnings: tuple[PageWarning, ...] = ()
 

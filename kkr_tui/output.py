@@ -132,6 +132,7 @@ class IngestReporter:
 
 def format_outline(meeting: Meeting) -> str:
     """A readable outline of a parsed meeting: facts, sections, items, warnings."""
+    from kkr_tui.warning_words import describe
     from kkr_tui.wording import doc_type_word
 
     council = meeting.council or _("unknown council")
@@ -178,14 +179,16 @@ def format_outline(meeting: Meeting) -> str:
                 lines.append("      " + _("attachments: {n}").format(n=len(item.attachments)))
             if item.urls:
                 lines.append("      " + _("links: {n}").format(n=len(item.urls)))
-            # The parser's warnings are stored in English (N_ ids): translated when shown.
-            lines += ["      " + _("warning: {text}").format(text=_(w)) for w in item.warnings]
+            # The parser's warnings are codes: worded here, in the user's language.
+            lines += [
+                "      " + _("warning: {text}").format(text=describe(w)) for w in item.warnings
+            ]
             lines += [
                 "      " + _("warning: {text}").format(text=w.text) for w in item.page_warnings
             ]
     if meeting.warnings or meeting.page_warnings:
         lines.append("")
-        lines += [_("warning: {text}").format(text=_(w)) for w in meeting.warnings]
+        lines += [_("warning: {text}").format(text=describe(w)) for w in meeting.warnings]
         lines += [_("warning: {text}").format(text=w.text) for w in meeting.page_warnings]
     items = sum(len(s.items) for s in meeting.sections)
     lines.append("")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from kkr_tui.model import PageWarning, Part, Participant
+from kkr_tui.model import PageWarning, ParseWarning, Part, Participant
 from kkr_tui.wording import danish_date, doc_type_name
 
 #: Year used for meetings whose date the parser could not find (``meeting_date`` is None).
@@ -41,6 +41,8 @@ class DocumentRow:
     ingested_at: str
     #: Pages of this file that could not be read, and repairs (shown with the meeting).
     page_warnings: tuple[PageWarning, ...] = ()
+    #: What the parser was unsure of in this file as a whole (numbering, council, date).
+    warnings: tuple[ParseWarning, ...] = ()
 
     @property
     def file_name(self) -> str:
@@ -119,7 +121,7 @@ class ItemDetail(ItemRow):
     urls: tuple[str, ...]
     first_page: int
     last_page: int
-    warnings: tuple[str, ...]
+    warnings: tuple[ParseWarning, ...]
     source_path: str
     #: Pages this item's text may have lost (they could not be read), and repairs.
     page_warnings: tuple[PageWarning, ...] = ()

@@ -45,7 +45,7 @@ def item_to_dict(item: Item) -> dict[str, Any]:
             }
             for p in item.parts
         ],
-        "warnings": list(item.warnings),
+        "warnings": [w.as_json() for w in item.warnings],
         "page_warnings": page_warnings_to_list(item.page_warnings),
     }
 
@@ -69,7 +69,7 @@ def meeting_to_dict(meeting: Meeting) -> dict[str, Any]:
             {"name": p.name, "detail": p.detail, "absent": p.absent} for p in meeting.participants
         ],
         "links": list(meeting.links),
-        "warnings": list(meeting.warnings),
+        "warnings": [w.as_json() for w in meeting.warnings],
         "page_warnings": page_warnings_to_list(meeting.page_warnings),
         "sections": [
             {

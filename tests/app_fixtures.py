@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from kkr_tui.model import Block, Item, Meeting, Part, Participant, Section
+from kkr_tui.model import Block, Item, Meeting, ParseWarning, Part, Participant, Section
 
 SEARCH_WAIT = 0.2
 
@@ -66,7 +66,7 @@ def _item(number: str, title: str, text: str, *, decision: str = "") -> Item:
         urls=("https://www.kl.dk/hostile",),
         first_page=2,
         last_page=2,
-        warnings=(f"note {title}",),
+        warnings=(ParseWarning("text", (("text", f"note {title}"),)),),
     )
 
 

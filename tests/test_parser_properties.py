@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from kkr_tui.model import Meeting, NotAMeetingError, Page, SourceDocument
 from kkr_tui.parser import parse
 from kkr_tui.sources.text import read_text
+from kkr_tui.warning_words import describe
 
 SAMPLES = [
     read_text(p)
@@ -30,7 +31,7 @@ SETTINGS = settings(
 def _texts(meeting: Meeting):
     yield meeting.council or ""
     yield meeting.place or ""
-    yield from meeting.warnings
+    yield from (describe(w) for w in meeting.warnings)
     for p in meeting.participants:
         yield p.name
         yield p.detail
@@ -40,7 +41,7 @@ def _texts(meeting: Meeting):
             yield item.title
             yield from item.attachments
             yield from item.urls
-            yield from item.warnings
+            yield from (describe(w) for w in item.warnings)
             for part in item.parts:
                 yield part.heading
                 for block in part.blocks:

@@ -84,7 +84,7 @@ def _expected(meetings: list[Meeting]) -> tuple[list[tuple], list[tuple], Counte
                     (
                         item.title,
                         json.dumps(list(item.initials), ensure_ascii=False),
-                        json.dumps(list(item.warnings), ensure_ascii=False),
+                        json.dumps([w.as_json() for w in item.warnings], ensure_ascii=False),
                         title,
                         body,
                     )

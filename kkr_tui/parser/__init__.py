@@ -16,6 +16,7 @@ from kkr_tui.model import (
     Item,
     Meeting,
     NotAMeetingError,
+    ParseWarning,
     Part,
     Section,
     SourceDocument,
@@ -69,10 +70,10 @@ def parse(doc: SourceDocument) -> Meeting:
         lambda: " ".join(d.full_text() for d in drafts),
     )
     if council is None:
-        warnings.append(N_("no council name found"))
+        warnings.append(ParseWarning("no_council"))
     meeting_date = _meeting_date(cover, headers, skeleton.sections, drafts)
     if meeting_date is None:
-        warnings.append(N_("no meeting date found"))
+        warnings.append(ParseWarning("no_date"))
 
     by_section: dict[int, list[Item]] = {}
     for draft in drafts:
@@ -132,7 +133,7 @@ class _ItemDraft:
         self.page_text: dict[int, list[str]] = {}
         self.first_page = span.title_lines[0].page
         self.last_page = self.first_page
-        self.warnings: list[str] = []
+        self.warnings: list[ParseWarning] = []
 
     @classmethod
     def build(
@@ -213,9 +214,9 @@ class _ItemDraft:
         span = self.span
         warnings = list(self.warnings)
         if span.case_number is None:
-            warnings.append(N_("no case number line (SAG-…) after the title"))
+            warnings.append(ParseWarning("no_case_number"))
         if is_minutes and not any(p.kind == "Beslutning" for p in self.parts):
-            warnings.append(N_("minutes without a Beslutning heading for this item"))
+            warnings.append(ParseWarning("no_beslutning"))
         return Item(
             number=f"{span.section}.{span.number}",
             title=_clean_title(span.title_lines),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kkr_tui.model import ParseWarning
 from kkr_tui.parser.headings import (
     ItemHead,
     SectionHead,
@@ -49,7 +50,7 @@ class SectionSpan:
 class Skeleton:
     front_end: int
     sections: list[SectionSpan]
-    warnings: list[str]
+    warnings: list[ParseWarning]
 
 
 def _next_content(lines: list[Line], start: int) -> int | None:
@@ -160,7 +161,7 @@ def find_skeleton(lines: list[Line], page_count: int) -> Skeleton:
 
 
 def _scan(lines: list[Line], finder: _Finder) -> Skeleton:
-    warnings: list[str] = []
+    warnings: list[ParseWarning] = []
     sections: list[SectionSpan] = []
     expected_section: int | None = None
     current: SectionSpan | None = None
@@ -179,8 +180,14 @@ def _scan(lines: list[Line], finder: _Finder) -> Skeleton:
             if ihead is not None:
                 if ihead.number != expected_item:
                     warnings.append(
-                        f"item numbering jumps from {current.number}.{expected_item - 1} "
-                        f"to {current.number}.{ihead.number}"
+                        ParseWarning(
+                            "item_numbering_jump",
+                            (
+                                ("section", current.number),
+                                ("previous", expected_item - 1),
+                                ("found", ihead.number),
+                            ),
+                        )
                     )
                 span, i = _read_item_head(lines, i, ihead)
                 current.items.append(span)
@@ -190,10 +197,13 @@ def _scan(lines: list[Line], finder: _Finder) -> Skeleton:
         if shead is not None:
             if expected_section is not None and shead.number != expected_section:
                 warnings.append(
-                    f"section numbering jumps from {expected_section - 1} to {shead.number}"
+                    ParseWarning(
+                        "section_numbering_jump",
+                        (("previous", expected_section - 1), ("found", shead.number)),
+                    )
                 )
             elif expected_section is None and shead.number != 1:
-                warnings.append(f"the first section found is {shead.number}, not 1")
+                warnings.append(ParseWarning("first_section", (("found", shead.number),)))
             if current is None:
                 front_end = i
             current = SectionSpan(shead.number, shead.title, i, line.page)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kkr_tui.i18n import _
-from kkr_tui.model import Block, PageWarning, Part, Participant
+from kkr_tui.model import Block, PageWarning, ParseWarning, Part, Participant
 from kkr_tui.records import (
     UNKNOWN_COUNCIL,
     DocItem,
@@ -114,7 +114,8 @@ def _document_row(
     ingested_at: str,
     warnings: str | None,
 ) -> DocumentRow:
-    """A documents row with its page warnings taken out of the ``warnings`` column."""
+    """A documents row with its warnings taken out of the ``warnings`` column."""
+    notes, pages = split_warnings(warnings)
     return DocumentRow(
         id_,
         meeting_id,
@@ -124,7 +125,8 @@ def _document_row(
         page_count,
         parser_version,
         ingested_at,
-        page_warnings=split_warnings(warnings)[1],
+        page_warnings=pages,
+        warnings=notes,
     )
 
 
@@ -252,14 +254,16 @@ def _blocks(raw: str | None) -> tuple[Block, ...]:
     return tuple(Block(kind, text, marker) for kind, text, marker in json.loads(raw or "[]"))
 
 
-def split_warnings(raw: str | None) -> tuple[tuple[str, ...], tuple[PageWarning, ...]]:
-    """A ``warnings`` column taken apart: the parser's notes, and the page warnings that
-    ``writes.warnings_json`` stores beside them as objects."""
-    notes: list[str] = []
+def split_warnings(raw: str | None) -> tuple[tuple[ParseWarning, ...], tuple[PageWarning, ...]]:
+    """A ``warnings`` column taken apart: the parser's warnings (coded, or the English
+    lines an older kkr-tui stored), and the page warnings ``writes.warnings_json``
+    stores beside them as objects."""
+    notes: list[ParseWarning] = []
     pages: list[PageWarning] = []
     for entry in json.loads(raw or "[]"):
-        if isinstance(entry, str):
-            notes.append(entry)
+        note = ParseWarning.from_json(entry)
+        if note is not None:
+            notes.append(note)
         elif isinstance(entry, dict) and entry.get("kind") in ("failed", "repaired"):
             pages.append(
                 PageWarning(entry["kind"], int(entry.get("page", 0)), str(entry.get("reason", "")))

@@ -18,7 +18,7 @@ from itertools import chain
 from pathlib import PurePath
 from typing import NamedTuple
 
-from kkr_tui.model import Item, Meeting, PageWarning
+from kkr_tui.model import Item, Meeting, PageWarning, ParseWarning
 from kkr_tui.records import UNKNOWN_COUNCIL, UNKNOWN_YEAR
 from kkr_tui.textfold import fold
 
@@ -33,11 +33,14 @@ def _json_list(values: tuple[str, ...] | list[str]) -> str:
     return _dumps(list(values)) if values else "[]"
 
 
-def warnings_json(warnings: tuple[str, ...], page_warnings: tuple[PageWarning, ...]) -> str:
-    """A ``warnings`` column: the parser's notes as strings, then each page that could not
-    be read (or a repair) as ``{"kind", "page", "reason"}``, so it stays typed in the store
-    without a schema change (``reads.split_warnings`` takes them apart again)."""
-    entries: list[object] = [*warnings]
+def warnings_json(
+    warnings: tuple[ParseWarning, ...], page_warnings: tuple[PageWarning, ...]
+) -> str:
+    """A ``warnings`` column: the parser's warnings as ``{"code", "params"}``, then each
+    page that could not be read (or a repair) as ``{"kind", "page", "reason"}``, so they
+    stay typed in the store without a schema change (``reads.split_warnings`` takes them
+    apart again; an older kkr-tui's English lines in the same column still read)."""
+    entries: list[object] = [w.as_json() for w in warnings]
     entries += [{"kind": w.kind, "page": w.page, "reason": w.reason} for w in page_warnings]
     return _dumps(entries) if entries else "[]"
 

@@ -42,6 +42,7 @@ from kkr_tui.app.render import (
 from kkr_tui.app.widgets.item_extras import extras, part_class
 from kkr_tui.i18n import _
 from kkr_tui.sanitize import clean_text
+from kkr_tui.warning_words import describe
 from kkr_tui.wording import danish_date, doc_type_name
 
 if TYPE_CHECKING:
@@ -242,7 +243,7 @@ class ItemPane(VerticalScroll, can_focus=True):
                 )
             )
         if item.warnings:
-            lines = "\n".join(f"• {safe(w)}" for w in item.warnings)
+            lines = "\n".join(f"• {describe(w)}" for w in item.warnings)
             doubt = _("The document could not be read with certainty here:")
             widgets.append(Static(Content(f"{doubt}\n{lines}"), classes="warnings"))
         await self._replace(widgets)
@@ -278,6 +279,11 @@ class ItemPane(VerticalScroll, can_focus=True):
                 f"⚠ {doc_type_name(d.doc_type)}: {safe(w.text)}"
                 for d in meeting.documents
                 for w in getattr(d, "page_warnings", ())
+            ]
+            missing += [
+                f"⚠ {doc_type_name(d.doc_type)}: {describe(w)}"
+                for d in meeting.documents
+                for w in getattr(d, "warnings", ())
             ]
             if missing:
                 widgets.append(
