@@ -104,7 +104,9 @@ async def test_enter_on_item_opens_it_in_the_pane(sample_db: Path) -> None:
         text = screen_text(app)
         assert "1.1 Godkendelse af referat" in text
         assert "SAG-2025-02162" in text and "Indstilling" in text
-        await pilot.press("tab")
+        await pilot.press("tab")  # in the text, tab goes to its first link
+        assert isinstance(app.focused, ItemPane) and app.pane.link is not None
+        await pilot.press("escape")
         assert isinstance(app.focused, MeetingTree)
 
 
@@ -375,6 +377,9 @@ async def test_layout_at_small_and_large_sizes(small_db: Path) -> None:
             await settle(pilot)
             assert app.focused is pane and pane.region.width >= size[0] - 4
             assert tree.region.width == 0
+            await pilot.press("tab")  # the item's one link, then past it to the list
+            await settle(pilot)
+            assert app.focused is pane and pane.link is not None
             await pilot.press("tab")
             await settle(pilot)
             assert app.focused is tree and tree.region.width == size[0]

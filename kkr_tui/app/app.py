@@ -865,10 +865,13 @@ class KkrApp(App[None]):
                     label = _("Bilag: {title}").format(title=safe(bilag.title))
                     choices.append((label, Path(bilag.path).resolve().as_uri()))
         if item is not None:
+            from kkr_tui.app.links import target
+
             for url in item.urls:
                 clean = safe(url)
-                if clean.startswith(("http://", "https://")):
-                    choices.append((_("Link: {url}").format(url=clean), clean))
+                opens = target(clean)  # web addresses and files here; never javascript: & co.
+                if opens is not None:
+                    choices.append((_("Link: {url}").format(url=clean), opens))
         if not choices:
             self.notify(
                 _("This item has no links.") if links_only else _("Nothing to open."),

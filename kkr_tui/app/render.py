@@ -24,11 +24,12 @@ from kkr_tui.sanitize import clean_line, clean_text
 from kkr_tui.wording import danish_date, doc_type_name
 
 if TYPE_CHECKING:
+    from kkr_tui.app.links import LinkMarks
     from kkr_tui.model import Part
     from kkr_tui.records import ItemDetail
     from kkr_tui.search import SearchHit
 
-_URL_RE = re.compile(r"https?://[^\s<>\"')\]]+")
+_URL_RE = re.compile(r"https?://[^\s<>\"')\[\]]+")
 
 
 def safe(text: str | None) -> str:
@@ -117,12 +118,19 @@ def facts_line(item: ItemDetail) -> Content:
     return Content(" · ".join(f for f in facts if f))
 
 
-def linkify(text: str) -> Text:
-    """Plain text with every URL made a clickable terminal link (OSC 8)."""
+def linkify(text: str, marks: LinkMarks | None = None) -> Text:
+    """Plain text with every URL made a clickable terminal link (OSC 8); ``marks``
+    numbers them for the pane's link cursor and marks the current one."""
+    from kkr_tui.app.limits import MAX_LINK_CHARS
+
     out = Text(text)
     for match in _URL_RE.finditer(text):
         url = match.group(0).rstrip(".,;:")
-        out.stylize(RichStyle(link=url, underline=True), match.start(), match.start() + len(url))
+        end = match.start() + len(url)
+        if marks is not None:
+            marks.link(out, match.start(), end, url)
+        else:
+            out.stylize(RichStyle(link=url[:MAX_LINK_CHARS], underline=True), match.start(), end)
     return out
 
 
@@ -130,7 +138,7 @@ def _reflow(text: str) -> str:
     return " ".join(clean_text(text).split())
 
 
-def part_body(part: Part) -> Group:
+def part_body(part: Part, marks: LinkMarks | None = None) -> Group:
     """A part's blocks: paragraphs reflowed to the pane width, lists with hanging indents.
 
     Inner headings ("Proces", a forum name under "Siden sidst") are bold lines of their own.
@@ -144,7 +152,7 @@ def part_body(part: Part) -> Group:
                 pending = None
             if renderables:
                 renderables.append(Text(""))
-            line = linkify(_reflow(block.text))
+            line = linkify(_reflow(block.text), marks)
             if block.kind == "heading":
                 line.stylize("bold")
             renderables.append(line)
@@ -156,26 +164,32 @@ def part_body(part: Part) -> Group:
             pending.add_column(no_wrap=True)
             pending.add_column(ratio=1)
         marker = safe(block.marker) or ("•" if block.kind == "bullet" else "")
-        pending.add_row(Text(marker), linkify(_reflow(block.text)))
+        pending.add_row(Text(marker), linkify(_reflow(block.text), marks))
     if pending is not None:
         renderables.append(pending)
     return Group(*renderables)
 
 
-def bullet_list(lines: Iterable[str], *, links: bool = False) -> Group:
-    """Attachments or URLs as a list; URLs become clickable, shown shortened."""
-    from kkr_tui.app.limits import link_label
+def bullet_list(
+    lines: Iterable[str], *, links: bool = False, marks: LinkMarks | None = None
+) -> Group:
+    """Attachments or URLs as a list; URLs become clickable, shown shortened (``marks``:
+    numbered for the pane's link cursor, as :func:`linkify`)."""
+    from kkr_tui.app.limits import MAX_LINK_CHARS, link_label
 
     table = Table.grid(padding=(0, 1))
     table.add_column(no_wrap=True)
     table.add_column(ratio=1)
     for line in lines:
         clean = safe(line)
-        body = (
-            Text(link_label(clean), style=RichStyle(link=clean, underline=True), overflow="fold")
-            if links
-            else Text(clean)
-        )
+        if not links:
+            body = Text(clean)
+        elif marks is not None:
+            body = Text(link_label(clean), overflow="fold")
+            marks.link(body, 0, len(body), clean)
+        else:
+            style = RichStyle(link=clean[:MAX_LINK_CHARS], underline=True)
+            body = Text(link_label(clean), style=style, overflow="fold")
         table.add_row(Text("•"), body)
     return Group(table)
 

@@ -11,6 +11,7 @@ way to the first frame, which a reader who only reads should not pay for.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.containers import Vertical
@@ -18,6 +19,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from kkr_tui.app.find import findable
+from kkr_tui.app.links import LinkText
 from kkr_tui.app.render import part_body, safe
 from kkr_tui.i18n import _
 
@@ -48,7 +50,9 @@ def part_widget(kind: str, heading: str, text: str, extra_class: str = "") -> Ve
     """A part as the item pane draws it (so ``i``/``b`` find it by class)."""
     return Vertical(
         Static(Content(safe(heading)), classes="part-heading"),
-        findable(Static(part_body(_part(kind, heading, text)), classes="part-body"), text),
+        findable(
+            LinkText(partial(part_body, _part(kind, heading, text)), classes="part-body"), text
+        ),
         classes=f"part {part_class(kind)} {extra_class}".strip(),
     )
 

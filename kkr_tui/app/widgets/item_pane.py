@@ -15,10 +15,12 @@ through :mod:`kkr_tui.app.render`, which never parses data as markup.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import Group
 from textual import events, work
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -32,6 +34,7 @@ from kkr_tui.app import actions
 from kkr_tui.app.db import Store
 from kkr_tui.app.failures import report_worker_failure
 from kkr_tui.app.find import findable
+from kkr_tui.app.links import LinkMarks, LinkSpot, LinkText, refusal, spots, target
 from kkr_tui.app.render import (
     bullet_list,
     facts_line,
@@ -180,7 +183,11 @@ class ItemPane(VerticalScroll, can_focus=True):
         """Loading the view failed: log it and say so (the pane keeps what it had)."""
         report_worker_failure(self.app, event)
 
+    #: The link the link cursor is on (``tab``), if any.
+    link: LinkSpot | None = None
+
     async def _replace(self, widgets: list[Widget]) -> None:
+        self.link = None
         await self.remove_children()
         await self.mount_all(widgets)
         self.scroll_home(animate=False)
@@ -215,7 +222,7 @@ class ItemPane(VerticalScroll, can_focus=True):
         for part in item.parts:
             heading = Static(literal(part.heading or part.kind), classes="part-heading")
             body = findable(
-                Static(part_body(part), classes="part-body"),
+                LinkText(partial(part_body, part), classes="part-body"),
                 f"{part.heading or part.kind}\n{clean_text(part.text)}",
             )
             widgets.append(Vertical(heading, body, classes=f"part {part_class(part.kind)}"))
@@ -238,7 +245,7 @@ class ItemPane(VerticalScroll, can_focus=True):
             widgets.append(
                 Vertical(
                     Static(_("Links"), classes="part-heading", markup=False),
-                    Static(bullet_list(item.urls, links=True), classes="part-body"),
+                    LinkText(_url_list(item.urls), classes="part-body links"),
                     classes="part part--links",
                 )
             )
@@ -305,12 +312,86 @@ class ItemPane(VerticalScroll, can_focus=True):
         self.scroll_to_widget(widget, top=True, animate=False)
         return True
 
+    # -- the link cursor ----------------------------------------------------------------
+
+    def action_next_link(self, step: int = 1) -> None:
+        """``tab`` / ``shift+tab``: the next or previous link of what is shown; past the
+        last (or before the first) one, on to the next widget as ``tab`` did before."""
+        found = spots(self)
+        if self.link in found:
+            at = found.index(self.link) + step
+        elif found:
+            at = self._first_in_view(found) if step > 0 else len(found) - 1
+        else:
+            at = -1
+        if not 0 <= at < len(found):
+            self.set_link(None)
+            self.app.action_focus_next() if step > 0 else self.app.action_focus_previous()
+            return
+        self.set_link(found[at])
+
+    def _first_in_view(self, found: list[LinkSpot]) -> int:
+        """The first link whose part reaches into the view (the first link at the top)."""
+        top = self.content_region.y
+        for n, spot in enumerate(found):
+            if spot.widget.region.bottom > top:
+                return n
+        return 0
+
+    def set_link(self, spot: LinkSpot | None) -> None:
+        """Put the link cursor on ``spot`` (``None``: off), marked and scrolled into view."""
+        old, self.link = self.link, spot
+        if old is not None and (spot is None or old.widget is not spot.widget):
+            old.widget.mark(None)
+        if spot is None:
+            return
+        spot.widget.mark(spot.index)
+        line = spot.widget.line_of(spot.index, spot.widget.content_region.width or self.size.width)
+        y = spot.widget.content_region.y + line
+        view = self.content_region
+        if not view.y <= y < view.bottom:
+            self.scroll_to(y=self.scroll_y + (y - view.y) - 2, animate=False)
+        self.refresh_bindings()
+
+    async def action_open_link(self) -> None:
+        """``enter``: the link under the cursor; without one, as ``o`` for links (the
+        item's one link, or a choice of them)."""
+        if self.link is None:
+            await self.app.run_action("open_source('links')")
+            return
+        self.open(self.link.url)
+
+    def open(self, url: str) -> None:
+        """Open a web address or a file on this computer; anything else is refused."""
+        opened = target(url)
+        if opened is None:
+            self.notify(refusal(url), severity="warning", markup=False)
+            return
+        self.app.open_url(opened)
+        from kkr_tui.app.limits import link_label
+
+        self.notify(_("Opening {what}").format(what=link_label(opened)), markup=False)
+
     def on_click(self, event: events.Click) -> None:
-        """Open a link the user clicked; links never open on their own."""
+        """Open a link the user clicked (and put the link cursor on it); links never
+        open on their own."""
         link = event.style.link if event.style else None
-        if link and link.startswith(("http://", "https://")):
-            event.stop()
-            self.app.open_url(link)
+        if not link:
+            return
+        event.stop()
+        widget = event.widget
+        if isinstance(widget, LinkText) and link in widget.urls:
+            self.set_link(LinkSpot(widget, widget.urls.index(link)))
+        self.open(link)
+
+
+def _url_list(urls: Sequence[str]) -> Callable[[LinkMarks], Group]:
+    """The Links list's builder (the pane re-draws it with the current link marked)."""
+
+    def build(marks: LinkMarks) -> Group:
+        return bullet_list(urls, links=True, marks=marks)
+
+    return build
 
 
 def _meeting_facts(meeting: MeetingDetail) -> Content:
