@@ -40,7 +40,9 @@ def _meeting(local_file: Path) -> Meeting:
                 Block("bullet", f"Punkt med {FIRST}/til-sidst", "•"),
             ),
         ),
-        Part("Indstilling", "Indstilling", (Block("paragraph", "Det indstilles, at KKR tager det."),)),
+        Part(
+            "Indstilling", "Indstilling", (Block("paragraph", "Det indstilles, at KKR tager det."),)
+        ),
     )
     item = Item(
         number="1.1",
@@ -143,9 +145,7 @@ def test_the_current_link_is_marked_and_scrolled_into_view(links_db: tuple[Path,
         y = spot.widget.content_region.y + spot.widget.line_of(
             spot.index, spot.widget.content_region.width
         )
-        marked = [
-            s for w in app.pane.query(LinkText) for s in [w.current] if s is not None
-        ]
+        marked = [s for w in app.pane.query(LinkText) for s in [w.current] if s is not None]
         return app.pane.scroll_y, app.pane.content_region, y, marked
 
     scroll_y, view, y, marked = _run(db, script)
