@@ -1046,6 +1046,36 @@ class KkrApp(App[None]):
         """Links of the item on screen, for the command palette."""
         return list(self.current_item.urls) if self.current_item is not None else []
 
+    def action_command_palette(self) -> None:
+        """``ctrl+p``: Textual's palette, its own words in the user's language."""
+        from textual.command import CommandPalette
+
+        from kkr_tui.app.commands import Palette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(Palette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The palette's "Theme" command: the themes, with a Danish search field."""
+        from textual.theme import ThemeProvider
+
+        from kkr_tui.app.commands import Palette
+
+        self.push_screen(Palette(_("Search for themes…"), providers=[ThemeProvider]))
+
+    def action_help_quit(self) -> None:
+        """``ctrl+c`` where it does not copy: say how to quit (Textual says it in English)."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(
+                    _("Press {key} to quit the reader").format(
+                        key=self.get_key_display(active.binding) or key
+                    ),
+                    title=_("Do you want to quit?"),
+                    markup=False,
+                )
+                return
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own commands, minus those that would duplicate ours."""
         for command in super().get_system_commands(screen):

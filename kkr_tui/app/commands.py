@@ -8,12 +8,17 @@ Textual's ``Matcher.highlight`` parses its candidate as markup and must not see 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.binding import BindingsMap
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.widgets.option_list import Option
 
 from kkr_tui.app import actions
 from kkr_tui.app.limits import link_label
@@ -104,3 +109,56 @@ def in_order(query: str, text: str) -> list[int]:
         offsets.append(position)
         position += 1
     return offsets
+
+
+class Palette(CommandPalette):
+    """Textual's command palette with its own words in the user's language.
+
+    Textual writes "Search for commands…" and "No matches found" in English; the first
+    is a parameter, the second is built inside ``_start_no_matches_countdown``, so that
+    method is Textual's (8.2.8, pinned) with the words translated
+    (``tests/test_textual_words.py`` fails when Textual changes it).
+    """
+
+    #: Textual's descriptions of the palette's keys, in our words (message ids).
+    KEY_WORDS: ClassVar[dict[str, str]] = {
+        "Go to bottom": N_("To the last command"),
+        "Go to top": N_("To the first command"),
+        "Next command": N_("Next command"),
+        "Exit the command palette": N_("Close the palette"),
+        "Next page": N_("Page down"),
+        "Previous page": N_("Page up"),
+        "Previous command": N_("Previous command"),
+    }
+
+    def __init__(self, placeholder: str | None = None, **kwargs: Any) -> None:
+        super().__init__(placeholder=placeholder or _("Search for commands…"), **kwargs)
+        self._bindings = BindingsMap.from_keys(
+            {
+                key: [
+                    dataclasses.replace(b, description=_(self.KEY_WORDS.get(b.description, "")))
+                    if b.description in self.KEY_WORDS
+                    else b
+                    for b in found
+                ]
+                for key, found in self._bindings.key_to_bindings.items()
+            }
+        )
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(_("No matches found"), style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Input
 
+from kkr_tui.app.actions import translate_bindings
 from kkr_tui.i18n import N_, _
 from kkr_tui.textfold import fold
 
@@ -63,6 +64,7 @@ class FindBar(Input):
 
     def __init__(self) -> None:
         super().__init__(placeholder=_("Find in the item…"), id="find-bar")
+        translate_bindings(self)
 
     def action_close(self) -> None:
         """Back to the text, the find ended."""

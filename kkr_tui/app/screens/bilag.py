@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from kkr_tui.app.actions import translate_bindings
 from kkr_tui.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ class BilagScreen(Screen[None]):
 
     def __init__(self, bilag: Any, page: int = 1) -> None:
         super().__init__()
+        translate_bindings(self)
         self.bilag = bilag
         self.page = max(1, page)
         self.query_text = ""

@@ -26,10 +26,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
+from kkr_tui.app.actions import translate_bindings
 from kkr_tui.app.db import Store
 from kkr_tui.app.failures import report_worker_failure
 from kkr_tui.app.render import safe
-from kkr_tui.i18n import _
+from kkr_tui.i18n import N_, _
 from kkr_tui.wording import danish_date
 
 if TYPE_CHECKING:
@@ -59,11 +60,12 @@ class ExportScreen(ModalScreen[Path | None]):
     """Ask for the file a briefing is written to and write it; returns its folder, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+        Binding("escape", "cancel", N_("Cancel"), id="export.cancel"),
     ]
 
     def __init__(self, gateway: StoreGateway, meeting_id: int, folder: Path) -> None:
         super().__init__()
+        translate_bindings(self)
         self.gateway = gateway
         self.meeting_id = meeting_id
         self.folder = folder
