@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
+
+from kkr_tui.i18n import N_
 
 #: Canonical part names in the order KL's template uses them.
 PART_KINDS: tuple[str, ...] = (
@@ -133,6 +135,17 @@ class ParseWarning:
 
 
 PageWarningKind = Literal["failed", "repaired"]
+#: Why a page could not be read (or a file was repaired), as the sources find it.
+PageCause = Literal["", "timeout", "memory", "truncated", "no_xref", "damaged"]
+#: Their words, English message ids (``{seconds}``: the page's time budget), translated
+#: only when shown, so a database read in another language reads in that one.
+PAGE_CAUSE_WORDS: dict[str, str] = {
+    "timeout": N_("took longer than {seconds} s"),
+    "memory": N_("needs more memory than a page may take"),
+    "truncated": N_("file is truncated"),
+    "no_xref": N_("file is truncated or lacks its cross-reference table"),
+    "damaged": N_("its content is damaged"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +160,29 @@ class PageWarning:
     kind: PageWarningKind
     page: int
     reason: str
+    """The reason as it was read (pypdf's own words for a damaged page): the detail,
+    kept for ``--json`` and the log; shown as it is only when there is no ``cause``."""
+    cause: PageCause = ""
+    """Why, as a code the user's language words when shown ("": an older kkr-tui
+    stored only ``reason``, which is then shown as it was)."""
+    params: tuple[tuple[str, int | float | str], ...] = ()
+
+    @property
+    def why(self) -> str:
+        """The reason in the user's language."""
+        from kkr_tui.i18n import _
+
+        words = PAGE_CAUSE_WORDS.get(self.cause) if self.cause else None
+        if words is None:
+            return self.reason
+        values = {
+            name: f"{value:g}" if isinstance(value, float) else str(value)
+            for name, value in self.params
+        }
+        try:
+            return _(words).format(**values)
+        except (KeyError, IndexError):
+            return self.reason
 
     @property
     def text(self) -> str:
@@ -154,11 +190,34 @@ class PageWarning:
         from kkr_tui.i18n import _
 
         if self.kind == "repaired":
-            return _("damaged PDF repaired ({reason}); text may be missing").format(
-                reason=self.reason
-            )
+            return _("damaged PDF repaired ({reason}); text may be missing").format(reason=self.why)
         return _("page {page} could not be read ({reason}); its text is missing").format(
-            page=self.page, reason=self.reason
+            page=self.page, reason=self.why
+        )
+
+    def as_json(self) -> dict[str, object]:
+        """How the store keeps it and ``--json`` prints it (``cause`` a stable code)."""
+        out: dict[str, object] = {"kind": self.kind, "page": self.page, "reason": self.reason}
+        if self.cause:
+            out["cause"] = self.cause
+            out["params"] = dict(self.params)
+        return out
+
+    @classmethod
+    def from_json(cls, entry: dict[str, Any]) -> PageWarning:
+        """A stored page warning; an older kkr-tui's row (no ``cause``) keeps its words."""
+        cause = entry.get("cause", "")
+        raw = entry.get("params")
+        params = raw if isinstance(raw, dict) else {}
+        return cls(
+            entry["kind"],
+            int(entry.get("page", 0)),
+            str(entry.get("reason", "")),
+            cause if cause in PAGE_CAUSE_WORDS else "",
+            tuple(
+                (str(k), v if isinstance(v, int | float | str) else str(v))
+                for k, v in params.items()
+            ),
         )
 
 

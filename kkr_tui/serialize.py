@@ -51,8 +51,9 @@ def item_to_dict(item: Item) -> dict[str, Any]:
 
 
 def page_warnings_to_list(warnings: tuple[PageWarning, ...]) -> list[dict[str, Any]]:
-    """Pages that could not be read (and repairs), as ``{"kind", "page", "reason"}``."""
-    return [{"kind": w.kind, "page": w.page, "reason": w.reason} for w in warnings]
+    """Pages that could not be read (and repairs), as ``{"kind", "page", "reason"}``
+    plus, when known, ``"cause"`` (a stable code) and its ``"params"``."""
+    return [w.as_json() for w in warnings]
 
 
 def meeting_to_dict(meeting: Meeting) -> dict[str, Any]:

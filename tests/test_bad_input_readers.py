@@ -122,7 +122,7 @@ def test_pdf_cut_off_at_its_xref_table_is_repaired(tmp_path: Path, good_pdf_byte
     doc = read_document(_write(tmp_path / "cut.pdf", cut))
     assert [p.text for p in doc.pages] == list(DANISH_PAGES)
     assert doc.pages[2].links == ("https://www.kl.dk/b",)
-    assert doc.page_warnings == (PageWarning("repaired", 0, "filen er afkortet"),)
+    assert doc.page_warnings == (PageWarning("repaired", 0, "filen er afkortet", "truncated"),)
 
 
 def test_wrong_startxref_offset_is_tolerated(

@@ -78,7 +78,7 @@ def test_a_repaired_file_is_a_warning_on_every_item(tmp_path: Path, good_pdf: Pa
     cut = tmp_path / "cut.pdf"
     cut.write_bytes(data[: data.rindex(b"\nxref")])
     meeting = parse(read_document(cut))
-    repaired = PageWarning("repaired", 0, "filen er afkortet")
+    repaired = PageWarning("repaired", 0, "filen er afkortet", "truncated")
     assert meeting.page_warnings == (repaired,)
     assert all(item.page_warnings == (repaired,) for item in meeting.items())
     assert "beskadiget PDF repareret (filen er afkortet)" in repaired.text
@@ -102,7 +102,7 @@ def test_ingest_line_store_parse_and_pane_all_show_it(
     (line,) = [
         row for row in out.splitlines() if row.startswith("tilføjet ") and "nested.pdf" in row
     ]
-    assert "advarsel: side 2 kunne ikke læses (maximum recursion depth" in line
+    assert "advarsel: side 2 kunne ikke læses (indholdet er beskadiget); dens tekst mangler" in line
 
     store = Store(db, read_only=True)
     try:
@@ -117,7 +117,10 @@ def test_ingest_line_store_parse_and_pane_all_show_it(
 
     assert main(["parse", str(nested_pdf)]) == 0
     outline = capsys.readouterr().out
-    assert "      advarsel: side 2 kunne ikke læses (maximum recursion depth" in outline
+    assert (
+        "      advarsel: side 2 kunne ikke læses (indholdet er beskadiget); dens tekst mangler"
+        in outline
+    )
     assert outline.count("side 2 kunne ikke læses") == 2  # on item 1.1 and the meeting
 
     app = make_app(db)
@@ -125,7 +128,7 @@ def test_ingest_line_store_parse_and_pane_all_show_it(
     import asyncio
 
     pane = asyncio.run(async_test)
-    assert "⚠ side 2 kunne ikke læses (maximum recursion depth" in pane
+    assert "⚠ side 2 kunne ikke læses (indholdet er beskadiget); dens tekst mangler" in pane
 
 
 def _pane_text(app: object) -> str:
@@ -140,8 +143,39 @@ async def _pane_after_first_item(app: object) -> str:
     async with app.run_test(size=(160, 50)) as pilot:  # type: ignore[attr-defined]
         await settle(pilot)
         overview = _pane_text(app)
-        assert "⚠ Dagsorden: side 2 kunne ikke læses (maximum recursion depth" in overview
+        assert (
+            "⚠ Dagsorden: side 2 kunne ikke læses (indholdet er beskadiget); dens tekst mangler"
+            in overview
+        )
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert app.current_item.number == "1.1"  # type: ignore[attr-defined]
         return _pane_text(app)
+
+
+def test_the_reason_is_worded_when_shown_and_an_old_row_keeps_its_words() -> None:
+    """A page warning carries a code (``cause``) and pypdf's own words (``reason``): the
+    line is in the language of whoever reads it, not of whoever stored the file; a row
+    an older kkr-tui stored (words only) is shown as it was."""
+    from kkr_tui import i18n
+
+    timeout = PageWarning("failed", 2, "tog længere end 30 s", "timeout", (("seconds", 30.0),))
+    damaged = PageWarning("failed", 3, "maximum recursion depth exceeded", "damaged")
+    assert timeout.text == "side 2 kunne ikke læses (tog længere end 30 s); dens tekst mangler"
+    assert "(indholdet er beskadiget)" in damaged.text
+    i18n.set_language("en")
+    assert timeout.text == "page 2 could not be read (took longer than 30 s); its text is missing"
+    i18n.set_language("da")
+    stored = damaged.as_json()
+    assert stored == {
+        "kind": "failed",
+        "page": 3,
+        "reason": "maximum recursion depth exceeded",
+        "cause": "damaged",
+        "params": {},
+    }
+    assert PageWarning.from_json(stored) == damaged
+    old = PageWarning.from_json({"kind": "failed", "page": 2, "reason": "tog længere end 1 s"})
+    assert old.cause == "" and "(tog længere end 1 s)" in old.text
+    odd = PageWarning.from_json({"kind": "failed", "page": 2, "reason": "x", "cause": "nyt"})
+    assert odd.cause == "" and "(x)" in odd.text

@@ -22,7 +22,7 @@ from types import ModuleType, TracebackType
 from typing import Any
 
 from kkr_tui.i18n import N_, _
-from kkr_tui.model import Page, PageWarning, SourceDocument
+from kkr_tui.model import Page, PageCause, PageWarning, SourceDocument
 from kkr_tui.sanitize import clean_line, clean_text
 from kkr_tui.sources.errors import (
     UnreadableDocumentError,
@@ -108,6 +108,18 @@ def _import_pypdf() -> ModuleType:
     return pypdf
 
 
+#: pypdf's words for the damage a page warning can name (the rest is "damaged").
+_CAUSES: dict[str, PageCause] = {
+    "stream has ended unexpectedly": "truncated",
+    "startxref not found": "no_xref",
+}
+
+
+def _cause(error: BaseException) -> PageCause:
+    """What a page warning says about ``error`` (words chosen when it is shown)."""
+    return _CAUSES.get(clean_line(str(error)).lower(), "damaged")
+
+
 def _short(error: BaseException) -> str:
     """A one-line, bounded description of a pypdf exception for a reason string."""
     text = clean_line(str(error)) or type(error).__name__
@@ -124,9 +136,10 @@ def _short(error: BaseException) -> str:
 class _Damaged(Exception):
     """Internal: pypdf could not open the file; ``reason`` is the short description."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, cause: PageCause = "damaged") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.cause: PageCause = cause
 
 
 class PdfSource:
@@ -143,6 +156,7 @@ class PdfSource:
         self.failures: list[PageWarning] = []
         self.failed_pages: set[int] = set()
         self.repaired_from: str | None = None
+        self.repaired_cause: PageCause = ""
         head = read_head(self.path, _HEAD_BYTES)
         if not head:
             raise UnreadableDocumentError(self.path, _("empty file"))
@@ -178,6 +192,7 @@ class PdfSource:
             except _Damaged:
                 raise self._fail(_("damaged PDF: {reason}").format(reason=damage.reason)) from None
             self.repaired_from = damage.reason
+            self.repaired_cause = damage.cause
             return reader, count
 
     def _open(self, stream: io.BytesIO) -> tuple[Any, int]:
@@ -194,7 +209,7 @@ class PdfSource:
         except OSError as error:
             raise self._fail(os_error_reason(error)) from None
         except Exception as error:
-            raise _Damaged(_short(error)) from None
+            raise _Damaged(_short(error), _cause(error)) from None
         if reader.is_encrypted:
             try:
                 result = reader.decrypt("")
@@ -209,7 +224,7 @@ class PdfSource:
         except errors.FileNotDecryptedError:
             raise self._fail(_("encrypted PDF (password required)")) from None
         except Exception as error:
-            raise _Damaged(_short(error)) from None
+            raise _Damaged(_short(error), _cause(error)) from None
         if count == 0:
             raise _Damaged(_("no pages"))
         return reader, count
@@ -252,21 +267,27 @@ class PdfSource:
                 raw = page.extract_text()
                 links = page_links(page)
         except PageTimeout:
-            self._record(
-                number, _("took longer than {seconds} s").format(seconds=f"{page_seconds:g}")
-            )
+            seconds = float(page_seconds or 0)
+            reason = _("took longer than {seconds} s").format(seconds=f"{seconds:g}")
+            self._record(number, reason, "timeout", (("seconds", seconds),))
             return Page(number=number, text="")
         except MemoryError:
-            self._record(number, _("needs more memory than a page may take"))
+            self._record(number, _("needs more memory than a page may take"), "memory")
             return Page(number=number, text="")
         except Exception as error:
-            self._record(number, _short(error))
+            self._record(number, _short(error), _cause(error))
             return Page(number=number, text="")
         return Page(number=number, text=clean_page_text(raw or ""), links=links)
 
-    def _record(self, number: int, reason: str) -> None:
+    def _record(
+        self,
+        number: int,
+        reason: str,
+        cause: PageCause,
+        params: tuple[tuple[str, int | float | str], ...] = (),
+    ) -> None:
         self.failed_pages.add(number)
-        self.failures.append(PageWarning("failed", number, reason))
+        self.failures.append(PageWarning("failed", number, reason, cause, params))
 
     def close(self) -> None:
         """Release the reader (pypdf holds the whole file in memory)."""
@@ -451,7 +472,11 @@ def read_pdf(
             if progress is not None:
                 progress(page.number, source.page_count)
     _refuse_unusable(source, pages)
-    repairs = [PageWarning("repaired", 0, source.repaired_from)] if source.repaired_from else []
+    repairs = (
+        [PageWarning("repaired", 0, source.repaired_from, source.repaired_cause)]
+        if source.repaired_from
+        else []
+    )
     return SourceDocument(
         name=source.path.name,
         pages=tuple(pages),

@@ -265,9 +265,7 @@ def split_warnings(raw: str | None) -> tuple[tuple[ParseWarning, ...], tuple[Pag
         if note is not None:
             notes.append(note)
         elif isinstance(entry, dict) and entry.get("kind") in ("failed", "repaired"):
-            pages.append(
-                PageWarning(entry["kind"], int(entry.get("page", 0)), str(entry.get("reason", "")))
-            )
+            pages.append(PageWarning.from_json(entry))
     return tuple(notes), tuple(pages)
 
 

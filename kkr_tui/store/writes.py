@@ -41,7 +41,7 @@ def warnings_json(
     stay typed in the store without a schema change (``reads.split_warnings`` takes them
     apart again; an older kkr-tui's English lines in the same column still read)."""
     entries: list[object] = [w.as_json() for w in warnings]
-    entries += [{"kind": w.kind, "page": w.page, "reason": w.reason} for w in page_warnings]
+    entries += [w.as_json() for w in page_warnings]
     return _dumps(entries) if entries else "[]"
 
 
