@@ -117,3 +117,16 @@ def test_peers_bench_scores_kkr_tui_and_each_installed_peer() -> None:
     for tool in ("sqlite3 fts5", "rg -i", "fzf --filter"):
         entry = out[tool]
         assert "note" in entry or ({"median_ms", "hits_at_1", "recall_at_10"} <= set(entry))
+
+
+def test_dbsize_accounts_for_every_page(out_dir: Path) -> None:
+    import dbsize
+
+    stats = corpus.build(N, batch=7)
+    assert stats["items"] == N
+    result = dbsize.measure(corpus.db_path(N, 1))
+    objects = {o["name"]: o for o in result["objects"]}
+    assert {"parts", "items", "items_fts_data"} <= set(objects)
+    assert sum(o["bytes"] for o in result["objects"]) == result["used_bytes"]
+    assert result["text_bytes"] > 0 and result["ratio_to_text"] > 1
+    assert "| parts | table |" in dbsize.table(result)

@@ -545,3 +545,35 @@ def test_documents_lists_every_stored_document_in_one_query(store: Store) -> Non
         ("/b.pdf", "b", "2"),
     ]
     assert len(statements) == 1
+
+
+def test_a_batch_commits_every_document_at_once(db_path: Path) -> None:
+    """Store.batch (the bench's bulk load): the documents inside commit together, a
+    document that fails inside is undone alone, and a failure leaving the block undoes
+    the whole batch; the indexes agree with the rows either way."""
+    meetings = corpus_meetings()
+    with Store(db_path) as s:
+        with s.batch():
+            s.save_document(meetings[0], path="/a", sha256="a", parser_version="1")
+            other = sqlite3.connect(db_path)
+            assert other.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+            other.close()
+            real = writes._insert_item
+            try:
+                writes._insert_item = _fail  # type: ignore[assignment]
+                with pytest.raises(RuntimeError):
+                    s.save_document(meetings[1], path="/b", sha256="b", parser_version="1")
+            finally:
+                writes._insert_item = real
+            s.save_document(meetings[2], path="/c", sha256="c", parser_version="1")
+        assert [d.sha256 for d in s.documents()] == ["a", "c"]
+        check_integrity(s)
+        with pytest.raises(RuntimeError), s.batch():
+            s.save_document(meetings[1], path="/b", sha256="b", parser_version="1")
+            raise RuntimeError("stop")
+        assert [d.sha256 for d in s.documents()] == ["a", "c"]
+        check_integrity(s)
+
+
+def _fail(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("disk on fire")
