@@ -70,14 +70,16 @@ def expected_shape(files: list[Path]) -> dict[str, tuple[int, int]]:
 
 def assert_whole(db: Path, shapes: dict[str, tuple[int, int]]) -> int:
     """Fail unless the database is consistent and holds only whole documents; their count."""
+    from fts_check import assert_full_index_matches
+
     from kkr_tui.store import reads
-    from kkr_tui.store.writes import count_terms
+    from kkr_tui.store.writes import count_terms, folded_items
 
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        conn.execute("INSERT INTO items_fts(items_fts) VALUES ('integrity-check')")
+        assert_full_index_matches(conn)
         rows = conn.execute("SELECT id, sha256 FROM documents").fetchall()
         for document_id, sha in rows:
             sections = conn.execute(
@@ -93,7 +95,7 @@ def assert_whole(db: Path, shapes: dict[str, tuple[int, int]]) -> int:
         ).fetchone()[0]
         assert orphans == 0
         stored_terms = dict(reads.vocabulary(conn, reads.pending_terms(conn)))
-        expected_terms = count_terms(conn.execute("SELECT title_folded, body_folded FROM items"))
+        expected_terms = count_terms((t, b) for _, t, b in folded_items(conn, "1", ()))
         assert stored_terms == dict(expected_terms)
         return len(rows)
     finally:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import shutil
 import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
+from fts_check import assert_full_index_matches
 from store_factory import SAMPLE_DIR, corpus_meetings, fill_store, make_item, make_meeting, sha
 
-from kkr_tui.model import Participant
+from kkr_tui.model import Block, Participant
 from kkr_tui.records import UNKNOWN_COUNCIL, UNKNOWN_YEAR
 from kkr_tui.store import (
     SCHEMA_VERSION,
@@ -19,6 +22,7 @@ from kkr_tui.store import (
     StoreBusyError,
     StoreError,
     StoreReadOnlyError,
+    layout,
     writes,
 )
 
@@ -46,7 +50,7 @@ def counts(store: Store) -> dict[str, int]:
 def check_integrity(store: Store) -> None:
     conn = store._conn
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    conn.execute("INSERT INTO items_fts(items_fts) VALUES ('integrity-check')")
+    assert_full_index_matches(conn)
     conn.execute("INSERT INTO titles_fts(titles_fts) VALUES ('integrity-check')")
     stale = conn.execute(
         "SELECT count(*) FROM items i JOIN documents d ON d.id = i.document_id"
@@ -120,9 +124,18 @@ _V2_TRIGGERS = [
     END""",
 ]
 
+#: A database written by kkr-tui with schema version 3 (tests/fixtures/make_kkr_v3.py):
+#: the samples' corpus, an item with every kind of block, notes and reading marks.
+V3_FIXTURE = Path(__file__).parent / "fixtures" / "kkr-v3.db"
+
+
+def v3_database(db_path: Path) -> Path:
+    shutil.copyfile(V3_FIXTURE, db_path)
+    return db_path
+
 
 def downgrade_to_v2(db_path: Path) -> None:
-    """Turn a current database into the version-2 layout (no title index, no item filters)."""
+    """Turn a version-3 database into the version-2 layout (no title index, no item filters)."""
     conn = sqlite3.connect(db_path, isolation_level=None)
     for trigger in ("items_ai", "items_ad", "items_au"):
         conn.execute(f"DROP TRIGGER {trigger}")
@@ -142,16 +155,49 @@ def title_index(store: Store) -> list[tuple[int, str]]:
     return [r[0] for r in rows]
 
 
-@pytest.mark.parametrize("old_version", [1, 2])
+def _v3_contents(db_path: Path) -> dict[str, object]:
+    """What a version-3 database holds, read with plain SQL in its own layout."""
+    conn = sqlite3.connect(db_path)
+    try:
+        blocks = {}
+        for item_id, kind, heading, raw in conn.execute(
+            "SELECT item_id, kind, heading, blocks FROM parts ORDER BY item_id, position"
+        ):
+            parsed = tuple(Block(k, t, m) for k, t, m in json.loads(raw))
+            blocks.setdefault(item_id, []).append((kind, heading, parsed))
+        return {
+            "items": conn.execute(
+                "SELECT id, number, title, case_number, council, year, doc_type FROM items"
+                " ORDER BY id"
+            ).fetchall(),
+            "blocks": blocks,
+            "vocabulary": conn.execute(
+                "SELECT term, doc FROM items_fts_vocab ORDER BY term"
+            ).fetchall(),
+            "titles": conn.execute(
+                "SELECT rowid FROM titles_fts WHERE titles_fts MATCH 'okonomi OR klima'"
+                " ORDER BY rowid"
+            ).fetchall(),
+            **{
+                table: conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
+                for table in ("notes", "item_reads", "seen_items", "item_changes", "seen_documents")
+            },
+        }
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("old_version", [1, 2, 3])
 def test_older_databases_are_migrated(db_path: Path, old_version: int) -> None:
-    with Store(db_path) as s:
-        fill_store(s, corpus_meetings())
-        expected = s.vocabulary()
-        expected_titles = title_index(s)
-        expected_filters = s._conn.execute(
-            "SELECT id, council, year, doc_type FROM items ORDER BY id"
-        ).fetchall()
-    downgrade_to_v2(db_path)
+    """A database the previous releases wrote (the fixture is one version 3 wrote) is
+    migrated on its first writable open: every item shows the same blocks, search finds
+    what it found, the notes and reading marks are untouched, and the store then writes
+    and removes documents with every index in step."""
+    v3_database(db_path)
+    before = _v3_contents(db_path)
+    assert before["notes"] and before["item_reads"]
+    if old_version <= 2:
+        downgrade_to_v2(db_path)
     if old_version == 1:
         conn = sqlite3.connect(db_path)
         conn.execute("DROP TABLE terms")
@@ -160,10 +206,19 @@ def test_older_databases_are_migrated(db_path: Path, old_version: int) -> None:
         conn.close()
     with Store(db_path) as s:
         assert s._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        assert s.vocabulary() == expected
-        assert expected_titles and title_index(s) == expected_titles
-        filters = s._conn.execute("SELECT id, council, year, doc_type FROM items ORDER BY id")
-        assert filters.fetchall() == expected_filters
+        items = s._conn.execute(
+            "SELECT id, number, title, case_number, council, year, doc_type FROM items ORDER BY id"
+        ).fetchall()
+        assert items == before["items"]
+        for item_id, parts in before["blocks"].items():
+            shown = [(p.kind, p.heading, p.blocks) for p in s.item(item_id).parts]
+            assert shown == parts
+        assert s.vocabulary() == before["vocabulary"]
+        assert [(i,) for i in title_index(s)] == before["titles"]
+        for table in ("notes", "item_reads", "seen_items", "item_changes", "seen_documents"):
+            rows = s._conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
+            assert rows == before[table], table
+        assert s.notes.changed_items() == []
         check_integrity(s)
         s.save_document(
             make_meeting(three_items("Ny "), date="2030-01-01"),
@@ -172,7 +227,46 @@ def test_older_databases_are_migrated(db_path: Path, old_version: int) -> None:
             parser_version="1",
         )
         check_integrity(s)
-        assert len(title_index(s)) == len(expected_titles) + 2
+        assert len(title_index(s)) == len(before["titles"]) + 2
+        for document in s.documents()[:2]:
+            s.delete_document(document.id)
+        s.settle_terms()
+        check_integrity(s)
+
+
+def test_a_failed_migration_changes_nothing(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A migration that fails half-way (here: the 40th part; a full disk or a kill is the
+    same to SQLite's transaction) leaves the old database as it was, notes and marks
+    included, and the next open migrates it."""
+    v3_database(db_path)
+    before = _v3_contents(db_path)
+    real = layout.encode
+    calls = []
+
+    def failing(blocks):  # noqa: ANN001, ANN202
+        calls.append(1)
+        if len(calls) == 10:
+            raise OSError("disk on fire")
+        return real(blocks)
+
+    monkeypatch.setattr(layout, "encode", failing)
+    with pytest.raises((OSError, StoreError)):
+        Store(db_path)
+    monkeypatch.setattr(layout, "encode", real)
+    assert len(calls) == 10
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    conn.close()
+    assert _v3_contents(db_path) == before
+    with Store(db_path) as s:
+        assert s._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        check_integrity(s)
+
+
+def test_an_old_database_read_only_says_what_to_do(db_path: Path) -> None:
+    v3_database(db_path)
+    with pytest.raises(StoreError, match="kkr-tui"):
+        Store(db_path, read_only=True)
 
 
 def test_foreign_database_is_refused(db_path: Path) -> None:

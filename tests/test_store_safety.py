@@ -278,7 +278,7 @@ def test_a_full_disk_ends_ingest_with_a_summary_of_what_was_stored(
 ) -> None:
     db = tmp_path / "kkr.db"
     Store(db).close()
-    full_disk(monkeypatch, spare_pages=150)  # room for two of the four samples
+    full_disk(monkeypatch, spare_pages=80)  # room for two of the five samples
     assert main(["ingest", "--db", str(db), str(samples_dir)]) == 1
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1].startswith("tilføjet 2, opdateret 0, uændret 0, fejl 1; stoppet: disken er fuld")

@@ -14,13 +14,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from fts_check import assert_full_index_matches
 from hypothesis import given
 from hypothesis import strategies as st
 from store_factory import SAMPLE_DIR, corpus_meetings, make_item, make_meeting, sha
 
 from kkr_tui import ingest, parser, sources
 from kkr_tui.model import Meeting
-from kkr_tui.store import Store, writes
+from kkr_tui.store import Store, layout, writes
 from kkr_tui.textfold import fold
 
 TOKEN_RE = re.compile(r"[^\W_]+")
@@ -95,9 +96,7 @@ def _expected(meetings: list[Meeting]) -> tuple[list[tuple], list[tuple], Counte
                         p.kind,
                         p.heading,
                         p.text,
-                        json.dumps(
-                            [[b.kind, b.text, b.marker] for b in p.blocks], ensure_ascii=False
-                        ),
+                        p.blocks,
                     )
                     for p in item.parts
                 ]
@@ -118,16 +117,19 @@ def test_stored_rows_fts_and_terms_match_the_slow_reference(tmp_path: Path) -> N
         kept = [m for i, m in enumerate(meetings) if keys[i] not in keys[i + 1 :]]
         assert len(kept) >= 4
         items, parts, terms = _expected(kept)
-        assert (
-            conn.execute(
-                "SELECT title, initials, warnings, title_folded, body_folded FROM items ORDER BY id"
-            ).fetchall()
-            == items
-        )
-        assert (
-            conn.execute("SELECT kind, heading, text, blocks FROM parts ORDER BY id").fetchall()
-            == parts
-        )
+        stored = conn.execute(
+            "SELECT title, initials, warnings, title_folded FROM items ORDER BY id"
+        ).fetchall()
+        bodies = [body for _, _, body in writes.folded_items(conn, "1", ())]
+        assert [(*row, body) for row, body in zip(stored, bodies, strict=True)] == items
+        stored_parts = [
+            (kind, heading, text, layout.decode(text, shape))
+            for kind, heading, text, shape in conn.execute(
+                "SELECT kind, heading, text, layout FROM parts ORDER BY id"
+            )
+        ]
+        assert stored_parts == parts
+        assert_full_index_matches(conn)
         assert store.settle_terms()
         assert dict(conn.execute("SELECT term, docs FROM terms").fetchall()) == dict(terms)
         vocab = conn.execute("SELECT term, doc FROM items_fts_vocab ORDER BY term").fetchall()
@@ -240,7 +242,8 @@ def test_replacing_and_deleting_keep_terms_equal_to_the_index(tmp_path: Path) ->
         terms = conn.execute("SELECT term, docs FROM terms ORDER BY term").fetchall()
         vocab = conn.execute("SELECT term, doc FROM items_fts_vocab ORDER BY term").fetchall()
         assert terms == vocab
-        rows = conn.execute("SELECT title_folded, body_folded FROM items").fetchall()
+        assert_full_index_matches(conn)
+        rows = [(title, body) for _, title, body in writes.folded_items(conn, "1", ())]
         assert dict(terms) == {
             t: n
             for t, n in Counter(

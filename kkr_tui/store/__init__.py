@@ -23,7 +23,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
@@ -127,6 +127,15 @@ def _check_intact(conn: sqlite3.Connection, path: Path) -> None:
         raise safety.translate(damage, path) or DamagedDatabaseError(str(problems))
 
 
+def _reclaim(conn: sqlite3.Connection) -> None:
+    """Give the pages a migration freed back to the file system (``VACUUM``): the
+    migrated layout is half the size, but SQLite keeps freed pages in the file until
+    then. Optional: it needs room for a second copy, so a full disk or a reader
+    holding the file just leaves the migrated database as large as it was."""
+    with suppress(sqlite3.Error):
+        conn.execute("VACUUM")
+
+
 _locked = locked
 
 
@@ -192,8 +201,11 @@ class Store(ManifestStore, BilagStore):
                 conn.execute("PRAGMA query_only = ON")
                 if version != SCHEMA_VERSION:
                     raise SchemaTooOldError(
-                        f"database schema version {version} is older than this kkr-tui's "
-                        f"({SCHEMA_VERSION}) and cannot be upgraded while read-only"
+                        _(
+                            "an older kkr-tui made this database (schema {old}, now {new}) "
+                            "and it is open read-only; run `kkr-tui` or `kkr-tui ingest` "
+                            "once where it can be written, which brings it up to date"
+                        ).format(old=version, new=SCHEMA_VERSION)
                     )
             else:
                 self._prepare_writable(conn, version)
@@ -246,6 +258,8 @@ class Store(ManifestStore, BilagStore):
                 conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+        if 0 < version < SCHEMA_VERSION:
+            _reclaim(conn)
 
     def _file_id(self) -> str:
         """Which file this is (device and inode): a copy is another file."""

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kkr_tui.i18n import _
-from kkr_tui.model import Block, PageWarning, ParseWarning, Part, Participant
+from kkr_tui.model import PageWarning, ParseWarning, Part, Participant
 from kkr_tui.records import (
     UNKNOWN_COUNCIL,
     DocItem,
@@ -26,8 +26,10 @@ from kkr_tui.records import (
     MeetingRow,
     SectionRow,
 )
-from kkr_tui.store.errors import NotFoundError
+from kkr_tui.store import layout
+from kkr_tui.store.errors import NotFoundError, StoreError
 from kkr_tui.store.schema import SEARCH_INDEX, filter_match
+from kkr_tui.store.writes import folded_items
 
 _DOC_ORDER = {"agenda": 0, "minutes": 1}
 
@@ -250,10 +252,6 @@ def meeting(conn: sqlite3.Connection, meeting_id: int) -> MeetingDetail:
     )
 
 
-def _blocks(raw: str | None) -> tuple[Block, ...]:
-    return tuple(Block(kind, text, marker) for kind, text, marker in json.loads(raw or "[]"))
-
-
 def split_warnings(raw: str | None) -> tuple[tuple[ParseWarning, ...], tuple[PageWarning, ...]]:
     """A ``warnings`` column taken apart: the parser's warnings (coded, or the English
     lines an older kkr-tui stored), and the page warnings ``writes.warnings_json``
@@ -282,13 +280,20 @@ def item(conn: sqlite3.Connection, item_id: int) -> ItemDetail:
         raise NotFoundError(_("no item with id {id}").format(id=item_id))
     initials, first_page, last_page, warnings, path = row[:5]
     notes, page_warnings = split_warnings(warnings)
-    parts = tuple(
-        Part(kind, heading or "", _blocks(blocks))
-        for kind, heading, blocks in conn.execute(
-            "SELECT kind, heading, blocks FROM parts WHERE item_id = ? ORDER BY position",
-            (item_id,),
+    try:
+        parts = tuple(
+            Part(kind, heading or "", layout.decode(text or "", shape))
+            for kind, heading, text, shape in conn.execute(
+                "SELECT kind, heading, text, layout FROM parts WHERE item_id = ? ORDER BY position",
+                (item_id,),
+            )
         )
-    )
+    except (layout.LayoutError, ValueError, TypeError, IndexError) as exc:
+        raise StoreError(
+            _(
+                "item {id}: its text does not fit its layout; another program changed the database"
+            ).format(id=item_id)
+        ) from exc
     attachments = tuple(
         r[0]
         for r in conn.execute(
@@ -726,15 +731,13 @@ def item_texts(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, s
 
 
 def folded_texts(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-    """(folded title, folded body) of a few items: the text the full-text index holds."""
+    """(folded title, folded body) of a few items: the text the full-text index holds
+    (folded again from the parts; the index keeps no copy)."""
     if not item_ids:
         return {}
     marks = ",".join("?" * len(item_ids))
-    rows = conn.execute(
-        f"SELECT id, title_folded, coalesce(body_folded, '') FROM items WHERE id IN ({marks})",
-        list(item_ids),
-    )
-    return {row[0]: (row[1], row[2]) for row in rows}
+    rows = folded_items(conn, f"id IN ({marks})", list(item_ids))
+    return {item_id: (title, body) for item_id, title, body in rows}
 
 
 #: Terms looked up per statement: the vocabulary of twenty long items runs to thousands,

@@ -14,15 +14,17 @@ and doc_type itself (copied from its meeting and document) for the same reason.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from kkr_tui.store.errors import SchemaError
 from kkr_tui.store.writes import count_terms
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -105,7 +107,6 @@ _TABLES: list[tuple[str, dict[str, type], list[tuple[str, str, str]], list[str]]
             "last_page": int,
             "warnings": str,
             "title_folded": str,
-            "body_folded": str,
             "council": str,
             "year": int,
             "doc_type": str,
@@ -122,7 +123,7 @@ _TABLES: list[tuple[str, dict[str, type], list[tuple[str, str, str]], list[str]]
             "kind": str,
             "heading": str,
             "text": str,
-            "blocks": str,
+            "layout": str,
         },
         [("item_id", "items", "id")],
         ["item_id", "position"],
@@ -242,14 +243,17 @@ _INDEXES: list[tuple[str, list[str], bool]] = [
     ("participants", ["meeting_id"], False),
 ]
 
-# External-content FTS5 over the folded columns. No prefix indexes: search puts a
-# word's completions from its vocabulary into the query instead of ``word*`` (see
-# kkr_tui.search), and the prefix indexes made storing a document ~30 % dearer
-# (~50 of ~170 ms for 106 items). Stores made before keep theirs; queries ignore them.
+# Contentless FTS5 over each item's folded title and folded text (parts, then
+# attachment names): the index holds only rowids and positions, never a copy of the
+# text. The folded text is made from ``parts.text`` when an item is stored or
+# removed (writes.fold_item), so the text itself is stored once (in ``parts``); an
+# external-content index needed the folded copy kept in ``items`` (a quarter of the
+# database). No prefix indexes: search puts a word's completions from its vocabulary
+# into the query instead of ``word*`` (see kkr_tui.search), and the prefix indexes
+# made storing a document ~30 % dearer (~50 of ~170 ms for 106 items).
 _FTS_SQL = [
     """CREATE VIRTUAL TABLE items_fts USING fts5(
-        title_folded, body_folded,
-        content='items', content_rowid='id',
+        title_folded, body_folded, content='',
         tokenize='unicode61 remove_diacritics 2')""",
     "CREATE VIRTUAL TABLE items_fts_vocab USING fts5vocab(items_fts, row)",
 ]
@@ -318,25 +322,20 @@ _TITLES_FTS_SQL = [
         tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')""",
 ]
 
+# The title index follows ``items`` by trigger (any connection's writes keep it right);
+# the full index is written by store.writes (insert_document, delete_document), which
+# folds the item's text from its parts: the text is not in ``items`` for a trigger to read.
 _TRIGGERS_SQL = [
     f"""CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN
-        INSERT INTO items_fts(rowid, title_folded, body_folded)
-        VALUES (new.id, new.title_folded, new.body_folded);
         INSERT INTO titles_fts(rowid, title_folded, tags)
         VALUES (new.id, new.title_folded, {_TAGS.format(r="new")});
     END""",
     f"""CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
-        INSERT INTO items_fts(items_fts, rowid, title_folded, body_folded)
-        VALUES ('delete', old.id, old.title_folded, old.body_folded);
         INSERT INTO titles_fts(titles_fts, rowid, title_folded, tags)
         VALUES ('delete', old.id, old.title_folded, {_TAGS.format(r="old")});
     END""",
-    f"""CREATE TRIGGER items_au AFTER UPDATE OF title_folded, body_folded, council, year,
-        doc_type ON items BEGIN
-        INSERT INTO items_fts(items_fts, rowid, title_folded, body_folded)
-        VALUES ('delete', old.id, old.title_folded, old.body_folded);
-        INSERT INTO items_fts(rowid, title_folded, body_folded)
-        VALUES (new.id, new.title_folded, new.body_folded);
+    f"""CREATE TRIGGER items_au AFTER UPDATE OF title_folded, council, year, doc_type
+        ON items BEGIN
         INSERT INTO titles_fts(titles_fts, rowid, title_folded, tags)
         VALUES ('delete', old.id, old.title_folded, {_TAGS.format(r="old")});
         INSERT INTO titles_fts(rowid, title_folded, tags)
@@ -570,6 +569,65 @@ def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
+    """Store the text once: ``parts.blocks`` (JSON holding every block's text again)
+    becomes ``parts.layout`` (:mod:`.layout`), ``items.body_folded`` goes, and the full
+    index becomes contentless, filled from the parts.
+
+    Every part's blocks are cut back out of its text by the new layout and compared with
+    the old JSON before anything is committed: a part that does not come back exactly
+    stops the migration (nothing is changed) rather than lose what the reader shows.
+    The index and the term counts are made from the parts with today's folding, so they
+    agree with what later removals fold (see writes.folded_items). Runs inside the
+    caller's transaction; notes and reading state are not touched.
+    """
+    from kkr_tui.model import Block, Part
+    from kkr_tui.store import layout
+    from kkr_tui.store.writes import folded_items
+
+    for trigger in ("items_ai", "items_ad", "items_au"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.execute("DROP TABLE IF EXISTS items_fts_vocab")
+    conn.execute("DROP TABLE IF EXISTS items_fts")
+    conn.execute("ALTER TABLE parts ADD COLUMN layout TEXT")
+    last = 0
+    while True:  # in slices: a million items' parts do not fit in memory at once
+        rows = conn.execute(
+            "SELECT id, blocks FROM parts WHERE id > ? ORDER BY id LIMIT 5000", (last,)
+        ).fetchall()
+        if not rows:
+            break
+        updates: list[tuple[str | None, str, int]] = []
+        for part_id, raw in rows:
+            blocks = tuple(Block(kind, t, mark) for kind, t, mark in json.loads(raw or "[]"))
+            # The blocks are what the reader showed; a text that disagrees with them (never
+            # written by kkr-tui) is made from them, so the blocks come back as they were.
+            whole = Part("", "", blocks).text
+            shape = layout.encode(blocks)
+            if layout.decode(whole, shape) != blocks:
+                raise SchemaError(f"part {part_id} cannot be stored in the new layout")
+            updates.append((shape, whole, part_id))
+        conn.executemany("UPDATE parts SET layout = ?, text = ? WHERE id = ?", updates)
+        last = rows[-1][0]
+    conn.execute("ALTER TABLE parts DROP COLUMN blocks")
+    conn.execute("ALTER TABLE items DROP COLUMN body_folded")
+    for statement in _FTS_SQL:
+        conn.execute(statement)
+    conn.execute("DELETE FROM terms")
+    conn.execute("DELETE FROM terms_pending")
+    last = int(conn.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()[0])
+    counts: Counter[str] = Counter()
+    for start in range(0, last + 1, 2000):
+        rows = folded_items(conn, "id BETWEEN ? AND ?", (start, start + 1999))
+        conn.executemany(
+            "INSERT INTO items_fts(rowid, title_folded, body_folded) VALUES (?, ?, ?)", rows
+        )
+        counts.update(count_terms((title, body) for _, title, body in rows))
+    conn.executemany("INSERT INTO terms (term, docs) VALUES (?, ?)", sorted(counts.items()))
+    for statement in _TRIGGERS_SQL:
+        conn.execute(statement)
+
+
 def ensure_schema(conn: sqlite3.Connection) -> None:
     """Create the schema in an empty database, or check an existing one.
 
@@ -585,12 +643,14 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
             f"database schema version {version} is newer than this kkr-tui supports "
             f"({SCHEMA_VERSION}); upgrade kkr-tui"
         )
-    if version in (1, 2):
+    if version in (1, 2, 3):
         with _atomic(conn):
             if version == 1:
                 _migrate_1_to_2(conn)
-            _migrate_2_to_3(conn)
+            if version <= 2:
+                _migrate_2_to_3(conn)
             _ensure_additions(conn)
+            _migrate_3_to_4(conn)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return
     existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}

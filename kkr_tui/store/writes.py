@@ -12,7 +12,7 @@ import json
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from itertools import chain
 from pathlib import PurePath
@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from kkr_tui.model import Item, Meeting, PageWarning, ParseWarning
 from kkr_tui.records import UNKNOWN_COUNCIL, UNKNOWN_YEAR
+from kkr_tui.store import layout
 from kkr_tui.textfold import fold
 
 # Letters and digits, as FTS5's unicode61 tokenizer splits the (already folded) text.
@@ -137,13 +138,51 @@ def meeting_key(meeting: Meeting, path: str) -> str:
     return f"?|{meeting.council or ''}|{meeting.meeting_date or ''}|{path}"
 
 
-def delete_document(conn: sqlite3.Connection, document_id: int) -> None:
-    """Remove a document and everything under it (the FTS rows go with the items' trigger)."""
-    item_ids = "SELECT id FROM items WHERE document_id = ?"
+def fold_body(texts: Iterable[str]) -> str:
+    """The folded text the full index holds for an item: its parts' text, then its
+    attachment names, one a line. Computed again from the stored rows when the item is
+    removed, so it must stay exactly what :func:`prepare_item` indexed."""
+    return fold("\n".join(texts))
+
+
+def folded_items(
+    conn: sqlite3.Connection, where: str, params: Sequence[object]
+) -> list[tuple[int, str, str]]:
+    """(id, folded title, folded text) of the items ``where`` picks (an SQL condition on
+    ``items``), the text folded from their parts and attachments as they were indexed."""
     rows = conn.execute(
-        "SELECT title_folded, body_folded FROM items WHERE document_id = ?", (document_id,)
+        f"SELECT id, title_folded FROM items WHERE {where} ORDER BY id", list(params)
+    ).fetchall()
+    if not rows:
+        return []
+    texts: dict[int, list[str]] = {row[0]: [] for row in rows}
+    picked = f"SELECT id FROM items WHERE {where}"
+    for item_id, text in conn.execute(
+        f"SELECT item_id, text FROM parts WHERE item_id IN ({picked}) ORDER BY item_id, position",
+        list(params),
+    ):
+        texts[item_id].append(text)
+    for item_id, name in conn.execute(
+        f"SELECT item_id, name FROM attachments WHERE item_id IN ({picked})"
+        " ORDER BY item_id, position",
+        list(params),
+    ):
+        texts[item_id].append(name)
+    return [(item_id, title or "", fold_body(texts[item_id])) for item_id, title in rows]
+
+
+def delete_document(conn: sqlite3.Connection, document_id: int) -> None:
+    """Remove a document and everything under it, its items' rows in the full index
+    first (contentless: FTS5 removes a row given exactly the text it indexed; the
+    title index's rows go with the items' trigger)."""
+    item_ids = "SELECT id FROM items WHERE document_id = ?"
+    indexed = folded_items(conn, "document_id = ?", (document_id,))
+    queue_terms(conn, count_terms((title, body) for _, title, body in indexed), removed=True)
+    conn.executemany(
+        "INSERT INTO items_fts(items_fts, rowid, title_folded, body_folded)"
+        " VALUES ('delete', ?, ?, ?)",
+        indexed,
     )
-    queue_terms(conn, count_terms(rows), removed=True)
     conn.execute(f"DELETE FROM parts WHERE item_id IN ({item_ids})", (document_id,))
     conn.execute(f"DELETE FROM attachments WHERE item_id IN ({item_ids})", (document_id,))
     conn.execute("DELETE FROM links WHERE document_id = ?", (document_id,))
@@ -262,7 +301,7 @@ class PreparedItem(NamedTuple):
     warnings: str
     title_folded: str
     body_folded: str
-    parts: tuple[tuple[str, str, str, str], ...]
+    parts: tuple[tuple[str, str, str, str | None], ...]
     attachments: tuple[str, ...]
     urls: tuple[str, ...]
 
@@ -277,6 +316,7 @@ class PreparedDocument(NamedTuple):
 def prepare_item(item: Item) -> PreparedItem:
     """The columns :func:`insert_document` stores for ``item``."""
     part_texts = [part.text for part in item.parts]
+    body = fold_body([*part_texts, *item.attachments])
     return PreparedItem(
         item.number,
         item.title,
@@ -286,14 +326,9 @@ def prepare_item(item: Item) -> PreparedItem:
         item.last_page,
         warnings_json(item.warnings, item.page_warnings),
         fold(item.title),
-        fold("\n".join([*part_texts, *item.attachments])),
+        body,
         tuple(
-            (
-                part.kind,
-                part.heading,
-                text,
-                _dumps([[b.kind, b.text, b.marker] for b in part.blocks]),
-            )
+            (part.kind, part.heading, text, layout.encode(part.blocks))
             for part, text in zip(item.parts, part_texts, strict=True)
         ),
         tuple(item.attachments),
@@ -377,8 +412,8 @@ def _insert_item(
 ) -> None:
     cur = conn.execute(
         "INSERT INTO items (document_id, section_id, position, number, title, case_number,"
-        " initials, first_page, last_page, warnings, title_folded, body_folded,"
-        " council, year, doc_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " initials, first_page, last_page, warnings, title_folded,"
+        " council, year, doc_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             document_id,
             section_id,
@@ -391,13 +426,16 @@ def _insert_item(
             item.last_page,
             item.warnings,
             item.title_folded,
-            item.body_folded,
             *filters,
         ),
     )
     item_id = new_id(cur)
+    conn.execute(
+        "INSERT INTO items_fts(rowid, title_folded, body_folded) VALUES (?, ?, ?)",
+        (item_id, item.title_folded, item.body_folded),
+    )
     conn.executemany(
-        "INSERT INTO parts (item_id, position, kind, heading, text, blocks)"
+        "INSERT INTO parts (item_id, position, kind, heading, text, layout)"
         " VALUES (?, ?, ?, ?, ?, ?)",
         [(item_id, i, *part) for i, part in enumerate(item.parts)],
     )
