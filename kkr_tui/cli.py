@@ -477,10 +477,9 @@ def _cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         print(no_data_message(parser), file=sys.stderr)
         return EXIT_FAILED
     from kkr_tui.search import SearchIndex
-    from kkr_tui.store import Store
 
     query = " ".join(args.query)
-    store = Store(db, read_only=True)
+    store = _open_reading(db)
     try:
         answer = SearchIndex(store).answer(query, limit=args.limit, bilag=True)
     finally:
@@ -688,14 +687,22 @@ def _open_existing(
         raise NoDataError(no_data_message(parser))
     if writes:
         return Store(db, read_only=database_is_read_only(db))
-    # Reading never writes: a database made or copied elsewhere is read as it is (no
-    # claiming of its id, no schema additions). Only an older schema, which must be
-    # migrated to be read at all, is opened for writing, where that is allowed.
+    return _open_reading(db)
+
+
+def _open_reading(db: Path) -> Any:
+    """``db`` for a reading command. Reading never writes: a database made or copied
+    elsewhere is read as it is (no claiming of its id, no schema additions). Only an
+    older schema, which must be migrated to be read at all, is opened for writing,
+    where that is allowed (else its one line says what to do)."""
+    from kkr_tui.store import Store
     from kkr_tui.store.errors import SchemaTooOldError
 
     try:
         return Store(db, read_only=True)
     except SchemaTooOldError:
+        from kkr_tui.paths import database_is_read_only
+
         if database_is_read_only(db):
             raise
         return Store(db)
