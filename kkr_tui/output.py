@@ -214,6 +214,9 @@ def hit_lines(hits: Iterable[SearchHit]) -> Iterator[str]:
         )
         if hit.kind == "bilag":
             where = f"bilag: {hit.bilag_title}, s. {hit.page}"
+            if hit.bilag_matches > 1:
+                more = hit.bilag_matches - 1
+                where += " " + ngettext("(+{n} page)", "(+{n} pages)", more).format(n=more)
             fields = (hit.council, date, hit.number, hit.title, where)
         yield printable("  ".join(f for f in fields if f))
         if hit.snippet and hit.snippet != hit.title:

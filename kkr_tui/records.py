@@ -328,9 +328,11 @@ class BilagRow:
 
 @dataclass(frozen=True, slots=True)
 class BilagPageHit:
-    """A full-text hit on one page of a bilag: which bilag, which page, a snippet source."""
+    """A full-text hit on one page of a bilag: which bilag, which page, a snippet source,
+    and how many of the bilag's pages match (``matched``, this one included)."""
 
     bilag: BilagRow
     page: int
     text: str
     rank: float
+    matched: int = 1

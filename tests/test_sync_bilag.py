@@ -99,7 +99,7 @@ def test_a_bilag_page_is_found_by_search(site: Site, tmp_db: Path, capsys) -> No
     # Folded as items are: "grundvánd" and "GRUNDVAND" find the same pages.
     assert main(["search", "--db", str(tmp_db), "GRUNDVÁND"]) == 0
     text = capsys.readouterr().out
-    assert "bilag: Notat om drikkevand, s. 1" in text
+    assert "bilag: Notat om drikkevand, s. 1 (+1 side mere)" in text  # both pages have it
     # Filters apply: bilag are no agenda or minutes.
     assert main(["search", "--db", str(tmp_db), "--json", "grundvand type:referat"]) == 0
     assert all(h["kind"] != "bilag" for h in json.loads(capsys.readouterr().out))

@@ -47,6 +47,7 @@ from kkr_tui.paths import database_is_read_only
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from kkr_tui.app.screens.search import BilagView
     from kkr_tui.app.widgets.related_panel import RelatedPanel
     from kkr_tui.ingest import IngestEvent
     from kkr_tui.records import ItemDetail, MeetingDetail
@@ -491,12 +492,21 @@ class KkrApp(App[None]):
             await self.gateway.call(Store.detect_changes)
         await self.action_reload()
 
-    async def open_bilag(self, bilag_id: int, page: int = 1) -> None:
-        """Open a bilag's text (page by page) over the reader."""
+    async def open_bilag(self, bilag_id: int, page: int = 1, words: str = "") -> None:
+        """Open a bilag's text (page by page) over the reader, at ``page``, with
+        ``words`` marked on its pages and found by ``n``."""
         from kkr_tui.app.screens.bilag import BilagScreen
 
         bilag = await self.gateway.call(Store.bilag, bilag_id)
-        await self.push_screen(BilagScreen(bilag, page))
+        await self.push_screen(BilagScreen(bilag, page, words=words))
+
+    @work(exclusive=True, group="bilag", exit_on_error=False)
+    async def open_bilag_hit(self, view: BilagView) -> None:
+        """A bilag hit chosen in search: its item in the reader behind (when the bilag
+        is tied to one), the bilag over it at the page the words are on."""
+        if view.item_id:
+            await self.reveal(("item", view.item_id))
+        await self.open_bilag(view.bilag_id, view.page, view.words)
 
     def _theme_changed(self, theme: Any) -> None:
         if self._remember_theme:
@@ -718,11 +728,13 @@ class KkrApp(App[None]):
         elif self.current_meeting is not None:
             meeting_id = self.current_meeting.id
 
-        from kkr_tui.app.screens.search import SearchScreen
+        from kkr_tui.app.screens.search import BilagView, Chosen, SearchScreen
 
-        def done(view: tuple[str, int] | None) -> None:
+        def done(view: Chosen | None) -> None:
             self.last_query = screen.query_text
-            if view is not None:
+            if isinstance(view, BilagView):
+                self.open_bilag_hit(view)
+            elif view is not None:
                 self.open_view(view)
                 self.show_text()
 

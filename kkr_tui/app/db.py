@@ -229,10 +229,16 @@ class StoreGateway:
         return answer.hits
 
     async def answer(
-        self, query: str, *, limit: int = 50, current_meeting_id: int | None = None
+        self,
+        query: str,
+        *,
+        limit: int = 50,
+        current_meeting_id: int | None = None,
+        bilag: bool = False,
     ) -> Answer:
         """:meth:`kkr_tui.search.SearchIndex.answer` on this gateway's Store (the hits,
-        my notes' hits in front, or the filters that cannot match)."""
+        my notes' hits in front, or the filters that cannot match); ``bilag``: with
+        the best bilag after the items."""
         store = await self.open()
 
         def _answer() -> Answer:
@@ -241,7 +247,7 @@ class StoreGateway:
             from kkr_tui.app.note_hits import with_note_hits
 
             answer = self._search_index().answer(
-                query, limit=limit, current_meeting_id=current_meeting_id
+                query, limit=limit, current_meeting_id=current_meeting_id, bilag=bilag
             )
             if answer.problems:
                 return answer

@@ -51,6 +51,7 @@ WHAT_FAILED: dict[str, str] = {
     "_sync_worker": N_("Fetching new documents"),
     "show_page": N_("Showing the page of the bilag"),
     "action_find_next": N_("Searching the bilag"),
+    "open_bilag_hit": N_("Opening the bilag at the page found"),
 }
 
 

@@ -62,4 +62,6 @@ def with_note_hits(
             )
         )
     seen = {h.item_id for h in out}
-    return out + [h for h in hits if h.item_id not in seen]
+    # A bilag hit is evidence of its own (a page of an attachment), kept even when
+    # its item is already listed through my note.
+    return out + [h for h in hits if h.kind == "bilag" or h.item_id not in seen]

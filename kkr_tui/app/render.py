@@ -203,6 +203,32 @@ def _marked(text: str, spans: Any, style: str) -> Content:
     return content
 
 
+def bilag_hit_head(hit: SearchHit) -> Content:
+    """A bilag hit's line: council · date · a "Bilag" tag, the item when the bilag is
+    tied to one, then the bilag's title and the page (and how many more pages have
+    the words), so it never reads as an item of its own."""
+    from kkr_tui.i18n import _, ngettext
+
+    item = f"{safe(hit.number)} {safe(hit.title)}".strip()
+    where = _("{title}, p. {page}").format(title=safe(hit.bilag_title), page=hit.page or 1)
+    more = max(0, hit.bilag_matches - 1)
+    parts: list[str | tuple[str, str] | Content] = [
+        (safe(hit.council).removeprefix("KKR "), "$text-muted"),
+        " · ",
+        (danish_date(hit.meeting_date), "$text-muted"),
+        " · ",
+        (" " + _("Bilag") + " ", "bold reverse $text-accent"),
+        "  ",
+    ]
+    if item:
+        parts += [(item, "bold"), " — "]
+    parts.append((where, "italic"))
+    if more:
+        text = ngettext("(+{n} page)", "(+{n} pages)", more).format(n=more)
+        parts += [" ", (text, "$text-muted")]
+    return Content.assemble(*parts)
+
+
 def hit_prompt(hit: SearchHit, *, snippet: bool = True) -> Content:
     """A search result: a facts line, then (``snippet``) the snippet with the matched
     words highlighted; the list shows the line, the preview under it the whole.
@@ -211,6 +237,11 @@ def hit_prompt(hit: SearchHit, *, snippet: bool = True) -> Content:
     or snippet is ever parsed.
     """
     mark = "bold $text-accent underline"
+    if getattr(hit, "kind", "") == "bilag":
+        head = bilag_hit_head(hit)
+        if not hit.snippet or not snippet:
+            return head
+        return Content.assemble(head, "\n  ", _marked(hit.snippet, hit.highlights, mark))
     title = _marked(hit.title, getattr(hit, "title_highlights", ()), mark).stylize_before("bold")
     head = Content.assemble(
         (safe(hit.council).removeprefix("KKR "), "$text-muted"),

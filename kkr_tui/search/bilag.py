@@ -4,14 +4,17 @@ Bilag text lives in its own full-text index (``bilag_fts``, see
 :mod:`kkr_tui.store.bilag`), so items are ranked exactly as before and bilag are
 asked only when the caller wants them. The query words are folded as the items'
 are (Danish-aware: ``okonomi`` finds *økonomi*) and each must start a word on the
-page; the best pages come first, at most one hit per bilag page.
+page. A bilag is one hit, however many of its pages match: its best page, with the
+count of the others, so one long report never crowds out the rest. The highlights
+mark what the index matched (each word as a word start), not the items' typo-tolerant
+expansions, so a marked word is always one the page really has.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kkr_tui.search.highlight import Marker, snippet
+from kkr_tui.search.highlight import prefix_marker, snippet
 from kkr_tui.search.hits import SearchHit
 
 if TYPE_CHECKING:
@@ -22,17 +25,20 @@ if TYPE_CHECKING:
 def bilag_match(tokens: list[str]) -> str:
     """An FTS5 expression: every folded token as a word prefix (quoted, so any token
     is a plain string to FTS5)."""
-    return " AND ".join('"' + t.replace('"', "") + '"*' for t in tokens if t)
+    return " AND ".join('"' + t.replace('"', "") + '"*' for t in tokens if t.replace('"', ""))
 
 
-def bilag_hits(
-    store: Store, tokens: list[str], found: Marker | None, filters: Filters, limit: int
-) -> list[SearchHit]:
-    """Up to ``limit`` bilag pages for the folded query ``tokens``, best first."""
+def bilag_hits(store: Store, tokens: list[str], filters: Filters, limit: int) -> list[SearchHit]:
+    """Up to ``limit`` bilag for the folded query ``tokens``, best first, each at its
+    best page. ``filters`` apply as to items (council, year, dates); a document-type
+    filter (``type:referat``) leaves bilag out: a bilag is neither."""
     match = bilag_match(tokens)
     if not match or limit <= 0 or filters.doc_type is not None:
         return []
-    pages = store.search_bilag(match, limit=limit, councils=filters.councils, year=filters.year)
+    found = prefix_marker(tokens)
+    pages = store.search_bilag(
+        match, limit=limit, councils=filters.councils, year=filters.year, dates=filters.dates
+    )
     hits = []
     for page in pages:
         bilag = page.bilag
@@ -50,9 +56,12 @@ def bilag_hits(
                 highlights=found.spans(cut) if found else (),
                 score=round(-page.rank, 6),
                 kind="bilag",
+                meeting_id=item.meeting_id if item is not None else None,
                 bilag_id=bilag.id,
                 bilag_title=bilag.title,
                 page=page.page,
+                bilag_matches=page.matched,
+                bilag_words=tuple(tokens),
             )
         )
     return hits

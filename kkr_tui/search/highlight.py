@@ -106,6 +106,18 @@ def marker(words: list[Word]) -> Marker | None:
     return Marker(re.compile("|".join(locators)), "|".join(f"(?:{p})" for p in patterns))
 
 
+def prefix_marker(folded: list[str]) -> Marker | None:
+    """A :class:`Marker` for folded words each matched as a word start: what a bilag
+    page search asks its full-text index, so its highlights are what it found."""
+    words = [w for w in dict.fromkeys(folded) if w]
+    if not words:
+        return None
+    return Marker(
+        re.compile(r"\b" + trie_pattern(words)),
+        "|".join(rf"(?:\b{original_pattern(w)}\w*)" for w in words),
+    )
+
+
 def snippet(found: Marker | None, text: str, width: int = 160) -> str:
     """About ``width`` characters of ``text`` (whitespace collapsed) around the first match.
 

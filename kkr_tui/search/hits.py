@@ -25,8 +25,8 @@ class SearchHit:
     """One result line: where the item is, what it is called, and why it matched.
 
     ``highlights`` are (start, end) spans into ``snippet``; ``title_highlights`` into
-    ``title``. A ``bilag`` hit names the bilag (``bilag_id``, ``bilag_title``) and the
-    ``page`` the words are on.
+    ``title``. A ``bilag`` hit names the bilag (``bilag_id``, ``bilag_title``), the
+    ``page`` the words are best found on and how many of its pages have them.
     """
 
     item_id: int
@@ -44,6 +44,11 @@ class SearchHit:
     bilag_id: int | None = None
     bilag_title: str | None = None
     page: int | None = None
+    #: Pages of the bilag holding the words (``page`` is the best of them).
+    bilag_matches: int = 0
+    #: The folded words the bilag's pages were searched for (each a word start), so
+    #: whoever opens the bilag can mark and find them there.
+    bilag_words: tuple[str, ...] = ()
 
 
 def make_hit(

@@ -165,9 +165,10 @@ class SearchIndex:
     ) -> Answer:
         """The hits for ``query``, or why it cannot have any (a filter that cannot match).
 
-        ``bilag``: also pages of bilag (``kind == "bilag"``), after the items, at most a
-        quarter of ``limit`` (at least 3) and never more than ``limit`` hits in all; not
-        for a query with a date (bilag pages carry only their meeting's date)."""
+        ``bilag``: also bilag (``kind == "bilag"``, one hit a bilag at its best page),
+        after the items, at most a quarter of ``limit`` (at least 3) and never more than
+        ``limit`` hits in all. The query's filters and date hold for them as for items
+        (a bilag has its meeting's council and date)."""
         parsed = parse_query(query)
         problems = self.problems(parsed)
         if problems:
@@ -183,23 +184,39 @@ class SearchIndex:
             # item says ("mødet den 8. april 2025"), so search it as words.
             text = f"{parsed.text} {dates.text}"
             hits = self._search(text, filters, None, limit, current_meeting_id)
-        if bilag and dates is None:
-            hits = self._with_bilag(hits, parsed.text, filters, limit)
+        if bilag:
+            if dates is not None:
+                filters = replace(filters, dates=(dates.first, dates.last))
+            hits = self._with_bilag(hits, parsed.text.strip(), filters, limit)
         return Answer(hits)
 
     def _with_bilag(
         self, hits: list[SearchHit], text: str, filters: Filters, limit: int
     ) -> list[SearchHit]:
-        """``hits`` with the best bilag pages for ``text`` after them (see :meth:`answer`)."""
+        """``hits`` with the best bilag for ``text`` after them (see :meth:`answer`).
+
+        A council named in the words ("drikkevand i midtjylland") narrows the bilag as
+        it narrows the items; a case or item number finds no bilag (it names items)."""
+        if not text or CASE_RE.match(text) or NUMBER_RE.match(text):
+            return hits
+        want = max(3, limit // 4)
+        extra: list[SearchHit] = []
+        if filters.councils is None:
+            narrowed = self._council_named(text)
+            if narrowed is not None:
+                rest, council = narrowed
+                extra = self._bilag(rest, replace(filters, councils=[council]), want)
+        if not extra:
+            extra = self._bilag(text, filters, want)
+        extra = extra[:limit]
+        return hits[: limit - len(extra)] + extra
+
+    def _bilag(self, text: str, filters: Filters, want: int) -> list[SearchHit]:
         from kkr_tui.search.bilag import bilag_hits
 
         tokens = list(dict.fromkeys(TOKEN_RE.findall(fold(text))))
-        if not tokens or CASE_RE.match(text.strip()) or NUMBER_RE.match(text.strip()):
-            return hits
-        vocab = self.vocabulary()
-        found = marker([expand(vocab, t) for t in tokens])
-        extra = bilag_hits(self.store, tokens, found, filters, max(3, limit // 4))
-        return hits[: limit - len(extra)] + extra[:limit]
+        meaningful = [t for t in tokens if t not in STOP_WORDS] or tokens
+        return bilag_hits(self.store, meaningful, filters, want) if meaningful else []
 
     def problems(self, parsed: ParsedQuery) -> tuple[FilterProblem, ...]:
         """The filters of ``parsed`` that cannot match anything stored, with the values

@@ -262,8 +262,15 @@ class BilagStore:
         limit: int,
         councils: list[str] | None = None,
         year: int | None = None,
+        dates: tuple[str, str] | None = None,
     ) -> list[BilagPageHit]:
-        """Bilag pages matching an FTS5 expression over folded text, best first."""
+        """The best-matching page of each bilag matching an FTS5 expression over folded
+        text, best first; each hit says how many of its bilag's pages match.
+
+        One hit a bilag, not a page: a 300-page report that names a word on every page
+        is one piece of evidence, not 300 hits crowding out the rest. ``dates``: only
+        bilag of meetings on those days (ISO, inclusive), as the item search has it.
+        """
         if not _has_tables(self._conn):
             return []
         where = ""
@@ -274,14 +281,25 @@ class BilagStore:
         if year is not None:
             where += " AND substr(b.meeting_date, 1, 4) = ?"
             params.append(f"{int(year):04d}")
+        if dates is not None:
+            where += " AND substr(b.meeting_date, 1, 10) BETWEEN ? AND ?"
+            params.extend(dates)
         params.append(limit)
         try:
             rows = self._conn.execute(
-                f"SELECT {_COLUMNS}, p.page, p.text, bilag_fts.rank FROM bilag_fts"
-                " JOIN bilag_pages p ON p.id = bilag_fts.rowid JOIN bilag b ON b.id = p.bilag_id"
-                f" WHERE bilag_fts MATCH ? {where} ORDER BY bilag_fts.rank LIMIT ?",
+                "WITH found AS (SELECT p.id AS pid, p.bilag_id, p.page, bilag_fts.rank AS r"
+                " FROM bilag_fts JOIN bilag_pages p ON p.id = bilag_fts.rowid"
+                f" JOIN bilag b ON b.id = p.bilag_id WHERE bilag_fts MATCH ? {where}),"
+                " best AS (SELECT pid, bilag_id, r, ROW_NUMBER() OVER"
+                " (PARTITION BY bilag_id ORDER BY r, page) AS n,"
+                " COUNT(*) OVER (PARTITION BY bilag_id) AS pages FROM found)"
+                f" SELECT {_COLUMNS}, p.page, p.text, best.r, best.pages FROM best"
+                " JOIN bilag_pages p ON p.id = best.pid JOIN bilag b ON b.id = best.bilag_id"
+                " WHERE best.n = 1 ORDER BY best.r, b.id LIMIT ?",
                 params,
             ).fetchall()
         except sqlite3.OperationalError:
             return []  # a query FTS5 cannot parse finds nothing, as in the item search
-        return [BilagPageHit(BilagRow(*row[:11]), row[11], row[12], row[13]) for row in rows]
+        return [
+            BilagPageHit(BilagRow(*row[:11]), row[11], row[12], row[13], row[14]) for row in rows
+        ]

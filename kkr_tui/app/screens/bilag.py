@@ -3,7 +3,9 @@
 A bilag can run to hundreds of pages, so the screen asks the store for the page on
 screen only (``Store.bilag_pages``), never the whole text: memory stays that of one
 page, and opening a 500-page bilag is as quick as a 2-page one. Text from the PDF is
-data: it is shown literally. ``o`` opens the PDF itself at the page shown.
+data: it is shown literally. ``o`` opens the PDF itself at the page shown. Opened from
+a search hit it starts at the page the words were found on, with them marked on
+every page and ``n`` going to the next page that has them.
 """
 
 from __future__ import annotations
@@ -20,10 +22,21 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from kkr_tui.app.actions import translate_bindings
+from kkr_tui.app.render import same_length_clean
 from kkr_tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from kkr_tui.app.app import KkrApp
+
+
+def marked_words(words: str, text: str) -> tuple[tuple[int, int], ...]:
+    """Where ``words`` (each as a word start, Danish-aware: ``okonomi`` marks *økonomi*)
+    are in ``text``: what the bilag search and the store's find match."""
+    from kkr_tui.search.highlight import prefix_marker
+    from kkr_tui.textfold import fold
+
+    found = prefix_marker([w for w in fold(words).split() if w.isalnum()])
+    return found.spans(text) if found is not None and text else ()
 
 
 class BilagScreen(Screen[None]):
@@ -40,12 +53,16 @@ class BilagScreen(Screen[None]):
         Binding("o", "open_pdf", N_("Open the PDF"), id="bilag.open"),
     ]
 
-    def __init__(self, bilag: Any, page: int = 1) -> None:
+    def __init__(self, bilag: Any, page: int = 1, *, words: str = "") -> None:
         super().__init__()
         translate_bindings(self)
         self.bilag = bilag
         self.page = max(1, page)
-        self.query_text = ""
+        #: The words searched for (from a search hit, or typed after /): marked on
+        #: every page and found by ``n``.
+        self.query_text = words.strip()
+        #: How many words are marked on the page shown.
+        self.marks = 0
 
     @property
     def kkr_app(self) -> KkrApp:
@@ -96,10 +113,24 @@ class BilagScreen(Screen[None]):
         elif self.bilag.state == "reading":
             state = " · " + _("still being read")
         facts = _("Page {page} of {total}").format(page=page, total=total) + state
+        spans = marked_words(self.query_text, text)
+        if spans:
+            # The words as this page spells them ("Vandløbsrestaurering"), not folded.
+            seen = list(dict.fromkeys(text[a:b] for a, b in spans))[:3]
+            facts += " · " + _("{words} marked, n: next page with them").format(
+                words=" ".join(f"„{w}“" for w in seen)
+            )
         facts += " · " + _("← → turn pages, / searches, o opens the PDF")
         self.query_one("#bilag-facts", Static).update(Content(facts))
-        body = text if text.strip() else _("(no text on this page)")
-        self.query_one("#bilag-page", Static).update(Content(body))
+        # Control characters blanked in place, so the marks' offsets stay true.
+        plain = same_length_clean(text)
+        body = Content(plain, strip_control_codes=False)
+        if not text.strip():
+            body = Content(_("(no text on this page)"))
+        for start, end in spans:
+            body = body.stylize("bold reverse $text-accent", start, end)
+        self.query_one("#bilag-page", Static).update(body)
+        self.marks = len(spans)
         self.query_one("#bilag-body", VerticalScroll).scroll_home(animate=False)
 
     def action_page(self, step: int) -> None:

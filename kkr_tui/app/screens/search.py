@@ -2,14 +2,15 @@
 
 Searching runs in an exclusive worker after a short pause in typing, so a stale query
 is cancelled instead of overwriting newer results. The screen returns what to open
-(``("item", id)``, or ``("meeting", id)`` for a hit that stands for a whole meeting) or
-None with ``dismiss``; the app does the opening, so Escape leaves everything exactly
-where it was. A filter that cannot match is named in the status line with the values
-that can.
+(``("item", id)``, ``("meeting", id)`` for a hit that stands for a whole meeting, or a
+:class:`BilagView` for a page of a bilag) or None with ``dismiss``; the app does the
+opening, so Escape leaves everything exactly where it was. A filter that cannot match
+is named in the status line with the values that can.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -35,10 +36,29 @@ if TYPE_CHECKING:
 HELP_LINE = N_("Filters: council:midt  year:2025  type:referat · SAG-2025-02162 · 3.4 · F1 help")
 
 
-def hit_view(hit: SearchHit) -> tuple[str, int]:
-    """What opening ``hit`` shows: its meeting for a meeting hit, else its item."""
+@dataclass(frozen=True, slots=True)
+class BilagView:
+    """Opening a bilag hit: the bilag at the page the words are on, the words to mark
+    and find there (``n``), and the item it belongs to (0: none) to show behind it."""
+
+    bilag_id: int
+    page: int
+    words: str
+    item_id: int
+
+
+#: What the search overlay returns: a view of the reader (``("item", id)``,
+#: ``("meeting", id)``), or a bilag to open at a page.
+Chosen = tuple[str, int] | BilagView
+
+
+def hit_view(hit: SearchHit) -> Chosen:
+    """What opening ``hit`` shows: its meeting for a meeting hit, the bilag at its page
+    for a bilag hit, else its item."""
     if hit.kind == "meeting" and hit.meeting_id is not None:
         return ("meeting", hit.meeting_id)
+    if hit.kind == "bilag" and hit.bilag_id is not None:
+        return BilagView(hit.bilag_id, hit.page or 1, " ".join(hit.bilag_words), hit.item_id)
     return ("item", hit.item_id)
 
 
@@ -60,7 +80,7 @@ def active_filters(query: str) -> str:
     return ", ".join(words)
 
 
-class SearchScreen(ModalScreen[tuple[str, int] | None]):
+class SearchScreen(ModalScreen[Chosen | None]):
     """Fuzzy, Danish-aware search over every item; returns the chosen view."""
 
     DEBOUNCE: ClassVar[float] = 0.15
@@ -135,7 +155,7 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
         status.update(Content(_("Searching…")))
         try:
             answer = await self.gateway.answer(
-                query, limit=50, current_meeting_id=self.current_meeting_id
+                query, limit=50, current_meeting_id=self.current_meeting_id, bilag=True
             )
         except Exception as exc:  # a bad query must not close the overlay
             log.warning("search for %r failed", query, exc_info=exc)
@@ -169,6 +189,13 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
                 "{n} hits · Enter opens · Esc goes back",
                 len(self.hits),
             ).format(n=len(self.hits))
+            in_bilag = sum(1 for hit in self.hits if hit.kind == "bilag")
+            if in_bilag:
+                count = ngettext(
+                    "{hits} · {n} in bilag, after the items",
+                    "{hits} · {n} in bilag, after the items",
+                    in_bilag,
+                ).format(hits=count, n=in_bilag)
             filters = active_filters(query)
             if filters:
                 count = _("{hits} · only {filters}").format(hits=count, filters=filters)
