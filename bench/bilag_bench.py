@@ -143,10 +143,9 @@ def _status_kb(field: str) -> int:
 
 def _read_child(db: str, pdf: str) -> None:
     """In the child: read ``pdf`` as a bilag into ``db``; print what it cost."""
+    import kkr_tui.sources  # noqa: F401 - what reading loads, before the baseline
     from kkr_tui.store import Store
     from kkr_tui.sync.bilag import BilagSource, read_bilag
-
-    import kkr_tui.sources  # noqa: F401 - what reading loads, before the baseline
 
     progress: list[tuple[int, int]] = []
     with Store(db) as store:
@@ -155,7 +154,7 @@ def _read_child(db: str, pdf: str) -> None:
         source = BilagSource(
             "https://example.invalid/b.pdf", "Stor rapport", pdf, "0", "KKR Midtjylland", None
         )
-        bilag_id, reason = read_bilag(
+        outcome = read_bilag(
             store,
             source,
             "2026-12-06T00:00:00+00:00",
@@ -163,7 +162,7 @@ def _read_child(db: str, pdf: str) -> None:
             on_page=lambda page, pages: progress.append((page, pages)),
         )
         elapsed = time.perf_counter() - t
-        row = store.bilag(bilag_id)
+        row = store.bilag(outcome.bilag_id)
     own = _status_kb("VmHWM")
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(
@@ -172,7 +171,7 @@ def _read_child(db: str, pdf: str) -> None:
                 "seconds": round(elapsed, 2),
                 "pages_stored": row.pages_read,
                 "state": row.state,
-                "reason": reason,
+                "reason": outcome.reason,
                 "progress_events": len(progress),
                 "rss_before_mb": round(before / 1024, 1),
                 "rss_mb": round(own / 1024, 1),

@@ -27,8 +27,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from kkr_tui.i18n import N_, _
 from kkr_tui.ingest_types import IngestCancelled, PageCallback, ParsedFile, read_and_parse
@@ -68,6 +69,7 @@ OUT_OF_MEMORY = N_("needs more memory than a document may take")
 WORKER_MODULES = [
     "kkr_tui.ingest_types",
     "kkr_tui.ingest_reader",
+    "kkr_tui.ingest_pages",
     "kkr_tui.parser",
     "kkr_tui.sources",
     "pypdf",
@@ -112,9 +114,31 @@ def reader_context() -> BaseContext:
     return context
 
 
+R = TypeVar("R")
+#: How a reading child talks to its parent: one message, a tuple whose first element
+#: says what it is (``"page"``, ``"done"``, or what a :class:`GuardedChild` adds).
+Send = Callable[[tuple[Any, ...]], None]
+#: What a reading child does with its file: (path, budget, send) -> the result.
+ChildWork = Callable[[str, "ReadBudget", Send], R]
+
+
 def read_in_worker(path: str, on_page: PageCallback, page_seconds: float) -> ParsedFile:
     """What a reading child runs (a seam the tests replace to kill a child mid-file)."""
     return read_and_parse(path, on_page, page_seconds)
+
+
+def parse_work(path: str, budget: ReadBudget, send: Send) -> ParsedFile:
+    """A meeting document's work in the child: read and parse, each page's progress sent."""
+
+    def on_page(done: int, total: int) -> None:
+        send(("page", done, total))
+
+    return read_in_worker(path, on_page, budget.page_seconds)
+
+
+def parse_failed(reason: str) -> ParsedFile:
+    """A meeting document that could not be read, as :func:`parse_work` would say it."""
+    return ParsedFile(None, reason)
 
 
 class _ParentGone(BaseException):
@@ -169,27 +193,35 @@ def _limit_memory(headroom: int) -> None:
         pass
 
 
-def _child(path: str, budget: ReadBudget, conn: Connection, expected_parent: int) -> None:
-    """The reading child: limits first, then read, sending each page's progress."""
+def _child(
+    path: str,
+    budget: ReadBudget,
+    conn: Connection,
+    expected_parent: int,
+    work: ChildWork[Any],
+    failed: Callable[[str], Any],
+) -> None:
+    """The reading child: limits first, then ``work``, which sends its progress (and
+    whatever else it streams) through ``send``; its result goes back last, as "done"."""
     parent = _die_with_parent(expected_parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     _limit_memory(budget.memory_bytes)
 
-    def on_page(done: int, total: int) -> None:
+    def send(message: tuple[Any, ...]) -> None:
         if os.getppid() != parent:
             raise _ParentGone
-        _send(conn, ("page", done, total))
+        _send(conn, message)
 
     try:
-        parsed = read_in_worker(path, on_page, budget.page_seconds)
+        result = work(path, budget, send)
     except _ParentGone:
         os._exit(1)
     except MemoryError:
-        parsed = ParsedFile(None, _(OUT_OF_MEMORY))
+        result = failed(_(OUT_OF_MEMORY))
     try:
-        _send(conn, ("done", parsed))
+        _send(conn, ("done", result))
     except MemoryError:
-        _send(conn, ("done", ParsedFile(None, _(OUT_OF_MEMORY))))
+        _send(conn, ("done", failed(_(OUT_OF_MEMORY))))
     conn.close()
 
 
@@ -202,8 +234,18 @@ def _send(conn: Connection, message: tuple[Any, ...]) -> None:
         os._exit(1)
 
 
-class GuardedRead:
-    """One file being read in its own child process; poll it until :attr:`result` is set."""
+class GuardedChild(Generic[R]):
+    """One file being worked on in its own child process under a budget; poll it
+    (:meth:`pump`) until :attr:`result` is set.
+
+    A subclass says what the child does (:attr:`work`, run in the child) and how a
+    failure is said as a result (:attr:`failed`: the child died, ran out of time or
+    memory); messages other than page progress and the result go to :meth:`received`.
+    Both are module-level functions, so a forkserver or spawned child can be given them.
+    """
+
+    work: ClassVar[ChildWork[Any]]
+    failed: ClassVar[Callable[[str], Any]]
 
     def __init__(self, path: str, budget: ReadBudget, context: BaseContext) -> None:
         self.path = path
@@ -211,7 +253,7 @@ class GuardedRead:
         self.started = time.monotonic()
         self.page = 0
         self.pages = 0
-        self.result: ParsedFile | None = None
+        self.result: R | None = None
         self.released = False
         receive, send = context.Pipe(duplex=False)
         self.conn = receive
@@ -219,8 +261,9 @@ class GuardedRead:
         parent = os.getpid() if forked else 0
         # BaseContext does not declare Process; every concrete context (fork, forkserver,
         # spawn) has it.
+        work, failed = type(self).work, type(self).failed
         self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
-            target=_child, args=(path, budget, send, parent), daemon=True
+            target=_child, args=(path, budget, send, parent, work, failed), daemon=True
         )
         try:
             self.process.start()
@@ -228,9 +271,19 @@ class GuardedRead:
             receive.close()
             self.released = True
             reason = _("could not start a reading process: {error}").format(error=error)
-            self.result = ParsedFile(None, reason)
+            self.result = self._failed(reason)
         finally:
             send.close()
+
+    def _failed(self, reason: str) -> R:
+        result: R = type(self).failed(reason)
+        return result
+
+    def received(self, message: tuple[Any, ...]) -> bool:
+        """A message the child streamed besides page progress (none by default). True
+        stops this :meth:`pump` there, so the caller takes it before more are read: a
+        child streaming data is held back by the pipe, not buffered here without end."""
+        return False
 
     def pump(self) -> list[tuple[int, int]]:
         """Take what the child sent; return its page events. Sets :attr:`result` when the
@@ -242,24 +295,26 @@ class GuardedRead:
                     break
                 message = self.conn.recv()
             except (EOFError, OSError):
-                self._end(ParsedFile(None, _(WORKER_DIED)))
+                self._end(self._failed(_(WORKER_DIED)))
                 break
             if message[0] == "page":
                 self.page, self.pages = message[1], message[2]
                 pages.append((self.page, self.pages))
-            else:
+            elif message[0] == "done":
                 self._end(message[1])
+            elif self.received(message):
+                break
         if self.result is None and not self.process.is_alive() and not self.conn.poll():
-            self._end(ParsedFile(None, _(WORKER_DIED)))
+            self._end(self._failed(_(WORKER_DIED)))
         if self.result is None and time.monotonic() - self.started > self.budget.document_seconds:
             self.stop()
             seconds = f"{self.budget.document_seconds:g}"
             reason = _("reading took longer than {seconds} s; stopped").format(seconds=seconds)
-            self.result = ParsedFile(None, reason)
+            self.result = self._failed(reason)
         return pages
 
-    def _end(self, parsed: ParsedFile) -> None:
-        self.result = parsed
+    def _end(self, result: R) -> None:
+        self.result = result
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.kill()
@@ -285,6 +340,13 @@ class GuardedRead:
         self.conn.close()
         if self.process.pid is not None:
             self.process.close()
+
+
+class GuardedRead(GuardedChild[ParsedFile]):
+    """A meeting document read and parsed in its own child process."""
+
+    work = parse_work
+    failed = parse_failed
 
 
 def read_guarded(

@@ -468,9 +468,16 @@ class KkrApp(App[None]):
     def on_sync_progress(self, message: SyncProgress) -> None:
         event = message.event
         if event.total:
-            self.sub_title = _("Fetching new documents… {done}/{total}").format(
+            text = _("Fetching new documents… {done}/{total}").format(
                 done=event.done, total=event.total
             )
+            if event.pages > 1 and event.current:
+                # A long bilag or document being read: how far into it, so a bilag of
+                # hundreds of pages never looks like a stuck fetch.
+                text += " · " + _("{name}: page {page} of {pages}").format(
+                    name=safe(event.current)[:40], page=event.page, pages=event.pages
+                )
+            self.sub_title = text
 
     def on_sync_finished(self, message: SyncFinished) -> None:
         """Say what happened, then reload in a worker."""

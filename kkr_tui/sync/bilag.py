@@ -1,11 +1,17 @@
 """Reading a downloaded bilag into the store: text page by page, tied to its meeting.
 
-A bilag can run to hundreds of pages, so it is read one page at a time
-(:class:`kkr_tui.sources.PdfSource`) and written in batches of :data:`BATCH` pages,
-each batch its own short transaction: memory stays bounded by one batch, another
-writer never waits long, and what was read is searchable at once. Cancelling stops
-at the next page (the bilag stays ``reading`` and is read again next run). A bilag
-with no text layer is kept as ``unreadable`` with the reason: it can still be opened.
+A bilag is a PDF from the web like an agenda, and can run to hundreds of pages, so it
+is read as meeting documents are: in a child process under the same budget (memory,
+time a page, time a file; killed on cancel, dies with the run), by
+:func:`kkr_tui.ingest_pages.read_pages_guarded`. The pages come back in batches of
+:data:`~kkr_tui.ingest_pages.BATCH`, each written at once in its own short
+transaction: memory stays bounded by one batch in both processes, another writer
+never waits long, and what was read is searchable at once. A page over its budget is
+kept empty with a warning (stored with the bilag, shown in its view) and the rest is
+read. A bilag that cannot be read (damaged, encrypted, no text layer) is kept as
+``unreadable`` with the reason, pages read before it failed kept: it can still be
+opened. Cancelling kills the child at once (the bilag stays ``reading`` and is read
+again next run).
 """
 
 from __future__ import annotations
@@ -15,14 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kkr_tui.i18n import _
 from kkr_tui.sync.bilag_match import bilag_names, match_item
 from kkr_tui.sync.client import SyncCancelled
 
 if TYPE_CHECKING:
+    from kkr_tui.ingest_reader import ReadBudget
     from kkr_tui.store import Store
-
-BATCH = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,16 @@ def meeting_items(
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class BilagOutcome:
+    """A bilag read into the store: its id, why it could not be read (None when it
+    was), and its page warnings in one line ("" when none)."""
+
+    bilag_id: int
+    reason: str | None
+    warnings: str = ""
+
+
 def read_bilag(
     store: Store,
     source: BilagSource,
@@ -64,44 +78,50 @@ def read_bilag(
     *,
     cancel: threading.Event,
     on_page: Callable[[int, int], None] | None = None,
-) -> tuple[int, str | None]:
-    """Store ``source``'s pages; returns (bilag id, reason it is unreadable or None).
+    budget: ReadBudget | None = None,
+) -> BilagOutcome:
+    """Store ``source``'s pages, read in a child process under ``budget`` (the budget
+    meeting documents have), a batch at a time as they come.
 
-    Raises :class:`SyncCancelled` when ``cancel`` is set mid-file.
+    Raises :class:`SyncCancelled` when ``cancel`` is set mid-file (the child is
+    killed at once; the bilag stays ``reading`` and is read again next run).
     """
-    from kkr_tui.sources import PdfSource, UnreadableDocumentError
+    from kkr_tui.ingest_pages import read_pages_guarded
+    from kkr_tui.ingest_reader import DEFAULT_BUDGET
+    from kkr_tui.ingest_types import IngestCancelled
+    from kkr_tui.model import page_warnings_line
 
     item = match_item(
         bilag_names(source.title, source.url),
         meeting_items(store, source.council, source.meeting_date),
     )
+    begun: list[int] = []
+
+    def on_open(pages: int) -> None:
+        begun.append(_begin(store, source, item, pages, at))
+
+    def on_batch(pages: list[tuple[int, str]]) -> None:
+        store.add_bilag_pages(begun[0], pages)
+
     try:
-        pdf = PdfSource(source.path)
-    except UnreadableDocumentError as error:
-        bilag_id = _begin(store, source, item, 0, at)
-        store.finish_bilag(bilag_id, "unreadable", error.reason)
-        return bilag_id, error.reason
-    with pdf:
-        bilag_id = _begin(store, source, item, pdf.page_count, at)
-        batch: list[tuple[int, str]] = []
-        chars = 0
-        for page in pdf.pages():
-            if cancel.is_set():
-                raise SyncCancelled
-            batch.append((page.number, page.text))
-            chars += len(page.text.strip())
-            if on_page is not None:
-                on_page(page.number, pdf.page_count)
-            if len(batch) >= BATCH:
-                store.add_bilag_pages(bilag_id, batch)
-                batch = []
-        store.add_bilag_pages(bilag_id, batch)
-    if chars == 0:
-        reason = _("no text (a scanned PDF?); it can be opened as a PDF")
-        store.finish_bilag(bilag_id, "unreadable", reason)
-        return bilag_id, reason
-    store.finish_bilag(bilag_id, "ready")
-    return bilag_id, None
+        read = read_pages_guarded(
+            source.path,
+            cancel,
+            on_open=on_open,
+            on_batch=on_batch,
+            on_page=on_page,
+            budget=budget or DEFAULT_BUDGET,
+        )
+    except IngestCancelled:
+        raise SyncCancelled from None
+    bilag_id = begun[0] if begun else _begin(store, source, item, 0, at)
+    warnings = page_warnings_line(read.warnings) if read.warnings else ""
+    if read.reason is not None:
+        store.finish_bilag(bilag_id, "unreadable", read.reason)
+        return BilagOutcome(bilag_id, read.reason, warnings)
+    # A ready bilag's reason holds its page warnings: the view shows them.
+    store.finish_bilag(bilag_id, "ready", warnings or None)
+    return BilagOutcome(bilag_id, None, warnings)
 
 
 def _begin(store: Store, source: BilagSource, item: str | None, pages: int, at: str) -> int:

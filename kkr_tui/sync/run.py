@@ -552,8 +552,8 @@ def _read_bilag(
         def on_page(page: int, pages: int, title: str = row.title) -> None:
             run.working(title, page, pages)
 
-        bilag_id, reason = read_bilag(store, source, at, cancel=cancel, on_page=on_page)
-        done = store.bilag(bilag_id)
+        outcome = read_bilag(store, source, at, cancel=cancel, on_page=on_page)
+        done = store.bilag(outcome.bilag_id)
         run.summary.bilag_read += 1
         where = (
             _("item {number}").format(number=done.item_number)
@@ -561,7 +561,11 @@ def _read_bilag(
             else _("the meeting")
         )
         pages = ngettext("{n} page", "{n} pages", done.page_count).format(n=done.page_count)
-        if reason:
-            run.say(SyncLine(_("bilag unread"), _subject(row.title, link.url), reason))
+        warning = _("warning: {text}").format(text=outcome.warnings) if outcome.warnings else ""
+        if outcome.reason:
+            # One line naming the bilag and its file (its address), and why; the run
+            # goes on, and what was read of it stays stored.
+            why = "; ".join(filter(None, (outcome.reason, warning)))
+            run.say(SyncLine(_("bilag unread"), _subject(row.title, link.url), why))
         else:
-            run.say(SyncLine(_("bilag read"), f"{row.title}  ({pages}, {where})"))
+            run.say(SyncLine(_("bilag read"), f"{row.title}  ({pages}, {where})", warning))

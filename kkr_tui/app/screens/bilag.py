@@ -112,6 +112,8 @@ class BilagScreen(Screen[None]):
             state = " · " + _("unreadable: {reason}").format(reason=self.bilag.reason or "")
         elif self.bilag.state == "reading":
             state = " · " + _("still being read")
+        elif self.bilag.reason:  # pages that could not be read: their text is missing
+            state = " · " + _("warning: {text}").format(text=self.bilag.reason)
         facts = _("Page {page} of {total}").format(page=page, total=total) + state
         spans = marked_words(self.query_text, text)
         if spans:

@@ -1,0 +1,167 @@
+"""A PDF's page text read in a child process under the same budget as meeting documents.
+
+Bilag are PDFs from the web like the agendas, and some run to hundreds of pages, so
+they get the protection :mod:`kkr_tui.ingest_reader` gives meeting documents (memory
+limit, time per page and per file, killed on cancel, dies with its parent) from the
+same machinery (:class:`~kkr_tui.ingest_reader.GuardedChild`). What differs is what
+comes back: not a parsed meeting but the pages' text, streamed to the parent in
+batches of :data:`BATCH` pages as they are read, so neither process holds a whole
+large bilag and the parent can store each batch at once. A page over its budget is
+a page warning (kept empty), and the rest of the file is read; a file that cannot be
+read at all (damaged, encrypted, no text layer) comes back with one reason.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kkr_tui.i18n import N_, _
+from kkr_tui.ingest_reader import (
+    DEFAULT_BUDGET,
+    POLL_S,
+    GuardedChild,
+    ReadBudget,
+    Send,
+    reader_context,
+)
+from kkr_tui.ingest_types import IngestCancelled, PageCallback
+from kkr_tui.model import PageWarning
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+
+#: Pages a batch carries from the child to the parent (and the store writes at once).
+BATCH = 25
+#: Why a PDF whose pages hold no text at all is kept unread (the PDF can be opened).
+NO_TEXT = N_("no text (a scanned PDF?); it can be opened as a PDF")
+#: Why one whose extraction went wrong everywhere is.
+NO_TEXT_DAMAGED = N_("damaged PDF: no text could be extracted")
+
+#: A batch of (page number, text).
+Pages = list[tuple[int, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class PagesRead:
+    """What reading a PDF's pages came to: ``reason`` says why it could not be read (the
+    pages streamed before are still good), ``warnings`` the pages that failed and a
+    repair of the file, ``page_count`` the pages it has (0 when it could not be opened)."""
+
+    page_count: int
+    reason: str | None = None
+    warnings: tuple[PageWarning, ...] = ()
+
+
+def pages_failed(reason: str) -> PagesRead:
+    """A PDF the child could not finish (died, out of time or memory)."""
+    return PagesRead(0, reason)
+
+
+def page_text_work(path: str, budget: ReadBudget, send: Send) -> PagesRead:
+    """The child's work: open the PDF (``("opened", pages)``), read it page by page
+    under ``budget.page_seconds``, sending progress and a batch every :data:`BATCH`
+    pages (``("batch", [(number, text), …])``). Every failure becomes a reason."""
+    from kkr_tui.sources import PdfSource, UnreadableDocumentError
+
+    try:
+        pdf = PdfSource(path)
+    except UnreadableDocumentError as error:
+        return PagesRead(0, error.reason or _("unreadable document"))
+    except MemoryError:
+        raise  # the child's handler says it in the budget's words
+    except Exception as error:  # noqa: BLE001 - one bad file never stops a run
+        return PagesRead(0, _("unexpected error: {kind}: {error}").format(
+            kind=type(error).__name__, error=error
+        ))  # fmt: skip
+    with pdf:
+        total = pdf.page_count
+        send(("opened", total))
+        batch: Pages = []
+        chars = 0
+        for page in pdf.pages(budget.page_seconds):
+            batch.append((page.number, page.text))
+            chars += len("".join(page.text.split()))
+            send(("page", page.number, total))
+            if len(batch) >= BATCH:
+                send(("batch", batch))
+                batch = []
+                pdf.forget_parsed()  # the child too stays flat over hundreds of pages
+        if batch:
+            send(("batch", batch))
+        repairs = (
+            [PageWarning("repaired", 0, pdf.repaired_from, pdf.repaired_cause)]
+            if pdf.repaired_from
+            else []
+        )
+        warnings = (*repairs, *pdf.failures)
+        reason = None
+        if len(pdf.failed_pages) == total:
+            why = pdf.repaired_from or pdf.failures[0].why
+            reason = _("damaged PDF: {reason}").format(reason=why)
+        elif chars == 0:
+            reason = _(NO_TEXT_DAMAGED) if pdf.repaired_from or pdf.log else _(NO_TEXT)
+    return PagesRead(total, reason, warnings)
+
+
+class GuardedPages(GuardedChild[PagesRead]):
+    """A PDF's page text read in its own child process; batches wait in :attr:`inbox`."""
+
+    work = page_text_work
+    failed = pages_failed
+
+    def __init__(self, path: str, budget: ReadBudget, context: BaseContext) -> None:
+        self.inbox: list[tuple[Any, ...]] = []
+        super().__init__(path, budget, context)
+
+    def received(self, message: tuple[Any, ...]) -> bool:
+        """``opened`` and ``batch`` messages, kept in order for the caller; a batch
+        ends the pump, so at most one batch waits here at a time."""
+        if message[0] in ("opened", "batch"):
+            self.inbox.append(message)
+        return bool(message[0] == "batch")
+
+
+def read_pages_guarded(
+    path: str,
+    cancel: threading.Event,
+    *,
+    on_open: Callable[[int], None],
+    on_batch: Callable[[Pages], None],
+    on_page: PageCallback | None = None,
+    budget: ReadBudget = DEFAULT_BUDGET,
+    context: BaseContext | None = None,
+) -> PagesRead:
+    """Read the text of ``path``'s pages in a child process under ``budget``.
+
+    In the caller's thread, in order: ``on_open(page_count)`` once the PDF is open,
+    ``on_batch(pages)`` for every batch read, ``on_page(done, total)`` as pages are
+    read. When ``cancel`` is set the child is killed within :data:`POLL_S` and
+    :class:`IngestCancelled` is raised. An exception from a callback stops the child
+    too and propagates.
+    """
+    from multiprocessing.connection import wait
+
+    read = GuardedPages(path, budget, context or reader_context())
+    try:
+        while True:
+            if cancel.is_set():
+                raise IngestCancelled(path)
+            events = read.pump()
+            for message in read.inbox:
+                if message[0] == "opened":
+                    on_open(int(message[1]))
+                else:
+                    on_batch(message[1])
+            read.inbox.clear()
+            for done, total in events:
+                if on_page is not None:
+                    on_page(done, total)
+            if read.result is not None:
+                return read.result
+            wait([read.conn, read.process.sentinel], timeout=POLL_S)
+    finally:
+        if read.result is None:
+            read.stop()
