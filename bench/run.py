@@ -29,7 +29,7 @@ for p in (str(ROOT), str(HERE)):
         sys.path.insert(0, p)
 
 import corpus  # noqa: E402
-from stats import repeat, summary, timed  # noqa: E402
+from stats import repeat, repeat_with_cpu, summary, timed  # noqa: E402
 
 QUERIES_FILE = ROOT / "tests" / "search_queries.json"
 
@@ -103,16 +103,19 @@ def bench_search(n: int, runs: int, baseline_runs: int) -> dict[str, Any]:
             for kind, queries in QUERY_KINDS.items():
                 samples: list[float] = []
                 warm: list[float] = []
+                cpu: list[float] = []
                 per_query = {}
                 for q in queries:
                     q = q.replace("{case}", case)
-                    s = repeat(lambda q=q: index.search(q, limit=50), runs)
+                    s, c = repeat_with_cpu(lambda q=q: index.search(q, limit=50), runs)
                     samples.extend(s)
                     warm.extend(s[1:])
+                    cpu.extend(c)
                     per_query[q] = {**summary(s), "first_call_ms": round(s[0] * 1000, 2)}
                 kinds[kind] = {
                     **summary(samples),
                     "warm": summary(warm),
+                    "cpu": summary(cpu),
                     "first_calls_max_ms": max(e["first_call_ms"] for e in per_query.values()),
                     "queries": per_query,
                 }

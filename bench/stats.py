@@ -37,3 +37,17 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 def repeat(fn: Callable[[], Any], runs: int) -> list[float]:
     """Seconds of ``runs`` calls."""
     return [timed(fn)[0] for _ in range(runs)]
+
+
+def repeat_with_cpu(fn: Callable[[], Any], runs: int) -> tuple[list[float], list[float]]:
+    """Seconds of ``runs`` calls, wall and this process's CPU time (user + system):
+    on a shared machine the CPU time leaves out the waits for a core."""
+    wall: list[float] = []
+    cpu: list[float] = []
+    for _ in range(runs):
+        c = time.process_time()
+        t = time.perf_counter()
+        fn()
+        wall.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    return wall, cpu
