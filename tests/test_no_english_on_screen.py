@@ -182,6 +182,7 @@ async def _tour(app: Any) -> dict[str, str]:
             await look(name)
             await pilot.press("question_mark")
             await look(f"{name} help")
+            assert "Taster her" in seen[f"{name} help"], name  # the overlay's own help
             await pilot.press("escape", "escape")
             await settle(pilot)
         await pilot.press("n")
@@ -252,4 +253,79 @@ def test_no_english_words_on_any_screen(
     # Theme names are names ("textual-light", "nord"), shown as Textual spells them.
     names = frozenset(fold(w) for theme in app.available_themes for w in WORD.findall(theme))
     found = {name: _english(text, document_words | names) for name, text in seen.items()}
+    assert {name: words for name, words in found.items() if words} == {}
+
+
+async def _bilag_tour(app: Any, item_id: int) -> dict[str, str]:
+    """The fetched bilag: the item's list, the bilag view, its find, its help; then
+    ``H`` without a network (the site is gone by then)."""
+    seen: dict[str, str] = {}
+    async with app.run_test(size=SIZE) as pilot:
+
+        async def look(name: str) -> None:
+            await settle(pilot)
+            seen[name] = _shown(app)
+
+        await settle(pilot)
+        app.open_view(("item", item_id))
+        await look("item with bilag")
+        app.query_one("#bilag-list").focus()
+        await pilot.press("enter")
+        await look("bilag view")
+        await pilot.press("right")
+        await look("bilag page 2")
+        await pilot.press("slash")
+        await look("bilag find")
+        await pilot.press("escape")
+        await pilot.press("question_mark")
+        await look("bilag help")
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        await pilot.press("H")
+        for _ in range(40):
+            await settle(pilot)
+            if not app.sync.running:
+                break
+        await look("fetch without a network")
+    return seen
+
+
+@pytest.mark.slow
+def test_no_english_in_the_bilag_view_fetching_and_read_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, document_words: frozenset[str]
+) -> None:
+    from test_app_sync import _item_21, _site
+    from test_sync import sync, write_config
+
+    global SIZE
+    SIZE = (80, 24)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    write_config(tmp_path / "config")
+    site = _site()
+    db = tmp_path / "db" / "kkr.db"
+    try:
+        assert sync(site, db) == 0
+    finally:
+        site.stop()
+    config = tmp_path / "reader.toml"
+    config.write_text(f'[sync]\nbase_url = "{site.url}"\ndelay = 0\nretries = 0\n')
+    app = make_app(db, config_path=config)
+    seen = asyncio.run(_bilag_tour(app, _item_21(db)))
+
+    async def read_only() -> str:
+        app = make_app(db, read_only=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            return _shown(app)
+
+    seen["read-only"] = asyncio.run(read_only())
+    assert "Side 2 af 3" in seen["bilag page 2"]
+    assert "ingen forbindelse" in seen["fetch without a network"]
+    names = frozenset(fold(w) for w in WORD.findall(" ".join(app.available_themes)))
+    bilag_words = frozenset(
+        fold(w) for w in WORD.findall(seen["bilag view"] + seen["bilag page 2"])
+    )
+    found = {name: _english(text, document_words | names) for name, text in seen.items()}
+    # The generated bilag's own text is data too; nothing here is in English.
+    assert not bilag_words & ENGLISH
     assert {name: words for name, words in found.items() if words} == {}

@@ -78,6 +78,9 @@ EMPTY_BODY = N_(
 )
 #: Textual's own words that reach the footer (the command palette key's label).
 TEXTUAL_WORDS = (N_("palette"), N_("Open the command palette"))
+#: Textual's keys every screen inherits (tab, shift+tab, ctrl+c): an overlay's help lists
+#: them, translated by ``actions.translate_bindings`` like our own.
+TEXTUAL_SCREEN_WORDS = (N_("Focus Next"), N_("Focus Previous"), N_("Copy selected text"))
 #: Textual's own palette commands we keep, in our words (others are for developers).
 SYSTEM_COMMANDS = {
     "Theme": (N_("Theme"), N_("Choose the colours")),

@@ -39,6 +39,8 @@ class PickListScreen(ModalScreen[int | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", N_("Back"), id="pick.close"),
+        # A modal screen hides the app's keys, ? included: its help is asked for here.
+        Binding("question_mark,f1", "app.help", N_("Help"), id="pick.help"),
         Binding("enter", "select", N_("Open"), show=False),
         Binding("j", "cursor_down", N_("Down"), show=False),
         Binding("k", "cursor_up", N_("Up"), show=False),
