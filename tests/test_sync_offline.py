@@ -170,3 +170,20 @@ def test_the_reason_is_found_in_the_message_when_no_cause_is_kept() -> None:
 
     error = httpx.ConnectError("[Errno 111] Connection refused")
     assert connect_reason(error) == "ingen forbindelse (forbindelsen blev afvist)"
+
+
+def test_a_tls_handshake_that_fails_is_one_line(
+    site: Site,  # noqa: F811
+    tmp_db: Path,
+    connects: Counter,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """https:// to a server that speaks plain HTTP: a real handshake failure, no retry."""
+    code = main(["sync", "--db", str(tmp_db), "--base-url", f"https://127.0.0.1:{site.port}"])
+    assert code == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"kkr-tui sync: 127.0.0.1:{site.port}: ingen forbindelse"
+        " (den sikre forbindelse (TLS) kunne ikke oprettes)"
+    ]
+    assert [kind for kind, _ in connects if kind == "connect"] == ["connect"]
+    assert not tmp_db.exists()
