@@ -22,10 +22,19 @@ if TYPE_CHECKING:
     from kkr_tui.store import Store
 
 
+#: Tokens shorter than this match whole words only. FTS5 answers a prefix by merging
+#: the lists of every term that starts with it, so "s"* on 40,000 bilag pages took 3-9 s
+#: and "af"* (in "godkendelse af referat") hundreds of ms; a one- or two-letter word
+#: start says little about what a reader is looking for (bench/README.md, search_bilag).
+PREFIX_MIN = 3
+
+
 def bilag_match(tokens: list[str]) -> str:
-    """An FTS5 expression: every folded token as a word prefix (quoted, so any token
-    is a plain string to FTS5)."""
-    return " AND ".join('"' + t.replace('"', "") + '"*' for t in tokens if t.replace('"', ""))
+    """An FTS5 expression: every folded token of three letters or more as a word
+    prefix, shorter ones as whole words (quoted, so any token is a plain string to
+    FTS5)."""
+    words = [t.replace('"', "") for t in tokens]
+    return " AND ".join('"' + w + ('"*' if len(w) >= PREFIX_MIN else '"') for w in words if w)
 
 
 def bilag_hits(store: Store, tokens: list[str], filters: Filters, limit: int) -> list[SearchHit]:
