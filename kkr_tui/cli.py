@@ -488,9 +488,7 @@ def _cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     for problem in answer.problems:
         print(printable(problem.message()), file=sys.stderr)
     if args.json:
-        import dataclasses
-
-        print_json([dataclasses.asdict(hit) for hit in hits])
+        print_json([hit.as_json() for hit in hits])
         return EXIT_USAGE if answer.problems else EXIT_OK
     if answer.problems:
         return EXIT_USAGE
@@ -709,7 +707,6 @@ def _open_reading(db: Path) -> Any:
 
 
 def _cmd_related(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    import dataclasses
 
     from kkr_tui.meetingwork.lookup import find_item
     from kkr_tui.meetingwork.related import related_items
@@ -731,7 +728,7 @@ def _cmd_related(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
         print_json(
             {
                 "item": {"id": source.id, "citation": cited},
-                "related": [dataclasses.asdict(r) for r in found],
+                "related": [r.as_json() for r in found],
             }
         )
         return EXIT_OK
@@ -823,8 +820,6 @@ def _cmd_notes(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
 
 def _cmd_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    import dataclasses
-
     from kkr_tui.meetingwork.changes import whats_new
 
     store = _open_existing(args, parser, writes=True)
@@ -838,7 +833,7 @@ def _cmd_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         print_json(
             [
-                {**dataclasses.asdict(c), "change": change_json(d) if c.kind == "changed" else None}
+                {**c.as_json(), "change": change_json(d) if c.kind == "changed" else None}
                 for c, d in changes
             ]
         )

@@ -8,8 +8,8 @@ council and date so a search hit or a tree node needs no second query.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
 
 from kkr_tui.model import PageWarning, ParseWarning, Part, Participant
 from kkr_tui.wording import danish_date, doc_type_name
@@ -92,6 +92,63 @@ class SectionRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemRef:
+    """Where an item is and what it is called: what every list of items shows of it.
+
+    A search hit, a related item and a new or changed item each carry one (``ref``)
+    instead of six fields of their own, so a line of any of those lists is drawn, cited
+    and opened from the same value; :meth:`ItemRow.ref` makes one from a store row.
+    """
+
+    item_id: int
+    council: str
+    meeting_date: str | None
+    doc_type: str
+    number: str
+    title: str
+
+
+class AtItem:
+    """The :class:`ItemRef` fields of a record that carries one as ``ref``, read through.
+
+    A base of the records, so ``hit.title`` reads as it always has; the fields live once,
+    in the ref."""
+
+    __slots__ = ()
+    ref: ItemRef
+
+    @property
+    def item_id(self) -> int:
+        return self.ref.item_id
+
+    @property
+    def council(self) -> str:
+        return self.ref.council
+
+    @property
+    def meeting_date(self) -> str | None:
+        return self.ref.meeting_date
+
+    @property
+    def doc_type(self) -> str:
+        return self.ref.doc_type
+
+    @property
+    def number(self) -> str:
+        return self.ref.number
+
+    @property
+    def title(self) -> str:
+        return self.ref.title
+
+    def as_json(self) -> dict[str, Any]:
+        """The record as the CLI prints it: the ref's fields first, flat, then its own
+        (the JSON shape ``--json`` has always had)."""
+        fields = asdict(self)  # type: ignore[call-overload]  # every subclass is a dataclass
+        return {**fields.pop("ref"), **fields}
+
+
+@dataclass(frozen=True, slots=True)
 class ItemRow:
     """An item as listed in the tree or a search result."""
 
@@ -109,6 +166,13 @@ class ItemRow:
     def label(self) -> str:
         """``3.4 Strategi for mobilitet …``."""
         return f"{self.number} {self.title}"
+
+    @property
+    def ref(self) -> ItemRef:
+        """Where this item is, for a hit or a list line."""
+        return ItemRef(
+            self.id, self.council, self.meeting_date, self.doc_type, self.number, self.title
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,15 +302,10 @@ class ItemMark:
 
 
 @dataclass(frozen=True, slots=True)
-class ChangedItem:
+class ChangedItem(AtItem):
     """An item that is new or changed since the user last looked and not yet opened."""
 
-    item_id: int
-    council: str
-    meeting_date: str | None
-    doc_type: str
-    number: str
-    title: str
+    ref: ItemRef
     kind: ChangeKind
     detected_at: str
 

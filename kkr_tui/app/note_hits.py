@@ -31,7 +31,8 @@ def with_note_hits(
     store: Any, query: str, hits: list[SearchHit], limit: int = 10
 ) -> list[SearchHit]:
     """``hits`` with the items whose notes match ``query`` in front."""
-    from kkr_tui.search import SearchHit, parse_query  # noqa: F811 (at run time)
+    from kkr_tui.search import parse_query
+    from kkr_tui.search.hits import hit_for
 
     text = parse_query(query).text
     if not text.strip():
@@ -47,18 +48,13 @@ def with_note_hits(
             continue
         snippet = NOTE_PREFIX + " ".join(hit.note.text.split())[:160]
         out.append(
-            SearchHit(
-                item_id=row.id,
-                council=row.council,
-                meeting_date=row.meeting_date,
-                doc_type=row.doc_type,
-                number=row.number,
-                title=row.title,
-                snippet=snippet,
-                highlights=_highlights(snippet, text),
-                score=2000.0,
-                kind="note",
-                title_highlights=_highlights(row.title, text),
+            hit_for(
+                row,
+                "note",
+                2000.0,
+                snippet,
+                _highlights(snippet, text),
+                _highlights(row.title, text),
             )
         )
     seen = {h.item_id for h in out}

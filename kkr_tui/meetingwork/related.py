@@ -51,6 +51,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from kkr_tui.records import AtItem, ItemRef
 from kkr_tui.textfold import fold
 
 if TYPE_CHECKING:
@@ -88,15 +89,10 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True, slots=True)
-class RelatedItem:
+class RelatedItem(AtItem):
     """An item in another meeting that belongs to the same case or topic."""
 
-    item_id: int
-    council: str
-    meeting_date: str | None
-    doc_type: str
-    number: str
-    title: str
+    ref: ItemRef
     case_number: str | None
     reason: Literal["case", "topic"]
     score: float
@@ -236,12 +232,7 @@ def _one_per_meeting_item(
         if row is None or row.meeting_id == source.meeting_id:
             continue
         candidate = RelatedItem(
-            row.id,
-            row.council,
-            row.meeting_date,
-            row.doc_type,
-            row.number,
-            row.title,
+            row.ref,
             row.case_number,
             # "case" or "topic": the only reasons found here (a str to mypy).
             reason,  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kkr_tui.records import ItemRef
 from kkr_tui.search.highlight import prefix_marker, snippet
 from kkr_tui.search.hits import SearchHit
 
@@ -55,12 +56,14 @@ def bilag_hits(store: Store, tokens: list[str], filters: Filters, limit: int) ->
         cut = snippet(found, page.text)
         hits.append(
             SearchHit(
-                item_id=item.id if item is not None else 0,
-                council=bilag.council,
-                meeting_date=bilag.meeting_date,
-                doc_type="bilag",
-                number=bilag.item_number or "",
-                title=item.title if item is not None else "",
+                ItemRef(
+                    item.id if item is not None else 0,
+                    bilag.council,
+                    bilag.meeting_date,
+                    "bilag",
+                    bilag.item_number or "",
+                    item.title if item is not None else "",
+                ),
                 snippet=cut,
                 highlights=found.spans(cut) if found else (),
                 score=round(-page.rank, 6),

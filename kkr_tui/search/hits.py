@@ -1,8 +1,11 @@
 """What a search hands back: one :class:`SearchHit` a result line, built from a row.
 
 The reader's search screen and ``kkr-tui search --json`` show these as they are, so
-the fields are the ones a result line needs: where the item is, its title, a snippet,
-the spans to highlight in both, and why it matched (``kind``).
+the fields are the ones a result line needs: where the item is and its title (an
+:class:`~kkr_tui.records.ItemRef`), a snippet, the spans to highlight in both, and why
+it matched (``kind``). :func:`hit_for` is the one way to make a hit for a stored item
+(the search's own text hits, the reader's note hits); a whole-meeting or bilag hit
+makes its own ref.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from kkr_tui.records import ItemRow
+from kkr_tui.records import AtItem, ItemRef, ItemRow
 from kkr_tui.search.highlight import Marker, snippet
 
 #: Why an item is a hit: its case number, its item number, its text, or my note on it
@@ -21,7 +24,7 @@ HitKind = Literal["case", "number", "text", "note", "meeting", "bilag"]
 
 
 @dataclass(frozen=True, slots=True)
-class SearchHit:
+class SearchHit(AtItem):
     """One result line: where the item is, what it is called, and why it matched.
 
     ``highlights`` are (start, end) spans into ``snippet``; ``title_highlights`` into
@@ -29,12 +32,7 @@ class SearchHit:
     ``page`` the words are best found on and how many of its pages have them.
     """
 
-    item_id: int
-    council: str
-    meeting_date: str | None
-    doc_type: str
-    number: str
-    title: str
+    ref: ItemRef
     snippet: str
     highlights: tuple[tuple[int, int], ...]
     score: float
@@ -51,22 +49,36 @@ class SearchHit:
     bilag_words: tuple[str, ...] = ()
 
 
+def hit_for(
+    row: ItemRow,
+    kind: HitKind,
+    score: float,
+    snippet: str,
+    highlights: tuple[tuple[int, int], ...],
+    title_highlights: tuple[tuple[int, int], ...],
+) -> SearchHit:
+    """The hit for the stored item ``row``, with its meeting so the reader can open it."""
+    return SearchHit(
+        row.ref,
+        snippet=snippet,
+        highlights=highlights,
+        score=score,
+        kind=kind,
+        title_highlights=title_highlights,
+        meeting_id=row.meeting_id,
+    )
+
+
 def make_hit(
     row: ItemRow, kind: HitKind, score: float, text: str, found: Marker | None
 ) -> SearchHit:
     """The hit for ``row``, its snippet cut from ``text`` around the first match."""
     cut = snippet(found, text)
-    return SearchHit(
-        item_id=row.id,
-        council=row.council,
-        meeting_date=row.meeting_date,
-        doc_type=row.doc_type,
-        number=row.number,
-        title=row.title,
-        snippet=cut,
-        highlights=found.spans(cut) if found else (),
-        score=score,
-        kind=kind,
-        title_highlights=found.spans(row.title) if found else (),
-        meeting_id=row.meeting_id,
+    return hit_for(
+        row,
+        kind,
+        score,
+        cut,
+        found.spans(cut) if found else (),
+        found.spans(row.title) if found else (),
     )

@@ -24,6 +24,7 @@ import threading
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from kkr_tui.records import ItemRef
 from kkr_tui.search.expand import expand
 from kkr_tui.search.highlight import Marker, marker, without_urls
 from kkr_tui.search.hits import HitKind, SearchHit, make_hit
@@ -386,15 +387,11 @@ class SearchIndex:
             return None
         first = meeting.items[0].id if meeting.items else row.id
         doc_type = next((r.doc_type for r in rows if r.id == first), row.doc_type)
+        title = _("Whole meeting: {shared} of {total} items have {case}").format(
+            shared=len(numbers), total=len(meeting.items), case=number
+        )
         return SearchHit(
-            item_id=first,
-            council=meeting.council,
-            meeting_date=meeting.meeting_date,
-            doc_type=doc_type,
-            number="",
-            title=_("Whole meeting: {shared} of {total} items have {case}").format(
-                shared=len(numbers), total=len(meeting.items), case=number
-            ),
+            ItemRef(first, meeting.council, meeting.meeting_date, doc_type, "", title),
             snippet="",
             highlights=(),
             score=1001.0,

@@ -37,6 +37,7 @@ from kkr_tui.records import (
     Anchor,
     ChangedItem,
     ItemMark,
+    ItemRef,
     ItemVersion,
     Note,
     NoteHit,
@@ -677,12 +678,7 @@ class Notes:
                         kind, detected = marks[item_id][1]
                         out.append(
                             ChangedItem(
-                                item_id,
-                                council,
-                                date or None,
-                                doc_type,
-                                number,
-                                title,
+                                ItemRef(item_id, council, date or None, doc_type, number, title),
                                 kind,
                                 detected,
                             )
