@@ -173,6 +173,18 @@ def laid_out_help(language: str, width: int) -> str:
         set_language(before)
 
 
+def _json_option(parser: argparse.ArgumentParser) -> None:
+    """``--json``: the command's records as JSON instead of lines (one wording for all)."""
+    parser.add_argument("--json", action="store_true", help=_("print as JSON"))
+
+
+def _meeting_argument(parser: argparse.ArgumentParser) -> None:
+    """MEETING: a meeting id or "council date", as decisions and export take it."""
+    parser.add_argument(
+        "meeting", nargs="+", metavar=_("MEETING"), help=_('a meeting id or "council date"')
+    )
+
+
 def _add_ingest(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     ingest = sub.add_parser(
         "ingest",
@@ -565,7 +577,7 @@ def _add_related(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     related.add_argument(
         "item", nargs="+", metavar=_("ITEM"), help=_('an item id or "council date number"')
     )
-    related.add_argument("--json", action="store_true", help=_("print as JSON"))
+    _json_option(related)
 
 
 def _add_decisions(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -579,10 +591,8 @@ def _add_decisions(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
             "not settle it."
         ),
     )
-    decisions.add_argument(
-        "meeting", nargs="+", metavar=_("MEETING"), help=_('a meeting id or "council date"')
-    )
-    decisions.add_argument("--json", action="store_true", help=_("print as JSON"))
+    _meeting_argument(decisions)
+    _json_option(decisions)
 
 
 def _add_export(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -595,9 +605,7 @@ def _add_export(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
             "Beslutning, my notes, related earlier decisions, attachments and source pages."
         ),
     )
-    export.add_argument(
-        "meeting", nargs="+", metavar=_("MEETING"), help=_('a meeting id or "council date"')
-    )
+    _meeting_argument(export)
     export.add_argument(
         "--format",
         choices=["md", "html"],
@@ -623,7 +631,7 @@ def _add_notes(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         metavar=_("QUERY"),
         help=_("words the note or its item title must contain"),
     )
-    notes.add_argument("--json", action="store_true", help=_("print as JSON"))
+    _json_option(notes)
 
 
 def _add_new(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -637,7 +645,7 @@ def _add_new(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
             "words."
         ),
     )
-    new.add_argument("--json", action="store_true", help=_("print as JSON"))
+    _json_option(new)
 
 
 #: Every subcommand and what adds it to the parser, in the order ``--help`` lists them.

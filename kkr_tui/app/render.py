@@ -26,7 +26,7 @@ from kkr_tui.wording import danish_date, doc_type_name
 if TYPE_CHECKING:
     from kkr_tui.app.links import LinkMarks
     from kkr_tui.model import Part
-    from kkr_tui.records import ItemDetail
+    from kkr_tui.records import AtItem, ItemDetail
     from kkr_tui.search import SearchHit
 
 _URL_RE = re.compile(r"https?://[^\s<>\"')\[\]]+")
@@ -226,6 +226,20 @@ def bilag_hit_head(hit: SearchHit) -> Content:
     if more:
         text = ngettext("(+{n} page)", "(+{n} pages)", more).format(n=more)
         parts += [" ", (text, "$text-muted")]
+    return Content.assemble(*parts)
+
+
+def item_line(item: AtItem, *, doc_type: bool = True) -> Content:
+    """``Hovedstaden 18.06.2025 Dagsorden  3.5 Title``: where an item is (muted) and
+    what it is called, as the Related panel and the what's-new list show it."""
+    parts: list[tuple[str, str] | str] = [
+        (safe(item.council).removeprefix("KKR "), "$text-muted"),
+        " ",
+        (danish_date(item.meeting_date), "$text-muted"),
+    ]
+    if doc_type:
+        parts += [" ", (doc_type_name(item.doc_type), "$text-muted")]
+    parts += ["  ", (safe(item.number), "bold"), " ", safe(item.title)]
     return Content.assemble(*parts)
 
 

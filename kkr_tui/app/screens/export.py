@@ -127,20 +127,13 @@ class ExportScreen(ModalScreen[Path | None]):
             target.parent.mkdir(parents=True, exist_ok=True)
             with target.open("w" if choice.overwrite else "x", encoding="utf-8") as out:
                 out.write(text)
-        except FileExistsError:
-            self.notify(
-                _("{path} already exists; nothing was overwritten").format(path=safe(str(target))),
-                severity="error",
-                markup=False,
-            )
-            self.dismiss(None)
-            return
         except OSError as exc:
-            self.notify(
-                _("Could not write the briefing: {reason}").format(reason=safe(str(exc))),
-                severity="error",
-                markup=False,
+            problem = (
+                _("{path} already exists; nothing was overwritten").format(path=safe(str(target)))
+                if isinstance(exc, FileExistsError)
+                else _("Could not write the briefing: {reason}").format(reason=safe(str(exc)))
             )
+            self.notify(problem, severity="error", markup=False)
             self.dismiss(None)
             return
         self.notify(

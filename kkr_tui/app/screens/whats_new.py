@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from kkr_tui.app.db import Store
-from kkr_tui.app.render import safe
+from kkr_tui.app.render import item_line
 from kkr_tui.app.screens.pick_list import LoadingPickList, Rows
 from kkr_tui.i18n import _, ngettext
-from kkr_tui.wording import danish_date
 
 if TYPE_CHECKING:
     from kkr_tui.app.db import StoreGateway
@@ -26,13 +25,7 @@ def change_prompt(change: ChangedItem) -> Content:
     """``ny     Hovedstaden 18.06.2025  3.5 Title``."""
     return Content.assemble(
         (f"{_('new') if change.kind == 'new' else _('changed'):<7}", "bold $text-accent"),
-        (safe(change.council).removeprefix("KKR "), "$text-muted"),
-        " ",
-        (danish_date(change.meeting_date), "$text-muted"),
-        "  ",
-        (safe(change.number), "bold"),
-        " ",
-        safe(change.title),
+        item_line(change, doc_type=False),
     )
 
 

@@ -19,9 +19,8 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker
 
 from kkr_tui.app.failures import report_worker_failure
-from kkr_tui.app.render import safe
+from kkr_tui.app.render import item_line
 from kkr_tui.i18n import N_, _
-from kkr_tui.wording import danish_date, doc_type_name
 
 if TYPE_CHECKING:
     from kkr_tui.app.db import Store, StoreGateway
@@ -35,15 +34,7 @@ def related_prompt(index: int, rel: RelatedItem) -> Content:
     why = _("same case") if rel.reason == "case" else _("same topic")
     return Content.assemble(
         (f"{index} " if index <= 9 else "  ", "bold $text-accent"),
-        (safe(rel.council).removeprefix("KKR "), "$text-muted"),
-        " ",
-        (danish_date(rel.meeting_date), "$text-muted"),
-        " ",
-        (doc_type_name(rel.doc_type), "$text-muted"),
-        "  ",
-        (safe(rel.number), "bold"),
-        " ",
-        safe(rel.title),
+        item_line(rel),
         (f"  ({why})", "$text-muted"),
     )
 
