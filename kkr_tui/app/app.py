@@ -25,7 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Static, Tree
+from textual.widgets import Footer, Header, Input, Tree
 from textual.worker import Worker
 
 from kkr_tui import i18n
@@ -34,7 +34,6 @@ from kkr_tui.app.config import AppConfig, load_config, save_theme
 from kkr_tui.app.db import Store, StoreGateway
 from kkr_tui.app.failures import log, report_worker_failure
 from kkr_tui.app.history import History, View
-from kkr_tui.app.messages import IngestProgress
 from kkr_tui.app.render import citation, item_as_text, safe
 from kkr_tui.app.sync_actions import BackgroundSync, SyncFinished, SyncProgress
 from kkr_tui.app.watcher import StoreWatcher
@@ -49,7 +48,6 @@ if TYPE_CHECKING:
 
     from kkr_tui.app.screens.search import BilagView
     from kkr_tui.app.widgets.related_panel import RelatedPanel
-    from kkr_tui.ingest import IngestEvent
     from kkr_tui.records import ItemDetail, MeetingDetail
 
 
@@ -562,74 +560,19 @@ class KkrApp(App[None]):
         """
         await self.gateway.warm_search()
 
-    async def _ingest_panel(self) -> Widget:
-        """The progress panel above the pane, mounted on the first ingest only.
-
-        Only a first run on an empty store ingests, so the first screen does not
-        compose it (a ProgressBar and its parts cost about 35 ms of first frame).
-        """
-        from textual.widgets import ProgressBar
-
-        panel = Vertical(
-            Static(_("Reading the sample documents…"), id="ingest-label"),
-            ProgressBar(id="ingest-bar", show_eta=False),
-            id="ingest",
-        )
-        await self.query_one("#right").mount(panel, before=self.pane)
-        return panel
-
     async def _ingest_samples(self) -> None:
-        from textual.widgets import ProgressBar
+        """Store the bundled samples in the empty store, the panel showing how far."""
+        from kkr_tui.app.widgets.ingest_panel import IngestPanel
 
-        panel = await self._ingest_panel()
-        bar = self.query_one(ProgressBar)
-        panel.display = True
-        bar.update(total=len(self.sample_docs), progress=0)
+        panel = IngestPanel(self.gateway, self.cancel_ingest, id="ingest")
+        await self.query_one("#right").mount(panel, before=self.pane)
         await self.pane.show_message(_("Preparing the sample documents…"))
-        paths = list(self.sample_docs)
-        cancel = self.cancel_ingest
-
-        def report(event: IngestEvent) -> None:
-            self.post_message(IngestProgress(event))
-
-        def ingest(store: Any) -> Any:
-            from kkr_tui.ingest import ingest_paths
-
-            return ingest_paths(
-                store,
-                paths,
-                progress=report,
-                cancel=cancel,
-            )
-
-        try:
-            summary = await self.gateway.run(ingest, self.gateway.store)
-        finally:
-            panel.display = False
-        failed = [r for r in getattr(summary, "results", ()) if r.status == "failed"]
+        failed = await panel.ingest(self.sample_docs)
         if failed:
-            names = ", ".join(Path(str(r.path)).name for r in failed)
+            names = ", ".join(path.name for path in failed)
             self.notify(
                 _("Could not read: {names}").format(names=names), severity="warning", markup=False
             )
-
-    def on_ingest_progress(self, message: IngestProgress) -> None:
-        from textual.widgets import ProgressBar
-
-        event = message.event
-        bar = self.query_one(ProgressBar)
-        total = getattr(event, "total", None)
-        done = getattr(event, "done", None)
-        if done is None:
-            done = getattr(event, "index", None)
-        if total:
-            bar.update(total=total)
-        if done is not None:
-            bar.update(progress=done)
-        name = getattr(event, "path", None) or getattr(event, "name", None)
-        if name:
-            label = _("Reading {name}…").format(name=Path(str(name)).name)
-            self.query_one("#ingest-label", Static).update(safe(label))
 
     # -- showing things -------------------------------------------------------------
 
