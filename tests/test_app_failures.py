@@ -162,3 +162,27 @@ def test_every_worker_of_the_reader_is_named() -> None:
     assert workers, "the reader has workers"
     assert workers <= set(WHAT_FAILED), sorted(workers - set(WHAT_FAILED))
     assert _failed("show") == "Visning af punktet eller mødet mislykkedes"
+
+
+async def test_a_list_that_cannot_load_is_closed_and_named(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What's new opens at once and fetches its rows itself; when that fails, the empty
+    list does not stay on screen, and the notification names the list."""
+    from kkr_tui.store import Store
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise AttributeError("injected into the changed items")
+
+    app = make_app(small_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(Store, "changed_items", broken)
+        await pilot.press("w")
+        for _ in range(40):  # settle() re-raises the failed worker; poll instead
+            await pilot.pause(0.05)
+            if app.screen is app.screen_stack[0] and _notifications(app):
+                break
+        shown = _notifications(app)
+        assert app.screen is app.screen_stack[0], "the empty list was closed"
+    assert (_failed("load_whats_new"), "AttributeError: injected into the changed items") in shown
