@@ -170,6 +170,15 @@ def keys_of(command: Command, keymap: dict[str, str]) -> list[str]:
     return [k for k in _normalize_key_list(keys).split(",") if k] if keys else []
 
 
+def _widget_key(
+    ident: str, keys: str, action: str, label: str, help: str, *, typed: bool = True
+) -> Command:
+    """A key of the tree or the pane, the widget named by the id's first word
+    (``tree.down``): in its own help and footer, never in the palette."""
+    scope: Scope = "tree" if ident.startswith("tree.") else "pane"
+    return Command(ident, keys, action, label, help, scope=scope, palette=False, typed=typed)
+
+
 # -- the reader's own commands, in the order the help lists them ------------------------
 
 register(
@@ -214,46 +223,36 @@ register(
             N_("Keys, search syntax and what the marks mean")),
     Command("quit_q", "q", "quit", N_("Quit"), N_("Quit the reader"),
             palette=False, typed=True),
-    Command("tree.down", "j", "cursor_down", N_("Down"), N_("Next line"),
-            scope="tree", palette=False, typed=True),
-    Command("tree.up", "k", "cursor_up", N_("Up"), N_("Previous line"),
-            scope="tree", palette=False, typed=True),
-    Command("tree.collapse", "h,left", "collapse_or_parent", N_("Close"),
-            N_("Close the line, or go to the line above it"),
-            scope="tree", palette=False, typed=True),
-    Command("tree.expand", "l,right", "expand_or_child", N_("Open"),
-            N_("Open the line, or go into it"), scope="tree", palette=False, typed=True),
-    Command("tree.first", "g", "scroll_home", N_("First"), N_("To the first line"),
-            scope="tree", palette=False, typed=True),
-    Command("tree.last", "G", "scroll_end", N_("Last"), N_("To the last line"),
-            scope="tree", palette=False, typed=True),
-    Command("pane.down", "j", "scroll_down", N_("Down"), N_("Scroll down"),
-            scope="pane", palette=False, typed=True),
-    Command("pane.up", "k", "scroll_up", N_("Up"), N_("Scroll up"),
-            scope="pane", palette=False, typed=True),
-    Command("pane.top", "g", "scroll_home", N_("Top"), N_("To the top"),
-            scope="pane", palette=False, typed=True),
-    Command("pane.bottom", "G", "scroll_end", N_("Bottom"), N_("To the bottom"),
-            scope="pane", palette=False, typed=True),
-    Command("pane.page_down", "space", "page_down", N_("Page down"), N_("One screen down"),
-            scope="pane", palette=False, typed=True),
-    Command("pane.find", "slash,ctrl+f", "app.find", N_("Find"),
-            N_("Find in the open item"), scope="pane", palette=False),
-    Command("pane.find_next", "n", "app.find_step(1)", N_("Next match"),
-            N_("The next match of the find (then n is the note key again after Esc)"),
-            scope="pane", palette=False, typed=True),
-    Command("pane.find_previous", "N", "app.find_step(-1)", N_("Previous match"),
-            N_("The previous match of the find"), scope="pane", palette=False, typed=True),
-    Command("pane.next_link", "tab", "next_link(1)", N_("Next link"),
-            N_("To the next link in the text (after the last: to the list)"), scope="pane",
-            palette=False),
-    Command("pane.previous_link", "shift+tab", "next_link(-1)", N_("Previous link"),
-            N_("To the previous link in the text"), scope="pane", palette=False),
-    Command("pane.open_link", "enter", "open_link", N_("Open link"),
-            N_("Open the link under the cursor (without one: the item's link, or a choice)"),
-            scope="pane", palette=False),
-    Command("pane.to_list", "escape", "app.show_list", N_("To the list"),
-            N_("Back to the meeting list"), scope="pane", palette=False),
+    _widget_key("tree.down", "j", "cursor_down", N_("Down"), N_("Next line")),
+    _widget_key("tree.up", "k", "cursor_up", N_("Up"), N_("Previous line")),
+    _widget_key("tree.collapse", "h,left", "collapse_or_parent", N_("Close"),
+                N_("Close the line, or go to the line above it")),
+    _widget_key("tree.expand", "l,right", "expand_or_child", N_("Open"),
+                N_("Open the line, or go into it")),
+    _widget_key("tree.first", "g", "scroll_home", N_("First"), N_("To the first line")),
+    _widget_key("tree.last", "G", "scroll_end", N_("Last"), N_("To the last line")),
+    _widget_key("pane.down", "j", "scroll_down", N_("Down"), N_("Scroll down")),
+    _widget_key("pane.up", "k", "scroll_up", N_("Up"), N_("Scroll up")),
+    _widget_key("pane.top", "g", "scroll_home", N_("Top"), N_("To the top")),
+    _widget_key("pane.bottom", "G", "scroll_end", N_("Bottom"), N_("To the bottom")),
+    _widget_key("pane.page_down", "space", "page_down", N_("Page down"),
+                N_("One screen down")),
+    _widget_key("pane.find", "slash,ctrl+f", "app.find", N_("Find"),
+                N_("Find in the open item"), typed=False),
+    _widget_key("pane.find_next", "n", "app.find_step(1)", N_("Next match"),
+                N_("The next match of the find (then n is the note key again after Esc)")),
+    _widget_key("pane.find_previous", "N", "app.find_step(-1)", N_("Previous match"),
+                N_("The previous match of the find")),
+    _widget_key("pane.next_link", "tab", "next_link(1)", N_("Next link"),
+                N_("To the next link in the text (after the last: to the list)"),
+                typed=False),
+    _widget_key("pane.previous_link", "shift+tab", "next_link(-1)", N_("Previous link"),
+                N_("To the previous link in the text"), typed=False),
+    _widget_key("pane.open_link", "enter", "open_link", N_("Open link"),
+                N_("Open the link under the cursor (without one: the item's link, or a choice)"),
+                typed=False),
+    _widget_key("pane.to_list", "escape", "app.show_list", N_("To the list"),
+                N_("Back to the meeting list"), typed=False),
     # Other programs' changes (app/watcher.py) and the meeting work (the screens
     # app/screens/{decisions,others,whats_new,notes,export}.py, the note in the pane).
     Command("reload", "R", "reload", N_("Reload"),
