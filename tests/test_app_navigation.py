@@ -404,7 +404,7 @@ async def test_find_in_the_item_with_slash_then_n_and_escape(sample_db: Path) ->
         assert app.focused is not None and app.focused.id == "find-bar", "/ in the text finds"
         await pilot.press(*"godkend", "enter")
         await settle(pilot)
-        state = app.find_state
+        state = app.pane.finder.state
         assert state is not None and len(state.matches) >= 2
         assert app.focused is app.pane
         assert state.matches[0].widget.has_class("-found")
@@ -417,7 +417,7 @@ async def test_find_in_the_item_with_slash_then_n_and_escape(sample_db: Path) ->
         assert state.current == 0
         await pilot.press("escape")
         await settle(pilot)
-        assert app.find_state is None
+        assert app.pane.finder.state is None
         assert not app.pane.query(".-found")
         await pilot.press("n")  # the note key again once the find is over
         await settle(pilot)

@@ -278,62 +278,19 @@ class KkrApp(App[None]):
         main.remove_class("-tree-hidden")
         self.tree.focus()
 
-    find_state: Any = None
-
     async def action_find(self) -> None:
         """``/`` or ``ctrl+f`` in the text: a find field under it (Enter finds)."""
-        from kkr_tui.app.find import FindBar
-
-        bars = self.query(FindBar)
-        bar = bars.first() if bars else FindBar()
-        if not bars:
-            await self.query_one("#right").mount(bar, after=self.pane)
-        bar.display = True
-        bar.focus()
-
-    def on_input_submitted(self, event: Any) -> None:
-        from kkr_tui.app.find import FindBar, FindState, show_match
-
-        if not isinstance(event.input, FindBar):
-            return
-        event.stop()
-        previous = self._current_match()
-        self.find_state = state = FindState()
-        state.run(self.pane, event.value)
-        show_match(self, state.matches[0] if state.matches else None, previous)
-        self.notify(state.status(), markup=False, timeout=4)
-        self.pane.focus()
-
-    def _current_match(self) -> Any:
-        state = self.find_state
-        if state is None or not state.matches or state.current < 0:
-            return None
-        return state.matches[state.current]
+        await self.pane.finder.open()
 
     def action_find_step(self, delta: int) -> None:
         """``n`` / ``N``: the next or previous match of the find."""
-        from kkr_tui.app.find import show_match
-
-        if self.find_state is None:
-            return
-        previous = self._current_match()
-        show_match(self, self.find_state.step(delta), previous)
-        self.notify(self.find_state.status(), markup=False, timeout=4)
-
-    def end_find(self) -> None:
-        """Close the find: no marks, ``n`` is the note key again."""
-        from kkr_tui.app.find import FindBar, show_match
-
-        show_match(self, None, self._current_match())
-        self.find_state = None
-        for bar in self.query(FindBar):
-            bar.display = False
+        self.pane.finder.step(delta)
 
     def action_show_list(self) -> None:
         """``escape`` in the text: end a find if one is on, else back to the meeting list
         (in front, when narrow)."""
-        if self.find_state is not None:
-            self.end_find()
+        if self.pane.finder.active:
+            self.pane.finder.end()
             return
         self.show_list()
 
@@ -584,8 +541,6 @@ class KkrApp(App[None]):
         """Show an item or a meeting overview: remember it, and let the pane load it."""
         if record:
             self.history.record(view, browsing=browsing)
-        if self.find_state is not None and self.pane.shown != view:
-            self.end_find()
         self.pane.show(view)
 
     @on(ItemPane.ItemShown)
@@ -657,7 +612,7 @@ class KkrApp(App[None]):
             # An overlay is in front: its own keys and help apply, not the reader's.
             return action not in READER_ACTIONS
         if action == "find_step":
-            return self.find_state is not None and bool(self.find_state.matches)
+            return self.pane.finder.has_matches
         if action in ITEM_ACTIONS:
             return self.current_item is not None
         if action in MEETING_ACTIONS:

@@ -4,6 +4,10 @@ Each part of the pane carries the plain text it shows (``FINDABLE`` attribute, s
 the part is built), so finding never parses what is drawn. Matching folds case and
 Danish letters as the search does (``okonomi`` finds *økonomi*). The part holding the
 current match is scrolled to the top and marked; the bar says which match of how many.
+
+The pane owns its find (:class:`Finder`, ``pane.finder``): it opens the bar under
+itself, runs, steps and ends the find, and ends it when another item is shown. The
+app only routes the keys to it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from kkr_tui.textfold import fold
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.widgets import Input as InputType
 
 #: Attribute holding a widget's plain text for finding.
 FINDABLE = "findable_text"
@@ -62,19 +67,77 @@ class FindBar(Input):
         Binding("escape", "close", N_("Close the find"), id="find.close"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, finder: Finder) -> None:
         super().__init__(placeholder=_("Find in the item…"), id="find-bar")
         translate_bindings(self)
+        self.finder = finder
+
+    def on_input_submitted(self, event: InputType.Submitted) -> None:
+        event.stop()
+        self.finder.run(event.value)
 
     def action_close(self) -> None:
         """Back to the text, the find ended."""
-        end = getattr(self.app, "end_find", None)
-        if end is not None:
-            end()
-        self.display = False
-        pane = self.app.query("#pane")
-        if pane:
-            pane.first().focus()
+        self.finder.end()
+        self.finder.pane.focus()
+
+
+class Finder:
+    """The find of one pane: the bar, what it found, and which match is shown."""
+
+    def __init__(self, pane: Widget) -> None:
+        self.pane = pane
+        self.state: FindState | None = None
+        self.bar: FindBar | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether a find is on (``n``/``N`` step it, ``escape`` ends it)."""
+        return self.state is not None
+
+    @property
+    def has_matches(self) -> bool:
+        return self.state is not None and bool(self.state.matches)
+
+    async def open(self) -> None:
+        """The find field under the text, focused (mounted the first time)."""
+        if self.bar is None:
+            self.bar = FindBar(self)
+            parent = self.pane.parent
+            assert isinstance(parent, Widget)
+            await parent.mount(self.bar, after=self.pane)
+        self.bar.display = True
+        self.bar.focus()
+
+    def run(self, query: str) -> None:
+        """Find ``query`` in the pane; the first match shown, the text focused."""
+        previous = self._current()
+        self.state = state = FindState()
+        state.run(self.pane, query)
+        show_match(self.pane.app, state.matches[0] if state.matches else None, previous)
+        self.pane.notify(state.status(), markup=False, timeout=4)
+        self.pane.focus()
+
+    def step(self, delta: int) -> None:
+        """The next (``+1``) or previous (``-1``) match."""
+        if self.state is None:
+            return
+        previous = self._current()
+        show_match(self.pane.app, self.state.step(delta), previous)
+        self.pane.notify(self.state.status(), markup=False, timeout=4)
+
+    def end(self) -> None:
+        """Close the find: no marks, ``n`` is the note key again."""
+        show_match(self.pane.app, None, self._current())
+        self.state = None
+        if self.bar is not None:
+            self.bar.display = False
+
+    def _current(self) -> Match | None:
+        state = self.state
+        if state is None or not state.matches or state.current < 0:
+            return None
+        return state.matches[state.current]
 
 
 class FindState:

@@ -33,7 +33,7 @@ from textual.worker import Worker
 from kkr_tui.app import actions
 from kkr_tui.app.db import Store
 from kkr_tui.app.failures import report_worker_failure
-from kkr_tui.app.find import findable
+from kkr_tui.app.find import Finder, findable
 from kkr_tui.app.links import LinkMarks, LinkSpot, LinkText, refusal, spots, target
 from kkr_tui.app.render import (
     bullet_list,
@@ -103,12 +103,16 @@ class ItemPane(VerticalScroll, can_focus=True):
         self.meeting: MeetingDetail | None = None
         #: The note text of the item on screen as drawn (None: no note).
         self.note_text: str | None = None
+        #: Find in the item on screen (``/``, ``n``/``N``); ended when another is shown.
+        self.finder = Finder(self)
 
     @work(exclusive=True, group="pane", exit_on_error=False)
     async def show(self, view: View) -> None:
         """Fetch and draw an item or a meeting overview (a newer view cancels this one)."""
         if self.shown == view:
             return
+        if self.finder.active:
+            self.finder.end()
         kind, ident = view
         gateway = self.gateway
         if kind == "item":
