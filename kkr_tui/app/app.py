@@ -1,8 +1,15 @@
 """The reader: a meeting tree on the left, the item or meeting on the right, search on top.
 
-The App owns all UI state (what is shown, history, theme). Store work happens in
-workers through :class:`~kkr_tui.app.db.StoreGateway`, so the first frame never waits
-for SQLite, sqlite_utils, rapidfuzz or an ingest; results come back into handlers here.
+The App is composition and routing. It composes the meeting tree and the item pane,
+owns what belongs to the whole reader (the layout, the history, the theme, the
+config, read-only mode) and turns one part's messages into another part's calls: the
+pane's ``ItemShown`` into the Related panel's search and the tree's marks, a key into
+a screen. The parts load their own data, each in workers of its own through
+:class:`~kkr_tui.app.db.StoreGateway` (the pane its item, the tree its levels and
+marks, every list screen its rows), so the first frame never waits for SQLite,
+sqlite_utils, rapidfuzz or an ingest. Other programs' commits and the background
+sync reach the app as messages from objects it owns (:mod:`~kkr_tui.app.watcher`,
+:mod:`~kkr_tui.app.sync_actions`).
 
 The first frame waits for this module's imports and for composing the first screen,
 so both are kept to what that screen shows: the search and help screens, the command
