@@ -8,8 +8,8 @@ council and date so a search hit or a tree node needs no second query.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from dataclasses import Field, asdict, dataclass
+from typing import Any, ClassVar, Literal
 
 from kkr_tui.model import PageWarning, ParseWarning, Part, Participant
 from kkr_tui.wording import danish_date, doc_type_name
@@ -115,6 +115,8 @@ class AtItem:
     in the ref."""
 
     __slots__ = ()
+    #: Every subclass is a dataclass (this tells the type checker so).
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
     ref: ItemRef
 
     @property
@@ -144,7 +146,7 @@ class AtItem:
     def as_json(self) -> dict[str, Any]:
         """The record as the CLI prints it: the ref's fields first, flat, then its own
         (the JSON shape ``--json`` has always had)."""
-        fields = asdict(self)  # type: ignore[call-overload]  # every subclass is a dataclass
+        fields = asdict(self)
         return {**fields.pop("ref"), **fields}
 
 

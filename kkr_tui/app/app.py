@@ -470,7 +470,7 @@ class KkrApp(App[None]):
         from kkr_tui.app.screens.bilag import BilagScreen
 
         bilag = await self.gateway.call(Store.bilag, bilag_id)
-        await self.push_screen(BilagScreen(bilag, page, words=words))
+        await self.push_screen(BilagScreen(self.gateway, bilag, page, words=words))
 
     @work(exclusive=True, group="bilag", exit_on_error=False)
     async def open_bilag_hit(self, view: BilagView) -> None:

@@ -26,7 +26,7 @@ from kkr_tui.app.render import same_length_clean
 from kkr_tui.i18n import N_, _
 
 if TYPE_CHECKING:
-    from kkr_tui.app.app import KkrApp
+    from kkr_tui.app.db import StoreGateway
 
 
 def marked_words(words: str, text: str) -> tuple[tuple[int, int], ...]:
@@ -53,9 +53,12 @@ class BilagScreen(Screen[None]):
         Binding("o", "open_pdf", N_("Open the PDF"), id="bilag.open"),
     ]
 
-    def __init__(self, bilag: Any, page: int = 1, *, words: str = "") -> None:
+    def __init__(
+        self, gateway: StoreGateway, bilag: Any, page: int = 1, *, words: str = ""
+    ) -> None:
         super().__init__()
         translate_bindings(self)
+        self.gateway = gateway
         self.bilag = bilag
         self.page = max(1, page)
         #: The words searched for (from a search hit, or typed after /): marked on
@@ -63,11 +66,6 @@ class BilagScreen(Screen[None]):
         self.query_text = words.strip()
         #: How many words are marked on the page shown.
         self.marks = 0
-
-    @property
-    def kkr_app(self) -> KkrApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.bilag.title), id="bilag-title", classes="item-title")
@@ -104,7 +102,7 @@ class BilagScreen(Screen[None]):
         page = min(max(1, page), max(1, total))
         from kkr_tui.app.db import Store
 
-        rows = await self.kkr_app.gateway.call(Store.bilag_pages, self.bilag.id, page, 1)
+        rows = await self.gateway.call(Store.bilag_pages, self.bilag.id, page, 1)
         text = rows[0][1] if rows and rows[0][0] == page else ""
         self.page = page
         state = ""
@@ -174,7 +172,7 @@ class BilagScreen(Screen[None]):
             return
         from kkr_tui.app.db import Store
 
-        found = await self.kkr_app.gateway.call(
+        found = await self.gateway.call(
             Store.find_in_bilag, self.bilag.id, self.query_text, self.page
         )
         if found is None:
