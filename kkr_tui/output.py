@@ -273,10 +273,11 @@ _HUNK_CHARS = 400
 
 def change_detail_lines(change: ItemChange | None) -> Iterator[str]:
     """What changed in one item, as lines without indentation (see :func:`change_lines`)."""
+    from kkr_tui.meetingwork.changes import not_kept_line, part_line
     from kkr_tui.meetingwork.itemdiff import hunks
 
     if change is None or change.diff is None:
-        yield _("(the earlier version was not kept: only that the item changed is known)")
+        yield not_kept_line()
         return
     if change.from_agenda:
         yield _("compared with the agenda")
@@ -284,26 +285,7 @@ def change_detail_lines(change: ItemChange | None) -> Iterator[str]:
     if diff.title is not None:
         yield _("Title: {text}").format(text=_marked(diff.title))
     for part in diff.changed_parts:
-        name = part.heading or part.kind
-        if part.status == "added":
-            yield _("{part}: new").format(part=name)
-        elif part.status == "removed":
-            yield _("{part}: removed").format(part=name)
-        elif not part.compared:
-            yield _("{part}: changed (the earlier text was too long to keep)").format(part=name)
-            continue
-        else:
-            words = ", ".join(
-                [
-                    ngettext("{n} word removed", "{n} words removed", part.removed_words).format(
-                        n=part.removed_words
-                    ),
-                    ngettext("{n} word added", "{n} words added", part.added_words).format(
-                        n=part.added_words
-                    ),
-                ]
-            )
-            yield _("{part}: changed ({words})").format(part=name, words=words)
+        yield part_line(part)
         for hunk in hunks(part.spans):
             text = _marked(hunk.spans)
             if len(text) > _HUNK_CHARS:

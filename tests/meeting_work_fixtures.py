@@ -98,3 +98,38 @@ def topic_meeting(council: str, date: str, items: list[tuple[str, str, str | Non
         doc_type="agenda",
         sections=(Section(3, "Sager", built),),
     )
+
+
+def reuploaded_agenda_000() -> Meeting:
+    """The agenda of 000 as KL might re-upload it: in 3.4 the Indstilling reworded and
+    one date of the Sagsfremstilling moved, and the Baggrund re-typeset (other line
+    breaks, same words), which must not count as a change."""
+
+    def reword(block: Block) -> Block:
+        text = block.text.replace(
+            "godkender udkastet til strategi",
+            "drøfter og godkender det reviderede udkast til strategi",
+        ).replace("den 2. september 2025", "den 30. september 2025")
+        return dataclasses.replace(block, text=text)
+
+    def retypeset(block: Block) -> Block:
+        words = block.text.split(" ")
+        return dataclasses.replace(
+            block, text="\n".join(" ".join(words[i : i + 7]) for i in range(0, len(words), 7))
+        )
+
+    agenda = agenda_000()
+    sections = []
+    for section in agenda.sections:
+        items = []
+        for item in section.items:
+            if item.number == "3.4":
+                parts = []
+                for part in item.parts:
+                    change = retypeset if part.kind == "Baggrund" else reword
+                    blocks = tuple(change(b) for b in part.blocks)
+                    parts.append(dataclasses.replace(part, blocks=blocks))
+                item = dataclasses.replace(item, parts=tuple(parts))
+            items.append(item)
+        sections.append(dataclasses.replace(section, items=tuple(items)))
+    return dataclasses.replace(agenda, source="000_v2.txt", sections=tuple(sections))

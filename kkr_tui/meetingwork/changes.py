@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kkr_tui.meetingwork.itemdiff import ItemDiff, item_diff
+from kkr_tui.i18n import _, ngettext
+from kkr_tui.meetingwork.itemdiff import ItemDiff, PartDiff, item_diff
 from kkr_tui.records import ChangedItem, ItemVersion, PartVersion
 
 if TYPE_CHECKING:
@@ -82,3 +83,38 @@ def whats_new(store: Store) -> list[tuple[ChangedItem, ItemChange | None]]:
     items = store.changed_items()
     changes = item_changes(store, [c.item_id for c in items if c.kind == "changed"])
     return [(c, changes.get(c.item_id)) for c in items]
+
+
+# -- wording shared by the reader and ``kkr-tui new`` ------------------------------------
+
+
+def not_kept_line() -> str:
+    """What is said of a change whose earlier version the store does not have."""
+    return _("(the earlier version was not kept: only that the item changed is known)")
+
+
+def word_counts(part: PartDiff) -> str:
+    """``1 ord fjernet, 2 ord tilføjet``."""
+    return ", ".join(
+        [
+            ngettext("{n} word removed", "{n} words removed", part.removed_words).format(
+                n=part.removed_words
+            ),
+            ngettext("{n} word added", "{n} words added", part.added_words).format(
+                n=part.added_words
+            ),
+        ]
+    )
+
+
+def part_line(part: PartDiff) -> str:
+    """One changed part in words: ``Indstilling: ændret (1 ord fjernet, 2 ord
+    tilføjet)``, ``Beslutning: ny``, ``Bilag: fjernet``."""
+    name = part.heading or part.kind
+    if part.status == "added":
+        return _("{part}: new").format(part=name)
+    if part.status == "removed":
+        return _("{part}: removed").format(part=name)
+    if not part.compared:
+        return _("{part}: changed (the earlier text was too long to keep)").format(part=name)
+    return _("{part}: changed ({words})").format(part=name, words=word_counts(part))

@@ -50,6 +50,7 @@ from kkr_tui.wording import danish_date, doc_type_name
 
 if TYPE_CHECKING:
     from kkr_tui.app.db import StoreGateway
+    from kkr_tui.meetingwork.changes import ItemChange
     from kkr_tui.meetingwork.merged import MergedItem
     from kkr_tui.records import ItemDetail, MeetingDetail
 
@@ -105,6 +106,10 @@ class ItemPane(VerticalScroll, can_focus=True):
         self.note_text: str | None = None
         #: Find in the item on screen (``/``, ``n``/``N``); ended when another is shown.
         self.finder = Finder(self)
+        #: What changed in the item on screen since the user last saw it (None: not
+        #: changed); kept while the pane stays on the item, since opening it dropped the
+        #: store's copy of the earlier version.
+        self.change: ItemChange | None = None
 
     @work(exclusive=True, group="pane", exit_on_error=False)
     async def show(self, view: View) -> None:
@@ -122,6 +127,12 @@ class ItemPane(VerticalScroll, can_focus=True):
             bilag = await gateway.call(Store.item_bilag, ident)
             self.item, self.meeting = item, None
             await self.show_item(item, bilag)
+            # What changed is asked before the item is marked read: reading drops the
+            # kept earlier version (what the user last saw is then what is on screen).
+            change = await gateway.call(_item_change, item.id)
+            if change is None and self.change is not None and self.change.item_id == item.id:
+                change = self.change  # drawn again (a note saved): the change still applies
+            self.change = change
             await gateway.call(Store.mark_read, item.id)
             merged = await gateway.call(_merged_item, item.id)
             note = await gateway.call(Store.note_for, item.id)
@@ -133,6 +144,11 @@ class ItemPane(VerticalScroll, can_focus=True):
                 await self.mount_all(under, after=self.query(".facts").first())
             if end:
                 await self.mount_all(end)
+            if change is not None:
+                from kkr_tui.app.widgets.change_view import change_block
+
+                after = self.query(".decision, .facts").last()
+                await self.mount(change_block(change), after=after)
             self.post_message(self.ItemShown(item))
         else:
             meeting = await gateway.call(Store.meeting, ident)
@@ -478,6 +494,12 @@ def bilag_list(bilag: Sequence[Any]) -> Widget:
         OptionList(*options, id="bilag-list", classes="bilag-list"),
         classes="part part--bilag",
     )
+
+
+def _item_change(store: Store, item_id: int) -> ItemChange | None:
+    from kkr_tui.meetingwork.changes import item_change
+
+    return item_change(store, item_id)
 
 
 def _merged_item(store: Store, item_id: int) -> MergedItem | None:
