@@ -47,12 +47,12 @@ QUERIES = [
 def build_search_store(db: Path, bilag: int, pages: int) -> None:
     """The samples, then ``bilag`` bilag of ``pages`` pages of shuffled sample text."""
     from kkr_tui.ingest import ingest_paths
-    from kkr_tui.paths import samples_dir
+    from kkr_tui.paths import sample_docs_dir
     from kkr_tui.store import Store
 
     rng = random.Random(15)
     with Store(db) as store:
-        ingest_paths(store, [samples_dir()])
+        ingest_paths(store, [sample_docs_dir()])
         words: list[str] = []
         meetings = []
         for council in store.councils():
@@ -162,7 +162,11 @@ def _read_child(db: str, pdf: str) -> None:
             on_page=lambda page, pages: progress.append((page, pages)),
         )
         elapsed = time.perf_counter() - t
-        row = store.bilag(outcome.bilag_id)
+        if isinstance(outcome, tuple):  # before bilag were read in a child: (id, reason)
+            bilag_id, reason = outcome
+        else:
+            bilag_id, reason = outcome.bilag_id, outcome.reason
+        row = store.bilag(bilag_id)
     own = _status_kb("VmHWM")
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(
@@ -171,7 +175,7 @@ def _read_child(db: str, pdf: str) -> None:
                 "seconds": round(elapsed, 2),
                 "pages_stored": row.pages_read,
                 "state": row.state,
-                "reason": outcome.reason,
+                "reason": reason,
                 "progress_events": len(progress),
                 "rss_before_mb": round(before / 1024, 1),
                 "rss_mb": round(own / 1024, 1),

@@ -179,3 +179,27 @@ async def test_the_readers_fetch_shows_how_far_into_a_long_bilag_it_is(
         app.post_message(SyncProgress(SyncEvent(3, 7, "Stor rapport", None, 120, 300)))
         await pilot.pause()
         assert app.sub_title == "Henter nye dokumenter… 3/7 · Stor rapport: side 120 af 300"
+
+
+async def test_the_bilag_view_names_a_page_that_could_not_be_read(tmp_path: Path) -> None:
+    from app_fixtures import make_app, screen_text, settle
+
+    from kkr_tui.app.screens.bilag import BilagScreen
+
+    good = build_meeting_pdf(tmp_path / "good.pdf", list(DANISH_PAGES))
+    slow = with_page_content(good, tmp_path / "slow.pdf", 1, SLOW_PAGE, compress=True)
+    db = tmp_path / "kkr.db"
+    with Store(db) as store:
+        outcome = read_bilag(
+            store, _source(slow), AT, cancel=threading.Event(), budget=ReadBudget(page_seconds=1)
+        )
+        row = store.bilag(outcome.bilag_id)
+    app = make_app(db, config_path=tmp_path / "config.toml")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await app.push_screen(BilagScreen(app.gateway, row, 2))
+        await settle(pilot)
+        text = screen_text(app)
+        facts = "advarsel: side 2 kunne ikke læses (tog længere end 1 s); dens tekst mangler"
+        assert f"Side 2 af {len(DANISH_PAGES)} · {facts}" in text
+        assert "(ingen tekst på denne side)" in text
