@@ -263,9 +263,24 @@ def test_a_failed_migration_changes_nothing(db_path: Path, monkeypatch: pytest.M
         check_integrity(s)
 
 
-def test_an_old_database_read_only_says_what_to_do(db_path: Path) -> None:
+def test_a_schema_3_database_is_read_as_it_is_when_read_only(db_path: Path) -> None:
+    """A read-only open (a read-only drive, ``--read-only``) reads the previous layout
+    without migrating it: the same blocks, the same search, the file unchanged."""
     v3_database(db_path)
-    with pytest.raises(StoreError, match="kkr-tui"):
+    before = _v3_contents(db_path)
+    raw = db_path.read_bytes()
+    with Store(db_path, read_only=True) as s:
+        for item_id, parts in before["blocks"].items():
+            assert [(p.kind, p.heading, p.blocks) for p in s.item(item_id).parts] == parts
+        assert s.vocabulary() == before["vocabulary"]
+        assert s.folded_texts([1])[1][1]
+    assert db_path.read_bytes() == raw
+
+
+def test_an_older_database_read_only_says_what_to_do(db_path: Path) -> None:
+    v3_database(db_path)
+    downgrade_to_v2(db_path)
+    with pytest.raises(StoreError, match="kkr-tui ingest"):
         Store(db_path, read_only=True)
 
 

@@ -1,6 +1,6 @@
 """A part's blocks come back exactly from its text and layout (store/layout.py), and an
-old database is usable from the command line: reading commands migrate it where they may
-write, and say in one line what to do where they may not."""
+old database is usable from the command line: the previous layout is read as it is, an
+older one is migrated where the command may write and named in one line where not."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from kkr_tui.cli import main
 from kkr_tui.model import Block, Part
-from kkr_tui.store import layout
+from kkr_tui.store import SCHEMA_VERSION, Store, layout
 
 FIXTURE = Path(__file__).parent / "fixtures" / "kkr-v3.db"
 
@@ -56,7 +56,7 @@ def test_a_text_that_does_not_fit_its_layout_is_refused(text: str, shape: str) -
         layout.decode(text, shape)
 
 
-def test_search_on_an_old_database_migrates_it_where_it_may_write(
+def test_reading_commands_read_an_old_database(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "kkr.db"
@@ -67,16 +67,33 @@ def test_search_on_an_old_database_migrates_it_where_it_may_write(
     assert "Min note" in capsys.readouterr().out
 
 
-def test_search_on_an_old_read_only_database_says_what_to_do(
+def test_search_on_an_older_read_only_database_says_what_to_do(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from test_store import downgrade_to_v2
+
     from kkr_tui import paths
 
     db = tmp_path / "kkr.db"
     shutil.copyfile(FIXTURE, db)
+    downgrade_to_v2(db)
     before = db.read_bytes()
     monkeypatch.setattr(paths, "database_is_read_only", lambda path: True)
     assert main(["search", "sundhedsreformen", "--db", str(db)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "kkr-tui ingest" in err[0] and "skema 3" in err[0]
+    assert len(err) == 1 and "kkr-tui ingest" in err[0] and "skema 2" in err[0]
     assert db.read_bytes() == before
+
+
+def test_search_on_an_older_writable_database_migrates_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from test_store import downgrade_to_v2
+
+    db = tmp_path / "kkr.db"
+    shutil.copyfile(FIXTURE, db)
+    downgrade_to_v2(db)
+    assert main(["search", "sundhedsreformen", "--db", str(db)]) == 0
+    assert "Sundhedsreformen" in capsys.readouterr().out
+    with Store(db, read_only=True) as store:
+        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -94,6 +94,10 @@ VERIFY_MAX_BYTES = 1 << 30
 #: a save settles them all once this many are pending, so the table stays small
 #: even for writers that never call it.
 SETTLE_TERMS_AFTER = 64
+#: Older schema versions a read-only open reads as they are (never migrating them):
+#: 3 differs from 4 only in where a part's blocks and the folded text are kept, which
+#: the reads handle (a read-only drive, ``--read-only``). Older ones need migrating.
+READABLE_AS_IS = frozenset({3})
 #: Pages written per FTS5 merge step of :meth:`Store.tidy_index` (~0.3 s each).
 _MERGE_PAGES = 2000
 
@@ -199,7 +203,7 @@ class Store(ManifestStore, BilagStore):
                 _check_intact(conn, self.path)
             if self.read_only:
                 conn.execute("PRAGMA query_only = ON")
-                if version != SCHEMA_VERSION:
+                if version != SCHEMA_VERSION and version not in READABLE_AS_IS:
                     raise SchemaTooOldError(
                         _(
                             "an older kkr-tui made this database (schema {old}, now {new}) "

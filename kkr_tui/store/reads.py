@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kkr_tui.i18n import _
-from kkr_tui.model import PageWarning, ParseWarning, Part, Participant
+from kkr_tui.model import Block, PageWarning, ParseWarning, Part, Participant
 from kkr_tui.records import (
     UNKNOWN_COUNCIL,
     DocItem,
@@ -267,6 +267,30 @@ def split_warnings(raw: str | None) -> tuple[tuple[ParseWarning, ...], tuple[Pag
     return tuple(notes), tuple(pages)
 
 
+def _parts(conn: sqlite3.Connection, item_id: int) -> tuple[Part, ...]:
+    """An item's parts with their blocks: cut out of ``parts.text`` by ``parts.layout``,
+    or, in a schema-3 database opened read-only (not migrated), from its ``blocks`` JSON."""
+    try:
+        rows = conn.execute(
+            "SELECT kind, heading, text, layout FROM parts WHERE item_id = ? ORDER BY position",
+            (item_id,),
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "layout" not in str(exc):
+            raise
+        return tuple(
+            Part(kind, heading or "", tuple(Block(k, t, m) for k, t, m in json.loads(raw or "[]")))
+            for kind, heading, raw in conn.execute(
+                "SELECT kind, heading, blocks FROM parts WHERE item_id = ? ORDER BY position",
+                (item_id,),
+            )
+        )
+    return tuple(
+        Part(kind, heading or "", layout.decode(text or "", shape))
+        for kind, heading, text, shape in rows
+    )
+
+
 def item(conn: sqlite3.Connection, item_id: int) -> ItemDetail:
     """Everything the item pane renders."""
     row = conn.execute(
@@ -281,13 +305,7 @@ def item(conn: sqlite3.Connection, item_id: int) -> ItemDetail:
     initials, first_page, last_page, warnings, path = row[:5]
     notes, page_warnings = split_warnings(warnings)
     try:
-        parts = tuple(
-            Part(kind, heading or "", layout.decode(text or "", shape))
-            for kind, heading, text, shape in conn.execute(
-                "SELECT kind, heading, text, layout FROM parts WHERE item_id = ? ORDER BY position",
-                (item_id,),
-            )
-        )
+        parts = _parts(conn, item_id)
     except (layout.LayoutError, ValueError, TypeError, IndexError) as exc:
         raise StoreError(
             _(
