@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from kkr_tui.records import PartVersion, text_digest
 
@@ -94,16 +94,18 @@ class ItemDiff:
         return self.title is None and not self.changed_parts
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    """A word or mark (a tuple: millions are made for a long part, and a frozen
+    dataclass costs several times as much to build)."""
+
     key: str  # what is compared
     text: str  # what is shown
     gap: str  # the whitespace before it, normalised: "", " " or "\n\n"
 
 
 def _gap(space: str) -> str:
-    if not space:
-        return ""
+    if space == " " or not space:
+        return space
     return "\n\n" if space.count("\n") >= 2 else " "
 
 
@@ -162,7 +164,10 @@ def word_diff(old: str, new: str) -> tuple[Span, ...]:
     Joined in order, the ``same`` and ``added`` spans are ``normalised(new)`` (with one
     leading space when the diff starts with removed words), the ``same`` and
     ``removed`` spans the words of ``old``."""
-    a, b = tokens(old), tokens(new)
+    return _spans(tokens(old), tokens(new))
+
+
+def _spans(a: list[_Token], b: list[_Token]) -> tuple[Span, ...]:
     spans: list[Span] = []
 
     def add(op: SpanOp, run: Sequence[_Token], at_start: bool) -> None:
@@ -292,9 +297,21 @@ def part_diff(old: PartVersion | None, new: PartVersion | None) -> PartDiff:
         status: PartStatus = "unchanged" if same else "changed"
         return PartDiff(new.kind, new.heading, status, (), compared=False)
     new_text = new.text or ""
-    if [t.key for t in tokens(old.text)] == [t.key for t in tokens(new_text)]:
+    if old.text.split() == new_text.split():  # the common case, answered cheaply
         return PartDiff(new.kind, new.heading, "unchanged")
-    return PartDiff(new.kind, new.heading, "changed", word_diff(old.text, new_text))
+    a, b = tokens(old.text), tokens(new_text)
+    if [t.key for t in a] == [t.key for t in b]:
+        return PartDiff(new.kind, new.heading, "unchanged")
+    return PartDiff(new.kind, new.heading, "changed", _spans(a, b))
+
+
+def _same_words(old: str, new: str) -> bool:
+    """Whether two texts have the same words. Equal but for whitespace is answered
+    without cutting them into words (most parts of a changed item are unchanged, and
+    cutting is most of the cost)."""
+    if old.split() == new.split():
+        return True
+    return [t.key for t in tokens(old)] == [t.key for t in tokens(new)]
 
 
 def _count(text: str) -> int:
@@ -352,7 +369,7 @@ def item_diff(
     agenda, so "removed" would say something untrue.
     """
     title = None
-    if [t.key for t in tokens(old_title)] != [t.key for t in tokens(new_title)]:
+    if not _same_words(old_title, new_title):
         title = word_diff(old_title, new_title)
     parts = [part_diff(before, after) for before, after in _pair(old_parts, new_parts)]
     if not keep_removed:
