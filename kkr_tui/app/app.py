@@ -775,85 +775,9 @@ class KkrApp(App[None]):
             self.notify, f"{report.message(what)}\n{shown}", title=_("Clipboard"), markup=False
         )
 
-    @work(exclusive=True, group="open", exit_on_error=False)
-    async def action_open_source(self, what: str = "all") -> None:
-        """``o``: open the source document at the item's page; when the item also has
-        bilag or links, offer them all in a list (Enter opens, Esc backs out).
-        ``enter`` in the text does the same for the item's links only."""
-        choices: list[tuple[str, str]] = []  # (label, url)
-        links_only = what == "links"
-        source = None if links_only else self._source_url()
-        if source is not None:
-            choices.append(source)
-        item = self.current_item
-        if item is not None and not links_only:
-            for bilag in await self.gateway.call(Store.item_bilag, item.id):
-                if bilag.path and Path(bilag.path).is_file():
-                    label = _("Bilag: {title}").format(title=safe(bilag.title))
-                    choices.append((label, Path(bilag.path).resolve().as_uri()))
-        if item is not None:
-            from kkr_tui.app.links import target
-
-            for url in item.urls:
-                clean = safe(url)
-                opens = target(clean)  # web addresses and files here; never javascript: & co.
-                if opens is not None:
-                    choices.append((_("Link: {url}").format(url=clean), opens))
-        if not choices:
-            self.notify(
-                _("This item has no links.") if links_only else _("Nothing to open."),
-                severity="warning",
-            )
-            return
-        if len(choices) == 1:
-            self._open(*choices[0])
-            return
-        from textual.content import Content
-
-        from kkr_tui.app.limits import link_label
-        from kkr_tui.app.screens.pick_list import PickListScreen
-
-        rows = [(n, Content(link_label(label))) for n, (label, _url) in enumerate(choices)]
-        summary = Content(_("Enter opens · Esc back"))
-
-        def chosen(index: int | None) -> None:
-            if index is not None:
-                self._open(*choices[index])
-
-        title = Content(_("Open"))
-        self.push_screen(PickListScreen(title, summary, rows, name="open"), chosen)
-
-    def _source_url(self) -> tuple[str, str] | None:
-        """The source document of what is on screen, at the item's page, if it exists."""
-        path: str | None = None
-        page = 0
-        if self.current_item is not None:
-            path, page = self.current_item.source_path, self.current_item.first_page
-        elif self.current_meeting is not None and self.current_meeting.documents:
-            path = self.current_meeting.documents[-1].path
-        if not path:
-            return None
-        source = Path(path)
-        if not source.is_file():
-            self.notify(
-                _("Source file not found: {path}").format(path=safe(path)),
-                severity="warning",
-                markup=False,
-            )
-            return None
-        url = source.resolve().as_uri()
-        if page and source.suffix.lower() == ".pdf":
-            url += f"#page={page}"
-        label = (
-            _("The source document, page {page}: {name}").format(page=page, name=source.name)
-            if page
-            else _("The source document: {name}").format(name=source.name)
-        )
-        return label, url
-
-    def _open(self, label: str, url: str) -> None:
-        self.open_url(url)
-        self.notify(_("Opening {what}").format(what=label), markup=False)
+    def action_open_source(self, what: str = "all") -> None:
+        """``o``: what the item or meeting on screen can open (the pane offers it)."""
+        self.pane.open_source(what)
 
     # -- meeting work: each command opens a screen that loads its own data ----------------
 

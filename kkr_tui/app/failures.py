@@ -45,7 +45,6 @@ WHAT_FAILED: dict[str, str] = {
     "load_others": N_("How the others decided"),
     "check_for_changes": N_("Looking for changes in the database"),
     "copy_text": N_("Copying"),
-    "action_open_source": N_("Opening the document or link"),
     "run_search": N_("The search"),
     "load_children": N_("Loading the meeting tree"),
     "_sync_worker": N_("Fetching new documents"),

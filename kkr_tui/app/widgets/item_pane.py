@@ -102,6 +102,8 @@ class ItemPane(VerticalScroll, can_focus=True):
         #: The item or meeting the reader has in front (the last one shown).
         self.item: ItemDetail | None = None
         self.meeting: MeetingDetail | None = None
+        #: The item's fetched bilag as drawn (what ``o`` offers besides the source).
+        self.bilag: Sequence[Any] = ()
         #: The note text of the item on screen as drawn (None: no note).
         self.note_text: str | None = None
         #: Find in the item on screen (``/``, ``n``/``N``); ended when another is shown.
@@ -125,7 +127,7 @@ class ItemPane(VerticalScroll, can_focus=True):
 
             item = bounded_item(await gateway.call(Store.item, ident))
             bilag = await gateway.call(Store.item_bilag, ident)
-            self.item, self.meeting = item, None
+            self.item, self.meeting, self.bilag = item, None, bilag
             await self.show_item(item, bilag)
             # What changed is asked before the item is marked read: reading drops the
             # kept earlier version (what the user last saw is then what is on screen).
@@ -152,7 +154,7 @@ class ItemPane(VerticalScroll, can_focus=True):
             self.post_message(self.ItemShown(item))
         else:
             meeting = await gateway.call(Store.meeting, ident)
-            self.meeting, self.item = meeting, None
+            self.meeting, self.item, self.bilag = meeting, None, ()
             await self.show_meeting(meeting)
             self.post_message(self.MeetingShown(meeting))
 
@@ -377,9 +379,53 @@ class ItemPane(VerticalScroll, can_focus=True):
         """``enter``: the link under the cursor; without one, as ``o`` for links (the
         item's one link, or a choice of them)."""
         if self.link is None:
-            await self.app.run_action("open_source('links')")
+            self.open_source("links")
             return
         self.open(self.link.url)
+
+    def open_source(self, what: str = "all") -> None:
+        """``o``: open the source document at the item's page; when the item also has
+        bilag or links, offer them all in a list (Enter opens, Esc backs out).
+        ``what == "links"``: the item's links only (``enter`` without a link cursor)."""
+        from kkr_tui.app.opening import bilag_choices, link_choices, source_choice
+
+        links_only = what == "links"
+        choices = []
+        if not links_only:
+            source, problem = source_choice(self.item, self.meeting)
+            if problem is not None:
+                self.notify(problem, severity="warning", markup=False)
+            if source is not None:
+                choices.append(source)
+            if self.item is not None:
+                choices += bilag_choices(self.bilag)
+        choices += link_choices(self.item)
+        if not choices:
+            self.notify(
+                _("This item has no links.") if links_only else _("Nothing to open."),
+                severity="warning",
+            )
+            return
+        if len(choices) == 1:
+            self._open_choice(*choices[0])
+            return
+        from kkr_tui.app.limits import link_label
+        from kkr_tui.app.screens.pick_list import PickListScreen
+
+        rows = [(n, Content(link_label(label))) for n, (label, _url) in enumerate(choices)]
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self._open_choice(*choices[index])
+
+        screen = PickListScreen(
+            Content(_("Open")), Content(_("Enter opens · Esc back")), rows, name="open"
+        )
+        self.app.push_screen(screen, chosen)
+
+    def _open_choice(self, label: str, url: str) -> None:
+        self.app.open_url(url)
+        self.notify(_("Opening {what}").format(what=label), markup=False)
 
     def open(self, url: str) -> None:
         """Open a web address or a file on this computer; anything else is refused."""
