@@ -466,8 +466,16 @@ def _cmd_parse(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         parsed = read_and_parse(args.file)
     if parsed.meeting is None:
         print(printable(f"{args.file}: {parsed.reason}"), file=sys.stderr)
-        if getattr(args, "debug", False) and parsed.detail:
-            print(parsed.detail.rstrip(), file=sys.stderr)
+        failure = parsed.failure
+        if args.json and failure is not None:  # the stable cause, for scripts
+            print_json({"file": args.file, "error": {**failure.as_json(), "text": parsed.reason}})
+        if getattr(args, "debug", False):
+            from kkr_tui.failure_words import technical
+
+            detail = technical(failure) if failure is not None else ""
+            for text in (detail, parsed.detail.rstrip()):
+                if text:
+                    print(text, file=sys.stderr)
         return EXIT_FAILED
     if args.json:
         from kkr_tui.serialize import meeting_to_dict

@@ -35,9 +35,11 @@ from kkr_tui.ingest_types import (
     IngestResult,
     ParsedFile,
     Status,
+    failed_result,
     read_and_parse,
     summary_text,
 )
+from kkr_tui.model import FileFailure
 from kkr_tui.wording import danish_date, doc_type_word
 
 if TYPE_CHECKING:
@@ -128,7 +130,7 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
         elif p.exists() or p.is_symlink():
             add(p)
         else:
-            failures.append(IngestResult(str(p), "failed", _("no such file or directory")))
+            failures.append(failed_result(str(p), FileFailure("not_found")))
     return files, failures
 
 
@@ -214,14 +216,14 @@ class IngestRun:
 
     def check(self, path: Path) -> tuple[str, IngestResult | None]:
         """Hash ``path``; return its sha256 and a final result if it needs no parsing."""
-        from kkr_tui.sources.errors import UnreadableDocumentError, os_error_reason
+        from kkr_tui.sources.errors import UnreadableDocumentError, os_error_failure
 
         try:
             sha = file_sha256(path)
         except UnreadableDocumentError as error:
-            return "", IngestResult(str(path), "failed", error.reason)
+            return "", failed_result(str(path), error.failure)
         except OSError as error:
-            return "", IngestResult(str(path), "failed", os_error_reason(error))
+            return "", failed_result(str(path), os_error_failure(error))
         row = self.store.find_document(sha)
         if row is None:
             return sha, self._superseded(path, sha)
@@ -264,7 +266,7 @@ class IngestRun:
         """Write one parsed document in its own transaction (the store guarantees that)."""
         meeting = parsed.meeting
         if meeting is None:
-            return IngestResult(str(path), "failed", parsed.reason, detail=parsed.detail)
+            return failed_result(str(path), parsed.failure, parsed.detail)
         label = meeting_label(meeting.council, meeting.meeting_date, meeting.doc_type)
         if self.summary.stopped:
             return IngestResult(str(path), "failed", self.summary.stopped, label, store_failed=True)

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kkr_tui.i18n import N_, _
 from kkr_tui.ingest_reader import (
     DEFAULT_BUDGET,
     POLL_S,
@@ -28,17 +27,13 @@ from kkr_tui.ingest_reader import (
     reader_context,
 )
 from kkr_tui.ingest_types import IngestCancelled, PageCallback
-from kkr_tui.model import PageWarning
+from kkr_tui.model import FileFailure, PageWarning
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
 #: Pages a batch carries from the child to the parent (and the store writes at once).
 BATCH = 25
-#: Why a PDF whose pages hold no text at all is kept unread (the PDF can be opened).
-NO_TEXT = N_("no text (a scanned PDF?); it can be opened as a PDF")
-#: Why one whose extraction went wrong everywhere is.
-NO_TEXT_DAMAGED = N_("damaged PDF: no text could be extracted")
 
 #: A batch of (page number, text).
 Pages = list[tuple[int, str]]
@@ -46,18 +41,26 @@ Pages = list[tuple[int, str]]
 
 @dataclass(frozen=True, slots=True)
 class PagesRead:
-    """What reading a PDF's pages came to: ``reason`` says why it could not be read (the
-    pages streamed before are still good), ``warnings`` the pages that failed and a
-    repair of the file, ``page_count`` the pages it has (0 when it could not be opened)."""
+    """What reading a PDF's pages came to: ``failure`` says why it could not be read (the
+    pages streamed before are still good; ``reason`` words it), ``warnings`` the pages
+    that failed and a repair of the file, ``page_count`` the pages it has (0 when it
+    could not be opened)."""
 
     page_count: int
-    reason: str | None = None
+    failure: FileFailure | None = None
     warnings: tuple[PageWarning, ...] = ()
 
+    @property
+    def reason(self) -> str | None:
+        """Why it could not be read, in the user's language (None: it could)."""
+        from kkr_tui.failure_words import describe
 
-def pages_failed(reason: str) -> PagesRead:
+        return describe(self.failure) if self.failure is not None else None
+
+
+def pages_failed(failure: FileFailure) -> PagesRead:
     """A PDF the child could not finish (died, out of time or memory)."""
-    return PagesRead(0, reason)
+    return PagesRead(0, failure)
 
 
 def page_text_work(path: str, budget: ReadBudget, send: Send) -> PagesRead:
@@ -65,17 +68,17 @@ def page_text_work(path: str, budget: ReadBudget, send: Send) -> PagesRead:
     under ``budget.page_seconds``, sending progress and a batch every :data:`BATCH`
     pages (``("batch", [(number, text), …])``). Every failure becomes a reason."""
     from kkr_tui.sources import PdfSource, UnreadableDocumentError
+    from kkr_tui.sources.pdf import unusable
 
     try:
         pdf = PdfSource(path)
     except UnreadableDocumentError as error:
-        return PagesRead(0, error.reason or _("unreadable document"))
+        return PagesRead(0, error.failure)
     except MemoryError:
         raise  # the child's handler says it in the budget's words
     except Exception as error:  # noqa: BLE001 - one bad file never stops a run
-        return PagesRead(0, _("unexpected error: {kind}: {error}").format(
-            kind=type(error).__name__, error=error
-        ))  # fmt: skip
+        detail = f"{type(error).__name__}: {error}"
+        return PagesRead(0, FileFailure("unexpected", detail=detail))
     with pdf:
         total = pdf.page_count
         send(("opened", total))
@@ -97,13 +100,8 @@ def page_text_work(path: str, budget: ReadBudget, send: Send) -> PagesRead:
             else []
         )
         warnings = (*repairs, *pdf.failures)
-        reason = None
-        if len(pdf.failed_pages) == total:
-            why = pdf.repaired_from or pdf.failures[0].why
-            reason = _("damaged PDF: {reason}").format(reason=why)
-        elif chars == 0:
-            reason = _(NO_TEXT_DAMAGED) if pdf.repaired_from or pdf.log else _(NO_TEXT)
-    return PagesRead(total, reason, warnings)
+        failure = unusable(pdf, chars, min_chars=1)
+    return PagesRead(total, failure, warnings)
 
 
 class GuardedPages(GuardedChild[PagesRead]):

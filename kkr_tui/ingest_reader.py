@@ -31,8 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from kkr_tui.i18n import N_, _
 from kkr_tui.ingest_types import IngestCancelled, PageCallback, ParsedFile, read_and_parse
+from kkr_tui.model import FileFailure
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -59,9 +59,9 @@ DEFAULT_BUDGET = ReadBudget()
 POLL_S = 0.1
 
 #: Why a file is failed when the process reading it died without an answer.
-WORKER_DIED = N_("the process reading it stopped unexpectedly (out of memory, or killed)")
+WORKER_DIED = FileFailure("worker_died")
 #: Why a file is failed when reading it needed more than its memory budget.
-OUT_OF_MEMORY = N_("needs more memory than a document may take")
+OUT_OF_MEMORY = FileFailure("memory")
 
 #: Modules a reading child needs loaded before its first file: imported in this process
 #: before forking, or by the forkserver once, so each child does not pay ~0.5 s for
@@ -136,9 +136,9 @@ def parse_work(path: str, budget: ReadBudget, send: Send) -> ParsedFile:
     return read_in_worker(path, on_page, budget.page_seconds)
 
 
-def parse_failed(reason: str) -> ParsedFile:
+def parse_failed(failure: FileFailure) -> ParsedFile:
     """A meeting document that could not be read, as :func:`parse_work` would say it."""
-    return ParsedFile(None, reason)
+    return ParsedFile(None, failure)
 
 
 class _ParentGone(BaseException):
@@ -199,7 +199,7 @@ def _child(
     conn: Connection,
     expected_parent: int,
     work: ChildWork[Any],
-    failed: Callable[[str], Any],
+    failed: Callable[[FileFailure], Any],
 ) -> None:
     """The reading child: limits first, then ``work``, which sends its progress (and
     whatever else it streams) through ``send``; its result goes back last, as "done"."""
@@ -217,11 +217,11 @@ def _child(
     except _ParentGone:
         os._exit(1)
     except MemoryError:
-        result = failed(_(OUT_OF_MEMORY))
+        result = failed(OUT_OF_MEMORY)
     try:
         _send(conn, ("done", result))
     except MemoryError:
-        _send(conn, ("done", failed(_(OUT_OF_MEMORY))))
+        _send(conn, ("done", failed(OUT_OF_MEMORY)))
     conn.close()
 
 
@@ -245,7 +245,7 @@ class GuardedChild(Generic[R]):
     """
 
     work: ClassVar[ChildWork[Any]]
-    failed: ClassVar[Callable[[str], Any]]
+    failed: ClassVar[Callable[[FileFailure], Any]]
 
     def __init__(self, path: str, budget: ReadBudget, context: BaseContext) -> None:
         self.path = path
@@ -270,13 +270,12 @@ class GuardedChild(Generic[R]):
         except OSError as error:  # no process to be had (a process limit, no memory)
             receive.close()
             self.released = True
-            reason = _("could not start a reading process: {error}").format(error=error)
-            self.result = self._failed(reason)
+            self.result = self._failed(FileFailure("no_process", detail=str(error)))
         finally:
             send.close()
 
-    def _failed(self, reason: str) -> R:
-        result: R = type(self).failed(reason)
+    def _failed(self, failure: FileFailure) -> R:
+        result: R = type(self).failed(failure)
         return result
 
     def received(self, message: tuple[Any, ...]) -> bool:
@@ -295,7 +294,7 @@ class GuardedChild(Generic[R]):
                     break
                 message = self.conn.recv()
             except (EOFError, OSError):
-                self._end(self._failed(_(WORKER_DIED)))
+                self._end(self._failed(WORKER_DIED))
                 break
             if message[0] == "page":
                 self.page, self.pages = message[1], message[2]
@@ -305,12 +304,11 @@ class GuardedChild(Generic[R]):
             elif self.received(message):
                 break
         if self.result is None and not self.process.is_alive() and not self.conn.poll():
-            self._end(self._failed(_(WORKER_DIED)))
+            self._end(self._failed(WORKER_DIED))
         if self.result is None and time.monotonic() - self.started > self.budget.document_seconds:
             self.stop()
-            seconds = f"{self.budget.document_seconds:g}"
-            reason = _("reading took longer than {seconds} s; stopped").format(seconds=seconds)
-            self.result = self._failed(reason)
+            seconds = self.budget.document_seconds
+            self.result = self._failed(FileFailure("timeout", (("seconds", seconds),)))
         return pages
 
     def _end(self, result: R) -> None:

@@ -20,7 +20,7 @@ from kkr_tui.i18n import N_, _
 if TYPE_CHECKING:
     import threading
 
-    from kkr_tui.model import Meeting, PageWarning
+    from kkr_tui.model import FileFailure, Meeting, PageWarning
 
 Status = Literal["added", "updated", "unchanged", "failed"]
 
@@ -35,6 +35,9 @@ class IngestResult:
     ``store_failed``: the file was read but the store could not take it (busy, full,
     damaged): the file itself is fine and worth trying again, unlike one that cannot be
     read. A flag, not a look at ``reason``, whose wording follows the user's language.
+
+    ``failure``: why a file that could not be read or parsed failed, as a code
+    (``reason`` is its sentence); None for the store's failures and every other status.
     """
 
     path: str
@@ -44,6 +47,17 @@ class IngestResult:
     detail: str = ""
     page_warnings: tuple[PageWarning, ...] = ()
     store_failed: bool = False
+    failure: FileFailure | None = None
+
+
+def failed_result(path: str, failure: FileFailure | None, detail: str = "") -> IngestResult:
+    """A file that could not be read or parsed: its cause, worded now for the line
+    (``detail``: a traceback, for ``--debug``)."""
+    from kkr_tui.failure_words import describe
+    from kkr_tui.model import FileFailure
+
+    failure = failure or FileFailure("unexpected")
+    return IngestResult(path, "failed", describe(failure), detail=detail, failure=failure)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +82,19 @@ class IngestCancelled(Exception):
 
 @dataclass(frozen=True, slots=True)
 class ParsedFile:
-    """A reader's answer: a meeting, or a reason (and traceback) why there is none."""
+    """A reader's answer: a meeting, or why there is none (a code: a reading child
+    never words it, the one that shows it does) and a traceback."""
 
     meeting: Meeting | None
-    reason: str = ""
+    failure: FileFailure | None = None
     detail: str = ""
+
+    @property
+    def reason(self) -> str:
+        """Why there is no meeting, in the user's language ("" when there is one)."""
+        from kkr_tui.failure_words import describe
+
+        return describe(self.failure) if self.failure is not None else ""
 
 
 PageCallback = Callable[[int, int], None]
@@ -97,14 +119,14 @@ class Runner(Protocol):
 def read_and_parse(
     path: str, on_page: PageCallback | None = None, page_seconds: float | None = None
 ) -> ParsedFile:
-    """Read and parse one file; every failure becomes a reason (runs in child processes too).
+    """Read and parse one file; every failure becomes a cause (runs in child processes too).
 
     ``on_page(done, total)`` is called per page read; it may raise
     :class:`IngestCancelled`, which is the one exception passed through.
     ``page_seconds`` stops a PDF page that takes longer (it becomes a failed page with a
     warning); it works in a process's main thread only.
     """
-    from kkr_tui.model import NotAMeetingError
+    from kkr_tui.model import FileFailure, NotAMeetingError
     from kkr_tui.parser import parse
     from kkr_tui.sources import UnreadableDocumentError, read_document
 
@@ -113,29 +135,20 @@ def read_and_parse(
     except IngestCancelled:
         raise
     except UnreadableDocumentError as error:
-        return ParsedFile(None, error.reason or _("unreadable document"))
+        return ParsedFile(None, error.failure)
     except NotAMeetingError as error:
-        return ParsedFile(None, _(NOT_A_MEETING).format(reason=_(str(error))))
+        return ParsedFile(None, FileFailure("not_a_meeting", (("why", error.code),)))
     except MemoryError:
-        return ParsedFile(None, _("out of memory while reading"), traceback.format_exc())
+        return ParsedFile(None, FileFailure("memory"), traceback.format_exc())
     except Exception as error:  # noqa: BLE001 - one bad file must never stop a run
-        reason = _("unexpected error: {kind}: {error}").format(
-            kind=type(error).__name__, error=error
-        )
-        return ParsedFile(None, reason, traceback.format_exc())
+        detail = f"{type(error).__name__}: {error}"
+        return ParsedFile(None, FileFailure("unexpected", detail=detail), traceback.format_exc())
 
 
-#: The reason for a file the parser finds no meeting in; sync recognises it
-#: (:func:`is_not_a_meeting`) and keeps such a file as a bilag.
-NOT_A_MEETING = N_("not a KKR meeting document: {reason}")
-
-
-def is_not_a_meeting(reason: str) -> bool:
-    """Whether ``reason`` is :data:`NOT_A_MEETING` (in English or the current language:
-    a reading child may have chosen its language on its own)."""
-    return any(
-        reason.startswith(text.split("{reason}")[0]) for text in (NOT_A_MEETING, _(NOT_A_MEETING))
-    )
+def is_not_a_meeting(failure: FileFailure | None) -> bool:
+    """Whether a file failed because the parser found no meeting in it (sync keeps such
+    a file as a bilag)."""
+    return failure is not None and failure.cause == "not_a_meeting"
 
 
 #: How a file's status is worded in result lines and the summary (the words ``sync``

@@ -346,5 +346,82 @@ class Meeting:
         return [item for section in self.sections for item in section.items]
 
 
+#: Why the parser finds no meeting in a document: a code, worded when shown
+#: (:mod:`kkr_tui.failure_words`), so the parser stays language-free.
+NotAMeetingCode = Literal["no_text", "no_structure"]
+
+
 class NotAMeetingError(ValueError):
-    """The input has no KKR meeting structure at all (no sections and items)."""
+    """The input has no KKR meeting structure at all (no sections and items).
+
+    ``code`` says which; ``str(error)`` is the code too (no words: see
+    :mod:`kkr_tui.failure_words`)."""
+
+    def __init__(self, code: NotAMeetingCode) -> None:
+        super().__init__(code)
+        self.code: NotAMeetingCode = code
+
+
+#: Why a whole file could not be read or stored as a meeting, as the stage that failed
+#: finds it. Stable: ``kkr-tui parse --json`` prints it; the words are chosen when shown
+#: (:mod:`kkr_tui.failure_words`), never by the stage that failed.
+FileCause = Literal[
+    # the file system
+    "not_found",
+    "is_directory",
+    "not_regular",
+    "permission",
+    "symlink_loop",
+    "invalid_name",
+    "os_error",
+    "too_large",
+    "no_suffix",
+    "unsupported_type",
+    # any file
+    "empty",
+    # a PDF
+    "not_pdf",
+    "encrypted",
+    "encrypted_needs_crypto",
+    "damaged",
+    "truncated",
+    "no_xref",
+    "no_pages",
+    "no_page_readable",
+    "no_text_extracted",
+    "scanned",
+    # a text file
+    "no_text",
+    "pdf_named_txt",
+    "binary",
+    "broken_utf16",
+    "unknown_encoding",
+    "cp1252",
+    # the reading process
+    "timeout",
+    "memory",
+    "worker_died",
+    "no_process",
+    "unexpected",
+    # the parser
+    "not_a_meeting",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FileFailure:
+    """Why a whole file failed: a ``cause`` code with its numbers (``params``) and the
+    ``detail`` a library gave in its own (English) words, kept for ``--json`` and
+    ``--debug``, never the sentence the user reads."""
+
+    cause: FileCause
+    params: tuple[tuple[str, int | float | str], ...] = ()
+    detail: str = ""
+
+    def param(self, name: str) -> int | float | str | None:
+        """The value of one parameter (None when absent)."""
+        return next((value for key, value in self.params if key == name), None)
+
+    def as_json(self) -> dict[str, object]:
+        """The stable shape for ``--json``: ``{"cause", "params", "detail"}``."""
+        return {"cause": self.cause, "params": dict(self.params), "detail": self.detail}

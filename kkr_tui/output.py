@@ -18,7 +18,7 @@ from kkr_tui.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from kkr_tui.ingest import IngestEvent
-    from kkr_tui.ingest_types import Status
+    from kkr_tui.ingest_types import IngestResult, Status
     from kkr_tui.meetingwork.changes import ItemChange
     from kkr_tui.meetingwork.itemdiff import Span
     from kkr_tui.meetingwork.related import RelatedItem
@@ -73,8 +73,8 @@ class IngestReporter:
             if result.status == "failed":
                 line = _("FAILED {path}: {reason}").format(path=result.path, reason=result.reason)
                 print(printable(line), flush=True)
-                if self.debug and result.detail:
-                    print(result.detail.rstrip(), file=sys.stderr, flush=True)
+                if self.debug:
+                    self._debug(result)
             else:
                 label = f"{result.label}  " if result.label else ""
                 why = f"  ({result.reason})" if result.reason else ""
@@ -89,6 +89,17 @@ class IngestReporter:
                 status = _(STATUS_WORDS[result.status])
                 print(printable(f"{status:<9} {label}{result.path}{why}"), flush=True)
         self._draw(event)
+
+    def _debug(self, result: IngestResult) -> None:
+        """``--debug``: the library's own words for a failure and the traceback."""
+        if result.failure is not None:
+            from kkr_tui.failure_words import technical
+
+            detail = technical(result.failure)
+            if detail:
+                print(printable(detail), file=sys.stderr, flush=True)
+        if result.detail:
+            print(result.detail.rstrip(), file=sys.stderr, flush=True)
 
     def _draw(self, event: IngestEvent) -> None:
         if not self.tty or event.total == 0:

@@ -1,4 +1,6 @@
-"""Bad input never escapes as a traceback: every failure is UnreadableDocumentError(reason).
+"""Bad input never escapes as a traceback: every failure is UnreadableDocumentError with
+a cause code (``failure.cause``, stable) and a Danish sentence (``reason``, worded when
+asked for; never pypdf's English).
 
 Covers the file system (missing, directory, FIFO, permissions), wrong types and
 encodings, and beskadiget PDFs (truncated, corrupt xref, encrypted, textless, mutated).
@@ -24,12 +26,13 @@ def good_pdf_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return build_meeting_pdf(path, list(DANISH_PAGES), links).read_bytes()
 
 
-def _reason(path: Path) -> str:
+def _reason(path: Path) -> tuple[str, str]:
+    """(cause code, the Danish sentence) of the failure reading ``path``."""
     with pytest.raises(UnreadableDocumentError) as info:
         read_document(path)
     assert info.value.path == str(path)
     assert str(info.value) == info.value.reason
-    return info.value.reason
+    return info.value.failure.cause, info.value.reason
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -38,13 +41,13 @@ def _write(path: Path, data: bytes) -> Path:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    assert _reason(tmp_path / "nope.pdf") == "filen findes ikke"
+    assert _reason(tmp_path / "nope.pdf") == ("not_found", "filen findes ikke")
 
 
 def test_directory(tmp_path: Path) -> None:
     folder = tmp_path / "folder.pdf"
     folder.mkdir()
-    assert _reason(folder) == "er en mappe, ikke en fil"
+    assert _reason(folder) == ("is_directory", "det er en mappe, ikke en fil")
 
 
 def test_fifo_is_not_read(tmp_path: Path) -> None:
@@ -52,19 +55,23 @@ def test_fifo_is_not_read(tmp_path: Path) -> None:
         pytest.skip("no FIFOs on this platform")
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
-    assert _reason(fifo) == "ikke en almindelig fil"
+    assert _reason(fifo) == (
+        "not_regular",
+        "det er ikke en almindelig fil (men en enhed eller et rør)",
+    )
 
 
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
-        ("referat.docx", "filtypen '.docx' understøttes ikke (forventede .pdf eller .txt)"),
-        ("referat.PDF.bak", "filtypen '.bak' understøttes ikke (forventede .pdf eller .txt)"),
-        ("referat", "ingen filendelse (forventede .pdf eller .txt)"),
+        ("referat.docx", "kkr-tui kan ikke læse '.docx'-filer, kun .pdf og .txt"),
+        ("referat.PDF.bak", "kkr-tui kan ikke læse '.bak'-filer, kun .pdf og .txt"),
+        ("referat", "filnavnet har ingen filtype; kkr-tui læser .pdf- og .txt-filer"),
     ],
 )
 def test_unsupported_suffix(tmp_path: Path, name: str, reason: str) -> None:
-    assert _reason(_write(tmp_path / name, b"tekst \n")) == reason
+    cause = "no_suffix" if "." not in name else "unsupported_type"
+    assert _reason(_write(tmp_path / name, b"tekst \n")) == (cause, reason)
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can read anything")
@@ -72,7 +79,7 @@ def test_unreadable_file_real_permissions(tmp_path: Path) -> None:
     path = _write(tmp_path / "locked.txt", b"tekst \n")
     path.chmod(0)
     try:
-        assert _reason(path) == "adgang nægtet"
+        assert _reason(path) == ("permission", "du har ikke lov til at læse filen")
     finally:
         path.chmod(0o600)
 
@@ -85,36 +92,41 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix
         raise PermissionError(13, "Permission denied", str(name))
 
     monkeypatch.setattr(os, "open", deny)  # the readers open through os.open (no blocking)
-    assert _reason(path) == "adgang nægtet"
+    assert _reason(path) == ("permission", "du har ikke lov til at læse filen")
 
 
 @pytest.mark.parametrize("suffix", [".pdf", ".txt"])
 def test_zero_bytes(tmp_path: Path, suffix: str) -> None:
-    assert _reason(_write(tmp_path / f"empty{suffix}", b"")) == "tom fil"
+    assert _reason(_write(tmp_path / f"empty{suffix}", b"")) == ("empty", "filen er tom")
 
 
 def test_random_bytes_named_pdf(tmp_path: Path) -> None:
-    assert _reason(_write(tmp_path / "noise.pdf", random_bytes(4096))) == "ikke en PDF-fil"
+    assert _reason(_write(tmp_path / "noise.pdf", random_bytes(4096)))[0] == "not_pdf"
 
 
 def test_text_named_pdf(tmp_path: Path) -> None:
     path = _write(tmp_path / "referat.pdf", "Referat fra mødet \n".encode())
-    assert _reason(path) == "ikke en PDF-fil"
+    assert _reason(path) == ("not_pdf", "filen er ikke en PDF, selv om navnet siger det")
 
 
 def test_random_bytes_named_txt(tmp_path: Path) -> None:
-    assert _reason(_write(tmp_path / "noise.txt", random_bytes(4096))) == "binære data, ikke tekst"
+    assert _reason(_write(tmp_path / "noise.txt", random_bytes(4096))) == (
+        "binary",
+        "filen indeholder binære data, ikke tekst",
+    )
 
 
 def test_pdf_named_txt(tmp_path: Path, good_pdf_bytes: bytes) -> None:
     reason = _reason(_write(tmp_path / "referat.txt", good_pdf_bytes))
-    assert reason == "binære data, ikke tekst (en PDF-fil med navnet .txt)"
+    assert reason == ("pdf_named_txt", "filen er en PDF med et .txt-navn")
 
 
 @pytest.mark.parametrize("fraction", [0.05, 0.3, 0.6])
 def test_truncated_pdf(tmp_path: Path, good_pdf_bytes: bytes, fraction: float) -> None:
     cut = good_pdf_bytes[: int(len(good_pdf_bytes) * fraction)]
-    assert _reason(_write(tmp_path / "cut.pdf", cut)).startswith("beskadiget PDF: ")
+    cause, reason = _reason(_write(tmp_path / "cut.pdf", cut))
+    assert cause in ("damaged", "truncated", "no_xref", "no_pages", "no_page_readable"), cause
+    assert reason.startswith("PDF-filen ") or reason.startswith("ingen af PDF-filens sider"), reason
 
 
 def test_pdf_cut_off_at_its_xref_table_is_repaired(tmp_path: Path, good_pdf_bytes: bytes) -> None:
@@ -158,30 +170,43 @@ def test_pypdf_warnings_are_captured_not_printed(
 
 def test_encrypted_pdf_with_password(tmp_path: Path) -> None:
     path = build_meeting_pdf(tmp_path / "lukket.pdf", list(DANISH_PAGES), user_password="hemmelig")
-    assert _reason(path) == "krypteret PDF (adgangskode påkrævet)"
+    assert _reason(path) == ("encrypted", "PDF-filen er beskyttet med en adgangskode")
 
 
 def test_pdf_without_text_layer(tmp_path: Path) -> None:
     path = build_textless_pdf(tmp_path / "scan.pdf", pages=3)
-    assert _reason(path) == "intet tekstlag; scannede dokumenter understøttes ikke"
+    assert _reason(path) == (
+        "scanned",
+        "PDF-filen har intet tekstlag (et scannet dokument), så dens tekst kan ikke læses",
+    )
 
 
 def test_pdf_with_only_a_page_number_per_page_has_no_text_layer(tmp_path: Path) -> None:
     path = build_meeting_pdf(tmp_path / "scan.pdf", [f"Side {n}" for n in range(1, 6)])
-    assert _reason(path) == "intet tekstlag; scannede dokumenter understøttes ikke"
+    assert _reason(path) == (
+        "scanned",
+        "PDF-filen har intet tekstlag (et scannet dokument), så dens tekst kan ikke læses",
+    )
 
 
 def test_cp1252_without_danish_letters(tmp_path: Path) -> None:
     path = _write(tmp_path / "legacy.txt", "Referat – “godkendt” \n".encode("cp1252"))
-    assert _reason(path) == "ikke UTF-8-tekst (ligner cp1252)"
+    assert _reason(path) == (
+        "cp1252",
+        "teksten er ikke UTF-8 (den ligner Windows cp1252); gem den som UTF-8",
+    )
 
 
 def test_error_pickles_for_process_pools(tmp_path: Path) -> None:
     import pickle
 
-    error = UnreadableDocumentError(tmp_path / "x.pdf", "tom fil")
+    error = UnreadableDocumentError(tmp_path / "x.pdf", "damaged", detail="bad content stream")
     copy = pickle.loads(pickle.dumps(error))
-    assert (copy.path, copy.reason, str(copy)) == (error.path, "tom fil", "tom fil")
+    assert (copy.path, copy.failure, str(copy)) == (
+        error.path,
+        error.failure,
+        "PDF-filen er beskadiget og kan ikke læses",
+    )
 
 
 @pytest.mark.parametrize("seed", range(24))
@@ -207,6 +232,7 @@ def test_mutated_pdfs_read_or_fail_cleanly(
     except UnreadableDocumentError as error:
         assert error.reason
         assert "\n" not in error.reason
+        assert error.failure.detail not in error.reason or not error.failure.detail
     else:
         assert isinstance(doc, SourceDocument)
         assert len(doc.pages) >= 1

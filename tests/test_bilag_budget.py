@@ -145,10 +145,10 @@ def test_an_unreadable_bilag_is_one_danish_line_and_the_rest_is_stored(
     unread = [line for line in out.splitlines() if line.startswith("bilag ulæst")]
     assert len(unread) == 3, out
     damaged, locked, scanned = unread
-    assert "Skadet notat  (http://127.0.0.1:" in damaged and ": beskadiget PDF" in damaged
-    assert "Låst notat" in locked and locked.endswith(": krypteret PDF (adgangskode påkrævet)")
+    assert "Skadet notat  (http://127.0.0.1:" in damaged and ": PDF-filen er " in damaged
+    assert "Låst notat" in locked and locked.endswith(": PDF-filen er beskyttet med en adgangskode")
     assert "Scannet notat" in scanned and scanned.endswith(
-        ": ingen tekst (en skannet PDF?); kan åbnes som PDF"
+        ": PDF-filen har intet tekstlag (et scannet dokument), så dens tekst kan ikke læses"
     )
     assert "bilag læst    Notat om drikkevand  (2 sider, punkt 2.1)" in out
     with Store(tmp_db) as store:

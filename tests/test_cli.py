@@ -79,8 +79,8 @@ def test_ingest_with_a_bad_file_exits_1_and_stores_the_rest(
     missing = tmp_path / "missing.txt"
     assert run("ingest", str(folder), str(missing), "--db", str(tmp_db)) == 1
     captured = capsys.readouterr()
-    assert f"FEJL {missing}: filen eller mappen findes ikke" in captured.out
-    assert f"FEJL {folder / 'broken.pdf'}: beskadiget PDF" in captured.out
+    assert f"FEJL {missing}: filen findes ikke\n" in captured.out
+    assert f"FEJL {folder / 'broken.pdf'}: PDF-filen er afkortet" in captured.out
     assert captured.out.splitlines()[-1] == "tilføjet 5, opdateret 0, uændret 0, fejl 2"
     assert "Traceback" not in captured.out + captured.err
 
@@ -105,12 +105,14 @@ def test_debug_shows_tracebacks_of_unexpected_errors(
     sample = str(samples_dir / "000_5761956d8ee0dfc0.txt")
     assert run("ingest", sample, "--db", str(tmp_db)) == 1
     quiet = capsys.readouterr()
-    assert "uventet fejl: RuntimeError: parser bug" in quiet.out
-    assert "Traceback" not in quiet.out + quiet.err
+    assert f"FEJL {sample}: en uventet fejl stoppede læsningen\n" in quiet.out
+    assert "Traceback" not in quiet.out + quiet.err and "parser bug" not in quiet.out
     assert run("--debug", "ingest", sample, "--db", str(tmp_db)) == 1
-    assert "Traceback" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "teknisk detalje: RuntimeError: parser bug" in err
     assert run("parse", sample, "--debug") == 1
-    assert "Traceback" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "teknisk detalje: RuntimeError: parser bug" in err
 
 
 def test_parse_json_is_the_meeting_dict(
@@ -164,22 +166,35 @@ def test_parse_of_a_document_without_kkr_structure(
     captured = capsys.readouterr()
     assert captured.out == ""
     (line,) = captured.err.splitlines()
-    assert line.startswith(f"{letter}: ikke et KKR-mødedokument: ")
+    assert line == (
+        f"{letter}: det er ikke et KKR-mødedokument: "
+        "ingen nummererede afsnit og punkter (som '1.' og '1.1.') fundet"
+    )
 
 
 @pytest.mark.parametrize(
-    ("content", "reason"),
-    [(b"", "tom fil"), (b"GIF89a garbage", "ikke en PDF-fil")],
+    ("content", "cause", "reason"),
+    [
+        (b"", "empty", "filen er tom"),
+        (b"GIF89a garbage", "not_pdf", "filen er ikke en PDF, selv om navnet siger det"),
+    ],
 )
 def test_parse_of_unreadable_files_is_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, reason: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, cause: str, reason: str
 ) -> None:
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(content)
-    assert run("parse", str(bad), "--json") == 1
+    assert run("parse", str(bad)) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == f"{bad}: {reason}\n"
+    assert run("parse", str(bad), "--json") == 1  # the stable cause on stdout, for scripts
+    captured = capsys.readouterr()
+    assert captured.err == f"{bad}: {reason}\n"
+    assert json.loads(captured.out) == {
+        "file": str(bad),
+        "error": {"cause": cause, "params": {}, "detail": "", "text": reason},
+    }
 
 
 def test_parse_of_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -344,7 +359,7 @@ def test_hostile_file_names_cannot_reach_the_terminal(
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert len(out.splitlines()) == 2
-    assert "?]0;pwned?evil?name?.txt: tom fil" in out
+    assert "?]0;pwned?evil?name?.txt: filen er tom" in out
 
 
 def test_reparse_without_paths_rereads_stored_files(

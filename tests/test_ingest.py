@@ -102,11 +102,13 @@ def test_missing_path_is_a_failure_not_a_crash(store: Store, tmp_path: Path) -> 
     summary = ingest_paths(store, [tmp_path / "nope.pdf"])
     (result,) = summary.results
     assert result.status == "failed"
-    assert result.reason == "filen eller mappen findes ikke"
+    assert result.reason == "filen findes ikke"
+    assert result.failure is not None and result.failure.cause == "not_found"
 
 
-def _bad_inputs(folder: Path, sample: Path) -> dict[str, str]:
-    """Write every kind of bad input; map file name to the expected start of its reason."""
+def _bad_inputs(folder: Path, sample: Path) -> dict[str, tuple[str, str]]:
+    """Write every kind of bad input; map file name to its cause code and the expected
+    start of its (Danish) reason."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "zero.pdf").write_bytes(b"")
     (folder / "zero.txt").write_bytes(b"")
@@ -122,15 +124,15 @@ def _bad_inputs(folder: Path, sample: Path) -> dict[str, str]:
     (folder / "noise.txt").write_bytes(pdf_factory.random_bytes(4000, seed=2))
     (folder / "prose.txt").write_text("Hej.\nDette er et brev uden dagsorden.\n" * 20)
     return {
-        "zero.pdf": "tom fil",
-        "zero.txt": "tom fil",
-        "truncated.pdf": "beskadiget PDF",
-        "letter.pdf": "ikke en PDF",
-        "locked.pdf": "krypteret PDF",
-        "scan.pdf": "intet tekstlag",
-        "noise.pdf": "ikke en PDF",
-        "noise.txt": "binære data",
-        "prose.txt": "ikke et KKR-mødedokument: ",
+        "zero.pdf": ("empty", "filen er tom"),
+        "zero.txt": ("empty", "filen er tom"),
+        "truncated.pdf": ("truncated", "PDF-filen er afkortet"),
+        "letter.pdf": ("not_pdf", "filen er ikke en PDF"),
+        "locked.pdf": ("encrypted", "PDF-filen er beskyttet med en adgangskode"),
+        "scan.pdf": ("scanned", "PDF-filen har intet tekstlag"),
+        "noise.pdf": ("not_pdf", "filen er ikke en PDF"),
+        "noise.txt": ("binary", "filen indeholder binære data"),
+        "prose.txt": ("not_a_meeting", "det er ikke et KKR-mødedokument: "),
     }
 
 
@@ -146,9 +148,10 @@ def test_each_bad_input_fails_with_its_reason_and_the_run_goes_on(
     summary = ingest_paths(store, [bad])
     outcome = {Path(r.path).name: r for r in summary.results}
     assert set(outcome) == set(expected) | {"zz_good.txt"}
-    for name, reason in expected.items():
+    for name, (cause, reason) in expected.items():
         result = outcome[name]
         assert result.status == "failed", name
+        assert result.failure is not None and result.failure.cause == cause, (name, result)
         assert result.reason.startswith(reason) and result.reason, (name, result.reason)
         assert "Traceback" not in result.reason and "\n" not in result.reason
         assert result.detail == "", f"{name} fell through to an unexpected error"
@@ -167,7 +170,9 @@ def test_unexpected_parser_error_is_one_failure_with_traceback_detail(
     monkeypatch.setattr(kkr_tui.parser, "parse", explode)
     summary = ingest_paths(store, [samples_dir])
     assert summary.failed == 5
-    assert summary.results[0].reason == "uventet fejl: RuntimeError: boom"
+    assert summary.results[0].reason == "en uventet fejl stoppede læsningen"
+    failure = summary.results[0].failure
+    assert failure is not None and failure.detail == "RuntimeError: boom"
     assert "Traceback" in summary.results[0].detail
 
 
@@ -249,7 +254,7 @@ def test_process_pool_reports_bad_files_too(store: Store, tmp_path: Path) -> Non
     (tmp_path / "b.pdf").write_bytes(b"")
     summary = ingest_paths(store, [tmp_path], jobs=2)
     assert [r.status for r in summary.results] == ["failed", "failed"]
-    assert summary.results[0].reason.startswith("ikke et KKR-mødedokument")
+    assert summary.results[0].reason.startswith("det er ikke et KKR-mødedokument")
 
 
 @pytest.mark.parametrize(
@@ -364,7 +369,8 @@ def test_a_worker_that_dies_fails_only_its_file_and_the_run_goes_on(
     summary = ingest_paths(store, [folder], jobs=2)
     by_name = {Path(r.path).name: r for r in summary.results}
     assert by_name[killer.name].status == "failed"
-    assert by_name[killer.name].reason == i18n._(ingest_reader.WORKER_DIED)
+    assert by_name[killer.name].failure == ingest_reader.WORKER_DIED
+    assert by_name[killer.name].reason.startswith("processen, der læste filen, stoppede uventet")
     assert sorted(r.status for n, r in by_name.items() if n != killer.name) == ["added"] * 5
     assert not summary.cancelled
     assert _stored_count(store) == 5

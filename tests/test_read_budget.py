@@ -78,7 +78,7 @@ def test_a_file_over_its_time_fails_in_one_line_and_the_run_goes_on(
     budget = ReadBudget(document_seconds=1)
     summary = _ingest(tmp_path / "kkr.db", [slow, sample], budget=budget)
     assert [(r.status, r.reason) for r in summary.results] == [
-        ("failed", "læsningen tog længere end 1 s; stoppet"),
+        ("failed", "læsningen af filen tog længere end 1 s og blev stoppet"),
         ("added", ""),
     ]
 
@@ -197,4 +197,5 @@ def test_no_process_to_be_had_fails_the_file_in_one_line(
     monkeypatch.setattr(BaseProcess, "start", refuse)
     (result,) = _ingest(tmp_path / "kkr.db", [good_pdf]).results
     assert result.status == "failed"
-    assert result.reason.startswith("kunne ikke starte en læseproces: [Errno 11]")
+    assert result.reason == "der kunne ikke startes en proces til at læse filen"
+    assert result.failure is not None and result.failure.detail.startswith("[Errno 11]")

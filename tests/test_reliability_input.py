@@ -84,17 +84,17 @@ def _matrix(folder: Path, samples: list[Path]) -> tuple[dict[str, str], dict[str
     (folder / "loop").mkdir()
     os.symlink(folder, folder / "loop" / "back")
     bad = {
-        "zero.pdf": "tom fil",
-        "zero.txt": "tom fil",
-        "truncated.pdf": "beskadiget PDF: ",
-        "letter.pdf": "ikke en PDF-fil",
-        "locked.pdf": "krypteret PDF (adgangskode påkrævet)",
-        "scan.pdf": "intet tekstlag",
-        "pictures.pdf": "intet tekstlag",
-        "noise.txt": "binære data, ikke tekst",
-        "latin1 plain.txt": "ikke UTF-8-tekst (ligner cp1252)",
-        "prose.txt": "ikke et KKR-mødedokument: ",
-        "locked.txt": "adgang nægtet",
+        "zero.pdf": "filen er tom",
+        "zero.txt": "filen er tom",
+        "truncated.pdf": "PDF-filen er afkortet (en ufuldstændig download?)",
+        "letter.pdf": "filen er ikke en PDF, selv om navnet siger det",
+        "locked.pdf": "PDF-filen er beskyttet med en adgangskode",
+        "scan.pdf": "PDF-filen har intet tekstlag",
+        "pictures.pdf": "PDF-filen har intet tekstlag",
+        "noise.txt": "filen indeholder binære data, ikke tekst",
+        "latin1 plain.txt": "teksten er ikke UTF-8 (den ligner Windows cp1252)",
+        "prose.txt": "det er ikke et KKR-mødedokument: ",
+        "locked.txt": "du har ikke lov til at læse filen",
     }
     good_files = {  # the start of each result line: "tilføjet" (added), "opdateret" (updated)
         "corrupt xref.pdf": "opdateret",
@@ -132,7 +132,7 @@ def test_every_bad_input_is_one_line_and_the_run_goes_on(
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err and err == ""
     lines = out.splitlines()
-    assert f"FEJL {missing}: filen eller mappen findes ikke" in lines
+    assert f"FEJL {missing}: filen findes ikke" in lines
     for name, reason in bad.items():
         (line,) = [line for line in lines if line.startswith(f"FEJL {folder / name}: ")]
         assert line.removeprefix(f"FEJL {folder / name}: ").startswith(reason), line

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pdf_factory import DANISH_PAGES, build_meeting_pdf, build_pdf_from_text_file
 
+from kkr_tui.model import FileFailure
 from kkr_tui.sources import (
     PdfSource,
     UnreadableDocumentError,
@@ -194,7 +195,9 @@ def test_all_pages_failing_is_a_damaged_pdf(
     monkeypatch.setattr(PageObject, "extract_text", broken)
     with pytest.raises(UnreadableDocumentError) as info:
         read_document(danish_pdf)
-    assert info.value.reason == "beskadiget PDF: bad content stream"
+    # one Danish sentence; pypdf's own words only as the detail (--json, --debug)
+    assert info.value.reason == "ingen af PDF-filens sider kunne læses"
+    assert info.value.failure == FileFailure("no_page_readable", detail="bad content stream")
     assert info.value.path == str(danish_pdf)
 
 

@@ -186,11 +186,12 @@ def test_cp1252_without_danish_letters_is_refused(tmp_path: Path) -> None:
     path.write_bytes("Referat – “godkendt” \n".encode("cp1252"))
     with pytest.raises(UnreadableDocumentError) as info:
         read_document(path)
-    assert info.value.reason == "ikke UTF-8-tekst (ligner cp1252)"
+    assert info.value.failure.cause == "cp1252"
+    assert info.value.reason.startswith("teksten er ikke UTF-8 (den ligner Windows cp1252)")
 
 
 def test_undecodable_bytes_are_refused() -> None:
-    with pytest.raises(UnreadableDocumentError, match=r"^ikke UTF-8-tekst"):
+    with pytest.raises(UnreadableDocumentError, match=r"^teksten er ikke UTF-8, og dens tegnsæt er ukendt$"):
         decode_text(b"abc \x81\x8d\x90 def \n" * 3, "x.txt")
 
 
@@ -201,7 +202,7 @@ def test_utf16_with_bom_is_read() -> None:
 def test_whitespace_only_file_has_no_text(tmp_path: Path) -> None:
     path = tmp_path / "blank.txt"
     path.write_text(" \n\n  \n", encoding="utf-8")
-    with pytest.raises(UnreadableDocumentError, match="ingen tekst i filen"):
+    with pytest.raises(UnreadableDocumentError, match="^filen indeholder ingen tekst$"):
         read_document(path)
 
 

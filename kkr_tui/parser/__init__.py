@@ -8,7 +8,6 @@ only a document with no section and item structure at all is rejected.
 
 from __future__ import annotations
 
-from kkr_tui.i18n import N_
 from kkr_tui.model import (
     UNTITLED_PART,
     Block,
@@ -42,10 +41,10 @@ def parse(doc: SourceDocument) -> Meeting:
     """Parse a meeting document; raise NotAMeetingError when it has no KKR structure."""
     lines, headers = page_lines(doc.pages)
     if not any(not line.blank for line in lines):
-        raise NotAMeetingError(N_("the document has no text"))
+        raise NotAMeetingError("no_text")
     skeleton = find_skeleton(lines, len(doc.pages))
     if not skeleton.sections or not any(s.items for s in skeleton.sections):
-        raise NotAMeetingError(N_("no numbered sections and items (such as '1.' and '1.1.') found"))
+        raise NotAMeetingError("no_structure")
 
     annotations = [url for page in doc.pages for url in page.links]
     resolver = UrlResolver(annotations)

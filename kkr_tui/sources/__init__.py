@@ -11,7 +11,6 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from kkr_tui.i18n import _
 from kkr_tui.model import SourceDocument
 from kkr_tui.sources.errors import UnreadableDocumentError, check_regular_file
 from kkr_tui.sources.pdf import PdfSource, iter_pdf_pages, pdf_page_count, read_pdf
@@ -53,7 +52,7 @@ def read_document(
     :func:`kkr_tui.sources.pdf.page_time_limit`).
 
     Raises :class:`UnreadableDocumentError` for anything that is not a readable
-    document, with a reason fit to show the user next to the file name.
+    document, with a cause (:class:`~kkr_tui.model.FileFailure`) the caller words.
     """
     p = check_regular_file(path)
     suffix = p.suffix.lower()
@@ -62,7 +61,5 @@ def read_document(
     if suffix == ".txt":
         return read_text(p, progress)
     if not suffix:
-        raise UnreadableDocumentError(p, _("no file extension (expected .pdf or .txt)"))
-    raise UnreadableDocumentError(
-        p, _("unsupported file type '{suffix}' (expected .pdf or .txt)").format(suffix=suffix)
-    )
+        raise UnreadableDocumentError(p, "no_suffix")
+    raise UnreadableDocumentError(p, "unsupported_type", (("suffix", suffix),))

@@ -1,9 +1,10 @@
-"""How reading a document can fail, in words a user can act on.
+"""How reading a document can fail, as a cause the user's language words when shown.
 
-Every failure of the readers is an :class:`UnreadableDocumentError` with a short
-lowercase reason, so the CLI and the app can report "x.pdf: encrypted PDF (password
-required)" instead of a traceback. File-system failures are mapped to reasons here,
-once, for both readers.
+Every failure of the readers is an :class:`UnreadableDocumentError` carrying a
+:class:`~kkr_tui.model.FileFailure` (a cause code, its numbers, and a library's own
+words as a detail), so the CLI and the app can report "x.pdf: PDF-filen er beskyttet
+med en adgangskode" instead of a traceback, and ``--json`` keeps the code. File-system
+failures are mapped to causes here, once, for both readers.
 """
 
 from __future__ import annotations
@@ -14,36 +15,50 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
-from kkr_tui.i18n import _
+from kkr_tui.model import FileCause, FileFailure
 
 
 class UnreadableDocumentError(Exception):
-    """A file could not be turned into pages; ``reason`` says why, ``str(e)`` is the reason."""
+    """A file could not be turned into pages; ``failure`` says why (a code), ``reason``
+    words it in the user's language."""
 
-    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
-        super().__init__(reason)
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        cause: FileCause | FileFailure,
+        params: tuple[tuple[str, int | float | str], ...] = (),
+        detail: str = "",
+    ) -> None:
+        failure = cause if isinstance(cause, FileFailure) else FileFailure(cause, params, detail)
+        super().__init__(failure.cause)
         self.path = str(path)
-        self.reason = reason
+        self.failure = failure
+
+    @property
+    def reason(self) -> str:
+        """The sentence for the user (the words are chosen now, not when raised)."""
+        from kkr_tui.failure_words import describe
+
+        return describe(self.failure)
 
     def __str__(self) -> str:
         return self.reason
 
-    def __reduce__(self) -> tuple[type, tuple[str, str]]:
-        return (type(self), (self.path, self.reason))
+    def __reduce__(self) -> tuple[type, tuple[str, FileFailure]]:
+        return (type(self), (self.path, self.failure))
 
 
-def os_error_reason(error: OSError) -> str:
-    """A short reason for an OS error, without the path (the caller reports the path)."""
+def os_error_failure(error: OSError) -> FileFailure:
+    """The cause of an OS error, without the path (the caller reports the path)."""
     if isinstance(error, FileNotFoundError):
-        return _("file not found")
+        return FileFailure("not_found")
     if isinstance(error, IsADirectoryError):
-        return _("is a directory, not a file")
+        return FileFailure("is_directory")
     if isinstance(error, PermissionError):
-        return _("permission denied")
+        return FileFailure("permission")
     if error.errno == errno.ELOOP:
-        return _("too many levels of symbolic links")
-    detail = error.strerror or type(error).__name__
-    return _("cannot read file: {detail}").format(detail=detail.lower())
+        return FileFailure("symlink_loop")
+    return FileFailure("os_error", detail=error.strerror or type(error).__name__)
 
 
 def check_regular_file(path: str | os.PathLike[str]) -> Path:
@@ -56,13 +71,13 @@ def check_regular_file(path: str | os.PathLike[str]) -> Path:
     try:
         st = p.stat()
     except OSError as error:
-        raise UnreadableDocumentError(p, os_error_reason(error)) from None
+        raise UnreadableDocumentError(p, os_error_failure(error)) from None
     except ValueError:
-        raise UnreadableDocumentError(p, _("invalid file name")) from None
+        raise UnreadableDocumentError(p, "invalid_name") from None
     if stat.S_ISDIR(st.st_mode):
-        raise UnreadableDocumentError(p, _("is a directory, not a file"))
+        raise UnreadableDocumentError(p, "is_directory")
     if not stat.S_ISREG(st.st_mode):
-        raise UnreadableDocumentError(p, _("not a regular file"))
+        raise UnreadableDocumentError(p, "not_regular")
     return p
 
 
@@ -70,9 +85,9 @@ def check_regular_file(path: str | os.PathLike[str]) -> Path:
 MAX_FILE_BYTES = 1024 * 1024 * 1024
 
 
-def too_large(limit: int) -> str:
-    """The reason for a file over ``limit`` bytes."""
-    return _("file too large (over {mb} MB)").format(mb=limit // (1024 * 1024))
+def too_large(limit: int) -> FileFailure:
+    """The cause for a file over ``limit`` bytes."""
+    return FileFailure("too_large", (("mb", limit // (1024 * 1024)),))
 
 
 def open_regular_file(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> BinaryIO:
@@ -88,15 +103,15 @@ def open_regular_file(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES)
     try:
         fd = os.open(p, flags)
     except OSError as error:
-        raise UnreadableDocumentError(p, os_error_reason(error)) from None
+        raise UnreadableDocumentError(p, os_error_failure(error)) from None
     except ValueError:
-        raise UnreadableDocumentError(p, _("invalid file name")) from None
+        raise UnreadableDocumentError(p, "invalid_name") from None
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
-            raise UnreadableDocumentError(p, _("is a directory, not a file"))
+            raise UnreadableDocumentError(p, "is_directory")
         if not stat.S_ISREG(st.st_mode):
-            raise UnreadableDocumentError(p, _("not a regular file"))
+            raise UnreadableDocumentError(p, "not_regular")
         if st.st_size > limit:
             raise UnreadableDocumentError(p, too_large(limit))
         return os.fdopen(fd, "rb")
@@ -111,7 +126,7 @@ def read_head(path: Path, size: int) -> bytes:
         with open_regular_file(path) as fh:
             return fh.read(size)
     except OSError as error:
-        raise UnreadableDocumentError(path, os_error_reason(error)) from None
+        raise UnreadableDocumentError(path, os_error_failure(error)) from None
 
 
 def read_all(path: Path, limit: int) -> bytes:
@@ -126,7 +141,7 @@ def read_all(path: Path, limit: int) -> bytes:
             if len(data) > size:
                 data += fh.read(limit + 1 - len(data))
     except OSError as error:
-        raise UnreadableDocumentError(path, os_error_reason(error)) from None
+        raise UnreadableDocumentError(path, os_error_failure(error)) from None
     if len(data) > limit:
         raise UnreadableDocumentError(path, too_large(limit))
     return data

@@ -22,12 +22,12 @@ from types import ModuleType, TracebackType
 from typing import Any
 
 from kkr_tui.i18n import N_, _
-from kkr_tui.model import Page, PageCause, PageWarning, SourceDocument
+from kkr_tui.model import FileCause, FileFailure, Page, PageCause, PageWarning, SourceDocument
 from kkr_tui.sanitize import clean_line, clean_text
 from kkr_tui.sources.errors import (
     UnreadableDocumentError,
     check_regular_file,
-    os_error_reason,
+    os_error_failure,
     read_all,
     read_head,
 )
@@ -120,6 +120,13 @@ def _cause(error: BaseException) -> PageCause:
     return _CAUSES.get(clean_line(str(error)).lower(), "damaged")
 
 
+def _detail(error: BaseException) -> str:
+    """pypdf's own words for ``error``, bounded: the technical detail of a failure
+    (``--json``, ``--debug``), never the sentence the user reads."""
+    text = _BYTES_DUMP_RE.sub("", clean_line(str(error))) or type(error).__name__
+    return text if len(text) <= _REASON_CHARS else text[: _REASON_CHARS - 1].rstrip() + "…"
+
+
 def _short(error: BaseException) -> str:
     """A one-line, bounded description of a pypdf exception for a reason string."""
     text = clean_line(str(error)) or type(error).__name__
@@ -134,12 +141,20 @@ def _short(error: BaseException) -> str:
 
 
 class _Damaged(Exception):
-    """Internal: pypdf could not open the file; ``reason`` is the short description."""
+    """Internal: pypdf could not open the file; ``reason`` is the short description
+    (kept as a repair's page warning), ``failure`` what the file fails with."""
 
-    def __init__(self, reason: str, cause: PageCause = "damaged") -> None:
+    def __init__(
+        self,
+        reason: str,
+        cause: PageCause = "damaged",
+        detail: str = "",
+        whole: FileCause | None = None,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.cause: PageCause = cause
+        self.failure = FileFailure(whole or cause or "damaged", detail=detail or reason)
 
 
 class PdfSource:
@@ -157,11 +172,12 @@ class PdfSource:
         self.failed_pages: set[int] = set()
         self.repaired_from: str | None = None
         self.repaired_cause: PageCause = ""
+        self.repaired_failure: FileFailure | None = None
         head = read_head(self.path, _HEAD_BYTES)
         if not head:
-            raise UnreadableDocumentError(self.path, _("empty file"))
+            raise UnreadableDocumentError(self.path, "empty")
         if b"%PDF-" not in head:
-            raise UnreadableDocumentError(self.path, _("not a PDF file"))
+            raise UnreadableDocumentError(self.path, "not_pdf")
         data = read_all(self.path, MAX_PDF_BYTES)
         # pypdf's catalog search costs a scan of the file per object number it tries;
         # bound it by the number of objects the file can hold, not pypdf's 10,000.
@@ -174,8 +190,8 @@ class PdfSource:
     def _capturing(self) -> _Capturing:
         return _Capturing(self.log)
 
-    def _fail(self, reason: str) -> UnreadableDocumentError:
-        return UnreadableDocumentError(self.path, reason)
+    def _fail(self, cause: FileCause, detail: str = "") -> UnreadableDocumentError:
+        return UnreadableDocumentError(self.path, cause, detail=detail)
 
     def _open_or_repair(self, data: bytes) -> tuple[Any, int]:
         """Open the PDF; if it is damaged, try once more with a rebuilt trailer.
@@ -190,9 +206,10 @@ class PdfSource:
                 trailer = _REPAIR_TRAILER % self._object_bound
                 reader, count = self._open(io.BytesIO(data + trailer))
             except _Damaged:
-                raise self._fail(_("damaged PDF: {reason}").format(reason=damage.reason)) from None
+                raise UnreadableDocumentError(self.path, damage.failure) from None
             self.repaired_from = damage.reason
             self.repaired_cause = damage.cause
+            self.repaired_failure = damage.failure
             return reader, count
 
     def _open(self, stream: io.BytesIO) -> tuple[Any, int]:
@@ -203,30 +220,30 @@ class PdfSource:
                 stream, strict=False, root_object_recovery_limit=self._object_bound
             )
         except (errors.FileNotDecryptedError, errors.WrongPasswordError):
-            raise self._fail(_("encrypted PDF (password required)")) from None
+            raise self._fail("encrypted") from None
         except errors.DependencyError:
-            raise self._fail(_("encrypted PDF (needs the 'cryptography' package)")) from None
+            raise self._fail("encrypted_needs_crypto") from None
         except OSError as error:
-            raise self._fail(os_error_reason(error)) from None
+            raise UnreadableDocumentError(self.path, os_error_failure(error)) from None
         except Exception as error:
-            raise _Damaged(_short(error), _cause(error)) from None
+            raise _Damaged(_short(error), _cause(error), _detail(error)) from None
         if reader.is_encrypted:
             try:
                 result = reader.decrypt("")
             except errors.DependencyError:
-                raise self._fail(_("encrypted PDF (needs the 'cryptography' package)")) from None
+                raise self._fail("encrypted_needs_crypto") from None
             except Exception:
                 result = pypdf.PasswordType.NOT_DECRYPTED
             if result == pypdf.PasswordType.NOT_DECRYPTED:
-                raise self._fail(_("encrypted PDF (password required)"))
+                raise self._fail("encrypted")
         try:
             count = len(reader.pages)
         except errors.FileNotDecryptedError:
-            raise self._fail(_("encrypted PDF (password required)")) from None
+            raise self._fail("encrypted") from None
         except Exception as error:
-            raise _Damaged(_short(error), _cause(error)) from None
+            raise _Damaged(_short(error), _cause(error), _detail(error)) from None
         if count == 0:
-            raise _Damaged(_("no pages"))
+            raise _Damaged(_("no pages"), whole="no_pages")
         return reader, count
 
     def _read_metadata(self) -> tuple[tuple[str, str], ...]:
@@ -501,18 +518,22 @@ def _refuse_unusable(source: PdfSource, pages: list[Page]) -> None:
     "No text" means a scan only when pypdf saw nothing wrong; with repairs or pypdf
     warnings it is damage, and saying "scanned" would send the user the wrong way.
     """
+    failure = unusable(source, sum(len("".join(page.text.split())) for page in pages))
+    if failure is not None:
+        raise UnreadableDocumentError(source.path, failure)
+
+
+def unusable(source: PdfSource, chars: int, min_chars: int | None = None) -> FileFailure | None:
+    """Why a PDF whose pages were all read (``chars`` non-space characters) is of no
+    use, or None. ``min_chars`` defaults to :data:`MIN_CHARS_PER_PAGE` a page."""
     if len(source.failed_pages) == source.page_count:
-        reason = source.repaired_from or source.failures[0].reason
-        raise UnreadableDocumentError(source.path, _("damaged PDF: {reason}").format(reason=reason))
-    chars = sum(len("".join(page.text.split())) for page in pages)
-    if chars >= MIN_CHARS_PER_PAGE * source.page_count:
-        return
-    if source.repaired_from:
-        raise UnreadableDocumentError(
-            source.path, _("damaged PDF: {reason}").format(reason=source.repaired_from)
-        )
+        if source.repaired_failure is not None:
+            return source.repaired_failure
+        return FileFailure("no_page_readable", detail=source.failures[0].reason)
+    if chars >= (MIN_CHARS_PER_PAGE * source.page_count if min_chars is None else min_chars):
+        return None
+    if source.repaired_failure is not None:
+        return source.repaired_failure
     if source.log:
-        raise UnreadableDocumentError(source.path, _("damaged PDF: no text could be extracted"))
-    raise UnreadableDocumentError(
-        source.path, _("no text layer; scanned documents are not supported")
-    )
+        return FileFailure("no_text_extracted", detail=source.log[0])
+    return FileFailure("scanned")

@@ -14,7 +14,6 @@ import os
 import re
 from collections.abc import Callable, Sequence
 
-from kkr_tui.i18n import _
 from kkr_tui.model import Page, SourceDocument
 from kkr_tui.sanitize import clean_text
 from kkr_tui.sources.errors import UnreadableDocumentError, check_regular_file, read_all
@@ -49,7 +48,7 @@ def read_text(
     text = decode_text(read_all(p, MAX_TEXT_BYTES), p)
     pages = split_pages(text)
     if not any(page.text.strip() or page.links for page in pages):
-        raise UnreadableDocumentError(p, _("no text in file"))
+        raise UnreadableDocumentError(p, "no_text")
     if progress is not None:
         for done in range(1, len(pages) + 1):
             progress(done, len(pages))
@@ -64,16 +63,16 @@ def decode_text(data: bytes, path: str | os.PathLike[str] = "") -> str:
     guess is right. Anything else is refused rather than shown as mojibake.
     """
     if not data:
-        raise UnreadableDocumentError(path, _("empty file"))
+        raise UnreadableDocumentError(path, "empty")
     if data.startswith(b"%PDF-"):
-        raise UnreadableDocumentError(path, _("binary data, not text (a PDF file named .txt)"))
+        raise UnreadableDocumentError(path, "pdf_named_txt")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise UnreadableDocumentError(path, _("not UTF-8 text (broken UTF-16)")) from None
+            raise UnreadableDocumentError(path, "broken_utf16") from None
     if _looks_binary(data):
-        raise UnreadableDocumentError(path, _("binary data, not text"))
+        raise UnreadableDocumentError(path, "binary")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -81,9 +80,9 @@ def decode_text(data: bytes, path: str | os.PathLike[str] = "") -> str:
     try:
         legacy = data.decode("cp1252")
     except UnicodeDecodeError:
-        raise UnreadableDocumentError(path, _("not UTF-8 text (unknown encoding)")) from None
+        raise UnreadableDocumentError(path, "unknown_encoding") from None
     if _DANISH_LETTERS.isdisjoint(legacy) or _C1_RE.search(legacy):
-        raise UnreadableDocumentError(path, _("not UTF-8 text (looks like cp1252)"))
+        raise UnreadableDocumentError(path, "cp1252")
     return legacy
 
 

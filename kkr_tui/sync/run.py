@@ -476,7 +476,7 @@ def _ingest(run: _Run, store: Store, files: dict[str, str], cancel: threading.Ev
             run.say(SyncLine(word, f"{result.label}  ({url})".strip()))
             if result.status != "unchanged":
                 run.summary.new_documents.append(result.label)
-        elif is_not_a_meeting(result.reason):
+        elif is_not_a_meeting(result.failure):
             store.set_link_state(url, "bilag", kind="bilag")
             run.summary.bilag += 1
             run.say(SyncLine(_("bilag"), url, _("not an agenda or minutes; kept as a bilag")))
