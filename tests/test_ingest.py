@@ -11,7 +11,7 @@ from pathlib import Path
 import pdf_factory
 import pytest
 
-from kkr_tui import i18n, ingest, ingest_reader
+from kkr_tui import ingest, ingest_reader
 from kkr_tui.ingest import IngestEvent, discover, ingest_paths, meeting_label
 from kkr_tui.store import Store
 

@@ -31,6 +31,7 @@ from reliability_corpus import kkr_command
 
 from kkr_tui.ingest import IngestEvent, IngestSummary, ingest_paths
 from kkr_tui.ingest_reader import ReadBudget
+from kkr_tui.model import FileFailure
 from kkr_tui.store import Store
 
 HANG_GUARD_S = 60
@@ -81,6 +82,7 @@ def test_a_file_over_its_time_fails_in_one_line_and_the_run_goes_on(
         ("failed", "læsningen af filen tog længere end 1 s og blev stoppet"),
         ("added", ""),
     ]
+    assert summary.results[0].failure == FileFailure("timeout", (("seconds", 1),))
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -191,7 +191,9 @@ def test_cp1252_without_danish_letters_is_refused(tmp_path: Path) -> None:
 
 
 def test_undecodable_bytes_are_refused() -> None:
-    with pytest.raises(UnreadableDocumentError, match=r"^teksten er ikke UTF-8, og dens tegnsæt er ukendt$"):
+    with pytest.raises(
+        UnreadableDocumentError, match=r"^teksten er ikke UTF-8, og dens tegnsæt er ukendt$"
+    ):
         decode_text(b"abc \x81\x8d\x90 def \n" * 3, "x.txt")
 
 

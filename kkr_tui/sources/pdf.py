@@ -243,7 +243,7 @@ class PdfSource:
         except Exception as error:
             raise _Damaged(_short(error), _cause(error), _detail(error)) from None
         if count == 0:
-            raise _Damaged(_("no pages"), whole="no_pages")
+            raise _Damaged("no pages", whole="no_pages")
         return reader, count
 
     def _read_metadata(self) -> tuple[tuple[str, str], ...]:
