@@ -53,8 +53,8 @@ def test_fifo_and_dev_zero_in_a_folder_or_named_are_one_line_each(
     )
     assert code == 1 and "Traceback" not in out + err
     lines = out.splitlines()
-    assert f"FEJL {pipe}: ikke en almindelig fil" in lines
-    assert f"FEJL {zero}: ikke en almindelig fil" in lines
+    assert f"FEJL {pipe}: det er ikke en almindelig fil (men en enhed eller et rør)" in lines
+    assert f"FEJL {zero}: det er ikke en almindelig fil (men en enhed eller et rør)" in lines
     assert any(line.startswith("tilføjet") and "good.txt" in line for line in lines)
     assert lines[-1] == "tilføjet 1, opdateret 0, uændret 0, fejl 2"
 
@@ -80,4 +80,8 @@ def test_parse_refuses_a_fifo_in_one_line(tmp_path: Path, name: str) -> None:
     pipe = tmp_path / name
     os.mkfifo(pipe)
     code, out, err = _run("parse", str(pipe), cwd=tmp_path)
-    assert (code, out, err) == (1, "", f"{pipe}: ikke en almindelig fil\n")
+    assert (code, out, err) == (
+        1,
+        "",
+        f"{pipe}: det er ikke en almindelig fil (men en enhed eller et rør)\n",
+    )
