@@ -133,3 +133,32 @@ async def test_document_text_in_a_change_is_never_markup(sample_db: Path) -> Non
         await settle(pilot)
         assert "[@click=app.quit]x[/]" in screen_text(app)
         assert app.is_running
+
+
+async def test_the_minutes_item_shows_its_new_beslutning_and_the_agenda_item_nothing(
+    sample_db: Path,
+) -> None:
+    """Minutes arrived: the minutes' item shows "Beslutning: ny" compared with the
+    agenda; the agenda's own item, whose words are the same, shows no change block."""
+    from meeting_work_fixtures import minutes_000
+
+    with Store(sample_db) as store:
+        store.detect_changes()
+        save(store, minutes_000())
+        minutes_item = item_by_number(store, HOV, "2025-06-18", "3.4")
+        agenda_item = store._conn.execute(
+            "SELECT i.id FROM items i JOIN documents d ON d.id = i.document_id"
+            " WHERE d.doc_type = 'agenda' AND d.file_name LIKE '000_%' AND i.number = '3.3'"
+        ).fetchone()[0]
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_view(("item", minutes_item))
+        await settle(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "Ændret siden du sidst så punktet" in text
+        assert "sammenlignet med dagsordenen" in text and "Beslutning: ny" in text
+        app.open_view(("item", agenda_item))
+        await settle(pilot)
+        assert app.current_item.id == agenda_item
+        assert not app.pane.query(".part--change")

@@ -146,7 +146,9 @@ class ItemPane(VerticalScroll, can_focus=True):
                 await self.mount_all(under, after=self.query(".facts").first())
             if end:
                 await self.mount_all(end)
-            if change is not None:
+            # A change whose words are all the same here (the agenda item opened when the
+            # minutes are what changed, or a re-typeset PDF) has nothing to show.
+            if change is not None and (change.diff is None or not change.diff.is_same):
                 from kkr_tui.app.widgets.change_view import change_block
 
                 after = self.query(".decision, .facts").last()
