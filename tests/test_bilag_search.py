@@ -159,3 +159,41 @@ async def test_the_readers_search_lists_bilag_and_opens_one_at_the_page(
         await pilot.press("n")
         await settle(pilot)
         assert view.page == first % 6 + 1 and view.marks >= 1
+
+
+def test_the_bilag_alone_are_what_a_whole_answer_adds(synced: Path) -> None:
+    """The reader asks the items first and the bilag after them: the second step finds
+    exactly the bilag the one-step answer (kkr-tui search) puts after the items."""
+    with Store(synced) as store:
+        index = SearchIndex(store)
+        for query in [
+            "drikkevand",
+            "grundvand council:midt",
+            "marts 2025 grundvand",
+            "grundvand i sjælland",
+            "grundvand type:referat",
+            "grundvand year:20x",
+            "SAG-2025-00002",
+            "2.1",
+        ]:
+            whole = _bilag(index.answer(query, limit=48, bilag=True).hits)
+            alone = index.bilag_hits(query, limit=12)
+            assert [(h.bilag_id, h.page) for h in alone] == [(h.bilag_id, h.page) for h in whole]
+        assert index.bilag_hits("grundvand", limit=12)
+        assert not _bilag(index.answer("grundvand").hits)  # only when asked
+
+
+async def test_enter_before_the_hits_arrive_opens_a_bilag_when_only_bilag_match(
+    synced: Path, tmp_path: Path
+) -> None:
+    from kkr_tui.app.screens.bilag import BilagScreen
+
+    app = make_app(synced, config_path=tmp_path / "config.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        app.screen.query_one("Input").value = "silkeborg vandløbsrestaurering"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BilagScreen) and app.screen.page == 4

@@ -255,6 +255,12 @@ class StoreGateway:
 
         return await self.run(_answer)
 
+    async def bilag_hits(self, query: str, *, limit: int) -> list[SearchHit]:
+        """:meth:`kkr_tui.search.SearchIndex.bilag_hits` on this gateway's Store: the
+        bilag for ``query``, asked after its items are shown."""
+        await self.open()
+        return await self.run(lambda: self._search_index().bilag_hits(query, limit=limit))
+
     def _search_index(self) -> SearchIndex:
         """The Store's :class:`~kkr_tui.search.SearchIndex`, made on first use (on the
         store thread: rapidfuzz loads there, not on the way to the first frame). It

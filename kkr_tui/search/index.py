@@ -186,21 +186,36 @@ class SearchIndex:
             text = f"{parsed.text} {dates.text}"
             hits = self._search(text, filters, None, limit, current_meeting_id)
         if bilag:
-            if dates is not None:
-                filters = replace(filters, dates=(dates.first, dates.last))
-            hits = self._with_bilag(hits, parsed.text.strip(), filters, limit)
+            extra = self._bilag_for(parsed, filters, max(3, limit // 4))[:limit]
+            hits = hits[: limit - len(extra)] + extra
         return Answer(hits)
 
-    def _with_bilag(
-        self, hits: list[SearchHit], text: str, filters: Filters, limit: int
-    ) -> list[SearchHit]:
-        """``hits`` with the best bilag for ``text`` after them (see :meth:`answer`).
+    def bilag_hits(self, query: str, *, limit: int) -> list[SearchHit]:
+        """Only the bilag :meth:`answer` would add for ``query`` (up to ``limit``): for a
+        caller that shows the items first and the bilag when they come (the reader), so
+        the items never wait for the bilag's grouping. Nothing for a query whose
+        filters cannot match."""
+        parsed = parse_query(query)
+        if self.problems(parsed):
+            return []
+        councils = resolve_councils(self.store, parsed.council) if parsed.council else None
+        filters = Filters(councils, parsed.year, parsed.doc_type)
+        dates = parsed.dates
+        if dates is not None and parsed.year is not None and parsed.year != dates.year:
+            return []
+        return self._bilag_for(parsed, filters, limit)
 
-        A council named in the words ("drikkevand i midtjylland") narrows the bilag as
-        it narrows the items; a case or item number finds no bilag (it names items)."""
+    def _bilag_for(self, parsed: ParsedQuery, filters: Filters, want: int) -> list[SearchHit]:
+        """The best ``want`` bilag for ``parsed`` (see :meth:`answer`).
+
+        A date narrows them to its meetings; a council named in the words ("drikkevand
+        i midtjylland") narrows them as it narrows the items; a case or item number
+        finds no bilag (it names items)."""
+        text = parsed.text.strip()
         if not text or CASE_RE.match(text) or NUMBER_RE.match(text):
-            return hits
-        want = max(3, limit // 4)
+            return []
+        if parsed.dates is not None:
+            filters = replace(filters, dates=(parsed.dates.first, parsed.dates.last))
         extra: list[SearchHit] = []
         if filters.councils is None:
             narrowed = self._council_named(text)
@@ -209,8 +224,7 @@ class SearchIndex:
                 extra = self._bilag(rest, replace(filters, councils=[council]), want)
         if not extra:
             extra = self._bilag(text, filters, want)
-        extra = extra[:limit]
-        return hits[: limit - len(extra)] + extra
+        return extra
 
     def _bilag(self, text: str, filters: Filters, want: int) -> list[SearchHit]:
         from kkr_tui.search.bilag import bilag_hits

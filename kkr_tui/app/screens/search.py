@@ -1,7 +1,9 @@
 """The search overlay: type, see results across all councils, Enter to open, Escape to go back.
 
 Searching runs in an exclusive worker after a short pause in typing, so a stale query
-is cancelled instead of overwriting newer results. The screen returns what to open
+is cancelled instead of overwriting newer results. The items are shown as soon as they
+are found; the bilag follow in a second step, after them, so the items never wait for
+a large bilag archive. The screen returns what to open
 (``("item", id)``, ``("meeting", id)`` for a hit that stands for a whole meeting, or a
 :class:`BilagView` for a page of a bilag) or None with ``dismiss``; the app does the
 opening, so Escape leaves everything exactly where it was. A filter that cannot match
@@ -32,6 +34,10 @@ from kkr_tui.i18n import N_, _, ngettext
 if TYPE_CHECKING:
     from kkr_tui.app.db import StoreGateway
     from kkr_tui.search import SearchHit
+
+#: Items the reader's search lists; the bilag come after them, a quarter as many.
+ITEM_LIMIT = 50
+BILAG_LIMIT = ITEM_LIMIT // 4
 
 HELP_LINE = N_("Filters: council:midt  year:2025  type:referat · SAG-2025-02162 · 3.4 · F1 help")
 
@@ -155,7 +161,7 @@ class SearchScreen(ModalScreen[Chosen | None]):
         status.update(Content(_("Searching…")))
         try:
             answer = await self.gateway.answer(
-                query, limit=50, current_meeting_id=self.current_meeting_id, bilag=True
+                query, limit=ITEM_LIMIT, current_meeting_id=self.current_meeting_id
             )
         except Exception as exc:  # a bad query must not close the overlay
             log.warning("search for %r failed", query, exc_info=exc)
@@ -176,14 +182,38 @@ class SearchScreen(ModalScreen[Chosen | None]):
         if self._open_when_done and self.hits:
             self.dismiss(hit_view(self.hits[0]))
             return
-        self._open_when_done = False
         results.clear_options()
+        self._show_more(0, query)
+        # Then the bilag, in a second step: the items never wait for them (grouping a
+        # large bilag archive's pages costs tens of milliseconds).
+        try:
+            extra = await self.gateway.bilag_hits(query, limit=BILAG_LIMIT)
+        except Exception as exc:  # the items stay; the bilag are extra evidence
+            log.warning("bilag search for %r failed", query, exc_info=exc)
+            extra = []
+        if query != self.query_text:
+            return
+        if extra:
+            shown = len(self.hits)
+            self.hits += extra
+            if self._open_when_done:
+                self.dismiss(hit_view(self.hits[0]))
+                return
+            self._show_more(shown, query)
+        self._open_when_done = False
+
+    def _show_more(self, first: int, query: str) -> None:
+        """Add the hits from ``first`` on to the list and say how many there are."""
+        results = self.query_one(OptionList)
+        status = self.query_one("#search-status", Static)
         results.add_options(
-            Option(hit_prompt(hit, snippet=False), id=str(i)) for i, hit in enumerate(self.hits)
+            Option(hit_prompt(hit, snippet=False), id=str(i))
+            for i, hit in enumerate(self.hits[first:], start=first)
         )
-        self._preview(0 if self.hits else None)
-        if self.hits:
+        if results.highlighted is None and self.hits:
             results.highlighted = 0
+        self._preview(results.highlighted if self.hits else None)
+        if self.hits:
             count = ngettext(
                 "{n} hit · Enter opens · Esc goes back",
                 "{n} hits · Enter opens · Esc goes back",
