@@ -282,9 +282,8 @@ class IngestRun:
             return IngestResult(
                 str(path),
                 "failed",
-                _("could not store: {kind}: {error}").format(
-                    kind=type(error).__name__, error=error
-                ),
+                # The exception's class name is for the log (the traceback), not the line.
+                _("could not be stored in the database: {error}").format(error=error),
                 label,
                 traceback.format_exc(),
                 store_failed=True,

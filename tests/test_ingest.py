@@ -191,7 +191,7 @@ def test_a_store_error_fails_that_file_only(
     monkeypatch.setattr(store, "save_document", flaky)
     summary = ingest_paths(store, [samples_dir])
     assert [r.status for r in summary.results] == ["added", "failed", "added", "added", "added"]
-    assert summary.results[1].reason == "kunne ikke gemme: OSError: disk full"
+    assert summary.results[1].reason == "kunne ikke gemmes i databasen: disk full"
     assert _stored_count(store) == 4
 
 

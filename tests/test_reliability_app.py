@@ -121,12 +121,12 @@ async def test_a_locked_database_is_a_notification_not_a_crash(small_db: Path) -
             await pilot.press("right_square_bracket")
             for _ in range(40):  # settle() re-raises the failed worker; poll instead
                 await pilot.pause(0.05)
-                if any(m.startswith("database is busy") for m in _messages(app)):
+                if any(m.startswith("databasen er optaget") for m in _messages(app)):
                     break
         finally:
             blocker.execute("ROLLBACK")
             blocker.close()
-        assert any(m.startswith("database is busy") for m in _messages(app)), _messages(app)
+        assert any(m.startswith("databasen er optaget") for m in _messages(app)), _messages(app)
         assert app.is_running
         await pilot.press("right_square_bracket")
         await settle(pilot)
@@ -181,7 +181,7 @@ async def test_newer_schema_is_refused_with_its_message(small_db: Path) -> None:
         await settle(pilot)
         assert app.is_running
         assert "Kunne ikke åbne databasen" in screen_text(app)
-        assert any("newer than this kkr-tui supports" in m for m in _messages(app))
+        assert any("nyere kkr-tui" in m for m in _messages(app))
 
 
 async def test_an_outside_note_is_drawn_without_a_reload(small_db: Path) -> None:

@@ -157,8 +157,9 @@ def test_cli_refuses_a_newer_database_in_one_line(
     lines = err.splitlines()
     assert len(lines) == 2 and out == ""
     for line in lines:
-        assert line.startswith(f"kkr-tui: {db}: database schema version {SCHEMA_VERSION + 1}")
-        assert "newer than this kkr-tui supports" in line
+        assert line.startswith(f"kkr-tui: {db}: databasen er lavet af en nyere kkr-tui")
+        assert f"skemaversion {SCHEMA_VERSION + 1}" in line
+        assert "nyere kkr-tui" in line
 
 
 def test_cli_says_a_locked_database_is_busy_in_one_line(
@@ -186,4 +187,4 @@ def test_cli_says_a_locked_database_is_busy_in_one_line(
     out, err = capsys.readouterr()
     assert code == 1
     assert "Traceback" not in out + err
-    assert "database is busy" in out + err
+    assert "databasen er optaget" in out + err

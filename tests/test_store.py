@@ -103,7 +103,7 @@ def test_reopen_keeps_data_and_refuses_newer_schema(db_path: Path) -> None:
     conn = sqlite3.connect(db_path)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
-    with pytest.raises(StoreError, match="newer"):
+    with pytest.raises(StoreError, match="nyere"):
         Store(db_path)
 
 
@@ -288,7 +288,7 @@ def test_foreign_database_is_refused(db_path: Path) -> None:
     conn = sqlite3.connect(db_path)
     conn.execute("CREATE TABLE other (x)")
     conn.close()
-    with pytest.raises(StoreError, match="not a kkr-tui database"):
+    with pytest.raises(StoreError, match="ikke en kkr-tui-database"):
         Store(db_path)
 
 
@@ -506,7 +506,7 @@ def test_locked_database_waits_then_fails_clearly(db_path: Path) -> None:
     blocker.execute("BEGIN IMMEDIATE")
     try:
         with Store(db_path, busy_timeout=0.2) as s:
-            with pytest.raises(StoreBusyError, match="busy"):
+            with pytest.raises(StoreBusyError, match="optaget"):
                 s.save_document(
                     make_meeting(three_items()), path="/a", sha256="a", parser_version="1"
                 )

@@ -66,6 +66,7 @@ from kkr_tui.store.schema import (
     claim_store_id,
     ensure_schema,
     ensure_side_tables,
+    newer_schema,
     schema_needs_work,
     schema_version,
 )
@@ -102,12 +103,16 @@ READABLE_AS_IS = frozenset({3})
 _MERGE_PAGES = 2000
 
 
+def _busy_message() -> str:
+    """Looked up when said: the language may be chosen after import."""
+    return _(
+        "database is busy: another program kept {path} locked for more than {seconds} s; try again"
+    )
+
+
 def _refuse_newer(version: int) -> None:
     if version > SCHEMA_VERSION:
-        raise SchemaError(
-            f"database schema version {version} is newer than this kkr-tui supports "
-            f"({SCHEMA_VERSION}); upgrade kkr-tui"
-        )
+        raise SchemaError(newer_schema(version))
 
 
 def _now() -> str:
@@ -189,7 +194,7 @@ class Store(ManifestStore, BilagStore):
         """
         if self.read_only:
             if not self.path.exists():
-                raise StoreError(f"no database at {self.path}")
+                raise StoreError(_("no database at {path}").format(path=self.path))
             conn = self._open_read_only()
         else:
             conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -223,11 +228,10 @@ class Store(ManifestStore, BilagStore):
             conn.close()
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreBusyError(
-                    f"database is busy: another program kept {self.path} locked "
-                    f"for more than {self.busy_timeout:g} s; try again"
+                    _busy_message().format(path=self.path, seconds=f"{self.busy_timeout:g}")
                 ) from exc
             raise safety.translate(exc, self.path) or StoreError(
-                f"cannot open {self.path}: {exc}"
+                _("cannot open {path}: {reason}").format(path=self.path, reason=exc)
             ) from exc
         except SchemaError as exc:
             conn.close()
@@ -288,13 +292,15 @@ class Store(ManifestStore, BilagStore):
             conn.close()
             if "readonly" not in str(exc) and "unable to open" not in str(exc):
                 raise safety.translate(exc, self.path) or StoreError(
-                    f"cannot open {self.path}: {exc}"
+                    _("cannot open {path}: {reason}").format(path=self.path, reason=exc)
                 ) from exc
         wal = Path(f"{self.path}-wal")
         if wal.exists() and wal.stat().st_size > 0:
             raise StoreError(
-                f"cannot open {self.path}: its folder is read-only and it holds unsaved "
-                f"changes ({wal.name}); open it once where it can be written"
+                _(
+                    "cannot open {path}: its folder is read-only and it holds unsaved "
+                    "changes ({wal}); open it once where it can be written"
+                ).format(path=self.path, wal=wal.name)
             )
         return sqlite3.connect(
             base + "&immutable=1", uri=True, check_same_thread=False, isolation_level=None
@@ -304,11 +310,10 @@ class Store(ManifestStore, BilagStore):
         """The store error an SQLite failure during a call means (or the failure itself)."""
         if "locked" in str(exc) or "busy" in str(exc):
             return StoreBusyError(
-                f"database is busy: another program kept {self.path} locked "
-                f"for more than {self.busy_timeout:g} s; try again"
+                _busy_message().format(path=self.path, seconds=f"{self.busy_timeout:g}")
             )
         if "readonly" in str(exc):
-            return StoreReadOnlyError(f"{self.path} is open read-only")
+            return StoreReadOnlyError(_("{path} is open read-only").format(path=self.path))
         return safety.translate(exc, self.path) or exc
 
     def close(self) -> None:
@@ -327,7 +332,7 @@ class Store(ManifestStore, BilagStore):
         """``BEGIN IMMEDIATE`` ... ``COMMIT``; ``document``: it changes what search sees
         (bumps :meth:`change_token`)."""
         if self.read_only:
-            raise StoreReadOnlyError(f"{self.path} is open read-only")
+            raise StoreReadOnlyError(_("{path} is open read-only").format(path=self.path))
         conn = self._conn
         if self._in_batch:
             with self._savepoint(conn):

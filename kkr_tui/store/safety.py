@@ -79,7 +79,9 @@ def check_schema_objects(conn: sqlite3.Connection, version: int) -> None:
     """Raise :class:`SchemaError` naming the objects kkr-tui did not create."""
     foreign = foreign_objects(conn, version)
     if foreign and version == 0:
-        raise SchemaError(f"not a kkr-tui database (it holds {', '.join(foreign[:5])})")
+        raise SchemaError(
+            _("not a kkr-tui database (it holds {objects})").format(objects=", ".join(foreign[:5]))
+        )
     if foreign:
         shown = ", ".join(foreign[:5]) + (
             _(" and {count} more").format(count=len(foreign) - 5) if len(foreign) > 5 else ""

@@ -21,10 +21,20 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from kkr_tui.i18n import _
 from kkr_tui.store.errors import SchemaError
 from kkr_tui.store.writes import count_terms
 
 SCHEMA_VERSION = 4
+
+
+def newer_schema(version: int) -> str:
+    """The line for a database a newer kkr-tui made (said where it is opened or created)."""
+    return _(
+        "database schema version {version} is newer than this kkr-tui supports "
+        "({supported}); upgrade kkr-tui"
+    ).format(version=version, supported=SCHEMA_VERSION)
+
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -605,7 +615,9 @@ def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
             whole = Part("", "", blocks).text
             shape = layout.encode(blocks)
             if layout.decode(whole, shape) != blocks:
-                raise SchemaError(f"part {part_id} cannot be stored in the new layout")
+                raise SchemaError(
+                    _("part {id} cannot be stored in the new layout").format(id=part_id)
+                )
             updates.append((shape, whole, part_id))
         conn.executemany("UPDATE parts SET layout = ?, text = ? WHERE id = ?", updates)
         last = rows[-1][0]
@@ -643,10 +655,7 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
         _ensure_additions(conn)
         return
     if version > SCHEMA_VERSION:
-        raise SchemaError(
-            f"database schema version {version} is newer than this kkr-tui supports "
-            f"({SCHEMA_VERSION}); upgrade kkr-tui"
-        )
+        raise SchemaError(newer_schema(version))
     if version in (1, 2, 3):
         with _atomic(conn):
             if version == 1:
@@ -659,7 +668,7 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
         return
     existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if existing - {"sqlite_sequence"}:
-        raise SchemaError("not a kkr-tui database (it holds other tables)")
+        raise SchemaError(_("not a kkr-tui database (it holds other tables)"))
     with _atomic(conn):
         for name, columns, fks, not_null in _TABLES:
             conn.execute(_table_sql(name, columns, fks, not_null))
