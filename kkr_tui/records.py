@@ -151,30 +151,24 @@ class AtItem:
 
 
 @dataclass(frozen=True, slots=True)
-class ItemRow:
-    """An item as listed in the tree or a search result."""
+class ItemRow(AtItem):
+    """An item as listed in the tree or a search result: where it is and what it is called
+    (``ref``, read through as ``row.title`` …), and where it sits in its meeting."""
 
-    id: int
+    ref: ItemRef
     meeting_id: int
     section_id: int
-    council: str
-    meeting_date: str | None
-    doc_type: str
-    number: str
-    title: str
     case_number: str | None
+
+    @property
+    def id(self) -> int:
+        """The item's row id (``ref.item_id``)."""
+        return self.ref.item_id
 
     @property
     def label(self) -> str:
         """``3.4 Strategi for mobilitet …``."""
         return f"{self.number} {self.title}"
-
-    @property
-    def ref(self) -> ItemRef:
-        """Where this item is, for a hit or a list line."""
-        return ItemRef(
-            self.id, self.council, self.meeting_date, self.doc_type, self.number, self.title
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,11 +98,11 @@ async def test_a_note_over_the_limit_stays_in_the_editor_with_a_message(db: Path
 def test_titles_paragraphs_and_attachment_names_are_bounded() -> None:
     from kkr_tui.app.limits import MAX_TEXT_CHARS, bounded_item
     from kkr_tui.model import Block, Part
-    from kkr_tui.records import ItemDetail
+    from kkr_tui.records import ItemDetail, ItemRef
 
     huge = "ord " * 1_250_000  # 5 MB
     item = ItemDetail(
-        1, 1, 1, "KKR Hovedstaden", "2025-06-18", "agenda", "1.1", huge, None,
+        ItemRef(1, "KKR Hovedstaden", "2025-06-18", "agenda", "1.1", huge), 1, 1, None,
         initials=(), parts=(Part("Baggrund", "Baggrund", (Block("paragraph", huge),
                                                          Block("paragraph", "kort"))),),
         attachments=(huge,), urls=(SHORT,), first_page=1, last_page=1, warnings=(),
@@ -113,5 +113,7 @@ def test_titles_paragraphs_and_attachment_names_are_bounded() -> None:
     assert all(len(t) <= MAX_TEXT_CHARS for t in texts)
     assert bounded.title.endswith("[…]") and bounded.parts[0].blocks[1].text == "kort"
     assert bounded.urls == (SHORT,)
-    ordinary = dataclasses.replace(item, title="Kort", parts=(), attachments=())
+    ordinary = dataclasses.replace(
+        item, ref=dataclasses.replace(item.ref, title="Kort"), parts=(), attachments=()
+    )
     assert bounded_item(ordinary) is ordinary

@@ -40,7 +40,7 @@ def bounded_item(item: ItemDetail) -> ItemDetail:
         return item
     return dataclasses.replace(
         item,
-        title=_cut(item.title),
+        ref=dataclasses.replace(item.ref, title=_cut(item.title)),
         attachments=tuple(_cut(name) for name in item.attachments),
         urls=tuple(url[:MAX_LINK_CHARS] for url in item.urls),
         parts=tuple(

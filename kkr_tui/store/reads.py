@@ -20,6 +20,7 @@ from kkr_tui.records import (
     DocItem,
     DocumentRow,
     ItemDetail,
+    ItemRef,
     ItemRow,
     ItemSummary,
     MeetingDetail,
@@ -48,7 +49,11 @@ _PRIMARY_DOC_SQL = (
 
 
 def _item_row(row: Sequence[Any]) -> ItemRow:
-    return ItemRow(*row)
+    """``row``: id, meeting_id, section_id, council, date, doc_type, number, title, case."""
+    ident, meeting_id, section_id, council, date, doc_type, number, title, case = row
+    return ItemRow(
+        ItemRef(ident, council, date, doc_type, number, title), meeting_id, section_id, case
+    )
 
 
 def _doc_types(concat: str | None) -> tuple[str, ...]:
@@ -326,14 +331,9 @@ def item(conn: sqlite3.Connection, item_id: int) -> ItemDetail:
     )
     ident, meeting_id, section_id, council, meeting_date, doc_type, number, title, case = row[5:]
     return ItemDetail(
-        ident,
+        ItemRef(ident, council, meeting_date, doc_type, number, title),
         meeting_id,
         section_id,
-        council,
-        meeting_date,
-        doc_type,
-        number,
-        title,
         case,
         initials=tuple(json.loads(initials or "[]")),
         parts=parts,
