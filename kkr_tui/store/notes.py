@@ -699,18 +699,23 @@ class Notes:
         with self._lock:
             if not versions.has_versions(self._conn):
                 return {}
-            marks = ",".join("?" * len(ids))
-            rows = self._conn.execute(
-                _ANCHOR_SQL.replace("SELECT i.id,", "SELECT i.id, i.document_id,")
-                + f" WHERE i.id IN ({marks})",
-                ids,
-            ).fetchall()
+            rows = self._anchor_rows(ids)
             out: dict[int, ItemVersion] = {}
             for document, council, date in {(r[1], r[2], r[3]) for r in rows}:
                 items = self._document_items(document)
                 kept = versions.kept_versions(self._conn, council, date, items)
                 out.update((i, v) for i, v in kept.items() if i in ids)
         return out
+
+    def _anchor_rows(self, ids: list[int]) -> list[Any]:
+        """(id, document_id, council, date, …) of each item, for matching marks to items
+        by identity; the caller holds the lock."""
+        marks = ",".join("?" * len(ids))
+        return self._conn.execute(
+            _ANCHOR_SQL.replace("SELECT i.id,", "SELECT i.id, i.document_id,")
+            + f" WHERE i.id IN ({marks})",
+            ids,
+        ).fetchall()
 
     @locked
     def item_marks(self, item_ids: Iterable[int]) -> dict[int, ItemMark]:
@@ -722,12 +727,7 @@ class Notes:
         with self._lock:
             if not _has_tables(self._conn):
                 return {}
-            marks = ",".join("?" * len(ids))
-            rows = self._conn.execute(
-                _ANCHOR_SQL.replace("SELECT i.id,", "SELECT i.id, i.document_id,")
-                + f" WHERE i.id IN ({marks})",
-                ids,
-            ).fetchall()
+            rows = self._anchor_rows(ids)
             noted: set[int] = set()
             changes: dict[int, str] = {}
             reads: set[int] = set()
