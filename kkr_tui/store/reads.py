@@ -30,7 +30,7 @@ from kkr_tui.records import (
 from kkr_tui.store import layout
 from kkr_tui.store.errors import NotFoundError, StoreError
 from kkr_tui.store.schema import SEARCH_INDEX, filter_match
-from kkr_tui.store.writes import folded_items
+from kkr_tui.store.writes import folded_items, item_text_pieces
 
 _DOC_ORDER = {"agenda": 0, "minutes": 1}
 
@@ -727,22 +727,10 @@ def filtered_items(
 
 def item_texts(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, str]:
     """The display text (all parts, then attachment names) of a few items, for snippets."""
-    out: dict[int, list[str]] = {i: [] for i in item_ids}
     if not item_ids:
         return {}
-    marks = ",".join("?" * len(item_ids))
-    for item_id, text in conn.execute(
-        f"SELECT item_id, text FROM parts WHERE item_id IN ({marks}) ORDER BY item_id, position",
-        list(item_ids),
-    ):
-        out[item_id].append(text)
-    for item_id, name in conn.execute(
-        f"SELECT item_id, name FROM attachments WHERE item_id IN ({marks})"
-        " ORDER BY item_id, position",
-        list(item_ids),
-    ):
-        out[item_id].append(name)
-    return {k: "\n".join(v) for k, v in out.items()}
+    pieces = item_text_pieces(conn, ",".join("?" * len(item_ids)), item_ids)
+    return {i: "\n".join(pieces.get(i, [])) for i in item_ids}
 
 
 # -- related-items support ("more like this" over the full-text index) --------------------

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from itertools import chain
 from pathlib import PurePath
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kkr_tui.model import Item, Meeting, PageWarning, ParseWarning
 from kkr_tui.records import UNKNOWN_COUNCIL, UNKNOWN_YEAR
@@ -155,20 +155,31 @@ def folded_items(
     ).fetchall()
     if not rows:
         return []
-    texts: dict[int, list[str]] = {row[0]: [] for row in rows}
-    picked = f"SELECT id FROM items WHERE {where}"
+    texts = item_text_pieces(conn, f"SELECT id FROM items WHERE {where}", params)
+    return [(item_id, title or "", fold_body(texts.get(item_id, []))) for item_id, title in rows]
+
+
+def item_text_pieces(
+    conn: sqlite3.Connection, picked: str, params: Sequence[Any]
+) -> dict[int, list[str]]:
+    """The pieces of each picked item's text in reading order: its parts, then its
+    attachment names. ``picked`` is SQL giving item ids (a sub-select or ``?`` marks).
+
+    One definition for both the indexed text and the snippets shown from it, so a
+    snippet is always cut from the text the index matched."""
+    texts: dict[int, list[str]] = {}
     for item_id, text in conn.execute(
         f"SELECT item_id, text FROM parts WHERE item_id IN ({picked}) ORDER BY item_id, position",
         list(params),
     ):
-        texts[item_id].append(text)
+        texts.setdefault(item_id, []).append(text)
     for item_id, name in conn.execute(
         f"SELECT item_id, name FROM attachments WHERE item_id IN ({picked})"
         " ORDER BY item_id, position",
         list(params),
     ):
-        texts[item_id].append(name)
-    return [(item_id, title or "", fold_body(texts[item_id])) for item_id, title in rows]
+        texts.setdefault(item_id, []).append(name)
+    return texts
 
 
 def delete_document(conn: sqlite3.Connection, document_id: int) -> None:
