@@ -26,7 +26,7 @@ from kkr_tui.app.render import safe
 from kkr_tui.i18n import N_, _
 
 if TYPE_CHECKING:
-    from kkr_tui.app.app import KkrApp
+    from kkr_tui.app.reader.base import ReaderBase
 
 #: What a link's palette entry starts with (it is then matched by :func:`in_order`);
 #: an English message id, translated when the entry is made.
@@ -45,9 +45,9 @@ class KkrCommands(Provider):
     """Reader commands plus 'Open link' for each link of the item on screen."""
 
     @property
-    def kkr_app(self) -> KkrApp:
+    def kkr_app(self) -> ReaderBase:
         """The app, typed."""
-        return cast("KkrApp", self.app)  # the provider is only ever KkrApp's
+        return cast("ReaderBase", self.app)  # the provider is only ever the reader's (KkrApp)
 
     def _candidates(self) -> list[tuple[str, Callable[[], object], str | None]]:
         app = self.kkr_app

@@ -21,7 +21,7 @@ from kkr_tui.app import actions
 from kkr_tui.i18n import N_, _
 
 if TYPE_CHECKING:
-    from kkr_tui.app.app import KkrApp
+    from kkr_tui.app.reader.base import ReaderBase
 
 HelpRow = tuple[str, str]
 HelpGroup = tuple[str, list[HelpRow]]
@@ -45,7 +45,7 @@ MARKS: list[tuple[str, str]] = [
 ]
 
 
-def _rows_of_screen(app: KkrApp, screen: Screen[object]) -> list[HelpRow]:
+def _rows_of_screen(app: ReaderBase, screen: Screen[object]) -> list[HelpRow]:
     """The keys an overlay screen defines itself (descriptions already translated)."""
     rows: dict[str, tuple[list[str], str]] = {}
     for key, bindings in screen._bindings.key_to_bindings.items():
@@ -59,7 +59,7 @@ def _rows_of_screen(app: KkrApp, screen: Screen[object]) -> list[HelpRow]:
     return [(" ".join(keys), text) for keys, text in rows.values()]
 
 
-def reader_groups(app: KkrApp) -> list[HelpGroup]:
+def reader_groups(app: ReaderBase) -> list[HelpGroup]:
     """Every command of the reader, by where it works, with the keys in force."""
     groups: list[HelpGroup] = []
     for scope, title in actions.SCOPE_TITLES.items():
@@ -75,7 +75,7 @@ def reader_groups(app: KkrApp) -> list[HelpGroup]:
     return groups
 
 
-def help_for(app: KkrApp, screen: Screen[object]) -> list[HelpGroup]:
+def help_for(app: ReaderBase, screen: Screen[object]) -> list[HelpGroup]:
     """The help of ``screen``: an overlay's own keys first, then what applies there."""
     name = type(screen).__name__
     groups: list[HelpGroup] = []
