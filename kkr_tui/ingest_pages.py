@@ -20,13 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from kkr_tui.ingest_reader import (
     DEFAULT_BUDGET,
-    POLL_S,
     GuardedChild,
     ReadBudget,
     Send,
     reader_context,
 )
-from kkr_tui.ingest_types import IngestCancelled, PageCallback
+from kkr_tui.ingest_types import PageCallback
 from kkr_tui.model import FileFailure, PageWarning
 
 if TYPE_CHECKING:
@@ -105,13 +104,24 @@ def page_text_work(path: str, budget: ReadBudget, send: Send) -> PagesRead:
 
 
 class GuardedPages(GuardedChild[PagesRead]):
-    """A PDF's page text read in its own child process; batches wait in :attr:`inbox`."""
+    """A PDF's page text read in its own child process; each opening and batch is handed
+    to ``on_open`` and ``on_batch`` in the driving thread, in the order it was read."""
 
     work = page_text_work
     failed = pages_failed
 
-    def __init__(self, path: str, budget: ReadBudget, context: BaseContext) -> None:
+    def __init__(
+        self,
+        path: str,
+        budget: ReadBudget,
+        context: BaseContext,
+        *,
+        on_open: Callable[[int], None],
+        on_batch: Callable[[Pages], None],
+    ) -> None:
         self.inbox: list[tuple[Any, ...]] = []
+        self.on_open = on_open
+        self.on_batch = on_batch
         super().__init__(path, budget, context)
 
     def received(self, message: tuple[Any, ...]) -> bool:
@@ -120,6 +130,15 @@ class GuardedPages(GuardedChild[PagesRead]):
         if message[0] in ("opened", "batch"):
             self.inbox.append(message)
         return bool(message[0] == "batch")
+
+    def delivered(self) -> None:
+        """The kept openings and batches, to the callbacks, in order."""
+        for message in self.inbox:
+            if message[0] == "opened":
+                self.on_open(int(message[1]))
+            else:
+                self.on_batch(message[1])
+        self.inbox.clear()
 
 
 def read_pages_guarded(
@@ -136,30 +155,10 @@ def read_pages_guarded(
 
     In the caller's thread, in order: ``on_open(page_count)`` once the PDF is open,
     ``on_batch(pages)`` for every batch read, ``on_page(done, total)`` as pages are
-    read. When ``cancel`` is set the child is killed within :data:`POLL_S` and
-    :class:`IngestCancelled` is raised. An exception from a callback stops the child
-    too and propagates.
+    read. When ``cancel`` is set the child is killed within
+    :data:`~kkr_tui.ingest_reader.POLL_S` and :class:`~kkr_tui.ingest_types.IngestCancelled`
+    is raised. An exception from a callback stops the child too and propagates.
     """
-    from multiprocessing.connection import wait
-
-    read = GuardedPages(path, budget, context or reader_context())
-    try:
-        while True:
-            if cancel.is_set():
-                raise IngestCancelled(path)
-            events = read.pump()
-            for message in read.inbox:
-                if message[0] == "opened":
-                    on_open(int(message[1]))
-                else:
-                    on_batch(message[1])
-            read.inbox.clear()
-            for done, total in events:
-                if on_page is not None:
-                    on_page(done, total)
-            if read.result is not None:
-                return read.result
-            wait([read.conn, read.process.sentinel], timeout=POLL_S)
-    finally:
-        if read.result is None:
-            read.stop()
+    context = context or reader_context()
+    read = GuardedPages(path, budget, context, on_open=on_open, on_batch=on_batch)
+    return read.run(cancel, on_page)

@@ -311,6 +311,37 @@ class GuardedChild(Generic[R]):
             self.result = self._failed(FileFailure("timeout", (("seconds", seconds),)))
         return pages
 
+    def delivered(self) -> None:
+        """Hand what :meth:`received` kept to the caller, after each :meth:`pump` and before
+        its page progress (nothing by default)."""
+
+    def run(self, cancel: threading.Event, on_page: PageCallback | None = None) -> R:
+        """Drive the child to its result in the caller's thread: the one loop of a single
+        guarded read (a pool drives many children itself, :mod:`kkr_tui.ingest_pool`).
+
+        What the child streams reaches the caller (:meth:`delivered`, then ``on_page``)
+        between waits of at most :data:`POLL_S` on its pipe; when ``cancel`` is set the
+        child is killed and :class:`IngestCancelled` raised, and an exception from a
+        callback stops the child too and propagates.
+        """
+        from multiprocessing.connection import wait
+
+        try:
+            while True:
+                if cancel.is_set():
+                    raise IngestCancelled(self.path)
+                pages = self.pump()
+                self.delivered()
+                for done, total in pages:
+                    if on_page is not None:
+                        on_page(done, total)
+                if self.result is not None:
+                    return self.result
+                wait([self.conn, self.process.sentinel], timeout=POLL_S)
+        finally:
+            if self.result is None:
+                self.stop()
+
     def _end(self, result: R) -> None:
         self.result = result
         self.process.join(timeout=5)
@@ -360,19 +391,4 @@ def read_guarded(
     ``cancel`` is set the child is killed within :data:`POLL_S` and
     :class:`IngestCancelled` is raised.
     """
-    from multiprocessing.connection import wait
-
-    read = GuardedRead(path, budget, context or reader_context())
-    try:
-        while True:
-            if cancel.is_set():
-                raise IngestCancelled(path)
-            for done, total in read.pump():
-                if on_page is not None:
-                    on_page(done, total)
-            if read.result is not None:
-                return read.result
-            wait([read.conn, read.process.sentinel], timeout=POLL_S)
-    finally:
-        if read.result is None:
-            read.stop()
+    return GuardedRead(path, budget, context or reader_context()).run(cancel, on_page)
