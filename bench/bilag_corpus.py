@@ -5,12 +5,17 @@ so search must be measured with them in. This copies the cached item corpus
 (``corpus.py``; SQLite's backup API, so a WAL is folded in) and adds bilag the way
 ``kkr-tui sync`` stores them (``Store.begin_bilag`` / ``add_bilag_pages`` in batches of
 25 / ``finish_bilag``): each tied to a real meeting of the corpus and, for 70 %, to one
-of its items, titled "Bilag <item>.<k> <a varied sample title>", each page about
-2.5 kB of varied sample paragraphs (a typed A4 page of a KL notat holds 2–3.5 kB).
+of its items, titled "Bilag <item>.<k> <its subject>", each page about 2.5 kB of text
+with a real report's word distribution (``bilag_text.py``: Zipf over the samples'
+words and a long tail of compounds, a subject per bilag).
+
+Labelled queries: 40 bilag get a known fact on one page (``bilag_text.Needle``); the
+stats JSON lists each with its query, a misspelt form and the bilag and page it must
+find (``needles``), for the bilag recall of ``run.py --only search_bilag``.
 
     python bench/bilag_corpus.py --size 100k --pages 40k      # build or reuse, print stats
 
-Cached as ``bench/out/corpus-<N>-s<seed>-v<schema>-bilag<P>.db`` (+ ``.json``).
+Cached as ``bench/out/corpus-<N>-s<seed>-v<schema>-bilag<P>-t<TEXT_VERSION>.db`` (+ ``.json``).
 """
 
 from __future__ import annotations
@@ -31,26 +36,32 @@ for p in (str(ROOT), str(HERE)):
         sys.path.insert(0, p)
 
 import corpus  # noqa: E402
+from bilag_text import BilagText, Needle  # noqa: E402
 
-PAGE_CHARS = 2500
 PER_BILAG = 20
 BATCH = 25
+#: The bilag text generator's version, in the cache name: 2 = Zipf text with subjects
+#: (1, unnamed, was shuffled sample paragraphs).
+TEXT_VERSION = 2
+#: Bilag that get a planted fact (the labelled queries).
+NEEDLES = 40
 
 
 def db_path(n: int, pages: int, seed: int = 1) -> Path:
     """Where the cached corpus of ``n`` items and ``pages`` bilag pages lives."""
     base = corpus.db_path(n, seed)
-    return base.with_name(f"{base.stem}-bilag{corpus.size_label(pages)}.db")
+    return base.with_name(f"{base.stem}-bilag{corpus.size_label(pages)}-t{TEXT_VERSION}.db")
 
 
-def _page(v: corpus.Varier, year: int, title: str, number: int, total: int) -> str:
-    lines = [f"{title}  side {number} af {total}"]
-    size = len(lines[0])
-    while size < PAGE_CHARS:
-        paragraph = v.text(v.rng.choice(v.pool.paragraphs), year)
-        lines.append(paragraph)
-        size += len(paragraph) + 1
-    return "\n".join(lines)
+def needle_words(text: BilagText) -> list[str]:
+    """Words a labelled query names on purpose: the samples' own words (so the items'
+    vocabulary has them and a misspelling can be corrected) of rank 2,000–8,000, eight
+    letters or more: each on roughly 0.5–2 % of the pages."""
+    return [w for w in text.vocab[2000:8000] if len(w) >= 8 and w in text.sample_words]
+
+
+def _url(i: int) -> str:
+    return f"https://www.kl.dk/media/b{i:07d}/bilag-{i}.pdf"
 
 
 def build(
@@ -62,6 +73,10 @@ def build(
     path = db_path(n, pages, seed)
     meta = path.with_suffix(".json")
     if path.exists() and meta.exists() and not force:
+        # Opened writable once, as the reader's first open does: the side tables'
+        # indexes this code adds (``CREATE … IF NOT EXISTS``) come into the cached copy.
+        with Store(path):
+            pass
         return json.loads(meta.read_text())
     base_stats = corpus.build(n, seed)
     for suffix in ("", "-wal", "-shm"):
@@ -76,8 +91,12 @@ def build(
     copy_s = time.perf_counter() - t0
 
     rng = random.Random(seed * 7919 + pages)
-    v = corpus.Varier(corpus.load_pool(), rng)
+    text = BilagText("\n".join(corpus.load_pool().pages), seed)
     bilag = pages // per_bilag
+    step = max(1, bilag // NEEDLES)
+    rare = needle_words(text)
+    planned = {i: rng.sample(rare, 8) for i in range(0, bilag, step)}
+    needles: list[Needle] = []
     chars = 0
     t1 = time.perf_counter()
     with Store(path) as store:
@@ -95,9 +114,20 @@ def build(
                 numbers[row.id] = [item.number for item in store.meeting(row.id).items]
             year = row.year
             item = rng.choice(numbers[row.id]) if numbers[row.id] and rng.random() < 0.7 else None
-            title = f"Bilag {item or rng.randint(1, 9)}.{rng.randint(1, 4)} {v.title(year)}"
+            subject = text.subject(rng)
+            title = f"Bilag {item or rng.randint(1, 9)}.{rng.randint(1, 4)} {subject.title}"
+            texts = [text.page(rng, subject, year, k, per_bilag) for k in range(1, per_bilag + 1)]
+            if i in planned:
+                # The fact's word on no other page of the bilag: the page it must open
+                # at is then the one page with both words.
+                page_no = rng.randint(1, per_bilag)
+                others = {w for t in texts for w in t.lower().split()}
+                word = next((w for w in planned[i] if w not in others), planned[i][0])
+                needle = Needle(i, page_no, word, subject.words[0])
+                needles.append(needle)
+                texts[page_no - 1] += "\n" + needle.sentence
             bilag_id = store.begin_bilag(
-                url=f"https://www.kl.dk/media/b{i:07d}/bilag-{i}.pdf",
+                url=_url(i),
                 council=row.council,
                 meeting_date=row.meeting_date,
                 item_number=item,
@@ -108,10 +138,9 @@ def build(
                 at="2026-12-06T00:00:00+00:00",
             )
             batch: list[tuple[int, str]] = []
-            for number in range(1, per_bilag + 1):
-                text = _page(v, year, title, number, per_bilag)
-                chars += len(text)
-                batch.append((number, text))
+            for number, page in enumerate(texts, start=1):
+                chars += len(page)
+                batch.append((number, page))
                 if len(batch) >= BATCH:
                     store.add_bilag_pages(bilag_id, batch)
                     batch = []
@@ -126,6 +155,11 @@ def build(
         "add_bilag_s": round(time.perf_counter() - t1, 1),
         "items_db_mb": round(_size(corpus.db_path(n, seed)) / 1e6, 1),
         "db_mb": round(_size(path) / 1e6, 1),
+        "text_version": TEXT_VERSION,
+        "needles": [
+            {"query": n.query, "typo": n.typo, "url": _url(n.bilag), "page": n.page}
+            for n in needles
+        ],
     }
     meta.write_text(json.dumps(stats, indent=2))
     return stats

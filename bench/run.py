@@ -153,15 +153,64 @@ def bench_search(n: int, runs: int, baseline_runs: int) -> dict[str, Any]:
 
 
 #: The ways a query reaches the search, for ``search_bilag``: the items alone (as the
-#: ``search`` figures), the reader's call with bilag hits (limit 50), and the query
-#: part of ``kkr-tui search --json`` (limit 20, bilag, hits as JSON).
-SEARCH_PATHS = ("items", "reader", "cli_json")
+#: ``search`` figures), the reader's call with bilag hits (limit 50: the items, then the
+#: bilag), the reader's second step alone (``bilag_hits``, the 12 bilag it shows after
+#: the items), and the query part of ``kkr-tui search --json`` (limit 20, bilag, hits as
+#: JSON).
+SEARCH_PATHS = ("items", "reader", "bilag_only", "cli_json")
+
+
+def _exact_bilag(index: Any, query: str, limit: int) -> list[tuple[int, int]]:
+    """The bilag (id, page) the search gives for ``query`` when it ranks every matching
+    page (the store's bounds set past any archive): what the bounded search is
+    compared with."""
+    from kkr_tui.store import bilag as bilag_store
+
+    saved = getattr(bilag_store, "RANK_ALL", None), getattr(bilag_store, "SCAN_MAX", None)
+    if saved[0] is None:
+        return [(h.bilag_id, h.page) for h in index.bilag_hits(query, limit=limit)]
+    bilag_store.RANK_ALL = bilag_store.SCAN_MAX = 10**9
+    try:
+        return [(h.bilag_id, h.page) for h in index.bilag_hits(query, limit=limit)]
+    finally:
+        bilag_store.RANK_ALL, bilag_store.SCAN_MAX = saved
+
+
+def bilag_recall(store: Any, index: Any, needles: list[dict[str, Any]]) -> dict[str, Any]:
+    """The labelled bilag queries (``bilag_corpus.py``'s planted facts): recall@12 (the
+    bilag among the 12 bilag the reader shows), and whether the hit opens at the page
+    the fact is on; the same for the rare word misspelt."""
+    out: dict[str, Any] = {"queries": len(needles)}
+    for key, form in (("query", lambda n: n["query"]), ("typo", _typo_query)):
+        found = at_page = 0
+        missed = []
+        for needle in needles:
+            row = store.bilag_by_url(needle["url"])
+            hits = index.bilag_hits(form(needle), limit=12)
+            hit = next((h for h in hits if row is not None and h.bilag_id == row.id), None)
+            found += hit is not None
+            at_page += hit is not None and hit.page == needle["page"]
+            if hit is None:
+                missed.append(form(needle))
+        out[key] = {
+            "recall_at_12": round(found / len(needles), 3),
+            "opens_at_its_page": round(at_page / len(needles), 3),
+            "missed": missed[:5],
+        }
+    return out
+
+
+def _typo_query(needle: dict[str, Any]) -> str:
+    topic = needle["query"].split()[0]
+    return f"{topic} {needle['typo']}"
 
 
 def bench_search_bilag(n: int, pages: int, runs: int) -> dict[str, Any]:
-    """p50/p95 per query kind and per path on the ``n``-item corpus with ``pages`` bilag
-    pages (``bilag_corpus.py``), the whole ``kkr-tui search --json`` command in-process
-    (opening the store and the index every call, as the command does), and the sizes."""
+    """p50/p95 (wall and CPU) per query kind and per path on the ``n``-item corpus with
+    ``pages`` bilag pages (``bilag_corpus.py``), the labelled bilag queries' recall, the
+    bounded bilag answer against the exact one, the whole ``kkr-tui search --json``
+    command in-process (opening the store and the index every call, as the command
+    does), and the sizes."""
     import contextlib
     import dataclasses
     import io
@@ -174,7 +223,7 @@ def bench_search_bilag(n: int, pages: int, runs: int) -> dict[str, Any]:
 
     stats = bilag_corpus.build(n, pages)
     path = bilag_corpus.db_path(n, pages)
-    result: dict[str, Any] = {"corpus": stats}
+    result: dict[str, Any] = {"corpus": {k: v for k, v in stats.items() if k != "needles"}}
     with Store(path, read_only=True) as store:
         case = _a_case_number(store)
         index = SearchIndex(store)
@@ -184,6 +233,8 @@ def bench_search_bilag(n: int, pages: int, runs: int) -> dict[str, Any]:
                 return index.search(q, limit=50)
             if way == "reader":
                 return index.answer(q, limit=50, bilag=True).hits
+            if way == "bilag_only":
+                return index.bilag_hits(q, limit=12)
             hits = index.answer(q, limit=20, bilag=True).hits
             return json.dumps([dataclasses.asdict(h) for h in hits], ensure_ascii=False)
 
@@ -194,17 +245,29 @@ def bench_search_bilag(n: int, pages: int, runs: int) -> dict[str, Any]:
             entry: dict[str, Any] = {}
             for way in SEARCH_PATHS:
                 samples: list[float] = []
+                cpu: list[float] = []
                 per_query: dict[str, Any] = {}
                 for q in queries:
                     q = q.replace("{case}", case)
-                    s = repeat(lambda q=q, way=way: call(way, q), runs)
+                    s, c = repeat_with_cpu(lambda q=q, way=way: call(way, q), runs)
                     samples.extend(s)
-                    per_query[q] = summary(s)
-                entry[way] = {**summary(samples), "queries": per_query}
-            hits = [call("reader", q.replace("{case}", case)) for q in queries]
-            entry["bilag_hits_reader"] = [sum(h.kind == "bilag" for h in hs) for hs in hits]
+                    cpu.extend(c)
+                    per_query[q] = {**summary(s), "cpu": summary(c)}
+                entry[way] = {**summary(samples), "cpu": summary(cpu), "queries": per_query}
+            qs = [q.replace("{case}", case) for q in queries]
+            entry["bilag_hits_reader"] = [len(index.bilag_hits(q, limit=12)) for q in qs]
+            same = [
+                round(
+                    len(set(_exact_bilag(index, q, 12)) & {(h.bilag_id, h.page) for h in hs})
+                    / max(1, len(_exact_bilag(index, q, 12))),
+                    3,
+                )
+                for q, hs in ((q, index.bilag_hits(q, limit=12)) for q in qs)
+            ]
+            entry["bilag_same_as_exact"] = same
             kinds[kind] = entry
         result["search"] = kinds
+        result["bilag_recall"] = bilag_recall(store, index, stats.get("needles", []))
 
     def command(q: str) -> None:
         with contextlib.redirect_stdout(io.StringIO()):
