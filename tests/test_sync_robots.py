@@ -111,7 +111,7 @@ def test_crawl_delay_raises_the_pause_and_never_lowers_it(site: Site) -> None:  
     site.robots = "User-agent: kkr-tui\nCrawl-delay: 2.5\n"
     with PoliteClient(SyncConfig(base_url=site.url, delay=0)) as client:
         client.obey(read_robots(client, site.url, None))
-        assert client.delay == 3  # whole seconds, rounded up
+        assert client.delay == 2.5  # a fraction kept as the site wrote it
     with PoliteClient(SyncConfig(base_url=site.url, delay=4)) as client:
         client.obey(read_robots(client, site.url, None))
         assert client.delay == 4
@@ -128,3 +128,74 @@ def test_a_missing_or_refused_robots_txt_allows_everything(site: Site, status: i
     with PoliteClient(config) as client:
         rules = read_robots(client, site.url, None)
     assert rules.allows(f"{site.url}{SJAELLAND_PAGE}")
+
+
+def test_wildcard_rules_stop_the_files_they_name_and_allow_the_rest(
+    site: Site,  # noqa: F811
+    tmp_db: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``Disallow: /*.pdf$`` with a longer ``Allow`` for one folder (RFC 9309: the
+    longest match wins): every PDF but that folder's is skipped, unrequested. The bilag
+    links carry ``?format=noformat``, so ``$`` must not match them."""
+    hovedstaden_agenda = site.meetings["hovedstaden"][0].links[0].href
+    folder = hovedstaden_agenda.rsplit("/", 1)[0] + "/"
+    site.robots = f"User-agent: *\nDisallow: /*.pdf$\nAllow: {folder}\n"
+    assert sync(site, tmp_db) == 0
+    asked = site.pdf_requests()
+    assert hovedstaden_agenda in asked
+    sjaelland_files = [
+        link.href for meeting in site.meetings["sjaelland"] for link in meeting.links
+    ]
+    plain = [href for href in sjaelland_files if "?" not in href]
+    with_query = [href for href in sjaelland_files if "?" in href]
+    assert plain and with_query
+    assert not any(href in asked for href in plain)
+    asked_paths = {path.split("?", 1)[0] for path in asked}
+    assert all(site._path(href) in asked_paths for href in with_query)
+    out = capsys.readouterr().out
+    assert all(has_line(out, "sprunget", href) for href in plain)
+    assert documents(tmp_db) == [("KKR Hovedstaden", "2025-06-18", "agenda")]
+
+
+@pytest.mark.parametrize(
+    ("rules", "path", "allowed"),
+    [
+        # The longest matching rule wins, whatever the order of the lines.
+        ("Allow: /media/ok/\nDisallow: /media/", "/media/ok/a.pdf", True),
+        ("Disallow: /media/\nAllow: /media/ok/", "/media/ok/a.pdf", True),
+        ("Disallow: /media/\nAllow: /media/ok/", "/media/no/a.pdf", False),
+        # Allow beats Disallow when both match equally long.
+        ("Disallow: /media/\nAllow: /media/", "/media/a.pdf", True),
+        # * is any run of characters; $ anchors the end (the query counts).
+        ("Disallow: /*.pdf$", "/media/x/a.pdf", False),
+        ("Disallow: /*.pdf$", "/media/x/a.pdf?format=noformat", True),
+        ("Disallow: /*.pdf$", "/media/x/a.pdfx", True),
+        ("Disallow: /media/*/referat", "/media/47543/referat-fra.pdf", False),
+        ("Disallow: /media/*/referat", "/media/47543/dagsorden.pdf", True),
+        # A path is compared percent-encoded either way.
+        ("Disallow: /media/%C3%A6ldre/", "/media/ældre/a.pdf", False),
+        ("Disallow: /media/ældre/", "/media/%C3%A6ldre/a.pdf", False),
+        # An empty Disallow allows everything.
+        ("Disallow:", "/media/a.pdf", True),
+    ],
+)
+def test_rules_match_as_rfc_9309_says(rules: str, path: str, allowed: bool) -> None:
+    robots = parse(f"User-agent: *\n{rules}\n", "h")
+    assert robots.allows(f"https://h{path}") is allowed
+
+
+def test_the_group_is_chosen_by_kkr_tuis_product_token() -> None:
+    """The group named kkr-tui applies (not the ``*`` group); a group named after a word
+    of the User-Agent's comment ("reader") does not."""
+    text = (
+        "User-agent: *\nDisallow: /\n\n"
+        "User-agent: KKR-tui\nDisallow: /privat/\n\n"
+        "User-agent: reader\nDisallow: /media/\n"
+    )
+    robots = parse(text, "h")
+    assert robots.allows("https://h/media/a.pdf")
+    assert not robots.allows("https://h/privat/a.pdf")
+    assert not parse(
+        "User-agent: reader\nDisallow: /\n\nUser-agent: *\nDisallow: /x\n", "h"
+    ).allows("https://h/x")
