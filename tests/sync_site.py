@@ -107,7 +107,8 @@ class Fault:
     bytes of a longer body and drops the connection, ``stop_site`` shuts the whole
     server down (later connections are refused) and drops this one unanswered,
     ``stall_after`` sends that many bytes of the body, sets :attr:`Site.stalled` and
-    sends nothing more until the server stops (a download in flight, for Ctrl+C)."""
+    sends nothing more until the server stops (a download in flight, for Ctrl+C), then
+    sets :attr:`Site.stall_ended`."""
 
     statuses: list[int] = field(default_factory=list)
     hang: bool = False
@@ -140,6 +141,7 @@ class Site:
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.stopping = threading.Event()
         self.stalled = threading.Event()
+        self.stall_ended = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self.port = 0
 
@@ -297,6 +299,7 @@ class Site:
             handler.wfile.flush()
             self.stalled.set()
             self.stopping.wait(60)
+            self.stall_ended.set()
             handler.close_connection = True
             return
         if fault is not None and fault.die_after is not None:

@@ -178,7 +178,9 @@ async def test_the_readers_fetch_shows_how_far_into_a_long_bilag_it_is(
         await settle(pilot)
         app.post_message(SyncProgress(SyncEvent(3, 7, "Stor rapport", None, 120, 300)))
         await pilot.pause()
-        assert app.sub_title == "Henter nye dokumenter… 3/7 · Stor rapport: side 120 af 300"
+        assert app.sub_title == (
+            "Henter nye dokumenter… 3/7 (H stopper) · Stor rapport: side 120 af 300"
+        )
 
 
 async def test_the_bilag_view_names_a_page_that_could_not_be_read(tmp_path: Path) -> None:

@@ -48,6 +48,7 @@ WHAT_FAILED: dict[str, str] = {
     "run_search": N_("The search"),
     "load_children": N_("Loading the meeting tree"),
     "_sync_worker": N_("Fetching new documents"),
+    "_after_sync": N_("Showing what was fetched"),
     "show_page": N_("Showing the page of the bilag"),
     "action_find_next": N_("Searching the bilag"),
     "open_bilag_hit": N_("Opening the bilag at the page found"),

@@ -21,13 +21,23 @@ Danish) instead of asking for every council's page on a host that is not there.
 Timeouts are retried with back-off: a slow site is not a missing one.
 
 Failures are :class:`FetchError` values with the host and a Danish reason in one line.
+
+Stopping: ``cancel`` is looked at before every request and between chunks, but a read
+from a server that has stopped sending would wait out its timeout (30 s). The command
+line's Ctrl+C handler raises into that wait (:meth:`PoliteClient.stop_waiting`); a
+caller on another thread (the reader) passes a :class:`StopEvent`, whose ``set()``
+shuts the client's sockets down (:meth:`PoliteClient.break_in`), so the blocked read
+returns at once and the wait ends in :class:`SyncCancelled`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
 import time
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -50,6 +60,31 @@ MAX_REDIRECTS = 5
 
 class SyncCancelled(Exception):
     """The user stopped the run (Ctrl+C or the app's cancel); nothing half-done is kept."""
+
+
+class StopEvent(threading.Event):
+    """A cancel event that, when set from any thread, also breaks into the network
+    waits of the clients made with it (see the module docstring): the reader's cancel
+    ends a stalled download within a moment instead of after the read timeout."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._breakers: list[Callable[[], None]] = []
+
+    def when_set(self, breaker: Callable[[], None]) -> None:
+        """Call ``breaker`` when the event is set (at once when it is set already)."""
+        with self._lock:
+            self._breakers.append(breaker)
+        if self.is_set():
+            breaker()
+
+    def set(self) -> None:
+        super().set()
+        with self._lock:
+            breakers = list(self._breakers)
+        for breaker in breakers:
+            breaker()
 
 
 class FetchError(Exception):
@@ -116,7 +151,8 @@ def validators_of(response: httpx.Response) -> Validators:
 class PoliteClient:
     """One httpx client used one request at a time, with the manners above.
 
-    ``cancel`` is checked before every request and while waiting between them;
+    ``cancel`` is checked before every request and while waiting between them; a
+    :class:`StopEvent` also breaks into a blocked read when set (:meth:`break_in`).
     ``transport`` lets benchmarks swap the network layer (tests use a real local server).
     """
 
@@ -141,6 +177,12 @@ class PoliteClient:
         #: Seconds between two requests: the config's, or more when robots.txt asks.
         self.delay = config.delay
         self._waiting = False
+        #: The sockets of the connections this client opened (httpcore's trace hands
+        #: them over as they connect), for :meth:`break_in`.
+        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self._sockets_lock = threading.Lock()
+        if isinstance(self.cancel, StopEvent):
+            self.cancel.when_set(self.break_in)
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT},
             timeout=httpx.Timeout(config.timeout),
@@ -169,6 +211,12 @@ class PoliteClient:
         self._waiting = True
         try:
             yield
+        except Exception:
+            if self.cancel.is_set():
+                # The wait was broken into (break_in shut the socket): whatever the
+                # transport made of that, the run was stopped.
+                raise SyncCancelled from None
+            raise
         finally:
             self._waiting = False
 
@@ -179,6 +227,33 @@ class PoliteClient:
         timeout, 30 s), else do nothing; the run then stops at its next check."""
         if self._waiting:
             raise SyncCancelled
+
+    def break_in(self) -> None:
+        """Thread-safe: shut down every connection this client opened, so a send or a
+        read blocked on one returns at once (and :meth:`waiting` turns what the
+        transport makes of it into :class:`SyncCancelled`). Called by a
+        :class:`StopEvent`'s ``set()``; the run stops anyway, so idle connections lose
+        nothing. A connection still being made (connect) is not reached: it ends at its
+        timeout, or is shut as soon as it connects (:meth:`_trace`)."""
+        with self._sockets_lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+    def _trace(self, event: str, info: dict[str, object]) -> None:
+        """httpcore's trace extension: remember the socket of each new connection
+        (``connection.connect_tcp.complete``/``start_tls.complete`` return its stream)."""
+        if not event.endswith(".complete"):
+            return
+        get_extra_info = getattr(info.get("return_value"), "get_extra_info", None)
+        if not callable(get_extra_info):
+            return
+        sock = get_extra_info("socket")
+        if isinstance(sock, socket.socket):
+            with self._sockets_lock:
+                self._sockets.add(sock)
+            if self.cancel.is_set():
+                _shut(sock)
 
     def _wait(self, seconds: float) -> None:
         if self.cancel.wait(max(0.0, seconds)):
@@ -230,7 +305,9 @@ class PoliteClient:
                 raise Disallowed(url)
             self._pace()
             try:
-                request = self._client.build_request("GET", url, headers=validators.headers())
+                request = self._client.build_request(
+                    "GET", url, headers=validators.headers(), extensions={"trace": self._trace}
+                )
                 with self.waiting():
                     response = self._client.send(request, stream=True)
                 self.requests += 1
@@ -287,6 +364,14 @@ class PoliteClient:
             wait = self.config.backoff * (2**attempt)
         self._wait(min(wait, self.config.max_retry_after))
         return attempt + 1
+
+
+def _shut(sock: socket.socket) -> None:
+    """Shut a socket down for both directions: a thread blocked reading it wakes with
+    end-of-file. The plain socket's method also for TLS (``SSLSocket.shutdown`` would
+    unwrap the TLS object under the reading thread)."""
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -168,6 +168,7 @@ class ReaderBase(App[None]):
 
     def on_unmount(self) -> None:
         self.cancel_ingest.set()
+        self.sync.stop()
         self.gateway.close()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -70,19 +70,24 @@ class OutsideChanges(Navigation):
         await tree.load_root()
 
     def action_fetch_documents(self) -> None:
-        """Run sync in the background (once at a time)."""
+        """Run sync in the background (once at a time); while it runs, stop it."""
         if self.read_only:
             self.notify(_("The database is open read-only; nothing can be fetched."))
             return
-        if self.sync.start() is None:
-            self.notify(_("Already fetching…"), markup=False)
+        if self.sync.running:
+            if self.sync.stop():
+                self.sub_title = _("Stopping the fetch…")
             return
-        self.sub_title = _("Fetching new documents…")
+        if self.sync.start() is None:
+            return
+        self.sub_title = _("Fetching new documents… (H stops)")
 
     def on_sync_progress(self, message: SyncProgress) -> None:
         event = message.event
+        if self.sync.cancel is not None and self.sync.cancel.is_set():
+            return  # "Stopping the fetch…" stays until it has stopped
         if event.total:
-            text = _("Fetching new documents… {done}/{total}").format(
+            text = _("Fetching new documents… {done}/{total} (H stops)").format(
                 done=event.done, total=event.total
             )
             if event.pages > 1 and event.current:
@@ -96,16 +101,23 @@ class OutsideChanges(Navigation):
     def on_sync_finished(self, message: SyncFinished) -> None:
         """Say what happened, then reload in a worker."""
         self.run_worker(
-            self._after_sync(message.summary, message.problem), group="sync", exit_on_error=False
+            self._after_sync(message.summary, message.problem, message.stopped),
+            name="_after_sync",
+            group="sync",
+            exit_on_error=False,
         )
 
-    async def _after_sync(self, summary: Any, problem: str | None) -> None:
+    async def _after_sync(self, summary: Any, problem: str | None, stopped: bool) -> None:
         self.sync.finished()
         self.sub_title = _("KKR meetings")  # sync never runs read-only: the usual subtitle
         if problem is not None:
             self.notify(problem, title=_("No connection"), severity="warning", markup=False)
             return
-        self.notify(summary.line(), title=_("Fetched"), markup=False, timeout=10)
+        if summary is None:  # stopped before any file: nothing was stored
+            self.notify(_("Fetching stopped; nothing was stored."), title=_("Stopped"))
+            return
+        title = _("Stopped") if stopped else _("Fetched")
+        self.notify(summary.line(), title=title, markup=False, timeout=10)
         if summary.any_failed:
             failed = [line.text() for line in summary.lines if line.failed][:3]
             self.notify("\n".join(failed), severity="warning", markup=False)
