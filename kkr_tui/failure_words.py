@@ -11,7 +11,15 @@ the ``detail``: ``--json`` and ``--debug`` show it).
 from __future__ import annotations
 
 from kkr_tui.i18n import N_, _
-from kkr_tui.model import FileCause, FileFailure, NotAMeetingCode
+from kkr_tui.model import (
+    FileCause,
+    FileFailure,
+    NetWhy,
+    NotAMeetingCode,
+    SyncCause,
+    SyncFailure,
+    page_warnings_line,
+)
 from kkr_tui.sanitize import clean_line
 
 #: English message ids, full sentences; ``{name}`` fields are the failure's parameters.
@@ -89,3 +97,89 @@ def technical(failure: FileFailure) -> str:
     if not failure.detail:
         return ""
     return _("technical detail: {detail}").format(detail=clean_line(failure.detail))
+
+
+#: The words of a sync failure (:class:`~kkr_tui.model.SyncFailure`), English message
+#: ids; ``{why}`` is the :data:`NET_WHY` words, ``{reason}`` the inner failure's.
+SYNC_MESSAGES: dict[SyncCause, str] = {
+    "timeout": N_("no answer within {seconds} s"),
+    "no_connection": N_("no connection ({why})"),
+    "connection_broke": N_("the connection broke ({why})"),
+    "transfer_broke": N_("the transfer broke off ({why})"),
+    "transfer_stalled": N_("the transfer stalled (no answer)"),
+    "http_status": N_("the server answered {status} {phrase}"),
+    "redirect_elsewhere": N_("redirected to another host ({url})"),
+    "too_many_redirects": N_("too many redirects"),
+    "disallowed": N_("robots.txt asks crawlers not to fetch it"),
+    "robots_unavailable": N_(
+        "robots.txt could not be read ({reason}); nothing is fetched this time"
+    ),
+    "too_large": N_("the file is too large ({size}, the limit is {limit})"),
+    "over_limit": N_("the file is larger than the limit of {limit}"),
+    "not_pdf": N_("not a PDF (the server sent something else)"),
+    "incomplete_pdf": N_("incomplete PDF (the transfer broke off)"),
+    "outside_blocks": N_("not meeting material (outside the meeting blocks)"),
+    "not_stored": N_("it could not be stored in the database; it is tried again next time"),
+}
+
+#: What the system said about a connection, by :data:`~kkr_tui.model.NetWhy` code.
+NET_WHY: dict[NetWhy, str] = {
+    "certificate": N_("the site's certificate could not be verified"),
+    "tls": N_("the secure connection (TLS) could not be set up"),
+    "lookup_failed": N_("the host name could not be looked up; is the network down?"),
+    "name_not_found": N_("the host name could not be found"),
+    "refused": N_("the connection was refused"),
+    "reset": N_("the connection was closed by the other end"),
+    "no_network": N_("no network"),
+    "host_unreachable": N_("the host cannot be reached"),
+}
+
+#: The ``why`` of a failure whose system error named nothing ("" code), by cause.
+_NO_WHY: dict[str, str] = {
+    "no_connection": N_("the connection could not be made"),
+    "connection_broke": N_("the server stopped answering mid-way"),
+    "transfer_broke": N_("the server stopped sending"),
+}
+
+_BYTE_PARAMS = ("size", "limit")
+
+
+def describe_sync(failure: SyncFailure) -> str:
+    """The sentence the user reads for a sync failure, in the user's language."""
+    message = SYNC_MESSAGES.get(failure.cause)
+    if message is None:  # a cause from a newer kkr-tui
+        return clean_line(failure.cause)
+    values: dict[str, str] = {}
+    for name, value in failure.params:
+        if name in _BYTE_PARAMS and isinstance(value, int | float):
+            values[name] = f"{value / 1024 / 1024:.1f} MB"
+        elif isinstance(value, float):
+            values[name] = f"{value:g}"
+        else:
+            values[name] = clean_line(str(value))
+    if "{why}" in message:
+        why = NET_WHY.get(str(failure.param("why") or ""))  # type: ignore[call-overload]
+        values["why"] = _(why or _NO_WHY[failure.cause])
+    if failure.inner is not None:
+        values["reason"] = describe_sync(failure.inner)
+    try:
+        return _(message).format(**values).rstrip()
+    except (KeyError, IndexError):
+        return clean_line(failure.cause)
+
+
+def stored_words(text: str | None) -> str:
+    """A reason the store kept for sync (manifest, bilag), in the user's language: a
+    code is worded now; the words an older kkr-tui stored are shown as they are."""
+    from kkr_tui.reason_codes import decode
+
+    reason = decode(text)
+    if reason is None:
+        return ""
+    if isinstance(reason, str):
+        return clean_line(reason)
+    if isinstance(reason, FileFailure):
+        return describe(reason)
+    if isinstance(reason, SyncFailure):
+        return describe_sync(reason)
+    return page_warnings_line(reason)

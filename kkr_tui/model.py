@@ -425,3 +425,70 @@ class FileFailure:
     def as_json(self) -> dict[str, object]:
         """The stable shape for ``--json``: ``{"cause", "params", "detail"}``."""
         return {"cause": self.cause, "params": dict(self.params), "detail": self.detail}
+
+
+#: Why ``kkr-tui sync`` could not fetch a page or a file, or passed a link by, as the
+#: client and the download find it. Stable: the manifest stores it (as
+#: :mod:`kkr_tui.reason_codes` encodes it) and ``--json`` prints it; the words are
+#: chosen when shown (:func:`kkr_tui.failure_words.describe_sync`).
+SyncCause = Literal[
+    # no answer, or none that could be used
+    "timeout",  # {seconds}
+    "no_connection",  # {why}: a NetWhy code
+    "connection_broke",  # {why}
+    "transfer_broke",  # {why}
+    "transfer_stalled",
+    "http_status",  # {status}, {phrase}
+    "redirect_elsewhere",  # {url}
+    "too_many_redirects",
+    # the site's wishes
+    "disallowed",
+    "robots_unavailable",  # inner: why robots.txt could not be read
+    # the file
+    "too_large",  # {size}, {limit} in bytes: the size the server declared
+    "over_limit",  # {limit} in bytes: the body grew past it
+    "not_pdf",
+    "incomplete_pdf",
+    # what sync decided
+    "outside_blocks",  # a PDF outside every meeting block (footer, policy): skipped
+    "not_stored",  # the document could not be written (busy or full disk): next run
+]
+
+#: What the operating system or TLS said about a connection (the ``why`` of
+#: ``no_connection``, ``connection_broke`` and ``transfer_broke``; "" when it named
+#: nothing), found by :mod:`kkr_tui.sync.netreason`.
+NetWhy = Literal[
+    "",
+    "certificate",
+    "tls",
+    "lookup_failed",
+    "name_not_found",
+    "refused",
+    "reset",
+    "no_network",
+    "host_unreachable",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SyncFailure:
+    """Why sync failed on a request or a file, or skipped a link: a ``cause`` code with
+    its numbers, never words (the manifest keeps it, so a language chosen later, or a
+    reworded message, applies to rows stored before). ``inner`` is the failure behind
+    it (``robots_unavailable``: why robots.txt could not be read)."""
+
+    cause: SyncCause
+    params: tuple[tuple[str, int | float | str], ...] = ()
+    inner: SyncFailure | None = None
+
+    def param(self, name: str) -> int | float | str | None:
+        """The value of one parameter (None when absent)."""
+        return next((value for key, value in self.params if key == name), None)
+
+    def as_json(self) -> dict[str, object]:
+        """The stable shape for ``--json`` and the store: ``{"cause", "params"}`` (and
+        ``"inner"`` in the same shape when there is one)."""
+        out: dict[str, object] = {"cause": self.cause, "params": dict(self.params)}
+        if self.inner is not None:
+            out["inner"] = self.inner.as_json()
+        return out

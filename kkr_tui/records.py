@@ -217,7 +217,9 @@ class ManifestRow:
     store), ``bilag`` (fetched, kept with its meeting), ``skipped`` (not meeting
     material), ``failed`` (``reason`` says why; tried again next run), ``unreadable``
     (fetched, but the reader could not read it; not tried again until its URL changes)
-    or ``gone`` (no longer on the page: kept, with whatever was fetched).
+    or ``gone`` (no longer on the page: kept, with whatever was fetched). ``reason`` is
+    a code (:mod:`kkr_tui.reason_codes`; an older kkr-tui's rows hold words), worded
+    when shown by :func:`kkr_tui.failure_words.stored_words`.
     """
 
     url: str
@@ -365,7 +367,8 @@ class BilagRow:
     Anchored like notes, by council, meeting date and item number, so re-ingesting the
     agenda or the minutes replacing it never loses the link. ``state``: ``reading``
     (pages still being read; those read are searchable), ``ready`` or ``unreadable``
-    (``reason`` says why; the PDF itself can still be opened).
+    (``reason`` says why; the PDF itself can still be opened). ``reason`` (also a ready
+    bilag's page warnings) is a code, worded when shown, as :class:`ManifestRow`'s.
     """
 
     id: int

@@ -20,6 +20,7 @@ from pdf_factory import (
 from sync_site import Site
 from test_sync import config_home, sync  # noqa: F401 - the fixture is used by name
 
+from kkr_tui.failure_words import stored_words
 from kkr_tui.ingest_pages import BATCH, read_pages_guarded
 from kkr_tui.ingest_reader import ReadBudget
 from kkr_tui.store import Store
@@ -93,7 +94,7 @@ def test_a_bilag_page_over_its_time_is_a_warning_and_the_rest_is_kept(tmp_path: 
             len(DANISH_PAGES),
             len(DANISH_PAGES),
         )
-        assert row.reason == outcome.warnings  # the view shows it
+        assert stored_words(row.reason) == outcome.warnings  # the view shows it
         pages = dict(store.bilag_pages(row.id, 1, 10))
     assert pages[2] == "" and all(pages[n].strip() for n in pages if n != 2)
 

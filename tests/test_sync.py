@@ -282,7 +282,7 @@ def test_cancel_mid_sync_keeps_what_was_stored(site: Site, tmp_db: Path) -> None
     downloads: list[str] = []
 
     def on_event(event) -> None:  # type: ignore[no-untyped-def]
-        if event.line is not None and event.line.status.startswith("hentet"):
+        if event.line is not None and event.line.status.startswith("fetched"):
             downloads.append(event.line.subject)
             if len(downloads) == 2:
                 cancel.set()

@@ -28,7 +28,8 @@ from test_sync import (  # noqa: F401 - fixtures and helpers shared with test_sy
 )
 
 from kkr_tui.cli import main
-from kkr_tui.sync.netreason import connect_reason
+from kkr_tui.failure_words import describe_sync
+from kkr_tui.sync.netreason import connect_failure
 
 Counter = list[tuple[str, object]]
 
@@ -162,14 +163,14 @@ def test_each_kind_of_failed_connection_has_its_danish_reason(
     import httpx
 
     error = _chain(httpx.ConnectError("[Errno 1] English"), httpcore.ConnectError("x"), make())
-    assert connect_reason(error) == f"ingen forbindelse ({reason})"
+    assert describe_sync(connect_failure(error)) == f"ingen forbindelse ({reason})"
 
 
 def test_the_reason_is_found_in_the_message_when_no_cause_is_kept() -> None:
     import httpx
 
     error = httpx.ConnectError("[Errno 111] Connection refused")
-    assert connect_reason(error) == "ingen forbindelse (forbindelsen blev afvist)"
+    assert describe_sync(connect_failure(error)) == "ingen forbindelse (forbindelsen blev afvist)"
 
 
 def test_a_tls_handshake_that_fails_is_one_line(

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kkr_tui.model import FileFailure
+from kkr_tui.reason_codes import encode
 from kkr_tui.sync.bilag_match import bilag_names, match_item
 from kkr_tui.sync.client import SyncCancelled
 
@@ -64,11 +66,12 @@ def meeting_items(
 @dataclass(frozen=True, slots=True)
 class BilagOutcome:
     """A bilag read into the store: its id, why it could not be read (None when it
-    was), and its page warnings in one line ("" when none)."""
+    was; ``failure`` its code), and its page warnings in one line ("" when none)."""
 
     bilag_id: int
     reason: str | None
     warnings: str = ""
+    failure: FileFailure | None = None
 
 
 def read_bilag(
@@ -116,11 +119,12 @@ def read_bilag(
         raise SyncCancelled from None
     bilag_id = begun[0] if begun else _begin(store, source, item, 0, at)
     warnings = page_warnings_line(read.warnings) if read.warnings else ""
-    if read.reason is not None:
-        store.finish_bilag(bilag_id, "unreadable", read.reason)
-        return BilagOutcome(bilag_id, read.reason, warnings)
+    # The store keeps codes (reason_codes), worded when shown in the user's language.
+    if read.failure is not None:
+        store.finish_bilag(bilag_id, "unreadable", encode(read.failure))
+        return BilagOutcome(bilag_id, read.reason, warnings, read.failure)
     # A ready bilag's reason holds its page warnings: the view shows them.
-    store.finish_bilag(bilag_id, "ready", warnings or None)
+    store.finish_bilag(bilag_id, "ready", encode(read.warnings) if read.warnings else None)
     return BilagOutcome(bilag_id, None, warnings)
 
 

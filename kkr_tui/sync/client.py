@@ -20,7 +20,9 @@ an offline run ends in a moment with one reason (:mod:`.netreason` words it in
 Danish) instead of asking for every council's page on a host that is not there.
 Timeouts are retried with back-off: a slow site is not a missing one.
 
-Failures are :class:`FetchError` values with the host and a Danish reason in one line.
+Failures are :class:`FetchError` values with the host and a reason: a
+:class:`~kkr_tui.model.SyncFailure` code (what the manifest stores), worded in the
+user's language in one line when shown (``error.reason``).
 
 Stopping: ``cancel`` is looked at before every request and between chunks, but a read
 from a server that has stopped sending would wait out its timeout (30 s). The command
@@ -45,8 +47,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from kkr_tui import __version__
-from kkr_tui.i18n import _
-from kkr_tui.sync.netreason import broken_reason, connect_reason
+from kkr_tui.model import SyncFailure
+from kkr_tui.sync.netreason import broken_failure, connect_failure
 
 if TYPE_CHECKING:
     import httpx
@@ -88,18 +90,34 @@ class StopEvent(threading.Event):
 
 
 class FetchError(Exception):
-    """A request that did not succeed, after any retries: host, reason and HTTP status
-    (None when no answer came: offline, refused, timed out)."""
+    """A request that did not succeed, after any retries: host, why (``failure``, a
+    code; ``reason`` words it) and HTTP status (None when no answer came: offline,
+    refused, timed out)."""
 
     def __init__(
-        self, url: str, reason: str, status: int | None = None, *, no_connection: bool = False
+        self,
+        url: str,
+        failure: SyncFailure,
+        status: int | None = None,
+        *,
+        no_connection: bool = False,
     ) -> None:
         self.url = url
         self.host = host_of(url)
-        self.reason = reason
+        self.failure = failure
         self.status = status
         self.no_connection = no_connection
-        super().__init__(f"{self.host}: {reason}")
+        super().__init__(url, failure)
+
+    @property
+    def reason(self) -> str:
+        """Why, in one line in the user's language."""
+        from kkr_tui.failure_words import describe_sync
+
+        return describe_sync(self.failure)
+
+    def __str__(self) -> str:
+        return f"{self.host}: {self.reason}"
 
     @property
     def unreachable(self) -> bool:
@@ -111,7 +129,7 @@ class Disallowed(FetchError):
     """The site's robots.txt asks crawlers like kkr-tui not to fetch this address."""
 
     def __init__(self, url: str) -> None:
-        super().__init__(url, _("robots.txt asks crawlers not to fetch it"))
+        super().__init__(url, SyncFailure("disallowed"))
 
 
 def host_of(url: str) -> str:
@@ -299,7 +317,7 @@ class PoliteClient:
         while True:
             known_down = self.down.get(host_of(url))
             if known_down is not None:
-                raise FetchError(url, known_down.reason, no_connection=True)
+                raise FetchError(url, known_down.failure, no_connection=True)
             rules = self.robots.get(host_of(url))
             if not robots and rules is not None and not rules.allows(url):
                 raise Disallowed(url)
@@ -312,18 +330,15 @@ class PoliteClient:
                     response = self._client.send(request, stream=True)
                 self.requests += 1
             except httpx.TimeoutException:
-                reason = _("no answer within {seconds} s").format(
-                    seconds=f"{self.config.timeout:g}"
-                )
-                attempt = self._retry_or_raise(url, reason, attempt)
+                timeout = SyncFailure("timeout", (("seconds", float(self.config.timeout)),))
+                attempt = self._retry_or_raise(url, timeout, attempt)
                 continue
             except httpx.ConnectError as exc:
-                error = FetchError(url, connect_reason(exc), no_connection=True)
+                error = FetchError(url, connect_failure(exc), no_connection=True)
                 self.down[error.host] = error
                 raise error from None
             except httpx.TransportError as exc:
-                reason = broken_reason(exc)
-                attempt = self._retry_or_raise(url, reason, attempt)
+                attempt = self._retry_or_raise(url, broken_failure(exc), attempt)
                 continue
             status = response.status_code
             if status in (200, 304):
@@ -333,24 +348,24 @@ class PoliteClient:
                 target = urljoin(url, response.headers["location"])
                 if urlsplit(target).hostname != origin:
                     raise FetchError(
-                        url, _("redirected to another host ({url})").format(url=target), status
+                        url, SyncFailure("redirect_elsewhere", (("url", target),)), status
                     )
                 redirects += 1
                 if redirects > MAX_REDIRECTS:
-                    raise FetchError(url, _("too many redirects"), status)
+                    raise FetchError(url, SyncFailure("too_many_redirects"), status)
                 url = target
                 continue
             if status == 429 or status >= 500:
                 wait = _retry_after(response) if status == 429 else None
-                reason = _status(status, response.reason_phrase)
-                attempt = self._retry_or_raise(url, reason, attempt, wait=wait, status=status)
+                failure = _status(status, response.reason_phrase)
+                attempt = self._retry_or_raise(url, failure, attempt, wait=wait, status=status)
                 continue
             raise FetchError(url, _status(status, response.reason_phrase), status)
 
     def _retry_or_raise(
         self,
         url: str,
-        reason: str,
+        failure: SyncFailure,
         attempt: int,
         *,
         limit: int | None = None,
@@ -359,7 +374,7 @@ class PoliteClient:
     ) -> int:
         """Wait before the next attempt, or raise when the retries are spent."""
         if attempt >= (self.config.retries if limit is None else limit):
-            raise FetchError(url, reason, status)
+            raise FetchError(url, failure, status)
         if wait is None:
             wait = self.config.backoff * (2**attempt)
         self._wait(min(wait, self.config.max_retry_after))
@@ -388,5 +403,5 @@ def _retry_after(response: httpx.Response) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _status(status: int, phrase: str) -> str:
-    return _("the server answered {status} {phrase}").format(status=status, phrase=phrase).rstrip()
+def _status(status: int, phrase: str) -> SyncFailure:
+    return SyncFailure("http_status", (("status", status), ("phrase", phrase)))

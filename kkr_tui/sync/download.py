@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from kkr_tui.i18n import _
+from kkr_tui.model import SyncFailure
 from kkr_tui.sync.client import FetchError, PoliteClient, SyncCancelled, Validators, validators_of
-from kkr_tui.sync.netreason import transfer_reason
+from kkr_tui.sync.netreason import transfer_failure
 
 if TYPE_CHECKING:
     import httpx
@@ -74,9 +74,7 @@ def download_pdf(
         if declared.isdigit() and int(declared) > max_bytes:
             raise FetchError(
                 url,
-                _("the file is too large ({size}, the limit is {limit})").format(
-                    size=_mb(int(declared)), limit=_mb(max_bytes)
-                ),
+                SyncFailure("too_large", (("size", int(declared)), ("limit", max_bytes))),
             )
         fd, temp_name = tempfile.mkstemp(prefix=".part-", suffix=".pdf", dir=target.parent)
         temp = Path(temp_name)
@@ -89,12 +87,7 @@ def download_pdf(
                 for chunk in _body(client, response, url):
                     size += len(chunk)
                     if size > max_bytes:
-                        raise FetchError(
-                            url,
-                            _("the file is larger than the limit of {limit}").format(
-                                limit=_mb(max_bytes)
-                            ),
-                        )
+                        raise FetchError(url, SyncFailure("over_limit", (("limit", max_bytes),)))
                     if len(head) < _EDGE:
                         head += chunk[: _EDGE - len(head)]
                     tail = (tail + chunk)[-_EDGE:]
@@ -103,9 +96,9 @@ def download_pdf(
                 out.flush()
                 os.fsync(out.fileno())
             if b"%PDF-" not in head:
-                raise FetchError(url, _("not a PDF (the server sent something else)"))
+                raise FetchError(url, SyncFailure("not_pdf"))
             if b"%%EOF" not in tail:
-                raise FetchError(url, _("incomplete PDF (the transfer broke off)"))
+                raise FetchError(url, SyncFailure("incomplete_pdf"))
             os.replace(temp, target)
         except BaseException:
             temp.unlink(missing_ok=True)
@@ -128,10 +121,6 @@ def _body(client: PoliteClient, response: httpx.Response, url: str) -> Iterator[
                 raise SyncCancelled
             yield chunk
     except httpx.TimeoutException:
-        raise FetchError(url, _("the transfer stalled (no answer)")) from None
+        raise FetchError(url, SyncFailure("transfer_stalled")) from None
     except httpx.TransportError as exc:
-        raise FetchError(url, transfer_reason(exc)) from None
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"
+        raise FetchError(url, transfer_failure(exc)) from None

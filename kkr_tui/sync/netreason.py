@@ -1,4 +1,4 @@
-"""Why a connection failed, in words a reader understands (Danish by default).
+"""Why a connection failed, as a code a reader's language words (Danish by default).
 
 httpx reports a failed connection as ``ConnectError("[Errno 111] Connection
 refused")``: English, and an errno number nobody should need to read. The operating
@@ -6,7 +6,9 @@ system's own exception is still there, at the end of the chain of causes httpx a
 httpcore keep (``__cause__`` / ``__context__``), so this module walks that chain and
 names the kind of failure: refused, a host name that could not be looked up, no
 network, a host that cannot be reached, a certificate or TLS handshake that failed.
-Anything else is "the connection could not be made" rather than raw English.
+The result is a :class:`~kkr_tui.model.SyncFailure` with that kind as its ``why``
+code (:data:`~kkr_tui.model.NetWhy`); :mod:`kkr_tui.failure_words` words it when shown,
+and anything unnamed reads "the connection could not be made" rather than raw English.
 
 Pure: it only reads the exception it is given.
 """
@@ -18,7 +20,7 @@ import socket
 import ssl
 from collections.abc import Iterator
 
-from kkr_tui.i18n import _
+from kkr_tui.model import NetWhy, SyncFailure
 
 
 def causes(exc: BaseException) -> Iterator[BaseException]:
@@ -31,64 +33,70 @@ def causes(exc: BaseException) -> Iterator[BaseException]:
         current = current.__cause__ or current.__context__
 
 
-def _why(exc: BaseException) -> str | None:
-    """The plain-language kind of one exception of the chain, or None when it names none."""
+def _why(exc: BaseException) -> NetWhy:
+    """The kind of one exception of the chain, as a code ("" when it names none)."""
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return _("the site's certificate could not be verified")
+        return "certificate"
     if isinstance(exc, ssl.SSLError):
-        return _("the secure connection (TLS) could not be set up")
+        return "tls"
     if isinstance(exc, socket.gaierror):
-        if exc.errno == socket.EAI_AGAIN:
-            return _("the host name could not be looked up; is the network down?")
-        return _("the host name could not be found")
+        return "lookup_failed" if exc.errno == socket.EAI_AGAIN else "name_not_found"
     if isinstance(exc, ConnectionRefusedError):
-        return _("the connection was refused")
+        return "refused"
     if isinstance(exc, ConnectionResetError | ConnectionAbortedError):
-        return _("the connection was closed by the other end")
+        return "reset"
     if isinstance(exc, OSError):
         if exc.errno == errno.ENETUNREACH:
-            return _("no network")
+            return "no_network"
         if exc.errno == errno.EHOSTUNREACH:
-            return _("the host cannot be reached")
+            return "host_unreachable"
         if exc.errno == errno.ECONNREFUSED:
-            return _("the connection was refused")
-    return None
+            return "refused"
+    return ""
 
 
-def _from_text(text: str) -> str | None:
+_TEXTS: tuple[tuple[tuple[str, ...], NetWhy], ...] = (
+    (("connection refused", "errno 111"), "refused"),
+    (("name or service not known", "nodename nor servname"), "name_not_found"),
+    (("temporary failure in name resolution",), "lookup_failed"),
+    (("network is unreachable",), "no_network"),
+    (("no route to host",), "host_unreachable"),
+    (("certificate verify failed",), "certificate"),
+)
+
+
+def _from_text(text: str) -> NetWhy:
     """The kind from an exception's message, for libraries that keep no cause."""
     lowered = text.lower()
-    if "connection refused" in lowered or "errno 111" in lowered:
-        return _("the connection was refused")
-    if "name or service not known" in lowered or "nodename nor servname" in lowered:
-        return _("the host name could not be found")
-    if "temporary failure in name resolution" in lowered:
-        return _("the host name could not be looked up; is the network down?")
-    if "network is unreachable" in lowered:
-        return _("no network")
-    if "no route to host" in lowered:
-        return _("the host cannot be reached")
-    if "certificate verify failed" in lowered:
-        return _("the site's certificate could not be verified")
-    return None
+    for needles, why in _TEXTS:
+        if any(needle in lowered for needle in needles):
+            return why
+    return ""
 
 
-def connect_reason(exc: BaseException) -> str:
-    """One line saying why no connection could be made: ``no connection (…)``."""
-    why = next((w for w in map(_why, causes(exc)) if w), None)
-    why = why or next((w for w in (_from_text(str(e)) for e in causes(exc)) if w), None)
-    return _("no connection ({why})").format(why=why or _("the connection could not be made"))
+def _first_why(exc: BaseException, *, by_text: bool = False) -> NetWhy:
+    for found in causes(exc):
+        why = _why(found)
+        if why:
+            return why
+    if by_text:
+        for found in causes(exc):
+            why = _from_text(str(found))
+            if why:
+                return why
+    return ""
 
 
-def broken_reason(exc: BaseException) -> str:
-    """One line for a connection that broke after it was made: ``the connection broke (…)``."""
-    why = next((w for w in map(_why, causes(exc)) if w), None)
-    return _("the connection broke ({why})").format(
-        why=why or _("the server stopped answering mid-way")
-    )
+def connect_failure(exc: BaseException) -> SyncFailure:
+    """Why no connection could be made (worded ``no connection (…)``)."""
+    return SyncFailure("no_connection", (("why", _first_why(exc, by_text=True)),))
 
 
-def transfer_reason(exc: BaseException) -> str:
-    """One line for a download whose body stopped coming: ``the transfer broke off (…)``."""
-    why = next((w for w in map(_why, causes(exc)) if w), None)
-    return _("the transfer broke off ({why})").format(why=why or _("the server stopped sending"))
+def broken_failure(exc: BaseException) -> SyncFailure:
+    """A connection that broke after it was made (``the connection broke (…)``)."""
+    return SyncFailure("connection_broke", (("why", _first_why(exc)),))
+
+
+def transfer_failure(exc: BaseException) -> SyncFailure:
+    """A download whose body stopped coming (``the transfer broke off (…)``)."""
+    return SyncFailure("transfer_broke", (("why", _first_why(exc)),))

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from kkr_tui.i18n import _
+from kkr_tui.model import SyncFailure
 from kkr_tui.sync.client import USER_AGENT, FetchError, Validators, host_of, validators_of
 
 if TYPE_CHECKING:
@@ -116,11 +116,7 @@ def read_robots(client: PoliteClient, url: str, cache: Path | None) -> Robots:
         if error.status is not None and error.status < 500 and error.status != 429:
             return Robots(host)  # 3xx elsewhere, 4xx: no robots.txt, everything allowed
         raise RobotsUnavailable(
-            address,
-            _("robots.txt could not be read ({reason}); nothing is fetched this time").format(
-                reason=error.reason
-            ),
-            error.status,
+            address, SyncFailure("robots_unavailable", inner=error.failure), error.status
         ) from None
     if cache is not None and (got.etag or got.last_modified):
         _save(cache, address, got, text)

@@ -24,8 +24,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kkr_tui.failure_words import describe_sync
 from kkr_tui.i18n import N_, _, ngettext
 from kkr_tui.ingest_types import is_not_a_meeting
+from kkr_tui.model import FileFailure, SyncFailure
+from kkr_tui.reason_codes import encode
 from kkr_tui.sync.client import Disallowed, FetchError, PoliteClient, SyncCancelled, Validators
 from kkr_tui.sync.config import COUNCILS, SyncConfig
 from kkr_tui.sync.discover import Block, PdfLink, parse_page
@@ -36,9 +39,6 @@ if TYPE_CHECKING:
     from kkr_tui.records import ManifestRow, PageState
     from kkr_tui.store import Store
     from kkr_tui.store.manifest import SeenLink
-
-#: Result words of ingest statuses, in Danish.
-INGEST_WORDS = {"added": N_("added"), "updated": N_("updated"), "unchanged": N_("unchanged")}
 
 
 class SiteUnreachable(Exception):
@@ -54,19 +54,46 @@ class SiteUnreachable(Exception):
         super().__init__(text)
 
 
+#: The status of a result line, a stable code (``--json`` prints it), and its word.
+STATUS_WORDS: dict[str, str] = {
+    "fetched": N_("fetched"),
+    "fetched_bilag": N_("fetched bilag"),
+    "would_fetch": N_("would fetch"),
+    "skipped": N_("skipped"),
+    "gone": N_("gone"),
+    "failed": N_("FAILED"),
+    "added": N_("added"),
+    "updated": N_("updated"),
+    "unchanged": N_("unchanged"),
+    "bilag": N_("bilag"),
+    "bilag_read": N_("bilag read"),
+    "bilag_unread": N_("bilag unread"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class SyncLine:
-    """One result line: a status word, what it is about, and why (for failures)."""
+    """One result line: a status (a code of :data:`STATUS_WORDS`), what it is about,
+    and why (for failures and skips: ``reason`` in words, ``failure`` its code when
+    there is one)."""
 
     status: str
     subject: str
     reason: str = ""
     failed: bool = False
+    failure: FileFailure | SyncFailure | None = None
+    #: The address the line is about, when it is about one ("" otherwise).
+    url: str = ""
+
+    @property
+    def word(self) -> str:
+        """The status in the user's language."""
+        return _(STATUS_WORDS.get(self.status, self.status))
 
     def text(self) -> str:
         """``hentet  Dagsorden 17. april 2024  (https://…)`` as the CLI prints it."""
         why = f": {self.reason}" if self.reason else ""
-        return f"{self.status:<13} {self.subject}{why}"
+        return f"{self.word:<13} {self.subject}{why}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +246,7 @@ def _read_robots(client: PoliteClient, urls: list[str], cache: Path | None) -> N
         try:
             client.obey(read_robots(client, url, cache))
         except FetchError as error:
-            client.down[host] = FetchError(error.url, error.reason, no_connection=True)
+            client.down[host] = FetchError(error.url, error.failure, no_connection=True)
 
 
 def _links_from_manifest(rows: list[ManifestRow]) -> tuple[PdfLink, ...]:
@@ -283,12 +310,27 @@ def apply(
         summary.pages += 1
         if isinstance(page.error, Disallowed):
             summary.skipped += 1
-            run.say(SyncLine(_("skipped"), f"{COUNCILS[page.slug]} {page.url}", page.error.reason))
+            run.say(
+                SyncLine(
+                    "skipped",
+                    f"{COUNCILS[page.slug]} {page.url}",
+                    page.error.reason,
+                    failure=page.error.failure,
+                    url=page.url,
+                )
+            )
             continue
         if page.error is not None:
             summary.pages_failed += 1
             run.say(
-                SyncLine(_("FAILED"), f"{COUNCILS[page.slug]} {page.url}", page.error.reason, True)
+                SyncLine(
+                    "failed",
+                    f"{COUNCILS[page.slug]} {page.url}",
+                    page.error.reason,
+                    True,
+                    page.error.failure,
+                    page.url,
+                )
             )
             continue
         summary.other_hosts += page.other_hosts
@@ -303,7 +345,7 @@ def apply(
                 gone = store.record_links(council, [_seen(link) for link in links], seen_at)
                 summary.gone += len(gone)
                 for url in gone:
-                    run.say(SyncLine(_("gone"), url, _("no longer on the page; kept")), False)
+                    run.say(SyncLine("gone", url, _("no longer on the page; kept"), url=url), False)
         claimed.update(link.url for link in links)
         plans.extend((page.slug, link) for link in links if _wanted(link, since))
     run.total = len(plans)
@@ -378,12 +420,11 @@ def _one_link(
     if link.kind == "other":
         summary.skipped += 1
         if row is None or row.state == "new":
+            outside = SyncFailure("outside_blocks")
             if not dry_run:
-                store.set_link_state(link.url, "skipped", "not in a meeting block")
+                store.set_link_state(link.url, "skipped", encode(outside))
             run.say(
-                SyncLine(
-                    _("skipped"), subject, _("not meeting material (outside the meeting blocks)")
-                )
+                SyncLine("skipped", subject, describe_sync(outside), failure=outside, url=link.url)
             )
         else:
             run.done += 1
@@ -404,7 +445,7 @@ def _one_link(
         run.done += 1
         return
     if dry_run:
-        run.say(SyncLine(_("would fetch"), subject))
+        run.say(SyncLine("would_fetch", subject, url=link.url))
         return
     year = str(link.block.year) if link.block and link.block.year else "ukendt"
     target = download_root / slug / year / file_name(link.url)
@@ -414,15 +455,15 @@ def _one_link(
     except Disallowed as error:
         # Left as it was (not failed): fetched once robots.txt allows it.
         summary.skipped += 1
-        run.say(SyncLine(_("skipped"), subject, error.reason))
+        run.say(SyncLine("skipped", subject, error.reason, failure=error.failure, url=link.url))
         return
     except FetchError as error:
         if error.no_connection:
             _host_down(run, error)
             return
         summary.failed += 1
-        store.set_link_state(link.url, "failed", error.reason)
-        run.say(SyncLine(_("FAILED"), subject, error.reason, True))
+        store.set_link_state(link.url, "failed", encode(error.failure))
+        run.say(SyncLine("failed", subject, error.reason, True, error.failure, link.url))
         return
     assert got.path is not None
     summary.downloaded += 1
@@ -438,9 +479,9 @@ def _one_link(
     )
     if link.kind == "bilag":
         summary.bilag += 1
-        run.say(SyncLine(_("fetched bilag"), subject))
+        run.say(SyncLine("fetched_bilag", subject, url=link.url))
     else:
-        run.say(SyncLine(_("fetched"), subject))
+        run.say(SyncLine("fetched", subject, url=link.url))
         to_ingest[str(got.path)] = link.url
 
 
@@ -454,7 +495,7 @@ def _host_down(run: _Run, error: FetchError) -> None:
         return
     run.down_hosts.add(error.host)
     run.summary.failed += 1
-    run.say(SyncLine(_("FAILED"), error.host, error.reason, True))
+    run.say(SyncLine("failed", error.host, error.reason, True, error.failure, error.url))
 
 
 def _ingest(run: _Run, store: Store, files: dict[str, str], cancel: threading.Event) -> None:
@@ -472,21 +513,23 @@ def _ingest(run: _Run, store: Store, files: dict[str, str], cancel: threading.Ev
         url = files.get(result.path, result.path)
         if result.status != "failed":
             store.set_link_state(url, "stored")
-            word = _(INGEST_WORDS[result.status])
-            run.say(SyncLine(word, f"{result.label}  ({url})".strip()))
+            run.say(SyncLine(result.status, f"{result.label}  ({url})".strip(), url=url))
             if result.status != "unchanged":
                 run.summary.new_documents.append(result.label)
         elif is_not_a_meeting(result.failure):
             store.set_link_state(url, "bilag", kind="bilag")
             run.summary.bilag += 1
-            run.say(SyncLine(_("bilag"), url, _("not an agenda or minutes; kept as a bilag")))
+            run.say(SyncLine("bilag", url, _("not an agenda or minutes; kept as a bilag"), url=url))
         else:
             # A file that cannot be read stays unreadable until its URL changes; a
             # failure to store it (a busy database) is tried again next run.
             retry = result.store_failed
             run.summary.failed += 1
-            store.set_link_state(url, "failed" if retry else "unreadable", result.reason)
-            run.say(SyncLine(_("FAILED"), url, result.reason, True))
+            failure: FileFailure | SyncFailure = (
+                SyncFailure("not_stored") if retry else result.failure or FileFailure("unexpected")
+            )
+            store.set_link_state(url, "failed" if retry else "unreadable", encode(failure))
+            run.say(SyncLine("failed", url, result.reason, True, failure, url))
 
     run.summary.ingest = ingest_paths(store, list(files), progress=on_event, cancel=cancel)
     if run.summary.ingest.cancelled:
@@ -566,6 +609,16 @@ def _read_bilag(
             # One line naming the bilag and its file (its address), and why; the run
             # goes on, and what was read of it stays stored.
             why = "; ".join(filter(None, (outcome.reason, warning)))
-            run.say(SyncLine(_("bilag unread"), _subject(row.title, link.url), why))
+            run.say(
+                SyncLine(
+                    "bilag_unread",
+                    _subject(row.title, link.url),
+                    why,
+                    failure=outcome.failure,
+                    url=link.url,
+                )
+            )
         else:
-            run.say(SyncLine(_("bilag read"), f"{row.title}  ({pages}, {where})", warning))
+            run.say(
+                SyncLine("bilag_read", f"{row.title}  ({pages}, {where})", warning, url=link.url)
+            )

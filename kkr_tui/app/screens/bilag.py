@@ -23,6 +23,7 @@ from textual.widgets import Footer, Input, Static
 
 from kkr_tui.app.actions import translate_bindings
 from kkr_tui.app.render import same_length_clean
+from kkr_tui.failure_words import stored_words
 from kkr_tui.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -106,12 +107,14 @@ class BilagScreen(Screen[None]):
         text = rows[0][1] if rows and rows[0][0] == page else ""
         self.page = page
         state = ""
+        # The store keeps a code (or an older kkr-tui's words): worded now.
+        reason = stored_words(self.bilag.reason)
         if self.bilag.state == "unreadable":
-            state = " · " + _("unreadable: {reason}").format(reason=self.bilag.reason or "")
+            state = " · " + _("unreadable: {reason}").format(reason=reason)
         elif self.bilag.state == "reading":
             state = " · " + _("still being read")
-        elif self.bilag.reason:  # pages that could not be read: their text is missing
-            state = " · " + _("warning: {text}").format(text=self.bilag.reason)
+        elif reason:  # pages that could not be read: their text is missing
+            state = " · " + _("warning: {text}").format(text=reason)
         facts = _("Page {page} of {total}").format(page=page, total=total) + state
         spans = marked_words(self.query_text, text)
         if spans:
