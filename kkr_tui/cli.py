@@ -19,7 +19,13 @@ from typing import Any
 
 from kkr_tui import __version__
 from kkr_tui.i18n import N_, _, ngettext
-from kkr_tui.output import IngestReporter, print_json, printable
+from kkr_tui.output import (
+    IngestReporter,
+    ingest_summary_json,
+    print_json,
+    print_json_line,
+    printable,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -211,6 +217,11 @@ def _add_ingest(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         default=1,
         metavar="N",
         help=_("read and parse in N processes (0 = one per CPU; default 1)"),
+    )
+    ingest.add_argument(
+        "--json",
+        action="store_true",
+        help=_("print one JSON object per file, then a summary object (JSON Lines)"),
     )
 
 
@@ -409,20 +420,25 @@ def _cmd_ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     try:
         if not paths:
             paths, missing = stale_paths(store)
+            # With --json, stdout holds only JSON lines: these notes go to stderr.
+            notes = sys.stderr if args.json else sys.stdout
             if missing:
                 print(
                     ngettext(
                         "{n} stored document no longer exists on disk; skipped",
                         "{n} stored documents no longer exist on disk; skipped",
                         missing,
-                    ).format(n=missing)
+                    ).format(n=missing),
+                    file=notes,
                 )
             if not paths:
-                print(_("nothing to reparse"))
+                print(_("nothing to reparse"), file=notes)
+                if args.json:
+                    print_json_line(ingest_summary_json({}, interrupted=False))
                 return EXIT_OK
         from kkr_tui.interrupts import FirstInterruptAsksToStop
 
-        reporter = IngestReporter(debug=getattr(args, "debug", False))
+        reporter = IngestReporter(debug=getattr(args, "debug", False), as_json=args.json)
         cancel = threading.Event()
         with FirstInterruptAsksToStop(
             cancel,
@@ -440,13 +456,23 @@ def _cmd_ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
                 )
             except KeyboardInterrupt:
                 reporter.finish()
-                print(reporter.summary_line() + " (" + _("interrupted") + ")")
+                if args.json:
+                    print_json_line(ingest_summary_json(reporter.counts, interrupted=True))
+                else:
+                    print(reporter.summary_line() + " (" + _("interrupted") + ")")
                 return EXIT_INTERRUPTED
         reporter.finish()
-        if summary.cancelled:
+        if args.json:
+            counts = {status: summary.count(status) for status in reporter.counts}
+            print_json_line(
+                ingest_summary_json(counts, interrupted=summary.cancelled, stopped=summary.stopped)
+            )
+        elif summary.cancelled:
             print(summary.line() + " (" + _("interrupted") + ")")
+        else:
+            print(summary.line())
+        if summary.cancelled:
             return EXIT_INTERRUPTED
-        print(summary.line())
         return EXIT_FAILED if summary.failed else EXIT_OK
     finally:
         store.close()

@@ -191,7 +191,9 @@ class IngestRun:
         self.named = named
         self.parser_version = PARSER_VERSION
         self.summary = IngestSummary()
-        self._labels: dict[tuple[int, str], str] = {}
+        self._labels: dict[
+            tuple[int, str], tuple[str, tuple[str | None, str | None, str] | None]
+        ] = {}
         from kkr_tui.ingest_reader import DEFAULT_BUDGET
 
         self.budget: ReadBudget = DEFAULT_BUDGET
@@ -230,7 +232,8 @@ class IngestRun:
         stale = version_key(row.parser_version or "") < version_key(self.parser_version)
         if self.reparse and stale:
             return sha, None
-        return sha, IngestResult(str(path), "unchanged", label=self._stored_label(row))
+        label, document = self._stored_label(row)
+        return sha, IngestResult(str(path), "unchanged", label=label, document=document)
 
     def _superseded(self, path: Path, sha: str) -> IngestResult | None:
         """``unchanged`` for a file found in a folder whose document another file
@@ -244,17 +247,22 @@ class IngestRun:
         if row is None:
             return None
         reason = _("the stored version is {path}").format(path=row.path)
-        return IngestResult(str(path), "unchanged", reason, self._stored_label(row))
+        label, document = self._stored_label(row)
+        return IngestResult(str(path), "unchanged", reason, label, document=document)
 
-    def _stored_label(self, row: DocumentRow) -> str:
+    def _stored_label(
+        self, row: DocumentRow
+    ) -> tuple[str, tuple[str | None, str | None, str] | None]:
+        """The stored document's label and its (council, date, type), for the line."""
         key = (row.meeting_id, row.doc_type)
         if key not in self._labels:
             try:
                 detail = self.store.meeting(row.meeting_id)
                 label = meeting_label(detail.council, detail.meeting_date, row.doc_type)
+                document = (detail.council, detail.meeting_date, row.doc_type)
             except Exception:  # noqa: BLE001 - a label is cosmetic; never fail a run on it
-                label = ""
-            self._labels[key] = label
+                label, document = "", None
+            self._labels[key] = (label, document)
         return self._labels[key]
 
     def _save(self, meeting: Meeting, path: str, sha: str) -> Status:
@@ -268,8 +276,16 @@ class IngestRun:
         if meeting is None:
             return failed_result(str(path), parsed.failure, parsed.detail)
         label = meeting_label(meeting.council, meeting.meeting_date, meeting.doc_type)
+        document = (meeting.council, meeting.meeting_date, meeting.doc_type)
         if self.summary.stopped:
-            return IngestResult(str(path), "failed", self.summary.stopped, label, store_failed=True)
+            return IngestResult(
+                str(path),
+                "failed",
+                self.summary.stopped,
+                label,
+                store_failed=True,
+                document=document,
+            )
         from kkr_tui.store.errors import DamagedDatabaseError, DiskFullError
 
         try:
@@ -277,7 +293,9 @@ class IngestRun:
         except (DiskFullError, DamagedDatabaseError) as error:
             # No later file can be stored either: stop, and say so in the summary.
             self.summary.stopped = str(error)
-            return IngestResult(str(path), "failed", str(error), label, store_failed=True)
+            return IngestResult(
+                str(path), "failed", str(error), label, store_failed=True, document=document
+            )
         except Exception as error:  # noqa: BLE001 - reported per file, the run goes on
             return IngestResult(
                 str(path),
@@ -287,8 +305,11 @@ class IngestRun:
                 label,
                 traceback.format_exc(),
                 store_failed=True,
+                document=document,
             )
-        return IngestResult(str(path), status, label=label, page_warnings=meeting.page_warnings)
+        return IngestResult(
+            str(path), status, label=label, page_warnings=meeting.page_warnings, document=document
+        )
 
 
 def ingest_paths(

@@ -38,6 +38,10 @@ class IngestResult:
 
     ``failure``: why a file that could not be read or parsed failed, as a code
     (``reason`` is its sentence); None for the store's failures and every other status.
+
+    ``document``: the stored (or parsed) document the file is, as ``(council,
+    meeting_date, doc_type)`` codes (ISO date, ``agenda``/``minutes``), for ``--json``;
+    ``label`` is the same in words. None when the file is no document.
     """
 
     path: str
@@ -48,6 +52,7 @@ class IngestResult:
     page_warnings: tuple[PageWarning, ...] = ()
     store_failed: bool = False
     failure: FileFailure | None = None
+    document: tuple[str | None, str | None, str] | None = None
 
 
 def failed_result(path: str, failure: FileFailure | None, detail: str = "") -> IngestResult:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from kkr_tui.meetingwork.changes import ItemChange
     from kkr_tui.meetingwork.itemdiff import Span
     from kkr_tui.meetingwork.related import RelatedItem
-    from kkr_tui.model import Meeting
+    from kkr_tui.model import FileFailure, Meeting, SyncFailure
     from kkr_tui.records import ChangedItem, Note
     from kkr_tui.search import SearchHit
 
@@ -41,6 +41,60 @@ def print_json(payload: Any) -> None:
     print(json.dumps(payload, ensure_ascii=False, indent=2))
 
 
+def print_json_line(payload: dict[str, Any]) -> None:
+    """One JSON object on one line (JSON Lines: ``ingest --json``, ``sync --json``), so a
+    script reads each result as it comes; flushed, as the lines are."""
+    print(json.dumps(payload, ensure_ascii=False), flush=True)
+
+
+def failure_json(failure: FileFailure | SyncFailure | None, text: str) -> dict[str, Any]:
+    """A failure as ``parse --json`` prints one: the stable ``cause`` and its ``params``,
+    the library's ``detail`` ("" when none) and the ``text`` the line shows. A failure
+    with no code (the store could not take the document) is ``not_stored``."""
+    from kkr_tui.model import FileFailure
+
+    if isinstance(failure, FileFailure):
+        return {**failure.as_json(), "text": text}
+    if failure is None:
+        return {"cause": "not_stored", "params": {}, "detail": "", "text": text}
+    return {"cause": failure.cause, "params": dict(failure.params), "detail": "", "text": text}
+
+
+def ingest_result_json(result: IngestResult) -> dict[str, Any]:
+    """One ``kkr-tui ingest --json`` result line (keys pinned by tests/test_json_shape.py)."""
+    council, meeting_date, doc_type = result.document or (None, None, None)
+    failed = result.status == "failed"
+    return {
+        "type": "result",
+        "path": result.path,
+        "status": result.status,
+        "council": council,
+        "meeting_date": meeting_date,
+        "doc_type": doc_type,
+        "note": "" if failed else result.reason,
+        "warnings": [{**w.as_json(), "text": w.text} for w in result.page_warnings],
+        "failure": failure_json(result.failure, result.reason) if failed else None,
+    }
+
+
+def ingest_summary_json(
+    counts: dict[Status, int], *, interrupted: bool, stopped: str = ""
+) -> dict[str, Any]:
+    """The last line of ``kkr-tui ingest --json``: the counts and how the run ended."""
+    from kkr_tui.ingest_types import summary_text
+
+    return {
+        "type": "summary",
+        "added": counts.get("added", 0),
+        "updated": counts.get("updated", 0),
+        "unchanged": counts.get("unchanged", 0),
+        "failed": counts.get("failed", 0),
+        "interrupted": interrupted,
+        "stopped": stopped,
+        "text": summary_text(counts, stopped),
+    }
+
+
 def cli_date(iso: str | None) -> str:
     """A date in a CLI line: ``18.06.2025``, "no date" (translated) when there is none."""
     from kkr_tui.wording import danish_date  # here: `kkr-tui --help` needs none of it
@@ -56,8 +110,10 @@ class IngestReporter:
     before each one is printed.
     """
 
-    def __init__(self, *, debug: bool = False) -> None:
+    def __init__(self, *, debug: bool = False, as_json: bool = False) -> None:
         self.debug = debug
+        #: ``--json``: each result as a JSON line instead of words (no bar either).
+        self.as_json = as_json
         self.tty = sys.stderr.isatty()
         self.counts: dict[Status, int] = {"added": 0, "updated": 0, "unchanged": 0, "failed": 0}
         self.bar_shown = False
@@ -70,7 +126,9 @@ class IngestReporter:
         else:
             self.counts[result.status] += 1
             self._clear()
-            if result.status == "failed":
+            if self.as_json:
+                print_json_line(ingest_result_json(result))
+            elif result.status == "failed":
                 line = _("FAILED {path}: {reason}").format(path=result.path, reason=result.reason)
                 print(printable(line), flush=True)
                 if self.debug:

@@ -79,3 +79,137 @@ def test_new_items_are_flat_with_the_item_first(db: Path, capsys) -> None:
     for change in changes:
         assert list(change) == CHANGE_KEYS
     assert item in [c["item_id"] for c in changes]
+
+
+INGEST_RESULT_KEYS = [
+    "type",
+    "path",
+    "status",
+    "council",
+    "meeting_date",
+    "doc_type",
+    "note",
+    "warnings",
+    "failure",
+]
+INGEST_SUMMARY_KEYS = [
+    "type",
+    "added",
+    "updated",
+    "unchanged",
+    "failed",
+    "interrupted",
+    "stopped",
+    "text",
+]
+FAILURE_KEYS = ["cause", "params", "detail", "text"]
+SYNC_RESULT_KEYS = ["type", "status", "subject", "url", "failed", "text", "failure"]
+SYNC_SUMMARY_KEYS = [
+    "type",
+    "pages",
+    "pages_unchanged",
+    "pages_failed",
+    "fetched",
+    "unchanged",
+    "bilag",
+    "bilag_read",
+    "skipped",
+    "gone",
+    "failed",
+    "added",
+    "updated",
+    "other_hosts",
+    "requests",
+    "bytes_received",
+    "interrupted",
+    "error",
+    "text",
+]
+
+
+def _json_lines(capsys: pytest.CaptureFixture[str], code: int, *argv: str) -> list[dict]:
+    """Run a command; stdout must be JSON Lines only (one object a line)."""
+    assert main(list(argv)) == code
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_ingest_json_is_one_object_a_file_and_a_summary(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for path in sample_paths()[:2]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "tom.txt").write_text("", encoding="utf-8")
+    db = str(tmp_path / "kkr.db")
+    *results, summary = _json_lines(capsys, 1, "ingest", str(folder), "--json", "--db", db)
+    assert [list(r) for r in results] == [INGEST_RESULT_KEYS] * 3
+    assert list(summary) == INGEST_SUMMARY_KEYS and summary["type"] == "summary"
+    by_status = {r["status"]: r for r in results}
+    assert set(by_status) == {"added", "failed"} and summary["added"] == 2
+    assert summary["failed"] == 1 and summary["interrupted"] is False
+    failed = by_status["failed"]
+    assert list(failed["failure"]) == FAILURE_KEYS
+    assert failed["failure"]["cause"] == "empty" and failed["failure"]["text"] == "filen er tom"
+    assert failed["council"] is None
+    added = by_status["added"]
+    assert added["failure"] is None and added["doc_type"] in ("agenda", "minutes")
+    assert added["council"].startswith("KKR ") and len(added["meeting_date"]) == 10
+    # Again: unchanged, still naming the stored document.
+    *again, summary = _json_lines(capsys, 1, "ingest", str(folder), "--json", "--db", db)
+    unchanged = [r for r in again if r["status"] == "unchanged"]
+    assert len(unchanged) == 2 and summary["unchanged"] == 2
+    assert {(r["council"], r["meeting_date"], r["doc_type"]) for r in unchanged} == {
+        (r["council"], r["meeting_date"], r["doc_type"]) for r in results if r["failure"] is None
+    }
+
+
+def test_sync_json_is_one_object_a_line_and_a_summary(tmp_path: Path, monkeypatch, capsys) -> None:
+    from sync_site import Fault, Site
+    from test_sync import write_config
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    write_config(tmp_path / "config")
+    site = Site()
+    site.add_meeting("sjaelland", "2024-04-17", minutes=True, bilag=("Bilag 2.1 Klimaplan",))
+    minutes = site.meetings["sjaelland"][0].links[1].href
+    site.faults[minutes] = Fault([404])
+    site.start()
+    db = str(tmp_path / "kkr.db")
+    try:
+        argv = ("sync", "--json", "--db", db, "--base-url", site.url, "--council", "sjaelland")
+        *lines, summary = _json_lines(capsys, 1, *argv)
+    finally:
+        site.stop()
+    assert lines and all(list(line) == SYNC_RESULT_KEYS for line in lines)
+    statuses = [line["status"] for line in lines]
+    assert {"fetched", "fetched_bilag", "skipped", "failed", "added"} <= set(statuses)
+    failed = next(line for line in lines if line["status"] == "failed")
+    assert failed["failed"] is True and failed["url"] == site.url + minutes
+    assert list(failed["failure"]) == FAILURE_KEYS
+    assert failed["failure"]["cause"] == "http_status"
+    assert failed["failure"]["params"] == {"status": 404, "phrase": "Not Found"}
+    assert failed["failure"]["text"] == "serveren svarede 404 Not Found" == failed["text"]
+    skipped = next(line for line in lines if line["status"] == "skipped")
+    assert skipped["failure"]["cause"] == "outside_blocks"
+    assert list(summary) == SYNC_SUMMARY_KEYS and summary["type"] == "summary"
+    assert summary["failed"] == 1 and summary["added"] == 1 and summary["error"] is None
+    assert summary["requests"] > 0 and summary["interrupted"] is False
+
+
+def test_sync_json_of_an_unreachable_site_is_a_summary_with_the_error(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    from sync_site import Site
+    from test_sync import write_config
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    write_config(tmp_path / "config")
+    site = Site().start()
+    url = site.url
+    site.stop()
+    argv = ("sync", "--json", "--db", str(tmp_path / "kkr.db"), "--base-url", url)
+    (summary,) = _json_lines(capsys, 1, *argv)
+    assert list(summary) == SYNC_SUMMARY_KEYS
+    error = summary["error"]
+    assert list(error) == [*FAILURE_KEYS, "host"]
+    assert error["cause"] == "no_connection" and error["params"] == {"why": "refused"}
+    assert error["text"] == "ingen forbindelse (forbindelsen blev afvist)"

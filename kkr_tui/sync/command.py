@@ -58,6 +58,11 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     sync.add_argument(
         "--dry-run", action="store_true", help=_("show what would be fetched; nothing is stored")
     )
+    sync.add_argument(
+        "--json",
+        action="store_true",
+        help=_("print one JSON object per result, then a summary object (JSON Lines)"),
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -96,12 +101,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _sync(args: argparse.Namespace, config: Any, slugs: list[str], db: Path, root: Path) -> int:
     from kkr_tui.interrupts import FirstInterruptAsksToStop
+    from kkr_tui.output import failure_json, print_json_line
     from kkr_tui.store import Store
     from kkr_tui.sync.client import PoliteClient, SyncCancelled
     from kkr_tui.sync.robots import CACHE_NAME as ROBOTS_CACHE
-    from kkr_tui.sync.run import SiteUnreachable, apply, fetch_pages
+    from kkr_tui.sync.run import SiteUnreachable, SyncSummary, apply, fetch_pages
 
-    reporter = _Reporter()
+    reporter = _Reporter(as_json=args.json)
     cancel = threading.Event()
     store: Store | None = None
     if db.exists():
@@ -121,14 +127,22 @@ def _sync(args: argparse.Namespace, config: Any, slugs: list[str], db: Path, roo
             except SiteUnreachable as error:
                 reporter.finish()
                 _err(f"kkr-tui sync: {error}")
+                if args.json:
+                    failure = failure_json(error.error.failure, error.error.reason)
+                    print_json_line(
+                        SyncSummary().as_json(error={**failure, "host": error.error.host})
+                    )
                 return EXIT_FAILED
             except SyncCancelled:
                 reporter.finish()
-                print(_("interrupted; nothing was stored"))
+                if args.json:
+                    print_json_line(SyncSummary(cancelled=True).as_json())
+                else:
+                    print(_("interrupted; nothing was stored"))
                 return EXIT_INTERRUPTED
             if store is None:
                 if args.dry_run:
-                    _print_dry_run(pages, args.since)
+                    _print_dry_run(pages, args.since, args.json)
                     return EXIT_OK
                 db.parent.mkdir(parents=True, exist_ok=True)
                 store = Store(db)
@@ -144,7 +158,9 @@ def _sync(args: argparse.Namespace, config: Any, slugs: list[str], db: Path, roo
                 cancel=cancel,
             )
         reporter.finish()
-        if summary.other_hosts:
+        if args.json:
+            print_json_line(summary.as_json())
+        elif summary.other_hosts:
             print(
                 ngettext(
                     "{n} link to another host was not followed",
@@ -153,29 +169,50 @@ def _sync(args: argparse.Namespace, config: Any, slugs: list[str], db: Path, roo
                 ).format(n=summary.other_hosts)
             )
         if summary.cancelled:
-            print(summary.line() + " " + _("(interrupted)"))
+            if not args.json:
+                print(summary.line() + " " + _("(interrupted)"))
             return EXIT_INTERRUPTED
-        print(summary.line())
+        if not args.json:
+            print(summary.line())
         return EXIT_FAILED if summary.any_failed else EXIT_OK
     finally:
         if store is not None:
             store.close()
 
 
-def _print_dry_run(pages: list[Any], since: int | None) -> None:
+def _print_dry_run(pages: list[Any], since: int | None, as_json: bool = False) -> None:
     """``--dry-run`` with no database yet: every link would be fetched."""
-    from kkr_tui.output import printable
+    from kkr_tui.output import print_json_line, printable
+    from kkr_tui.sync.run import SyncLine, SyncSummary
 
+    summary = SyncSummary()
     for page in pages:
+        summary.pages += 1
         if page.error is not None:
-            print(printable(f"{_('FAILED'):<13} {page.url}: {page.error.reason}"))
-            continue
-        for link in page.links:
+            summary.pages_failed += 1
+            line = SyncLine(
+                "failed", page.url, page.error.reason, True, page.error.failure, page.url
+            )
+        else:
+            line = None
+        lines = [line] if line is not None else []
+        for link in page.links if page.error is None else ():
             year = link.block.year if link.block else None
             if since is not None and year is not None and year < since:
                 continue
-            word = _("would fetch") if link.block is not None else _("skipped")
-            print(printable(f"{word:<13} {link.title}  ({link.url})"))
+            status = "would_fetch" if link.block is not None else "skipped"
+            if status == "skipped":
+                summary.skipped += 1
+            lines.append(SyncLine(status, f"{link.title}  ({link.url})", url=link.url))
+        for one in lines:
+            if as_json:
+                print_json_line(one.as_json())
+            elif one.failed:
+                print(printable(f"{one.word:<13} {page.url}: {one.reason}"))
+            else:
+                print(printable(one.text()))
+    if as_json:
+        print_json_line(summary.as_json())
 
 
 def _err(text: str) -> None:
@@ -187,16 +224,21 @@ def _err(text: str) -> None:
 class _Reporter:
     """Result lines on stdout; on a terminal a progress line on stderr, cleared first."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, as_json: bool = False) -> None:
         self.tty = sys.stderr.isatty()
         self.shown = False
+        #: ``--json``: each line as a JSON object (JSON Lines) instead of words.
+        self.as_json = as_json
 
     def __call__(self, event: SyncEvent) -> None:
-        from kkr_tui.output import printable
+        from kkr_tui.output import print_json_line, printable
 
         if event.line is not None:
             self._clear()
-            print(printable(event.line.text()), flush=True)
+            if self.as_json:
+                print_json_line(event.line.as_json())
+            else:
+                print(printable(event.line.text()), flush=True)
         if not self.tty:
             return
         import shutil

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kkr_tui.failure_words import describe_sync
 from kkr_tui.i18n import N_, _, ngettext
@@ -94,6 +94,21 @@ class SyncLine:
         """``hentet  Dagsorden 17. april 2024  (https://…)`` as the CLI prints it."""
         why = f": {self.reason}" if self.reason else ""
         return f"{self.word:<13} {self.subject}{why}"
+
+    def as_json(self) -> dict[str, Any]:
+        """One ``kkr-tui sync --json`` result line (keys pinned by tests/test_json_shape.py):
+        the status code, what it is about, and a failure as ``parse --json`` has one."""
+        from kkr_tui.output import failure_json
+
+        return {
+            "type": "result",
+            "status": self.status,
+            "subject": self.subject,
+            "url": self.url,
+            "failed": self.failed,
+            "text": self.reason,
+            "failure": failure_json(self.failure, self.reason) if self.failure else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +187,32 @@ class SyncSummary:
                 added=self.ingest.count("added"), updated=self.ingest.count("updated")
             )
         return text
+
+    def as_json(self, *, error: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The last line of ``kkr-tui sync --json``: the counts, how the run ended, and
+        ``error`` (a failure as ``parse --json`` has one) when it could not run."""
+        ingest = self.ingest
+        return {
+            "type": "summary",
+            "pages": self.pages,
+            "pages_unchanged": self.pages_unchanged,
+            "pages_failed": self.pages_failed,
+            "fetched": self.downloaded,
+            "unchanged": self.unchanged,
+            "bilag": self.bilag,
+            "bilag_read": self.bilag_read,
+            "skipped": self.skipped,
+            "gone": self.gone,
+            "failed": self.failed,
+            "added": ingest.count("added") if ingest else 0,
+            "updated": ingest.count("updated") if ingest else 0,
+            "other_hosts": self.other_hosts,
+            "requests": self.requests,
+            "bytes_received": self.bytes_received,
+            "interrupted": self.cancelled,
+            "error": error,
+            "text": self.line(),
+        }
 
 
 Progress = Callable[[SyncEvent], None]
