@@ -16,8 +16,9 @@ for:
 A connection that cannot be made at all (refused, a name that does not resolve, no
 route, a TLS handshake that fails) is not retried: the host is marked down for the
 rest of the run and every later request to it fails at once with the same error, so
-an offline run ends in a moment with one reason (:mod:`.netreason` words it in
-Danish) instead of asking for every council's page on a host that is not there.
+an offline run ends in a moment with one reason (:mod:`.netreason` names its kind,
+worded in the user's language) instead of asking for every council's page on a host
+that is not there.
 Timeouts are retried with back-off: a slow site is not a missing one.
 
 Failures are :class:`FetchError` values with the host and a reason: a
