@@ -44,13 +44,23 @@ def _expected(store: Store, titles: bool, limit: int) -> list[tuple[int, str]]:
 
 
 @pytest.mark.parametrize(("gap", "most"), [(0, 16), (0, 2), (0, 1), (4096, 16)])
+@pytest.mark.parametrize("title_gap", [0, 65_536])
 @pytest.mark.parametrize("titles", [True, False])
 @pytest.mark.parametrize("limit", [1, 7, 100])
 def test_the_range_gives_its_own_items_newest_first(
-    store: Store, gap: int, most: int, titles: bool, limit: int, monkeypatch: pytest.MonkeyPatch
+    store: Store,
+    gap: int,
+    most: int,
+    title_gap: int,
+    titles: bool,
+    limit: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """However the runs are merged (gaps checked by document) and however many runs
+    one query looks in (the title index asks neighbouring runs at once)."""
     monkeypatch.setattr(reads, "DATE_RUN_GAP", gap)
     monkeypatch.setattr(reads, "MAX_DATE_RUNS", most)
+    monkeypatch.setattr(reads, "TITLE_RUN_GAP", title_gap)
     found = store.search_candidates('"fjernvarme"', limit=limit, titles=titles, dates=FEBRUARY)
     assert found == _expected(store, titles, limit)
     assert len(found) == min(limit, 30)
@@ -58,12 +68,41 @@ def test_the_range_gives_its_own_items_newest_first(
 
 def test_runs_follow_the_documents(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reads, "DATE_RUN_GAP", 1)
-    runs = reads.date_runs(store._conn, FEBRUARY)
+    found = reads.date_runs(store._conn, FEBRUARY)
+    runs = found.runs
     assert len(runs) == 3  # three February meetings, each two documents in a row
     assert runs == sorted(runs, reverse=True)
+    assert len(found.documents) == 6
     monkeypatch.setattr(reads, "MAX_DATE_RUNS", 2)
-    merged = reads.date_runs(store._conn, FEBRUARY)
+    merged = reads.date_runs(store._conn, FEBRUARY).runs
     assert len(merged) == 2 and merged[-1][0] == runs[-1][0] and merged[0][1] == runs[0][1]
+
+
+def test_a_range_without_meetings_asks_nothing(store: Store) -> None:
+    january = ("2019-01-01", "2019-01-31")
+    found = reads.date_runs(store._conn, january)
+    assert found.runs == [] and found.documents == ()
+    assert store.search_candidates('"fjernvarme"', limit=10, dates=january) == []
+
+
+def test_neighbouring_runs_are_one_title_query(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The title index is asked once for runs close together (its prefix merge is paid
+    per query); the full index once per run."""
+    monkeypatch.setattr(reads, "DATE_RUN_GAP", 1)
+    asked: list[bool] = []
+    real = reads._candidates
+
+    def spy(*args: object) -> list[tuple[int, str]]:
+        asked.append(bool(args[6]))
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reads, "_candidates", spy)
+    assert len(reads.date_runs(store._conn, FEBRUARY).runs) == 3
+    store.search_candidates('"fjernvarme"*', limit=100, titles=True, dates=FEBRUARY)
+    store.search_candidates('"fjernvarme"', limit=100, titles=False, dates=FEBRUARY)
+    assert asked == [True, False, False, False]
 
 
 def test_a_document_stored_later_is_found(store: Store) -> None:

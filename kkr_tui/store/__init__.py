@@ -176,7 +176,7 @@ class Store(ManifestStore, BilagStore):
         self._has_superseded_table: bool | None = None
         self._pending_view: tuple[tuple[int, int], list[tuple[str, int]]] | None = None
         self._date_runs_cache: (
-            tuple[tuple[tuple[str, str], tuple[int, int]], list[tuple[int, int]]] | None
+            tuple[tuple[tuple[str, str], tuple[int, int]], reads.DateRuns] | None
         ) = None
         self._conn = self._connect()
         #: Notes and reading state (the user's own data), sharing this connection and lock.
@@ -687,7 +687,7 @@ class Store(ManifestStore, BilagStore):
             runs=None if dates is None else self._date_runs(dates),
         )
 
-    def _date_runs(self, dates: tuple[str, str]) -> list[tuple[int, int]]:
+    def _date_runs(self, dates: tuple[str, str]) -> reads.DateRuns:
         """:func:`reads.date_runs`, kept while nothing is stored: one search asks the
         index four to eight times for the same dates."""
         key = (dates, self.change_token())
