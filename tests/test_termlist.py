@@ -37,9 +37,21 @@ def test_built_in_chunks_equals_built_at_once(chunks: list[list[str]]) -> None:
 
 def test_index_at_maps_text_positions_back_to_strings() -> None:
     terms = TermList(["", "ab", "cde"])
-    assert terms.text == "\n\nab\ncde\n"
+    assert terms.text == b"\n\nab\ncde\n"
     owners = [terms.index_at(p) for p in range(len(terms.text))]
     assert owners == [-1, 0, 1, 1, 1, 2, 2, 2, 2]
+
+
+def test_positions_are_bytes_of_utf8() -> None:
+    """Offsets count UTF-8 bytes, so a term after one beyond ASCII is still found."""
+    terms = TermList(["æble", "ø", "\U0001f600x", "ok"])
+    assert terms.text == "\næble\nø\n\U0001f600x\nok\n".encode()
+    assert list(terms) == ["æble", "ø", "\U0001f600x", "ok"]
+    at = terms.find("ok")
+    assert terms.index_at(at) == 3 and terms.starts_string(at)
+    inside = terms.find("x")
+    assert terms.index_at(inside) == 2 and not terms.starts_string(inside)
+    assert terms.find("zz") == -1
 
 
 def test_sorted_strings_can_be_bisected() -> None:
@@ -71,6 +83,6 @@ def test_offsets_widen_when_the_text_outgrows_four_bytes(monkeypatch: pytest.Mon
     assert list(terms) == ["abc", "de", "fghij", "k"]
 
 
-def test_memory_is_characters_plus_four_bytes_a_string() -> None:
+def test_memory_is_bytes_plus_four_bytes_a_string() -> None:
     terms = TermList(["x" * 9] * 1000)
     assert terms.nbytes() == 1 + 10 * 1000 + 4 * 1001

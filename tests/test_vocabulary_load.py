@@ -33,7 +33,8 @@ def test_vocabulary_in_small_pages_equals_one_page(
     paged = index.vocabulary()
     assert paged.terms == whole.terms
     assert paged.docs == whole.docs
-    assert paged.by_docs == whole.by_docs
+    assert paged.frequent == whole.frequent
+    assert list(paged.by_docs()) == list(whole.by_docs())
     assert paged.initials == whole.initials
     for word in ["okonomi", "uddannelse", "kommune", "reform", "borger"]:
         assert paged.infix(word, 10) == whole.infix(word, 10)
@@ -44,7 +45,8 @@ def test_vocabulary_in_small_pages_equals_one_page(
 def test_by_docs_is_most_frequent_first_then_alphabetical() -> None:
     rows = sorted([("b", 1), ("a", 1), ("c", 4), ("d", 2), ("e", 4), ("f", 1)])
     vocab = Vocabulary.from_rows(rows)
-    assert [t for tier in vocab.by_docs for t in tier] == ["c", "e", "d", "a", "b", "f"]
+    assert list(vocab.by_docs()) == ["c", "e", "d", "a", "b", "f"]
+    assert list(vocab.frequent) == ["c", "e", "d"], "only the terms of several items twice"
 
 
 def test_prepare_step_loads_in_steps_then_search_uses_it(
@@ -98,3 +100,34 @@ def test_a_document_stored_during_a_load_starts_it_again(
     while not index.prepare_step():
         pass
     assert index.vocabulary().has("0000")
+
+
+def _frequency_order(rows: list[tuple[str, int]]) -> list[str]:
+    """Every term most frequent first, alphabetical among equals: what the look-ups read
+    in, spelled out plainly (the vocabulary keeps only the terms of several items in
+    this order and reads the rest off the sorted terms)."""
+    return [t for t, _ in sorted(rows, key=lambda r: (-r[1], r[0]))]
+
+
+@pytest.mark.parametrize("scan_above", [0, 2048])
+def test_look_ups_read_the_frequency_order(
+    store: Store, monkeypatch: pytest.MonkeyPatch, scan_above: int
+) -> None:
+    """Completions (ranked, or read off the frequency order for a long prefix range) and
+    infixes give what a plain walk over every term in frequency order gives."""
+    from kkr_tui.search import vocabulary
+
+    monkeypatch.setattr(vocabulary, "SCAN_COMPLETIONS_ABOVE", scan_above)
+    rows = store.vocabulary()
+    vocab = Vocabulary.from_rows(rows)
+    order = _frequency_order(rows)
+    assert list(vocab.by_docs()) == order
+    words = ["s", "sun", "ko", "kommune", "reform", "borger", "okonomi", "a", "uddann", "qqq"]
+    for word in words:
+        for limit in (1, 5, 40):
+            starting = [t for t in order if t.startswith(word)][:limit]
+            if vocab.has(word) and word not in starting:
+                starting[-1] = word  # what the user typed is always kept
+            assert vocab.completions(word, limit) == starting, (word, limit)
+            inside = [t for t in order if word in t[1:]][:limit]
+            assert vocab.infix(word, limit) == inside, (word, limit)

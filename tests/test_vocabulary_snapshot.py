@@ -41,7 +41,9 @@ def _same(a: Vocabulary, b: Vocabulary) -> None:
     assert a.terms == b.terms
     assert a.terms.starts == b.terms.starts
     assert a.docs == b.docs
-    assert a.by_docs == b.by_docs
+    assert a.frequent == b.frequent
+    assert a.frequent.starts == b.frequent.starts
+    assert list(a.by_docs()) == list(b.by_docs())
     assert a.initials == b.initials
 
 
@@ -133,10 +135,10 @@ def test_a_damaged_or_foreign_snapshot_is_ignored(
     elif damage == "garbage":
         path.write_bytes(b"\x00\xff" * 50)
     elif damage == "other_version":
-        assert snapshot.save((key[0], key[1] + 1), built.terms, built.docs, built.by_docs)
+        assert snapshot.save((key[0], key[1] + 1), built.terms, built.docs, built.frequent)
     else:
         monkeypatch.setattr(snapshot, "snapshot_path", lambda _id: path)
-        assert snapshot.save(("someoneelse", key[1]), built.terms, built.docs, built.by_docs)
+        assert snapshot.save(("someoneelse", key[1]), built.terms, built.docs, built.frequent)
     assert snapshot.load(key) is None
     index = SearchIndex(corpus_store)  # a new process: nothing cached
     pages = PageCounter(corpus_store, monkeypatch)
@@ -207,7 +209,7 @@ def test_the_cache_keeps_the_newest_snapshots_and_no_old_leftovers(
     import os
 
     vocab = Vocabulary.from_rows([("a", 1), ("b", 2)])
-    parts = (vocab.terms, vocab.docs, vocab.by_docs)
+    parts = (vocab.terms, vocab.docs, vocab.frequent)
     cache.mkdir(parents=True)
     leftover, fresh = cache / ".vocabulary-old", cache / ".vocabulary-new"
     leftover.write_bytes(b"x")
@@ -223,13 +225,78 @@ def test_the_cache_keeps_the_newest_snapshots_and_no_old_leftovers(
     assert snapshot.load(("store0", 2)) is not None
 
 
-def test_texts_written_in_slices_read_back_exactly(
-    cache: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(snapshot, "_TEXT_SLICE", 3)
+def test_texts_beyond_ascii_read_back_exactly(cache: Path) -> None:
     rows = sorted([("æble", 2), ("øko", 1), ("åbne", 3), ("x", 1), ("\U0001f600ok", 1), ("ab", 5)])
     vocab = Vocabulary.from_rows(rows)
-    assert snapshot.save(("s", 1), vocab.terms, vocab.docs, vocab.by_docs)
+    assert snapshot.save(("s", 1), vocab.terms, vocab.docs, vocab.frequent)
     loaded = snapshot.load(("s", 1))
     assert loaded is not None
     _same(Vocabulary(*loaded), vocab)
+
+
+def _rewrite_header(path: Path, change: object) -> None:
+    """Change the JSON header of the snapshot at ``path`` in place (it is padded)."""
+    import json
+
+    data = bytearray(path.read_bytes())
+    header = json.loads(bytes(data[:4096]))
+    change(header)  # type: ignore[operator]
+    raw = json.dumps(header).encode()
+    data[:4096] = raw + b" " * (4096 - len(raw))
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["older_format", "section_past_the_end", "sections_overlap", "misaligned", "list_missing"],
+)
+def test_an_old_or_inconsistent_snapshot_is_rebuilt_and_replaced(
+    corpus_store: Store, cache: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    """A snapshot of the previous format (three term lists, read whole) or one whose
+    header does not fit its sections is not read: the vocabulary comes from the
+    database, the same as before, and the file is written again in this format."""
+    built = SearchIndex(corpus_store).vocabulary()
+    key = corpus_store.content_version()
+    assert key is not None
+    path = snapshot.snapshot_path(key[0])
+
+    def change(header: dict) -> None:  # type: ignore[type-arg]
+        sections = header["sections"]
+        if damage == "older_format":
+            header["format"] = 1
+        elif damage == "section_past_the_end":
+            sections[-1][3] += 8
+        elif damage == "sections_overlap":
+            sections[1][2] = sections[0][2]
+        elif damage == "misaligned":
+            sections[-1][2] += 4
+            sections[-1][3] -= 4
+        else:
+            header["sections"] = sections[:2] + sections[4:]
+
+    _rewrite_header(path, change)
+    assert snapshot.load(key) is None
+    index = SearchIndex(corpus_store)  # a new process: nothing cached
+    pages = PageCounter(corpus_store, monkeypatch)
+    _same(index.vocabulary(), built)
+    assert pages.calls > 0
+    loaded = snapshot.load(key)
+    assert loaded is not None, "written again, readable"
+    _same(Vocabulary(*loaded), built)
+
+
+def test_a_snapshot_replaced_while_in_use_keeps_working(corpus_store: Store, cache: Path) -> None:
+    """The read vocabulary uses the file's offsets and counts where they lie; a later
+    save renames a new file over it, which never changes the one in use."""
+    SearchIndex(corpus_store).vocabulary()
+    key = corpus_store.content_version()
+    assert key is not None
+    index = SearchIndex(corpus_store)
+    loaded = index.vocabulary()
+    expected = [h.item_id for h in index.search("sundhedsrefrom", limit=10)]
+    other = Vocabulary.from_rows([("a", 1), ("b", 2)])
+    assert snapshot.save(key, other.terms, other.docs, other.frequent)
+    assert isinstance(loaded.docs, memoryview), "read in place"
+    loaded.expanded.clear()
+    assert [h.item_id for h in index.search("sundhedsrefrom", limit=10)] == expected

@@ -65,6 +65,6 @@ class VocabularyLoad:
         except StopIteration as done:
             vocab: Vocabulary = done.value
             if self._key is not None and len(vocab) >= SNAPSHOT_AFTER_TERMS:
-                snapshot.save(self._key, vocab.terms, vocab.docs, vocab.by_docs)
+                snapshot.save(self._key, vocab.terms, vocab.docs, vocab.frequent)
             return vocab
         return None

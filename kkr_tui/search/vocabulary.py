@@ -1,9 +1,14 @@
 """The index's vocabulary in memory: every folded term with how many items have it.
 
 Query words are expanded against it (:mod:`.expand`) before anything is asked of the
-full-text index: prefixes by bisection, compounds by a ``str.find`` scan, typos by
+full-text index: prefixes by bisection, compounds by a ``find`` scan, typos by
 RapidFuzz over the terms that share a first or second letter. It is built page by page
 from the store (:mod:`.loading`), so a 1M-item vocabulary never exists twice.
+
+Every term's characters are held once more only when it is in several items (the
+frequency-ordered list): the terms of a single item, nine in ten of a large store's,
+are read off the sorted list by their count, so a 1M-item vocabulary takes ~53 MB
+where a second, alphabetical copy of those terms took another ~40 MB.
 """
 
 from __future__ import annotations
@@ -11,18 +16,22 @@ from __future__ import annotations
 import heapq
 from array import array
 from bisect import bisect_left
-from collections.abc import Generator, Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Generator, Iterable, Iterator
+from typing import TYPE_CHECKING, Union
 
 from kkr_tui.search.termlist import TermList, TermListBuilder
 
 if TYPE_CHECKING:
     from kkr_tui.search.expand import Word
 
+#: Each term's document count: an array when built, a view of the snapshot file when
+#: read back from it (:mod:`.snapshot`).
+Counts = Union["array[int]", memoryview]
+
 #: Terms copied out per slice of the finishing work (as many as a load reads a step).
 FINISH_SLICE = 10_000
 #: Prefixes with more completions than this find their most frequent ones by scanning
-#: the frequency-ordered tiers (a few hits in, for a short common prefix) instead of
+#: the frequency order (a few hits in, for a short common prefix) instead of
 #: ranking the whole prefix range (~20 ms for the 60k terms of a 2-letter one at 1M).
 SCAN_COMPLETIONS_ABOVE = 2_048
 
@@ -31,22 +40,23 @@ class Vocabulary:
     """The index's folded terms, kept compactly for prefix, infix and fuzzy look-ups.
 
     ``terms`` (sorted) is a :class:`~kkr_tui.search.termlist.TermList`: one string and an
-    offset array, so the 1.7 M terms of a 1M-item store take ~45 MB where a list of
-    ``str`` took ~120 MB. ``by_docs`` holds the same terms most frequent first, in two
-    tiers (terms in several items sorted by count, then the terms of a single item,
-    alphabetically: most of any vocabulary, so they are never sorted). An infix look-up
-    is a C-speed ``str.find`` loop over the tiers' text. A fuzzy look-up scores only the
-    terms that share the word's first letter or its second letter (one of the two must
-    be right): those are contiguous ranges of the sorted terms, found by bisection and
-    split out of the text in one call.
+    offset array, so the 1.7 M terms of a 1M-item store take ~43 MB where a list of
+    ``str`` took ~120 MB. ``frequent`` holds the terms of several items, most frequent
+    first (alphabetical among equals); the terms of a single item (most of any
+    vocabulary) follow them in the frequency order, alphabetically: they are the terms
+    whose count is 1, read off ``terms``. An infix look-up is a C-speed ``find``
+    loop over ``frequent``'s bytes, then ``terms``' bytes. A fuzzy look-up scores only
+    the terms that share the word's first letter or its second letter (one of the two
+    must be right): those are contiguous ranges of the sorted terms, found by
+    bisection and split out of the text in one call.
     """
 
-    def __init__(self, terms: TermList, docs: array[int], by_docs: tuple[TermList, ...]) -> None:
-        """``terms`` sorted, ``docs`` the document frequency of each, ``by_docs`` the
-        same terms most frequent first (alphabetical among equals), in tiers."""
+    def __init__(self, terms: TermList, docs: Counts, frequent: TermList) -> None:
+        """``terms`` sorted, ``docs`` the document frequency of each, ``frequent`` the
+        terms of several items, most frequent first (alphabetical among equals)."""
         self.terms = terms
         self.docs = docs
-        self.by_docs = by_docs
+        self.frequent = frequent
         self.initials = self._initials()
         self.expanded: dict[str, Word] = {}
 
@@ -72,10 +82,18 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.terms)
 
+    def by_docs(self) -> Iterator[str]:
+        """Every term, most frequent first (alphabetical among equals): the order the
+        infix look-up scans in."""
+        yield from self.frequent
+        docs = self.docs
+        for i, term in enumerate(self.terms):
+            if docs[i] < 2:
+                yield term
+
     def nbytes(self) -> int:
         """Memory held by the term lists and counts (not the expansion cache)."""
-        tiers = sum(tier.nbytes() for tier in self.by_docs)
-        return self.terms.nbytes() + tiers + self.docs.itemsize * len(self.docs)
+        return self.terms.nbytes() + self.frequent.nbytes() + self.docs.itemsize * len(self.docs)
 
     def has_prefix(self, word: str) -> bool:
         """True if some term starts with ``word`` (including the word itself)."""
@@ -107,43 +125,57 @@ class Vocabulary:
 
     def _frequent_completions(self, word: str, limit: int) -> list[str]:
         """The ``limit`` most frequent terms starting with ``word``, most frequent first
-        (alphabetical among equals), read off the tiers in their order: the tiers of
-        several items by a ``str.find`` scan that stops at the ``limit``-th hit, the last
-        (single-item, alphabetical) tier by bisection."""
+        (alphabetical among equals), read off in the frequency order: ``frequent`` by a
+        ``find`` scan that stops at the ``limit``-th hit, then the terms of a single
+        item in the word's range of the sorted terms."""
         found: list[str] = []
-        needle = "\n" + word
-        *counted, single = self.by_docs or (TermList(),)
-        for tier in counted:
-            text = tier.text
-            start = text.find(needle)
-            while start != -1 and len(found) < limit:
-                found.append(tier[tier.index_at(start + 1)])
-                start = text.find(needle, start + 1)
-        i = bisect_left(single, word)
-        while len(found) < limit and i < len(single) and single[i].startswith(word):
-            found.append(single[i])
+        needle = ("\n" + word).encode("utf-8", "surrogatepass")
+        frequent = self.frequent
+        text = frequent.text
+        start = text.find(needle)
+        while start != -1 and len(found) < limit:
+            found.append(frequent[frequent.index_at(start + 1)])
+            start = text.find(needle, start + 1)
+        lo, hi = self._range(word)
+        docs = self.docs
+        i = lo
+        while len(found) < limit and i < hi:
+            if docs[i] < 2:
+                found.append(self.terms[i])
             i += 1
         return found
 
     def infix(self, word: str, limit: int) -> list[str]:
         """Terms containing ``word`` after their first letter, the ``limit`` most frequent.
 
-        ``by_docs`` holds the terms most frequent first (alphabetical among equals), so
-        the scan stops at the ``limit``-th hit: a common fragment costs a small part
-        of the vocabulary, only a rare one a whole pass.
+        The scan goes in the frequency order (:meth:`by_docs`) and stops at the
+        ``limit``-th hit: a common fragment costs a small part of the vocabulary, only
+        a rare one a whole pass (of ``frequent``, then of ``terms`` for the terms of a
+        single item).
         """
         found: list[str] = []
-        for tier in self.by_docs:
-            text, last = tier.text, -1
-            start = text.find(word, 1)
-            while start != -1 and len(found) < limit:
-                if text[start - 1] != "\n":
-                    index = tier.index_at(start)
-                    if index != last:
-                        found.append(tier[index])
-                        last = index
-                start = text.find(word, start + 1)
+        self._infix_scan(self.frequent, word, limit, found, None)
+        if len(found) < limit:
+            self._infix_scan(self.terms, word, limit, found, self.docs)
         return found
+
+    @staticmethod
+    def _infix_scan(
+        tier: TermList, word: str, limit: int, found: list[str], single: Counts | None
+    ) -> None:
+        """Add to ``found`` the terms of ``tier`` with ``word`` after their first letter,
+        in ``tier``'s order, up to ``limit`` in all (``single``: only terms whose count
+        in it is below 2)."""
+        text, last = tier.text, -1
+        needle = word.encode("utf-8", "surrogatepass")
+        start = text.find(needle, 1)
+        while start != -1 and len(found) < limit:
+            if not tier.starts_string(start):
+                index = tier.index_at(start)
+                if index != last and (single is None or single[index] < 2):
+                    found.append(tier[index])
+                last = index
+            start = text.find(needle, start + 1)
 
     def fuzzy(self, word: str, limit: int) -> list[str]:
         """Terms spelled like ``word`` (one or two typos), best first.
@@ -176,13 +208,12 @@ class Vocabulary:
 
 class VocabularyBuilder:
     """Collects a :class:`Vocabulary` page by page of ``(term, documents)`` rows sorted
-    by term, splitting each page into the tiers as it comes: only the terms of several
-    items are sorted at the end (a few tens of ms at 1M items)."""
+    by term, keeping the terms of several items apart as they come: only those are
+    sorted at the end (a few tens of ms at 1M items)."""
 
     def __init__(self) -> None:
         self._terms = TermListBuilder()
         self._docs = array("I")
-        self._single = TermListBuilder()
         self._several = TermListBuilder()
         self._several_docs = array("I")
 
@@ -194,7 +225,6 @@ class VocabularyBuilder:
         """
         self._terms.add([t for t, _ in page])
         self._docs.extend([d for _, d in page])
-        self._single.add([t for t, d in page if d < 2])
         several = [(t, d) for t, d in page if d >= 2]
         self._several.add([t for t, _ in several])
         self._several_docs.extend([d for _, d in several])
@@ -212,23 +242,17 @@ class VocabularyBuilder:
     def finishing(self) -> Generator[None, None, Vocabulary]:
         """:meth:`finish` in slices of a few tens of ms at 1M items, yielding between
         them: sorting the terms of several items, copying them out in that order,
-        joining each list's text."""
+        joining the lists' text."""
         several, counts = self._several.finish(), self._several_docs
         yield
         order = array("I", sorted(range(len(counts)), key=counts.__getitem__, reverse=True))
         yield
-        text, starts = several.text, several.starts
         by_count = TermListBuilder()
         for lo in range(0, len(order), FINISH_SLICE):
-            by_count.add(
-                [text[starts[i] : starts[i + 1] - 1] for i in order[lo : lo + FINISH_SLICE]]
-            )
+            by_count.add([several[i] for i in order[lo : lo + FINISH_SLICE]])
             yield
-        del several, order, text, starts
-        single = self._single.finish()
-        yield
-        tiers = (by_count.finish(), single)
-        vocab = Vocabulary(self._terms.finish(), self._docs, tiers)
+        del several, order
+        vocab = Vocabulary(self._terms.finish(), self._docs, by_count.finish())
         # Empty again: the fields __init__ sets (mypy forbids calling __init__).
         self.__init__()  # type: ignore[misc]
         return vocab
