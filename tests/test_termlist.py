@@ -57,8 +57,17 @@ def test_positions_are_bytes_of_utf8() -> None:
 def test_sorted_strings_can_be_bisected() -> None:
     strings = sorted(["okonomi", "okonomien", "kommune", "aarhus", "øresund", "å"])
     terms = TermList(strings)
-    for probe in ["", "a", "okonomi", "okonomiz", "ø", "zzz"]:
+    for probe in ["", "a", "okonomi", "okonomiz", "ø", "zzz", "å\U0010ffff", "\U0001f600"]:
         assert bisect_left(terms, probe) == bisect_left(strings, probe)
+        assert terms.bisect(probe) == bisect_left(strings, probe)
+        assert terms.bisect(probe, 2) == bisect_left(strings, probe, 2)
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_characters="\n"), max_size=6)), st.text())
+def test_bisecting_bytes_is_bisecting_strings(strings: list[str], probe: str) -> None:
+    """UTF-8 bytes sort as their code points do, so no term need be decoded."""
+    strings.sort()
+    assert TermList(strings).bisect(probe) == bisect_left(strings, probe)
 
 
 def test_out_of_range_and_newlines_are_refused() -> None:

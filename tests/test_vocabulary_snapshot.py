@@ -300,3 +300,20 @@ def test_a_snapshot_replaced_while_in_use_keeps_working(corpus_store: Store, cac
     assert isinstance(loaded.docs, memoryview), "read in place"
     loaded.expanded.clear()
     assert [h.item_id for h in index.search("sundhedsrefrom", limit=10)] == expected
+
+
+def test_only_a_vocabulary_built_from_pages_gives_memory_back(
+    corpus_store: Store, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Building from the store's pages frees its page buffers, worth returning to the
+    OS; a snapshot is mapped and frees nothing, so its load skips the call (whose
+    first use imports ctypes.util and subprocess)."""
+    from kkr_tui.search import index as index_module
+
+    trims: list[int] = []
+    monkeypatch.setattr(index_module, "TRIM_AFTER_TERMS", 0)
+    monkeypatch.setattr(index_module, "release_free_memory", lambda: trims.append(1) or True)
+    SearchIndex(corpus_store).vocabulary()
+    assert trims == [1], "built from pages"
+    SearchIndex(corpus_store).vocabulary()
+    assert trims == [1], "read from the snapshot"

@@ -51,8 +51,10 @@ if TYPE_CHECKING:
     from kkr_tui.records import ItemRow
     from kkr_tui.store import Store
 
-#: Vocabularies this large give their load's freed buffers back to the OS (~70 MB at
-#: 1.7 M terms); for small ones the call is not worth its few milliseconds.
+#: Vocabularies this large, built from the store's pages, give their load's freed
+#: buffers back to the OS (~70 MB at 1.7 M terms); for small ones the call is not worth
+#: its few milliseconds, and one read from the snapshot freed nothing (it is mapped):
+#: there the call only cost the first search ~25 ms (ctypes.util imports subprocess).
 TRIM_AFTER_TERMS = 200_000
 
 _Found = tuple["ItemRow", HitKind, float]
@@ -115,7 +117,7 @@ class SearchIndex:
             vocab = load.step(self.store)
             if vocab is not None:
                 self._cached, self._load = (token, vocab), None
-                if len(vocab) >= TRIM_AFTER_TERMS:
+                if load.built and len(vocab) >= TRIM_AFTER_TERMS:
                     release_free_memory()
                 return vocab
             if not finish:

@@ -38,6 +38,9 @@ class VocabularyLoad:
         self._finishing: Generator[None, None, Vocabulary] | None = None
         self._key: tuple[str, int] | None = None
         self._first = True
+        #: True once the vocabulary came from the store's pages (not the snapshot): such a
+        #: load allocated and freed its page buffers, which may be worth giving back.
+        self.built = False
 
     def step(self, store: Store) -> Vocabulary | None:
         """Read one page, or do one slice of the finishing work (each about 20-40 ms
@@ -52,6 +55,7 @@ class VocabularyLoad:
             parts = snapshot.load(self._key) if self._key is not None else None
             if parts is not None:
                 return Vocabulary(*parts)
+        self.built = True
         if self._finishing is None:
             page = store.vocabulary_page(self._after, VOCABULARY_PAGE)
             if page:

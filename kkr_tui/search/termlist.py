@@ -106,6 +106,22 @@ class TermList(Sequence[str]):
         for lo in range(0, len(self), step):
             yield from self.span(lo, min(lo + step, len(self)))
 
+    def bisect(self, key: str, lo: int = 0, hi: int | None = None) -> int:
+        """``bisect.bisect_left`` for a sorted list, comparing UTF-8 bytes (the same
+        order as the strings'): no string is decoded on the way, which made a look-up of
+        a 1M-item vocabulary's ~21 probes a few times dearer."""
+        target = key.encode(*_CODEC)
+        text, starts = self.text, self.starts
+        if hi is None:
+            hi = len(self)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if text[starts[mid] : starts[mid + 1] - 1] < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
     def index_at(self, position: int) -> int:
         """The index of the string whose bytes or trailing newline are at ``position``
         of :attr:`text` (-1 for the leading newline)."""

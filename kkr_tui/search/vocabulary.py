@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from bisect import bisect_left
 from collections.abc import Generator, Iterable, Iterator
+from functools import cached_property
 from typing import TYPE_CHECKING, Union
 
 from kkr_tui.search.termlist import TermList, TermListBuilder
@@ -57,7 +57,6 @@ class Vocabulary:
         self.terms = terms
         self.docs = docs
         self.frequent = frequent
-        self.initials = self._initials()
         self.expanded: dict[str, Word] = {}
 
     @classmethod
@@ -67,8 +66,11 @@ class Vocabulary:
         builder.add(list(rows))
         return builder.finish()
 
-    def _initials(self) -> list[str]:
-        """The distinct first letters of the terms, by skipping through the sorted list."""
+    @cached_property
+    def initials(self) -> list[str]:
+        """The distinct first letters of the terms, by skipping through the sorted list
+        (a few hundred bisections: worked out when a fuzzy look-up first needs them,
+        not on every load)."""
         found: list[str] = []
         i = 0
         while i < len(self.terms):
@@ -76,7 +78,7 @@ class Vocabulary:
                 i += 1
                 continue
             found.append(self.terms[i][0])
-            i = bisect_left(self.terms, chr(ord(found[-1]) + 1), i)
+            i = self.terms.bisect(chr(ord(found[-1]) + 1), i)
         return found
 
     def __len__(self) -> int:
@@ -97,17 +99,17 @@ class Vocabulary:
 
     def has_prefix(self, word: str) -> bool:
         """True if some term starts with ``word`` (including the word itself)."""
-        i = bisect_left(self.terms, word)
+        i = self.terms.bisect(word)
         return i < len(self.terms) and self.terms[i].startswith(word)
 
     def has(self, word: str) -> bool:
         """True if ``word`` is a term."""
-        i = bisect_left(self.terms, word)
+        i = self.terms.bisect(word)
         return i < len(self.terms) and self.terms[i] == word
 
     def _range(self, prefix: str) -> tuple[int, int]:
-        lo = bisect_left(self.terms, prefix)
-        return lo, bisect_left(self.terms, prefix + "\U0010ffff", lo)
+        lo = self.terms.bisect(prefix)
+        return lo, self.terms.bisect(prefix + "\U0010ffff", lo)
 
     def completions(self, word: str, limit: int) -> list[str]:
         """Terms starting with ``word``, the ``limit`` most frequent, most frequent first
