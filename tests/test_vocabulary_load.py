@@ -131,3 +131,46 @@ def test_look_ups_read_the_frequency_order(
             assert vocab.completions(word, limit) == starting, (word, limit)
             inside = [t for t in order if word in t[1:]][:limit]
             assert vocab.infix(word, limit) == inside, (word, limit)
+
+
+def _fuzzy_over_strings(vocab: Vocabulary, word: str, limit: int) -> list[str]:
+    """Vocabulary.fuzzy as it read before the terms were scored as bytes: every range
+    of the sorted terms decoded to strings."""
+    from rapidfuzz import fuzz, process
+
+    cutoff = 80 if len(word) >= 6 else 75
+    ranges = [vocab._range(word[0])]
+    if len(word) > 1:
+        ranges += [vocab._range(c + word[1]) for c in vocab.initials if c != word[0]]
+    found = []
+    for lo, hi in ranges:
+        for term, score, _ in process.extract(
+            word, vocab.terms.span(lo, hi), scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit * 8
+        ):
+            if max(3, len(word) - 2) <= len(term) <= len(word) + 3 and not term[0].isdigit():
+                found.append((-score, term))
+    found.sort()
+    return [term for _, term in found[:limit]]
+
+
+def test_fuzzy_scores_bytes_as_it_scored_strings(store: Store) -> None:
+    """ASCII ranges are scored as bytes, others as strings: the same near spellings,
+    with terms beyond ASCII in the vocabulary and in the query."""
+    rows = store.vocabulary() + [
+        ("straße", 1),
+        ("strasse", 2),
+        ("østerbro", 1),
+        ("sundhedsreformé", 1),
+    ]
+    vocab = Vocabulary.from_rows(sorted(rows))
+    for word in [
+        "sundhedsrefrom",
+        "kommnue",
+        "okonmoi",
+        "strase",
+        "straßee",
+        "østrbro",
+        "uddanelse",
+    ]:
+        assert vocab.fuzzy(word, 6) == _fuzzy_over_strings(vocab, word, 6), word
+    assert vocab.fuzzy("straßee", 6)

@@ -101,6 +101,10 @@ class TermList(Sequence[str]):
             return []
         return self.text[self.starts[lo] : self.starts[hi] - 1].decode(*_CODEC).split("\n")
 
+    def raw(self, lo: int, hi: int) -> bytes:
+        """The UTF-8 of strings ``lo`` to ``hi - 1`` joined by newlines (``hi > lo``)."""
+        return self.text[self.starts[lo] : self.starts[hi] - 1]
+
     def __iter__(self) -> Iterator[str]:
         step = 65536
         for lo in range(0, len(self), step):

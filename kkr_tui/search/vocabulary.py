@@ -193,15 +193,25 @@ class Vocabulary:
         if len(word) > 1:
             ranges += [self._range(c + word[1]) for c in self.initials if c != word[0]]
         shortest, longest = max(3, len(word) - 2), len(word) + 3
-        found = []
+        encoded = word.encode("utf-8", "surrogatepass") if word.isascii() else None
+        found: list[tuple[float, str]] = []
         for lo, hi in ranges:
-            for term, score, _ in process.extract(
-                word,
-                self.terms.span(lo, hi),
-                scorer=fuzz.ratio,
-                score_cutoff=cutoff,
-                limit=limit * 8,
+            if hi <= lo:
+                continue
+            raw = self.terms.raw(lo, hi)
+            # ASCII terms are scored as the bytes they are kept in: the same scores (a
+            # byte is a character), and splitting bytes is ~1/3 cheaper than decoding
+            # and splitting the text (~18 ms for the 185k terms of one letter at 1M).
+            query: str | bytes = word
+            choices: list[str] | list[bytes]
+            if encoded is not None and raw.isascii():
+                query, choices = encoded, raw.split(b"\n")
+            else:
+                choices = raw.decode("utf-8", "surrogatepass").split("\n")
+            for choice, score, _ in process.extract(
+                query, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit * 8
             ):
+                term = choice.decode() if isinstance(choice, bytes) else str(choice)
                 if shortest <= len(term) <= longest and not term[0].isdigit():
                     found.append((-score, term))
         found.sort()
