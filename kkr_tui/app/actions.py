@@ -57,6 +57,12 @@ class Command:
     writes: bool = False
     """Writes to the database: off in read-only mode."""
 
+    @property
+    def action_name(self) -> str:
+        """The action without its arguments (``jump`` of ``jump('Indstilling')``): what
+        Textual's ``check_action`` is asked about."""
+        return self.action.split("(")[0]
+
 
 _COMMANDS: dict[str, Command] = {}
 
@@ -79,12 +85,12 @@ def command(ident: str) -> Command | None:
 
 def typed_actions() -> frozenset[str]:
     """Action names (without arguments) bound to printable keys."""
-    return frozenset(c.action.split("(")[0] for c in _COMMANDS.values() if c.typed)
+    return frozenset(c.action_name for c in _COMMANDS.values() if c.typed)
 
 
 def write_actions() -> frozenset[str]:
     """Action names that write to the database."""
-    return frozenset(c.action.split("(")[0] for c in _COMMANDS.values() if c.writes)
+    return frozenset(c.action_name for c in _COMMANDS.values() if c.writes)
 
 
 #: The footer's order (what a reader reaches for first); it fits 80 columns.
@@ -144,15 +150,12 @@ def keymap_problems(keymap: dict[str, str], builtin: Iterable[str] = ()) -> list
     for ident in keymap:
         if ident not in known:
             problems.append(_("keymap: unknown binding id {id}").format(id=ident))
-    keys_of = {
-        c.id: [k for k in _normalize_key_list(keymap.get(c.id, c.keys)).split(",") if k]
-        for c in _COMMANDS.values()
-    }
+    keys_now = {c.id: keys_of(c, keymap) for c in _COMMANDS.values()}
     for scope in ("tree", "pane"):
         together = [c for c in _COMMANDS.values() if c.scope in ("app", scope)]
         seen: dict[str, str] = {}
         for c in together:
-            for key in keys_of[c.id]:
+            for key in keys_now[c.id]:
                 other = seen.get(key)
                 if other is not None and other != c.id and (c.id in keymap or other in keymap):
                     problem = _("keymap: {key} is bound to both {first} and {second}").format(

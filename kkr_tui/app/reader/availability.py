@@ -15,7 +15,7 @@ from kkr_tui.app.reader.base import ReaderBase
 
 #: The reader's own actions (not help): off while an overlay is in front.
 READER_ACTIONS = frozenset(
-    c.action.split("(")[0] for c in actions.commands("app") if c.id not in ("help", "quit_q")
+    c.action_name for c in actions.commands("app") if c.id not in ("help", "quit_q")
 )
 #: Actions that need an item on screen, or a meeting (or an item of it).
 ITEM_ACTIONS = frozenset({"copy", "copy_citation", "edit_note"})
