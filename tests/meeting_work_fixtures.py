@@ -100,6 +100,40 @@ def topic_meeting(council: str, date: str, items: list[tuple[str, str, str | Non
     )
 
 
+#: A meeting whose minutes drop an agenda item and renumber the rest (the agenda's 3.4
+#: is the minutes' 3.3), where notes, reading marks and kept versions must follow their
+#: items by identity, never by number.
+RENUMBERED_COUNCIL = "KKR Hovedstaden"
+RENUMBERED_DATE = "2025-06-18"
+RENUMBERED_AGENDA = [
+    ("3.3", "Udsat punkt", "SAG-2025-00003"),
+    ("3.4", "Strategi for mobilitet", "SAG-2025-00004"),
+    ("3.5", "Dimensionering af pædagoguddannelsen", "SAG-2025-00005"),
+]
+#: The minutes drop 3.3 and renumber the rest; a new item takes 3.5.
+RENUMBERED_MINUTES = [
+    ("3.3", "Strategi for mobilitet", "SAG-2025-00004"),
+    ("3.4", "Dimensionering af pædagoguddannelsen", "SAG-2025-00005"),
+    ("3.5", "Eventuelt", None),
+]
+
+
+def renumbered_agenda() -> Meeting:
+    """The agenda of the renumbered meeting: 3.3, 3.4 and 3.5."""
+    return topic_meeting(RENUMBERED_COUNCIL, RENUMBERED_DATE, RENUMBERED_AGENDA)
+
+
+def renumbered_minutes(items: list[tuple[str, str, str | None]]) -> Meeting:
+    """The minutes of the renumbered meeting, holding ``items`` (number, title, case)."""
+    meeting = topic_meeting(RENUMBERED_COUNCIL, RENUMBERED_DATE, items)
+    return dataclasses.replace(meeting, doc_type="minutes", source="minutes.txt")
+
+
+def renumbered_item(store, number: str) -> int:
+    """The id of item ``number`` of the renumbered meeting (its minutes', once stored)."""
+    return item_by_number(store, RENUMBERED_COUNCIL, RENUMBERED_DATE, number)
+
+
 def reuploaded_agenda_000() -> Meeting:
     """The agenda of 000 as KL might re-upload it: in 3.4 the Indstilling reworded and
     one date of the Sagsfremstilling moved, and the Baggrund re-typeset (other line

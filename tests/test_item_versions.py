@@ -13,33 +13,19 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from meeting_work_fixtures import item_by_number, save, topic_meeting
+from meeting_work_fixtures import RENUMBERED_AGENDA as AGENDA
+from meeting_work_fixtures import RENUMBERED_MINUTES as MINUTES
+from meeting_work_fixtures import renumbered_agenda, renumbered_minutes, save
+from meeting_work_fixtures import renumbered_item as _item
 
 from kkr_tui.model import Block, Meeting, Part
 from kkr_tui.records import PartVersion
 from kkr_tui.store import Store, versions
 
-HOV = "KKR Hovedstaden"
-DATE = "2025-06-18"
-AGENDA = [
-    ("3.3", "Udsat punkt", "SAG-2025-00003"),
-    ("3.4", "Strategi for mobilitet", "SAG-2025-00004"),
-    ("3.5", "Dimensionering af pædagoguddannelsen", "SAG-2025-00005"),
-]
-MINUTES = [
-    ("3.3", "Strategi for mobilitet", "SAG-2025-00004"),
-    ("3.4", "Dimensionering af pædagoguddannelsen", "SAG-2025-00005"),
-    ("3.5", "Eventuelt", None),
-]
-
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "kkr.db"
-
-
-def _item(store: Store, number: str) -> int:
-    return item_by_number(store, HOV, DATE, number)
 
 
 def _reworded(meeting: Meeting, number: str, text: str, source: str) -> Meeting:
@@ -59,7 +45,8 @@ def _reworded(meeting: Meeting, number: str, text: str, source: str) -> Meeting:
 
 
 def _minutes(items: list[tuple[str, str, str | None]]) -> Meeting:
-    meeting = topic_meeting(HOV, DATE, items)
+    """The minutes holding ``items``, each decided ("Godkendt.")."""
+    meeting = renumbered_minutes(items)
     section = meeting.sections[0]
     decided = tuple(
         dataclasses.replace(
@@ -71,12 +58,7 @@ def _minutes(items: list[tuple[str, str, str | None]]) -> Meeting:
         )
         for it in section.items
     )
-    return dataclasses.replace(
-        meeting,
-        doc_type="minutes",
-        source="minutes.txt",
-        sections=(dataclasses.replace(section, items=decided),),
-    )
+    return dataclasses.replace(meeting, sections=(dataclasses.replace(section, items=decided),))
 
 
 def _rows(store: Store) -> list[tuple[str, str]]:
@@ -85,9 +67,9 @@ def _rows(store: Store) -> list[tuple[str, str]]:
 
 def test_a_reuploaded_agenda_keeps_the_version_the_user_saw(db: Path) -> None:
     with Store(db) as store:
-        save(store, topic_meeting(HOV, DATE, AGENDA))
+        save(store, renumbered_agenda())
         assert store.detect_changes() == 0  # the baseline: what the user has seen
-        save(store, _reworded(topic_meeting(HOV, DATE, AGENDA), "3.4", "Nyt forslag.", "v2.txt"))
+        save(store, _reworded(renumbered_agenda(), "3.4", "Nyt forslag.", "v2.txt"))
         # Only the changed item is kept, before detection even ran: the old rows are gone.
         assert _rows(store) == [("3.4", "Strategi for mobilitet")]
         assert store.detect_changes() == 1
@@ -105,11 +87,11 @@ def test_a_reuploaded_agenda_keeps_the_version_the_user_saw(db: Path) -> None:
 
 def test_a_second_change_before_opening_keeps_the_first_version(db: Path) -> None:
     with Store(db) as store:
-        save(store, topic_meeting(HOV, DATE, AGENDA))
+        save(store, renumbered_agenda())
         store.detect_changes()
-        save(store, _reworded(topic_meeting(HOV, DATE, AGENDA), "3.4", "Andet.", "v2.txt"))
+        save(store, _reworded(renumbered_agenda(), "3.4", "Andet.", "v2.txt"))
         store.detect_changes()
-        save(store, _reworded(topic_meeting(HOV, DATE, AGENDA), "3.4", "Tredje.", "v3.txt"))
+        save(store, _reworded(renumbered_agenda(), "3.4", "Tredje.", "v3.txt"))
         store.detect_changes()
         item = _item(store, "3.4")
         assert store.previous_versions([item])[item].parts[0].text == ("Om Strategi for mobilitet.")
@@ -118,12 +100,12 @@ def test_a_second_change_before_opening_keeps_the_first_version(db: Path) -> Non
 
 def test_a_change_read_then_changed_again_keeps_the_read_version(db: Path) -> None:
     with Store(db) as store:
-        save(store, topic_meeting(HOV, DATE, AGENDA))
+        save(store, renumbered_agenda())
         store.detect_changes()
-        save(store, _reworded(topic_meeting(HOV, DATE, AGENDA), "3.4", "Andet.", "v2.txt"))
+        save(store, _reworded(renumbered_agenda(), "3.4", "Andet.", "v2.txt"))
         store.detect_changes()
         store.mark_read(_item(store, "3.4"))
-        save(store, _reworded(topic_meeting(HOV, DATE, AGENDA), "3.4", "Tredje.", "v3.txt"))
+        save(store, _reworded(renumbered_agenda(), "3.4", "Tredje.", "v3.txt"))
         assert store.detect_changes() == 1
         item = _item(store, "3.4")
         assert store.previous_versions([item])[item].parts[0].text == "Andet."
@@ -133,7 +115,7 @@ def test_minutes_for_an_agenda_keep_the_agenda_item_by_identity(db: Path) -> Non
     """The minutes drop 3.3 and renumber: the agenda's 3.4 is the minutes' 3.3, and its
     kept version is the agenda's text, which outlives the agenda's rows."""
     with Store(db) as store:
-        save(store, topic_meeting(HOV, DATE, AGENDA))
+        save(store, renumbered_agenda())
         store.detect_changes()
         save(store, _minutes(MINUTES))
         store.detect_changes()
@@ -155,9 +137,9 @@ def test_minutes_for_an_agenda_keep_the_agenda_item_by_identity(db: Path) -> Non
 
 def test_a_version_kept_before_renumbering_follows_its_item(db: Path) -> None:
     with Store(db) as store:
-        save(store, topic_meeting(HOV, DATE, AGENDA))
+        save(store, renumbered_agenda())
         store.detect_changes()
-        save(store, _reworded(topic_meeting(HOV, DATE, AGENDA), "3.5", "Nyt.", "v2.txt"))
+        save(store, _reworded(renumbered_agenda(), "3.5", "Nyt.", "v2.txt"))
         store.detect_changes()
         save(store, _minutes(MINUTES))  # 3.5 becomes 3.4
         store.detect_changes()
@@ -170,12 +152,12 @@ def test_a_version_kept_before_renumbering_follows_its_item(db: Path) -> None:
 
 def test_nothing_is_kept_on_a_first_look_or_for_unchanged_items(db: Path) -> None:
     with Store(db) as store:
-        save(store, topic_meeting(HOV, DATE, AGENDA))
-        save(store, _reworded(topic_meeting(HOV, DATE, AGENDA), "3.4", "Nyt.", "v2.txt"))
+        save(store, renumbered_agenda())
+        save(store, _reworded(renumbered_agenda(), "3.4", "Nyt.", "v2.txt"))
         assert _rows(store) == []  # nothing was seen yet: nothing to keep
         store.detect_changes()
         same = dataclasses.replace(
-            _reworded(topic_meeting(HOV, DATE, AGENDA), "3.4", "Nyt.", "v2.txt"),
+            _reworded(renumbered_agenda(), "3.4", "Nyt.", "v2.txt"),
             source="v3.txt",
             place="Et andet sted",
         )
@@ -186,9 +168,9 @@ def test_nothing_is_kept_on_a_first_look_or_for_unchanged_items(db: Path) -> Non
 def test_a_long_part_keeps_its_digest_only(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(versions, "MAX_KEPT_ITEM_CHARS", 30)
     with Store(db) as store:
-        save(store, topic_meeting(HOV, DATE, AGENDA))
+        save(store, renumbered_agenda())
         store.detect_changes()
-        save(store, _reworded(topic_meeting(HOV, DATE, AGENDA), "3.5", "Kort.", "v2.txt"))
+        save(store, _reworded(renumbered_agenda(), "3.5", "Kort.", "v2.txt"))
         store.detect_changes()
         item = _item(store, "3.5")
         kept = store.previous_versions([item])[item]
@@ -198,9 +180,9 @@ def test_a_long_part_keeps_its_digest_only(db: Path, monkeypatch: pytest.MonkeyP
 def test_all_kept_versions_are_bounded_together(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(versions, "MAX_KEPT_TOTAL_CHARS", 150)
     with Store(db) as store:
-        save(store, topic_meeting(HOV, DATE, AGENDA))
+        save(store, renumbered_agenda())
         store.detect_changes()
-        changed = topic_meeting(HOV, DATE, AGENDA)
+        changed = renumbered_agenda()
         for number, _title, _case in AGENDA:
             changed = _reworded(changed, number, f"Nyt {number}.", "v2.txt")
         save(store, changed)
@@ -213,9 +195,9 @@ def test_all_kept_versions_are_bounded_together(db: Path, monkeypatch: pytest.Mo
 
 def test_an_older_database_gains_the_table_and_shows_marks_without_versions(db: Path) -> None:
     with Store(db) as store:
-        save(store, topic_meeting(HOV, DATE, AGENDA))
+        save(store, renumbered_agenda())
         store.detect_changes()
-        save(store, _reworded(topic_meeting(HOV, DATE, AGENDA), "3.4", "Nyt.", "v2.txt"))
+        save(store, _reworded(renumbered_agenda(), "3.4", "Nyt.", "v2.txt"))
         store.detect_changes()
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("DROP TABLE item_versions")  # as a release before versions left it
@@ -236,12 +218,12 @@ def test_an_older_database_gains_the_table_and_shows_marks_without_versions(db: 
 def _reuploaded(db: Path) -> None:
     """The agenda seen, then re-uploaded with 3.4's recommendation reworded."""
     with Store(db) as store:
-        save(store, topic_meeting(HOV, DATE, AGENDA))
+        save(store, renumbered_agenda())
         store.detect_changes()
         save(
             store,
             _reworded(
-                topic_meeting(HOV, DATE, AGENDA),
+                renumbered_agenda(),
                 "3.4",
                 "Om Strategi for grøn\nmobilitet.",
                 "v2.txt",

@@ -14,33 +14,16 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from meeting_work_fixtures import item_by_number, save, topic_meeting
+from meeting_work_fixtures import RENUMBERED_AGENDA as AGENDA
+from meeting_work_fixtures import RENUMBERED_COUNCIL as HOV
+from meeting_work_fixtures import RENUMBERED_DATE as DATE
+from meeting_work_fixtures import RENUMBERED_MINUTES as MINUTES
+from meeting_work_fixtures import renumbered_agenda, save
+from meeting_work_fixtures import renumbered_item as _item
+from meeting_work_fixtures import renumbered_minutes as _minutes
 
 from kkr_tui.model import Block, Meeting, Part
 from kkr_tui.store import Store
-
-HOV = "KKR Hovedstaden"
-DATE = "2025-06-18"
-AGENDA = [
-    ("3.3", "Udsat punkt", "SAG-2025-00003"),
-    ("3.4", "Strategi for mobilitet", "SAG-2025-00004"),
-    ("3.5", "Dimensionering af pædagoguddannelsen", "SAG-2025-00005"),
-]
-#: The minutes drop 3.3 and renumber the rest; a new item takes 3.5.
-MINUTES = [
-    ("3.3", "Strategi for mobilitet", "SAG-2025-00004"),
-    ("3.4", "Dimensionering af pædagoguddannelsen", "SAG-2025-00005"),
-    ("3.5", "Eventuelt", None),
-]
-
-
-def _minutes(items: list[tuple[str, str, str | None]]) -> Meeting:
-    meeting = topic_meeting(HOV, DATE, items)
-    return dataclasses.replace(meeting, doc_type="minutes", source="minutes.txt")
-
-
-def _item(store: Store, number: str) -> int:
-    return item_by_number(store, HOV, DATE, number)
 
 
 def _agenda_item(store: Store, number: str) -> int:
@@ -65,7 +48,7 @@ def db(tmp_path: Path) -> Path:
 
 def test_read_marks_follow_renumbered_items(db: Path) -> None:
     with Store(db) as store:
-        save(store, topic_meeting(HOV, DATE, AGENDA))
+        save(store, renumbered_agenda())
         store.mark_read(_item(store, "3.4"))
         store.mark_read(_item(store, "3.5"))
         save(store, _minutes(MINUTES))
@@ -78,7 +61,7 @@ def test_read_marks_follow_renumbered_items(db: Path) -> None:
 
 def test_opening_a_renumbered_item_touches_only_its_own_mark(db: Path) -> None:
     with Store(db) as store:
-        save(store, topic_meeting(HOV, DATE, AGENDA))
+        save(store, renumbered_agenda())
         store.mark_read(_item(store, "3.5"))
         save(store, _minutes(MINUTES))
         store.mark_read(_item(store, "3.5"))  # the new item at the old number
@@ -94,7 +77,7 @@ def test_opening_a_renumbered_item_touches_only_its_own_mark(db: Path) -> None:
 
 def test_whats_new_after_renumbering_names_only_the_new_item(db: Path) -> None:
     with Store(db) as store:
-        save(store, topic_meeting(HOV, DATE, AGENDA))
+        save(store, renumbered_agenda())
         assert store.detect_changes() == 0  # the baseline
         store.mark_read(_item(store, "3.4"))
         save(store, _minutes(MINUTES))
@@ -110,7 +93,7 @@ def test_whats_new_after_renumbering_names_only_the_new_item(db: Path) -> None:
 
 def _reworded_agenda() -> Meeting:
     """The agenda again with 3.5's recommendation rewritten (its title kept)."""
-    meeting = topic_meeting(HOV, DATE, AGENDA)
+    meeting = renumbered_agenda()
     section = meeting.sections[0]
     items = list(section.items)
     items[2] = dataclasses.replace(
@@ -123,7 +106,7 @@ def _reworded_agenda() -> Meeting:
 
 def test_a_change_mark_follows_its_item_when_the_minutes_renumber(db: Path) -> None:
     with Store(db) as store:
-        save(store, topic_meeting(HOV, DATE, AGENDA))
+        save(store, renumbered_agenda())
         assert store.detect_changes() == 0
         save(store, _reworded_agenda())
         assert store.detect_changes() == 1  # agenda 3.5 changed, not opened
@@ -157,7 +140,7 @@ def _number_keyed_database(db: Path) -> None:
     """An agenda whose 3.4 and 3.5 were read and 3.3 marked new, in the tables of the
     releases that keyed marks by number; plus a read mark whose item is not stored."""
     with Store(db) as store:
-        save(store, topic_meeting(HOV, DATE, AGENDA))
+        save(store, renumbered_agenda())
         hashes = store.notes._content_hashes([_item(store, n) for n in ("3.3", "3.4", "3.5")])
     conn = sqlite3.connect(db, isolation_level=None)
     try:

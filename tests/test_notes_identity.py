@@ -7,45 +7,29 @@ agenda's 3.4 must then be found on the minutes' 3.3, and writing the note now nu
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sqlite3
 from pathlib import Path
 
 import pytest
-from meeting_work_fixtures import item_by_number, save, topic_meeting
+from meeting_work_fixtures import RENUMBERED_COUNCIL as HOV
+from meeting_work_fixtures import RENUMBERED_DATE as DATE
+from meeting_work_fixtures import RENUMBERED_MINUTES, renumbered_agenda, save, topic_meeting
+from meeting_work_fixtures import renumbered_item as _item
+from meeting_work_fixtures import renumbered_minutes as _minutes
 
 from kkr_tui.cli import main
 from kkr_tui.store import Store
 
-HOV = "KKR Hovedstaden"
-DATE = "2025-06-18"
-AGENDA = [
-    ("3.3", "Udsat punkt", "SAG-2025-00003"),
-    ("3.4", "Strategi for mobilitet", "SAG-2025-00004"),
-    ("3.5", "Dimensionering af pædagoguddannelsen", "SAG-2025-00005"),
-]
-#: The minutes drop 3.3 and renumber the rest.
-MINUTES = [
-    ("3.3", "Strategi for mobilitet", "SAG-2025-00004"),
-    ("3.4", "Dimensionering af pædagoguddannelsen", "SAG-2025-00005"),
-]
-
-
-def _minutes(items: list[tuple[str, str, str | None]]):  # noqa: ANN202 - a test builder
-    meeting = topic_meeting(HOV, DATE, items)
-    return dataclasses.replace(meeting, doc_type="minutes", source="minutes.txt")
-
-
-def _item(store: Store, number: str) -> int:
-    return item_by_number(store, HOV, DATE, number)
+#: The minutes drop 3.3 and renumber the rest (no new item).
+MINUTES = RENUMBERED_MINUTES[:2]
 
 
 @pytest.fixture
 def renumbered(tmp_path: Path) -> Store:
     """Notes on agenda items 3.4 and 3.5; then the minutes drop 3.3 and renumber."""
     store = Store(tmp_path / "kkr.db")
-    save(store, topic_meeting(HOV, DATE, AGENDA))
+    save(store, renumbered_agenda())
     store.save_note(_item(store, "3.4"), "note om mobilitet")
     store.save_note(_item(store, "3.5"), "note om pædagoger")
     save(store, _minutes(MINUTES))
@@ -83,7 +67,7 @@ def test_tree_marks_follow_identity(renumbered: Store) -> None:
 def test_a_note_whose_item_is_gone_is_kept_and_listed_without_item(tmp_path: Path, capsys) -> None:
     db = tmp_path / "kkr.db"
     with Store(db) as store:
-        save(store, topic_meeting(HOV, DATE, AGENDA))
+        save(store, renumbered_agenda())
         store.save_note(_item(store, "3.3"), "om det udsatte punkt")
         store.save_note(_item(store, "3.4"), "note om mobilitet")
         save(store, _minutes(MINUTES))
@@ -126,7 +110,7 @@ def test_same_title_twice_keeps_both_notes(tmp_path: Path) -> None:
 def test_a_database_with_the_old_unique_note_index_is_migrated(tmp_path: Path) -> None:
     db = tmp_path / "kkr.db"
     with Store(db) as store:
-        save(store, topic_meeting(HOV, DATE, AGENDA))
+        save(store, renumbered_agenda())
     conn = sqlite3.connect(db)
     conn.execute("DROP INDEX IF EXISTS notes_meeting")
     conn.execute("DROP INDEX IF EXISTS notes_anchor")
