@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app_fixtures import make_app, screen_text, settle
-from sync_site import Site
-from test_sync import sync, write_config
+from synced_bilag import bilag_item_id, bilag_site, synced_store, until_fetched
 
 from kkr_tui.app.screens.bilag import BilagScreen
 from kkr_tui.store import Store
@@ -15,36 +14,9 @@ from kkr_tui.store import Store
 SIZE = (120, 40)
 
 
-def _site() -> Site:
-    site = Site()
-    site.add_meeting(
-        "midtjylland",
-        "2025-03-12",
-        minutes=True,
-        bilag=("Bilag 2.1 Klimaplan for regionen", "Notat om drikkevand"),
-        bilag_pages=3,
-    )
-    return site.start()
-
-
-def _item_21(db: Path) -> int:
-    with Store(db) as store:
-        bilag = store.meeting_bilag("KKR Midtjylland", "2025-03-12")[0]
-        item = store.bilag_item(bilag.id)
-    assert item is not None
-    return item.id
-
-
 async def test_an_item_lists_its_bilag_and_enter_reads_one(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    write_config(tmp_path / "config")
-    site = _site()
-    db = tmp_path / "db" / "kkr.db"
-    try:
-        assert sync(site, db) == 0
-    finally:
-        site.stop()
-    item_id = _item_21(db)
+    db, _ = synced_store(tmp_path, monkeypatch)
+    item_id = bilag_item_id(db)
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -71,7 +43,7 @@ async def test_an_item_lists_its_bilag_and_enter_reads_one(tmp_path: Path, monke
 
 
 async def test_fetch_in_the_reader_stores_what_arrived(tmp_path: Path, monkeypatch) -> None:
-    site = _site()
+    site = bilag_site()
     config = tmp_path / "config.toml"
     config.write_text(
         f'[sync]\nbase_url = "{site.url}"\ndelay = 0\nbackoff = 0\ntimeout = 2\n',
@@ -85,10 +57,7 @@ async def test_fetch_in_the_reader_stores_what_arrived(tmp_path: Path, monkeypat
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             await pilot.press("H")
-            for _ in range(40):
-                await settle(pilot)
-                if not app.sync.running:
-                    break
+            await until_fetched(pilot, app)
             assert not app.sync.running
             text = screen_text(app)
             assert "KKR Midtjylland" in text  # the tree was reloaded with what arrived
@@ -100,7 +69,7 @@ async def test_fetch_in_the_reader_stores_what_arrived(tmp_path: Path, monkeypat
 
 
 async def test_fetch_without_network_is_one_notification(tmp_path: Path) -> None:
-    site = _site()
+    site = bilag_site()
     url = site.url
     site.stop()
     config = tmp_path / "config.toml"
@@ -114,10 +83,7 @@ async def test_fetch_without_network_is_one_notification(tmp_path: Path) -> None
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("H")
-        for _ in range(40):
-            await settle(pilot)
-            if not app.sync.running:
-                break
+        await until_fetched(pilot, app)
         notes = [n for n in app._notifications if n.title == "Ingen forbindelse"]
         assert [n.message for n in notes] == [
             f"127.0.0.1:{site.port}: ingen forbindelse (forbindelsen blev afvist)"
@@ -126,15 +92,8 @@ async def test_fetch_without_network_is_one_notification(tmp_path: Path) -> None
 
 async def test_the_readers_briefing_lists_the_items_bilag(tmp_path: Path, monkeypatch) -> None:
     """x on an item writes the briefing with the fetched bilag and their addresses."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    write_config(tmp_path / "config")
-    site = _site()
-    db = tmp_path / "db" / "kkr.db"
-    try:
-        assert sync(site, db) == 0
-    finally:
-        site.stop()
-    item_id = _item_21(db)
+    db, _ = synced_store(tmp_path, monkeypatch)
+    item_id = bilag_item_id(db)
     with Store(db) as store:
         urls = [b.url for b in store.meeting_bilag("KKR Midtjylland", "2025-03-12")]
     app = make_app(db, config_path=tmp_path / "config.toml")

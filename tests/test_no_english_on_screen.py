@@ -259,6 +259,8 @@ def test_no_english_words_on_any_screen(
 async def _bilag_tour(app: Any, item_id: int) -> dict[str, str]:
     """The fetched bilag: the item's list, the bilag view, its find, its help; then
     ``H`` without a network (the site is gone by then)."""
+    from synced_bilag import until_fetched
+
     seen: dict[str, str] = {}
     async with app.run_test(size=SIZE) as pilot:
 
@@ -282,10 +284,7 @@ async def _bilag_tour(app: Any, item_id: int) -> dict[str, str]:
         await pilot.press("escape", "escape")
         await settle(pilot)
         await pilot.press("H")
-        for _ in range(40):
-            await settle(pilot)
-            if not app.sync.running:
-                break
+        await until_fetched(pilot, app)
         await look("fetch without a network")
     return seen
 
@@ -294,23 +293,15 @@ async def _bilag_tour(app: Any, item_id: int) -> dict[str, str]:
 def test_no_english_in_the_bilag_view_fetching_and_read_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, document_words: frozenset[str]
 ) -> None:
-    from test_app_sync import _item_21, _site
-    from test_sync import sync, write_config
+    from synced_bilag import bilag_item_id, synced_store
 
     global SIZE
     SIZE = (80, 24)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    write_config(tmp_path / "config")
-    site = _site()
-    db = tmp_path / "db" / "kkr.db"
-    try:
-        assert sync(site, db) == 0
-    finally:
-        site.stop()
+    db, site = synced_store(tmp_path, monkeypatch)
     config = tmp_path / "reader.toml"
     config.write_text(f'[sync]\nbase_url = "{site.url}"\ndelay = 0\nretries = 0\n')
     app = make_app(db, config_path=config)
-    seen = asyncio.run(_bilag_tour(app, _item_21(db)))
+    seen = asyncio.run(_bilag_tour(app, bilag_item_id(db)))
 
     async def read_only() -> str:
         app = make_app(db, read_only=True)
