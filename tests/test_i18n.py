@@ -8,11 +8,10 @@ a message added without ``python tools/i18n.py`` fails here, naming the message.
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import kkr_tui_stdout
 
 import kkr_tui
 from kkr_tui import i18n
@@ -102,14 +101,7 @@ def test_config_language_chooses_english(tmp_path: Path, monkeypatch: pytest.Mon
 )
 def test_cli_help_in_the_chosen_language(language: str, words: str, tmp_path: Path) -> None:
     env = {"PATH": "", "KKR_TUI_LANG": language, "XDG_CONFIG_HOME": str(tmp_path)}
-    out = subprocess.run(
-        [sys.executable, "-m", "kkr_tui", "--help"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=True,
-    ).stdout
+    out = kkr_tui_stdout("--help", env=env, cwd=tmp_path)
     assert words in out
     danish = ("brug:", "kommandoer", "tilvalg", "søg i gemte punkter")
     assert all(w in out for w in danish) == (language == "da"), out

@@ -8,11 +8,10 @@ running it fails here.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import kkr_tui_stdout
 
 from kkr_tui.cli import laid_out_help
 from kkr_tui.i18n import LANGUAGES
@@ -35,14 +34,7 @@ def _help(tmp_path: Path, *, language: str, width: int, arg: str = "--help") -> 
         "HOME": str(tmp_path),
         "COLUMNS": str(width),
     }
-    return subprocess.run(
-        [sys.executable, "-m", "kkr_tui", arg],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=True,
-    ).stdout
+    return kkr_tui_stdout(arg, env=env, cwd=tmp_path)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -65,14 +57,7 @@ def test_the_language_of_the_config_file_is_honoured(tmp_path: Path) -> None:
     (tmp_path / "kkr-tui").mkdir()
     (tmp_path / "kkr-tui" / "config.toml").write_text('language = "en"\n', encoding="utf-8")
     env = {"PATH": "", "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path), "COLUMNS": "80"}
-    out = subprocess.run(
-        [sys.executable, "-m", "kkr_tui", "--help"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=True,
-    ).stdout
+    out = kkr_tui_stdout("--help", env=env, cwd=tmp_path)
     assert out == laid_out_help("en", WIDTH)
 
 
