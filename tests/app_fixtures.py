@@ -215,6 +215,16 @@ def screen_text(app: Any) -> str:
     return "\n".join(strip.text for strip in strips)
 
 
+def pane_text(app: Any) -> str:
+    """The reading pane's text (every Static's literal content), whatever is scrolled off."""
+    from textual.content import Content
+    from textual.widgets import Static
+
+    return "\n".join(
+        s.content.plain for s in app.pane.query(Static) if isinstance(s.content, Content)
+    )
+
+
 @pytest.fixture(scope="session")
 def sample_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled sample documents ingested once per test session."""

@@ -42,6 +42,15 @@ def tmp_db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def good_pdf(tmp_path: Path) -> Path:
+    """A clean meeting PDF (``pdf_factory.DANISH_PAGES``), the baseline that
+    the hostile PDFs of the budget and page-warning tests are made from."""
+    from pdf_factory import DANISH_PAGES, build_meeting_pdf
+
+    return build_meeting_pdf(tmp_path / "good.pdf", list(DANISH_PAGES))
+
+
+@pytest.fixture
 def corpus_store(tmp_path: Path):
     """A store holding ``store_factory.corpus_meetings()``: the samples and made-up meetings
     of every council that the search tests query."""

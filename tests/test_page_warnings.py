@@ -13,27 +13,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_fixtures import make_app, settle
+from app_fixtures import make_app, pane_text, settle
 from pdf_factory import (
     DANISH_PAGES,
     NESTED_ARRAYS,
     OVER_DECODE_LIMIT,
-    build_meeting_pdf,
     with_page_content,
 )
-from textual.content import Content
-from textual.widgets import Static
 
 from kkr_tui.cli import main
 from kkr_tui.model import PageWarning
 from kkr_tui.parser import parse
 from kkr_tui.sources import read_document
 from kkr_tui.store import Store
-
-
-@pytest.fixture
-def good_pdf(tmp_path: Path) -> Path:
-    return build_meeting_pdf(tmp_path / "good.pdf", list(DANISH_PAGES))
 
 
 @pytest.fixture
@@ -131,18 +123,10 @@ def test_ingest_line_store_parse_and_pane_all_show_it(
     assert "⚠ side 2 kunne ikke læses (indholdet er beskadiget); dens tekst mangler" in pane
 
 
-def _pane_text(app: object) -> str:
-    return "\n".join(
-        s.content.plain
-        for s in app.pane.query(Static)  # type: ignore[attr-defined]
-        if isinstance(s.content, Content)
-    )
-
-
 async def _pane_after_first_item(app: object) -> str:
     async with app.run_test(size=(160, 50)) as pilot:  # type: ignore[attr-defined]
         await settle(pilot)
-        overview = _pane_text(app)
+        overview = pane_text(app)
         assert (
             "⚠ Dagsorden: side 2 kunne ikke læses (indholdet er beskadiget); dens tekst mangler"
             in overview
@@ -150,7 +134,7 @@ async def _pane_after_first_item(app: object) -> str:
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert app.current_item.number == "1.1"  # type: ignore[attr-defined]
-        return _pane_text(app)
+        return pane_text(app)
 
 
 def test_the_reason_is_worded_when_shown_and_an_old_row_keeps_its_words() -> None:

@@ -37,11 +37,6 @@ from kkr_tui.store import Store
 HANG_GUARD_S = 60
 
 
-@pytest.fixture
-def good_pdf(tmp_path: Path) -> Path:
-    return build_meeting_pdf(tmp_path / "good.pdf", list(DANISH_PAGES))
-
-
 def _ingest(db: Path, paths: list[Path], **kwargs: object) -> IngestSummary:
     with Store(db) as store:
         return ingest_paths(store, paths, **kwargs)  # type: ignore[arg-type]

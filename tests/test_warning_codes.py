@@ -15,9 +15,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from app_fixtures import make_app, settle
-from textual.content import Content
-from textual.widgets import Static
+from app_fixtures import make_app, pane_text, settle
 
 from kkr_tui import i18n
 from kkr_tui.cli import main
@@ -135,14 +133,6 @@ def test_the_store_reads_old_and_new_rows_alike(jumping: Path, tmp_path: Path) -
     assert [w.code for w in item.warnings] == ["no_beslutning"]
 
 
-def _pane_text(app: object) -> str:
-    return "\n".join(
-        s.content.plain
-        for s in app.pane.query(Static)  # type: ignore[attr-defined]
-        if isinstance(s.content, Content)
-    )
-
-
 async def _overview_and_item(app: object, item_id: int) -> tuple[str, str]:
     async with app.run_test(size=(160, 50)) as pilot:  # type: ignore[attr-defined]
         await settle(pilot)
@@ -150,10 +140,10 @@ async def _overview_and_item(app: object, item_id: int) -> tuple[str, str]:
         await settle(pilot)
         app.open_view(("meeting", app.current_item.meeting_id))  # type: ignore[attr-defined]
         await settle(pilot)
-        overview = _pane_text(app)
+        overview = pane_text(app)
         app.open_view(("item", item_id))  # type: ignore[attr-defined]
         await settle(pilot)
-        return overview, _pane_text(app)
+        return overview, pane_text(app)
 
 
 def test_the_reader_shows_an_old_database_in_danish(jumping: Path, tmp_path: Path) -> None:
