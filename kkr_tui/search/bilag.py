@@ -6,17 +6,28 @@ asked only when the caller wants them. The query words are folded as the items'
 are (Danish-aware: ``okonomi`` finds *økonomi*) and each must start a word on the
 page. A bilag is one hit, however many of its pages match: its best page, with the
 count of the others, so one long report never crowds out the rest. The highlights
-mark what the index matched (each word as a word start), not the items' typo-tolerant
-expansions, so a marked word is always one the page really has.
+mark what the index matched (each word as a word start), so a marked word is always
+one the page really has.
+
+A misspelt word finds bilag too: when the words together are on no bilag page, each
+word the items' vocabulary has no term starting with is also asked as its near
+spellings there (``sundhedsrefrom`` -> ``sundhedsreform``), the word itself kept as an
+alternative; the hit then carries the words as its page has them, so the bilag opens
+with the right words marked. Only a query that found nothing pays for this, and the
+near spellings come from the items' vocabulary (in memory): a word only bilag use, and
+misspelt, is not corrected.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from kkr_tui.records import ItemRef
 from kkr_tui.search.highlight import prefix_marker, snippet
 from kkr_tui.search.hits import SearchHit
+from kkr_tui.textfold import fold
 
 if TYPE_CHECKING:
     from kkr_tui.search.query import Filters
@@ -30,22 +41,59 @@ if TYPE_CHECKING:
 PREFIX_MIN = 3
 
 
-def bilag_match(tokens: list[str]) -> str:
+def _term(word: str) -> str:
+    w = word.replace('"', "")
+    return '"' + w + ('"*' if len(w) >= PREFIX_MIN else '"') if w else ""
+
+
+def bilag_match(tokens: list[str], near: Mapping[str, Sequence[str]] | None = None) -> str:
     """An FTS5 expression: every folded token of three letters or more as a word
     prefix, shorter ones as whole words (quoted, so any token is a plain string to
-    FTS5)."""
-    words = [t.replace('"', "") for t in tokens]
-    return " AND ".join('"' + w + ('"*' if len(w) >= PREFIX_MIN else '"') for w in words if w)
+    FTS5); a token with ``near`` spellings matches any of them or itself."""
+    parts = []
+    for token in tokens:
+        alts: list[str] = []
+        # "okonomi"* already matches what "okonomien"* would: each merged prefix costs
+        # its doclists' merge, so one that another covers is left out.
+        for alt in sorted(dict.fromkeys([token, *(near or {}).get(token, ())]), key=len):
+            covered = any(len(a) >= PREFIX_MIN and alt.startswith(a) for a in alts)
+            if _term(alt) and not covered:
+                alts.append(alt)
+        if len(alts) > 1:
+            parts.append("(" + " OR ".join(_term(t) for t in alts) + ")")
+        elif alts:
+            parts.append(_term(alts[0]))
+    return " AND ".join(parts)
 
 
-def bilag_hits(store: Store, tokens: list[str], filters: Filters, limit: int) -> list[SearchHit]:
+def _as_on_page(
+    tokens: list[str], near: Mapping[str, Sequence[str]], folded_page: str
+) -> tuple[str, ...]:
+    """Each query word as the page has it: itself, or the first near spelling that
+    starts a word there (the bilag view marks and finds these)."""
+    words = []
+    for token in tokens:
+        alts = [token, *near.get(token, ())]
+        words.append(next((a for a in alts if re.search(r"\b" + re.escape(a), folded_page)), token))
+    return tuple(dict.fromkeys(words))
+
+
+def bilag_hits(
+    store: Store,
+    tokens: list[str],
+    filters: Filters,
+    limit: int,
+    near: Mapping[str, Sequence[str]] | None = None,
+) -> list[SearchHit]:
     """Up to ``limit`` bilag for the folded query ``tokens``, best first, each at its
     best page. ``filters`` apply as to items (council, year, dates); a document-type
-    filter (``type:referat``) leaves bilag out: a bilag is neither."""
-    match = bilag_match(tokens)
+    filter (``type:referat``) leaves bilag out: a bilag is neither. ``near``: near
+    spellings of misspelt tokens, each matched as an alternative to the token."""
+    near = near or {}
+    match = bilag_match(tokens, near)
     if not match or limit <= 0 or filters.doc_type is not None:
         return []
-    found = prefix_marker(tokens)
+    found = prefix_marker([w for t in tokens for w in (t, *near.get(t, ()))])
     pages = store.search_bilag(
         match, limit=limit, councils=filters.councils, year=filters.year, dates=filters.dates
     )
@@ -73,7 +121,7 @@ def bilag_hits(store: Store, tokens: list[str], filters: Filters, limit: int) ->
                 bilag_title=bilag.title,
                 page=page.page,
                 bilag_matches=page.matched,
-                bilag_words=tuple(tokens),
+                bilag_words=_as_on_page(tokens, near, fold(page.text)) if near else tuple(tokens),
             )
         )
     return hits

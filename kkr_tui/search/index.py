@@ -233,7 +233,17 @@ class SearchIndex:
 
         tokens = list(dict.fromkeys(TOKEN_RE.findall(fold(text))))
         meaningful = [t for t in tokens if t not in STOP_WORDS] or tokens
-        return bilag_hits(self.store, meaningful, filters, want) if meaningful else []
+        if not meaningful:
+            return []
+        hits = bilag_hits(self.store, meaningful, filters, want)
+        if hits or filters.doc_type is not None:
+            return hits
+        # Nothing: a word may be misspelt. Its near spellings in the items' vocabulary
+        # (as the item search finds them: only for a word no term starts with) are
+        # asked beside it.
+        vocab = self.vocabulary()
+        near = {t: w.fuzzy for t in meaningful if (w := expand(vocab, t)).fuzzy}
+        return bilag_hits(self.store, meaningful, filters, want, near) if near else []
 
     def problems(self, parsed: ParsedQuery) -> tuple[FilterProblem, ...]:
         """The filters of ``parsed`` that cannot match anything stored, with the values
