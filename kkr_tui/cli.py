@@ -21,6 +21,7 @@ from kkr_tui import __version__
 from kkr_tui.i18n import N_, _, ngettext
 from kkr_tui.output import (
     IngestReporter,
+    MigrationReporter,
     ingest_summary_json,
     print_json,
     print_json_line,
@@ -416,7 +417,7 @@ def _cmd_ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     db = _db_path(args)
     db.parent.mkdir(parents=True, exist_ok=True)
     jobs = args.jobs or os.cpu_count() or 1
-    store = Store(db, verify=True)
+    store = Store(db, verify=True, on_migrate=MigrationReporter(db))
     try:
         if not paths:
             paths, missing = stale_paths(store)
@@ -726,7 +727,8 @@ def _open_existing(
     if not db.exists():
         raise NoDataError(no_data_message(parser))
     if writes:
-        return Store(db, read_only=database_is_read_only(db))
+        read_only = database_is_read_only(db)
+        return Store(db, read_only=read_only, on_migrate=MigrationReporter(db))
     return _open_reading(db)
 
 
@@ -745,7 +747,7 @@ def _open_reading(db: Path) -> Any:
 
         if database_is_read_only(db):
             raise
-        return Store(db)
+        return Store(db, on_migrate=MigrationReporter(db))
 
 
 def _cmd_related(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -408,3 +408,100 @@ def change_json(change: ItemChange | None) -> dict[str, Any] | None:
             for p in diff.changed_parts
         ],
     }
+
+
+class MigrationReporter:
+    """What the command line says on stderr while an older database is brought up to
+    date (a listener for :class:`kkr_tui.store.MigrationEvent`).
+
+    Before anything is written: one line saying what happens and that it happens once.
+    Then, on a terminal, a bar like ingest's redrawn in place; piped, a line each time
+    the percent passed another tenth and :attr:`every_s` went by since the last line
+    (a quick migration prints none). At the end one line: upgraded, and whether the
+    file could be compacted (if not, why: the room it needed and had)."""
+
+    def __init__(
+        self,
+        path: object,
+        *,
+        stream: Any = None,
+        tty: bool | None = None,
+        clock: Any = None,
+        every_s: float = 10.0,
+    ) -> None:
+        import time
+
+        self.path = path
+        self.stream = sys.stderr if stream is None else stream
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.clock = time.monotonic if clock is None else clock
+        self.every_s = every_s
+        self._started = 0.0
+        self._last_line = 0.0
+        self._last_tenth = 0
+        self._bar_shown = False
+        self._compacted = True
+
+    def _say(self, text: str) -> None:
+        if self._bar_shown:
+            self.stream.write("\r\x1b[K")
+            self._bar_shown = False
+        self.stream.write(printable(text) + "\n")
+        self.stream.flush()
+
+    def __call__(self, event: Any) -> None:
+        stage, percent = event.stage, event.percent
+        if stage == "start":
+            self._started = self._last_line = self.clock()
+            self._say(
+                _(
+                    "{path}: the archive is upgraded to a new version, once; this can take "
+                    "a few minutes (stopped, it stays as it was)"
+                ).format(path=self.path)
+            )
+        elif stage == "compact_skipped":
+            self._compacted = False
+            self._say(
+                _(
+                    "{path}: upgraded, but not compacted: that needs {needed} MB free and "
+                    "{free} MB are; the file keeps its size, and later imports reuse "
+                    "the space"
+                ).format(path=self.path, needed=_mb(event.needed, up=True), free=_mb(event.free))
+            )
+        elif stage == "compact_failed":
+            self._compacted = False
+            self._say(
+                _(
+                    "{path}: upgraded, but the file could not be compacted; it keeps its size"
+                ).format(path=self.path)
+            )
+        elif stage == "done":
+            seconds = max(0, round(self.clock() - self._started))
+            self._say(
+                _("{path}: the archive is upgraded ({seconds} s)").format(
+                    path=self.path, seconds=seconds
+                )
+            )
+        elif self.tty:
+            self._draw(percent)
+        elif percent // 10 > self._last_tenth and self.clock() - self._last_line >= self.every_s:
+            self._last_tenth, self._last_line = percent // 10, self.clock()
+            self._say(_("upgrading the archive: {percent} %").format(percent=percent))
+
+    def _draw(self, percent: int) -> None:
+        import shutil
+
+        width = shutil.get_terminal_size((80, 24)).columns
+        bar_width = max(10, min(30, width // 3))
+        filled = bar_width * percent // 100
+        bar = "[" + "#" * filled + "-" * (bar_width - filled) + "]"
+        text = f"{bar} {percent} % " + _("upgrading the archive")
+        self.stream.write("\r\x1b[K" + printable(text)[: width - 1])
+        self.stream.flush()
+        self._bar_shown = True
+
+
+def _mb(size: int, *, up: bool = False) -> str:
+    """Bytes as whole megabytes, rounded ``up`` (what is needed) or down (what is free),
+    so a need over what is free never reads as the same number."""
+    return str(-(-size // 1_000_000) if up else size // 1_000_000)

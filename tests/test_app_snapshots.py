@@ -111,3 +111,18 @@ def test_screen(
         reuploaded(sample_db)
     app = make_app(small_db if db == "small" else sample_db)
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_upgrading_an_older_archive(snap_compare: Any, size: str, tmp_path: Path) -> None:
+    """The upgrade of a schema-3 archive, held at a fixed step (38 %): the panel with
+    its percent and bar over the pane's word on what is happening."""
+    from test_app_migration import held_app, until_held
+    from test_store import v3_database
+
+    app, held = held_app(v3_database(tmp_path / "kkr.db"))
+
+    async def run_before(pilot: Any) -> None:
+        await until_held(pilot, held)
+
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)

@@ -105,16 +105,46 @@ class StoreGateway:
         self._last_foreground = -math.inf
         self._thread: threading.Thread | None = None
         self._closed = False
+        #: Told each step of the upgrade of an older archive while :meth:`open` runs,
+        #: on the store thread (a ``kkr_tui.store.MigrationEvent``).
+        self.on_migrate: Callable[[Any], None] | None = None
+        #: Set by :meth:`close`: an upgrade still running stops, rolled back.
+        self.stop_migration = threading.Event()
+        #: Why the archive was opened read-only although it was asked writable (an
+        #: older archive the disk had no room to upgrade), or None.
+        self.open_problem: str | None = None
 
     def _open(self) -> Store:
-        from kkr_tui.store import BUSY_TIMEOUT_MS
+        from kkr_tui.store import BUSY_TIMEOUT_MS, DiskFullError
         from kkr_tui.store import Store as RealStore
 
         timeout = BUSY_TIMEOUT_MS / 1000 if self.busy_timeout is None else self.busy_timeout
         if not self.read_only:
             self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        store = RealStore(self.db_path, read_only=self.read_only, busy_timeout=timeout)
+        try:
+            store = RealStore(
+                self.db_path,
+                read_only=self.read_only,
+                busy_timeout=timeout,
+                on_migrate=self.on_migrate,
+                stop_migration=self.stop_migration,
+            )
+        except DiskFullError as exc:
+            store = self._open_unupgraded(exc, timeout)
         self.store = store
+        return store
+
+    def _open_unupgraded(self, problem: Exception, timeout: float) -> Store:
+        """An older archive the disk has no room to upgrade is still read, as it is
+        (schema 3 reads without migrating), read-only: :attr:`open_problem` says why."""
+        from kkr_tui.store import READABLE_AS_IS, schema_version_of
+        from kkr_tui.store import Store as RealStore
+
+        if self.read_only or schema_version_of(self.db_path) not in READABLE_AS_IS:
+            raise problem
+        store = RealStore(self.db_path, read_only=True, busy_timeout=timeout)
+        self.read_only = True
+        self.open_problem = str(problem)
         return store
 
     # -- the store thread -----------------------------------------------------------
@@ -293,8 +323,10 @@ class StoreGateway:
     def close(self) -> None:
         """Finish the foreground calls already queued, close the Store on its thread, stop it.
 
-        Background steps still queued are cancelled, not run.
+        Background steps still queued are cancelled, not run; an upgrade of an older
+        archive still running is stopped (rolled back: the file stays as it was).
         """
+        self.stop_migration.set()
         with self._wake:
             if self._closed:
                 return

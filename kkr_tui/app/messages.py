@@ -13,3 +13,12 @@ class IngestProgress(Message):
     def __init__(self, event: Any) -> None:
         super().__init__()
         self.event = event
+
+
+class MigrationProgress(Message):
+    """One step of the upgrade of an older archive (a ``kkr_tui.store.MigrationEvent``),
+    posted from the store thread while the Store is being opened."""
+
+    def __init__(self, event: Any) -> None:
+        super().__init__()
+        self.event = event

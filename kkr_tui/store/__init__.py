@@ -50,6 +50,7 @@ from kkr_tui.store.bilag import BilagStore
 from kkr_tui.store.errors import (
     DamagedDatabaseError,
     DiskFullError,
+    MigrationCancelled,
     NoteTooLargeError,
     NotFoundError,
     SchemaError,
@@ -60,6 +61,13 @@ from kkr_tui.store.errors import (
 )
 from kkr_tui.store.guard import locked
 from kkr_tui.store.manifest import ManifestStore
+from kkr_tui.store.migration import (
+    MigrationEvent,
+    MigrationListener,
+    Progress,
+    compaction_room,
+    migration_room,
+)
 from kkr_tui.store.notes import Notes
 from kkr_tui.store.schema import (
     SCHEMA_VERSION,
@@ -75,14 +83,19 @@ __all__ = [
     "SCHEMA_VERSION",
     "DamagedDatabaseError",
     "DiskFullError",
+    "MigrationCancelled",
+    "MigrationEvent",
+    "MigrationListener",
     "NoteTooLargeError",
     "NotFoundError",
+    "READABLE_AS_IS",
     "SchemaError",
     "SchemaTooOldError",
     "Store",
     "StoreBusyError",
     "StoreError",
     "StoreReadOnlyError",
+    "schema_version_of",
 ]
 
 BUSY_TIMEOUT_MS = 5000
@@ -101,6 +114,17 @@ SETTLE_TERMS_AFTER = 64
 READABLE_AS_IS = frozenset({3})
 #: Pages written per FTS5 merge step of :meth:`Store.tidy_index` (~0.3 s each).
 _MERGE_PAGES = 2000
+
+
+def schema_version_of(path: str | os.PathLike[str]) -> int:
+    """The schema version of the database file at ``path``, read without opening a Store
+    (never written: a read-only connection)."""
+    uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        return schema_version(conn)
+    finally:
+        conn.close()
 
 
 def _busy_message() -> str:
@@ -136,13 +160,31 @@ def _check_intact(conn: sqlite3.Connection, path: Path) -> None:
         raise safety.translate(damage, path) or DamagedDatabaseError(str(problems))
 
 
-def _reclaim(conn: sqlite3.Connection) -> None:
+def _reclaim(conn: sqlite3.Connection, path: Path, progress: Progress) -> None:
     """Give the pages a migration freed back to the file system (``VACUUM``): the
     migrated layout is half the size, but SQLite keeps freed pages in the file until
-    then. Optional: it needs room for a second copy, so a full disk or a reader
-    holding the file just leaves the migrated database as large as it was."""
-    with suppress(sqlite3.Error):
-        conn.execute("VACUUM")
+    then. Optional: it needs room for a second copy (:func:`.migration.compaction_room`),
+    so without that room it is not tried (the listener hears ``compact_skipped``);
+    a failure (a reader holding the file, the disk filled by someone else meanwhile)
+    or a stop just leaves the migrated database as large as it was. Freed pages are
+    reused by later writes either way."""
+    try:
+        needed, free = compaction_room(conn, path)
+    except sqlite3.Error:
+        needed, free = 0, 0
+    if needed > free:
+        progress.tell("compact_skipped", needed=needed, free=free)
+        return
+    progress.step("compact", 0, stoppable=False)
+    try:
+        with progress.watching(conn):
+            conn.execute("VACUUM")
+    except MigrationCancelled:
+        return  # the migration itself is committed: the file is whole, only larger
+    except sqlite3.Error:
+        progress.tell("compact_failed")
+        return
+    progress.step("compact", 1, stoppable=False)
 
 
 _locked = locked
@@ -158,15 +200,25 @@ class Store(ManifestStore, BilagStore):
         read_only: bool = False,
         busy_timeout: float = BUSY_TIMEOUT_MS / 1000,
         verify: bool = False,
+        on_migrate: MigrationListener | None = None,
+        stop_migration: threading.Event | None = None,
     ) -> None:
         """Open the database at ``path``; unless ``read_only``, create or check its schema.
 
         ``verify``: first check the whole file for damage (``PRAGMA quick_check``, see
         :meth:`check_intact`; files up to :data:`VERIFY_MAX_BYTES`) and refuse it
         untouched: ingest opens so, since writing into a damaged file makes the damage
-        worse."""
+        worse.
+
+        A database of an older schema opened writable is migrated here, which takes
+        minutes for a large archive: ``on_migrate`` hears each step
+        (:class:`MigrationEvent`, first ``start`` before anything is written, last
+        ``done``), on the opening thread; a set ``stop_migration`` ends it at once,
+        rolled back (:class:`MigrationCancelled`, the file as it was)."""
         self.path = Path(path)
         self._verify = verify
+        self._on_migrate = on_migrate
+        self._stop_migration = stop_migration
         self.read_only = read_only
         self.busy_timeout = busy_timeout
         self._lock = threading.RLock()
@@ -253,21 +305,70 @@ class Store(ManifestStore, BilagStore):
         if not schema_needs_work(conn, file_id):
             return
         conn.execute("BEGIN IMMEDIATE")
+        progress: Progress | None = None
         try:
             again = schema_version(conn)
             if again != version:
                 _refuse_newer(again)
                 safety.check_schema_objects(conn, again)
-            ensure_schema(conn)
-            claim_store_id(conn, file_id)
-            ensure_side_tables(conn)
-        except BaseException:
+            if 0 < again < SCHEMA_VERSION:
+                self._check_room(conn, again)
+                progress = Progress(self._on_migrate, self._stop_migration, again, SCHEMA_VERSION)
+                progress.tell("start")
+                with progress.watching(conn):
+                    ensure_schema(conn, progress)
+                    claim_store_id(conn, file_id)
+                    ensure_side_tables(conn)
+                    progress.step("commit", 0)
+            else:
+                ensure_schema(conn)
+                claim_store_id(conn, file_id)
+                ensure_side_tables(conn)
+            conn.execute("COMMIT")  # a full disk may fail the commit itself
+        except BaseException as exc:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
+                # The file is closed next, and SQLite rolls back what it did not commit.
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            if progress is not None and isinstance(exc, sqlite3.Error):
+                raise self._failed_migration(exc, progress.old_version) from exc
             raise
-        conn.execute("COMMIT")
-        if 0 < version < SCHEMA_VERSION:
-            _reclaim(conn)
+        if progress is not None:
+            progress.step("commit", 1, stoppable=False)
+            _reclaim(conn, self.path, progress)
+            progress.tell("done")
+
+    def _check_room(self, conn: sqlite3.Connection, old: int) -> None:
+        """Refuse a migration the disk has no room for before it starts (see
+        :func:`.migration.migration_room`): the file is left as it is, readable."""
+        needed, free = migration_room(conn, self.path)
+        if needed > free:
+            raise DiskFullError(
+                _(
+                    "{path}: the archive cannot be upgraded: that needs about {needed} MB "
+                    "free beside it and {free} MB are. It is unchanged (schema {old}); "
+                    "free some space and try again"
+                ).format(
+                    path=self.path,
+                    needed=-(-needed // 1_000_000),
+                    free=free // 1_000_000,
+                    old=old,
+                )
+            )
+
+    def _failed_migration(self, exc: sqlite3.Error, old: int) -> Exception:
+        """What a migration that SQLite failed means: the disk filled (said with what it
+        means for the file: still the old version, nothing lost) or any other failure."""
+        error = safety.translate(exc, self.path)
+        if isinstance(error, DiskFullError):
+            return DiskFullError(
+                _(
+                    "{path}: the archive could not be upgraded: the disk is full. It is "
+                    "unchanged (schema {old}) and nothing is lost; free some space and "
+                    "try again"
+                ).format(path=self.path, old=old)
+            )
+        return error or exc
 
     def _file_id(self) -> str:
         """Which file this is (device and inode): a copy is another file."""

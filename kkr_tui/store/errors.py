@@ -37,3 +37,8 @@ class DiskFullError(StoreError):
 
 class SchemaTooOldError(SchemaError):
     """The database has an older schema, which only a writable open can migrate."""
+
+
+class MigrationCancelled(StoreError):
+    """The opener stopped the migration of an older database (the reader was quit):
+    it was rolled back, the file is as it was, the next writable open starts it again."""

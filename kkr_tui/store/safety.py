@@ -12,6 +12,7 @@ SQLite's own failures that mean "the file is damaged" or "the disk is full" beco
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from functools import cache
@@ -134,10 +135,54 @@ def check_values(conn: sqlite3.Connection) -> None:
         )
 
 
+def free_bytes(folder: Path) -> int:
+    """Bytes free for this user in ``folder``'s file system (0 when it cannot be asked)."""
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return 0
+    return st.f_bavail * st.f_frsize
+
+
+def file_size_limit() -> int | None:
+    """This process's largest file (``RLIMIT_FSIZE``), or None when unlimited."""
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return None
+    soft, _hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return None if soft == resource.RLIM_INFINITY else int(soft)
+
+
+#: Less than this free beside the database counts as a full disk (a write of SQLite's
+#: needs a few pages; the file system keeps some slack of its own).
+_NEARLY_FULL = 1 << 20
+
+
+def out_of_room(path: Path) -> bool:
+    """Whether the database at ``path`` (or its write-ahead log) has no room to grow:
+    the disk is (nearly) full, or a file reached this process's file-size limit. SQLite
+    calls a write the file system refused for lack of room "disk is full" only when
+    the system said ENOSPC; past a file-size limit (EFBIG) it says "disk I/O error"."""
+    if free_bytes(path.resolve().parent) < _NEARLY_FULL:
+        return True
+    limit = file_size_limit()
+    if limit is None:
+        return False
+    for name in (str(path), f"{path}-wal", f"{path}-journal"):
+        try:
+            if os.path.getsize(name) + 65536 >= limit:
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def translate(error: sqlite3.Error, path: Path) -> StoreError | None:
     """The store error an SQLite failure means, when it is damage or a full disk."""
     text = str(error)
-    if "disk is full" in text or "database or disk is full" in text:
+    no_room = "disk I/O error" in text and out_of_room(path)
+    if "disk is full" in text or "database or disk is full" in text or no_room:
         return DiskFullError(
             _(
                 "the disk is full: {path} cannot be written (what is stored is kept); "

@@ -20,10 +20,14 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from kkr_tui.i18n import _
 from kkr_tui.store.errors import SchemaError
 from kkr_tui.store.writes import count_terms
+
+if TYPE_CHECKING:
+    from kkr_tui.store.migration import Progress
 
 SCHEMA_VERSION = 4
 
@@ -579,7 +583,7 @@ def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
+def _migrate_3_to_4(conn: sqlite3.Connection, progress: Progress) -> None:
     """Store the text once: ``parts.blocks`` (JSON holding every block's text again)
     becomes ``parts.layout`` (:mod:`.layout`), ``items.body_folded`` goes, and the full
     index becomes contentless, filled from the parts.
@@ -589,18 +593,22 @@ def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
     stops the migration (nothing is changed) rather than lose what the reader shows.
     The index and the term counts are made from the parts with today's folding, so they
     agree with what later removals fold (see writes.folded_items). Runs inside the
-    caller's transaction; notes and reading state are not touched.
+    caller's transaction; notes and reading state are not touched. Tells ``progress``
+    each slice it has done, and stops (raises) when the opener asked it to.
     """
     from kkr_tui.model import Block, Part
     from kkr_tui.store import layout
     from kkr_tui.store.writes import folded_items
 
+    progress.step("prepare", 0)
     for trigger in ("items_ai", "items_ad", "items_au"):
         conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     conn.execute("DROP TABLE IF EXISTS items_fts_vocab")
     conn.execute("DROP TABLE IF EXISTS items_fts")
     conn.execute("ALTER TABLE parts ADD COLUMN layout TEXT")
-    last = 0
+    last, done = 0, 0
+    total = int(conn.execute("SELECT count(*) FROM parts").fetchone()[0])
+    progress.step("convert", 0, total)
     while True:  # in slices: a million items' parts do not fit in memory at once
         rows = conn.execute(
             "SELECT id, blocks FROM parts WHERE id > ? ORDER BY id LIMIT 5000", (last,)
@@ -620,8 +628,11 @@ def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
                 )
             updates.append((shape, whole, part_id))
         conn.executemany("UPDATE parts SET layout = ?, text = ? WHERE id = ?", updates)
-        last = rows[-1][0]
+        last, done = rows[-1][0], done + len(rows)
+        progress.step("convert", done, total)
+    progress.step("drop", 0)
     conn.execute("ALTER TABLE parts DROP COLUMN blocks")
+    progress.step("drop", 2, 3)  # the parts are two thirds of what is rewritten
     conn.execute("ALTER TABLE items DROP COLUMN body_folded")
     for statement in _FTS_SQL:
         conn.execute(statement)
@@ -630,6 +641,7 @@ def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
     last = int(conn.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()[0])
     counts: Counter[str] = Counter()
     for start in range(0, last + 1, 2000):
+        progress.step("index", start, last + 1)
         rows = folded_items(conn, "id BETWEEN ? AND ?", (start, start + 1999))
         conn.executemany(
             "INSERT INTO items_fts(rowid, title_folded, body_folded) VALUES (?, ?, ?)", rows
@@ -639,16 +651,19 @@ def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
     # One segment, as a store tidied after ingest has: filled in one go, the index is
     # left in dozens of segments that every query reads (at 100k items the search's
     # common-word and filter queries took 2-3x as long until it was merged).
+    progress.step("merge", 0)
     conn.execute("INSERT INTO items_fts(items_fts) VALUES ('optimize')")
+    progress.step("merge", 1)
     for statement in _TRIGGERS_SQL:
         conn.execute(statement)
 
 
-def ensure_schema(conn: sqlite3.Connection) -> None:
+def ensure_schema(conn: sqlite3.Connection, progress: Progress | None = None) -> None:
     """Create the schema in an empty database, or check an existing one.
 
     Raises :class:`SchemaError` for a database from a newer release or one that holds
-    foreign tables, rather than writing into something we do not understand.
+    foreign tables, rather than writing into something we do not understand. A
+    migration tells ``progress`` how far it has come (and stops when it says so).
     """
     version = schema_version(conn)
     if version == SCHEMA_VERSION:
@@ -657,13 +672,17 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
     if version > SCHEMA_VERSION:
         raise SchemaError(newer_schema(version))
     if version in (1, 2, 3):
+        if progress is None:
+            from kkr_tui.store.migration import Progress
+
+            progress = Progress(None, None, version, SCHEMA_VERSION)
         with _atomic(conn):
             if version == 1:
                 _migrate_1_to_2(conn)
             if version <= 2:
                 _migrate_2_to_3(conn)
             _ensure_additions(conn)
-            _migrate_3_to_4(conn)
+            _migrate_3_to_4(conn, progress)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return
     existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}

@@ -77,6 +77,7 @@ class ReaderBase(App[None]):
         #: writable; features ask it before they offer a write (notes, first-run ingest).
         self.read_only = database_is_read_only(Path(db_path)) if read_only is None else read_only
         self.gateway = StoreGateway(db_path, read_only=self.read_only)
+        self.gateway.on_migrate = self._migration_step  # an older archive's upgrade
         self.watcher = StoreWatcher(self, self.gateway)
         self.sync = BackgroundSync(self, Path(db_path), config_path)
         self.sample_docs = list(sample_docs or [])
@@ -165,6 +166,13 @@ class ReaderBase(App[None]):
         store calls, the first search keystroke finds it ready.
         """
         await self.gateway.warm_search()
+
+    def _migration_step(self, event: object) -> None:
+        """A step of the upgrade of an older archive, told on the store thread while the
+        gateway opens the store; shown by :class:`~kkr_tui.app.reader.start_up.StartUp`."""
+        from kkr_tui.app.messages import MigrationProgress
+
+        self.post_message(MigrationProgress(event))
 
     def on_unmount(self) -> None:
         self.cancel_ingest.set()

@@ -74,6 +74,9 @@ class OutsideChanges(Navigation):
         if self.read_only:
             self.notify(_("The database is open read-only; nothing can be fetched."))
             return
+        if self.gateway.store is None:  # still opening (an older archive being upgraded)
+            self.notify(_("The archive is still being opened; fetch when it is shown."))
+            return
         if self.sync.running:
             if self.sync.stop():
                 self.sub_title = _("Stopping the fetch…")

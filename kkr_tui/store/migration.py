@@ -1,0 +1,214 @@
+"""How far bringing an older database up to date has come, and whether to go on.
+
+A migration rewrites most of the file (minutes at 100k items), inside the open of the
+Store, before anyone can show anything. So the store reports it as values: a
+:class:`MigrationEvent` for each step it takes, handed to the listener the opener
+gave (the reader's panel, the command line's progress line); nothing here shows
+anything. The same object carries the opener's stop: a set ``cancel`` event ends the
+migration at its next step, or inside a long SQL statement (SQLite's progress
+handler interrupts it), the transaction is rolled back and the old file stays as it
+was (:class:`MigrationCancelled`).
+
+After the migration the file is compacted (``VACUUM``), which needs free room for a
+copy of what the file holds (:func:`compaction_room`): without that room it is not
+tried, and the listener is told why (``compact_skipped``) instead of a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from kkr_tui.store.errors import MigrationCancelled
+from kkr_tui.store.safety import file_size_limit, free_bytes
+
+__all__ = [
+    "MigrationCancelled",
+    "MigrationEvent",
+    "MigrationListener",
+    "Progress",
+    "compaction_room",
+    "migration_room",
+]
+
+#: The steps of a migration in order, each with its share of the whole (percent points):
+#: the wall time each took migrating the 100k-item schema-3 corpus on an idle machine
+#: (bench/migrate_bench.py: 93 s in all), so the percent moves at an even pace there.
+#: A smaller archive takes the same steps, only faster.
+STAGES: dict[str, int] = {
+    "prepare": 2,  # the old index dropped (2.2 s)
+    "convert": 26,  # every part's blocks -> text and layout, 5,000 parts a slice (24 s)
+    "drop": 10,  # the old columns dropped: SQLite rewrites both tables (9 s)
+    "index": 52,  # the full-text index filled from the parts, 2,000 items a slice (48 s)
+    "merge": 2,  # the index merged into one segment (1.7 s)
+    "commit": 4,  # the transaction committed and written into the file (3.9 s)
+    "compact": 4,  # VACUUM: the freed half of the file given back (3.9 s)
+}
+
+#: SQLite virtual-machine steps between two looks at the stop (a few ms of work).
+_TICK_OPS = 50_000
+
+
+@dataclass(frozen=True)
+class MigrationEvent:
+    """One step of a migration, for a progress display.
+
+    ``stage``: ``start`` (before anything is written: say what is about to happen),
+    one of :data:`STAGES` while it runs, ``compact_skipped`` (the migration is done
+    but too little room was free to compact the file: ``needed`` and ``free`` bytes),
+    ``compact_failed`` (tried, failed; the migrated file is kept as it is), ``done``.
+    ``percent`` is of the whole, 0-100, never going back."""
+
+    stage: str
+    percent: int
+    old_version: int
+    new_version: int
+    needed: int = 0
+    free: int = 0
+
+
+MigrationListener = Callable[[MigrationEvent], None]
+
+
+class Progress:
+    """The migration's steps turned into whole percents of the whole, told to a listener
+    each time the percent (or the stage) changes; and the opener's stop, looked at on
+    every step and inside long statements."""
+
+    def __init__(
+        self,
+        listener: MigrationListener | None,
+        cancel: threading.Event | None,
+        old_version: int,
+        new_version: int,
+    ) -> None:
+        self.listener = listener
+        self.cancel = cancel
+        self.old_version = old_version
+        self.new_version = new_version
+        self._stage = ""
+        self._percent = -1
+
+    def _base(self, stage: str) -> int:
+        base = 0
+        for name, share in STAGES.items():
+            if name == stage:
+                return base
+            base += share
+        return 100
+
+    def tell(self, stage: str, *, needed: int = 0, free: int = 0) -> None:
+        """Report a stage that is not a share of the whole (start, done, skipped)."""
+        percent = {"start": 0}.get(stage, max(self._percent, 0))
+        if stage == "done":
+            percent = 100
+        self._emit(stage, percent, needed=needed, free=free)
+
+    def step(self, stage: str, done: int = 0, total: int = 1, *, stoppable: bool = True) -> None:
+        """``done`` of ``total`` of ``stage`` is done; stop here if asked to (unless
+        not ``stoppable``: after the commit there is nothing left to roll back)."""
+        if stoppable:
+            self.check()
+        fraction = min(max(done / total, 0.0), 1.0) if total > 0 else 1.0
+        percent = self._base(stage) + int(STAGES.get(stage, 0) * fraction)
+        if percent != self._percent or stage != self._stage:
+            self._emit(stage, max(percent, self._percent))
+
+    def _emit(self, stage: str, percent: int, *, needed: int = 0, free: int = 0) -> None:
+        self._stage, self._percent = stage, percent
+        if self.listener is not None:
+            self.listener(
+                MigrationEvent(
+                    stage, percent, self.old_version, self.new_version, needed=needed, free=free
+                )
+            )
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the opener asked to stop."""
+        return self.cancel is not None and self.cancel.is_set()
+
+    def check(self) -> None:
+        """Raise :class:`MigrationCancelled` once the opener asked to stop."""
+        if self.stopped:
+            raise MigrationCancelled("stopped")
+
+    @contextmanager
+    def watching(self, conn: sqlite3.Connection) -> Iterator[None]:
+        """Let a set stop interrupt the SQL statement running on ``conn`` (a table
+        rewrite or a merge takes minutes at 100k items): SQLite then fails it with
+        "interrupted", which is raised as :class:`MigrationCancelled`."""
+        if self.cancel is None:
+            yield
+            return
+        conn.set_progress_handler(lambda: 1 if self.stopped else 0, _TICK_OPS)
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if self.stopped and "interrupt" in str(exc):
+                raise MigrationCancelled("stopped") from exc
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
+
+
+def _sqlite_temp_folder() -> Path:
+    """Where SQLite writes its temporary files on Unix (``VACUUM`` builds its copy
+    there): ``SQLITE_TMPDIR``, ``TMPDIR``, then the first of its fixed folders."""
+    for name in ("SQLITE_TMPDIR", "TMPDIR"):
+        value = os.environ.get(name)
+        if value and os.path.isdir(value) and os.access(value, os.W_OK | os.X_OK):
+            return Path(value)
+    for folder in ("/var/tmp", "/usr/tmp", "/tmp"):
+        if os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK):
+            return Path(folder)
+    return Path(".")
+
+
+def _used_bytes(conn: sqlite3.Connection) -> int:
+    """Bytes of the file's pages in use (its size less the free pages in it)."""
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+    return (pages - int(conn.execute("PRAGMA freelist_count").fetchone()[0])) * page_size
+
+
+def migration_room(conn: sqlite3.Connection, path: Path) -> tuple[int, int]:
+    """(bytes a migration needs free beside the database, bytes free there).
+
+    The migration rewrites nearly every page, and each rewritten page goes into the
+    write-ahead log until the commit: at 100k items the log grew to 1,152 MB for a
+    1,196 MB file (bench/migrate_bench.py). So it needs about the file's used size free;
+    asked first, a disk without that room is said at once instead of minutes later."""
+    return _used_bytes(conn), free_bytes(path.resolve().parent)
+
+
+def compaction_room(conn: sqlite3.Connection, path: Path) -> tuple[int, int]:
+    """(bytes ``VACUUM`` needs free, bytes free) for the database at ``path``.
+
+    VACUUM writes the compacted database twice before the old pages are let go: a copy
+    in SQLite's temporary folder, then every page through the write-ahead log beside the
+    file. Each needs about the compacted size (the pages in use), with a tenth more for
+    the log's frame headers and the file system's slack; when both folders share a file
+    system, it must hold both. Under a file-size limit (``RLIMIT_FSIZE``) smaller than
+    one copy, the limit is the room there is."""
+    used = _used_bytes(conn)
+    one_copy = used + used // 10
+    folder = path.resolve().parent
+    temp = _sqlite_temp_folder()
+    try:
+        same = os.stat(folder).st_dev == os.stat(temp).st_dev
+    except OSError:
+        same = True
+    if same:
+        needed, free = 2 * one_copy, free_bytes(folder)
+    else:
+        needed, free = one_copy, min(free_bytes(folder), free_bytes(temp))
+    limit = file_size_limit()
+    if limit is not None and limit < one_copy:
+        return one_copy, limit  # neither copy may grow that large
+    return needed, free

@@ -1,0 +1,360 @@
+"""The upgrade of an older database (schema 3 -> 4) as a user lives it: told before it
+starts and while it runs, stoppable, and whole after a kill or a full disk.
+
+The schema-3 fixture (``tests/fixtures/kkr-v3.db``, notes and reading marks in it) is
+copied for every test. Kills happen in a child process (``tests/migration_child.py``)
+at a moment the migration itself reports, never after a sleep; the full disk is a
+child whose files may not grow past ``RLIMIT_FSIZE``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import resource
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_store import _v3_contents, check_integrity, v3_database
+
+from kkr_tui.cli import main
+from kkr_tui.output import MigrationReporter
+from kkr_tui.store import (
+    SCHEMA_VERSION,
+    DiskFullError,
+    MigrationCancelled,
+    MigrationEvent,
+    Store,
+    migration,
+)
+from kkr_tui.store.migration import STAGES
+
+CHILD = Path(__file__).parent / "migration_child.py"
+USER_TABLES = ("notes", "item_reads", "seen_items", "item_changes", "seen_documents")
+
+
+@pytest.fixture
+def old_db(tmp_path: Path) -> Path:
+    return v3_database(tmp_path / "kkr.db")
+
+
+def _version(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def assert_migrated_whole(db: Path, before: dict[str, Any]) -> None:
+    """Schema 4 holding everything the schema-3 file held: every item's blocks as the
+    reader showed them, the search index in step, the user's notes and marks as they were."""
+    with Store(db, read_only=True) as s:
+        assert s._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert s._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        items = s._conn.execute(
+            "SELECT id, number, title, case_number, council, year, doc_type FROM items ORDER BY id"
+        ).fetchall()
+        assert items == before["items"]
+        for item_id, parts in before["blocks"].items():
+            assert [(p.kind, p.heading, p.blocks) for p in s.item(item_id).parts] == parts
+        assert s.vocabulary() == before["vocabulary"]
+        for table in USER_TABLES:
+            rows = s._conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
+            assert rows == before[table], table
+
+
+# -- progress --------------------------------------------------------------------------
+
+
+def test_progress_is_told_from_before_the_first_write_to_done(old_db: Path) -> None:
+    """``start`` comes before anything is written (the file is still schema 3 then, its
+    notes in it), the percent only grows through every stage in order, and ``done`` at
+    100 % comes last."""
+    before = _v3_contents(old_db)
+    events: list[MigrationEvent] = []
+    at_start: list[int] = []
+
+    def listen(event: MigrationEvent) -> None:
+        if event.stage == "start":
+            at_start.append(_version(old_db))
+        events.append(event)
+
+    with Store(old_db, on_migrate=listen) as s:
+        check_integrity(s)
+    assert at_start == [3]
+    assert events[0].stage == "start" and events[0].percent == 0
+    assert events[-1].stage == "done" and events[-1].percent == 100
+    percents = [e.percent for e in events]
+    assert percents == sorted(percents)
+    stages = [e.stage for e in events[1:-1]]
+    order = list(STAGES)
+    assert sorted(set(stages), key=order.index) == order  # every stage, compaction too
+    assert [order.index(s) for s in stages] == sorted(order.index(s) for s in stages)
+    assert all(e.old_version == 3 and e.new_version == SCHEMA_VERSION for e in events)
+    assert_migrated_whole(old_db, before)
+
+
+def test_an_up_to_date_database_tells_nothing(old_db: Path) -> None:
+    Store(old_db).close()
+    events: list[MigrationEvent] = []
+    Store(old_db, on_migrate=events.append).close()
+    assert events == []
+
+
+@pytest.mark.parametrize("stage", ["convert", "drop", "index", "merge"])
+def test_a_stop_rolls_the_migration_back(old_db: Path, stage: str) -> None:
+    """The reader quit mid-migration: stopped at a step or inside a statement (the stop
+    is asked by SQLite's progress handler too), nothing of it stays; the next open
+    migrates."""
+    before = _v3_contents(old_db)
+    stop = threading.Event()
+
+    def listen(event: MigrationEvent) -> None:
+        if event.stage == stage:
+            stop.set()
+
+    with pytest.raises(MigrationCancelled):
+        Store(old_db, on_migrate=listen, stop_migration=stop)
+    assert _version(old_db) == 3
+    assert _v3_contents(old_db) == before
+    Store(old_db).close()
+    assert_migrated_whole(old_db, before)
+
+
+def test_a_stop_during_compaction_keeps_the_migration(old_db: Path) -> None:
+    """Compaction runs after the commit: stopped there, the file is migrated (only larger)."""
+    before = _v3_contents(old_db)
+    stop = threading.Event()
+    events: list[str] = []
+
+    def listen(event: MigrationEvent) -> None:
+        events.append(event.stage)
+        if event.stage == "compact":
+            stop.set()
+
+    Store(old_db, on_migrate=listen, stop_migration=stop).close()
+    assert events[-1] == "done" and "compact_failed" not in events
+    assert_migrated_whole(old_db, before)
+
+
+# -- room on the disk --------------------------------------------------------------------
+
+
+def _used(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        return int((pages - free) * conn.execute("PRAGMA page_size").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_no_room_for_the_migration_is_said_before_it_starts(
+    old_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Less free room than the file uses: one line naming the file, what it needs and
+    has, before a page is written (no ``start``); the file holds what it held."""
+    before = _v3_contents(old_db)
+    monkeypatch.setattr(migration, "free_bytes", lambda folder: 10_000)
+    events: list[MigrationEvent] = []
+    with pytest.raises(DiskFullError) as caught:
+        Store(old_db, on_migrate=events.append)
+    line = str(caught.value)
+    assert str(old_db) in line and "skema 3" in line and "der er 0 MB" in line
+    assert "\n" not in line
+    assert events == []
+    assert _version(old_db) == 3
+    assert _v3_contents(old_db) == before
+
+
+def test_no_room_to_compact_skips_it_with_a_reason(
+    old_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Room for the migration but not for VACUUM's two copies: migrated, not compacted,
+    and the listener hears why (what it needs, what is free) instead of a failure."""
+    before = _v3_contents(old_db)
+    room = int(_used(old_db) * 1.5)  # more than the file uses, less than two copies
+    monkeypatch.setattr(migration, "free_bytes", lambda folder: room)
+    events: list[MigrationEvent] = []
+    Store(old_db, on_migrate=events.append).close()
+    stages = [e.stage for e in events]
+    assert "compact" not in stages and stages[-2:] == ["compact_skipped", "done"]
+    skipped = events[-2]
+    assert skipped.free == room and skipped.needed > room
+    assert_migrated_whole(old_db, before)
+
+
+def _fsize_limit(limit: int) -> Any:
+    def limited() -> None:  # in the child, before it runs Python
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limited
+
+
+def _cli(*args: str, limit: int | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KKR_TUI_LANG": "da"}
+    return subprocess.run(
+        [sys.executable, "-m", "kkr_tui", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        preexec_fn=None if limit is None else _fsize_limit(limit),
+        check=False,
+        timeout=300,
+    )
+
+
+def test_a_full_disk_mid_migration_is_one_danish_line_and_changes_nothing(
+    old_db: Path, samples_dir: Path
+) -> None:
+    """``kkr-tui ingest`` into a schema-3 file whose write-ahead log cannot grow past
+    40 KB (the process's file-size limit: the write fails as on a full disk): one line
+    naming the file and the reason, exit 1, still schema 3 with every note and mark."""
+    before = _v3_contents(old_db)
+    sample = sorted(samples_dir.iterdir())[0]
+    done = _cli("ingest", str(sample), "--db", str(old_db), limit=40_000)
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.strip().splitlines()
+    failure = [line for line in lines if "plads" in line]
+    assert len(failure) == 1, lines
+    assert str(old_db) in failure[0] and "ikke mere plads på disken" in failure[0]
+    assert "skema 3" in failure[0] and "Traceback" not in done.stderr
+    assert _version(old_db) == 3
+    assert _v3_contents(old_db) == before
+    Store(old_db).close()  # with room again, the next open migrates
+    assert_migrated_whole(old_db, before)
+
+
+def test_a_full_disk_for_the_compaction_skips_it_with_a_line(old_db: Path) -> None:
+    """Room for the migration but a file-size limit under VACUUM's copy: the archive is
+    upgraded and the command (``kkr-tui new``) goes on; one line says it was not
+    compacted and why."""
+    before = _v3_contents(old_db)
+    limit = int(old_db.stat().st_size * 1.05)
+    done = _cli("new", "--db", str(old_db), limit=limit)
+    assert done.returncode == 0, done.stderr
+    assert "ikke komprimeret" in done.stderr and "MB fri plads" in done.stderr
+    assert "arkivet er opgraderet" in done.stderr
+    with Store(old_db, read_only=True) as s:
+        for table in USER_TABLES:
+            rows = s._conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
+            assert rows == before[table], table
+
+
+# -- a real kill -------------------------------------------------------------------------
+
+#: Where the child stops, and the schema the file must have after the kill there.
+KILL_MOMENTS = [
+    ("event:prepare:1", 3),
+    ("event:convert:2", 3),  # after the parts were converted
+    ("inside:drop", 3),  # inside ALTER TABLE ... DROP COLUMN
+    ("event:index:1", 3),
+    ("inside:merge", 3),  # inside the index's 'optimize'
+    ("event:commit:1", 3),  # everything done, not committed
+    ("event:commit:2", 4),  # committed, not compacted
+    ("inside:compact", 4),  # inside VACUUM
+]
+
+
+@pytest.mark.parametrize(("where", "schema"), KILL_MOMENTS)
+def test_a_sigkill_mid_migration_leaves_one_whole_schema(
+    old_db: Path, where: str, schema: int
+) -> None:
+    """SIGKILL at each step of the migration (chosen by what it reports): the file opens,
+    is wholly schema 3 (as it was, byte for byte in content) or wholly schema 4 (all of
+    it migrated), notes and marks all there; the next writable open finishes the work."""
+    before = _v3_contents(old_db)
+    child = subprocess.Popen(
+        [sys.executable, str(CHILD), str(old_db), where],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        said = child.stdout.readline().split()
+        assert said[:1] == ["PAUSED"], (said, child.stderr.read() if child.stderr else "")
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == -signal.SIGKILL
+    assert _version(old_db) == schema
+    if schema == 3:
+        assert _v3_contents(old_db) == before
+    else:
+        assert_migrated_whole(old_db, before)
+    with Store(old_db) as s:
+        check_integrity(s)
+    assert_migrated_whole(old_db, before)
+
+
+# -- what the command line says ------------------------------------------------------------
+
+
+def test_the_cli_says_what_happens_before_and_after(
+    old_db: Path, samples_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A command that migrates says, before it starts, that the archive is upgraded once
+    and may take minutes, and at the end that it is done; on stderr, so stdout stays
+    the command's own output."""
+    sample = sorted(samples_dir.iterdir())[0]
+    assert main(["ingest", str(sample), "--db", str(old_db)]) == 0
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert lines[0] == (
+        f"{old_db}: Arkivet opgraderes én gang til en ny version; det kan tage nogle "
+        "minutter (afbrydes det, forbliver arkivet som det var)"
+    )
+    assert lines[-1].startswith(f"{old_db}: arkivet er opgraderet (")
+    assert "opgrader" not in out and "tilføjet" in out
+    capsys.readouterr()
+    assert main(["ingest", str(sample), "--db", str(old_db)]) == 0
+    assert "opgrader" not in capsys.readouterr().err  # once only
+
+
+def _events(stage_percents: list[tuple[str, int]]) -> list[MigrationEvent]:
+    return [MigrationEvent(stage, p, 3, SCHEMA_VERSION) for stage, p in stage_percents]
+
+
+def test_piped_progress_is_a_line_a_tenth_when_it_takes_long() -> None:
+    """Not a terminal: a line when the percent passed another tenth and ten seconds went
+    by since the last line (a clock the test turns), so a quick migration prints none."""
+    now = [0.0]
+    out = io.StringIO()
+    reporter = MigrationReporter("kkr.db", stream=out, tty=False, clock=lambda: now[0])
+    steps = [("start", 0), ("convert", 5), ("convert", 12), ("convert", 15), ("convert", 26)]
+    steps += [("index", 41), ("index", 44), ("index", 90), ("compact", 100), ("done", 100)]
+    clock = [0, 3, 4, 15, 16, 30, 31, 32, 33, 35]
+    for (stage, percent), t in zip(steps, clock, strict=True):
+        now[0] = float(t)
+        reporter(*_events([(stage, percent)]))
+    lines = out.getvalue().splitlines()
+    assert lines == [
+        "kkr.db: Arkivet opgraderes én gang til en ny version; det kan tage nogle minutter"
+        " (afbrydes det, forbliver arkivet som det var)",
+        "opgraderer arkivet: 15 %",
+        "opgraderer arkivet: 41 %",
+        "kkr.db: arkivet er opgraderet (35 s)",
+    ]
+
+
+def test_on_a_terminal_progress_is_one_bar_redrawn_in_place() -> None:
+    out = io.StringIO()
+    reporter = MigrationReporter("kkr.db", stream=out, tty=True, clock=lambda: 0.0)
+    for event in _events([("start", 0), ("convert", 10), ("index", 41), ("done", 100)]):
+        reporter(event)
+    text = out.getvalue()
+    assert "\r\x1b[K[" in text and "41 % opgraderer arkivet" in text
+    assert text.count("\n") == 2  # the notice and the last line; the bar redraws in place
+    assert text.endswith("kkr.db: arkivet er opgraderet (0 s)\n")
