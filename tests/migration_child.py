@@ -6,7 +6,10 @@ Usage: ``python tests/migration_child.py DB WHERE`` with WHERE one of
   listener between two steps;
 - ``inside:STAGE``: inside an SQL statement of STAGE: the store's stop is asked by
   SQLite's progress handler while the statement runs, and the stand-in for the stop
-  event blocks right there, so the kill falls in the middle of the statement.
+  event blocks right there, so the kill falls in the middle of the statement;
+- ``fill:STAGE:N``: at that event, fill the disk the database is on (a file written
+  until the system says it is full), and go on: the migration then meets a full disk.
+  Prints ``FAILED <the error's line>`` and exits 1 when the open fails.
 
 It prints ``PAUSED <stage> <percent>`` when it has stopped and then waits for ever (the
 test kills it); ``DONE`` if the migration ended without reaching the moment (the test
@@ -16,6 +19,7 @@ migration reports, never by time.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 
@@ -39,8 +43,11 @@ def main() -> None:
     def listen(event: migration.MigrationEvent) -> None:
         now["stage"], now["percent"] = event.stage, event.percent
         seen[event.stage] = seen.get(event.stage, 0) + 1
-        if kind == "event" and event.stage == stage and seen[event.stage] == wanted:
-            pause()
+        if event.stage == stage and seen[event.stage] == wanted:
+            if kind == "event":
+                pause()
+            if kind == "fill":
+                fill_disk(os.path.dirname(os.path.abspath(db)))
 
     class PauseInside(threading.Event):
         """The stop event, which blocks when SQLite asks it from inside a statement."""
@@ -51,8 +58,25 @@ def main() -> None:
                 pause()
             return False
 
-    Store(db, on_migrate=listen, stop_migration=PauseInside()).close()
+    from kkr_tui.store import StoreError
+
+    try:
+        Store(db, on_migrate=listen, stop_migration=PauseInside()).close()
+    except StoreError as exc:
+        print(f"FAILED {exc}", flush=True)
+        sys.exit(1)
     print("DONE", flush=True)
+
+
+def fill_disk(folder: str) -> None:
+    """Write a file in ``folder`` until its file system has no room left."""
+    chunk = b"\0" * 4096
+    with open(os.path.join(folder, "filler"), "wb", buffering=0) as out:
+        try:
+            while True:
+                out.write(chunk)
+        except OSError:
+            pass
 
 
 if __name__ == "__main__":

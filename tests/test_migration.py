@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import resource
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -358,3 +359,58 @@ def test_on_a_terminal_progress_is_one_bar_redrawn_in_place() -> None:
     assert "\r\x1b[K[" in text and "41 % opgraderer arkivet" in text
     assert text.count("\n") == 2  # the notice and the last line; the bar redraws in place
     assert text.endswith("kkr.db: arkivet er opgraderet (0 s)\n")
+
+
+# -- a real full disk ------------------------------------------------------------------------
+
+
+def _small_disk_works() -> bool:
+    """Whether this machine lets a test mount a small file system in a mount namespace
+    of its own (root, or unprivileged user namespaces): nothing outside it sees it."""
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
+        capture_output=True,
+        check=False,
+    )
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _small_disk_works(), reason="cannot mount a small file system here")
+@pytest.mark.parametrize(
+    ("size", "where"),
+    [
+        ("400k", "event:none:1"),  # less room than the file uses: refused before it starts
+        ("2m", "fill:convert:1"),  # room at first, filled by another program mid-way
+    ],
+)
+def test_a_real_full_disk(old_db: Path, tmp_path: Path, size: str, where: str) -> None:
+    """The database on a real, small file system (tmpfs, in a mount namespace of the
+    child's own), so the system itself says ENOSPC: too small from the start, or filled
+    mid-migration. One line naming the file and the reason; schema 3 with everything."""
+    before = _v3_contents(old_db)
+    disk, out = tmp_path / "disk", tmp_path / "out"
+    disk.mkdir()
+    out.mkdir()
+    script = (
+        f'mount -t tmpfs -o size={size} tmpfs "{disk}" && cp "{old_db}" "{disk}/kkr.db" && '
+        f'"{sys.executable}" "{CHILD}" "{disk}/kkr.db" {where}; rc=$?; '
+        f'cp "{disk}"/kkr.db* "{out}"/; exit $rc'
+    )
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    said = done.stdout.strip().splitlines()
+    assert len(said) == 1 and said[0].startswith(f"FAILED {disk}/kkr.db: arkivet k"), said
+    assert "plads" in said[0] and "skema 3" in said[0]
+    copy = out / "kkr.db"
+    assert _version(copy) == 3
+    assert _v3_contents(copy) == before
+    Store(copy).close()
+    assert_migrated_whole(copy, before)
