@@ -101,8 +101,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _sync(args: argparse.Namespace, config: Any, slugs: list[str], db: Path, root: Path) -> int:
     from kkr_tui.interrupts import FirstInterruptAsksToStop
-    from kkr_tui.output import failure_json, print_json_line
-    from kkr_tui.output import MigrationReporter
+    from kkr_tui.output import MigrationReporter, failure_json, print_json_line
     from kkr_tui.store import Store
     from kkr_tui.sync.client import PoliteClient, SyncCancelled
     from kkr_tui.sync.robots import CACHE_NAME as ROBOTS_CACHE
