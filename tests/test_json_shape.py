@@ -213,3 +213,30 @@ def test_sync_json_of_an_unreachable_site_is_a_summary_with_the_error(
     assert list(error) == [*FAILURE_KEYS, "host"]
     assert error["cause"] == "no_connection" and error["params"] == {"why": "refused"}
     assert error["text"] == "ingen forbindelse (forbindelsen blev afvist)"
+
+
+def test_sync_dry_run_json_lists_what_would_be_fetched(tmp_path: Path, monkeypatch, capsys) -> None:
+    """No database yet: every link is a would_fetch line (the footer PDF skipped), then
+    the summary; nothing is created."""
+    from sync_site import Site
+    from test_sync import write_config
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    write_config(tmp_path / "config")
+    site = Site()
+    site.add_meeting("sjaelland", "2024-04-17", minutes=True)
+    site.start()
+    db = tmp_path / "kkr.db"
+    try:
+        argv = ("sync", "--json", "--dry-run", "--db", str(db), "--base-url", site.url)
+        *lines, summary = _json_lines(capsys, 0, *argv, "--council", "sjaelland")
+    finally:
+        site.stop()
+    assert all(list(line) == SYNC_RESULT_KEYS for line in lines)
+    would = [line["url"] for line in lines if line["status"] == "would_fetch"]
+    assert would == [site.url + link.href for link in site.meetings["sjaelland"][0].links]
+    assert {line["status"] for line in lines} == {"would_fetch", "skipped"}
+    skipped = [line for line in lines if line["status"] == "skipped"]
+    assert all(line["failure"]["cause"] == "outside_blocks" for line in skipped)
+    assert list(summary) == SYNC_SUMMARY_KEYS and summary["pages"] == 1
+    assert not db.exists()

@@ -122,3 +122,49 @@ async def test_the_readers_cancel_breaks_into_a_stalled_download(
         ("KKR Midtjylland", "2025-03-12", "agenda"),
         ("KKR Midtjylland", "2025-03-12", "minutes"),
     ]
+
+
+def test_a_stop_event_ends_a_request_the_server_never_answers(tmp_path: Path) -> None:
+    """The server takes the request for a council page and answers nothing (no headers):
+    the stop breaks into that wait too, and the run ends before the server lets go."""
+    from kkr_tui.sync.run import fetch_pages
+
+    site = Site()
+    site.add_meeting("midtjylland", "2025-03-12")
+    page = "/politik/kkr/kkr-midtjylland/moedemateriale"
+    site.faults[page] = Fault(hang=True)
+    site.start()
+    stop = StopEvent()
+    outcome: list[BaseException | None] = []
+    asked = threading.Event()
+
+    def fetch() -> None:
+        config = SyncConfig(
+            base_url=site.url, delay=0, backoff=0, timeout=600, retries=0, obey_robots=False
+        )
+        with PoliteClient(config, cancel=stop) as client:
+            try:
+                fetch_pages(client, config, ["midtjylland"], {}, lambda _event: asked.set())
+            except BaseException as error:  # noqa: BLE001 - the outcome is the test's
+                outcome.append(error)
+            else:
+                outcome.append(None)
+
+    worker = threading.Thread(target=fetch, daemon=True)
+    try:
+        worker.start()
+        assert asked.wait(GUARD)
+        # The request is on its way once the server has it (it never answers).
+        for _ in range(int(GUARD / 0.01)):
+            if any(path == page for path, _, _ in site.requests):
+                break
+            threading.Event().wait(0.01)
+        assert any(path == page for path, _, _ in site.requests)
+        stop.set()
+        worker.join(GUARD)
+        ended_while_hanging = not worker.is_alive() and not site.stopping.is_set()
+    finally:
+        site.stop()
+        worker.join(GUARD)
+    assert ended_while_hanging
+    assert len(outcome) == 1 and isinstance(outcome[0], SyncCancelled)

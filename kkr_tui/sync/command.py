@@ -182,6 +182,8 @@ def _sync(args: argparse.Namespace, config: Any, slugs: list[str], db: Path, roo
 
 def _print_dry_run(pages: list[Any], since: int | None, as_json: bool = False) -> None:
     """``--dry-run`` with no database yet: every link would be fetched."""
+    from kkr_tui.failure_words import describe_sync
+    from kkr_tui.model import SyncFailure
     from kkr_tui.output import print_json_line, printable
     from kkr_tui.sync.run import SyncLine, SyncSummary
 
@@ -200,10 +202,16 @@ def _print_dry_run(pages: list[Any], since: int | None, as_json: bool = False) -
             year = link.block.year if link.block else None
             if since is not None and year is not None and year < since:
                 continue
-            status = "would_fetch" if link.block is not None else "skipped"
-            if status == "skipped":
-                summary.skipped += 1
-            lines.append(SyncLine(status, f"{link.title}  ({link.url})", url=link.url))
+            subject = f"{link.title}  ({link.url})"
+            if link.block is not None:
+                lines.append(SyncLine("would_fetch", subject, url=link.url))
+                continue
+            # Outside every meeting block (footer, policy): as a real run says it.
+            summary.skipped += 1
+            outside = SyncFailure("outside_blocks")
+            lines.append(
+                SyncLine("skipped", subject, describe_sync(outside), failure=outside, url=link.url)
+            )
         for one in lines:
             if as_json:
                 print_json_line(one.as_json())
