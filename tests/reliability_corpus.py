@@ -141,3 +141,17 @@ def kkr_command(
     return subprocess.Popen(  # type: ignore[call-overload]
         [sys.executable, "-m", "kkr_tui", *args], cwd=cwd, env=env, text=True, **kwargs
     )
+
+
+def kkr_ingest(
+    path: Path,
+    db: Path,
+    *,
+    cwd: Path,
+    stdout: object = subprocess.PIPE,
+    stderr: object = subprocess.PIPE,
+) -> subprocess.Popen[str]:
+    """``kkr-tui ingest PATH --db DB`` started as a process (:func:`kkr_command`), what it
+    prints piped unless ``stdout``/``stderr`` say otherwise: the run the reliability tests
+    kill, interrupt or watch the reader beside."""
+    return kkr_command("ingest", str(path), "--db", str(db), cwd=cwd, stdout=stdout, stderr=stderr)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from app_fixtures import make_app, screen_text, settle, small_db
-from reliability_corpus import council_variant, kkr_command
+from reliability_corpus import council_variant, kkr_ingest
 
 from kkr_tui.store import SCHEMA_VERSION, Store
 
@@ -41,15 +41,7 @@ async def test_outside_ingest_is_noticed_and_reload_shows_it(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "KKR Nordjylland" not in _councils(app)
-        proc = kkr_command(
-            "ingest",
-            str(doc),
-            "--db",
-            str(small_db),
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        proc = kkr_ingest(doc, small_db, cwd=tmp_path)
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
         await pilot.press("right_square_bracket")

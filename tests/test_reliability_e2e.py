@@ -16,13 +16,12 @@ import pty
 import select
 import sqlite3
 import struct
-import subprocess
 import termios
 import time
 from pathlib import Path
 
 import pytest
-from reliability_corpus import kkr_command
+from reliability_corpus import kkr_command, kkr_ingest
 
 from kkr_tui.cli import main
 from kkr_tui.store import SCHEMA_VERSION
@@ -77,15 +76,7 @@ def test_hostile_document_never_reaches_the_terminal(samples_dir: Path, tmp_path
     doc = tmp_path / "hostile.txt"
     doc.write_text(hostile_document(samples_dir / "000_5761956d8ee0dfc0.txt"), encoding="utf-8")
     db = tmp_path / "kkr.db"
-    ingest = kkr_command(
-        "ingest",
-        str(doc),
-        "--db",
-        str(db),
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    ingest = kkr_ingest(doc, db, cwd=tmp_path)
     out, err = ingest.communicate(timeout=60)
     assert ingest.returncode == 0, err
     assert "\x1b" not in out + err and "\u202e" not in out + err

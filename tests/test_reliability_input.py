@@ -15,14 +15,13 @@ import pty
 import select
 import shutil
 import signal
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
 import pdf_factory
 import pytest
-from reliability_corpus import council_variant, drop_case_line, drop_section, kkr_command
+from reliability_corpus import council_variant, drop_case_line, drop_section, kkr_ingest
 
 from kkr_tui import paths
 from kkr_tui.cli import main
@@ -212,15 +211,7 @@ def test_ctrl_c_stops_a_thousand_page_pdf_mid_file(big_pdf: Path, tmp_path: Path
     """Under a terminal the bar shows the page; one Ctrl+C ends the run within a moment."""
     db = tmp_path / "kkr.db"
     master, slave = pty.openpty()
-    proc = kkr_command(
-        "ingest",
-        str(big_pdf),
-        "--db",
-        str(db),
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=slave,
-    )
+    proc = kkr_ingest(big_pdf, db, cwd=tmp_path, stderr=slave)
     os.close(slave)
     shown = b""
     deadline = time.monotonic() + 30

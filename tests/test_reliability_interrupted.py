@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability_corpus import assert_whole, build_corpus, expected_shape, kkr_command
+from reliability_corpus import assert_whole, build_corpus, expected_shape, kkr_ingest
 
 KILLS = 6
 
@@ -44,15 +44,7 @@ def _kill_during(
     whole job inside the delay (a fixed 0-0.25 s did, on a machine where a document takes
     10 ms) and a slow one still lands inside a document: hashing, parsing or committing.
     """
-    proc = kkr_command(
-        "ingest",
-        str(folder),
-        "--db",
-        str(db),
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = kkr_ingest(folder, db, cwd=cwd, stderr=subprocess.DEVNULL)
     assert proc.stdout is not None
     arrivals = [time.monotonic()]
     try:
@@ -86,15 +78,7 @@ def test_sigkill_at_random_moments_keeps_only_whole_documents(corpus, tmp_path: 
     print("documents after each kill:", counts[1:])
     assert counts == sorted(counts), "a kill lost documents stored by an earlier run"
     assert counts[-1] < len(shapes), "the kills should interrupt the job, not let it finish"
-    rerun = kkr_command(
-        "ingest",
-        str(folder),
-        "--db",
-        str(db),
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    rerun = kkr_ingest(folder, db, cwd=tmp_path)
     out, err = rerun.communicate(timeout=120)
     assert rerun.returncode == 0, err
     assert out.splitlines()[-1].endswith("fejl 0")
@@ -104,15 +88,7 @@ def test_sigkill_at_random_moments_keeps_only_whole_documents(corpus, tmp_path: 
 def test_ctrl_c_between_files_prints_a_summary_of_what_was_stored(corpus, tmp_path: Path) -> None:
     folder, shapes = corpus
     db = tmp_path / "kkr.db"
-    proc = kkr_command(
-        "ingest",
-        str(folder),
-        "--db",
-        str(db),
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = kkr_ingest(folder, db, cwd=tmp_path)
     assert proc.stdout is not None
     first = proc.stdout.readline()
     proc.send_signal(signal.SIGINT)
