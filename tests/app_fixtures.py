@@ -215,6 +215,23 @@ def screen_text(app: Any) -> str:
     return "\n".join(strip.text for strip in strips)
 
 
+def recorded_links(app: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The addresses ``app`` opens from now on, recorded instead of opened: a test never
+    starts a browser or a PDF viewer."""
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    return opened
+
+
+async def palette_search(pilot: Pilot[Any], words: str, wait: float = 0.5) -> None:
+    """Open the command palette (ctrl+p) and type ``words``; ``wait`` seconds for its
+    matches (the palette searches in a worker of its own)."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*words)
+    await pilot.pause(wait)
+
+
 def pane_text(app: Any) -> str:
     """The reading pane's text (every Static's literal content), whatever is scrolled off."""
     from textual.content import Content

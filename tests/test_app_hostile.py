@@ -18,6 +18,8 @@ from app_fixtures import (
     HOSTILE_VISIBLE,
     hostile_db,
     make_app,
+    palette_search,
+    recorded_links,
     screen_text,
     search_for,
     settle,
@@ -54,9 +56,8 @@ def _no_escapes(text: str) -> None:
 
 @pytest.mark.slow
 async def test_hostile_strings_render_verbatim_everywhere(hostile_db: Path, monkeypatch) -> None:
-    opened: list[str] = []
     app = make_app(hostile_db)
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    opened = recorded_links(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         overview = screen_text(app)
@@ -153,17 +154,13 @@ def test_citation_and_copy_text_are_plain() -> None:
 async def test_palette_shows_links_literally_and_opens_only_when_chosen(
     hostile_db: Path, monkeypatch
 ) -> None:
-    opened: list[str] = []
     app = make_app(hostile_db)
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    opened = recorded_links(app, monkeypatch)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("right_square_bracket")
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"link")
-        await pilot.pause(0.5)
+        await palette_search(pilot, "link")
         assert "Åbn link https://www.kl.dk/hostile" in screen_text(app)
         assert opened == []
         await pilot.press("enter")

@@ -6,7 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_fixtures import make_app, sample_db, sample_db_template, screen_text, search_for, settle
+from app_fixtures import (
+    make_app,
+    palette_search,
+    sample_db,
+    sample_db_template,
+    screen_text,
+    search_for,
+    settle,
+)
 from meeting_work_fixtures import item_by_number, minutes_000, save
 from textual.widgets import TextArea
 
@@ -205,10 +213,7 @@ async def test_palette_lists_meeting_work_commands(sample_db: Path) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"beslutninger")
-        await pilot.pause(0.3)
+        await palette_search(pilot, "beslutninger", 0.3)
         assert "Mødets beslutninger" in screen_text(app)
         await pilot.press("enter")
         await settle(pilot)

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from app_fixtures import (
     make_app,
+    palette_search,
+    recorded_links,
     sample_db,
     sample_db_template,
     screen_text,
@@ -203,9 +205,8 @@ async def test_copy_puts_citation_and_text_on_the_clipboard(sample_db: Path) -> 
 
 
 async def test_open_source_only_on_request(sample_db: Path, monkeypatch) -> None:
-    opened: list[str] = []
     app = make_app(sample_db)
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    opened = recorded_links(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("right_square_bracket")
@@ -224,9 +225,8 @@ async def test_open_source_only_on_request(sample_db: Path, monkeypatch) -> None
 
 
 async def test_o_offers_the_document_and_every_link(sample_db: Path, monkeypatch) -> None:
-    opened: list[str] = []
     app = make_app(sample_db)
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    opened = recorded_links(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("right_square_bracket")
@@ -289,10 +289,7 @@ async def test_help_and_palette_follow_the_keymap_and_clashes_are_reported(
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("f1")
         assert not isinstance(app.screen, HelpScreen)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"næste punkt")
-        await pilot.pause(0.5)
+        await palette_search(pilot, "næste punkt")
         assert "Næste punkt, også i næste afsnit  (n)" in screen_text(app)
 
 
@@ -344,10 +341,7 @@ async def test_palette_runs_app_commands(small_db: Path) -> None:
     app = make_app(small_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"lyst")
-        await pilot.pause(0.5)
+        await palette_search(pilot, "lyst")
         await pilot.press("enter")
         await settle(pilot)
         assert app.theme == "textual-light"
