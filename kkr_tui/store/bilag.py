@@ -315,7 +315,10 @@ class BilagStore:
         if dates is not None:
             where += " AND substr(b.meeting_date, 1, 10) BETWEEN ? AND ?"
             params.extend(dates)
-        join = " JOIN bilag b ON b.id = p.bilag_id" if where else ""
+        # CROSS JOIN keeps FTS5 the outer loop: given a council, SQLite otherwise put
+        # the council's bilag first and looked each matching page up by (id, bilag)
+        # once per bilag (680 ms for "council:midt okonomi" at 40,000 pages, 7 now).
+        join = " CROSS JOIN bilag b ON b.id = p.bilag_id" if where else ""
         # An older database opened read-only may lack the owner index: the plain
         # look-up by id gives the same answer, slower.
         owner = " INDEXED BY bilag_pages_owner" if _has_owner_index(self._conn) else ""
@@ -323,7 +326,7 @@ class BilagStore:
             groups = self._conn.execute(
                 "SELECT g.bilag_id, g.n, g.lo, g.hi, b.page_count, b.meeting_date FROM ("
                 " SELECT m.bilag_id, count(*) AS n, min(m.id) AS lo, max(m.id) AS hi FROM ("
-                f" SELECT p.bilag_id, p.id FROM bilag_fts JOIN bilag_pages p{owner}"
+                f" SELECT p.bilag_id, p.id FROM bilag_fts CROSS JOIN bilag_pages p{owner}"
                 f" ON p.id = bilag_fts.rowid{join} WHERE bilag_fts MATCH ?{where}"
                 " ORDER BY bilag_fts.rowid DESC LIMIT ?) m GROUP BY m.bilag_id) g"
                 " JOIN bilag b ON b.id = g.bilag_id",
