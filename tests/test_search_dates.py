@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from store_factory import make_meeting
 
+from kkr_tui.records import ItemRow
 from kkr_tui.store import Store, reads
 
 #: Meeting dates in the order they are stored: a month's documents are far apart in ids.
@@ -111,3 +112,50 @@ def test_a_document_stored_later_is_found(store: Store) -> None:
     after = store.search_candidates('"fjernvarme"', limit=100, titles=False, dates=FEBRUARY)
     assert len(after) == len(before) + 5
     assert after == _expected(store, False, 100)
+
+
+def _every_item_in_order(store: Store) -> list[ItemRow]:
+    """Every item, newest meeting first, minutes before agenda, then in order (a
+    document's items are stored in order, so by id): what a list of filters alone
+    promises, worked out from the rows themselves."""
+    rows = sorted(store.item_rows(list(range(1, 1000))).values(), key=lambda r: r.id)
+    rows.sort(key=lambda r: r.doc_type != "minutes")
+    rows.sort(key=lambda r: (r.meeting_date or "", r.meeting_id), reverse=True)  # stable
+    return rows
+
+
+@pytest.mark.parametrize("first", [1, 2, 8])
+@pytest.mark.parametrize("limit", [1, 7, 12, 100])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"dates": FEBRUARY},
+        {"year": 2025},
+        {"doc_type": "minutes"},
+        {},
+        {"dates": ("2019-01-01", "2019-01-31")},
+    ],
+)
+def test_filters_alone_list_meetings_newest_first(
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    first: int,
+    limit: int,
+    filters: dict[str, object],
+) -> None:
+    """The meetings are read first and their items fetched a few meetings at a time:
+    the same items in the same order as one query over every item, however many
+    meetings a fetch takes."""
+    monkeypatch.setattr(reads, "FILTERED_MEETINGS_FIRST", first)
+    found = store.filtered_items(limit=limit, **filters)  # type: ignore[arg-type]
+    first_day, last_day = filters.get("dates", ("", "9999"))  # type: ignore[misc]
+    year, doc_type = filters.get("year"), filters.get("doc_type")
+    expected = [
+        r
+        for r in _every_item_in_order(store)
+        if first_day <= (r.meeting_date or "") <= last_day
+        and (year is None or (r.meeting_date or "").startswith(str(year)))
+        and (doc_type is None or r.doc_type == doc_type)
+    ][:limit]
+    assert expected or filters == {"dates": ("2019-01-01", "2019-01-31")}, "a real comparison"
+    assert [r.id for r in found] == [r.id for r in expected]

@@ -766,18 +766,54 @@ def filtered_items(
     dates: tuple[str, str] | None = None,
 ) -> list[ItemRow]:
     """Items matching only filters (no words): newest meeting first, each meeting's
-    items in their order (minutes before agenda); ``dates`` an inclusive ISO range."""
-    where, params = _filter_sql(councils, year, doc_type, alias="m2")
-    where = where.replace("m2.doc_type", "d.doc_type").replace("m2.", "m.")
+    items in their order (minutes before agenda); ``dates`` an inclusive ISO range.
+
+    The meetings are found and ordered first (a scan of the small meetings table), then
+    their items fetched a few meetings at a time until ``limit``: one query joining
+    every item to its meeting and sorting them all took ~115 ms at 1M items for a month
+    (``februar 2025``) and ~125 ms for ``year:2024``, though 50 items of two or three
+    meetings were wanted."""
+    where, params = _filter_sql(councils, year, None, alias="m")
     if dates is not None:
         where += " AND m.meeting_date BETWEEN ? AND ?"
         params += [dates[0], dates[1]]
-    rows = conn.execute(
-        _ITEM_ROW_SQL + " WHERE 1" + where + " ORDER BY coalesce(m.meeting_date, '') DESC,"
-        " m.id DESC, d.doc_type DESC, i.position LIMIT ?",
-        [*params, limit],
-    )
-    return [_item_row(r) for r in rows]
+    meetings = [
+        r[0]
+        for r in conn.execute(
+            "SELECT m.id FROM meetings m WHERE 1" + where
+            + " ORDER BY coalesce(m.meeting_date, '') DESC, m.id DESC",
+            params,
+        )
+    ]  # fmt: skip
+    typed, type_params = (" AND d.doc_type = ?", [doc_type]) if doc_type is not None else ("", [])
+    rows: list[ItemRow] = []
+    start, step = 0, FILTERED_MEETINGS_FIRST
+    while start < len(meetings) and len(rows) < limit:
+        chunk = meetings[start : start + step]
+        start, step = start + step, min(step * 4, TERMS_PER_QUERY)
+        marks = ",".join("?" * len(chunk))
+        found = conn.execute(
+            _ITEM_ROW_BY_MEETING_SQL + f" WHERE d.meeting_id IN ({marks})" + typed
+            + " ORDER BY coalesce(m.meeting_date, '') DESC, m.id DESC, d.doc_type DESC,"
+            " i.position LIMIT ?",
+            [*chunk, *type_params, limit - len(rows)],
+        )  # fmt: skip
+        rows += [_item_row(r) for r in found]
+    return rows
+
+
+#: Meetings whose items :func:`filtered_items` asks for first (then four times as many
+#: each time): a meeting has 8-40 items, and a list wants 20-50.
+FILTERED_MEETINGS_FIRST = 8
+
+#: :data:`_ITEM_ROW_SQL` led by the documents of given meetings (CROSS JOIN keeps SQLite
+#: from scanning every item instead).
+_ITEM_ROW_BY_MEETING_SQL = (
+    "SELECT i.id, d.meeting_id, i.section_id, m.council, m.meeting_date, d.doc_type,"
+    " i.number, i.title, i.case_number"
+    " FROM documents d CROSS JOIN items i ON i.document_id = d.id"
+    " JOIN meetings m ON m.id = d.meeting_id"
+)
 
 
 def item_texts(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, str]:
