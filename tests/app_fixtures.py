@@ -6,8 +6,10 @@ Posting keeps a small module that constructs its app for snapshots.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -267,3 +269,43 @@ def hostile_db(tmp_path: Path) -> Path:
 def small_db(tmp_path: Path) -> Path:
     """Two councils, three hand-built meetings."""
     return build_store(tmp_path / "small" / "kkr.db", small_meetings())
+
+
+def held_app(db: Path, stage: str = "index") -> tuple[Any, threading.Event]:
+    """The app on ``db`` (an archive an earlier kkr-tui made) whose upgrade stops at the
+    first ``stage`` event, its store thread waiting until the test sets ``app.go_on``
+    or the app closes (quit). Returns the app and the event set once it is held, so a
+    test sees the upgrade on screen whatever the machine's speed."""
+    app = make_app(db)
+    held = threading.Event()
+    go_on = threading.Event()
+    told = app.gateway.on_migrate
+
+    class Stop(threading.Event):
+        """The gateway's stop: closing the app also lets the held step go on (to stop)."""
+
+        def set(self) -> None:
+            super().set()
+            go_on.set()
+
+    def hold(event: Any) -> None:
+        told(event)
+        if event.stage == stage and not held.is_set():
+            held.set()
+            go_on.wait()
+
+    app.gateway.on_migrate = hold
+    app.gateway.stop_migration = Stop()
+    app.go_on = go_on
+    return app, held
+
+
+async def until_held(pilot: Any, held: threading.Event) -> None:
+    """Wait (off the event loop) until the upgrade is held, then let the app draw."""
+    await asyncio.get_running_loop().run_in_executor(None, held.wait)
+    from kkr_tui.app.widgets.migration_panel import MigrationPanel
+
+    for _ in range(50):
+        await pilot.pause()
+        if pilot.app.query(MigrationPanel) and "%" in screen_text(pilot.app):
+            return

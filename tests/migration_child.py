@@ -7,6 +7,8 @@ Usage: ``python tests/migration_child.py DB WHERE`` with WHERE one of
 - ``inside:STAGE``: inside an SQL statement of STAGE: the store's stop is asked by
   SQLite's progress handler while the statement runs, and the stand-in for the stop
   event blocks right there, so the kill falls in the middle of the statement;
+- ``sigint:STAGE``: inside an SQL statement of STAGE, the process sends itself SIGINT
+  (Ctrl+C); prints ``INTERRUPTED`` and exits 130 when that ends the open;
 - ``fill:STAGE:N``: at that event, fill the disk the database is on (a file written
   until the system says it is full), and go on: the migration then meets a full disk.
   Prints ``FAILED <the error's line>`` and exits 1 when the open fails.
@@ -20,6 +22,7 @@ migration reports, never by time.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 
@@ -34,6 +37,7 @@ def main() -> None:
     # Look at the stop often, so even the small fixture's statements are entered.
     migration._TICK_OPS = 200
     seen: dict[str, int] = {}
+    sent: list[int] = []
     now = {"stage": "", "percent": 0}
 
     def pause() -> None:
@@ -53,9 +57,13 @@ def main() -> None:
         """The stop event, which blocks when SQLite asks it from inside a statement."""
 
         def is_set(self) -> bool:
-            inside = sys._getframe(2).f_code.co_name == "<lambda>"  # the progress handler
-            if kind == "inside" and inside and now["stage"] == stage:
-                pause()
+            inside = sys._getframe(2).f_code.co_name == "_tick"  # the progress handler
+            if inside and now["stage"] == stage:
+                if kind == "inside":
+                    pause()
+                if kind == "sigint" and not sent:
+                    sent.append(1)
+                    os.kill(os.getpid(), signal.SIGINT)
             return False
 
     from kkr_tui.store import StoreError
@@ -65,6 +73,9 @@ def main() -> None:
     except StoreError as exc:
         print(f"FAILED {exc}", flush=True)
         sys.exit(1)
+    except KeyboardInterrupt:
+        print("INTERRUPTED", flush=True)
+        sys.exit(130)
     print("DONE", flush=True)
 
 

@@ -117,8 +117,8 @@ def test_screen(
 def test_upgrading_an_older_archive(snap_compare: Any, size: str, tmp_path: Path) -> None:
     """The upgrade of a schema-3 archive, held at a fixed step (38 %): the panel with
     its percent and bar over the pane's word on what is happening."""
-    from test_app_migration import held_app, until_held
-    from test_store import v3_database
+    from app_fixtures import held_app, until_held
+    from old_databases import v3_database
 
     app, held = held_app(v3_database(tmp_path / "kkr.db"))
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_store import _v3_contents, check_integrity, v3_database
+from old_databases import check_integrity, file_schema, v3_contents, v3_database
 
 from kkr_tui.cli import main
 from kkr_tui.output import MigrationReporter
@@ -43,14 +43,6 @@ USER_TABLES = ("notes", "item_reads", "seen_items", "item_changes", "seen_docume
 @pytest.fixture
 def old_db(tmp_path: Path) -> Path:
     return v3_database(tmp_path / "kkr.db")
-
-
-def _version(db: Path) -> int:
-    conn = sqlite3.connect(db)
-    try:
-        return int(conn.execute("PRAGMA user_version").fetchone()[0])
-    finally:
-        conn.close()
 
 
 def assert_migrated_whole(db: Path, before: dict[str, Any]) -> None:
@@ -78,13 +70,13 @@ def test_progress_is_told_from_before_the_first_write_to_done(old_db: Path) -> N
     """``start`` comes before anything is written (the file is still schema 3 then, its
     notes in it), the percent only grows through every stage in order, and ``done`` at
     100 % comes last."""
-    before = _v3_contents(old_db)
+    before = v3_contents(old_db)
     events: list[MigrationEvent] = []
     at_start: list[int] = []
 
     def listen(event: MigrationEvent) -> None:
         if event.stage == "start":
-            at_start.append(_version(old_db))
+            at_start.append(file_schema(old_db))
         events.append(event)
 
     with Store(old_db, on_migrate=listen) as s:
@@ -114,7 +106,7 @@ def test_a_stop_rolls_the_migration_back(old_db: Path, stage: str) -> None:
     """The reader quit mid-migration: stopped at a step or inside a statement (the stop
     is asked by SQLite's progress handler too), nothing of it stays; the next open
     migrates."""
-    before = _v3_contents(old_db)
+    before = v3_contents(old_db)
     stop = threading.Event()
 
     def listen(event: MigrationEvent) -> None:
@@ -123,15 +115,15 @@ def test_a_stop_rolls_the_migration_back(old_db: Path, stage: str) -> None:
 
     with pytest.raises(MigrationCancelled):
         Store(old_db, on_migrate=listen, stop_migration=stop)
-    assert _version(old_db) == 3
-    assert _v3_contents(old_db) == before
+    assert file_schema(old_db) == 3
+    assert v3_contents(old_db) == before
     Store(old_db).close()
     assert_migrated_whole(old_db, before)
 
 
 def test_a_stop_during_compaction_keeps_the_migration(old_db: Path) -> None:
     """Compaction runs after the commit: stopped there, the file is migrated (only larger)."""
-    before = _v3_contents(old_db)
+    before = v3_contents(old_db)
     stop = threading.Event()
     events: list[str] = []
 
@@ -163,7 +155,7 @@ def test_no_room_for_the_migration_is_said_before_it_starts(
 ) -> None:
     """Less free room than the file uses: one line naming the file, what it needs and
     has, before a page is written (no ``start``); the file holds what it held."""
-    before = _v3_contents(old_db)
+    before = v3_contents(old_db)
     monkeypatch.setattr(migration, "free_bytes", lambda folder: 10_000)
     events: list[MigrationEvent] = []
     with pytest.raises(DiskFullError) as caught:
@@ -172,8 +164,8 @@ def test_no_room_for_the_migration_is_said_before_it_starts(
     assert str(old_db) in line and "skema 3" in line and "der er 0 MB" in line
     assert "\n" not in line
     assert events == []
-    assert _version(old_db) == 3
-    assert _v3_contents(old_db) == before
+    assert file_schema(old_db) == 3
+    assert v3_contents(old_db) == before
 
 
 def test_no_room_to_compact_skips_it_with_a_reason(
@@ -181,7 +173,7 @@ def test_no_room_to_compact_skips_it_with_a_reason(
 ) -> None:
     """Room for the migration but not for VACUUM's two copies: migrated, not compacted,
     and the listener hears why (what it needs, what is free) instead of a failure."""
-    before = _v3_contents(old_db)
+    before = v3_contents(old_db)
     room = int(_used(old_db) * 1.5)  # more than the file uses, less than two copies
     monkeypatch.setattr(migration, "free_bytes", lambda folder: room)
     events: list[MigrationEvent] = []
@@ -219,7 +211,7 @@ def test_a_full_disk_mid_migration_is_one_danish_line_and_changes_nothing(
     """``kkr-tui ingest`` into a schema-3 file whose write-ahead log cannot grow past
     40 KB (the process's file-size limit: the write fails as on a full disk): one line
     naming the file and the reason, exit 1, still schema 3 with every note and mark."""
-    before = _v3_contents(old_db)
+    before = v3_contents(old_db)
     sample = sorted(samples_dir.iterdir())[0]
     done = _cli("ingest", str(sample), "--db", str(old_db), limit=40_000)
     assert done.returncode == 1, done.stderr
@@ -228,8 +220,8 @@ def test_a_full_disk_mid_migration_is_one_danish_line_and_changes_nothing(
     assert len(failure) == 1, lines
     assert str(old_db) in failure[0] and "ikke mere plads på disken" in failure[0]
     assert "skema 3" in failure[0] and "Traceback" not in done.stderr
-    assert _version(old_db) == 3
-    assert _v3_contents(old_db) == before
+    assert file_schema(old_db) == 3
+    assert v3_contents(old_db) == before
     Store(old_db).close()  # with room again, the next open migrates
     assert_migrated_whole(old_db, before)
 
@@ -238,7 +230,7 @@ def test_a_full_disk_for_the_compaction_skips_it_with_a_line(old_db: Path) -> No
     """Room for the migration but a file-size limit under VACUUM's copy: the archive is
     upgraded and the command (``kkr-tui new``) goes on; one line says it was not
     compacted and why."""
-    before = _v3_contents(old_db)
+    before = v3_contents(old_db)
     limit = int(old_db.stat().st_size * 1.05)
     done = _cli("new", "--db", str(old_db), limit=limit)
     assert done.returncode == 0, done.stderr
@@ -272,7 +264,7 @@ def test_a_sigkill_mid_migration_leaves_one_whole_schema(
     """SIGKILL at each step of the migration (chosen by what it reports): the file opens,
     is wholly schema 3 (as it was, byte for byte in content) or wholly schema 4 (all of
     it migrated), notes and marks all there; the next writable open finishes the work."""
-    before = _v3_contents(old_db)
+    before = v3_contents(old_db)
     child = subprocess.Popen(
         [sys.executable, str(CHILD), str(old_db), where],
         stdout=subprocess.PIPE,
@@ -290,9 +282,9 @@ def test_a_sigkill_mid_migration_leaves_one_whole_schema(
             child.kill()
             child.wait()
     assert child.returncode == -signal.SIGKILL
-    assert _version(old_db) == schema
+    assert file_schema(old_db) == schema
     if schema == 3:
-        assert _v3_contents(old_db) == before
+        assert v3_contents(old_db) == before
     else:
         assert_migrated_whole(old_db, before)
     with Store(old_db) as s:
@@ -389,7 +381,7 @@ def test_a_real_full_disk(old_db: Path, tmp_path: Path, size: str, where: str) -
     """The database on a real, small file system (tmpfs, in a mount namespace of the
     child's own), so the system itself says ENOSPC: too small from the start, or filled
     mid-migration. One line naming the file and the reason; schema 3 with everything."""
-    before = _v3_contents(old_db)
+    before = v3_contents(old_db)
     disk, out = tmp_path / "disk", tmp_path / "out"
     disk.mkdir()
     out.mkdir()
@@ -410,7 +402,47 @@ def test_a_real_full_disk(old_db: Path, tmp_path: Path, size: str, where: str) -
     assert len(said) == 1 and said[0].startswith(f"FAILED {disk}/kkr.db: arkivet k"), said
     assert "plads" in said[0] and "skema 3" in said[0]
     copy = out / "kkr.db"
-    assert _version(copy) == 3
-    assert _v3_contents(copy) == before
+    assert file_schema(copy) == 3
+    assert v3_contents(copy) == before
     Store(copy).close()
     assert_migrated_whole(copy, before)
+
+
+@pytest.mark.parametrize("stage", ["drop", "merge", "compact"])
+def test_ctrl_c_inside_a_long_statement_stops_it_at_once(old_db: Path, stage: str) -> None:
+    """Ctrl+C while SQLite rewrites a table (or merges, or compacts) ends the statement
+    then and there as a KeyboardInterrupt (the command line's "afbrudt", exit 130), not
+    as an SQLite error and not after the statement: before the commit nothing is kept;
+    during the compaction the migration is already whole."""
+    before = v3_contents(old_db)
+    done = subprocess.run(
+        [sys.executable, str(CHILD), str(old_db), f"sigint:{stage}"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout.strip()) == (130, "INTERRUPTED"), done.stderr
+    if stage == "compact":  # committed before: the stop only leaves it uncompacted
+        assert_migrated_whole(old_db, before)
+        return
+    assert file_schema(old_db) == 3
+    assert v3_contents(old_db) == before
+
+
+def test_the_percent_moves_inside_long_statements(
+    old_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside the table rewrites, the merge and VACUUM the percent moves with the steps
+    SQLite takes (here it takes few: the ticks come every 200 steps), and never past
+    the stage's share before the stage's end."""
+    seen: list[MigrationEvent] = []
+    monkeypatch.setattr(migration, "_TICK_OPS", 200)
+    # The fixture is tiny: as many steps a row as a big archive's statements take in all.
+    monkeypatch.setattr(migration, "OPS_PER_ROW", {"drop": 300, "merge": 300, "compact": 100})
+    Store(old_db, on_migrate=seen.append).close()
+    inside = {stage: [e.percent for e in seen if e.stage == stage] for stage in STAGES}
+    for stage in ("drop", "compact"):
+        assert len(set(inside[stage])) > 2, (stage, inside[stage])  # more than start and end
+    percents = [e.percent for e in seen]
+    assert percents == sorted(percents)

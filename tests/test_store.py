@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import json
-import shutil
 import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
-from fts_check import assert_full_index_matches
+from old_databases import check_integrity, downgrade_to_v2, v3_contents, v3_database
 from store_factory import SAMPLE_DIR, corpus_meetings, fill_store, make_item, make_meeting, sha
 
-from kkr_tui.model import Block, Participant
+from kkr_tui.model import Participant
 from kkr_tui.records import UNKNOWN_COUNCIL, UNKNOWN_YEAR
 from kkr_tui.store import (
     SCHEMA_VERSION,
@@ -45,24 +43,6 @@ def counts(store: Store) -> dict[str, int]:
     conn = store._conn
     tables = ("meetings", "documents", *CHILD_TABLES)
     return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
-
-
-def check_integrity(store: Store) -> None:
-    conn = store._conn
-    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    assert_full_index_matches(conn)
-    conn.execute("INSERT INTO titles_fts(titles_fts) VALUES ('integrity-check')")
-    stale = conn.execute(
-        "SELECT count(*) FROM items i JOIN documents d ON d.id = i.document_id"
-        " JOIN meetings m ON m.id = d.meeting_id"
-        " WHERE (i.council, i.year, i.doc_type) IS NOT (m.council, m.year, d.doc_type)"
-    ).fetchone()[0]
-    assert stale == 0
-    vocab = conn.execute("SELECT term, doc FROM items_fts_vocab ORDER BY term").fetchall()
-    assert store.vocabulary() == vocab
-    if not store.read_only:
-        assert conn.execute("SELECT count(*) FROM terms_pending").fetchone()[0] == 0
-        assert conn.execute("SELECT term, docs FROM terms ORDER BY term").fetchall() == vocab
 
 
 def three_items(title_prefix: str = "") -> list:
@@ -107,84 +87,11 @@ def test_reopen_keeps_data_and_refuses_newer_schema(db_path: Path) -> None:
         Store(db_path)
 
 
-_V2_TRIGGERS = [
-    """CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN
-        INSERT INTO items_fts(rowid, title_folded, body_folded)
-        VALUES (new.id, new.title_folded, new.body_folded);
-    END""",
-    """CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
-        INSERT INTO items_fts(items_fts, rowid, title_folded, body_folded)
-        VALUES ('delete', old.id, old.title_folded, old.body_folded);
-    END""",
-    """CREATE TRIGGER items_au AFTER UPDATE ON items BEGIN
-        INSERT INTO items_fts(items_fts, rowid, title_folded, body_folded)
-        VALUES ('delete', old.id, old.title_folded, old.body_folded);
-        INSERT INTO items_fts(rowid, title_folded, body_folded)
-        VALUES (new.id, new.title_folded, new.body_folded);
-    END""",
-]
-
-#: A database written by kkr-tui with schema version 3 (tests/fixtures/make_kkr_v3.py):
-#: the samples' corpus, an item with every kind of block, notes and reading marks.
-V3_FIXTURE = Path(__file__).parent / "fixtures" / "kkr-v3.db"
-
-
-def v3_database(db_path: Path) -> Path:
-    shutil.copyfile(V3_FIXTURE, db_path)
-    return db_path
-
-
-def downgrade_to_v2(db_path: Path) -> None:
-    """Turn a version-3 database into the version-2 layout (no title index, no item filters)."""
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    for trigger in ("items_ai", "items_ad", "items_au"):
-        conn.execute(f"DROP TRIGGER {trigger}")
-    conn.execute("DROP TABLE titles_fts")
-    for column in ("council", "year", "doc_type"):
-        conn.execute(f"ALTER TABLE items DROP COLUMN {column}")
-    for statement in _V2_TRIGGERS:
-        conn.execute(statement)
-    conn.execute("PRAGMA user_version = 2")
-    conn.close()
-
-
 def title_index(store: Store) -> list[tuple[int, str]]:
     rows = store._conn.execute(
         "SELECT rowid FROM titles_fts WHERE titles_fts MATCH 'okonomi OR klima' ORDER BY rowid"
     )
     return [r[0] for r in rows]
-
-
-def _v3_contents(db_path: Path) -> dict[str, object]:
-    """What a version-3 database holds, read with plain SQL in its own layout."""
-    conn = sqlite3.connect(db_path)
-    try:
-        blocks = {}
-        for item_id, kind, heading, raw in conn.execute(
-            "SELECT item_id, kind, heading, blocks FROM parts ORDER BY item_id, position"
-        ):
-            parsed = tuple(Block(k, t, m) for k, t, m in json.loads(raw))
-            blocks.setdefault(item_id, []).append((kind, heading, parsed))
-        return {
-            "items": conn.execute(
-                "SELECT id, number, title, case_number, council, year, doc_type FROM items"
-                " ORDER BY id"
-            ).fetchall(),
-            "blocks": blocks,
-            "vocabulary": conn.execute(
-                "SELECT term, doc FROM items_fts_vocab ORDER BY term"
-            ).fetchall(),
-            "titles": conn.execute(
-                "SELECT rowid FROM titles_fts WHERE titles_fts MATCH 'okonomi OR klima'"
-                " ORDER BY rowid"
-            ).fetchall(),
-            **{
-                table: conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
-                for table in ("notes", "item_reads", "seen_items", "item_changes", "seen_documents")
-            },
-        }
-    finally:
-        conn.close()
 
 
 @pytest.mark.parametrize("old_version", [1, 2, 3])
@@ -194,7 +101,7 @@ def test_older_databases_are_migrated(db_path: Path, old_version: int) -> None:
     what it found, the notes and reading marks are untouched, and the store then writes
     and removes documents with every index in step."""
     v3_database(db_path)
-    before = _v3_contents(db_path)
+    before = v3_contents(db_path)
     assert before["notes"] and before["item_reads"]
     if old_version <= 2:
         downgrade_to_v2(db_path)
@@ -239,7 +146,7 @@ def test_a_failed_migration_changes_nothing(db_path: Path, monkeypatch: pytest.M
     same to SQLite's transaction) leaves the old database as it was, notes and marks
     included, and the next open migrates it."""
     v3_database(db_path)
-    before = _v3_contents(db_path)
+    before = v3_contents(db_path)
     real = layout.encode
     calls = []
 
@@ -257,7 +164,7 @@ def test_a_failed_migration_changes_nothing(db_path: Path, monkeypatch: pytest.M
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
     conn.close()
-    assert _v3_contents(db_path) == before
+    assert v3_contents(db_path) == before
     with Store(db_path) as s:
         assert s._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         check_integrity(s)
@@ -267,7 +174,7 @@ def test_a_schema_3_database_is_read_as_it_is_when_read_only(db_path: Path) -> N
     """A read-only open (a read-only drive, ``--read-only``) reads the previous layout
     without migrating it: the same blocks, the same search, the file unchanged."""
     v3_database(db_path)
-    before = _v3_contents(db_path)
+    before = v3_contents(db_path)
     raw = db_path.read_bytes()
     with Store(db_path, read_only=True) as s:
         for item_id, parts in before["blocks"].items():

@@ -70,7 +70,7 @@ def test_reading_commands_read_an_old_database(
 def test_search_on_an_older_read_only_database_says_what_to_do(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from test_store import downgrade_to_v2
+    from old_databases import downgrade_to_v2
 
     from kkr_tui import paths
 
@@ -88,7 +88,7 @@ def test_search_on_an_older_read_only_database_says_what_to_do(
 def test_search_on_an_older_writable_database_migrates_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from test_store import downgrade_to_v2
+    from old_databases import downgrade_to_v2
 
     db = tmp_path / "kkr.db"
     shutil.copyfile(FIXTURE, db)

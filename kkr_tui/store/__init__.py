@@ -67,6 +67,7 @@ from kkr_tui.store.migration import (
     Progress,
     compaction_room,
     migration_room,
+    used_bytes,
 )
 from kkr_tui.store.notes import Notes
 from kkr_tui.store.schema import (
@@ -175,7 +176,8 @@ def _reclaim(conn: sqlite3.Connection, path: Path, progress: Progress) -> None:
     if needed > free:
         progress.tell("compact_skipped", needed=needed, free=free)
         return
-    progress.step("compact", 0, stoppable=False)
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    progress.expect("compact", used_bytes(conn) // page_size, stoppable=False)
     try:
         with progress.watching(conn):
             conn.execute("VACUUM")

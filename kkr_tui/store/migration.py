@@ -34,6 +34,7 @@ __all__ = [
     "Progress",
     "compaction_room",
     "migration_room",
+    "used_bytes",
 ]
 
 #: The steps of a migration in order, each with its share of the whole (percent points):
@@ -52,6 +53,14 @@ STAGES: dict[str, int] = {
 
 #: SQLite virtual-machine steps between two looks at the stop (a few ms of work).
 _TICK_OPS = 50_000
+
+#: Virtual-machine steps a stage's long statements take, per row they go through:
+#: measured on the 100k corpus (bench/migrate_bench.py --ticks: "drop" 5.75M steps for
+#: its 350k parts and 100k items; "merge" 0.85M for 100k items; "compact" 7.9M for
+#: the 137k pages in use). Inside those statements the percent follows the steps
+#: SQLite has taken, up to :data:`_INSIDE_AT_MOST` of the stage's share.
+OPS_PER_ROW = {"drop": 13, "merge": 9, "compact": 58}
+_INSIDE_AT_MOST = 0.95
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,9 @@ class Progress:
         self.new_version = new_version
         self._stage = ""
         self._percent = -1
+        self._expected = 0  # ticks the running stage's statements should take
+        self._ticks = 0
+        self._failure: BaseException | None = None
 
     def _base(self, stage: str) -> int:
         base = 0
@@ -114,10 +126,36 @@ class Progress:
         not ``stoppable``: after the commit there is nothing left to roll back)."""
         if stoppable:
             self.check()
+        self._expected = 0
         fraction = min(max(done / total, 0.0), 1.0) if total > 0 else 1.0
         percent = self._base(stage) + int(STAGES.get(stage, 0) * fraction)
         if percent != self._percent or stage != self._stage:
             self._emit(stage, max(percent, self._percent))
+
+    def expect(self, stage: str, rows: int, *, stoppable: bool = True) -> None:
+        """``stage`` begins statements that go through ``rows`` rows (or pages): until
+        its next step, its percent moves as SQLite works through them
+        (:data:`OPS_PER_ROW`), so a table rewrite of minutes does not look stuck."""
+        self.step(stage, 0, stoppable=stoppable)
+        self._expected = max(1, rows * OPS_PER_ROW.get(stage, 0) // _TICK_OPS)
+        self._ticks = 0
+
+    def _tick(self) -> int:
+        """SQLite's progress handler: 1 stops the statement (the opener asked to stop, or
+        telling the listener failed: raised by :meth:`watching`)."""
+        if self.stopped:
+            return 1
+        if self._expected and self._stage in STAGES:
+            self._ticks += 1
+            fraction = min(self._ticks / self._expected, _INSIDE_AT_MOST)
+            percent = self._base(self._stage) + int(STAGES[self._stage] * fraction)
+            if percent > self._percent:
+                try:
+                    self._emit(self._stage, percent)
+                except Exception as exc:  # SQLite would only see "interrupted"
+                    self._failure = exc
+                    return 1
+        return 0
 
     def _emit(self, stage: str, percent: int, *, needed: int = 0, free: int = 0) -> None:
         self._stage, self._percent = stage, percent
@@ -140,19 +178,23 @@ class Progress:
 
     @contextmanager
     def watching(self, conn: sqlite3.Connection) -> Iterator[None]:
-        """Let a set stop interrupt the SQL statement running on ``conn`` (a table
-        rewrite or a merge takes minutes at 100k items): SQLite then fails it with
-        "interrupted", which is raised as :class:`MigrationCancelled`."""
-        if self.cancel is None:
-            yield
-            return
-        conn.set_progress_handler(lambda: 1 if self.stopped else 0, _TICK_OPS)
+        """Look in on the SQL statements running on ``conn`` (a table rewrite or a merge
+        takes minutes at 100k items): the percent moves inside them (:meth:`expect`)
+        and a set stop interrupts them. SQLite then fails the statement with
+        "interrupted", raised here as what it was: :class:`MigrationCancelled`, the
+        listener's own error, or ``KeyboardInterrupt`` (Ctrl+C arrives as an exception
+        inside the handler, which sqlite3 turns into that "interrupted" and drops)."""
+        conn.set_progress_handler(self._tick, _TICK_OPS)
         try:
             yield
         except sqlite3.OperationalError as exc:
-            if self.stopped and "interrupt" in str(exc):
+            if "interrupt" not in str(exc):
+                raise
+            if self.stopped:
                 raise MigrationCancelled("stopped") from exc
-            raise
+            if self._failure is not None:
+                raise self._failure from exc
+            raise KeyboardInterrupt from exc
         finally:
             conn.set_progress_handler(None, 0)
 
@@ -170,7 +212,7 @@ def _sqlite_temp_folder() -> Path:
     return Path(".")
 
 
-def _used_bytes(conn: sqlite3.Connection) -> int:
+def used_bytes(conn: sqlite3.Connection) -> int:
     """Bytes of the file's pages in use (its size less the free pages in it)."""
     page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
     pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
@@ -184,7 +226,7 @@ def migration_room(conn: sqlite3.Connection, path: Path) -> tuple[int, int]:
     write-ahead log until the commit: at 100k items the log grew to 1,152 MB for a
     1,196 MB file (bench/migrate_bench.py). So it needs about the file's used size free;
     asked first, a disk without that room is said at once instead of minutes later."""
-    return _used_bytes(conn), free_bytes(path.resolve().parent)
+    return used_bytes(conn), free_bytes(path.resolve().parent)
 
 
 def compaction_room(conn: sqlite3.Connection, path: Path) -> tuple[int, int]:
@@ -196,7 +238,7 @@ def compaction_room(conn: sqlite3.Connection, path: Path) -> tuple[int, int]:
     the log's frame headers and the file system's slack; when both folders share a file
     system, it must hold both. Under a file-size limit (``RLIMIT_FSIZE``) smaller than
     one copy, the limit is the room there is."""
-    used = _used_bytes(conn)
+    used = used_bytes(conn)
     one_copy = used + used // 10
     folder = path.resolve().parent
     temp = _sqlite_temp_folder()

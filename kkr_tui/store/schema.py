@@ -630,9 +630,9 @@ def _migrate_3_to_4(conn: sqlite3.Connection, progress: Progress) -> None:
         conn.executemany("UPDATE parts SET layout = ?, text = ? WHERE id = ?", updates)
         last, done = rows[-1][0], done + len(rows)
         progress.step("convert", done, total)
-    progress.step("drop", 0)
+    items = int(conn.execute("SELECT count(*) FROM items").fetchone()[0])
+    progress.expect("drop", total + items)  # SQLite rewrites every row of both tables
     conn.execute("ALTER TABLE parts DROP COLUMN blocks")
-    progress.step("drop", 2, 3)  # the parts are two thirds of what is rewritten
     conn.execute("ALTER TABLE items DROP COLUMN body_folded")
     for statement in _FTS_SQL:
         conn.execute(statement)
@@ -651,7 +651,7 @@ def _migrate_3_to_4(conn: sqlite3.Connection, progress: Progress) -> None:
     # One segment, as a store tidied after ingest has: filled in one go, the index is
     # left in dozens of segments that every query reads (at 100k items the search's
     # common-word and filter queries took 2-3x as long until it was merged).
-    progress.step("merge", 0)
+    progress.expect("merge", items)
     conn.execute("INSERT INTO items_fts(items_fts) VALUES ('optimize')")
     progress.step("merge", 1)
     for statement in _TRIGGERS_SQL:
