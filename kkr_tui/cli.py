@@ -839,7 +839,7 @@ def _output_failure(path: str, error: OSError) -> str:
 
 
 def _cmd_notes(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    import dataclasses
+    from kkr_tui.record import asdict
 
     store = _open_existing(args, parser)
     try:
@@ -852,7 +852,7 @@ def _cmd_notes(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     finally:
         store.close()
     if args.json:
-        print_json([{**dataclasses.asdict(n), "item_id": i} for n, i in rows])
+        print_json([{**asdict(n), "item_id": i} for n, i in rows])
         return EXIT_OK
     if not rows:
         print(_("no notes"), file=sys.stderr)

@@ -1,6 +1,6 @@
 """The data model shared by every layer: pages in, meetings out.
 
-Frozen dataclasses so a parsed meeting can be handed between threads (ingest
+Frozen records (:mod:`kkr_tui.record`) so a parsed meeting can be handed between threads (ingest
 workers, the app) without anyone mutating it behind another's back. Nothing here
 knows about PDFs, SQL or Textual.
 """
@@ -8,10 +8,10 @@ knows about PDFs, SQL or Textual.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 from kkr_tui.i18n import N_
+from kkr_tui.record import record
 
 #: Canonical part names in the order KL's template uses them.
 PART_KINDS: tuple[str, ...] = (
@@ -39,7 +39,7 @@ DocType = Literal["agenda", "minutes"]
 BlockKind = Literal["paragraph", "bullet", "numbered", "heading"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Page:
     """One page of a source document: its text and its link-annotation URIs.
 
@@ -87,7 +87,7 @@ _LEGACY_WARNINGS: tuple[tuple[re.Pattern[str], ParseWarningCode, tuple[str, ...]
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ParseWarning:
     """Where the parser was unsure: a code and its numbers, no words.
 
@@ -148,7 +148,7 @@ PAGE_CAUSE_WORDS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PageWarning:
     """Text that may be missing: a page that could not be read, or a damaged file repaired.
 
@@ -231,7 +231,7 @@ def page_warnings_line(warnings: tuple[PageWarning, ...], limit: int = 3) -> str
     return _("{shown}; and {rest} more").format(shown=shown, rest=rest) if rest > 0 else shown
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SourceDocument:
     """A file turned into pages. Both the PDF and the text reader produce this.
 
@@ -245,7 +245,7 @@ class SourceDocument:
     page_warnings: tuple[PageWarning, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Block:
     """A paragraph or a list entry of a part's text.
 
@@ -258,7 +258,7 @@ class Block:
     marker: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Part:
     """One part of an item: Baggrund, Indstilling, Sagsfremstilling, Bilag or Beslutning.
 
@@ -278,7 +278,7 @@ class Part:
         return "\n\n".join(out)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Item:
     """An agenda item ("3.4 Strategi for mobilitet …") with everything printed under it."""
 
@@ -303,7 +303,7 @@ class Item:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Section:
     """A top-level section ("3. Regionalpolitiske sager") and its items."""
 
@@ -313,7 +313,7 @@ class Section:
     page: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Participant:
     """A name from the participant list of minutes; ``absent`` for the Afbud part."""
 
@@ -322,7 +322,7 @@ class Participant:
     absent: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Meeting:
     """A parsed meeting document: facts, sections, items and what the parser noticed."""
 
@@ -337,7 +337,7 @@ class Meeting:
     #: Link URIs found in the document that belong to no item (e.g. on a cover page).
     links: tuple[str, ...] = ()
     page_count: int = 0
-    warnings: tuple[ParseWarning, ...] = field(default=())
+    warnings: tuple[ParseWarning, ...] = ()
     #: Pages that could not be read and repairs, as the reader reported them.
     page_warnings: tuple[PageWarning, ...] = ()
 
@@ -408,7 +408,7 @@ FileCause = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FileFailure:
     """Why a whole file failed: a ``cause`` code with its numbers (``params``) and the
     ``detail`` a library gave in its own (English) words, kept for ``--json`` and
@@ -470,7 +470,7 @@ NetWhy = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SyncFailure:
     """Why sync failed on a request or a file, or skipped a link: a ``cause`` code with
     its numbers, never words (the manifest keeps it, so a language chosen later, or a

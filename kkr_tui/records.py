@@ -1,17 +1,18 @@
 """Read-side records the store hands to the app and the search.
 
-Frozen, slotted dataclasses with plain values only, so results can cross from the
-store's thread to the UI thread and be cached without anyone mutating them. They
+Frozen, slotted records (:mod:`kkr_tui.record`) with plain values only, so results can
+cross from the store's thread to the UI thread and be cached without anyone mutating
+them. They
 mirror what a screen needs, not the table layout: an ``ItemRow`` already carries the
 council and date so a search hit or a tree node needs no second query.
 """
 
 from __future__ import annotations
 
-from dataclasses import Field, asdict, dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from kkr_tui.model import PageWarning, ParseWarning, Part, Participant
+from kkr_tui.record import asdict, record
 from kkr_tui.wording import danish_date, doc_type_name
 
 #: Year used for meetings whose date the parser could not find (``meeting_date`` is None).
@@ -27,7 +28,7 @@ MAX_NOTE_BYTES = 1_000_000
 NO_DATE = "Uden dato"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DocumentRow:
     """One ingested file."""
 
@@ -50,7 +51,7 @@ class DocumentRow:
         return self.path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MeetingRow:
     """A meeting in the tree: a council and a date, with the document types stored for it."""
 
@@ -76,7 +77,7 @@ class MeetingRow:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SectionRow:
     """A section of a meeting's primary document."""
 
@@ -91,7 +92,7 @@ class SectionRow:
         return f"{self.number}. {self.title}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ItemRef:
     """Where an item is and what it is called: what every list of items shows of it.
 
@@ -112,11 +113,10 @@ class AtItem:
     """The :class:`ItemRef` fields of a record that carries one as ``ref``, read through.
 
     A base of the records, so ``hit.title`` reads as it always has; the fields live once,
-    in the ref."""
+    in the ref. Every subclass is a :func:`~kkr_tui.record.record` (``as_json`` reads
+    its fields)."""
 
     __slots__ = ()
-    #: Every subclass is a dataclass (this tells the type checker so).
-    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
     ref: ItemRef
 
     @property
@@ -150,7 +150,7 @@ class AtItem:
         return {**fields.pop("ref"), **fields}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ItemRow(AtItem):
     """An item as listed in the tree or a search result: where it is and what it is called
     (``ref``, read through as ``row.title`` …), and where it sits in its meeting."""
@@ -171,7 +171,7 @@ class ItemRow(AtItem):
         return f"{self.number} {self.title}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ItemDetail(ItemRow):
     """Everything the item pane renders."""
 
@@ -187,7 +187,7 @@ class ItemDetail(ItemRow):
     page_warnings: tuple[PageWarning, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ItemSummary:
     """One line of the meeting overview: the item and how it was proposed and decided."""
 
@@ -198,7 +198,7 @@ class ItemSummary:
     beslutning_first_line: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MeetingDetail(MeetingRow):
     """The meeting pane: facts, who took part, which files, and the primary document's items."""
 
@@ -209,7 +209,7 @@ class MeetingDetail(MeetingRow):
     items: tuple[ItemSummary, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ManifestRow:
     """One PDF link sync has seen on a council page, and what became of it.
 
@@ -240,7 +240,7 @@ class ManifestRow:
     reason: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PageState:
     """The validators of a council page as last fetched, for a conditional request."""
 
@@ -256,7 +256,7 @@ class PageState:
 ChangeKind = Literal["new", "changed"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Anchor:
     """Where a note or a reading mark belongs: never an item id, which re-ingesting changes.
 
@@ -271,7 +271,7 @@ class Anchor:
     title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Note:
     """A private note on an item."""
 
@@ -282,7 +282,7 @@ class Note:
     updated_at: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NoteHit:
     """A note matching a search, with the item it belongs to today (None if gone)."""
 
@@ -290,7 +290,7 @@ class NoteHit:
     item_id: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ItemMark:
     """What the tree shows next to an item: a note, and whether it is new or changed unread."""
 
@@ -299,7 +299,7 @@ class ItemMark:
     read: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ChangedItem(AtItem):
     """An item that is new or changed since the user last looked and not yet opened."""
 
@@ -308,7 +308,7 @@ class ChangedItem(AtItem):
     detected_at: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PartVersion:
     """One part of one version of an item: kind, heading and text. ``text`` is None
     when the store kept only ``digest`` (the part was too long to keep; see
@@ -328,7 +328,7 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ItemVersion:
     """What the user last saw of an item that has changed since: its title and parts as
     they were, from which document (``agenda``/``minutes``) and when the store kept them.
@@ -343,7 +343,7 @@ class ItemVersion:
     cut: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DocItem:
     """One item of one document of a meeting, with its recommendation and decision texts."""
 
@@ -360,7 +360,7 @@ class DocItem:
     file_name: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BilagRow:
     """A bilag (attachment PDF) kept with its meeting, and the item it belongs to if known.
 
@@ -384,7 +384,7 @@ class BilagRow:
     reason: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BilagPageHit:
     """A full-text hit on one page of a bilag: which bilag, which page, a snippet source,
     and how many of the bilag's pages match (``matched``, this one included)."""

@@ -62,6 +62,13 @@ NOT_FOR_SEARCH = {
     # Only the search command's arguments are built, not sync's.
     "kkr_tui.sync",
     "kkr_tui.meetingwork",
+    # Records are made by kkr_tui.record: dataclasses compiled ~45 classes' methods at
+    # import and brought inspect, ast, dis and tokenize (~25 ms, bench/README.md).
+    "dataclasses",
+    "inspect",
+    "ast",
+    "dis",
+    "tokenize",
 }
 
 #: Searches that rank no text, so they never load RapidFuzz (only re-ranking text

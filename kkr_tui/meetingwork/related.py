@@ -48,9 +48,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from kkr_tui.record import record
 from kkr_tui.records import AtItem, ItemRef
 from kkr_tui.textfold import fold
 
@@ -88,7 +88,7 @@ _TOKEN_RE = re.compile(r"[a-z0-9]+")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RelatedItem(AtItem):
     """An item in another meeting that belongs to the same case or topic."""
 

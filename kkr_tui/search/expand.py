@@ -12,7 +12,6 @@ matches it (:meth:`Word.quality`) and how to find it in display text
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from kkr_tui.search.vocabulary import Vocabulary
 from kkr_tui.textfold import original_pattern
@@ -32,31 +31,59 @@ MAX_FUZZY_TERMS = 6
 EXPANSION_CACHE = 512
 
 
-@dataclass(slots=True)
 class Word:
     """One query word and what it was expanded to in the vocabulary.
 
     The infix expansion (vocabulary terms containing the word) costs a scan of the
     whole vocabulary and is only needed when the exact and prefix matches are too few,
     so it is computed on first use by a wide stage (:meth:`widen`).
+
+    A plain slotted class, not a dataclass: it is the one mutable record of the search
+    path, and importing :mod:`dataclasses` for it cost a one-off search ~7 ms
+    (:mod:`kkr_tui.record`). Equal by its fields, as the dataclass was.
     """
 
-    word: str
-    prefix: bool
-    term: bool
-    fuzzy: list[str]
-    completions: list[str]
-    infix: list[str] | None = None
-    rx_exact: re.Pattern[str] = field(init=False)
-    rx_prefix: re.Pattern[str] = field(init=False)
-    rx_fuzzy: re.Pattern[str] | None = field(init=False, default=None)
+    __slots__ = (
+        "word", "prefix", "term", "fuzzy", "completions", "infix",
+        "rx_exact", "rx_prefix", "rx_fuzzy",
+    )  # fmt: skip
 
-    def __post_init__(self) -> None:
-        w = re.escape(self.word)
+    def __init__(
+        self,
+        word: str,
+        prefix: bool,
+        term: bool,
+        fuzzy: list[str],
+        completions: list[str],
+        infix: list[str] | None = None,
+    ) -> None:
+        self.word = word
+        self.prefix = prefix
+        self.term = term
+        self.fuzzy = fuzzy
+        self.completions = completions
+        self.infix = infix
+        w = re.escape(word)
         self.rx_exact = re.compile(rf"\b{w}\b")
         self.rx_prefix = re.compile(rf"\b{w}")
-        if self.fuzzy:
-            self.rx_fuzzy = re.compile(r"\b(?:" + "|".join(map(re.escape, self.fuzzy)) + ")")
+        self.rx_fuzzy: re.Pattern[str] | None = None
+        if fuzzy:
+            self.rx_fuzzy = re.compile(r"\b(?:" + "|".join(map(re.escape, fuzzy)) + ")")
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            assert isinstance(other, Word)
+            return self._fields() == other._fields()
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)
+        return f"Word({shown})"
 
     @property
     def inside(self) -> bool:

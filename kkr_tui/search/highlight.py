@@ -9,9 +9,9 @@ match, collapsed to one line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from kkr_tui.record import record
 from kkr_tui.search.expand import Word
 from kkr_tui.textfold import original_pattern
 
@@ -27,7 +27,7 @@ def without_urls(text: str) -> str:
     return URL_RE.sub(" ", text) if "://" in text or "www." in text else text
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Marker:
     """How matches are found and highlighted in display text.
 

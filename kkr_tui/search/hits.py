@@ -10,9 +10,9 @@ makes its own ref.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
+from kkr_tui.record import record
 from kkr_tui.records import AtItem, ItemRef, ItemRow
 from kkr_tui.search.highlight import Marker, snippet
 
@@ -23,7 +23,7 @@ from kkr_tui.search.highlight import Marker, snippet
 HitKind = Literal["case", "number", "text", "note", "meeting", "bilag"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SearchHit(AtItem):
     """One result line: where the item is, what it is called, and why it matched.
 

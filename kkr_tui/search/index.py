@@ -21,9 +21,9 @@ How a query is answered:
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from kkr_tui.record import record, replace
 from kkr_tui.records import ItemRef
 from kkr_tui.search.expand import expand
 from kkr_tui.search.highlight import Marker, marker, without_urls
@@ -60,7 +60,7 @@ TRIM_AFTER_TERMS = 200_000
 _Found = tuple["ItemRow", HitKind, float]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FilterProblem:
     """A filter whose value cannot match anything stored, and the values that can."""
 
@@ -78,7 +78,7 @@ class FilterProblem:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Answer:
     """What a search gives: the hits, or the problems that make any hit impossible."""
 

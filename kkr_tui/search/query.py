@@ -13,10 +13,10 @@ numbers live here as well: deciding whether a query *is* a number is part of rea
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from kkr_tui.record import record
 from kkr_tui.textfold import fold
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ _DATE_RE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DateRange:
     """Meeting dates a query names: one day or a whole month (ISO, inclusive)."""
 
@@ -87,7 +87,7 @@ class DateRange:
         return int(self.first[:4])
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ParsedQuery:
     """The words of a query, the filters given with it, and the date it names.
 
@@ -166,7 +166,7 @@ def resolve_councils(store: Store, value: str) -> list[str]:
     return [c for c in store.councils() if council_key(c).startswith(wanted)]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Filters:
     """A query's filters as the store takes them (council names resolved)."""
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
+from kkr_tui.record import record
 from kkr_tui.records import ManifestRow, PageState
 from kkr_tui.store.guard import locked
 from kkr_tui.store.tables import has_table, run_ddl, write_all
@@ -53,7 +53,7 @@ def _has_tables(conn: sqlite3.Connection) -> bool:
     return has_table(conn, "sync_links")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SeenLink:
     """A link as a page shows it now (what :meth:`ManifestStore.record_links` records)."""
 

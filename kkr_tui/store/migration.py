@@ -21,9 +21,9 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
+from kkr_tui.record import record
 from kkr_tui.store.errors import MigrationCancelled
 from kkr_tui.store.safety import file_size_limit, free_bytes
 
@@ -63,7 +63,7 @@ OPS_PER_ROW = {"drop": 13, "merge": 9, "compact": 58}
 _INSIDE_AT_MOST = 0.95
 
 
-@dataclass(frozen=True)
+@record  # not @dataclass: this module is on every open, a search's too
 class MigrationEvent:
     """One step of a migration, for a progress display.
 

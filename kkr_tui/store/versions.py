@@ -32,8 +32,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
+from kkr_tui.record import record
 from kkr_tui.records import ItemVersion, PartVersion, text_digest
 from kkr_tui.store.notes import ItemKey, content_hashes, match_anchors
 from kkr_tui.store.tables import has_table
@@ -53,7 +53,7 @@ _ITEM_SQL = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Pending:
     """An item of a document about to be replaced, kept in memory until the new
     document is stored (then it is known whether the new one has the same content)."""
