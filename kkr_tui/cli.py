@@ -2,20 +2,22 @@
 
 Every heavy import (pypdf, sqlite_utils, rapidfuzz, Textual) happens inside the
 command that needs it, so ``kkr-tui --version`` and the path to the app's first frame
-stay fast. Exit codes: 0 all went well, 1 some file failed (the rest were still
-handled), 2 usage error (argparse's own), 130 interrupted. Tracebacks only with
-``--debug``; otherwise one line naming the file and the reason.
+stay fast. A plain ``kkr-tui search`` line is read without argparse
+(:func:`_plain_search`): argparse, gettext and the catalogue its help texts are looked
+up in were ~6 ms of a one-off search. Exit codes: 0 all went well, 1 some file failed
+(the rest were still handled), 2 usage error (argparse's own), 130 interrupted.
+Tracebacks only with ``--debug``; otherwise one line naming the file and the reason.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kkr_tui import __version__
 from kkr_tui.i18n import N_, _, ngettext
@@ -27,6 +29,9 @@ from kkr_tui.output import (
     print_json_line,
     printable,
 )
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -61,6 +66,8 @@ def _translate_argparse() -> None:
     argparse looks them up through ``gettext.gettext`` in the process-wide domain, whose
     language only the environment decides; ours follows the config too.
     """
+    import argparse
+
     setattr(argparse, "_", _)  # noqa: B010 - argparse reads its module global at call time
     setattr(argparse, "ngettext", ngettext)  # noqa: B010
 
@@ -69,6 +76,8 @@ def _count(minimum: int) -> Any:
     """An argparse type for whole numbers of at least ``minimum`` (a bad one exits 2)."""
 
     def convert(text: str) -> int:
+        import argparse
+
         try:
             value = int(text)
         except ValueError:
@@ -82,35 +91,39 @@ def _count(minimum: int) -> Any:
     return convert
 
 
-class _Formatter(argparse.HelpFormatter):
-    """argparse's formatter, told the width instead of asking shutil for it.
+@cache
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """argparse's parser with a formatter told the width instead of asking shutil for it
+    (its subcommands' parsers use it too); made on first use, so a line that needs no
+    argparse (:func:`_plain_search`) never imports it.
 
     argparse makes a formatter for every argument it adds (to check its metavar), and
     each asks ``shutil.get_terminal_size``: importing shutil (with its archive helpers)
     was most of what building a command's parser cost. The width is the same
     (:func:`kkr_tui.quickhelp.columns` is what shutil answers, less the 2 argparse
     takes), so help reads as before."""
+    import argparse
 
-    def __init__(
-        self,
-        prog: str,
-        indent_increment: int = 2,
-        max_help_position: int = 24,
-        width: int | None = None,
-    ) -> None:
-        if width is None:
-            from kkr_tui.quickhelp import columns
+    class Formatter(argparse.HelpFormatter):
+        def __init__(
+            self,
+            prog: str,
+            indent_increment: int = 2,
+            max_help_position: int = 24,
+            width: int | None = None,
+        ) -> None:
+            if width is None:
+                from kkr_tui.quickhelp import columns
 
-            width = columns() - 2
-        super().__init__(prog, indent_increment, max_help_position, width)
+                width = columns() - 2
+            super().__init__(prog, indent_increment, max_help_position, width)
 
+    class Parser(argparse.ArgumentParser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("formatter_class", Formatter)
+            super().__init__(*args, **kwargs)
 
-class _Parser(argparse.ArgumentParser):
-    """An argument parser using :class:`_Formatter` (its subcommands' parsers too)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
+    return Parser
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -120,12 +133,15 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     ``kkr-tui search`` parses its line without building the other ten commands (their
     help texts are looked up in the catalogue one by one). It then parses that command's
     lines exactly as the whole parser does; anything else needs the whole parser."""
+    import argparse
+
     _translate_argparse()
-    common = _Parser(add_help=False)
+    make = _parser_class()
+    common = make(add_help=False)
     common.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=_("show tracebacks")
     )
-    with_db = _Parser(add_help=False)
+    with_db = make(add_help=False)
     with_db.add_argument(
         "--db",
         metavar=_("PATH"),
@@ -133,7 +149,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         help=_("database file (default: $KKR_TUI_DB, else the user data folder)"),
     )
 
-    parser = _Parser(
+    parser = make(
         prog="kkr-tui",
         description=_(
             "Offline reader for KL's KKR meeting agendas and minutes. "
@@ -166,6 +182,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def laid_out_help(language: str, width: int) -> str:
     """The top-level help of ``language`` as argparse prints it on ``width`` columns
     (what :mod:`kkr_tui.quickhelp` serves; ``python tools/i18n.py`` writes it)."""
+    import argparse
+
     from kkr_tui.i18n import language as current
     from kkr_tui.i18n import set_language
 
@@ -294,11 +312,90 @@ def _command_word(argv: Sequence[str]) -> str | None:
     return None
 
 
+#: The search's own options that take no value, and the ones that take one.
+_SEARCH_FLAGS = {"--json": ("json", True), "--debug": ("debug", True)}
+_SEARCH_VALUES = ("--db", "--limit", "-n")
+
+
+def _plain_search(words: Sequence[str]) -> Any | None:
+    """The arguments of a plain ``search`` line, read as argparse reads them, without
+    argparse; None for any other line, which argparse then reads (so its help, answers
+    and errors stay its own).
+
+    Plain: the top-level ``--debug``, ``--read-only`` and ``--db PATH``, ``search``, then
+    the query's words in one run with, before or after them, ``--json``, ``--debug``,
+    ``--db PATH`` and ``--limit N`` / ``-n N`` (``--db=PATH``, ``--limit=N`` too), N a
+    whole number of at least 1. Anything else (an abbreviated or unknown option, a word
+    starting with ``-``, options between the words, a bad N) goes to argparse.
+    tests/test_cli_plain_search.py holds the two readings equal."""
+    values: dict[str, Any] = {"read_only": False}
+    i = 0
+    while words[i] != "search":  # _command_word checked what comes before
+        word = words[i]
+        if word == "--db":
+            if words[i + 1].startswith("-"):
+                return None  # argparse: "expected one argument"
+            values["db"] = words[i + 1]
+            i += 2
+            continue
+        if word.startswith("--db="):
+            values["db"] = word[len("--db=") :]
+        elif word == "--debug":
+            values["debug"] = True
+        else:
+            values["read_only"] = True
+        i += 1
+    values |= {"command": "search", "json": False, "limit": 20}
+    query: list[str] = []
+    ended = False  # the query's words have been followed by an option
+    rest = list(words[i + 1 :])
+    while rest:
+        word = rest.pop(0)
+        if not word.startswith("-"):
+            if ended:
+                return None
+            query.append(word)
+            continue
+        ended = bool(query)
+        name, equals, given = word.partition("=")
+        if not equals and word in _SEARCH_FLAGS:
+            key, flag = _SEARCH_FLAGS[word]
+            values[key] = flag
+            continue
+        if name not in _SEARCH_VALUES or (equals and name == "-n"):
+            return None
+        if not equals:
+            if not rest or rest[0].startswith("-"):
+                return None
+            given = rest.pop(0)
+        if name == "--db":
+            values["db"] = given
+            continue
+        try:
+            limit = int(given)
+        except ValueError:
+            return None
+        if limit < 1:
+            return None
+        values["limit"] = limit
+    if not query:
+        return None
+    values["query"] = query
+    from types import SimpleNamespace
+
+    return SimpleNamespace(**values)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (see module docstring)."""
     words = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(_command_word(words))
-    args = parser.parse_args(words)
+    command = _command_word(words)
+    args = _plain_search(words) if command == "search" else None
+    # A plain search needs no parser: it is only ever handed on (no_data_message).
+    parser: Any = None
+    if args is None:
+        parser = build_parser(command)
+        args = parser.parse_args(words)
     debug = getattr(args, "debug", False)
     handlers = {
         None: _cmd_app,

@@ -99,7 +99,9 @@ def cli_date(iso: str | None) -> str:
     """A date in a CLI line: ``18.06.2025``, "no date" (translated) when there is none."""
     from kkr_tui.wording import danish_date  # here: `kkr-tui --help` needs none of it
 
-    return danish_date(iso, unknown=_("no date"))
+    # "no date" only when there is none: asking for it loaded the catalogue for every
+    # search whose hits all have dates (~3 ms of a one-off search).
+    return danish_date(iso) if iso else _("no date")
 
 
 class IngestReporter:
