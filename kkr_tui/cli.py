@@ -625,7 +625,9 @@ def _cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     query = " ".join(args.query)
     store = _open_reading(db)
     try:
-        answer = SearchIndex(store).answer(query, limit=args.limit, bilag=True)
+        # A one-off search exits at once: no giving memory back (SearchIndex).
+        index = SearchIndex(store, give_back_memory=False)
+        answer = index.answer(query, limit=args.limit, bilag=True)
     finally:
         store.close()
     hits = answer.hits

@@ -163,3 +163,36 @@ def test_a_command_help_builds_only_that_command() -> None:
     assert code == 0
     assert "argparse" in modules
     assert not _unwanted(modules, {"kkr_tui.sync", "kkr_tui.store", "kkr_tui.search"})
+
+
+def test_a_one_off_search_gives_no_memory_back(db: Path) -> None:
+    """Giving a large vocabulary's freed memory back (ctypes and an ``ldconfig``
+    subprocess, ~15 ms at 100k items) is for the long-lived reader; a one-off search
+    exits at once. The threshold is lowered so the small store counts as large."""
+    prelude = "import kkr_tui.search.index as index\nindex.TRIM_AFTER_TERMS = 0\n"
+    run = _RUN.replace(
+        "from kkr_tui.launch import main\n", prelude + "from kkr_tui.launch import main\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", run, "search", "okonomi", "--db", str(db)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    code, modules = json.loads(out.stdout.strip().splitlines()[-1])
+    assert code == 0
+    assert "kkr_tui.search.index" in modules
+    assert not _unwanted(set(modules), {"ctypes", "subprocess"})
+
+
+def test_the_reader_s_index_still_gives_memory_back(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kkr_tui.search import SearchIndex, index
+
+    asked: list[bool] = []
+    monkeypatch.setattr(index, "TRIM_AFTER_TERMS", 0)
+    monkeypatch.setattr(index, "release_free_memory", lambda: asked.append(True) or True)
+    with Store(db, read_only=True) as store:
+        SearchIndex(store).search("okonomi")
+        assert asked == [True]
+        SearchIndex(store, give_back_memory=False).search("okonomi")
+        assert asked == [True]

@@ -89,9 +89,16 @@ class Answer:
 class SearchIndex:
     """Search over one store, with that store's vocabulary kept between searches."""
 
-    def __init__(self, store: Store) -> None:
-        """Index ``store``; nothing is read until the first search or :meth:`prepare_step`."""
+    def __init__(self, store: Store, *, give_back_memory: bool = True) -> None:
+        """Index ``store``; nothing is read until the first search or :meth:`prepare_step`.
+
+        ``give_back_memory``: after building a large vocabulary from the store's pages,
+        hand the allocator's freed pages back to the OS (:mod:`.memory`), which a
+        long-lived reader wants. A one-off command that exits after its search passes
+        False: asking costs ctypes and an ``ldconfig`` subprocess (~15 ms of CPU at 100k
+        items) for memory the exit gives back anyway."""
         self.store = store
+        self._give_back_memory = give_back_memory
         self._lock = threading.Lock()
         self._cached: tuple[tuple[int, int], Vocabulary] | None = None
         self._load: VocabularyLoad | None = None
@@ -117,7 +124,7 @@ class SearchIndex:
             vocab = load.step(self.store)
             if vocab is not None:
                 self._cached, self._load = (token, vocab), None
-                if load.built and len(vocab) >= TRIM_AFTER_TERMS:
+                if self._give_back_memory and load.built and len(vocab) >= TRIM_AFTER_TERMS:
                     release_free_memory()
                 return vocab
             if not finish:
