@@ -34,7 +34,14 @@ def _normal(sql: str | None) -> str:
 @cache
 def expected_objects() -> dict[tuple[str, str], str]:
     """``{(type, name): normalised SQL}`` of everything a fresh kkr-tui database holds,
-    taken from an in-memory database built by the same code (so it never drifts)."""
+    taken from an in-memory database built by the same code (so it never drifts), and
+    kept between processes while that code is unchanged (:mod:`.schema_cache`)."""
+    from kkr_tui.store.schema_cache import expected
+
+    return expected(_build_expected)
+
+
+def _build_expected() -> dict[tuple[str, str], str]:
     from kkr_tui.store.schema import ensure_schema, ensure_side_tables
 
     conn = sqlite3.connect(":memory:", isolation_level=None)
