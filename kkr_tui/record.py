@@ -80,11 +80,7 @@ def _member(cls: type, name: str) -> MemberDescriptorType:
 def _own_fields(cls: type) -> list[str]:
     """The fields ``cls`` declares itself: its annotations, ClassVars left out."""
     annotations = vars(cls).get("__annotations__", {})
-    return [
-        name
-        for name, kind in annotations.items()
-        if not (isinstance(kind, str) and kind.replace("typing.", "").startswith("ClassVar"))
-    ]
+    return [name for name, kind in annotations.items() if "ClassVar" not in str(kind)]
 
 
 @dataclass_transform(frozen_default=True)

@@ -71,6 +71,9 @@ NOT_FOR_SEARCH = {
     "tokenize",
     # A plain search line is read without argparse (cli._plain_search).
     "argparse",
+    # Only citations clean their fields (wording.citation); only storing keeps versions.
+    "kkr_tui.sanitize",
+    "kkr_tui.store.versions",
 }
 
 #: Searches whose hits all have dates and that say nothing else: no message is asked

@@ -45,7 +45,7 @@ from kkr_tui.records import (
     NoteHit,
     SectionRow,
 )
-from kkr_tui.store import reads, safety, versions, writes
+from kkr_tui.store import reads, safety, writes
 from kkr_tui.store.bilag import BilagStore
 from kkr_tui.store.errors import (
     DamagedDatabaseError,
@@ -582,6 +582,9 @@ class Store(ManifestStore, BilagStore):
             replaced = stale + others
             # What the user saw of a replaced document's items is kept before its rows
             # go (a re-read of the same file, ``stale``, is a new parse, not a new version).
+            # Imported here: only storing needs it, not the read path's opens.
+            from kkr_tui.store import versions
+
             seen = versions.pending_from_replaced(conn, [d for d, _ in others])
             for document_id, _meeting in others:
                 writes.delete_document(conn, document_id)
