@@ -1,6 +1,6 @@
 """kkr-tui benchmarks: search, ingest, app start-up and memory, printed as JSON.
 
-    python bench/run.py [--sizes 10k,100k] [--quick] [--only search,ingest,app,rss,peers]
+    python bench/run.py [--sizes 10k,100k] [--quick] [--only search,ingest,app,rss,peers,cli]
 
 Every figure is a median and a p95 over repeated runs, measured beside its baseline in
 the same run on the same data (naive rapidfuzz for search, raw pypdf for ingest, an
@@ -666,6 +666,10 @@ def main(argv: list[str] | None = None) -> int:
         from peers import bench_peers
 
         out["peers"] = bench_peers()
+    if "cli" in only:
+        from cli_bench import bench_cli
+
+        out["cli"] = bench_cli(sizes, 5 if args.quick else 15)
     if "rss" in only:
         out["rss"] = {corpus.size_label(n): bench_rss(n) for n in sizes}
     print(json.dumps(out, indent=2, ensure_ascii=False))

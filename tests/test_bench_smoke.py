@@ -130,3 +130,13 @@ def test_dbsize_accounts_for_every_page(out_dir: Path) -> None:
     assert sum(o["bytes"] for o in result["objects"]) == result["used_bytes"]
     assert result["text_bytes"] > 0 and result["ratio_to_text"] > 1
     assert "| parts | table |" in dbsize.table(result)
+
+
+def test_cli_bench_times_whole_processes_beside_their_yardsticks(out_dir: Path) -> None:
+    import cli_bench
+
+    result = cli_bench.bench_cli([N], runs=1)
+    search = result["samples"]["search okonomi"]
+    assert search["cpu_ms"] > 0 and search["yardstick_cpu_ms"] > 0 and search["ratio_cpu"] > 0
+    assert set(result["samples"]) == {"search okonomi", "--version", "--help"}
+    assert set(result[corpus.size_label(N)]) == set(cli_bench.SIZE_QUERIES)
