@@ -199,3 +199,35 @@ def test_the_reader_s_index_still_gives_memory_back(
         assert asked == [True]
         SearchIndex(store, give_back_memory=False).search("okonomi")
         assert asked == [True]
+
+
+_FORWARD_REFS = (
+    "import sys, typing\n"
+    "made = []\n"
+    "init = typing.ForwardRef.__init__\n"
+    "def spy(self, arg, *rest, **kw):\n"
+    "    caller = sys._getframe(1)\n"
+    "    while caller and caller.f_globals.get('__name__', '').startswith('typing'):\n"
+    "        caller = caller.f_back\n"
+    "    name = caller.f_globals.get('__name__', '') if caller else ''\n"
+    "    if name.startswith('kkr_tui'):\n"
+    "        made.append(f'{name}: {arg}')\n"
+    "    init(self, arg, *rest, **kw)\n"
+    "typing.ForwardRef.__init__ = spy\n"
+)
+
+
+def test_the_search_path_compiles_no_type_names(db: Path) -> None:
+    """A ``Union`` (or ``Optional``) naming a type in quotes, evaluated when a module
+    loads, compiles that name (~1 ms each): type aliases of the read path are for the
+    type checker only (``if TYPE_CHECKING``), as in search/termlist.py."""
+    run = _FORWARD_REFS + _RUN.replace(
+        "print(json.dumps([code, modules]))", "print(json.dumps([code, made]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", run, "search", "okonomi", "--db", str(db)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    code, made = json.loads(out.stdout.strip().splitlines()[-1])
+    assert code == 0
+    assert made == []

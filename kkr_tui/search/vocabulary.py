@@ -17,16 +17,19 @@ import heapq
 from array import array
 from collections.abc import Generator, Iterable, Iterator
 from functools import cached_property
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from kkr_tui.search.termlist import TermList, TermListBuilder
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from kkr_tui.search.expand import Word
 
-#: Each term's document count: an array when built, a view of the snapshot file when
-#: read back from it (:mod:`.snapshot`).
-Counts = Union["array[int]", memoryview]
+    #: Each term's document count: an array when built, a view of the snapshot file
+    #: when read back from it (:mod:`.snapshot`). For the type checker only: a
+    #: ``Union`` with a name in quotes compiles it when the module loads (~1 ms).
+    Counts: TypeAlias = "array[int] | memoryview"
 
 #: Terms copied out per slice of the finishing work (as many as a load reads a step).
 FINISH_SLICE = 10_000
