@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sync_fixtures import config_home, site  # noqa: F401 - the sync tests' fixtures, by name
 
 from kkr_tui import i18n
 from kkr_tui.paths import sample_docs_dir

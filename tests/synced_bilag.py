@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 from app_fixtures import settle
+from sync_fixtures import sync, write_config
 from sync_site import Site
-from test_sync import sync, write_config
 
 from kkr_tui.store import Store
 

@@ -17,8 +17,8 @@ from pdf_factory import (
     build_textless_pdf,
     with_page_content,
 )
+from sync_fixtures import config_home, sync  # noqa: F401 - the fixture is used by name
 from sync_site import Site
-from test_sync import config_home, sync  # noqa: F401 - the fixture is used by name
 
 from kkr_tui.failure_words import stored_words
 from kkr_tui.ingest_pages import BATCH, read_pages_guarded

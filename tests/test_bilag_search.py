@@ -10,8 +10,8 @@ from tempfile import TemporaryDirectory
 import pytest
 from app_fixtures import make_app, screen_text, search_for, settle
 from pdf_factory import build_meeting_pdf
+from sync_fixtures import sync, write_config
 from sync_site import Site
-from test_sync import sync, write_config
 
 from kkr_tui.search import SearchIndex
 from kkr_tui.store import Store

@@ -163,8 +163,8 @@ def test_ingest_json_is_one_object_a_file_and_a_summary(tmp_path: Path, capsys) 
 
 
 def test_sync_json_is_one_object_a_line_and_a_summary(tmp_path: Path, monkeypatch, capsys) -> None:
+    from sync_fixtures import write_config
     from sync_site import Fault, Site
-    from test_sync import write_config
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     write_config(tmp_path / "config")
@@ -198,8 +198,8 @@ def test_sync_json_is_one_object_a_line_and_a_summary(tmp_path: Path, monkeypatc
 def test_sync_json_of_an_unreachable_site_is_a_summary_with_the_error(
     tmp_path: Path, monkeypatch, capsys
 ) -> None:
+    from sync_fixtures import write_config
     from sync_site import Site
-    from test_sync import write_config
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     write_config(tmp_path / "config")
@@ -218,8 +218,8 @@ def test_sync_json_of_an_unreachable_site_is_a_summary_with_the_error(
 def test_sync_dry_run_json_lists_what_would_be_fetched(tmp_path: Path, monkeypatch, capsys) -> None:
     """No database yet: every link is a would_fetch line (the footer PDF skipped), then
     the summary; nothing is created."""
+    from sync_fixtures import write_config
     from sync_site import Site
-    from test_sync import write_config
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     write_config(tmp_path / "config")

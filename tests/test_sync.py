@@ -6,74 +6,14 @@ back-off are 0 and timeouts short (config file), so the suite stays fast.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sync_fixtures import documents, has_line, leftovers, states, sync, write_config
 from sync_site import Fault, Site
 
 from kkr_tui.cli import main
 from kkr_tui.store import Store
-
-
-def write_config(folder: Path, **values: object) -> None:
-    settings = {"delay": 0, "backoff": 0, "timeout": 2, "retries": 2, **values}
-    lines = ["[sync]"] + [f"{key} = {value!r}" for key, value in settings.items()]
-    path = folder / "kkr-tui" / "config.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines).replace("'", '"') + "\n", encoding="utf-8")
-
-
-@pytest.fixture
-def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "config"
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
-    write_config(folder)
-    return folder
-
-
-@pytest.fixture
-def site(config_home: Path) -> Iterator[Site]:
-    site = Site()
-    site.add_meeting(
-        "sjaelland",
-        "2024-04-17",
-        minutes=True,
-        bilag=("Bilag 2.1 Klimaplan for regionen", "Bilag 2.2 Notat om drikkevand"),
-    )
-    site.add_meeting("sjaelland", "2025-02-05")
-    site.add_meeting("hovedstaden", "2025-06-18", text_only_pdf=True)
-    site.start()
-    yield site
-    site.stop()
-
-
-def sync(site: Site, db: Path, *extra: str) -> int:
-    return main(["sync", "--db", str(db), "--base-url", site.url, *extra])
-
-
-def documents(db: Path) -> list[tuple[str, str, str]]:
-    with sqlite3.connect(db) as conn:
-        return sorted(
-            conn.execute(
-                "SELECT m.council, m.meeting_date, d.doc_type FROM documents d"
-                " JOIN meetings m ON m.id = d.meeting_id"
-            ).fetchall()
-        )
-
-
-def states(db: Path) -> dict[str, str]:
-    with Store(db) as store:
-        return {row.url: row.state for row in store.manifest()}
-
-
-def has_line(out: str, status: str, text: str) -> bool:
-    return any(line.split(None, 1)[:1] == [status] and text in line for line in out.splitlines())
-
-
-def leftovers(root: Path) -> list[Path]:
-    return [p for p in root.rglob(".part-*")]
 
 
 def test_first_sync_stores_every_document_and_keeps_the_bilag(

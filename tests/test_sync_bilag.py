@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from sync_fixtures import config_home, sync  # noqa: F401 - the fixture is used by name
 from sync_site import Site
-from test_sync import config_home, sync  # noqa: F401 - the fixture is used by name
 
 from kkr_tui.cli import main
 from kkr_tui.store import Store

@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sync_site import Fault, Site
-from test_sync import (  # noqa: F401 - fixtures and helpers shared with test_sync
+from sync_fixtures import (  # noqa: F401 - config_home and site are fixtures used by name
     config_home,
     documents,
     leftovers,
@@ -26,6 +25,7 @@ from test_sync import (  # noqa: F401 - fixtures and helpers shared with test_sy
     states,
     sync,
 )
+from sync_site import Fault, Site
 
 from kkr_tui.cli import main
 from kkr_tui.failure_words import describe_sync

@@ -13,12 +13,12 @@ import json
 from pathlib import Path
 
 import pytest
-from sync_site import Fault, Site
-from test_sync import (  # noqa: F401 - fixtures and helpers shared with test_sync
+from sync_fixtures import (  # noqa: F401 - config_home and site are fixtures used by name
     config_home,
     site,
     sync,
 )
+from sync_site import Fault, Site
 
 from kkr_tui import i18n
 from kkr_tui.failure_words import describe_sync, stored_words

@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sync_site import Fault, Site
-from test_sync import (  # noqa: F401 - fixtures and helpers shared with test_sync
+from sync_fixtures import (  # noqa: F401 - config_home and site are fixtures used by name
     config_home,
     documents,
     has_line,
@@ -17,6 +16,7 @@ from test_sync import (  # noqa: F401 - fixtures and helpers shared with test_sy
     sync,
     write_config,
 )
+from sync_site import Fault, Site
 
 from kkr_tui.sync.client import PoliteClient
 from kkr_tui.sync.config import SyncConfig

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from reliability_corpus import kkr_command
+from sync_fixtures import documents, leftovers, sync, write_config
 from sync_site import Fault, Site
-from test_sync import documents, leftovers, sync, write_config
 
 from kkr_tui.store import Store
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 from app_fixtures import make_app, settle
+from sync_fixtures import documents, leftovers, sync, write_config
 from sync_site import Fault, Site
-from test_sync import documents, leftovers, sync, write_config
 
 from kkr_tui.store import Store
 from kkr_tui.sync.client import PoliteClient, StopEvent, SyncCancelled
