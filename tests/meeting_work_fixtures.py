@@ -167,3 +167,14 @@ def reuploaded_agenda_000() -> Meeting:
             items.append(item)
         sections.append(dataclasses.replace(section, items=tuple(items)))
     return dataclasses.replace(agenda, source="000_v2.txt", sections=tuple(sections))
+
+
+def seen_then_reuploaded_000(db: Path) -> int:
+    """Look at the samples once (what the user saw), then store the re-uploaded agenda
+    of 000 (:func:`reuploaded_agenda_000`); the id of its changed item 3.4."""
+    from kkr_tui.store import Store
+
+    with Store(db) as store:
+        store.detect_changes()
+        save(store, reuploaded_agenda_000())
+        return item_by_number(store, "KKR Hovedstaden", "2025-06-18", "3.4")

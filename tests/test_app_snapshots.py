@@ -106,9 +106,9 @@ def test_screen(
         await steps(pilot)
 
     if db == "reuploaded":
-        from test_app_whats_new import reuploaded
+        from meeting_work_fixtures import seen_then_reuploaded_000
 
-        reuploaded(sample_db)
+        seen_then_reuploaded_000(sample_db)
     app = make_app(small_db if db == "small" else sample_db)
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
 

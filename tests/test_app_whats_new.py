@@ -14,20 +14,17 @@ from pathlib import Path
 
 import pytest
 from app_fixtures import make_app, sample_db, sample_db_template, screen_text, settle
-from meeting_work_fixtures import item_by_number, reuploaded_agenda_000, save
+from meeting_work_fixtures import (
+    item_by_number,
+    reuploaded_agenda_000,
+    save,
+    seen_then_reuploaded_000,
+)
 
 from kkr_tui.store import Store
 
 HOV = "KKR Hovedstaden"
 SIZE = (110, 36)
-
-
-def reuploaded(db: Path) -> int:
-    """Look at the samples once, then store the re-uploaded agenda; 3.4's id."""
-    with Store(db) as store:
-        store.detect_changes()
-        save(store, reuploaded_agenda_000())
-        return item_by_number(store, HOV, "2025-06-18", "3.4")
 
 
 ADDED = "bold underline $text-success"
@@ -46,7 +43,7 @@ async def test_whats_new_lists_the_parts_and_the_pane_marks_the_words(sample_db:
 
     from kkr_tui.app.screens.whats_new import WhatsNewScreen
 
-    item_id = reuploaded(sample_db)
+    item_id = seen_then_reuploaded_000(sample_db)
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -83,7 +80,7 @@ async def test_whats_new_lists_the_parts_and_the_pane_marks_the_words(sample_db:
 
 
 async def test_a_change_without_a_kept_version_says_so(sample_db: Path) -> None:
-    item_id = reuploaded(sample_db)
+    item_id = seen_then_reuploaded_000(sample_db)
     with Store(sample_db) as store:
         store.detect_changes()
         store._conn.execute("DELETE FROM item_versions")  # as an older release left it
