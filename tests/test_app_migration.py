@@ -93,3 +93,31 @@ async def test_no_room_to_upgrade_reads_the_archive_as_it_is(
         assert "KKR" in screen_text(app)
     assert file_schema(db) == 3
     assert v3_contents(db) == before
+
+
+async def test_an_archive_another_program_is_upgrading_is_read_as_it_is(
+    tmp_path: Path,
+) -> None:
+    """Another program holds the archive's write lock (a ``kkr-tui sync`` upgrading it,
+    say): the reader does not wait for minutes or fail; it says so and shows the
+    archive as it is, read-only."""
+    import sqlite3
+
+    db = v3_database(tmp_path / "kkr.db")
+    before = v3_contents(db)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("PRAGMA journal_mode = WAL")
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        app = make_app(db)
+        app.gateway.busy_timeout = 0  # the lock is held throughout: no need to wait
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            said = [n.message for n in app._notifications if n.title == "Opgraderer arkivet"]
+            assert len(said) == 1 and "et andet program skriver i arkivet" in said[0]
+            assert app.read_only and app.tree.root.children
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert file_schema(db) == 3
+    assert v3_contents(db) == before

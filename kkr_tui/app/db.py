@@ -115,7 +115,7 @@ class StoreGateway:
         self.open_problem: str | None = None
 
     def _open(self) -> Store:
-        from kkr_tui.store import BUSY_TIMEOUT_MS, DiskFullError
+        from kkr_tui.store import BUSY_TIMEOUT_MS, DiskFullError, StoreBusyError
         from kkr_tui.store import Store as RealStore
 
         timeout = BUSY_TIMEOUT_MS / 1000 if self.busy_timeout is None else self.busy_timeout
@@ -131,20 +131,36 @@ class StoreGateway:
             )
         except DiskFullError as exc:
             store = self._open_unupgraded(exc, timeout)
+        except StoreBusyError as exc:
+            from kkr_tui.i18n import _
+
+            busy = _(
+                "{path}: another program is writing the archive (an upgrade to the new "
+                "version takes minutes); it is shown as it is, read-only, until kkr-tui "
+                "is started again"
+            ).format(path=self.db_path)
+            store = self._open_unupgraded(exc, timeout, busy)
         self.store = store
         return store
 
-    def _open_unupgraded(self, problem: Exception, timeout: float) -> Store:
-        """An older archive the disk has no room to upgrade is still read, as it is
-        (schema 3 reads without migrating), read-only: :attr:`open_problem` says why."""
+    def _open_unupgraded(self, problem: Exception, timeout: float, why: str = "") -> Store:
+        """An older archive that cannot be upgraded now is still read, as it is (schema 3
+        reads without migrating), read-only: the disk has no room for the upgrade, or
+        another program holds the archive (upgrading it itself, most likely: a
+        ``kkr-tui sync`` or ``ingest`` started first). :attr:`open_problem` says why
+        (``why``, else the problem's own words). Any other archive raises the problem."""
         from kkr_tui.store import READABLE_AS_IS, schema_version_of
         from kkr_tui.store import Store as RealStore
 
-        if self.read_only or schema_version_of(self.db_path) not in READABLE_AS_IS:
+        try:
+            older = schema_version_of(self.db_path) in READABLE_AS_IS
+        except Exception:  # the file cannot even be asked: the problem stands
+            older = False
+        if self.read_only or not older:
             raise problem
         store = RealStore(self.db_path, read_only=True, busy_timeout=timeout)
         self.read_only = True
-        self.open_problem = str(problem)
+        self.open_problem = why or str(problem)
         return store
 
     # -- the store thread -----------------------------------------------------------
