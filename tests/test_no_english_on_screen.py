@@ -320,3 +320,24 @@ def test_no_english_in_the_bilag_view_fetching_and_read_only(
     # The generated bilag's own text is data too; nothing here is in English.
     assert not bilag_words & ENGLISH
     assert {name: words for name, words in found.items() if words} == {}
+
+
+def test_no_english_while_an_older_archive_is_upgraded(
+    tmp_path: Path, document_words: frozenset[str]
+) -> None:
+    """The upgrade of a schema-3 archive (held at a step): the panel, the pane's word on
+    what happens, the footer."""
+    from app_fixtures import held_app, until_held
+    from old_databases import v3_database
+
+    async def tour() -> str:
+        app, held = held_app(v3_database(tmp_path / "kkr.db"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until_held(pilot, held)
+            shown = _shown(app)
+            app.go_on.set()
+        return shown
+
+    shown = asyncio.run(tour())
+    assert "Opgraderer arkivet til ny version" in shown
+    assert _english(shown, document_words) == set()
