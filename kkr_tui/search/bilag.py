@@ -97,10 +97,11 @@ def bilag_hits(
     pages = store.search_bilag(
         match, limit=limit, councils=filters.councils, year=filters.year, dates=filters.dates
     )
+    items = store.bilag_items([p.bilag.id for p in pages if p.bilag.item_number])
     hits = []
     for page in pages:
         bilag = page.bilag
-        item = store.bilag_item(bilag.id) if bilag.item_number else None
+        item = items.get(bilag.id)
         cut = snippet(found, page.text)
         hits.append(
             SearchHit(

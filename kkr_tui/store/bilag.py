@@ -214,23 +214,34 @@ class BilagStore:
     def bilag_item(self, bilag_id: int) -> ItemRow | None:
         """The item a bilag is tied to, in its meeting's primary document (the minutes
         when stored, else the agenda); None when it is tied to none."""
-        if not _has_tables(self._conn):
-            return None
+        return self.bilag_items([bilag_id]).get(bilag_id)
+
+    @locked
+    def bilag_items(self, bilag_ids: Sequence[int]) -> dict[int, ItemRow]:
+        """The items bilag are tied to (see :meth:`bilag_item`), by bilag id, in one
+        query: a search's dozen bilag hits each asked it apart (~0.3 ms a call)."""
+        if not bilag_ids or not _has_tables(self._conn):
+            return {}
+        ids = ",".join(str(int(b)) for b in bilag_ids)
         # "+i.number": without statistics SQLite otherwise looks the item up by its
-        # number, every "2.1" of the archive (50 ms a call at 100k items, once per bilag
-        # hit of a search), instead of among the ~20 items of the meeting's document.
-        row = self._conn.execute(
-            "SELECT i.id FROM bilag b JOIN meetings m ON m.council = b.council"
+        # number, every "2.1" of the archive (50 ms a call at 100k items), instead of
+        # among the ~20 items of the meeting's document.
+        rows = self._conn.execute(
+            "SELECT b.id, i.id FROM bilag b JOIN meetings m ON m.council = b.council"
             " AND m.meeting_date IS b.meeting_date JOIN documents d ON d.meeting_id = m.id"
             " JOIN items i ON i.document_id = d.id AND +i.number = b.item_number"
-            " WHERE b.id = ? ORDER BY CASE d.doc_type WHEN 'minutes' THEN 0 ELSE 1 END LIMIT 1",
-            (bilag_id,),
-        ).fetchone()
-        if row is None:
-            return None
+            f" WHERE b.id IN ({ids})"
+            " ORDER BY b.id, CASE d.doc_type WHEN 'minutes' THEN 0 ELSE 1 END, i.id"
+        ).fetchall()
+        chosen: dict[int, int] = {}
+        for bilag_id, item_id in rows:
+            chosen.setdefault(int(bilag_id), int(item_id))
+        if not chosen:
+            return {}
         from kkr_tui.store import reads
 
-        return reads.item_rows(self._conn, [int(row[0])]).get(int(row[0]))
+        items = reads.item_rows(self._conn, list(chosen.values()))
+        return {b: items[i] for b, i in chosen.items() if i in items}
 
     @locked
     def bilag_pages(self, bilag_id: int, first: int, count: int) -> list[tuple[int, str]]:
