@@ -57,8 +57,10 @@ _TABLES_SQL = [
 #: ~1 µs a page, so this bounds the ranking at a few ms.
 RANK_ALL = 2000
 #: Matching pages counted per bilag at most (the newest stored): counting costs
-#: ~0.5 µs a page, so a word on every page of a million-page archive stays ~15 ms.
-SCAN_MAX = 30_000
+#: ~0.75 µs a page with the grouping, so a word on every page of an archive of any size
+#: costs ~11 ms (bench/README.md: at 100,000 pages a cap of 30,000 let "kommunernes"
+#: cost 39 ms in the bilag alone, 28 with this one).
+SCAN_MAX = 15_000
 
 _COLUMNS = (
     "b.id, b.url, b.council, b.meeting_date, b.item_number, b.title, b.path, b.page_count,"
