@@ -49,6 +49,20 @@ def synced_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path,
     return db, site
 
 
+def fetching_reader(tmp_path: Path, base_url: str, **sync: object) -> Any:
+    """A reader on an empty store (``tmp_path/kkr.db``) whose ``H`` fetches from
+    ``base_url``, its config's ``[sync]`` holding ``sync`` (the waits and retries)."""
+    from app_fixtures import make_app
+
+    config = tmp_path / "config.toml"
+    settings = "".join(f"{key} = {value}\n" for key, value in sync.items())
+    config.write_text(f'[sync]\nbase_url = "{base_url}"\n{settings}', encoding="utf-8")
+    db = tmp_path / "kkr.db"
+    with Store(db):
+        pass
+    return make_app(db, config_path=config)
+
+
 def bilag_item_id(db: Path) -> int:
     """The item the first bilag is tied to (2.1)."""
     with Store(db) as store:

@@ -6,7 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from app_fixtures import make_app, screen_text, settle
-from synced_bilag import bilag_item_id, bilag_site, synced_store, until_fetched
+from synced_bilag import (
+    bilag_item_id,
+    bilag_site,
+    fetching_reader,
+    synced_store,
+    until_fetched,
+)
 
 from kkr_tui.app.screens.bilag import BilagScreen
 from kkr_tui.store import Store
@@ -44,15 +50,8 @@ async def test_an_item_lists_its_bilag_and_enter_reads_one(tmp_path: Path, monke
 
 async def test_fetch_in_the_reader_stores_what_arrived(tmp_path: Path, monkeypatch) -> None:
     site = bilag_site()
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f'[sync]\nbase_url = "{site.url}"\ndelay = 0\nbackoff = 0\ntimeout = 2\n',
-        encoding="utf-8",
-    )
+    app = fetching_reader(tmp_path, site.url, delay=0, backoff=0, timeout=2)
     db = tmp_path / "kkr.db"
-    with Store(db):
-        pass
-    app = make_app(db, config_path=config)
     try:
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
@@ -72,14 +71,7 @@ async def test_fetch_without_network_is_one_notification(tmp_path: Path) -> None
     site = bilag_site()
     url = site.url
     site.stop()
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f'[sync]\nbase_url = "{url}"\ndelay = 0\nbackoff = 0\nretries = 3\n', encoding="utf-8"
-    )
-    db = tmp_path / "kkr.db"
-    with Store(db):
-        pass
-    app = make_app(db, config_path=config)
+    app = fetching_reader(tmp_path, url, delay=0, backoff=0, retries=3)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("H")
