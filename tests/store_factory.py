@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from kkr_tui.model import Block, Item, Meeting, Part, Participant, Section
 
@@ -184,3 +185,21 @@ def fill_store(store, meetings: Iterable[Meeting]) -> None:  # noqa: ANN001
 
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_docs"
+
+
+def full_disk(monkeypatch: Any, spare_pages: int = 0) -> None:
+    """Every Store opened from now on may grow its file by ``spare_pages`` pages only:
+    SQLite then fails writes with SQLITE_FULL exactly as on a full disk."""
+    import sqlite3
+
+    from kkr_tui.store import Store
+
+    opened = Store._connect
+
+    def limited(self: Store) -> sqlite3.Connection:
+        conn = opened(self)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages + spare_pages}")
+        return conn
+
+    monkeypatch.setattr(Store, "_connect", limited)

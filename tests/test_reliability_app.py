@@ -206,7 +206,7 @@ async def test_an_outside_note_is_drawn_without_a_reload(small_db: Path) -> None
 
 async def test_the_reader_opens_and_reads_on_a_full_disk(small_db: Path, monkeypatch) -> None:
     """Reading needs no free space; a write that does is a notification, not a crash."""
-    from test_store_safety import full_disk
+    from store_factory import full_disk
 
     full_disk(monkeypatch)
     app = make_app(small_db)

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from store_factory import corpus_meetings, fill_store
+from store_factory import corpus_meetings, fill_store, full_disk
 
 from kkr_tui.cli import main
 from kkr_tui.store import (
@@ -254,20 +254,6 @@ def test_store_errors_from_another_program_are_store_errors(db: Path) -> None:
     _add(db, "CREATE VIEW peek AS SELECT 1")
     with pytest.raises(StoreError):
         Store(db)
-
-
-def full_disk(monkeypatch: pytest.MonkeyPatch, spare_pages: int = 0) -> None:
-    """Every Store opened from now on may grow its file by ``spare_pages`` pages only:
-    SQLite then fails writes with SQLITE_FULL exactly as on a full disk."""
-    opened = Store._connect
-
-    def limited(self: Store) -> sqlite3.Connection:
-        conn = opened(self)
-        pages = conn.execute("PRAGMA page_count").fetchone()[0]
-        conn.execute(f"PRAGMA max_page_count = {pages + spare_pages}")
-        return conn
-
-    monkeypatch.setattr(Store, "_connect", limited)
 
 
 def test_a_full_disk_ends_ingest_with_a_summary_of_what_was_stored(
