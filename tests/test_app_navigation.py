@@ -293,6 +293,24 @@ async def test_help_and_palette_follow_the_keymap_and_clashes_are_reported(
         assert "Næste punkt, også i næste afsnit  (n)" in screen_text(app)
 
 
+async def test_help_and_palette_say_that_the_fetch_key_again_stops_the_fetch(
+    sample_db: Path,
+) -> None:
+    # `H` starts a fetch and `H` again stops it (outside_changes.action_fetch_documents);
+    # a reader who looked in the help or the palette must be able to learn the second.
+    from kkr_tui.app.commands import KkrCommands
+    from kkr_tui.app.screens.help import reader_groups
+
+    fetch_help = "Hent nye dagsordener, referater og bilag fra KL's sider; tryk igen for at stoppe"
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rows = {d: k for _title, group in reader_groups(app) for k, d in group}
+        assert rows[fetch_help] == "H"
+        palette = {name: text for name, _run, text in KkrCommands(app.screen)._candidates()}
+        assert palette["Hent nye dokumenter"] == fetch_help + "  (H)"
+
+
 async def test_quit_with_q_but_not_while_typing(sample_db: Path) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:

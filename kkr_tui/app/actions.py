@@ -236,7 +236,8 @@ register(
     # Sync's command lives here, not in app/sync_actions.py: the help lists commands
     # in registration order, which must not depend on which module was imported first.
     _reader_key("fetch_documents", "H", N_("Fetch new documents"),
-                N_("Fetch new agendas, minutes and bilag from KL's pages"), writes=True),
+                N_("Fetch new agendas, minutes and bilag from KL's pages; press again to stop"),
+                writes=True),
     _reader_key("help", "question_mark,f1", N_("Help"),
                 N_("Keys, search syntax and what the marks mean"), typed=False),
     _reader_key("quit_q", "q", N_("Quit"), N_("Quit the reader"), action="quit", palette=False),
