@@ -17,7 +17,7 @@ from store_factory import make_meeting
 
 from kkr_tui.search import SearchIndex, Vocabulary
 from kkr_tui.search import vocabulary as search_mod
-from kkr_tui.search.expand import MAX_PREFIX_TERMS, NARROW_PREFIX_TERMS
+from kkr_tui.search.expand import MAX_PREFIX_TERMS, NARROW_PREFIX_TERMS, Word
 from kkr_tui.search.expand import expand as _expand
 from kkr_tui.store import Store
 
@@ -132,3 +132,59 @@ def test_short_words_find_body_only_matches_without_prefix_queries(
     full = [m for m, titles in matches if not titles]
     assert full, "the full index was never asked"
     assert not any("*" in m for m in full), full
+
+
+def _every_alternative(word: Word, titles: bool, wide: bool) -> str | None:
+    """Word.match_expr before alternatives a prefix alternative covers were left out:
+    every alternative as it comes, repeats and all."""
+    if titles:
+        alts = [f'"{word.word}"*' if word.prefix else f'"{word.word}"']
+        alts += [f'"{t}"*' for t in word.fuzzy]
+    elif len(word.word) < 2:
+        return None
+    else:
+        if wide or not word.completions:
+            terms = word.completions or [word.word]
+        elif word.term:
+            terms = [word.word]
+        else:
+            terms = word.completions[:NARROW_PREFIX_TERMS]
+        alts = [f'"{t}"' for t in terms] + [f'"{t}"' for t in word.fuzzy]
+    if wide:
+        alts += [f'"{t}"' for t in word.infix or ()]
+    elif not (word.prefix or word.fuzzy):
+        return None
+    return "(" + " OR ".join(alts) + ")"
+
+
+def test_a_typos_near_spellings_that_share_a_start_are_one_prefix() -> None:
+    """``"sundhedsreform"*`` and ``"sundhedsreformen"*`` match nothing
+    ``"sundhedsrefo"*`` does not: on the title index each would cost a prefix merge."""
+    vocab = Vocabulary.from_rows(
+        sorted([("sundhedsreform", 9), ("sundhedsrefo", 1), ("sundhedsreformen", 5), ("sund", 4)])
+    )
+    word = _expand(vocab, "sundhedsrefrom")
+    assert set(word.fuzzy) >= {"sundhedsreform", "sundhedsrefo", "sundhedsreformen"}
+    assert word.match_expr(titles=True, wide=False) == '("sundhedsrefrom" OR "sundhedsrefo"*)'
+    full = word.match_expr(titles=False, wide=True)
+    assert full is not None and full.count('"sundhedsreform"') == 1
+
+
+@pytest.mark.parametrize(
+    "query", ["sundhedsrefrom", "kommnue", "okonmoi", "borgre", "sundh", "uddannelsen", "reform"]
+)
+@pytest.mark.parametrize("titles", [True, False])
+@pytest.mark.parametrize("wide", [False, True])
+def test_leaving_out_covered_alternatives_keeps_the_rows(
+    corpus_store: Store, query: str, titles: bool, wide: bool
+) -> None:
+    vocab = SearchIndex(corpus_store).vocabulary()
+    word = _expand(vocab, query)
+    word.widen(vocab)
+    every, kept = _every_alternative(word, titles, wide), word.match_expr(titles, wide)
+    assert (every is None) == (kept is None)
+    if every is None or kept is None:
+        return
+    assert len(kept) <= len(every)
+    found = corpus_store.search_candidates(kept, limit=100_000, titles=titles)
+    assert found == corpus_store.search_candidates(every, limit=100_000, titles=titles)
