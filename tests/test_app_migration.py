@@ -121,3 +121,26 @@ async def test_an_archive_another_program_is_upgrading_is_read_as_it_is(
         holder.close()
     assert file_schema(db) == 3
     assert v3_contents(db) == before
+
+
+async def test_an_upgrade_that_fails_leaves_the_archive_readable(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The upgrade stops because a part would not come back exactly from the new layout
+    (it refuses to lose what the reader shows): the reader says so and shows the
+    archive as it is, read-only; the file is unchanged."""
+    from kkr_tui.store import layout
+
+    db = v3_database(tmp_path / "kkr.db")
+    before = v3_contents(db)
+    real = layout.decode
+    monkeypatch.setattr(layout, "decode", lambda text, shape: real(text, shape)[1:])
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        said = [n.message for n in app._notifications if n.title == "Opgraderer arkivet"]
+        assert len(said) == 1 and "kunne ikke opgraderes" in said[0], said
+        assert "kan ikke gemmes i det nye format" in said[0]
+        assert app.read_only and app.tree.root.children
+    assert file_schema(db) == 3
+    assert v3_contents(db) == before

@@ -115,7 +115,7 @@ class StoreGateway:
         self.open_problem: str | None = None
 
     def _open(self) -> Store:
-        from kkr_tui.store import BUSY_TIMEOUT_MS, DiskFullError, StoreBusyError
+        from kkr_tui.store import BUSY_TIMEOUT_MS, DiskFullError, SchemaError, StoreBusyError
         from kkr_tui.store import Store as RealStore
 
         timeout = BUSY_TIMEOUT_MS / 1000 if self.busy_timeout is None else self.busy_timeout
@@ -131,6 +131,13 @@ class StoreGateway:
             )
         except DiskFullError as exc:
             store = self._open_unupgraded(exc, timeout)
+        except SchemaError as exc:  # the upgrade refused to lose what the reader shows
+            from kkr_tui.i18n import _
+
+            failed = _(
+                "The archive could not be upgraded ({reason}); it is shown as it is, read-only."
+            ).format(reason=exc)
+            store = self._open_unupgraded(exc, timeout, failed)
         except StoreBusyError as exc:
             from kkr_tui.i18n import _
 
@@ -145,11 +152,12 @@ class StoreGateway:
 
     def _open_unupgraded(self, problem: Exception, timeout: float, why: str = "") -> Store:
         """An older archive that cannot be upgraded now is still read, as it is (schema 3
-        reads without migrating), read-only: the disk has no room for the upgrade, or
-        another program holds the archive (upgrading it itself, most likely: a
+        reads without migrating), read-only: the disk has no room for the upgrade, the
+        upgrade refused to go on (a part it could not keep exactly), or another program
+        holds the archive (upgrading it itself, most likely: a
         ``kkr-tui sync`` or ``ingest`` started first). :attr:`open_problem` says why
         (``why``, else the problem's own words). Any other archive raises the problem."""
-        from kkr_tui.store import READABLE_AS_IS, schema_version_of
+        from kkr_tui.store import READABLE_AS_IS, StoreError, schema_version_of
         from kkr_tui.store import Store as RealStore
 
         try:
@@ -158,7 +166,10 @@ class StoreGateway:
             older = False
         if self.read_only or not older:
             raise problem
-        store = RealStore(self.db_path, read_only=True, busy_timeout=timeout)
+        try:
+            store = RealStore(self.db_path, read_only=True, busy_timeout=timeout)
+        except StoreError:  # not readable either (damaged, foreign): the problem stands
+            raise problem from None
         self.read_only = True
         self.open_problem = why or str(problem)
         return store
