@@ -563,7 +563,12 @@ def _cmd_ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         if args.json:
             counts = {status: summary.count(status) for status in reporter.counts}
             print_json_line(
-                ingest_summary_json(counts, interrupted=summary.cancelled, stopped=summary.stopped)
+                ingest_summary_json(
+                    counts,
+                    interrupted=summary.cancelled,
+                    stopped=summary.stop_cause,
+                    stopped_text=summary.stopped,
+                )
             )
         elif summary.cancelled:
             print(summary.line() + " (" + _("interrupted") + ")")

@@ -34,7 +34,9 @@ from kkr_tui.ingest_types import (
     IngestEvent,
     IngestResult,
     ParsedFile,
+    ResultNote,
     Status,
+    StopCause,
     failed_result,
     read_and_parse,
     summary_text,
@@ -79,8 +81,10 @@ class IngestSummary:
 
     results: list[IngestResult] = field(default_factory=list)
     cancelled: bool = False
-    #: Why the run stopped storing (a full disk, a damaged database): "" if it did not.
+    #: Why the run stopped storing (a full disk, a damaged database), in words: "" if
+    #: it did not; ``stop_cause`` is the same as a code (``--json``).
     stopped: str = ""
+    stop_cause: StopCause | None = None
 
     def count(self, status: Status) -> int:
         """How many files ended with ``status``."""
@@ -248,7 +252,8 @@ class IngestRun:
             return None
         reason = _("the stored version is {path}").format(path=row.path)
         label, document = self._stored_label(row)
-        return IngestResult(str(path), "unchanged", reason, label, document=document)
+        note = ResultNote("superseded", (("path", row.path),))
+        return IngestResult(str(path), "unchanged", reason, label, document=document, note=note)
 
     def _stored_label(
         self, row: DocumentRow
@@ -293,6 +298,8 @@ class IngestRun:
         except (DiskFullError, DamagedDatabaseError) as error:
             # No later file can be stored either: stop, and say so in the summary.
             self.summary.stopped = str(error)
+            full = isinstance(error, DiskFullError)
+            self.summary.stop_cause = "disk_full" if full else "damaged_database"
             return IngestResult(
                 str(path), "failed", str(error), label, store_failed=True, document=document
             )

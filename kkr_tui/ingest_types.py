@@ -53,6 +53,30 @@ class IngestResult:
     store_failed: bool = False
     failure: FileFailure | None = None
     document: tuple[str | None, str | None, str] | None = None
+    note: ResultNote | None = None
+
+
+#: Why a file that was found was not stored again, a stable code (``ingest --json``'s
+#: ``note``); ``IngestResult.reason`` is its sentence in the user's language.
+NoteCode = Literal["superseded"]
+
+#: Why the store stopped a run, a stable code (``ingest --json`` and ``sync --json``:
+#: ``stopped``); ``IngestSummary.stopped`` is the store's sentence.
+StopCause = Literal["disk_full", "damaged_database"]
+
+
+@dataclass(frozen=True, slots=True)
+class ResultNote:
+    """A remark on a result that is not a failure, as a code and its values (no words:
+    ``--json`` prints them, the line words them): ``superseded`` = another file of the
+    same document is the stored version (``path``)."""
+
+    code: NoteCode
+    params: tuple[tuple[str, str], ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        """``{"code": …, "params": {…}}``, as a parse warning prints."""
+        return {"code": self.code, "params": dict(self.params)}
 
 
 def failed_result(path: str, failure: FileFailure | None, detail: str = "") -> IngestResult:

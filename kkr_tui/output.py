@@ -18,7 +18,7 @@ from kkr_tui.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from kkr_tui.ingest import IngestEvent
-    from kkr_tui.ingest_types import IngestResult, Status
+    from kkr_tui.ingest_types import IngestResult, Status, StopCause
     from kkr_tui.meetingwork.changes import ItemChange
     from kkr_tui.meetingwork.itemdiff import Span
     from kkr_tui.meetingwork.related import RelatedItem
@@ -71,16 +71,22 @@ def ingest_result_json(result: IngestResult) -> dict[str, Any]:
         "council": council,
         "meeting_date": meeting_date,
         "doc_type": doc_type,
-        "note": "" if failed else result.reason,
+        "note": None if result.note is None else {**result.note.as_json(), "text": result.reason},
         "warnings": [{**w.as_json(), "text": w.text} for w in result.page_warnings],
         "failure": failure_json(result.failure, result.reason) if failed else None,
     }
 
 
 def ingest_summary_json(
-    counts: dict[Status, int], *, interrupted: bool, stopped: str = ""
+    counts: dict[Status, int],
+    *,
+    interrupted: bool,
+    stopped: StopCause | None = None,
+    stopped_text: str = "",
 ) -> dict[str, Any]:
-    """The last line of ``kkr-tui ingest --json``: the counts and how the run ended."""
+    """The last line of ``kkr-tui ingest --json``: the counts and how the run ended
+    (``stopped``: why the store stopped it, a code; ``stopped_text`` the same in words,
+    which only the ``text`` carries)."""
     from kkr_tui.ingest_types import summary_text
 
     return {
@@ -91,7 +97,7 @@ def ingest_summary_json(
         "failed": counts.get("failed", 0),
         "interrupted": interrupted,
         "stopped": stopped,
-        "text": summary_text(counts, stopped),
+        "text": summary_text(counts, stopped_text),
     }
 
 

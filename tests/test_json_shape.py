@@ -122,6 +122,7 @@ SYNC_SUMMARY_KEYS = [
     "requests",
     "bytes_received",
     "interrupted",
+    "stopped",
     "error",
     "text",
 ]
@@ -146,6 +147,8 @@ def test_ingest_json_is_one_object_a_file_and_a_summary(tmp_path: Path, capsys) 
     by_status = {r["status"]: r for r in results}
     assert set(by_status) == {"added", "failed"} and summary["added"] == 2
     assert summary["failed"] == 1 and summary["interrupted"] is False
+    assert summary["stopped"] is None
+    assert all(r["note"] is None for r in results)
     failed = by_status["failed"]
     assert list(failed["failure"]) == FAILURE_KEYS
     assert failed["failure"]["cause"] == "empty" and failed["failure"]["text"] == "filen er tom"
@@ -160,6 +163,46 @@ def test_ingest_json_is_one_object_a_file_and_a_summary(tmp_path: Path, capsys) 
     assert {(r["council"], r["meeting_date"], r["doc_type"]) for r in unchanged} == {
         (r["council"], r["meeting_date"], r["doc_type"]) for r in results if r["failure"] is None
     }
+
+
+def test_ingest_json_notes_a_superseded_file_with_a_code(tmp_path: Path, capsys) -> None:
+    """Two versions of one agenda side by side: a re-run says which file is stored as
+    ``{"code": "superseded", "params": {"path"}, "text"}``, not as a sentence."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    text = sample_paths()[0].read_text(encoding="utf-8")
+    for name, mark in (("dagsorden.txt", "v1"), ("dagsorden (1).txt", "v2")):
+        changed = text.replace("er udsendt til", f"er udsendt ({mark}) til", 1)
+        assert changed != text
+        (folder / name).write_text(changed, encoding="utf-8")
+    db = str(tmp_path / "kkr.db")
+    _json_lines(capsys, 0, "ingest", str(folder), "--json", "--db", db)
+    *again, summary = _json_lines(capsys, 0, "ingest", str(folder), "--json", "--db", db)
+    assert [r["status"] for r in again] == ["unchanged", "unchanged"]
+    notes = [r["note"] for r in again if r["note"] is not None]
+    assert len(notes) == 1
+    (note,) = notes
+    assert list(note) == ["code", "params", "text"] and note["code"] == "superseded"
+    stored = note["params"]["path"]
+    assert Path(stored).name in {"dagsorden.txt", "dagsorden (1).txt"}
+    assert note["text"] == f"den gemte version er {stored}"
+    assert summary["stopped"] is None
+
+
+def test_sync_summary_json_says_why_the_store_stopped_as_a_code() -> None:
+    """A full disk or a damaged database mid-sync: ``stopped`` the code ``ingest --json``
+    has, the words in the summary line."""
+    from kkr_tui.ingest import IngestSummary
+    from kkr_tui.sync.run import SyncSummary
+
+    words = "disken er fuld: /x/kkr.db"
+    summary = SyncSummary(ingest=IngestSummary(stopped=words, stop_cause="disk_full"))
+    payload = summary.as_json()
+    assert list(payload) == SYNC_SUMMARY_KEYS
+    assert payload["stopped"] == "disk_full"
+    assert payload["text"].endswith("; stoppet: " + words)
+    assert SyncSummary(ingest=IngestSummary()).as_json()["stopped"] is None
+    assert SyncSummary().as_json()["stopped"] is None
 
 
 def test_sync_json_is_one_object_a_line_and_a_summary(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -193,6 +236,7 @@ def test_sync_json_is_one_object_a_line_and_a_summary(tmp_path: Path, monkeypatc
     assert list(summary) == SYNC_SUMMARY_KEYS and summary["type"] == "summary"
     assert summary["failed"] == 1 and summary["added"] == 1 and summary["error"] is None
     assert summary["requests"] > 0 and summary["interrupted"] is False
+    assert summary["stopped"] is None
 
 
 def test_sync_json_of_an_unreachable_site_is_a_summary_with_the_error(

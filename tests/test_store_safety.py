@@ -277,6 +277,25 @@ def test_a_full_disk_ends_ingest_with_a_summary_of_what_was_stored(
         assert len(store.meetings("KKR Hovedstaden", 2025)) == 2
 
 
+def test_a_full_disk_ends_ingest_json_with_a_code_and_the_words_in_the_text(
+    tmp_path: Path,
+    samples_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--json``'s ``stopped`` is a code a script can test; the words stay in ``text``."""
+    import json
+
+    db = tmp_path / "kkr.db"
+    Store(db).close()
+    full_disk(monkeypatch, spare_pages=80)
+    assert main(["ingest", "--json", "--db", str(db), str(samples_dir)]) == 1
+    *results, summary = map(json.loads, capsys.readouterr().out.splitlines())
+    assert summary["stopped"] == "disk_full"
+    assert summary["text"].startswith("tilføjet 2, opdateret 0, uændret 0, fejl 1; stoppet: disken")
+    assert [r["status"] for r in results].count("failed") == 1
+
+
 def test_a_full_disk_refuses_a_note_with_a_clear_error(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

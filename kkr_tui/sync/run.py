@@ -186,11 +186,17 @@ class SyncSummary:
             text += ", " + _("added {added}, updated {updated}").format(
                 added=self.ingest.count("added"), updated=self.ingest.count("updated")
             )
+            if self.ingest.stopped:  # a full disk or a damaged database ended the storing
+                text = _("{counts}; stopped: {reason}").format(
+                    counts=text, reason=self.ingest.stopped
+                )
         return text
 
     def as_json(self, *, error: dict[str, Any] | None = None) -> dict[str, Any]:
         """The last line of ``kkr-tui sync --json``: the counts, how the run ended, and
-        ``error`` (a failure as ``parse --json`` has one) when it could not run."""
+        ``error`` (a failure as ``parse --json`` has one) when it could not run;
+        ``stopped`` is why the store stopped taking documents, a code as ``ingest --json``
+        has it (``disk_full``, ``damaged_database``), else null."""
         ingest = self.ingest
         return {
             "type": "summary",
@@ -210,6 +216,7 @@ class SyncSummary:
             "requests": self.requests,
             "bytes_received": self.bytes_received,
             "interrupted": self.cancelled,
+            "stopped": ingest.stop_cause if ingest else None,
             "error": error,
             "text": self.line(),
         }
