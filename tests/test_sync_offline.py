@@ -36,15 +36,17 @@ Counter = list[tuple[str, object]]
 
 @pytest.fixture
 def connects(monkeypatch: pytest.MonkeyPatch) -> Counter:
-    """Every TCP connection attempt (httpx's sync backend goes through
-    ``socket.create_connection``), and every name lookup, in order."""
+    """Every TCP connection attempt (sync's network backend, sync/connect.py, makes
+    each one), and every name lookup, in order."""
+    from kkr_tui.sync.connect import StoppableBackend
+
     seen: Counter = []
-    real_connect = socket.create_connection
+    real_connect = StoppableBackend.connect_tcp
     real_lookup = socket.getaddrinfo
 
-    def connect(address: Any, *args: Any, **kwargs: Any) -> socket.socket:
-        seen.append(("connect", address))
-        return real_connect(address, *args, **kwargs)
+    def connect(self: StoppableBackend, host: str, port: int, *args: Any, **kwargs: Any) -> Any:
+        seen.append(("connect", (host, port)))
+        return real_connect(self, host, port, *args, **kwargs)
 
     def lookup(host: Any, *args: Any, **kwargs: Any) -> Any:
         seen.append(("lookup", host))
@@ -52,7 +54,7 @@ def connects(monkeypatch: pytest.MonkeyPatch) -> Counter:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return real_lookup(host, *args, **kwargs)
 
-    monkeypatch.setattr(socket, "create_connection", connect)
+    monkeypatch.setattr(StoppableBackend, "connect_tcp", connect)
     monkeypatch.setattr(socket, "getaddrinfo", lookup)
     return seen
 

@@ -30,7 +30,9 @@ from a server that has stopped sending would wait out its timeout (30 s). The co
 line's Ctrl+C handler raises into that wait (:meth:`PoliteClient.stop_waiting`); a
 caller on another thread (the reader) passes a :class:`StopEvent`, whose ``set()``
 shuts the client's sockets down (:meth:`PoliteClient.break_in`), so the blocked read
-returns at once and the wait ends in :class:`SyncCancelled`.
+returns at once and the wait ends in :class:`SyncCancelled`. A connection still being
+made is woken the same way: connections are made by :mod:`.connect`'s backend, which
+waits for the host in ``select`` beside a wake-up socket the stop writes to.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
     import httpx
 
     from kkr_tui.sync.config import SyncConfig
+    from kkr_tui.sync.connect import StoppableBackend
     from kkr_tui.sync.robots import Robots
 
 USER_AGENT = f"kkr-tui/{__version__} (+offline reader of KKR meeting documents)"
@@ -200,18 +203,42 @@ class PoliteClient:
         #: them over as they connect), for :meth:`break_in`.
         self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
         self._sockets_lock = threading.Lock()
+        #: The network backend whose connects a stop interrupts (None when a caller
+        #: brought its own ``transport``).
+        self._backend: StoppableBackend | None = None
+        if transport is None:
+            transport = self._stoppable_transport()
         if isinstance(self.cancel, StopEvent):
             self.cancel.when_set(self.break_in)
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT},
-            timeout=httpx.Timeout(config.timeout),
+            timeout=httpx.Timeout(config.timeout, connect=config.connect_timeout),
             follow_redirects=False,
             transport=transport,
         )
 
+    def _stoppable_transport(self) -> httpx.HTTPTransport:
+        """httpx's own transport, its connection pool making connections through a
+        :class:`~.connect.StoppableBackend` (httpx has no argument for a backend; its
+        pool reads the attribute for each new connection; httpx and httpcore are
+        pinned, and the stop tests fail if the backend is not used)."""
+        import httpcore
+        import httpx
+
+        from kkr_tui.sync.connect import StoppableBackend
+
+        transport = httpx.HTTPTransport()
+        pool = getattr(transport, "_pool", None)
+        if isinstance(pool, httpcore.ConnectionPool):  # else a stop waits out the connect
+            self._backend = StoppableBackend(self.cancel.is_set, SyncCancelled)
+            pool._network_backend = self._backend
+        return transport
+
     def close(self) -> None:
         """Close the connection pool."""
         self._client.close()
+        if self._backend is not None:
+            self._backend.close()
 
     def __enter__(self) -> PoliteClient:
         return self
@@ -252,8 +279,11 @@ class PoliteClient:
         read blocked on one returns at once (and :meth:`waiting` turns what the
         transport makes of it into :class:`SyncCancelled`). Called by a
         :class:`StopEvent`'s ``set()``; the run stops anyway, so idle connections lose
-        nothing. A connection still being made (connect) is not reached: it ends at its
-        timeout, or is shut as soon as it connects (:meth:`_trace`)."""
+        nothing. A connection still being made is woken out of its wait
+        (:class:`~.connect.StoppableBackend`), and one that connects anyway is shut as
+        soon as it does (:meth:`_trace`)."""
+        if self._backend is not None:
+            self._backend.wake()
         with self._sockets_lock:
             sockets = list(self._sockets)
         for sock in sockets:
@@ -330,8 +360,10 @@ class PoliteClient:
                 with self.waiting():
                     response = self._client.send(request, stream=True)
                 self.requests += 1
-            except httpx.TimeoutException:
-                timeout = SyncFailure("timeout", (("seconds", float(self.config.timeout)),))
+            except httpx.TimeoutException as exc:
+                connecting = isinstance(exc, httpx.ConnectTimeout)
+                seconds = self.config.connect_timeout if connecting else self.config.timeout
+                timeout = SyncFailure("timeout", (("seconds", float(seconds)),))
                 attempt = self._retry_or_raise(url, timeout, attempt)
                 continue
             except httpx.ConnectError as exc:

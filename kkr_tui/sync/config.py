@@ -6,7 +6,8 @@ fact about it is a default that the config file can replace::
     [sync]
     base_url = "https://www.kl.dk"      # or a mirror; --base-url wins over it
     delay = 1.0                         # seconds between two requests
-    timeout = 30.0                      # seconds per request (connect and each read)
+    timeout = 30.0                      # seconds per request (each read)
+    connect_timeout = 10.0              # seconds to make a connection
     retries = 3                         # extra attempts on timeouts, 5xx and 429
     backoff = 2.0                       # first wait before a retry; doubles each time
     max_size_mb = 200                   # a larger file is refused
@@ -47,6 +48,9 @@ class SyncConfig:
     pages: dict[str, str] = field(default_factory=dict)
     delay: float = 1.0
     timeout: float = 30.0
+    #: Seconds to make a connection: shorter than ``timeout``, since a host that takes
+    #: longer to accept one is as good as unreachable (a stop ends the wait anyway).
+    connect_timeout: float = 10.0
     retries: int = 3
     backoff: float = 2.0
     max_retry_after: float = 120.0
@@ -119,6 +123,7 @@ def _from_table(table: dict[str, object]) -> SyncConfig:
     limits = (
         ("delay", 0.0),
         ("timeout", 0.1),
+        ("connect_timeout", 0.1),
         ("retries", 0),
         ("backoff", 0.0),
         ("max_size_mb", 0.001),
@@ -139,6 +144,7 @@ def _from_table(table: dict[str, object]) -> SyncConfig:
         config,
         delay=numbers.get("delay", config.delay),
         timeout=numbers.get("timeout", config.timeout),
+        connect_timeout=numbers.get("connect_timeout", config.connect_timeout),
         retries=int(numbers.get("retries", config.retries)),
         backoff=numbers.get("backoff", config.backoff),
         max_bytes=int(numbers.get("max_size_mb", config.max_bytes / 1024 / 1024) * 1024 * 1024),

@@ -1,0 +1,157 @@
+"""Connections a stop can reach while they are still being made.
+
+httpcore's own backend connects with ``socket.create_connection``: a blocking call no
+other thread can end, so the reader's stop (a :class:`~kkr_tui.sync.client.StopEvent`
+set on the UI thread) did not reach a connect to a host that never answers, and the
+fetch went on until the connect timeout. This backend makes the same connection
+(each address the name resolves to in turn, ``TCP_NODELAY``, the socket handed to
+httpcore's own stream, so TLS and reading are httpcore's as before) but waits for it
+in ``select`` on the socket *and* a wake-up socket: :meth:`StoppableBackend.wake`
+(called when the stop is set) ends the wait at once, and the connect raises
+:class:`~kkr_tui.sync.client.SyncCancelled`. A Ctrl+C in the command line interrupts
+the same ``select`` in the main thread (its handler raises there).
+
+The name lookup before it (``getaddrinfo``) is still one blocking call; it is looked
+at for a stop as soon as it returns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import socket
+import time
+from collections.abc import Callable, Iterable
+from selectors import EVENT_READ, EVENT_WRITE, DefaultSelector
+from typing import TYPE_CHECKING
+
+import httpcore
+from httpcore._backends.sync import SyncStream  # the stream httpcore's backend returns (pinned)
+
+if TYPE_CHECKING:
+    from httpcore._backends.base import SOCKET_OPTION
+
+_IN_PROGRESS = {errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN}
+
+
+class StoppableBackend(httpcore.NetworkBackend):
+    """httpcore's sync network backend with a connect that :meth:`wake` interrupts.
+
+    ``stopped`` says whether the run was stopped (the client's cancel event); when it
+    is, a connect in progress or about to start raises ``cancelled()``.
+    """
+
+    def __init__(self, stopped: Callable[[], bool], cancelled: Callable[[], BaseException]) -> None:
+        self._stopped = stopped
+        self._cancelled = cancelled
+        self._inner = httpcore.SyncBackend()
+        self._wake_read, self._wake_write = socket.socketpair()
+        self._wake_read.setblocking(False)
+        self._wake_write.setblocking(False)
+
+    def wake(self) -> None:
+        """Thread-safe: end every connect waiting now or later (one byte stays unread,
+        so the wake-up is seen however late the connect looks)."""
+        # OSError: closed, or its buffer full of earlier wake-ups (woken already).
+        with contextlib.suppress(OSError):
+            self._wake_write.send(b"!")
+
+    def close(self) -> None:
+        """Close the wake-up sockets (the client is closed)."""
+        self._wake_read.close()
+        self._wake_write.close()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        """Resolve ``host`` and connect to its addresses in turn, as
+        ``socket.create_connection`` does, but interruptibly (see the module docstring).
+        Errors as httpcore's backend raises them: ``ConnectTimeout``, ``ConnectError``
+        (from the OS error, which :mod:`.netreason` reads)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            addresses = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+        except OSError as exc:
+            raise httpcore.ConnectError(exc) from exc
+        errors: list[OSError] = []
+        for family, kind, proto, _name, address in addresses:
+            self._check()
+            sock = socket.socket(family, kind, proto)
+            try:
+                if local_address is not None:
+                    sock.bind((local_address, 0))
+                self._connect(sock, address, deadline)
+                for option in socket_options or ():
+                    sock.setsockopt(*option)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                sock.settimeout(timeout)
+            except TimeoutError as exc:
+                sock.close()
+                raise httpcore.ConnectTimeout(exc) from exc
+            except OSError as exc:
+                sock.close()
+                errors.append(exc)
+                continue
+            except BaseException:
+                sock.close()
+                raise
+            return SyncStream(sock)
+        error = errors[0] if errors else OSError(errno.EADDRNOTAVAIL, "no address to connect to")
+        raise httpcore.ConnectError(error) from error
+
+    def _check(self) -> None:
+        if self._stopped():
+            raise self._cancelled()
+
+    def _connect(self, sock: socket.socket, address: object, deadline: float | None) -> None:
+        """Connect ``sock``, waiting in ``select`` on it and on the wake-up socket."""
+        sock.setblocking(False)
+        code = sock.connect_ex(address)  # type: ignore[arg-type]  # getaddrinfo's address
+        if code not in (0, *_IN_PROGRESS):
+            raise OSError(code, _strerror(code))
+        if code:
+            with DefaultSelector() as selector:
+                selector.register(sock, EVENT_WRITE)
+                selector.register(self._wake_read, EVENT_READ)
+                while True:
+                    self._check()
+                    left = None if deadline is None else deadline - time.monotonic()
+                    if left is not None and left <= 0:
+                        raise TimeoutError("timed out")
+                    ready = selector.select(left)
+                    self._check()
+                    if any(key.fileobj is sock for key, _events in ready):
+                        break
+                    if ready:  # a wake-up with no stop (cannot happen; never spin on it)
+                        _drain(self._wake_read)
+            code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if code:
+                raise OSError(code, _strerror(code))
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        """Not used by sync (it only speaks TCP); httpcore's own."""
+        return self._inner.connect_unix_socket(path, timeout, socket_options)  # pragma: no cover
+
+    def sleep(self, seconds: float) -> None:
+        """httpcore's own."""
+        self._inner.sleep(seconds)
+
+
+def _strerror(code: int) -> str:
+    return os.strerror(code)
+
+
+def _drain(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.recv(64)

@@ -1,0 +1,149 @@
+"""A stop reaches a connection still being made (a host that never answers the connect).
+
+The host is a loopback socket listening with a backlog of 0 whose one queue place is
+taken by a connection it never accepts: the kernel then drops every further SYN, so a
+connect to it waits until its timeout (here 600 s). The reader's stop (a
+:class:`StopEvent` set from another thread) and the command line's Ctrl+C (a real
+SIGINT to this process) must end that wait. Decided by outcome: the run ended (in
+``SyncCancelled``, exit 130) while the connect could only have gone on; the guard
+(30 s) only keeps a broken build from hanging the suite.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sync_fixtures import write_config
+
+from kkr_tui.cli import main
+from kkr_tui.sync.client import PoliteClient, StopEvent, SyncCancelled
+from kkr_tui.sync.config import SyncConfig, load_sync_config
+
+GUARD = 30.0  # seconds; a working stop takes a moment, the connect timeout is 600 s
+
+
+@pytest.fixture
+def unanswered() -> Iterator[str]:
+    """``http://127.0.0.1:PORT`` of a listener whose accept queue is full."""
+    listener = socket.socket()
+    filler = socket.socket()
+    try:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)  # one queued connection fills it
+        filler.setblocking(False)
+        filler.connect_ex(listener.getsockname())
+        _r, writable, _x = select.select([], [filler], [], GUARD)
+        assert writable and not filler.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        filler.close()
+        listener.close()
+
+
+@pytest.fixture
+def connecting(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Set when a connect starts waiting for the host's answer (the backend's
+    ``select``): a stop set after this finds the connect under way, not about to start
+    (where it is looked at anyway)."""
+    from kkr_tui.sync import connect
+
+    waiting = threading.Event()
+
+    class Watched(connect.DefaultSelector):  # type: ignore[misc,valid-type]
+        def select(self, timeout: float | None = None) -> Any:
+            waiting.set()
+            return super().select(timeout)
+
+    monkeypatch.setattr(connect, "DefaultSelector", Watched)
+    return waiting
+
+
+def test_a_stop_event_ends_a_connect_the_host_never_answers(
+    unanswered: str, connecting: threading.Event
+) -> None:
+    stop = StopEvent()
+    outcome: list[BaseException | None] = []
+    config = SyncConfig(base_url=unanswered, delay=0, backoff=0, connect_timeout=600, retries=0)
+
+    def fetch() -> None:
+        with PoliteClient(config, cancel=stop) as client:
+            try:
+                with client.get(unanswered + "/robots.txt"):
+                    pass
+            except BaseException as error:  # noqa: BLE001 - the outcome is the test's
+                outcome.append(error)
+            else:
+                outcome.append(None)
+
+    worker = threading.Thread(target=fetch, daemon=True)
+    worker.start()
+    assert connecting.wait(GUARD)
+    stop.set()
+    worker.join(GUARD)
+    assert not worker.is_alive(), "the stop did not reach the connect"
+    assert len(outcome) == 1 and isinstance(outcome[0], SyncCancelled)
+
+
+def test_ctrl_c_ends_a_sync_whose_first_connect_is_never_answered(
+    unanswered: str,
+    connecting: threading.Event,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A real SIGINT to this process while `kkr-tui sync` connects (main thread)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    write_config(tmp_path / "config", connect_timeout=600, timeout=600, retries=0)
+    db = tmp_path / "kkr.db"
+    sent: list[bool] = []
+
+    def interrupt() -> None:
+        if connecting.wait(GUARD):
+            sent.append(True)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=interrupt, daemon=True).start()
+    code = main(["sync", "--db", str(db), "--base-url", unanswered])
+    assert sent == [True]
+    assert code == 130
+    assert "afbrudt" in capsys.readouterr().out
+    assert not db.exists()
+
+
+def test_the_connect_timeout_is_its_own_setting(tmp_path: Path) -> None:
+    """``connect_timeout`` in ``[sync]`` (default 10 s, shorter than a read's 30 s)."""
+    assert SyncConfig().connect_timeout == 10.0 < SyncConfig().timeout
+    path = tmp_path / "config.toml"
+    path.write_text("[sync]\nconnect_timeout = 3.5\n", encoding="utf-8")
+    config = load_sync_config(path)
+    assert config.connect_timeout == 3.5 and not config.problems
+    path.write_text('[sync]\nconnect_timeout = "soon"\n', encoding="utf-8")
+    config = load_sync_config(path)
+    assert config.connect_timeout == 10.0 and config.problems
+
+
+def test_a_connect_not_answered_in_connect_timeout_is_a_timeout_of_that_many_seconds(
+    unanswered: str,
+) -> None:
+    """The connect waits ``connect_timeout`` (not the read's ``timeout``), and says so."""
+    from kkr_tui.sync.client import FetchError
+
+    config = SyncConfig(
+        base_url=unanswered, delay=0, backoff=0, connect_timeout=0.2, timeout=600, retries=0
+    )
+    with (
+        PoliteClient(config) as client,
+        pytest.raises(FetchError) as caught,
+        client.get(unanswered + "/robots.txt"),
+    ):
+        pass
+    assert caught.value.failure.cause == "timeout"
+    assert dict(caught.value.failure.params) == {"seconds": 0.2}
