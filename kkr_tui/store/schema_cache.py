@@ -13,7 +13,10 @@ trusts the same two numbers for its own ``.pyc`` files). Any difference, or a fi
 cannot be read, builds the answer again; a cache that cannot be written is skipped.
 
 The check stays as strict as it was: only its expected side is remembered, never
-anything about a database.
+anything about a database. The file is trusted as the user's own files are (a program
+that can write the user's cache folder can as well edit their config or the database);
+the database, the file people copy and share, is still never trusted
+(docs/RELIABILITY.md).
 """
 
 from __future__ import annotations
