@@ -147,3 +147,46 @@ def test_a_connect_not_answered_in_connect_timeout_is_a_timeout_of_that_many_sec
         pass
     assert caught.value.failure.cause == "timeout"
     assert dict(caught.value.failure.params) == {"seconds": 0.2}
+
+
+def test_a_stop_event_ends_a_name_lookup_that_does_not_return(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The resolver's ``getaddrinfo`` (a stand-in that blocks until released; no DNS
+    server is asked) cannot be interrupted: the stop leaves it behind instead."""
+    looking, release = threading.Event(), threading.Event()
+    real_lookup = socket.getaddrinfo
+
+    def hanging_lookup(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "kl.example":
+            looking.set()
+            release.wait()
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real_lookup(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging_lookup)
+    stop = StopEvent()
+    outcome: list[BaseException | None] = []
+    config = SyncConfig(base_url="http://kl.example", delay=0, backoff=0, retries=0)
+
+    def fetch() -> None:
+        with PoliteClient(config, cancel=stop) as client:
+            try:
+                with client.get("http://kl.example/robots.txt"):
+                    pass
+            except BaseException as error:  # noqa: BLE001 - the outcome is the test's
+                outcome.append(error)
+            else:
+                outcome.append(None)
+
+    worker = threading.Thread(target=fetch, daemon=True)
+    worker.start()
+    try:
+        assert looking.wait(GUARD)
+        stop.set()
+        worker.join(GUARD)
+        ended_while_looking = not worker.is_alive() and not release.is_set()
+    finally:
+        release.set()
+    assert ended_while_looking, "the stop did not reach the name lookup"
+    assert len(outcome) == 1 and isinstance(outcome[0], SyncCancelled)

@@ -11,8 +11,8 @@ in ``select`` on the socket *and* a wake-up socket: :meth:`StoppableBackend.wake
 :class:`~kkr_tui.sync.client.SyncCancelled`. A Ctrl+C in the command line interrupts
 the same ``select`` in the main thread (its handler raises there).
 
-The name lookup before it (``getaddrinfo``) is still one blocking call; it is looked
-at for a stop as soon as it returns.
+The name lookup before it (``getaddrinfo``, one blocking call of the C library) runs
+in a thread of its own and is waited for the same way: a stop leaves it behind.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ import contextlib
 import errno
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterable
 from selectors import EVENT_READ, EVENT_WRITE, DefaultSelector
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpcore
 from httpcore._backends.sync import SyncStream  # the stream httpcore's backend returns (pinned)
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
     from httpcore._backends.base import SOCKET_OPTION
 
 _IN_PROGRESS = {errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN}
+
+#: One answer of ``getaddrinfo``: family, type, protocol, canonical name, address
+#: (typeshed's exact type differs between Python versions).
+_Address = tuple[Any, ...]
 
 
 class StoppableBackend(httpcore.NetworkBackend):
@@ -76,7 +81,7 @@ class StoppableBackend(httpcore.NetworkBackend):
         (from the OS error, which :mod:`.netreason` reads)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            addresses = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+            addresses = self._lookup(host, port)
         except OSError as exc:
             raise httpcore.ConnectError(exc) from exc
         errors: list[OSError] = []
@@ -104,6 +109,40 @@ class StoppableBackend(httpcore.NetworkBackend):
             return SyncStream(sock)
         error = errors[0] if errors else OSError(errno.EADDRNOTAVAIL, "no address to connect to")
         raise httpcore.ConnectError(error) from error
+
+    def _lookup(self, host: str, port: int) -> list[_Address]:
+        """``getaddrinfo`` in a thread of its own, waited for beside the wake-up socket:
+        the C library's lookup cannot be interrupted, so a stop leaves it behind (it
+        ends at the resolver's timeout, its answer unused) instead of waiting for it."""
+        answer: list[Any] = []  # the addresses, or what the lookup raised
+        done_read, done_write = socket.socketpair()
+
+        def look_up() -> None:
+            try:
+                answer.append(socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM))
+            except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+                answer.append(exc)
+            with contextlib.suppress(OSError):  # closed: the waiter has gone (stopped)
+                done_write.send(b".")
+
+        try:
+            threading.Thread(target=look_up, name="kkr-tui-lookup", daemon=True).start()
+            with DefaultSelector() as selector:
+                selector.register(done_read, EVENT_READ)
+                selector.register(self._wake_read, EVENT_READ)
+                while not answer:
+                    self._check()
+                    ready = selector.select()
+                    self._check()
+                    if not answer and ready and all(k.fileobj is not done_read for k, _ in ready):
+                        _drain(self._wake_read)  # a wake-up with no stop: never spin on it
+        finally:
+            done_read.close()
+            done_write.close()
+        if isinstance(answer[0], BaseException):
+            raise answer[0]
+        addresses: list[_Address] = answer[0]
+        return addresses
 
     def _check(self) -> None:
         if self._stopped():
