@@ -531,15 +531,24 @@ def _probe(*args: str) -> dict[str, Any]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def bench_app(n: int, runs: int, *, read_only: bool = False) -> dict[str, Any]:
+def bench_app(
+    n: int, runs: int, *, read_only: bool = False, bilag_pages: int = 0
+) -> dict[str, Any]:
     """First frame of kkr-tui on an n-item store beside an empty Textual app, alternating.
 
     The app opens a private copy read-write, as a user's own store; with ``read_only``
     it opens the cached corpus itself read-only instead (no copy: the 1M corpus is 13 GB),
-    which also skips the "what's new" look, a write.
+    which also skips the "what's new" look, a write. With ``bilag_pages`` the store also
+    holds that many bilag pages (``bilag_corpus.py``): issue 15 asks that bilag leave the
+    first frame and the reader's memory where they are, so the two runs are compared.
     """
     corpus.build(n)
     db = corpus.db_path(n, 1)
+    if bilag_pages:
+        import bilag_corpus
+
+        bilag_corpus.build(n, bilag_pages)
+        db = bilag_corpus.db_path(n, bilag_pages)
     with tempfile.TemporaryDirectory() as tmp:
         target, flags = db, ["--read-only"]
         if not read_only:
@@ -627,6 +636,11 @@ def main(argv: list[str] | None = None) -> int:
         "them), tagged (words in Word's marked-content tags), lines (the cheapest)",
     )
     ap.add_argument(
+        "--app-bilag-pages",
+        default="0",
+        help="bilag pages in the reader's store for --only app (0: the items alone)",
+    )
+    ap.add_argument(
         "--app-read-only",
         action="store_true",
         help="open the cached corpus read-only instead of a read-write copy (for 1M)",
@@ -661,7 +675,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.quick
             else corpus.parse_size(args.app_size)
         )
-        out["app"] = bench_app(n, 2 if args.quick else 7, read_only=args.app_read_only)
+        out["app"] = bench_app(
+            n,
+            2 if args.quick else 7,
+            read_only=args.app_read_only,
+            bilag_pages=corpus.parse_size(args.app_bilag_pages),
+        )
     if "peers" in only:
         from peers import bench_peers
 
