@@ -10,7 +10,8 @@ test file imports another. The fixtures ``config_home`` and ``site`` are the sui
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,22 @@ def has_line(out: str, status: str, text: str) -> bool:
 def leftovers(root: Path) -> list[Path]:
     """Download part files left anywhere under ``root`` (there must be none)."""
     return [p for p in root.rglob(".part-*")]
+
+
+class RecordingThread(threading.Thread):
+    """Runs ``work`` in a daemon thread and keeps how it ended: the exception it raised, or
+    None. The stop tests decide by that outcome (a ``SyncCancelled``, not a timeout or a
+    finished download), so each records it this one way."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        super().__init__(daemon=True)
+        self.work = work
+        self.outcome: list[BaseException | None] = []
+
+    def run(self) -> None:
+        try:
+            self.work()
+        except BaseException as error:  # noqa: BLE001 - the outcome is the test's
+            self.outcome.append(error)
+        else:
+            self.outcome.append(None)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sync_fixtures import write_config
+from sync_fixtures import RecordingThread, write_config
 
 from kkr_tui.cli import main
 from kkr_tui.sync.client import PoliteClient, StopEvent, SyncCancelled
@@ -70,26 +70,19 @@ def test_a_stop_event_ends_a_connect_the_host_never_answers(
     unanswered: str, connecting: threading.Event
 ) -> None:
     stop = StopEvent()
-    outcome: list[BaseException | None] = []
     config = SyncConfig(base_url=unanswered, delay=0, backoff=0, connect_timeout=600, retries=0)
 
     def fetch() -> None:
-        with PoliteClient(config, cancel=stop) as client:
-            try:
-                with client.get(unanswered + "/robots.txt"):
-                    pass
-            except BaseException as error:  # noqa: BLE001 - the outcome is the test's
-                outcome.append(error)
-            else:
-                outcome.append(None)
+        with PoliteClient(config, cancel=stop) as client, client.get(unanswered + "/robots.txt"):
+            pass
 
-    worker = threading.Thread(target=fetch, daemon=True)
+    worker = RecordingThread(fetch)
     worker.start()
     assert connecting.wait(GUARD)
     stop.set()
     worker.join(GUARD)
     assert not worker.is_alive(), "the stop did not reach the connect"
-    assert len(outcome) == 1 and isinstance(outcome[0], SyncCancelled)
+    assert len(worker.outcome) == 1 and isinstance(worker.outcome[0], SyncCancelled)
 
 
 def test_ctrl_c_ends_a_sync_whose_first_connect_is_never_answered(
@@ -166,20 +159,16 @@ def test_a_stop_event_ends_a_name_lookup_that_does_not_return(
 
     monkeypatch.setattr(socket, "getaddrinfo", hanging_lookup)
     stop = StopEvent()
-    outcome: list[BaseException | None] = []
     config = SyncConfig(base_url="http://kl.example", delay=0, backoff=0, retries=0)
 
     def fetch() -> None:
-        with PoliteClient(config, cancel=stop) as client:
-            try:
-                with client.get("http://kl.example/robots.txt"):
-                    pass
-            except BaseException as error:  # noqa: BLE001 - the outcome is the test's
-                outcome.append(error)
-            else:
-                outcome.append(None)
+        with (
+            PoliteClient(config, cancel=stop) as client,
+            client.get("http://kl.example/robots.txt"),
+        ):
+            pass
 
-    worker = threading.Thread(target=fetch, daemon=True)
+    worker = RecordingThread(fetch)
     worker.start()
     try:
         assert looking.wait(GUARD)
@@ -189,4 +178,4 @@ def test_a_stop_event_ends_a_name_lookup_that_does_not_return(
     finally:
         release.set()
     assert ended_while_looking, "the stop did not reach the name lookup"
-    assert len(outcome) == 1 and isinstance(outcome[0], SyncCancelled)
+    assert len(worker.outcome) == 1 and isinstance(worker.outcome[0], SyncCancelled)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from app_fixtures import make_app, settle
-from sync_fixtures import documents, leftovers, sync, write_config
+from sync_fixtures import RecordingThread, documents, leftovers, sync, write_config
 from sync_site import Fault, Site
 
 from kkr_tui.store import Store
@@ -38,20 +38,14 @@ def _site() -> tuple[Site, str]:
 def test_a_stop_event_set_from_another_thread_ends_a_stalled_download(tmp_path: Path) -> None:
     site, minutes = _site()
     stop = StopEvent()
-    outcome: list[BaseException | None] = []
     target = tmp_path / "d" / "referat.pdf"
 
     def fetch() -> None:
         config = SyncConfig(base_url=site.url, delay=0, backoff=0, timeout=600, retries=0)
         with PoliteClient(config, cancel=stop) as client:
-            try:
-                download_pdf(client, site.url + minutes, target, max_bytes=10**8)
-            except BaseException as error:  # noqa: BLE001 - the outcome is the test's
-                outcome.append(error)
-            else:
-                outcome.append(None)
+            download_pdf(client, site.url + minutes, target, max_bytes=10**8)
 
-    worker = threading.Thread(target=fetch, daemon=True)
+    worker = RecordingThread(fetch)
     try:
         worker.start()
         assert site.stalled.wait(GUARD)
@@ -62,7 +56,7 @@ def test_a_stop_event_set_from_another_thread_ends_a_stalled_download(tmp_path: 
         site.stop()
         worker.join(GUARD)
     assert ended_during_stall
-    assert len(outcome) == 1 and isinstance(outcome[0], SyncCancelled)
+    assert len(worker.outcome) == 1 and isinstance(worker.outcome[0], SyncCancelled)
     assert not target.exists() and leftovers(tmp_path) == []
 
 
@@ -135,7 +129,6 @@ def test_a_stop_event_ends_a_request_the_server_never_answers(tmp_path: Path) ->
     site.faults[page] = Fault(hang=True)
     site.start()
     stop = StopEvent()
-    outcome: list[BaseException | None] = []
     asked = threading.Event()
 
     def fetch() -> None:
@@ -143,14 +136,9 @@ def test_a_stop_event_ends_a_request_the_server_never_answers(tmp_path: Path) ->
             base_url=site.url, delay=0, backoff=0, timeout=600, retries=0, obey_robots=False
         )
         with PoliteClient(config, cancel=stop) as client:
-            try:
-                fetch_pages(client, config, ["midtjylland"], {}, lambda _event: asked.set())
-            except BaseException as error:  # noqa: BLE001 - the outcome is the test's
-                outcome.append(error)
-            else:
-                outcome.append(None)
+            fetch_pages(client, config, ["midtjylland"], {}, lambda _event: asked.set())
 
-    worker = threading.Thread(target=fetch, daemon=True)
+    worker = RecordingThread(fetch)
     try:
         worker.start()
         assert asked.wait(GUARD)
@@ -167,4 +155,4 @@ def test_a_stop_event_ends_a_request_the_server_never_answers(tmp_path: Path) ->
         site.stop()
         worker.join(GUARD)
     assert ended_while_hanging
-    assert len(outcome) == 1 and isinstance(outcome[0], SyncCancelled)
+    assert len(worker.outcome) == 1 and isinstance(worker.outcome[0], SyncCancelled)
