@@ -9,9 +9,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kkr_tui.model import Block, Item, Meeting, Part, Participant, Section
+
+if TYPE_CHECKING:
+    from kkr_tui.store import Store
 
 ItemSpec = tuple  # (number, title[, case_number[, {kind: text}]])
 
@@ -203,3 +206,31 @@ def full_disk(monkeypatch: Any, spare_pages: int = 0) -> None:
         return conn
 
     monkeypatch.setattr(Store, "_connect", limited)
+
+
+def stored_bilag(
+    store: Store,
+    n: int,
+    *,
+    council: str,
+    meeting_date: str,
+    title: str,
+    pages: Sequence[str],
+) -> int:
+    """Bilag number ``n`` (its URL, path and sha256 made from ``n``, no item) with
+    ``pages`` as its text, stored and finished as sync stores one: the bilag search
+    tests need bilag without a site or a PDF."""
+    bilag_id = store.begin_bilag(
+        url=f"https://www.kl.dk/media/{n}/b.pdf",
+        council=council,
+        meeting_date=meeting_date,
+        item_number=None,
+        title=title,
+        path=f"/x/{n}.pdf",
+        sha256=f"{n:064d}",
+        page_count=len(pages),
+        at=f"{meeting_date}T00:00:00+00:00",
+    )
+    store.add_bilag_pages(bilag_id, list(enumerate(pages, start=1)))
+    store.finish_bilag(bilag_id, "ready")
+    return bilag_id

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from store_factory import stored_bilag
 
 from kkr_tui.search import SearchIndex
 from kkr_tui.store import Store
@@ -50,19 +51,7 @@ def _store(path: Path) -> Store:
     path.parent.mkdir(parents=True, exist_ok=True)
     store = Store(path)
     for n, (council, date, title, pages) in enumerate(BILAG):
-        bilag_id = store.begin_bilag(
-            url=f"https://www.kl.dk/media/{n}/b.pdf",
-            council=council,
-            meeting_date=date,
-            item_number=None,
-            title=title,
-            path=f"/x/{n}.pdf",
-            sha256=f"{n:064d}",
-            page_count=len(pages),
-            at="2025-01-01T00:00:00+00:00",
-        )
-        store.add_bilag_pages(bilag_id, list(enumerate(pages, start=1)))
-        store.finish_bilag(bilag_id, "ready")
+        stored_bilag(store, n, council=council, meeting_date=date, title=title, pages=pages)
     return store
 
 

@@ -6,6 +6,7 @@ with them marked and found. A word is never corrected when the words already mat
 from __future__ import annotations
 
 import pytest
+from store_factory import stored_bilag
 
 from kkr_tui.search import SearchIndex
 from kkr_tui.search.bilag import bilag_match
@@ -25,19 +26,14 @@ BILAG = [
 @pytest.fixture
 def store(corpus_store: Store) -> Store:
     for n, (title, pages) in enumerate(BILAG):
-        bilag_id = corpus_store.begin_bilag(
-            url=f"https://www.kl.dk/media/{n}/b.pdf",
+        stored_bilag(
+            corpus_store,
+            n,
             council="KKR Midtjylland",
             meeting_date="2025-03-12",
-            item_number=None,
             title=title,
-            path=f"/x/{n}.pdf",
-            sha256=f"{n:064d}",
-            page_count=len(pages),
-            at="2025-03-12T00:00:00+00:00",
+            pages=pages,
         )
-        corpus_store.add_bilag_pages(bilag_id, list(enumerate(pages, start=1)))
-        corpus_store.finish_bilag(bilag_id, "ready")
     return corpus_store
 
 

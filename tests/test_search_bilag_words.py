@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from store_factory import stored_bilag
+
 from kkr_tui.search import SearchIndex
 from kkr_tui.search.bilag import bilag_match
 from kkr_tui.store import Store
@@ -22,19 +24,14 @@ def _bilag_titles(store: Store, query: str) -> list[str]:
 def test_short_words_match_whole_words_and_longer_ones_word_starts(tmp_db: Path) -> None:
     tmp_db.parent.mkdir(parents=True)
     with Store(tmp_db) as store:
-        bilag_id = store.begin_bilag(
-            url="https://www.kl.dk/media/x/notat.pdf",
+        stored_bilag(
+            store,
+            0,
             council="KKR Midtjylland",
             meeting_date="2025-03-12",
-            item_number=None,
             title="Notat om afgørelser",
-            path="/x/notat.pdf",
-            sha256="0" * 64,
-            page_count=1,
-            at="2025-03-12T00:00:00+00:00",
+            pages=["Afgørelser om EU-midler og grundvand i regionen."],
         )
-        store.add_bilag_pages(bilag_id, [(1, "Afgørelser om EU-midler og grundvand i regionen.")])
-        store.finish_bilag(bilag_id, "ready")
         assert _bilag_titles(store, "afgør") == ["Notat om afgørelser"]
         assert _bilag_titles(store, "grundv regionen") == ["Notat om afgørelser"]
         assert _bilag_titles(store, "eu") == ["Notat om afgørelser"]  # a whole short word
