@@ -76,6 +76,7 @@ from kkr_tui.store.schema import (
     ensure_schema,
     ensure_side_tables,
     newer_schema,
+    savepoint,
     schema_needs_work,
     schema_version,
 )
@@ -438,7 +439,7 @@ class Store(ManifestStore, BilagStore):
             raise StoreReadOnlyError(_("{path} is open read-only").format(path=self.path))
         conn = self._conn
         if self._in_batch:
-            with self._savepoint(conn):
+            with savepoint(conn, "kkr_document"):  # one document of a batch undone alone
                 yield conn
             if document:
                 self._document_writes += 1
@@ -453,20 +454,6 @@ class Store(ManifestStore, BilagStore):
         conn.execute("COMMIT")
         if document:
             self._document_writes += 1
-
-    @staticmethod
-    @contextmanager
-    def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
-        """One document inside a :meth:`batch`: undone alone when it fails."""
-        conn.execute("SAVEPOINT kkr_document")
-        try:
-            yield
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK TO SAVEPOINT kkr_document")
-                conn.execute("RELEASE SAVEPOINT kkr_document")
-            raise
-        conn.execute("RELEASE SAVEPOINT kkr_document")
 
     @contextmanager
     def batch(self) -> Iterator[None]:

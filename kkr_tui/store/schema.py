@@ -215,18 +215,27 @@ def _index_sql(table: str, columns: list[str], unique: bool) -> str:
 
 
 @contextmanager
+def savepoint(conn: sqlite3.Connection, name: str) -> Iterator[None]:
+    """A savepoint ``name`` inside the open transaction: undone alone when the block fails,
+    the transaction around it left for its owner. A failure that already rolled the whole
+    transaction back (a full disk) leaves nothing to undo, so nothing is asked of SQLite."""
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+        raise
+    conn.execute(f"RELEASE SAVEPOINT {name}")
+
+
+@contextmanager
 def _atomic(conn: sqlite3.Connection) -> Iterator[None]:
     """One transaction (a savepoint inside one already open): all of it or none."""
     if conn.in_transaction:
-        conn.execute("SAVEPOINT kkr_schema")
-        try:
+        with savepoint(conn, "kkr_schema"):
             yield
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK TO SAVEPOINT kkr_schema")
-                conn.execute("RELEASE SAVEPOINT kkr_schema")
-            raise
-        conn.execute("RELEASE SAVEPOINT kkr_schema")
         return
     conn.execute("BEGIN")
     try:
