@@ -92,6 +92,25 @@ def describe(failure: FileFailure) -> str:
         return clean_line(failure.cause)
 
 
+#: Why the store could not take a file that was read (``IngestResult.store_cause``,
+#: the codes of the summary's ``stopped``); the run stops storing after the first.
+STORE_MESSAGES: dict[str, str] = {
+    "disk_full": N_(
+        "the disk is full, so it was not stored (what is stored is kept); "
+        "it is stored next time, once there is room"
+    ),
+    "damaged_database": N_(
+        "the database is damaged, so it was not stored; nothing more is written to it"
+    ),
+}
+
+
+def describe_store(cause: str) -> str:
+    """The sentence for a file the store refused (``disk_full``, ``damaged_database``)."""
+    message = STORE_MESSAGES.get(cause)
+    return _(message) if message else clean_line(cause)
+
+
 def technical(failure: FileFailure) -> str:
     """The library's own words, as a labelled line for ``--debug`` ("" when none)."""
     if not failure.detail:

@@ -282,15 +282,8 @@ class IngestRun:
             return failed_result(str(path), parsed.failure, parsed.detail)
         label = meeting_label(meeting.council, meeting.meeting_date, meeting.doc_type)
         document = (meeting.council, meeting.meeting_date, meeting.doc_type)
-        if self.summary.stopped:
-            return IngestResult(
-                str(path),
-                "failed",
-                self.summary.stopped,
-                label,
-                store_failed=True,
-                document=document,
-            )
+        if self.summary.stop_cause is not None:
+            return self._refused(path, self.summary.stop_cause, label, document)
         from kkr_tui.store.errors import DamagedDatabaseError, DiskFullError
 
         try:
@@ -300,9 +293,7 @@ class IngestRun:
             self.summary.stopped = str(error)
             full = isinstance(error, DiskFullError)
             self.summary.stop_cause = "disk_full" if full else "damaged_database"
-            return IngestResult(
-                str(path), "failed", str(error), label, store_failed=True, document=document
-            )
+            return self._refused(path, self.summary.stop_cause, label, document)
         except Exception as error:  # noqa: BLE001 - reported per file, the run goes on
             return IngestResult(
                 str(path),
@@ -316,6 +307,28 @@ class IngestRun:
             )
         return IngestResult(
             str(path), status, label=label, page_warnings=meeting.page_warnings, document=document
+        )
+
+    @staticmethod
+    def _refused(
+        path: Path,
+        cause: StopCause,
+        label: str,
+        document: tuple[str | None, str | None, str] | None,
+    ) -> IngestResult:
+        """A file the store could not take because the disk is full or the database is
+        damaged: its line says so (the code worded by ``failure_words.describe_store``),
+        and ``--json`` gives the code as the failure's cause."""
+        from kkr_tui.failure_words import describe_store
+
+        return IngestResult(
+            str(path),
+            "failed",
+            describe_store(cause),
+            label,
+            store_failed=True,
+            document=document,
+            store_cause=cause,
         )
 
 

@@ -35,6 +35,9 @@ class IngestResult:
     ``store_failed``: the file was read but the store could not take it (busy, full,
     damaged): the file itself is fine and worth trying again, unlike one that cannot be
     read. A flag, not a look at ``reason``, whose wording follows the user's language.
+    ``store_cause`` says why when it is known as a code (a full disk, a damaged
+    database: the same codes as the summary's ``stopped``), so ``--json`` can tell a
+    script that the disk, not the database, refused the file.
 
     ``failure``: why a file that could not be read or parsed failed, as a code
     (``reason`` is its sentence); None for the store's failures and every other status.
@@ -54,6 +57,7 @@ class IngestResult:
     failure: FileFailure | None = None
     document: tuple[str | None, str | None, str] | None = None
     note: ResultNote | None = None
+    store_cause: StopCause | None = None
 
 
 #: Why a file that was found was not stored again, a stable code (``ingest --json``'s

@@ -47,16 +47,21 @@ def print_json_line(payload: dict[str, Any]) -> None:
     print(json.dumps(payload, ensure_ascii=False), flush=True)
 
 
-def failure_json(failure: FileFailure | SyncFailure | None, text: str) -> dict[str, Any]:
+def failure_json(
+    failure: FileFailure | SyncFailure | None, text: str, store_cause: str | None = None
+) -> dict[str, Any]:
     """A failure as ``parse --json`` prints one: the stable ``cause`` and its ``params``,
-    the library's ``detail`` ("" when none) and the ``text`` the line shows. A failure
-    with no code (the store could not take the document) is ``not_stored``."""
+    the library's ``detail`` ("" when none) and the ``text`` the line shows. A file the
+    store could not take has the store's code as its cause (``disk_full``,
+    ``damaged_database``: ``store_cause``), else ``not_stored`` (busy, or a failure
+    with no code)."""
     from kkr_tui.model import FileFailure
 
     if isinstance(failure, FileFailure):
         return {**failure.as_json(), "text": text}
     if failure is None:
-        return {"cause": "not_stored", "params": {}, "detail": "", "text": text}
+        cause = store_cause or "not_stored"
+        return {"cause": cause, "params": {}, "detail": "", "text": text}
     return {"cause": failure.cause, "params": dict(failure.params), "detail": "", "text": text}
 
 
@@ -73,7 +78,9 @@ def ingest_result_json(result: IngestResult) -> dict[str, Any]:
         "doc_type": doc_type,
         "note": None if result.note is None else {**result.note.as_json(), "text": result.reason},
         "warnings": [{**w.as_json(), "text": w.text} for w in result.page_warnings],
-        "failure": failure_json(result.failure, result.reason) if failed else None,
+        "failure": (
+            failure_json(result.failure, result.reason, result.store_cause) if failed else None
+        ),
     }
 
 

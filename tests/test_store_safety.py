@@ -294,6 +294,11 @@ def test_a_full_disk_ends_ingest_json_with_a_code_and_the_words_in_the_text(
     assert summary["stopped"] == "disk_full"
     assert summary["text"].startswith("tilføjet 2, opdateret 0, uændret 0, fejl 1; stoppet: disken")
     assert [r["status"] for r in results].count("failed") == 1
+    # The file the full disk refused says so by its code, not as a database failure.
+    (failed,) = [r for r in results if r["status"] == "failed"]
+    assert failed["failure"]["cause"] == "disk_full"
+    assert failed["failure"]["text"].startswith("disken er fuld")
+    assert failed["council"] is not None  # it was read: only storing it failed
 
 
 def test_a_full_disk_refuses_a_note_with_a_clear_error(
