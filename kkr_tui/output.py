@@ -425,6 +425,16 @@ def change_json(change: ItemChange | None) -> dict[str, Any] | None:
     }
 
 
+def _stage_words(stage: str) -> str:
+    """What an upgrade's stage is doing, for the bar: the commit (saving) and the
+    compaction are said, since their seconds pass with few or no steps to show."""
+    if stage == "commit":
+        return _("saving the upgraded archive (the last step; the percent waits)")
+    if stage == "compact":
+        return _("compacting the archive")
+    return _("upgrading the archive")
+
+
 class MigrationReporter:
     """What the command line says on stderr while an older database is brought up to
     date (a listener for :class:`kkr_tui.store.MigrationEvent`).
@@ -456,6 +466,7 @@ class MigrationReporter:
         self._last_tenth = 0
         self._bar_shown = False
         self._compacted = True
+        self._stage = ""
 
     def _say(self, text: str) -> None:
         if self._bar_shown:
@@ -498,19 +509,31 @@ class MigrationReporter:
                 )
             )
         elif self.tty:
-            self._draw(percent)
+            self._draw(percent, stage)
+        elif stage == "commit" and stage != self._stage:
+            # The commit has no steps to follow (seconds at 100k items): say it begins,
+            # so a piped run's last line is not a percent that seems to hang. A quick
+            # migration, which printed nothing yet, stays quiet.
+            if self.clock() - self._started >= self.every_s:
+                self._last_line = self.clock()
+                self._say(
+                    _("upgrading the archive: {percent} %, {doing}").format(
+                        percent=percent, doing=_stage_words(stage)
+                    )
+                )
         elif percent // 10 > self._last_tenth and self.clock() - self._last_line >= self.every_s:
             self._last_tenth, self._last_line = percent // 10, self.clock()
             self._say(_("upgrading the archive: {percent} %").format(percent=percent))
+        self._stage = stage
 
-    def _draw(self, percent: int) -> None:
+    def _draw(self, percent: int, stage: str) -> None:
         import shutil
 
         width = shutil.get_terminal_size((80, 24)).columns
         bar_width = max(10, min(30, width // 3))
         filled = bar_width * percent // 100
         bar = "[" + "#" * filled + "-" * (bar_width - filled) + "]"
-        text = f"{bar} {percent} % " + _("upgrading the archive")
+        text = f"{bar} {percent} % " + _stage_words(stage)
         self.stream.write("\r\x1b[K" + printable(text)[: width - 1])
         self.stream.flush()
         self._bar_shown = True

@@ -40,6 +40,28 @@ async def test_the_reader_shows_the_upgrade_then_the_tree(tmp_path: Path) -> Non
     assert file_schema(db) == 4
 
 
+async def test_the_commit_is_shown_as_saving_with_a_pulsing_bar(tmp_path: Path) -> None:
+    """The commit writes the upgrade into the file in one call (seconds at 100k items)
+    and has no steps to count: the panel says it is saving and its bar pulses (no
+    total) instead of standing at a percent that seems stuck."""
+    from textual.widgets import ProgressBar
+
+    db = v3_database(tmp_path / "kkr.db")
+    app, held = held_app(db, stage="commit")
+    async with app.run_test(size=SIZE) as pilot:
+        await until_held(pilot, held)
+        for _ in range(20):  # the event is posted from the store thread
+            if "Gemmer" in screen_text(app):
+                break
+            await pilot.pause()
+        assert "Gemmer det opgraderede arkiv … 90 % (sidste trin)" in screen_text(app)
+        assert app.query_one(MigrationPanel).query_one(ProgressBar).total is None
+        app.go_on.set()
+        await settle(pilot)
+        assert not app.query(MigrationPanel) and app.tree.root.children
+    assert file_schema(db) == 4
+
+
 async def test_quitting_mid_upgrade_leaves_the_old_archive_and_the_next_start_upgrades(
     tmp_path: Path,
 ) -> None:

@@ -342,6 +342,42 @@ def test_piped_progress_is_a_line_a_tenth_when_it_takes_long() -> None:
     ]
 
 
+def test_piped_progress_says_when_the_commit_begins() -> None:
+    """The commit has no steps to count (seconds at 100k items): a long migration's
+    piped lines say it is saving when it begins, once, so the last line is not a
+    percent that seems to hang; a quick migration still prints nothing."""
+    now = [0.0]
+    out = io.StringIO()
+    reporter = MigrationReporter("kkr.db", stream=out, tty=False, clock=lambda: now[0])
+    steps = [("start", 0), ("index", 41), ("merge", 89), ("commit", 90), ("commit", 96)]
+    steps += [("done", 100)]
+    for (stage, percent), t in zip(steps, [0, 12, 20, 21, 22, 23], strict=True):
+        now[0] = float(t)
+        reporter(*_events([(stage, percent)]))
+    lines = out.getvalue().splitlines()
+    assert lines[1:] == [
+        "opgraderer arkivet: 41 %",
+        "opgraderer arkivet: 90 %, gemmer det opgraderede arkiv (sidste trin; procenten står"
+        " stille imens)",
+        "kkr.db: arkivet er opgraderet (23 s)",
+    ]
+    quick = io.StringIO()
+    reporter = MigrationReporter("kkr.db", stream=quick, tty=False, clock=lambda: 0.0)
+    for event in _events(steps):
+        reporter(event)
+    assert "gemmer" not in quick.getvalue() and len(quick.getvalue().splitlines()) == 2
+
+
+def test_on_a_terminal_the_bar_names_the_commit_and_the_compaction() -> None:
+    out = io.StringIO()
+    reporter = MigrationReporter("kkr.db", stream=out, tty=True, clock=lambda: 0.0)
+    for event in _events([("start", 0), ("commit", 90), ("compact", 97), ("done", 100)]):
+        reporter(event)
+    text = out.getvalue()
+    assert "90 % gemmer det opgraderede arkiv" in text
+    assert "97 % komprimerer arkivet" in text
+
+
 def test_on_a_terminal_progress_is_one_bar_redrawn_in_place() -> None:
     out = io.StringIO()
     reporter = MigrationReporter("kkr.db", stream=out, tty=True, clock=lambda: 0.0)

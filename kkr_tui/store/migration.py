@@ -39,15 +39,17 @@ __all__ = [
 
 #: The steps of a migration in order, each with its share of the whole (percent points):
 #: the wall time each took migrating the 100k-item schema-3 corpus on an idle machine
-#: (bench/migrate_bench.py: 93 s in all), so the percent moves at an even pace there.
-#: A smaller archive takes the same steps, only faster.
+#: (bench/migrate_bench.py: 93 s in all; the commit's share from two later idle runs of
+#: 48-49 s, where it took 2.9-3.2 s, 6.0-6.5 %), so the percent moves at an even pace
+#: there. A smaller archive takes the same steps, only faster. The commit is reported
+#: before it begins: it has no steps to count, and the displays name it ("saving").
 STAGES: dict[str, int] = {
     "prepare": 2,  # the old index dropped (2.2 s)
     "convert": 26,  # every part's blocks -> text and layout, 5,000 parts a slice (24 s)
     "drop": 10,  # the old columns dropped: SQLite rewrites both tables (9 s)
-    "index": 52,  # the full-text index filled from the parts, 2,000 items a slice (48 s)
+    "index": 50,  # the full-text index filled from the parts, 2,000 items a slice (48 s)
     "merge": 2,  # the index merged into one segment (1.7 s)
-    "commit": 4,  # the transaction committed and written into the file (3.9 s)
+    "commit": 6,  # the transaction committed and written into the file (3.9 s)
     "compact": 4,  # VACUUM: the freed half of the file given back (3.9 s)
 }
 

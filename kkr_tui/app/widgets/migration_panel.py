@@ -18,9 +18,17 @@ from textual.widgets import ProgressBar, Static
 from kkr_tui.i18n import _
 
 
-def upgrade_line(percent: int) -> str:
-    """The panel's line: what is happening and how far it has come."""
-    return _("Upgrading the archive to a new version … {percent} %").format(percent=percent)
+def upgrade_line(percent: int, stage: str = "") -> str:
+    """The panel's line: what is happening and how far it has come. The commit (the
+    upgrade written into the file, seconds at 100k items with no steps to count) and
+    the compaction after it are named, so a percent that waits is seen to be at work."""
+    if stage == "commit":
+        line = _("Saving the upgraded archive … {percent} % (the last step)")
+    elif stage == "compact":
+        line = _("Compacting the archive … {percent} %")
+    else:
+        line = _("Upgrading the archive to a new version … {percent} %")
+    return line.format(percent=percent)
 
 
 class MigrationPanel(Vertical):
@@ -34,10 +42,17 @@ class MigrationPanel(Vertical):
         yield ProgressBar(id="migration-bar", total=100, show_eta=False, show_percentage=False)
 
     def show_event(self, event: Any) -> None:
-        """Draw one :class:`~kkr_tui.store.MigrationEvent` (its percent)."""
+        """Draw one :class:`~kkr_tui.store.MigrationEvent` (its percent and stage). While
+        the commit runs there is nothing to count, so the bar pulses (no total) to show
+        the work goes on."""
         percent = int(getattr(event, "percent", 0))
-        self.query_one("#migration-label", Static).update(upgrade_line(percent))
-        self.query_one(ProgressBar).update(progress=percent)
+        stage = str(getattr(event, "stage", ""))
+        self.query_one("#migration-label", Static).update(upgrade_line(percent, stage))
+        bar = self.query_one(ProgressBar)
+        if stage == "commit":
+            bar.update(total=None)
+        else:
+            bar.update(total=100, progress=percent)
 
 
 async def follow_migration(app: Any, event: Any) -> None:
