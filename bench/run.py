@@ -1,6 +1,7 @@
 """kkr-tui benchmarks: search, ingest, app start-up and memory, printed as JSON.
 
-    python bench/run.py [--sizes 10k,100k] [--quick] [--only search,ingest,app,rss,peers,cli]
+    python bench/run.py [--sizes 10k,100k] [--quick]
+        [--only search,ingest,app,rss,peers,cli,typo_first,recall,search_bilag]
 
 Every figure is a median and a p95 over repeated runs, measured beside its baseline in
 the same run on the same data (naive rapidfuzz for search, raw pypdf for ingest, an
@@ -689,6 +690,15 @@ def main(argv: list[str] | None = None) -> int:
         from cli_bench import bench_cli
 
         out["cli"] = bench_cli(sizes, 5 if args.quick else 15)
+    if "typo_first" in only:
+        from typo_first import bench_typo_first
+
+        out["typo_first"] = {}
+        for n in sizes:
+            corpus.build(n)
+            out["typo_first"][corpus.size_label(n)] = bench_typo_first(
+                corpus.db_path(n, 1), 1 if args.quick else 3
+            )
     if "rss" in only:
         out["rss"] = {corpus.size_label(n): bench_rss(n) for n in sizes}
     print(json.dumps(out, indent=2, ensure_ascii=False))

@@ -140,3 +140,29 @@ def test_cli_bench_times_whole_processes_beside_their_yardsticks(out_dir: Path) 
     assert search["cpu_ms"] > 0 and search["yardstick_cpu_ms"] > 0 and search["ratio_cpu"] > 0
     assert set(result["samples"]) == {"search okonomi", "--version", "--help"}
     assert set(result[corpus.size_label(N)]) == set(cli_bench.SIZE_QUERIES)
+
+
+def test_typo_first_bench_derives_typos_by_its_rule_and_times_each_in_a_process(
+    out_dir: Path,
+) -> None:
+    import typo_first
+
+    from kkr_tui.search import Vocabulary
+
+    vocab = Vocabulary.from_rows(
+        sorted([("budget", 40), ("budgetter", 2), ("kommunerne", 9), ("okonomi", 30)])
+    )
+    for word in ("budget", "kommunerne", "okonomi"):
+        for step in range(8):
+            typo = typo_first.misspell(word, step)
+            assert typo != word and typo[0] == word[0]
+        typo = typo_first.typo_of(vocab, word)
+        assert typo is not None and not vocab.has_prefix(typo) and len(typo) >= 4
+    corpus.build(N, seed=1)
+    result = typo_first.bench_typo_first(corpus.db_path(N, 1), runs=1)
+    assert result["typos"] == len(result["rows"]) > 0
+    assert result["cpu_ms"]["n"] == result["typos"]
+    assert {row["band"] for row in result["rows"]} <= {
+        "queries", "frequent", "mid", "rare", "danish", "compound", "short",
+    }  # fmt: skip
+    assert all(row["cpu_ms"][0] > 0 for row in result["rows"])
