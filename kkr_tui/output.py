@@ -475,8 +475,45 @@ class MigrationReporter:
         self.stream.write(printable(text) + "\n")
         self.stream.flush()
 
+    def _compaction(self, event: Any) -> None:
+        """A compaction an earlier upgrade had no room for, done now: a line when it
+        starts and one at the end (or why it could not be done); the bar between."""
+        if event.stage == "start":
+            self._started = self._last_line = self.clock()
+            self._say(
+                _(
+                    "{path}: the archive is compacted now, which its upgrade had no room "
+                    "for; this can take a minute (stopped, it stays as it is)"
+                ).format(path=self.path)
+            )
+        elif event.stage == "compact_failed":
+            self._compacted = False
+            self._say(
+                _(
+                    "{path}: the archive could not be compacted now (another program is "
+                    "using it, or the disk filled up); nothing is lost, it is tried again "
+                    "next time"
+                ).format(path=self.path)
+            )
+        elif event.stage == "done":
+            if self._compacted:
+                seconds = max(0, round(self.clock() - self._started))
+                self._say(
+                    _("{path}: the archive is compacted ({seconds} s)").format(
+                        path=self.path, seconds=seconds
+                    )
+                )
+            elif self._bar_shown:
+                self.stream.write("\r\x1b[K")
+                self._bar_shown = False
+        elif self.tty:
+            self._draw(event.percent, event.stage)
+
     def __call__(self, event: Any) -> None:
         stage, percent = event.stage, event.percent
+        if getattr(event, "task", "upgrade") == "compact":
+            self._compaction(event)
+            return
         if stage == "start":
             self._started = self._last_line = self.clock()
             self._say(
@@ -490,8 +527,8 @@ class MigrationReporter:
             self._say(
                 _(
                     "{path}: upgraded, but not compacted: that needs {needed} MB free and "
-                    "{free} MB are; the file keeps its size, and later imports reuse "
-                    "the space"
+                    "{free} MB are; a later command that writes to it compacts it once "
+                    "there is room (until then the file keeps its size)"
                 ).format(path=self.path, needed=_mb(event.needed, up=True), free=_mb(event.free))
             )
         elif stage == "compact_failed":

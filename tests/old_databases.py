@@ -49,6 +49,42 @@ def file_schema(db: Path) -> int:
         conn.close()
 
 
+def owes_compaction(db: Path) -> bool:
+    """Whether the file records a compaction still to do (an upgrade had no room for it,
+    or was stopped or killed in it), read as is."""
+    conn = sqlite3.connect(db)
+    try:
+        table = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'owed_upkeep'").fetchone()
+        if table is None:
+            return False
+        row = conn.execute("SELECT 1 FROM owed_upkeep WHERE task = 'compact'").fetchone()
+        return row is not None
+    finally:
+        conn.close()
+
+
+def free_pages(db: Path) -> int:
+    """Pages the file holds but does not use (what a compaction gives back)."""
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute("PRAGMA freelist_count").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def add_free_pages(db: Path, pages: int = 200) -> None:
+    """Leave ``pages`` unused pages in the file, as a large archive's upgrade does (the
+    schema-3 fixture is too small to free any): a table written and dropped again."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+        conn.execute("CREATE TABLE filler (b BLOB)")
+        conn.execute("INSERT INTO filler VALUES (zeroblob(?))", (size * pages,))
+        conn.execute("DROP TABLE filler")
+    finally:
+        conn.close()
+
+
 def v3_database(db_path: Path) -> Path:
     shutil.copyfile(V3_FIXTURE, db_path)
     return db_path

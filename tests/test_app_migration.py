@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from app_fixtures import held_app, make_app, screen_text, settle, until_held
-from old_databases import file_schema, v3_contents, v3_database
+from old_databases import (
+    add_free_pages,
+    file_schema,
+    free_pages,
+    owes_compaction,
+    v3_contents,
+    v3_database,
+)
 
 from kkr_tui.app.widgets.migration_panel import MigrationPanel
 
@@ -166,3 +173,34 @@ async def test_an_upgrade_that_fails_leaves_the_archive_readable(
         assert app.read_only and app.tree.root.children
     assert file_schema(db) == 3
     assert v3_contents(db) == before
+
+
+async def test_a_compaction_the_upgrade_had_no_room_for_is_done_on_a_later_start(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The upgrade had room for itself but not for the compaction after it, so the file
+    kept its size and the compaction is owed. The next start, with room, does it after
+    the first frame, in the upgrade's panel ("Komprimerer arkivet … %"), says so in one
+    notification when it is done, and owes nothing any more."""
+    from kkr_tui.store import Store, migration
+
+    db = v3_database(tmp_path / "kkr.db")
+    with monkeypatch.context() as tight:  # room for the upgrade, not for VACUUM's copies
+        room = int(db.stat().st_size * 1.5)
+        tight.setattr(migration, "free_bytes", lambda folder: room)
+        Store(db).close()
+    assert owes_compaction(db)
+    add_free_pages(db)  # what a large archive's upgrade leaves unused
+    app, held = held_app(db, stage="compact")
+    async with app.run_test(size=SIZE) as pilot:
+        await until_held(pilot, held)
+        text = screen_text(app)
+        assert "Komprimerer arkivet … 0 %" in text
+        assert "Da arkivet blev opgraderet, var der ikke plads på disken" in text
+        app.go_on.set()
+        await settle(pilot)
+        assert not app.query(MigrationPanel) and app.tree.root.children
+        said = [n.message for n in app._notifications if n.title == "Komprimerer arkivet"]
+        assert said == ["Arkivet er komprimeret."]
+        assert not app.read_only
+    assert not owes_compaction(db) and free_pages(db) == 0

@@ -22,7 +22,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from old_databases import check_integrity, file_schema, v3_contents, v3_database
+from old_databases import (
+    add_free_pages,
+    check_integrity,
+    file_schema,
+    free_pages,
+    owes_compaction,
+    v3_contents,
+    v3_database,
+)
 
 from kkr_tui.cli import main
 from kkr_tui.output import MigrationReporter
@@ -121,8 +129,14 @@ def test_a_stop_rolls_the_migration_back(old_db: Path, stage: str) -> None:
     assert_migrated_whole(old_db, before)
 
 
-def test_a_stop_during_compaction_keeps_the_migration(old_db: Path) -> None:
-    """Compaction runs after the commit: stopped there, the file is migrated (only larger)."""
+def test_a_stop_during_compaction_keeps_the_migration(
+    old_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compaction runs after the commit: stopped there, the file is migrated (only larger)
+    and the compaction is still owed; the next writable open does it, told as a task of
+    its own (``compact``), and then nothing is owed."""
+    monkeypatch.setattr(migration, "_TICK_OPS", 200)  # the small file's VACUUM is entered
+    add_free_pages(old_db)  # what a large archive's upgrade frees
     before = v3_contents(old_db)
     stop = threading.Event()
     events: list[str] = []
@@ -135,6 +149,16 @@ def test_a_stop_during_compaction_keeps_the_migration(old_db: Path) -> None:
     Store(old_db, on_migrate=listen, stop_migration=stop).close()
     assert events[-1] == "done" and "compact_failed" not in events
     assert_migrated_whole(old_db, before)
+    assert owes_compaction(old_db) and free_pages(old_db) > 0
+    later: list[MigrationEvent] = []
+    Store(old_db, on_migrate=later.append).close()
+    assert [e.stage for e in later][0] == "start" and later[-1].stage == "done"
+    assert {e.task for e in later} == {"compact"} and "compact" in [e.stage for e in later]
+    assert not owes_compaction(old_db) and free_pages(old_db) == 0
+    assert_migrated_whole(old_db, before)
+    quiet: list[MigrationEvent] = []
+    Store(old_db, on_migrate=quiet.append).close()
+    assert quiet == []  # paid: nothing more is done or told
 
 
 # -- room on the disk --------------------------------------------------------------------
@@ -226,20 +250,48 @@ def test_a_full_disk_mid_migration_is_one_danish_line_and_changes_nothing(
     assert_migrated_whole(old_db, before)
 
 
-def test_a_full_disk_for_the_compaction_skips_it_with_a_line(old_db: Path) -> None:
+def _user_rows(db: Path) -> dict[str, list[Any]]:
+    with Store(db, read_only=True) as s:
+        return {
+            table: s._conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
+            for table in USER_TABLES
+        }
+
+
+def test_a_full_disk_for_the_compaction_skips_it_and_a_later_command_with_room_does_it(
+    old_db: Path,
+) -> None:
     """Room for the migration but a file-size limit under VACUUM's copy: the archive is
     upgraded and the command (``kkr-tui new``) goes on; one line says it was not
-    compacted and why."""
+    compacted and why. The compaction is owed: a later command on a disk still that
+    full tries nothing, says nothing and changes nothing; the first one with room
+    compacts the file and says so in a line; no note or mark is lost on the way."""
     before = v3_contents(old_db)
     limit = int(old_db.stat().st_size * 1.05)
     done = _cli("new", "--db", str(old_db), limit=limit)
     assert done.returncode == 0, done.stderr
     assert "ikke komprimeret" in done.stderr and "MB fri plads" in done.stderr
     assert "arkivet er opgraderet" in done.stderr
-    with Store(old_db, read_only=True) as s:
-        for table in USER_TABLES:
-            rows = s._conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
-            assert rows == before[table], table
+    assert _user_rows(old_db) == {table: before[table] for table in USER_TABLES}
+    assert owes_compaction(old_db)
+    add_free_pages(old_db)  # the pages a large archive's upgrade leaves unused
+    size, unused = old_db.stat().st_size, free_pages(old_db)
+
+    still_full = _cli("new", "--db", str(old_db), limit=limit)
+    assert still_full.returncode == 0, still_full.stderr
+    assert "komprimer" not in still_full.stderr
+    assert owes_compaction(old_db)
+    assert old_db.stat().st_size == size and free_pages(old_db) == unused
+    assert _user_rows(old_db) == {table: before[table] for table in USER_TABLES}
+
+    room = _cli("new", "--db", str(old_db))
+    assert room.returncode == 0, room.stderr
+    lines = room.stderr.strip().splitlines()
+    assert lines[0].startswith(f"{old_db}: arkivet komprimeres nu"), lines
+    assert lines[1].startswith(f"{old_db}: arkivet er komprimeret ("), lines
+    assert not owes_compaction(old_db)
+    assert free_pages(old_db) == 0 and old_db.stat().st_size < size
+    assert_migrated_whole(old_db, before)
 
 
 # -- a real kill -------------------------------------------------------------------------
@@ -287,9 +339,11 @@ def test_a_sigkill_mid_migration_leaves_one_whole_schema(
         assert v3_contents(old_db) == before
     else:
         assert_migrated_whole(old_db, before)
+        assert owes_compaction(old_db)  # killed before or inside VACUUM: still owed
     with Store(old_db) as s:
         check_integrity(s)
     assert_migrated_whole(old_db, before)
+    assert not owes_compaction(old_db) and free_pages(old_db) == 0
 
 
 # -- what the command line says ------------------------------------------------------------

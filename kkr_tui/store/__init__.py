@@ -62,11 +62,15 @@ from kkr_tui.store.errors import (
 from kkr_tui.store.guard import locked
 from kkr_tui.store.manifest import ManifestStore
 from kkr_tui.store.migration import (
+    COMPACTION_STAGES,
     MigrationEvent,
     MigrationListener,
     Progress,
+    compaction_owed,
+    compaction_paid,
     compaction_room,
     migration_room,
+    owe_compaction,
     used_bytes,
 )
 from kkr_tui.store.notes import Notes
@@ -162,6 +166,13 @@ def _check_intact(conn: sqlite3.Connection, path: Path) -> None:
         raise safety.translate(damage, path) or DamagedDatabaseError(str(problems))
 
 
+def _room_to_compact(conn: sqlite3.Connection, path: Path) -> tuple[int, int]:
+    try:
+        return compaction_room(conn, path)
+    except sqlite3.Error:
+        return 0, 0
+
+
 def _reclaim(conn: sqlite3.Connection, path: Path, progress: Progress) -> None:
     """Give the pages a migration freed back to the file system (``VACUUM``): the
     migrated layout is half the size, but SQLite keeps freed pages in the file until
@@ -169,25 +180,32 @@ def _reclaim(conn: sqlite3.Connection, path: Path, progress: Progress) -> None:
     so without that room it is not tried (the listener hears ``compact_skipped``);
     a failure (a reader holding the file, the disk filled by someone else meanwhile)
     or a stop just leaves the migrated database as large as it was. Freed pages are
-    reused by later writes either way."""
-    try:
-        needed, free = compaction_room(conn, path)
-    except sqlite3.Error:
-        needed, free = 0, 0
+    reused by later writes either way, and the compaction stays owed
+    (:func:`.migration.owe_compaction`): a later writable open with room does it."""
+    needed, free = _room_to_compact(conn, path)
     if needed > free:
         progress.tell("compact_skipped", needed=needed, free=free)
         return
+    _vacuum(conn, progress)
+
+
+def _vacuum(conn: sqlite3.Connection, progress: Progress) -> bool:
+    """``VACUUM``, its percent following SQLite's steps; whether it was done (then
+    nothing is owed any more). A stop or a failure leaves the file whole, only larger."""
     page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
     progress.expect("compact", used_bytes(conn) // page_size, stoppable=False)
     try:
         with progress.watching(conn):
             conn.execute("VACUUM")
     except MigrationCancelled:
-        return  # the migration itself is committed: the file is whole, only larger
+        return False  # the migration itself is committed: the file is whole, only larger
     except sqlite3.Error:
         progress.tell("compact_failed")
-        return
+        return False
+    with suppress(sqlite3.Error):  # still owed, if this fails: one VACUUM too many later
+        compaction_paid(conn)
     progress.step("compact", 1, stoppable=False)
+    return True
 
 
 _locked = locked
@@ -306,6 +324,7 @@ class Store(ManifestStore, BilagStore):
         conn.execute("PRAGMA synchronous = NORMAL")
         file_id = self._file_id()
         if not schema_needs_work(conn, file_id):
+            self._compact_if_owed(conn, version)
             return
         conn.execute("BEGIN IMMEDIATE")
         progress: Progress | None = None
@@ -322,6 +341,7 @@ class Store(ManifestStore, BilagStore):
                     ensure_schema(conn, progress)
                     claim_store_id(conn, file_id)
                     ensure_side_tables(conn)
+                    owe_compaction(conn)  # paid by the VACUUM after the commit
                     progress.step("commit", 0)
             else:
                 ensure_schema(conn)
@@ -339,6 +359,36 @@ class Store(ManifestStore, BilagStore):
         if progress is not None:
             progress.step("commit", 1, stoppable=False)
             _reclaim(conn, self.path, progress)
+            progress.tell("done")
+        else:
+            self._compact_if_owed(conn, again)
+
+    def _compact_if_owed(self, conn: sqlite3.Connection, version: int) -> None:
+        """Do the compaction an earlier upgrade had no room for (or was stopped or
+        killed in), now that there is room: the archive otherwise keeps twice its size.
+        Told to ``on_migrate`` as task ``compact`` and stopped by ``stop_migration``, as
+        the upgrade is. Still no room: nothing is written and nothing said (the upgrade
+        said why); another program holding the file: not waited for, tried next time."""
+        if not compaction_owed(conn):
+            return
+        needed, free = _room_to_compact(conn, self.path)
+        if needed > free:
+            return
+        progress = Progress(
+            self._on_migrate,
+            self._stop_migration,
+            version,
+            version,
+            task="compact",
+            stages=COMPACTION_STAGES,
+        )
+        progress.tell("start")
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            _vacuum(conn, progress)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+        if not progress.stopped:  # stopped: the opener is closing, nobody is listening
             progress.tell("done")
 
     def _check_room(self, conn: sqlite3.Connection, old: int) -> None:

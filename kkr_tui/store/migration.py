@@ -11,7 +11,11 @@ was (:class:`MigrationCancelled`).
 
 After the migration the file is compacted (``VACUUM``), which needs free room for a
 copy of what the file holds (:func:`compaction_room`): without that room it is not
-tried, and the listener is told why (``compact_skipped``) instead of a failure.
+tried, and the listener is told why (``compact_skipped``) instead of a failure. The
+compaction is owed until it is done (:func:`owe_compaction`, written in the
+migration's own transaction): a later writable open with room does it (task
+``compact``, told to the same listener and stopped by the same event), so a disk that
+was full during the upgrade does not leave the archive twice its size for ever.
 """
 
 from __future__ import annotations
@@ -32,8 +36,11 @@ __all__ = [
     "MigrationEvent",
     "MigrationListener",
     "Progress",
+    "compaction_owed",
+    "compaction_paid",
     "compaction_room",
     "migration_room",
+    "owe_compaction",
     "used_bytes",
 ]
 
@@ -62,6 +69,9 @@ _TICK_OPS = 50_000
 #: the 137k pages in use). Inside those statements the percent follows the steps
 #: SQLite has taken, up to :data:`_INSIDE_AT_MOST` of the stage's share.
 OPS_PER_ROW = {"drop": 13, "merge": 9, "compact": 58}
+
+#: The one stage of a compaction done on its own, later (task ``compact``).
+COMPACTION_STAGES: dict[str, int] = {"compact": 100}
 _INSIDE_AT_MOST = 0.95
 
 
@@ -73,7 +83,11 @@ class MigrationEvent:
     one of :data:`STAGES` while it runs, ``compact_skipped`` (the migration is done
     but too little room was free to compact the file: ``needed`` and ``free`` bytes),
     ``compact_failed`` (tried, failed; the migrated file is kept as it is), ``done``.
-    ``percent`` is of the whole, 0-100, never going back."""
+    ``percent`` is of the whole, 0-100, never going back.
+
+    ``task``: ``upgrade`` (the migration, then its compaction), or ``compact``: a
+    compaction an earlier upgrade had no room for, done now on its own (``start``,
+    ``compact``, ``compact_failed`` or ``done``; the versions are the same)."""
 
     stage: str
     percent: int
@@ -81,6 +95,7 @@ class MigrationEvent:
     new_version: int
     needed: int = 0
     free: int = 0
+    task: str = "upgrade"
 
 
 MigrationListener = Callable[[MigrationEvent], None]
@@ -97,11 +112,16 @@ class Progress:
         cancel: threading.Event | None,
         old_version: int,
         new_version: int,
+        *,
+        task: str = "upgrade",
+        stages: dict[str, int] | None = None,
     ) -> None:
         self.listener = listener
         self.cancel = cancel
         self.old_version = old_version
         self.new_version = new_version
+        self.task = task
+        self.stages = STAGES if stages is None else stages
         self._stage = ""
         self._percent = -1
         self._expected = 0  # ticks the running stage's statements should take
@@ -110,7 +130,7 @@ class Progress:
 
     def _base(self, stage: str) -> int:
         base = 0
-        for name, share in STAGES.items():
+        for name, share in self.stages.items():
             if name == stage:
                 return base
             base += share
@@ -130,7 +150,7 @@ class Progress:
             self.check()
         self._expected = 0
         fraction = min(max(done / total, 0.0), 1.0) if total > 0 else 1.0
-        percent = self._base(stage) + int(STAGES.get(stage, 0) * fraction)
+        percent = self._base(stage) + int(self.stages.get(stage, 0) * fraction)
         if percent != self._percent or stage != self._stage:
             self._emit(stage, max(percent, self._percent))
 
@@ -147,10 +167,10 @@ class Progress:
         telling the listener failed: raised by :meth:`watching`)."""
         if self.stopped:
             return 1
-        if self._expected and self._stage in STAGES:
+        if self._expected and self._stage in self.stages:
             self._ticks += 1
             fraction = min(self._ticks / self._expected, _INSIDE_AT_MOST)
-            percent = self._base(self._stage) + int(STAGES[self._stage] * fraction)
+            percent = self._base(self._stage) + int(self.stages[self._stage] * fraction)
             if percent > self._percent:
                 try:
                     self._emit(self._stage, percent)
@@ -164,7 +184,13 @@ class Progress:
         if self.listener is not None:
             self.listener(
                 MigrationEvent(
-                    stage, percent, self.old_version, self.new_version, needed=needed, free=free
+                    stage,
+                    percent,
+                    self.old_version,
+                    self.new_version,
+                    needed=needed,
+                    free=free,
+                    task=self.task,
                 )
             )
 
@@ -256,3 +282,27 @@ def compaction_room(conn: sqlite3.Connection, path: Path) -> tuple[int, int]:
     if limit is not None and limit < one_copy:
         return one_copy, limit  # neither copy may grow that large
     return needed, free
+
+
+def owe_compaction(conn: sqlite3.Connection) -> None:
+    """Record, inside the migration's transaction, that the file is to be compacted:
+    until :func:`compaction_paid`, every writable open with room tries it (a skip for
+    lack of room, a failure, a stop or a kill during ``VACUUM`` leave it owed)."""
+    conn.execute(
+        "INSERT OR REPLACE INTO owed_upkeep (task, since) VALUES ('compact', datetime('now'))"
+    )
+
+
+def compaction_owed(conn: sqlite3.Connection) -> bool:
+    """Whether an earlier upgrade left the compaction of the file to do (False in a
+    database without the table: nothing was ever owed there)."""
+    try:
+        row = conn.execute("SELECT 1 FROM owed_upkeep WHERE task = 'compact'").fetchone()
+    except sqlite3.OperationalError:  # no such table: made before it existed
+        return False
+    return row is not None
+
+
+def compaction_paid(conn: sqlite3.Connection) -> None:
+    """The file was compacted: nothing is owed any more."""
+    conn.execute("DELETE FROM owed_upkeep WHERE task = 'compact'")

@@ -536,16 +536,28 @@ def ensure_notes_schema(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# Work on the file that is owed and done on a later writable open (see
+# kkr_tui.store.migration): ``compact`` = the VACUUM an upgrade had no room for. Kept in
+# the database itself, so a copy or a move of the file carries it, and written in the
+# same transaction as the upgrade, so no crash can lose it. Added to existing
+# databases on their next writable open.
+_OWED_UPKEEP_SQL = (
+    "CREATE TABLE IF NOT EXISTS owed_upkeep (task TEXT PRIMARY KEY, since TEXT NOT NULL)"
+    " WITHOUT ROWID"
+)
+
+
 def ensure_side_tables(conn: sqlite3.Connection) -> None:
     """The tables kept beside the documents, created ``IF NOT EXISTS`` on every writable
-    open (no version step): notes and reading state, sync's manifest, bilag. A new side
-    table is created here, so the check for foreign objects knows it too."""
+    open (no version step): notes and reading state, sync's manifest, bilag, the upkeep
+    owed. A new side table is created here, so the check for foreign objects knows it too."""
     from kkr_tui.store.bilag import ensure_bilag_schema
     from kkr_tui.store.manifest import ensure_manifest_schema
 
     ensure_notes_schema(conn)
     ensure_manifest_schema(conn)
     ensure_bilag_schema(conn)
+    conn.execute(_OWED_UPKEEP_SQL)
 
 
 def schema_needs_work(conn: sqlite3.Connection, file_id: str) -> bool:

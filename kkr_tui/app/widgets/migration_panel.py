@@ -47,6 +47,8 @@ class MigrationPanel(Vertical):
         the work goes on."""
         percent = int(getattr(event, "percent", 0))
         stage = str(getattr(event, "stage", ""))
+        if getattr(event, "task", "upgrade") == "compact":
+            stage = "compact"  # a compaction on its own: every line says so
         self.query_one("#migration-label", Static).update(upgrade_line(percent, stage))
         bar = self.query_one(ProgressBar)
         if stage == "commit":
@@ -60,12 +62,23 @@ async def follow_migration(app: Any, event: Any) -> None:
     the pane and a word on what happens in the pane; the percent as it moves; a line
     when the file could not be compacted; at ``done`` the panel goes."""
     panel = next(iter(app.query(MigrationPanel)), None)
+    compaction = getattr(event, "task", "upgrade") == "compact"
     if event.stage == "start" and panel is None:
         panel = MigrationPanel(id="migration")
         await app.query_one("#right").mount(panel, before=app.pane)
         panel.list_was_in_front = app.narrow
         if app.narrow:  # one pane at a time: the list is empty until the upgrade is done
             app.show_text()
+    if event.stage == "start" and compaction:
+        await app.pane.show_message(
+            _("Compacting the archive"),
+            _(
+                "When this archive was upgraded, the disk had no room to compact it; now "
+                "there is, and it is compacted, once. You may quit meanwhile ({keys}): "
+                "nothing is lost, and it is tried again the next time."
+            ).format(keys=app.keys_for("quit_q")),
+        )
+    elif event.stage == "start":
         await app.pane.show_message(
             _("Upgrading the archive"),
             _(
@@ -75,11 +88,24 @@ async def follow_migration(app: Any, event: Any) -> None:
                 "again the next time."
             ).format(keys=app.keys_for("quit_q")),
         )
+    if compaction and event.stage == "compact_failed":
+        app.notify(
+            _(
+                "The archive could not be compacted now (another program is using it, or "
+                "the disk filled up); nothing is lost, and it is tried again next time."
+            ),
+            title=_("Compacting the archive"),
+            severity="warning",
+            markup=False,
+        )
+    elif compaction and event.stage == "done" and panel is not None:
+        app.notify(_("The archive is compacted."), title=_("Compacting the archive"), markup=False)
     if event.stage == "compact_skipped":
         app.notify(
             _(
                 "The archive is upgraded but not compacted: that needs {needed} MB free "
-                "and {free} MB are. The file keeps its size; later imports reuse the space."
+                "and {free} MB are. It is compacted on a later start when there is room; "
+                "until then the file keeps its size (imports reuse the space)."
             ).format(needed=_mb(event.needed, up=True), free=_mb(event.free)),
             title=_("Upgrading the archive"),
             severity="warning",
