@@ -831,9 +831,37 @@ def _open_existing(
     if not db.exists():
         raise NoDataError(no_data_message(parser))
     if writes:
-        read_only = database_is_read_only(db)
-        return Store(db, read_only=read_only, on_migrate=MigrationReporter(db))
+        if database_is_read_only(db):
+            return Store(db, read_only=True)
+        return _open_or_read_as_is(db)
     return _open_reading(db)
+
+
+def _open_or_read_as_is(db: Path) -> Any:
+    """``db`` writable for a command that reads and records (``new``); an older archive
+    that cannot be upgraded now is read as it is, read-only, as the reader does: one
+    line on stderr names the archive and why, then the command answers from it."""
+    from kkr_tui.store import open_or_read_as_is
+
+    store, problem = open_or_read_as_is(db, on_migrate=MigrationReporter(db))
+    if problem is not None:
+        print(printable(_unupgraded_line(db, problem)), file=sys.stderr)
+    return store
+
+
+def _unupgraded_line(db: Path, problem: Exception) -> str:
+    """Why a reading command reads an older archive as it is: another program writing
+    it, no room to upgrade it, or an upgrade that refused to go on."""
+    from kkr_tui.store import StoreBusyError
+
+    if isinstance(problem, StoreBusyError):
+        return _(
+            "{path}: another program is writing the archive, so it cannot be upgraded now; "
+            "it is read as it is, read-only"
+        ).format(path=db)
+    return _("{reason}; meanwhile the archive is read as it is, read-only").format(
+        reason=str(problem).rstrip(".")
+    )
 
 
 def _open_reading(db: Path) -> Any:
@@ -851,7 +879,7 @@ def _open_reading(db: Path) -> Any:
 
         if database_is_read_only(db):
             raise
-        return Store(db, on_migrate=MigrationReporter(db))
+        return _open_or_read_as_is(db)
 
 
 def _cmd_related(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

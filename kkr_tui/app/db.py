@@ -115,64 +115,44 @@ class StoreGateway:
         self.open_problem: str | None = None
 
     def _open(self) -> Store:
-        from kkr_tui.store import BUSY_TIMEOUT_MS, DiskFullError, SchemaError, StoreBusyError
+        from kkr_tui.store import BUSY_TIMEOUT_MS, open_or_read_as_is
         from kkr_tui.store import Store as RealStore
 
         timeout = BUSY_TIMEOUT_MS / 1000 if self.busy_timeout is None else self.busy_timeout
-        if not self.read_only:
+        if self.read_only:
+            store = RealStore(self.db_path, read_only=True, busy_timeout=timeout)
+        else:
             self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            store = RealStore(
+            # An older archive that cannot be upgraded now (no room, refused, another
+            # program writing it) is still read, as it is, read-only, saying why.
+            store, problem = open_or_read_as_is(
                 self.db_path,
-                read_only=self.read_only,
                 busy_timeout=timeout,
                 on_migrate=self.on_migrate,
                 stop_migration=self.stop_migration,
             )
-        except DiskFullError as exc:
-            store = self._open_unupgraded(exc, timeout)
-        except SchemaError as exc:  # the upgrade refused to lose what the reader shows
-            from kkr_tui.i18n import _
+            if problem is not None:
+                self.read_only = True
+                self.open_problem = self._unupgraded_words(problem)
+        self.store = store
+        return store
 
-            failed = _(
-                "The archive could not be upgraded ({reason}); it is shown as it is, read-only."
-            ).format(reason=exc)
-            store = self._open_unupgraded(exc, timeout, failed)
-        except StoreBusyError as exc:
-            from kkr_tui.i18n import _
+    def _unupgraded_words(self, problem: Exception) -> str:
+        """Why the archive is shown read-only although it was asked writable."""
+        from kkr_tui.i18n import _
+        from kkr_tui.store import SchemaError, StoreBusyError
 
-            busy = _(
+        if isinstance(problem, StoreBusyError):
+            return _(
                 "{path}: another program is writing the archive (an upgrade to the new "
                 "version takes minutes); it is shown as it is, read-only, until kkr-tui "
                 "is started again"
             ).format(path=self.db_path)
-            store = self._open_unupgraded(exc, timeout, busy)
-        self.store = store
-        return store
-
-    def _open_unupgraded(self, problem: Exception, timeout: float, why: str = "") -> Store:
-        """An older archive that cannot be upgraded now is still read, as it is (schema 3
-        reads without migrating), read-only: the disk has no room for the upgrade, the
-        upgrade refused to go on (a part it could not keep exactly), or another program
-        holds the archive (upgrading it itself, most likely: a
-        ``kkr-tui sync`` or ``ingest`` started first). :attr:`open_problem` says why
-        (``why``, else the problem's own words). Any other archive raises the problem."""
-        from kkr_tui.store import READABLE_AS_IS, StoreError, schema_version_of
-        from kkr_tui.store import Store as RealStore
-
-        try:
-            older = schema_version_of(self.db_path) in READABLE_AS_IS
-        except Exception:  # the file cannot even be asked: the problem stands
-            older = False
-        if self.read_only or not older:
-            raise problem
-        try:
-            store = RealStore(self.db_path, read_only=True, busy_timeout=timeout)
-        except StoreError:  # not readable either (damaged, foreign): the problem stands
-            raise problem from None
-        self.read_only = True
-        self.open_problem = why or str(problem)
-        return store
+        if isinstance(problem, SchemaError):  # the upgrade refused to lose what is shown
+            return _(
+                "The archive could not be upgraded ({reason}); it is shown as it is, read-only."
+            ).format(reason=problem)
+        return str(problem)  # a full disk: its line names the file and the room
 
     # -- the store thread -----------------------------------------------------------
 

@@ -101,6 +101,7 @@ __all__ = [
     "StoreBusyError",
     "StoreError",
     "StoreReadOnlyError",
+    "open_or_read_as_is",
     "schema_version_of",
 ]
 
@@ -958,3 +959,40 @@ class Store(ManifestStore, BilagStore):
     def meeting_counts(self) -> dict[str, int]:
         """Number of meetings per council (standing items recur in most of them)."""
         return reads.meeting_counts(self._conn)
+
+
+def open_or_read_as_is(
+    path: str | os.PathLike[str],
+    *,
+    busy_timeout: float = BUSY_TIMEOUT_MS / 1000,
+    on_migrate: MigrationListener | None = None,
+    stop_migration: threading.Event | None = None,
+) -> tuple[Store, StoreError | None]:
+    """The archive at ``path`` opened writable, as ``Store(path, ...)`` does; but an older
+    archive that cannot be upgraded now is opened read-only, as it is, where its schema
+    reads without migrating (:data:`READABLE_AS_IS`), and returned with the problem that
+    stopped the upgrade, for the caller to say: another program holds its write lock
+    (:class:`StoreBusyError`: a ``kkr-tui sync`` upgrading it, most likely), the disk
+    has no room (:class:`DiskFullError`), or the upgrade refused to go on rather than
+    lose what the reader shows (:class:`SchemaError`). The reader and the command
+    line's reading commands both open so. Any other archive, or one the read-only open
+    refuses too (damaged, foreign), raises the problem."""
+    try:
+        store = Store(
+            path,
+            busy_timeout=busy_timeout,
+            on_migrate=on_migrate,
+            stop_migration=stop_migration,
+        )
+        return store, None
+    except (StoreBusyError, DiskFullError, SchemaError) as problem:
+        try:
+            older = schema_version_of(path) in READABLE_AS_IS
+        except Exception:  # noqa: BLE001 - the file cannot even be asked: the problem stands
+            older = False
+        if not older:
+            raise
+        try:
+            return Store(path, read_only=True, busy_timeout=busy_timeout), problem
+        except StoreError:
+            raise problem from None

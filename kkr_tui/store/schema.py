@@ -547,6 +547,14 @@ _OWED_UPKEEP_SQL = (
 )
 
 
+#: Side objects whose absence alone is no reason to take the write lock on open: an
+#: archive without ``owed_upkeep`` owes nothing, and it is made by the next open that
+#: has schema work anyway (an upgrade, which is what owes a compaction). So the first
+#: open of an up-to-date archive after this release does not wait for a lock another
+#: program (a ``kkr-tui sync``) holds, just to add an empty table.
+_MADE_WHEN_NEEDED = {("table", "owed_upkeep")}
+
+
 def ensure_side_tables(conn: sqlite3.Connection) -> None:
     """The tables kept beside the documents, created ``IF NOT EXISTS`` on every writable
     open (no version step): notes and reading state, sync's manifest, bilag, the upkeep
@@ -568,7 +576,11 @@ def schema_needs_work(conn: sqlite3.Connection, file_id: str) -> bool:
     if schema_version(conn) != SCHEMA_VERSION:
         return True
     present = {(kind, name) for kind, name in conn.execute("SELECT type, name FROM sqlite_master")}
-    wanted = {key for key in expected_objects() if not key[1].startswith("sqlite_")}
+    wanted = {
+        key
+        for key in expected_objects()
+        if not key[1].startswith("sqlite_") and key not in _MADE_WHEN_NEEDED
+    }
     if not wanted <= present or ("index", "notes_anchor") in present:
         return True
     if number_keyed_marks(conn):
