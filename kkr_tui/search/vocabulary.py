@@ -153,17 +153,20 @@ class Vocabulary:
             i += 1
         return found
 
-    def infix(self, word: str, limit: int) -> list[str]:
+    def infix(self, word: str, limit: int, *, single: bool = True) -> list[str]:
         """Terms containing ``word`` after their first letter, the ``limit`` most frequent.
 
         The scan goes in the frequency order (:meth:`by_docs`) and stops at the
         ``limit``-th hit: a common fragment costs a small part of the vocabulary, only
         a rare one a whole pass (of ``frequent``, then of ``terms`` for the terms of a
-        single item).
+        single item). ``single`` false leaves the terms of a single item out: the
+        answer is then exactly the terms of several items the full look-up would
+        give, and a fragment found nowhere costs a pass over ``frequent`` only (2.4 MB
+        at 1M items, against ~33 MB more for the rest: 20-35 ms of CPU here).
         """
         found: list[str] = []
         self._infix_scan(self.frequent, word, limit, found, None)
-        if len(found) < limit:
+        if single and len(found) < limit:
             self._infix_scan(self.terms, word, limit, found, self.docs)
         return found
 
