@@ -12,6 +12,7 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING
 
 from kkr_tui.search import snapshot
+from kkr_tui.search.shapes import Shapes
 from kkr_tui.search.vocabulary import Vocabulary, VocabularyBuilder
 
 if TYPE_CHECKING:
@@ -38,6 +39,8 @@ class VocabularyLoad:
         self._finishing: Generator[None, None, Vocabulary] | None = None
         self._key: tuple[str, int] | None = None
         self._first = True
+        #: A vocabulary to be saved, and its shapes being built in steps before that.
+        self._saving: tuple[Vocabulary, Generator[None, None, Shapes]] | None = None
         #: True once the vocabulary came from the store's pages (not the snapshot): such a
         #: load allocated and freed its page buffers, which may be worth giving back.
         self.built = False
@@ -56,6 +59,17 @@ class VocabularyLoad:
             if parts is not None:
                 return Vocabulary(*parts)
         self.built = True
+        if self._saving is not None:
+            built, shaping = self._saving
+            try:
+                next(shaping)
+            except StopIteration as shaped:
+                shapes: Shapes = shaped.value
+                ready = Vocabulary(built.terms, built.docs, built.frequent, shapes)
+                assert self._key is not None
+                snapshot.save(self._key, ready.terms, ready.docs, ready.frequent, shapes)
+                return ready
+            return None
         if self._finishing is None:
             page = store.vocabulary_page(self._after, VOCABULARY_PAGE)
             if page:
@@ -69,6 +83,8 @@ class VocabularyLoad:
         except StopIteration as done:
             vocab: Vocabulary = done.value
             if self._key is not None and len(vocab) >= SNAPSHOT_AFTER_TERMS:
-                snapshot.save(self._key, vocab.terms, vocab.docs, vocab.frequent)
+                # The snapshot carries the typo look-up's shapes: built in steps first.
+                self._saving = vocab, Shapes.building(vocab.terms, vocab.docs)
+                return None
             return vocab
         return None

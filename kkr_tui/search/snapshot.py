@@ -9,15 +9,16 @@ temporary name and renamed, and ignored whenever anything in it does not match, 
 can never make a search see other terms than the database holds, and it is safe to
 delete.
 
-Layout (format 2): a JSON header padded to 4 kB, then the raw sections it lists, each
+Layout (format 3): a JSON header padded to 4 kB, then the raw sections it lists, each
 at an offset that is a multiple of 64 kB (what ``mmap`` needs of an offset, on every
-platform): each term list's text (UTF-8) and offsets, and the document counts, in
-this machine's byte order. It is not read but mapped (``mmap``): the term lists and
-counts are used where they lie in the file, so opening it costs well under a
-millisecond at any size, and only the pages a search touches are ever read. Format 1
-(three term lists, one of them a second copy of most terms, read whole: ~0.1 s of CPU
-and ~40 MB more at 1M items) is no longer read; such a file is rebuilt and overwritten
-like a stale one.
+platform): each term list's text (UTF-8) and offsets, the document counts, and the
+shapes' group keys and starts (:mod:`.shapes`), in this machine's byte order. It is not
+read but mapped (``mmap``): the term lists and counts are used where they lie in the
+file, so opening it costs well under a millisecond at any size, and only the pages a
+search touches are ever read. Older formats are not read: format 1 (three term lists,
+one of them a second copy of most terms, read whole: ~0.1 s of CPU and ~40 MB more at
+1M items) and format 2 (no shapes: a typo's first look-up would build them, ~1 s at
+1M) are rebuilt and overwritten like a stale file.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from kkr_tui.paths import cache_dir
+from kkr_tui.search.shapes import Shapes
 from kkr_tui.search.termlist import TermList
 
 if TYPE_CHECKING:
@@ -38,8 +40,8 @@ if TYPE_CHECKING:
 
     from kkr_tui.search.vocabulary import Counts
 
-FORMAT = 2
-#: Snapshots kept in the cache folder (one per database; ~55 MB each at 1M items).
+FORMAT = 3
+#: Snapshots kept in the cache folder (one per database; ~97 MB each at 1M items).
 KEEP_SNAPSHOTS = 3
 #: Bytes kept for the JSON header at the start (padded with spaces).
 _HEADER_MAX = 4096
@@ -47,10 +49,13 @@ _HEADER_MAX = 4096
 #: (Windows'; 4 kB elsewhere), so a section can be mapped on its own.
 _ALIGN = 1 << 16
 #: The term lists of a snapshot, in order.
-_LISTS = ("terms", "frequent")
+_LISTS = ("terms", "frequent", "shapes")
+#: Its other sections: the counts, the shapes' group keys and group starts.
+_NUMBERS = ("docs", "keys", "groups")
 
-#: The sorted terms, their document counts, the terms of several items by count.
-Parts = tuple[TermList, "Counts", TermList]
+#: The sorted terms, their document counts, the terms of several items by count, the
+#: terms by kind and length.
+Parts = tuple[TermList, "Counts", TermList, Shapes]
 
 
 def snapshot_dir() -> Path:
@@ -64,15 +69,25 @@ def snapshot_path(store_id: str) -> Path:
     return snapshot_dir() / f"{safe}.bin"
 
 
-def save(key: tuple[str, int], terms: TermList, docs: Counts, frequent: TermList) -> bool:
+def save(
+    key: tuple[str, int],
+    terms: TermList,
+    docs: Counts,
+    frequent: TermList,
+    shapes: Shapes | None = None,
+) -> bool:
     """Write the vocabulary of the store ``key`` = (id, content version); False if the
-    cache folder cannot be written (the search works on without it).
+    cache folder cannot be written (the search works on without it). ``shapes`` are
+    built here when not given.
 
     Sections are written one at a time straight from their buffers, so saving needs no
     memory beyond the vocabulary itself; the header, written last into the space kept
     for it, records where they lie.
     """
-    lists = (("terms", terms), ("frequent", frequent))
+    if shapes is None:
+        shapes = Shapes.build(terms, docs)
+    lists = (("terms", terms), ("frequent", frequent), ("shapes", shapes.terms))
+    numbers = (("docs", docs), ("keys", shapes.keys), ("groups", shapes.starts))
     import tempfile  # only a large store's first load saves; every search may load
 
     path = snapshot_path(key[0])
@@ -89,8 +104,9 @@ def save(key: tuple[str, int], terms: TermList, docs: Counts, frequent: TermList
                     offset = _pad(out)
                     kind = _typecode(termlist.starts)
                     sections.append([name, kind, offset, out.write(termlist.starts)])
-                offset = _pad(out)
-                sections.append(["docs", _typecode(docs), offset, out.write(docs)])
+                for name, values in numbers:
+                    offset = _pad(out)
+                    sections.append([name, _typecode(values), offset, out.write(values)])
                 header = json.dumps(
                     {
                         "format": FORMAT,
@@ -176,7 +192,7 @@ def _read(fd: int, whole: mmap.mmap, key: tuple[str, int]) -> Parts | None:
     ):
         return None
     lists: dict[str, TermList] = {}
-    docs: Counts | None = None
+    numbers: dict[str, Counts] = {}
     texts: dict[str, mmap.mmap | bytes] = {}
     end = _HEADER_MAX
     for name, kind, offset, size in header["sections"]:
@@ -188,17 +204,24 @@ def _read(fd: int, whole: mmap.mmap, key: tuple[str, int]) -> Parts | None:
             # map nothing: an empty list's text is never empty, it holds a newline).
             texts[name] = mmap.mmap(fd, size, access=mmap.ACCESS_READ, offset=offset)
             continue
-        numbers = memoryview(whole)[offset:end].cast(kind)
-        if name == "docs":
-            docs = numbers
+        values = memoryview(whole)[offset:end].cast(kind)
+        if name in _NUMBERS:
+            numbers[name] = values
             continue
-        termlist = TermList.adopt(texts.pop(name), numbers)
+        termlist = TermList.adopt(texts.pop(name), values)
         if len(termlist.starts) == 0 or termlist.starts[-1] != len(termlist.text):
             return None
         lists[name] = termlist
-    if end != len(whole) or set(lists) != set(_LISTS):
+    if end != len(whole) or set(lists) != set(_LISTS) or set(numbers) != set(_NUMBERS):
         return None
-    terms, frequent = lists["terms"], lists["frequent"]
-    if docs is None or len(docs) != len(terms) or len(frequent) > len(terms):
+    terms, frequent, by_shape = lists["terms"], lists["frequent"], lists["shapes"]
+    docs, keys, groups = numbers["docs"], numbers["keys"], numbers["groups"]
+    if (
+        len(docs) != len(terms)
+        or len(frequent) > len(terms)
+        or len(by_shape) != len(terms)
+        or len(keys) != len(groups)
+        or (len(groups) > 0 and groups[-1] >= len(terms))
+    ):
         return None
-    return terms, docs, frequent
+    return terms, docs, frequent, Shapes(by_shape, keys, groups)

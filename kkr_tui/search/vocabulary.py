@@ -15,12 +15,12 @@ where a second, alphabetical copy of those terms took another ~40 MB.
 from __future__ import annotations
 
 import heapq
-import re
 from array import array
 from collections.abc import Generator, Iterable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from kkr_tui.search.shapes import LONGEST, SEVERAL, SINGLE, Shapes
 from kkr_tui.search.termlist import TermList, TermListBuilder
 
 if TYPE_CHECKING:
@@ -57,13 +57,29 @@ class Vocabulary:
     bisection) only when those give fewer than asked for (:meth:`fuzzy`).
     """
 
-    def __init__(self, terms: TermList, docs: Counts, frequent: TermList) -> None:
+    def __init__(
+        self, terms: TermList, docs: Counts, frequent: TermList, shapes: Shapes | None = None
+    ) -> None:
         """``terms`` sorted, ``docs`` the document frequency of each, ``frequent`` the
-        terms of several items, most frequent first (alphabetical among equals)."""
+        terms of several items, most frequent first (alphabetical among equals);
+        ``shapes`` the terms by kind and length (:mod:`.shapes`), built on the first
+        typo look-up when not given."""
         self.terms = terms
         self.docs = docs
         self.frequent = frequent
+        self._shapes = shapes
         self.expanded: dict[str, Word] = {}
+
+    def shapes(self) -> Shapes:
+        """The terms by kind and length, for the typo look-up (built once, on first use,
+        for a vocabulary that was not read from a snapshot: ~0.5 µs a term)."""
+        if self._shapes is None:
+            self._shapes = Shapes.build(self.terms, self.docs)
+        return self._shapes
+
+    def has_shapes(self) -> bool:
+        """True if :meth:`shapes` is at hand without building it."""
+        return self._shapes is not None
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[str, int]]) -> Vocabulary:
@@ -101,7 +117,13 @@ class Vocabulary:
 
     def nbytes(self) -> int:
         """Memory held by the term lists and counts (not the expansion cache)."""
-        return self.terms.nbytes() + self.frequent.nbytes() + self.docs.itemsize * len(self.docs)
+        shapes = 0 if self._shapes is None else self._shapes.nbytes()
+        return (
+            self.terms.nbytes()
+            + self.frequent.nbytes()
+            + self.docs.itemsize * len(self.docs)
+            + shapes
+        )
 
     def has_prefix(self, word: str) -> bool:
         """True if some term starts with ``word`` (including the word itself)."""
@@ -192,15 +214,12 @@ class Vocabulary:
         """Terms spelled like ``word`` (one or two typos), best first: the terms of
         several items first, every term only when those are not enough.
 
-        The flat look-up (:meth:`fuzzy_every_term`) scores the ~226,000 terms at 1M that
-        share the word's first or second letter (~34 ms, mostly splitting them out);
-        the terms of several items are 131,000 in all, one ``frequent`` text from which
-        a regular expression picks the ~11,000 worth scoring (~6 ms in all). So this
-        scores those first, keeping the hits the flat look-up
-        could have kept (first or second letter, at most ``limit * 8`` per first
-        letter, the same cut-off, length and digit rules), and answers with its best
-        ``limit`` when it has at least ``limit`` of them; with fewer it answers with
-        :meth:`fuzzy_every_term` (the fallback: then the two are the same answer).
+        The rules are the flat look-up's (:meth:`fuzzy_every_term`): the terms that
+        share the word's first letter or its second letter (one of the two must be
+        right), RapidFuzz's ratio at least the cut-off, at most ``limit * 8`` per first
+        letter, then the length and digit rules. The terms of several items are scored
+        first, and when at least ``limit`` of them pass, the best ``limit`` of them are
+        the answer; with fewer, every term is scored and the answer is the flat one.
 
         The exact condition: the answer equals the flat one whenever the flat answer
         holds no term of a single item, i.e. unless a one-item term would rank (by
@@ -212,59 +231,67 @@ class Vocabulary:
         where more than that many pass for one letter, one-item terms scoring higher
         could crowd out a frequent one there; the tier keeps it.)
 
+        Only terms that can reach the cut-off are split out and scored: RapidFuzz's
+        ratio is at most 200 x shorter / (both lengths), so a term of ``m`` characters
+        needs ``m * (200 - cutoff) >= n * cutoff`` and ``n * (200 - cutoff) >= m *
+        cutoff`` for a word of ``n``. :meth:`shapes` keeps the terms grouped by kind,
+        length and first two characters, so those are a few ranges found by
+        bisection: at 1M items a typo of a short word scores a few hundred terms where
+        the flat look-up split out ~226,000 (~20-45 ms of its first call), and a long
+        one the share of terms of lengths near its own.
+
         RapidFuzz is imported here, not with the module: only a word no term starts
         with gets this far, and a one-off search of a case number, an item number or
         filters alone never ranks by it (it costs about 15 ms to import)."""
-        frequent = self._fuzzy_frequent(word, limit)
-        if len(frequent) >= limit:
-            return frequent[:limit]
-        return self.fuzzy_every_term(word, limit)
+        shapes = self.shapes()
+        several = self._near(shapes, word, SEVERAL)
+        best = _best(several, word, limit)
+        if len(best) >= limit:
+            return best[:limit]
+        single = self._near(shapes, word, SINGLE)
+        for initial, hits in single.items():
+            several.setdefault(initial, []).extend(hits)
+        return _best(several, word, limit)[:limit]
 
-    def _fuzzy_frequent(self, word: str, limit: int) -> list[str]:
-        """Every hit of the flat look-up's rules among the terms of several items, best
-        first (score, then alphabetically)."""
+    @staticmethod
+    def _near(shapes: Shapes, word: str, kind: int) -> dict[str, list[tuple[float, str]]]:
+        """The terms of ``kind`` that pass the cut-off and share the word's first or
+        second letter, by first letter: (minus score, term)."""
         from rapidfuzz import fuzz, process
 
-        tier = self.frequent
-        if not len(tier):
-            return []
         cutoff = _cutoff(word)
-        # Only terms that can reach the cut-off are scored: fuzz.ratio is at most
-        # 200 * shorter / (both lengths), so a term of ``n`` characters needs
-        # n * (200 - cutoff) >= len(word) * cutoff and len(word) * (200 - cutoff) >=
-        # n * cutoff; and the flat look-up's letters (its ranges): the word's first
-        # letter, or its second after any first letter. One regular expression over
-        # the text picks them (~5 ms at 1M; splitting all 131,000 out took ~8 ms and
-        # scoring them ~11 more).
         n = len(word)
         fewest = -(-n * cutoff // (200 - cutoff))
         most = n * (200 - cutoff) // cutoff
-        first, second = re.escape(word[0]), re.escape(word[1:2])
-        letters = f"{first}[^\\n]{{{fewest - 1},{most - 1}}}"
-        if second and most >= 2:
-            letters += f"|[^\\n]{second}[^\\n]{{{max(0, fewest - 2)},{most - 2}}}"
-        # Every term is between newlines (the text starts and ends with one); a
-        # pattern that starts with the newline is searched for it at C speed, where
-        # ``(?m)^`` was tried at every character (~14 ms).
-        text = tier.text[:].decode("utf-8", "surrogatepass")
-        choices = re.findall(f"\\n({letters})(?=\\n)", text)
+        first, second = word[0], word[1:2]
+        encoded = word.encode("utf-8", "surrogatepass") if word.isascii() else None
+        ascii_choices: list[bytes] = []
+        other_choices: list[str] = []
+        terms = shapes.terms
+        # (terms of LONGEST characters or more share the group of that length)
+        for length in range(fewest, min(most, LONGEST) + 1):
+            for lo, hi in shapes.ranges(kind, length, first, second):
+                raw = terms.raw(lo, hi)
+                # ASCII terms are scored as the bytes they are kept in: the same scores
+                # (a byte is a character), and splitting bytes is cheaper than decoding.
+                if encoded is not None and raw.isascii():
+                    ascii_choices += raw.split(b"\n")
+                else:
+                    other_choices += raw.decode("utf-8", "surrogatepass").split("\n")
         by_initial: dict[str, list[tuple[float, str]]] = {}
-        for term, score, _ in process.extract(
-            word, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
-        ):
-            by_initial.setdefault(term[0], []).append((-score, term))
-        shortest, longest = max(3, len(word) - 2), len(word) + 3
-        found: list[tuple[float, str]] = []
-        for hits in by_initial.values():
-            # The flat look-up keeps a range's best limit * 8 before the length rule.
-            hits.sort()
-            found += [
-                (score, term)
-                for score, term in hits[: limit * 8]
-                if shortest <= len(term) <= longest and not term[0].isdigit()
-            ]
-        found.sort()
-        return [term for _, term in found]
+        if ascii_choices:
+            assert encoded is not None
+            for choice, score, _ in process.extract(
+                encoded, ascii_choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+            ):
+                term = choice.decode()
+                by_initial.setdefault(term[0], []).append((-score, term))
+        if other_choices:
+            for text, score, _ in process.extract(
+                word, other_choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+            ):
+                by_initial.setdefault(text[0], []).append((-score, text))
+        return by_initial
 
     def fuzzy_every_term(self, word: str, limit: int) -> list[str]:
         """Terms spelled like ``word``, best first, scored among every term that shares
@@ -307,6 +334,22 @@ class Vocabulary:
 def _cutoff(word: str) -> int:
     """The least RapidFuzz ratio a near spelling of ``word`` must reach."""
     return 80 if len(word) >= 6 else 75
+
+
+def _best(by_initial: dict[str, list[tuple[float, str]]], word: str, limit: int) -> list[str]:
+    """The flat look-up's cut of scored hits: each first letter's best ``limit * 8``
+    (score, then alphabetically), then the length and digit rules; best first."""
+    shortest, longest = max(3, len(word) - 2), len(word) + 3
+    found: list[tuple[float, str]] = []
+    for hits in by_initial.values():
+        hits.sort()
+        found += [
+            (score, term)
+            for score, term in hits[: limit * 8]
+            if shortest <= len(term) <= longest and not term[0].isdigit()
+        ]
+    found.sort()
+    return [term for _, term in found]
 
 
 class VocabularyBuilder:
