@@ -52,9 +52,10 @@ class Vocabulary:
     whose count is 1, read off ``terms``. An infix look-up is a C-speed ``find``
     loop over ``frequent``'s bytes, then ``terms``' bytes. A fuzzy look-up scores only
     the terms that share the word's first letter or its second letter (one of the two
-    must be right): first those of ``frequent``, picked out of its text by one regular
-    expression; every such term (contiguous ranges of the sorted terms, found by
-    bisection) only when those give fewer than asked for (:meth:`fuzzy`).
+    must be right) and have a length that can reach the cut-off: first those of
+    several items, then every such term only when those give fewer than asked for
+    (:meth:`fuzzy`), each read as ranges of :meth:`shapes` (the terms again, by kind,
+    length and first two characters).
     """
 
     def __init__(
