@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import ssl
 import sys
 import threading
 from collections.abc import Callable
@@ -143,6 +144,7 @@ class Site:
         self.stalled = threading.Event()
         self.stall_ended = threading.Event()
         self._server: ThreadingHTTPServer | None = None
+        self.tls: ssl.SSLContext | None = None
         self.port = 0
 
     # -- content ---------------------------------------------------------------------
@@ -234,11 +236,13 @@ class Site:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
-    def start(self, port: int = 0) -> Site:
-        """Serve on ``port`` (0: a free one; the old port to come back after ``stop``)."""
+    def start(self, port: int = 0, tls: ssl.SSLContext | None = None) -> Site:
+        """Serve on ``port`` (0: a free one; the old port to come back after ``stop``),
+        over TLS with ``tls`` (a server context) when given."""
         site = self
+        self.tls = tls
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -252,6 +256,8 @@ class Site:
 
         self.stopping.clear()
         self._server = _QuietServer(("127.0.0.1", port), Handler)
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         threading.Thread(target=self._server.serve_forever, daemon=True).start()

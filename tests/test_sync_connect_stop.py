@@ -11,6 +11,7 @@ SIGINT to this process) must end that wait. Decided by outcome: the run ended (i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -22,6 +23,7 @@ from typing import Any
 
 import pytest
 from sync_fixtures import RecordingThread, write_config
+from sync_proxy import proxy_environment
 
 from kkr_tui.cli import main
 from kkr_tui.sync.client import PoliteClient, StopEvent, SyncCancelled
@@ -51,15 +53,17 @@ def unanswered() -> Iterator[str]:
 @pytest.fixture
 def connecting(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """Set when a connect starts waiting for the host's answer (the backend's
-    ``select``): a stop set after this finds the connect under way, not about to start
-    (where it is looked at anyway)."""
+    ``select`` on a socket to be writable, not the name lookup's): a stop set after
+    this finds the connect under way, not about to start (where it is looked at
+    anyway, so a stop set earlier would pass without the wake-up)."""
     from kkr_tui.sync import connect
 
     waiting = threading.Event()
 
     class Watched(connect.DefaultSelector):  # type: ignore[misc,valid-type]
         def select(self, timeout: float | None = None) -> Any:
-            waiting.set()
+            if any(key.events & connect.EVENT_WRITE for key in self.get_map().values()):
+                waiting.set()
             return super().select(timeout)
 
     monkeypatch.setattr(connect, "DefaultSelector", Watched)
@@ -178,4 +182,76 @@ def test_a_stop_event_ends_a_name_lookup_that_does_not_return(
     finally:
         release.set()
     assert ended_while_looking, "the stop did not reach the name lookup"
+    assert len(worker.outcome) == 1 and isinstance(worker.outcome[0], SyncCancelled)
+
+
+def test_a_stop_event_ends_a_connect_to_a_proxy_that_never_answers(
+    unanswered: str, connecting: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``HTTP_PROXY`` names the host that never answers: the connection to the proxy is
+    made by the same backend, so the stop reaches it (the site's name is never looked
+    up: the proxy would do that)."""
+    proxy_environment(monkeypatch, http_proxy=unanswered)
+    stop = StopEvent()
+    config = SyncConfig(base_url="http://kl.example", delay=0, backoff=0, connect_timeout=600)
+
+    def fetch() -> None:
+        with (
+            PoliteClient(config, cancel=stop) as client,
+            client.get("http://kl.example/robots.txt"),
+        ):
+            pass
+
+    worker = RecordingThread(fetch)
+    worker.start()
+    assert connecting.wait(GUARD)
+    stop.set()
+    worker.join(GUARD)
+    assert not worker.is_alive(), "the stop did not reach the connect to the proxy"
+    assert len(worker.outcome) == 1 and isinstance(worker.outcome[0], SyncCancelled)
+
+
+@pytest.fixture
+def silent_tls() -> Iterator[tuple[str, threading.Event]]:
+    """``https://127.0.0.1:PORT`` of a host that takes the connection, reads the TLS
+    greeting and never answers it; the event is set once the greeting arrived."""
+    listener = socket.socket()
+    greeted = threading.Event()
+    held: list[socket.socket] = []
+
+    def take() -> None:
+        with contextlib.suppress(OSError):
+            conn, _address = listener.accept()
+            held.append(conn)
+            if conn.recv(1):
+                greeted.set()
+
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    threading.Thread(target=take, daemon=True).start()
+    try:
+        yield f"https://127.0.0.1:{listener.getsockname()[1]}", greeted
+    finally:
+        for conn in held:
+            conn.close()
+        listener.close()
+
+
+def test_a_stop_event_ends_a_tls_handshake_the_host_never_answers(
+    silent_tls: tuple[str, threading.Event],
+) -> None:
+    url, greeted = silent_tls
+    stop = StopEvent()
+    config = SyncConfig(base_url=url, delay=0, backoff=0, connect_timeout=600, retries=0)
+
+    def fetch() -> None:
+        with PoliteClient(config, cancel=stop) as client, client.get(url + "/robots.txt"):
+            pass
+
+    worker = RecordingThread(fetch)
+    worker.start()
+    assert greeted.wait(GUARD)
+    stop.set()
+    worker.join(GUARD)
+    assert not worker.is_alive(), "the stop did not reach the TLS handshake"
     assert len(worker.outcome) == 1 and isinstance(worker.outcome[0], SyncCancelled)

@@ -32,16 +32,16 @@ caller on another thread (the reader) passes a :class:`StopEvent`, whose ``set()
 shuts the client's sockets down (:meth:`PoliteClient.break_in`), so the blocked read
 returns at once and the wait ends in :class:`SyncCancelled`. A connection still being
 made is woken the same way: connections are made by :mod:`.connect`'s backend, which
-waits for the host in ``select`` beside a wake-up socket the stop writes to.
+waits for the host in ``select`` beside a wake-up socket the stop writes to. The
+transports are httpcore's public pools over that backend (:mod:`.transport`), one for
+the site and one for each proxy the environment names, so a stop reaches a
+connection to a proxy as well.
 """
 
 from __future__ import annotations
 
-import contextlib
-import socket
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -57,7 +57,6 @@ if TYPE_CHECKING:
     import httpx
 
     from kkr_tui.sync.config import SyncConfig
-    from kkr_tui.sync.connect import StoppableBackend
     from kkr_tui.sync.robots import Robots
 
 USER_AGENT = f"kkr-tui/{__version__} (+offline reader of KKR meeting documents)"
@@ -175,17 +174,14 @@ class PoliteClient:
 
     ``cancel`` is checked before every request and while waiting between them; a
     :class:`StopEvent` also breaks into a blocked read when set (:meth:`break_in`).
-    ``transport`` lets benchmarks swap the network layer (tests use a real local server).
+    Proxies are those of the environment, as httpx reads them (:mod:`.transport`).
     """
 
-    def __init__(
-        self,
-        config: SyncConfig,
-        *,
-        cancel: threading.Event | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
+    def __init__(self, config: SyncConfig, *, cancel: threading.Event | None = None) -> None:
         import httpx
+
+        from kkr_tui.sync import transport
+        from kkr_tui.sync.connect import StoppableBackend
 
         self.config = config
         self.cancel = cancel or threading.Event()
@@ -199,46 +195,28 @@ class PoliteClient:
         #: Seconds between two requests: the config's, or more when robots.txt asks.
         self.delay = config.delay
         self._waiting = False
-        #: The sockets of the connections this client opened (httpcore's trace hands
-        #: them over as they connect), for :meth:`break_in`.
-        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
-        self._sockets_lock = threading.Lock()
-        #: The network backend whose connects a stop interrupts (None when a caller
-        #: brought its own ``transport``).
-        self._backend: StoppableBackend | None = None
-        if transport is None:
-            transport = self._stoppable_transport()
+        #: Makes every connection (to the site or a proxy): a stop ends its connect
+        #: and shuts its socket (:meth:`break_in`).
+        self._backend = StoppableBackend(self.cancel.is_set, SyncCancelled)
+        tls = httpx.create_ssl_context()  # httpx's default: certifi, or SSL_CERT_FILE/DIR
+        try:
+            self._client = httpx.Client(
+                headers={"User-Agent": USER_AGENT},
+                timeout=httpx.Timeout(config.timeout, connect=config.connect_timeout),
+                follow_redirects=False,
+                transport=transport.direct(self._backend, tls),
+                mounts=transport.mounts(self._backend, tls),
+            )
+        except BaseException:
+            self._backend.close()
+            raise
         if isinstance(self.cancel, StopEvent):
             self.cancel.when_set(self.break_in)
-        self._client = httpx.Client(
-            headers={"User-Agent": USER_AGENT},
-            timeout=httpx.Timeout(config.timeout, connect=config.connect_timeout),
-            follow_redirects=False,
-            transport=transport,
-        )
-
-    def _stoppable_transport(self) -> httpx.HTTPTransport:
-        """httpx's own transport, its connection pool making connections through a
-        :class:`~.connect.StoppableBackend` (httpx has no argument for a backend; its
-        pool reads the attribute for each new connection; httpx and httpcore are
-        pinned, and the stop tests fail if the backend is not used)."""
-        import httpcore
-        import httpx
-
-        from kkr_tui.sync.connect import StoppableBackend
-
-        transport = httpx.HTTPTransport()
-        pool = getattr(transport, "_pool", None)
-        if isinstance(pool, httpcore.ConnectionPool):  # else a stop waits out the connect
-            self._backend = StoppableBackend(self.cancel.is_set, SyncCancelled)
-            pool._network_backend = self._backend
-        return transport
 
     def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pools."""
         self._client.close()
-        if self._backend is not None:
-            self._backend.close()
+        self._backend.close()
 
     def __enter__(self) -> PoliteClient:
         return self
@@ -275,34 +253,14 @@ class PoliteClient:
             raise SyncCancelled
 
     def break_in(self) -> None:
-        """Thread-safe: shut down every connection this client opened, so a send or a
-        read blocked on one returns at once (and :meth:`waiting` turns what the
-        transport makes of it into :class:`SyncCancelled`). Called by a
-        :class:`StopEvent`'s ``set()``; the run stops anyway, so idle connections lose
-        nothing. A connection still being made is woken out of its wait
-        (:class:`~.connect.StoppableBackend`), and one that connects anyway is shut as
-        soon as it does (:meth:`_trace`)."""
-        if self._backend is not None:
-            self._backend.wake()
-        with self._sockets_lock:
-            sockets = list(self._sockets)
-        for sock in sockets:
-            _shut(sock)
-
-    def _trace(self, event: str, info: dict[str, object]) -> None:
-        """httpcore's trace extension: remember the socket of each new connection
-        (``connection.connect_tcp.complete``/``start_tls.complete`` return its stream)."""
-        if not event.endswith(".complete"):
-            return
-        get_extra_info = getattr(info.get("return_value"), "get_extra_info", None)
-        if not callable(get_extra_info):
-            return
-        sock = get_extra_info("socket")
-        if isinstance(sock, socket.socket):
-            with self._sockets_lock:
-                self._sockets.add(sock)
-            if self.cancel.is_set():
-                _shut(sock)
+        """Thread-safe: end every connect in progress and shut down every connection
+        this client opened, so a send, a read or a TLS handshake blocked on one returns
+        at once (and :meth:`waiting` turns what the transport makes of it into
+        :class:`SyncCancelled`). Called by a :class:`StopEvent`'s ``set()``; the run
+        stops anyway, so idle connections lose nothing. A connection that connects
+        just as the stop comes is shut as soon as it does
+        (:class:`~.connect.StoppableBackend`)."""
+        self._backend.stop()
 
     def _wait(self, seconds: float) -> None:
         if self.cancel.wait(max(0.0, seconds)):
@@ -354,9 +312,7 @@ class PoliteClient:
                 raise Disallowed(url)
             self._pace()
             try:
-                request = self._client.build_request(
-                    "GET", url, headers=validators.headers(), extensions={"trace": self._trace}
-                )
+                request = self._client.build_request("GET", url, headers=validators.headers())
                 with self.waiting():
                     response = self._client.send(request, stream=True)
                 self.requests += 1
@@ -412,14 +368,6 @@ class PoliteClient:
             wait = self.config.backoff * (2**attempt)
         self._wait(min(wait, self.config.max_retry_after))
         return attempt + 1
-
-
-def _shut(sock: socket.socket) -> None:
-    """Shut a socket down for both directions: a thread blocked reading it wakes with
-    end-of-file. The plain socket's method also for TLS (``SSLSocket.shutdown`` would
-    unwrap the TLS object under the reading thread)."""
-    with contextlib.suppress(OSError):
-        socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -1,15 +1,20 @@
-"""Connections a stop can reach while they are still being made.
+"""Connections a stop can reach while they are still being made, and after.
 
 httpcore's own backend connects with ``socket.create_connection``: a blocking call no
 other thread can end, so the reader's stop (a :class:`~kkr_tui.sync.client.StopEvent`
 set on the UI thread) did not reach a connect to a host that never answers, and the
 fetch went on until the connect timeout. This backend makes the same connection
-(each address the name resolves to in turn, ``TCP_NODELAY``, the socket handed to
-httpcore's own stream, so TLS and reading are httpcore's as before) but waits for it
-in ``select`` on the socket *and* a wake-up socket: :meth:`StoppableBackend.wake`
+(each address the name resolves to in turn, ``TCP_NODELAY``) but waits for it in
+``select`` on the socket *and* a wake-up socket: :meth:`StoppableBackend.stop`
 (called when the stop is set) ends the wait at once, and the connect raises
 :class:`~kkr_tui.sync.client.SyncCancelled`. A Ctrl+C in the command line interrupts
-the same ``select`` in the main thread (its handler raises there).
+the same ``select`` in the main thread (its handler raises there). The connection is
+then a :class:`~.netstream.SocketStream`, its sockets remembered, so the same stop
+shuts a read, a write or a TLS handshake blocked on one.
+
+It is httpcore's public :class:`httpcore.NetworkBackend`, handed to httpcore's pools
+as their ``network_backend`` (:mod:`.transport`): the connection to a proxy is made
+here too, so a stop reaches it as it reaches a connection to the site.
 
 The name lookup before it (``getaddrinfo``, one blocking call of the C library) runs
 in a thread of its own and is waited for the same way: a stop leaves it behind.
@@ -25,13 +30,15 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from selectors import EVENT_READ, EVENT_WRITE, DefaultSelector
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpcore
-from httpcore._backends.sync import SyncStream  # the stream httpcore's backend returns (pinned)
 
-if TYPE_CHECKING:
-    from httpcore._backends.base import SOCKET_OPTION
+from kkr_tui.sync.netstream import Sockets, SocketStream
+
+#: A socket option as httpcore passes it on (level, option, value[, length]); wider
+#: than httpcore's own alias, which is not public.
+SocketOption = tuple[Any, ...]
 
 _IN_PROGRESS = {errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN}
 
@@ -41,7 +48,7 @@ _Address = tuple[Any, ...]
 
 
 class StoppableBackend(httpcore.NetworkBackend):
-    """httpcore's sync network backend with a connect that :meth:`wake` interrupts.
+    """A sync network backend whose connections :meth:`stop` interrupts.
 
     ``stopped`` says whether the run was stopped (the client's cancel event); when it
     is, a connect in progress or about to start raises ``cancelled()``.
@@ -50,10 +57,16 @@ class StoppableBackend(httpcore.NetworkBackend):
     def __init__(self, stopped: Callable[[], bool], cancelled: Callable[[], BaseException]) -> None:
         self._stopped = stopped
         self._cancelled = cancelled
-        self._inner = httpcore.SyncBackend()
+        self._sockets = Sockets(stopped)
         self._wake_read, self._wake_write = socket.socketpair()
         self._wake_read.setblocking(False)
         self._wake_write.setblocking(False)
+
+    def stop(self) -> None:
+        """Thread-safe: end every connect waiting now or later, and shut every
+        connection made (a read, a write, a TLS handshake blocked on one returns)."""
+        self.wake()
+        self._sockets.shut_all()
 
     def wake(self) -> None:
         """Thread-safe: end every connect waiting now or later (one byte stays unread,
@@ -73,7 +86,7 @@ class StoppableBackend(httpcore.NetworkBackend):
         port: int,
         timeout: float | None = None,
         local_address: str | None = None,
-        socket_options: Iterable[SOCKET_OPTION] | None = None,
+        socket_options: Iterable[SocketOption] | None = None,
     ) -> httpcore.NetworkStream:
         """Resolve ``host`` and connect to its addresses in turn, as
         ``socket.create_connection`` does, but interruptibly (see the module docstring).
@@ -106,7 +119,8 @@ class StoppableBackend(httpcore.NetworkBackend):
             except BaseException:
                 sock.close()
                 raise
-            return SyncStream(sock)
+            self._sockets.add(sock)
+            return SocketStream(sock, self._sockets)
         error = errors[0] if errors else OSError(errno.EADDRNOTAVAIL, "no address to connect to")
         raise httpcore.ConnectError(error) from error
 
@@ -177,14 +191,14 @@ class StoppableBackend(httpcore.NetworkBackend):
         self,
         path: str,
         timeout: float | None = None,
-        socket_options: Iterable[SOCKET_OPTION] | None = None,
+        socket_options: Iterable[SocketOption] | None = None,
     ) -> httpcore.NetworkStream:
-        """Not used by sync (it only speaks TCP); httpcore's own."""
-        return self._inner.connect_unix_socket(path, timeout, socket_options)  # pragma: no cover
+        """Never asked for: sync speaks TCP only (no ``uds`` is given to the pools)."""
+        raise httpcore.ConnectError(f"no Unix sockets in sync: {path}")  # pragma: no cover
 
     def sleep(self, seconds: float) -> None:
-        """httpcore's own."""
-        self._inner.sleep(seconds)
+        """httpcore's pools sleep between connect retries (sync asks for none)."""
+        time.sleep(seconds)  # pragma: no cover
 
 
 def _strerror(code: int) -> str:
