@@ -10,12 +10,13 @@ mark what the index matched (each word as a word start), so a marked word is alw
 one the page really has.
 
 A misspelt word finds bilag too: when the words together are on no bilag page, each
-word the items' vocabulary has no term starting with is also asked as its near
-spellings there (``sundhedsrefrom`` -> ``sundhedsreform``), the word itself kept as an
-alternative; the hit then carries the words as its page has them, so the bilag opens
-with the right words marked. Only a query that found nothing pays for this, and the
-near spellings come from the items' vocabulary (in memory): a word only bilag use, and
-misspelt, is not corrected.
+word no bilag term starts with is also asked as its near spellings there
+(``sundhedsrefrom`` -> ``sundhedsreform``), the word itself kept as an alternative;
+the hit then carries the words as its page has them, so the bilag opens with the right
+words marked. Only a query that found nothing pays for this. The near spellings come
+from the bilag pages' own vocabulary (``Store.bilag_terms_near``), so a word only bilag
+use is corrected too; an older store opened read-only has none, and gets them from the
+items' vocabulary (``SearchIndex._bilag_near``).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from kkr_tui.record import record, replace
 from kkr_tui.records import ItemRef
-from kkr_tui.search.expand import expand
+from kkr_tui.search.expand import EXPANSION_CACHE, MAX_FUZZY_TERMS, expand
 from kkr_tui.search.highlight import Marker, marker, without_urls
 from kkr_tui.search.hits import HitKind, SearchHit, make_hit
 from kkr_tui.search.loading import VocabularyLoad
@@ -102,6 +102,9 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._cached: tuple[tuple[int, int], Vocabulary] | None = None
         self._load: VocabularyLoad | None = None
+        #: Near spellings among the bilag's words, by folded word, as of a bilag change
+        #: token: the reader asks the words before the cursor again at every keystroke.
+        self._bilag_near_cache: tuple[tuple[int, int], dict[str, list[str]]] = ((-1, -1), {})
 
     # -- the vocabulary -------------------------------------------------------------
 
@@ -245,12 +248,41 @@ class SearchIndex:
         hits = bilag_hits(self.store, meaningful, filters, want)
         if hits or filters.doc_type is not None:
             return hits
-        # Nothing: a word may be misspelt. Its near spellings in the items' vocabulary
-        # (as the item search finds them: only for a word no term starts with) are
-        # asked beside it.
-        vocab = self.vocabulary()
-        near = {t: w.fuzzy for t in meaningful if (w := expand(vocab, t)).fuzzy}
+        # Nothing: a word may be misspelt. Its near spellings (only for a word no bilag
+        # term starts with) are asked beside it.
+        near = self._bilag_near(meaningful)
         return bilag_hits(self.store, meaningful, filters, want, near) if near else []
+
+    def _bilag_near(self, tokens: list[str]) -> dict[str, list[str]]:
+        """Near spellings of each of ``tokens`` that no bilag term starts with, from the
+        bilag's own vocabulary: the words the bilag pages have, a word only bilag use
+        included. Only the terms that can be one (by their letters and length) are read
+        from the store, for each word; nothing is kept. A store without the vocabulary
+        (an older one opened read-only) gets them from the items' vocabulary, as the
+        item search finds them."""
+        token_now = self.store.bilag_change_token()
+        with self._lock:
+            if self._bilag_near_cache[0] != token_now:
+                self._bilag_near_cache = (token_now, {})
+            cache = self._bilag_near_cache[1]
+        near: dict[str, list[str]] = {}
+        for token in tokens:
+            if len(token) < 4 or token.isdigit():
+                continue
+            found = cache.get(token)
+            if found is None:
+                # The lengths a near spelling may have (``Vocabulary.fuzzy``'s own rule).
+                rows = self.store.bilag_terms_near(token, max(3, len(token) - 2), len(token) + 3)
+                if rows is None:
+                    vocab = self.vocabulary()
+                    return {t: w.fuzzy for t in tokens if (w := expand(vocab, t)).fuzzy}
+                found = Vocabulary.from_rows(rows).fuzzy(token, MAX_FUZZY_TERMS) if rows else []
+                if len(cache) >= EXPANSION_CACHE:
+                    cache.clear()
+                cache[token] = found
+            if found:
+                near[token] = found
+        return near
 
     def problems(self, parsed: ParsedQuery) -> tuple[FilterProblem, ...]:
         """The filters of ``parsed`` that cannot match anything stored, with the values

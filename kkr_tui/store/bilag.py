@@ -3,9 +3,11 @@
 A meeting's bilag often run to hundreds of pages, so they live apart from the items:
 ``bilag`` holds one row per file (anchored by council, meeting date and item number
 like notes, so they survive a re-ingest), ``bilag_pages`` one row per page with its
-text and the folded copy (:mod:`kkr_tui.textfold`) that ``bilag_fts`` indexes. The
-item search's indexes, vocabulary and term counts are untouched: searching items
-costs what it did, and bilag are asked only when a caller wants bilag hits.
+text and the folded copy (:mod:`kkr_tui.textfold`) that ``bilag_fts`` indexes, and
+``bilag_terms`` their words with page counts (:mod:`.bilag_terms`), kept in step in
+the same transactions. The item search's indexes, vocabulary and term counts are
+untouched: searching items costs what it did, and bilag are asked only when a caller
+wants bilag hits.
 
 Pages are written in short batches (each its own transaction) while a large bilag is
 read, so a writer elsewhere never waits long and memory stays bounded; a bilag whose
@@ -17,10 +19,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from kkr_tui.i18n import _
 from kkr_tui.records import BilagPageHit, BilagRow, ItemRow
+from kkr_tui.store import bilag_terms
 from kkr_tui.store.guard import locked
 from kkr_tui.store.tables import has_table, run_ddl, write_all
 from kkr_tui.textfold import fold
@@ -69,8 +73,10 @@ _COLUMNS = (
 
 
 def ensure_bilag_schema(conn: sqlite3.Connection) -> None:
-    """Create the bilag tables, index and triggers when missing (idempotent)."""
+    """Create the bilag tables, index and triggers when missing (idempotent), and the
+    bilag vocabulary, filled from the pages an older release stored."""
     run_ddl(conn, _TABLES_SQL)
+    bilag_terms.ensure_terms(conn)
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:
@@ -84,6 +90,10 @@ class BilagStore:
     _lock: threading.RLock
     #: The Store's mapping of SQLite failures to store errors (used by :func:`locked`).
     _translate: Callable[[sqlite3.DatabaseError], Exception]
+
+    #: Page writes (stored, replaced, removed) through this connection, for
+    #: :meth:`bilag_change_token`.
+    _bilag_page_writes: int = 0
 
     def _bilag_write(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
         write_all(self._conn, statements)
@@ -111,6 +121,7 @@ class BilagStore:
         try:
             old = conn.execute("SELECT id FROM bilag WHERE url = ?", (url,)).fetchone()
             if old is not None:
+                self._forget_pages_terms(old[0], None)
                 conn.execute("DELETE FROM bilag_pages WHERE bilag_id = ?", (old[0],))
                 conn.execute("DELETE FROM bilag WHERE id = ?", (old[0],))
             cursor = conn.execute(
@@ -126,25 +137,55 @@ class BilagStore:
         conn.execute("COMMIT")
         return bilag_id
 
+    def _forget_pages_terms(self, bilag_id: int, numbers: Sequence[int] | None) -> None:
+        """Take the terms of a bilag's stored pages (``numbers``, or all) out of the bilag
+        vocabulary before they are deleted or replaced; inside the caller's transaction."""
+        conn = self._conn
+        self._bilag_page_writes += 1
+        if numbers is not None and not numbers:
+            return
+        sql = "SELECT folded FROM bilag_pages WHERE bilag_id = ?"
+        params: list[object] = [bilag_id]
+        if numbers is not None:
+            sql += f" AND page IN ({','.join('?' * len(numbers))})"
+            params.extend(numbers)
+        removed = bilag_terms.page_terms(str(f) for (f,) in conn.execute(sql, params))
+        if removed:
+            bilag_terms.apply(conn, Counter(), removed)
+
     @locked
     def add_bilag_pages(self, bilag_id: int, pages: Sequence[tuple[int, str]]) -> None:
-        """Store a batch of (page number, text) of a bilag being read (one transaction)."""
-        statements: list[tuple[str, Sequence[object]]] = [
-            (
-                "INSERT OR REPLACE INTO bilag_pages (bilag_id, page, text, folded)"
-                " VALUES (?, ?, ?, ?)",
-                (bilag_id, number, text, fold(text)),
+        """Store a batch of (page number, text) of a bilag being read (one transaction),
+        its terms counted into the bilag vocabulary in the same transaction."""
+        folded = [(number, text, fold(text)) for number, text in pages]
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # A page stored again replaces the stored one: its terms leave the vocabulary
+            # and it is deleted first, so the delete trigger takes its words out of
+            # bilag_fts too (INSERT OR REPLACE fires no delete trigger without
+            # recursive_triggers, and left them there, found under no page).
+            numbers = [number for number, _, _ in folded]
+            self._forget_pages_terms(bilag_id, numbers)
+            conn.executemany(
+                "DELETE FROM bilag_pages WHERE bilag_id = ? AND page = ?",
+                [(bilag_id, number) for number in numbers],
             )
-            for number, text in pages
-        ]
-        if pages:
-            statements.append(
-                (
+            conn.executemany(
+                "INSERT INTO bilag_pages (bilag_id, page, text, folded) VALUES (?, ?, ?, ?)",
+                [(bilag_id, number, text, f) for number, text, f in folded],
+            )
+            bilag_terms.apply(conn, bilag_terms.page_terms(f for _, _, f in folded), Counter())
+            if pages:
+                conn.execute(
                     "UPDATE bilag SET pages_read = ? WHERE id = ?",
                     (max(n for n, _ in pages), bilag_id),
                 )
-            )
-        self._bilag_write(statements)
+        except BaseException:
+            if conn.in_transaction:  # a full disk may have rolled it back already
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     @locked
     def finish_bilag(self, bilag_id: int, state: str, reason: str | None = None) -> None:
@@ -161,6 +202,38 @@ class BilagStore:
         )
 
     # -- reading ---------------------------------------------------------------------
+
+    @locked
+    def bilag_change_token(self) -> tuple[int, int]:
+        """Changes when this connection stores or removes bilag pages, or another
+        connection commits anything: what the search's near spellings of bilag words
+        are kept by (storing a document leaves it alone, as a bilag leaves the items'
+        token alone)."""
+        data_version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        return (self._bilag_page_writes, int(data_version))
+
+    @locked
+    def bilag_vocabulary(self) -> list[tuple[str, int]] | None:
+        """Every folded term of the bilag pages with the number of pages it is on, sorted
+        by term; None when the store keeps no bilag vocabulary (an older store opened
+        read-only)."""
+        if not _has_tables(self._conn):
+            return None
+        return bilag_terms.vocabulary(self._conn)
+
+    @locked
+    def bilag_terms_near(
+        self, word: str, shortest: int, longest: int
+    ) -> list[tuple[str, int]] | None:
+        """The bilag terms a near spelling of the folded ``word`` can be among: of
+        ``shortest`` to ``longest`` characters, sharing its first letter or its second
+        (what a near spelling must, :meth:`Vocabulary.fuzzy
+        <kkr_tui.search.vocabulary.Vocabulary.fuzzy>`), with their page counts, sorted
+        by term. Empty when a bilag term starts with ``word`` (no typo there); None
+        when the store keeps no bilag vocabulary (an older store opened read-only)."""
+        if not _has_tables(self._conn):
+            return None
+        return bilag_terms.near(self._conn, word, shortest, longest)
 
     @locked
     def bilag_by_url(self, url: str) -> BilagRow | None:
