@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from store_factory import stored_bilag
@@ -103,6 +104,21 @@ def test_a_bilag_only_prefix_finds_the_whole_word(tmp_db: Path) -> None:
     assert hits[0].snippet[slice(*hits[0].highlights[0])] == "sundhedsaftale"
 
 
+def test_a_misspelt_word_being_typed_finds_the_bilag_word_it_starts(tmp_db: Path) -> None:
+    """ "kystbeskytel" (a letter left out, the word not finished) is no bilag term, near
+    none of its length, but near the start of one only a bilag has: the bilag is found,
+    marked where that word starts; a short misspelt start is not guessed at."""
+    with Store(tmp_db) as store:
+        stored_bilag(store, 1, title="Kyst", pages=["Om kystbeskyttelsen."], **MEETING)
+        stored_bilag(store, 2, title="Andet", pages=["Om kystbaner og skove."], **MEETING)
+        index = SearchIndex(store)
+        hits = index.bilag_hits("kystbeskytel", limit=5)
+        assert [(h.bilag_title, h.bilag_words) for h in hits] == [("Kyst", ("kystbeskyttel",))]
+        assert hits[0].snippet[slice(*hits[0].highlights[0])] == "kystbeskyttelsen"
+        assert index.bilag_hits("kystb", limit=5)  # spelt right: both
+        assert index.bilag_hits("kysbt", limit=5) == []
+
+
 def _older_store(db: Path) -> None:
     """A store with bilag as the release before the bilag vocabulary left it."""
     with Store(db) as store:
@@ -162,3 +178,42 @@ def test_the_counts_are_pages_per_folded_word(tmp_db: Path, pages: list[str]) ->
         stored_bilag(store, 1, title="T", pages=pages, **MEETING)
         words = _vocabulary(store)
     assert words == Counter(w for page in pages for w in set(re.findall(r"\w+", fold(page))))
+
+
+def test_the_page_bound_is_the_vocabulary_s_counts(tmp_db: Path) -> None:
+    with Store(tmp_db) as store:
+        stored_bilag(store, 1, title="A", pages=["Klimaplan og vand.", "Klimaplanen."], **MEETING)
+        stored_bilag(store, 2, title="B", pages=["Vand og klimaplan."], **MEETING)
+        at_most = store.bilag_pages_at_most
+        assert at_most([[("klimaplan", False)]]) == 2  # the whole word
+        assert at_most([[("klimaplan", True)]]) == 3  # and klimaplanen
+        assert at_most([[("klimaplan", True)], [("vand", False)]]) == 2
+        assert at_most([[("og", False), ("vand", False)]]) == 4  # summed: a bound
+        assert at_most([[("kyst", True)], [("vand", False)]]) == 0
+        assert at_most([[("a b", False)]]) is None  # FTS5 would read two words
+
+
+@pytest.mark.parametrize(
+    "match",
+    ['"klimaplan"*', '"vand"', '"klimaplan"* AND "vand"', '("kyst"* OR "vand")', '"nej"*'],
+)
+def test_few_pages_ranked_in_one_pass_give_the_counted_answer(tmp_db: Path, match: str) -> None:
+    """The one-pass plan (the bound within RANK_ALL) is the two-pass plan's answer:
+    the same bilag, pages, ranks and counts of matching pages, with or without filters."""
+    with Store(tmp_db) as store:
+        for n in range(6):
+            stored_bilag(
+                store,
+                n,
+                title=f"B{n}",
+                pages=["Klimaplan og vand. " * (n + 1), "Kyst.", "Vand, vand og klimaplanen."][
+                    : 1 + n % 3
+                ],
+                council="KKR Midtjylland" if n % 2 else "KKR Nordjylland",
+                meeting_date=f"202{n % 3}-03-12",
+            )
+        filters: list[dict[str, Any]] = [{}, {"councils": ["KKR Midtjylland"]}, {"year": 2021}]
+        for given in filters:
+            counted = store.search_bilag(match, limit=4, **given)
+            assert counted or match == '"nej"*'
+            assert store.search_bilag(match, limit=4, at_most=1, **given) == counted

@@ -47,23 +47,35 @@ def _term(word: str) -> str:
     return '"' + w + ('"*' if len(w) >= PREFIX_MIN else '"') if w else ""
 
 
+def alternatives(
+    tokens: list[str], near: Mapping[str, Sequence[str]] | None = None
+) -> list[list[tuple[str, bool]]]:
+    """Per folded token, what may stand for it on a page: (term, as a prefix) for the
+    token and its ``near`` spellings, shortest first, a prefix another already covers
+    left out ("okonomi"* already matches what "okonomien"* would: each merged prefix
+    costs its doclists' merge)."""
+    groups = []
+    for token in tokens:
+        alts: list[str] = []
+        for alt in sorted(dict.fromkeys([token, *(near or {}).get(token, ())]), key=len):
+            covered = any(len(a) >= PREFIX_MIN and alt.startswith(a) for a in alts)
+            if _term(alt) and not covered:
+                alts.append(alt)
+        if alts:
+            groups.append(
+                [(a.replace('"', ""), len(a.replace('"', "")) >= PREFIX_MIN) for a in alts]
+            )
+    return groups
+
+
 def bilag_match(tokens: list[str], near: Mapping[str, Sequence[str]] | None = None) -> str:
     """An FTS5 expression: every folded token of three letters or more as a word
     prefix, shorter ones as whole words (quoted, so any token is a plain string to
     FTS5); a token with ``near`` spellings matches any of them or itself."""
     parts = []
-    for token in tokens:
-        alts: list[str] = []
-        # "okonomi"* already matches what "okonomien"* would: each merged prefix costs
-        # its doclists' merge, so one that another covers is left out.
-        for alt in sorted(dict.fromkeys([token, *(near or {}).get(token, ())]), key=len):
-            covered = any(len(a) >= PREFIX_MIN and alt.startswith(a) for a in alts)
-            if _term(alt) and not covered:
-                alts.append(alt)
-        if len(alts) > 1:
-            parts.append("(" + " OR ".join(_term(t) for t in alts) + ")")
-        elif alts:
-            parts.append(_term(alts[0]))
+    for alts in alternatives(tokens, near):
+        terms = [f'"{t}"*' if prefix else f'"{t}"' for t, prefix in alts]
+        parts.append("(" + " OR ".join(terms) + ")" if len(terms) > 1 else terms[0])
     return " AND ".join(parts)
 
 
@@ -95,8 +107,18 @@ def bilag_hits(
     if not match or limit <= 0 or filters.doc_type is not None:
         return []
     found = prefix_marker([w for t in tokens for w in (t, *near.get(t, ()))])
+    # The bilag vocabulary's page counts bound how many pages can match: none (a
+    # misspelt word's first try) asks nothing more; few are ranked in one pass.
+    most = store.bilag_pages_at_most(alternatives(tokens, near))
+    if most == 0:
+        return []
     pages = store.search_bilag(
-        match, limit=limit, councils=filters.councils, year=filters.year, dates=filters.dates
+        match,
+        limit=limit,
+        councils=filters.councils,
+        year=filters.year,
+        dates=filters.dates,
+        at_most=most,
     )
     items = store.bilag_items([p.bilag.id for p in pages if p.bilag.item_number])
     hits = []

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from kkr_tui.record import record, replace
 from kkr_tui.records import ItemRef
-from kkr_tui.search.expand import EXPANSION_CACHE, MAX_FUZZY_TERMS, expand
+from kkr_tui.search.expand import EXPANSION_CACHE, expand
 from kkr_tui.search.highlight import Marker, marker, without_urls
 from kkr_tui.search.hits import HitKind, SearchHit, make_hit
 from kkr_tui.search.loading import VocabularyLoad
@@ -255,11 +255,11 @@ class SearchIndex:
 
     def _bilag_near(self, tokens: list[str]) -> dict[str, list[str]]:
         """Near spellings of each of ``tokens`` that no bilag term starts with, from the
-        bilag's own vocabulary: the words the bilag pages have, a word only bilag use
-        included. Only the terms that can be one (by their letters and length) are read
-        from the store, for each word; nothing is kept. A store without the vocabulary
-        (an older one opened read-only) gets them from the items' vocabulary, as the
-        item search finds them."""
+        bilag's own vocabulary (:mod:`.bilag_words`), kept per word until bilag change.
+        A store without that vocabulary (an older one opened read-only) gets them from
+        the items' vocabulary, as the item search finds them."""
+        from kkr_tui.search.bilag_words import near_spellings
+
         token_now = self.store.bilag_change_token()
         with self._lock:
             if self._bilag_near_cache[0] != token_now:
@@ -267,16 +267,12 @@ class SearchIndex:
             cache = self._bilag_near_cache[1]
         near: dict[str, list[str]] = {}
         for token in tokens:
-            if len(token) < 4 or token.isdigit():
-                continue
             found = cache.get(token)
             if found is None:
-                # The lengths a near spelling may have (``Vocabulary.fuzzy``'s own rule).
-                rows = self.store.bilag_terms_near(token, max(3, len(token) - 2), len(token) + 3)
-                if rows is None:
+                found = near_spellings(self.store, token)
+                if found is None:
                     vocab = self.vocabulary()
                     return {t: w.fuzzy for t in tokens if (w := expand(vocab, t)).fuzzy}
-                found = Vocabulary.from_rows(rows).fuzzy(token, MAX_FUZZY_TERMS) if rows else []
                 if len(cache) >= EXPANSION_CACHE:
                     cache.clear()
                 cache[token] = found

@@ -222,17 +222,33 @@ class BilagStore:
         return bilag_terms.vocabulary(self._conn)
 
     @locked
-    def bilag_terms_near(
-        self, word: str, shortest: int, longest: int
-    ) -> list[tuple[str, int]] | None:
+    def bilag_pages_at_most(self, groups: Sequence[Sequence[tuple[str, bool]]]) -> int | None:
+        """At most how many bilag pages have a term of every group of (term, as a
+        prefix) alternatives, from the bilag vocabulary's page counts (a bound: a page
+        with two of a group's terms counts twice); None when it cannot be told (an
+        older store opened read-only)."""
+        if not _has_tables(self._conn):
+            return None
+        return bilag_terms.pages_at_most(self._conn, groups)
+
+    @locked
+    def bilag_term_starts(self, word: str) -> bool | None:
+        """Whether a bilag term starts with the folded ``word`` (the word itself
+        included); None when the store keeps no bilag vocabulary (an older store opened
+        read-only)."""
+        if not _has_tables(self._conn) or not bilag_terms.has_terms(self._conn):
+            return None
+        return bilag_terms.starts(self._conn, word)
+
+    @locked
+    def bilag_terms_near(self, word: str, shortest: int, longest: int) -> list[tuple[str, int]]:
         """The bilag terms a near spelling of the folded ``word`` can be among: of
         ``shortest`` to ``longest`` characters, sharing its first letter or its second
         (what a near spelling must, :meth:`Vocabulary.fuzzy
         <kkr_tui.search.vocabulary.Vocabulary.fuzzy>`), with their page counts, sorted
-        by term. Empty when a bilag term starts with ``word`` (no typo there); None
-        when the store keeps no bilag vocabulary (an older store opened read-only)."""
-        if not _has_tables(self._conn):
-            return None
+        by term; empty without a bilag vocabulary."""
+        if not _has_tables(self._conn) or not bilag_terms.has_terms(self._conn):
+            return []
         return bilag_terms.near(self._conn, word, shortest, longest)
 
     @locked
@@ -366,6 +382,7 @@ class BilagStore:
         dates: tuple[str, str] | None = None,
         rank_all: int | None = None,
         scan_max: int | None = None,
+        at_most: int | None = None,
     ) -> list[BilagPageHit]:
         """The best-matching page of each bilag matching an FTS5 expression over folded
         text, best first; each hit says how many of its bilag's pages match.
@@ -385,6 +402,11 @@ class BilagStore:
         as many as hold ``rank_all`` matching pages, and the rest are not shown.
         ``rank_all`` and ``scan_max`` default to :data:`RANK_ALL` and :data:`SCAN_MAX`
         (the bench sets them past any archive for the exact answer it compares with).
+
+        ``at_most``: how many pages can match at most (the bilag vocabulary's counts,
+        :meth:`bilag_pages_at_most`). When that is within ``rank_all`` every matching
+        page is ranked in one pass, without counting them first: the same answer, one
+        reading of the words' doclists fewer.
         """
         rank_all = RANK_ALL if rank_all is None else rank_all
         scan_max = SCAN_MAX if scan_max is None else scan_max
@@ -408,6 +430,8 @@ class BilagStore:
         # An older database opened read-only may lack the owner index: the plain
         # look-up by id gives the same answer, slower.
         owner = " INDEXED BY bilag_pages_owner" if _has_owner_index(self._conn) else ""
+        if at_most is not None and at_most <= min(rank_all, scan_max):
+            return self._bilag_ranked_at_once(match, limit, where, params, join, owner)
         try:
             groups = self._conn.execute(
                 "SELECT g.bilag_id, g.n, g.lo, g.hi, b.page_count, b.meeting_date FROM ("
@@ -442,6 +466,31 @@ class BilagStore:
             ).fetchall()
         except sqlite3.OperationalError:
             return []  # a query FTS5 cannot parse finds nothing, as in the item search
+        return self._bilag_best_pages(ranked, {int(g[0]): int(g[1]) for g in chosen}, limit)
+
+    def _bilag_ranked_at_once(
+        self, match: str, limit: int, where: str, params: list[object], join: str, owner: str
+    ) -> list[BilagPageHit]:
+        """:meth:`search_bilag` when few pages can match: each ranked as it is found."""
+        try:
+            ranked = self._conn.execute(
+                "SELECT p.bilag_id, p.id, bilag_fts.rank FROM bilag_fts"
+                f" CROSS JOIN bilag_pages p{owner} ON p.id = bilag_fts.rowid{join}"
+                f" WHERE bilag_fts MATCH ?{where}",
+                params,
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []
+        matched: dict[int, int] = {}
+        for row in ranked:
+            matched[row[0]] = matched.get(row[0], 0) + 1
+        return self._bilag_best_pages(ranked, matched, limit)
+
+    def _bilag_best_pages(
+        self, ranked: list[tuple[int, int, float]], matched: dict[int, int], limit: int
+    ) -> list[BilagPageHit]:
+        """The best-ranked page of each bilag in ``ranked`` (bilag, page id, bm25), best
+        first, ``limit`` of them, each with its bilag's count of matching pages."""
         best: dict[int, tuple[float, int]] = {}
         for bilag_id, page_id, rank in ranked:
             held = best.get(bilag_id)
@@ -450,7 +499,6 @@ class BilagStore:
         top = sorted(best.items(), key=lambda kv: (kv[1][0], kv[0]))[:limit]
         if not top:
             return []
-        matched = {int(g[0]): int(g[1]) for g in chosen}
         pages = ",".join(str(int(page_id)) for _, (_, page_id) in top)
         rows = {
             int(row[0]): row
