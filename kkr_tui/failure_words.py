@@ -92,22 +92,11 @@ def describe(failure: FileFailure) -> str:
         return clean_line(failure.cause)
 
 
-#: Why the store could not take a file that was read (``IngestResult.store_cause``,
-#: the codes of the summary's ``stopped``); the run stops storing after the first.
-STORE_MESSAGES: dict[str, str] = {
-    "disk_full": N_(
-        "the disk is full, so it was not stored (what is stored is kept); "
-        "it is stored next time, once there is room"
-    ),
-    "damaged_database": N_(
-        "the database is damaged, so it was not stored; nothing more is written to it"
-    ),
-}
-
-
-def describe_store(cause: str) -> str:
-    """The sentence for a file the store refused (``disk_full``, ``damaged_database``)."""
-    message = STORE_MESSAGES.get(cause)
+def describe_store(cause: SyncCause) -> str:
+    """The sentence for a file the store refused (``disk_full``, ``damaged_database``:
+    ``IngestResult.store_cause``, the codes of the summary's ``stopped``), the same
+    words as a sync failure of that cause."""
+    message = SYNC_MESSAGES.get(cause)
     return _(message) if message else clean_line(cause)
 
 
@@ -139,6 +128,13 @@ SYNC_MESSAGES: dict[SyncCause, str] = {
     "incomplete_pdf": N_("incomplete PDF (the transfer broke off)"),
     "outside_blocks": N_("not meeting material (outside the meeting blocks)"),
     "not_stored": N_("it could not be stored in the database; it is tried again next time"),
+    "disk_full": N_(
+        "the disk is full, so it was not stored (what is stored is kept); "
+        "it is stored next time, once there is room"
+    ),
+    "damaged_database": N_(
+        "the database is damaged, so it was not stored; nothing more is written to it"
+    ),
 }
 
 #: What the system said about a connection, by :data:`~kkr_tui.model.NetWhy` code.

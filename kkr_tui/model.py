@@ -451,7 +451,9 @@ SyncCause = Literal[
     "incomplete_pdf",
     # what sync decided
     "outside_blocks",  # a PDF outside every meeting block (footer, policy): skipped
-    "not_stored",  # the document could not be written (busy or full disk): next run
+    "not_stored",  # the document could not be written (another program held the store)
+    "disk_full",  # the disk is full: stored next run, once there is room
+    "damaged_database",  # the database is damaged: nothing more is written to it
 ]
 
 #: What the operating system or TLS said about a connection (the ``why`` of

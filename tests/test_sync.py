@@ -259,3 +259,34 @@ def test_a_document_the_store_could_not_take_is_tried_again(
     agenda = next(url for url in rows if url.endswith("dagsorden-hovedstaden-2025-06-18.pdf"))
     assert rows[agenda] == "failed"
     assert "unreadable" not in rows.values()
+
+
+def test_a_full_disk_mid_sync_says_disk_full_and_is_tried_again(
+    site: Site, tmp_db: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """The disk fills while sync stores a document: its ``--json`` result says
+    ``disk_full`` (a code a script can act on: free some space), not the ``not_stored``
+    of a busy database, and its link stays 'failed' with that code, fetched next run."""
+    import json
+
+    from kkr_tui.ingest import IngestRun
+    from kkr_tui.store import DiskFullError
+
+    def full(self: object, *args: object) -> str:
+        raise DiskFullError("disken er fuld: kkr.db kan ikke skrives")
+
+    monkeypatch.setattr(IngestRun, "_save", full)
+    assert sync(site, tmp_db, "--json") == 1
+    monkeypatch.undo()
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    refused = [r for r in lines if r["type"] == "result" and r["status"] == "failed"]
+    assert refused and {r["failure"]["cause"] for r in refused} == {"disk_full"}
+    assert refused[0]["text"].startswith("disken er fuld, så det blev ikke gemt")
+    assert lines[-1]["stopped"] == "disk_full"
+    rows = states(tmp_db)
+    assert "unreadable" not in rows.values()
+    with Store(tmp_db) as store:
+        failed = [row for row in store.manifest() if row.state == "failed"]
+    assert failed and all("disk_full" in (row.reason or "") for row in failed)
+    assert sync(site, tmp_db) == 0  # room again: stored
+    assert "failed" not in states(tmp_db).values()

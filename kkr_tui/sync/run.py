@@ -570,11 +570,13 @@ def _ingest(run: _Run, store: Store, files: dict[str, str], cancel: threading.Ev
             run.say(SyncLine("bilag", url, _("not an agenda or minutes; kept as a bilag"), url=url))
         else:
             # A file that cannot be read stays unreadable until its URL changes; a
-            # failure to store it (a busy database) is tried again next run.
+            # failure to store it (a busy database, a full disk) is tried again next run.
             retry = result.store_failed
             run.summary.failed += 1
             failure: FileFailure | SyncFailure = (
-                SyncFailure("not_stored") if retry else result.failure or FileFailure("unexpected")
+                SyncFailure(result.store_cause or "not_stored")
+                if retry
+                else result.failure or FileFailure("unexpected")
             )
             store.set_link_state(url, "failed" if retry else "unreadable", encode(failure))
             run.say(SyncLine("failed", url, result.reason, True, failure, url))
