@@ -204,3 +204,27 @@ async def test_a_compaction_the_upgrade_had_no_room_for_is_done_on_a_later_start
         assert said == ["Arkivet er komprimeret."]
         assert not app.read_only
     assert not owes_compaction(db) and free_pages(db) == 0
+
+
+async def test_quitting_mid_compaction_keeps_it_owed(tmp_path: Path, monkeypatch: Any) -> None:
+    """``q`` while the reader compacts: the app quits, the VACUUM is stopped inside its
+    statement (the file whole, as large as it was) and the compaction is still owed."""
+    from kkr_tui.store import Store, migration
+
+    db = v3_database(tmp_path / "kkr.db")
+    with monkeypatch.context() as tight:
+        room = int(db.stat().st_size * 1.5)
+        tight.setattr(migration, "free_bytes", lambda folder: room)
+        Store(db).close()
+    add_free_pages(db)
+    unused = free_pages(db)
+    monkeypatch.setattr(migration, "_TICK_OPS", 200)  # the small file's VACUUM is entered
+    app, held = held_app(db, stage="compact")
+    async with app.run_test(size=SIZE) as pilot:
+        await until_held(pilot, held)
+        await pilot.press("q")
+        await pilot.pause()
+    assert owes_compaction(db) and free_pages(db) == unused
+    with Store(db) as store:  # whole, and the next open pays it
+        assert store.meetings("KKR Hovedstaden", 2025)
+    assert not owes_compaction(db) and free_pages(db) == 0
