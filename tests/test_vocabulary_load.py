@@ -145,7 +145,7 @@ def _fuzzy_over_strings(vocab: Vocabulary, word: str, limit: int) -> list[str]:
     found = []
     for lo, hi in ranges:
         for term, score, _ in process.extract(
-            word, vocab.terms.span(lo, hi), scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit * 8
+            word, vocab.terms.span(lo, hi), scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
         ):
             if max(3, len(word) - 2) <= len(term) <= len(word) + 3 and not term[0].isdigit():
                 found.append((-score, term))

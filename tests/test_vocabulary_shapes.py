@@ -53,11 +53,11 @@ def test_ranges_are_exactly_the_terms_of_the_letters(
     word=st.text(alphabet="abe", min_size=4, max_size=6),
     limit=st.integers(min_value=1, max_value=3),
 )
-def test_many_equal_scores_are_cut_as_the_flat_look_up_cuts_them(
+def test_many_equal_scores_rank_as_the_flat_look_up_ranks_them(
     terms: list[str], word: str, limit: int
 ) -> None:
     """Terms of one item each: never enough frequent ones, so the answer is the flat
-    look-up's, whose cut of each first letter's best ``limit * 8`` meets ties here."""
+    look-up's, with many equal scores to order (then alphabetically)."""
     vocab = Vocabulary.from_rows(sorted((t, 1) for t in set(terms)))
     assert vocab.fuzzy(word, limit) == vocab.fuzzy_every_term(word, limit)
 
@@ -155,3 +155,15 @@ def test_a_format_2_snapshot_is_rebuilt_with_shapes(
     hits = [h.item_id for h in index.search("sundhedsrefrom", limit=10)]
     again = SearchIndex(corpus_store)  # a new process: reads the rewritten snapshot
     assert hits and [h.item_id for h in again.search("sundhedsrefrom", limit=10)] == hits
+
+
+def test_terms_outside_the_length_rule_no_longer_crowd_out_a_near_spelling() -> None:
+    """The change of format 3, exactly: eight terms too long for the length rule
+    (14 letters for a word of 10: at most 13) pass the cut-off with a higher score than
+    an in-rule near spelling. The best ``limit * 8`` of a first letter were kept before
+    the length rule, so with ``limit`` 1 those eight took every place and the answer
+    was empty; the length rule now comes first."""
+    long_ones = [(f"abcdefghij{c}xyz", 1) for c in "klmnopqr"]  # ratio 83.3, too long
+    vocab = Vocabulary.from_rows(sorted([*long_ones, ("abcdefxyij", 1)]))  # ratio 80
+    assert vocab.fuzzy_every_term("abcdefghij", 1) == ["abcdefxyij"]
+    assert vocab.fuzzy("abcdefghij", 1) == ["abcdefxyij"]

@@ -215,29 +215,33 @@ class Vocabulary:
         """Terms spelled like ``word`` (one or two typos), best first: the terms of
         several items first, every term only when those are not enough.
 
-        The rules are the flat look-up's (:meth:`fuzzy_every_term`): the terms that
-        share the word's first letter or its second letter (one of the two must be
-        right), RapidFuzz's ratio at least the cut-off, at most ``limit * 8`` per first
-        letter, then the length and digit rules. The terms of several items are scored
-        first, and when at least ``limit`` of them pass, the best ``limit`` of them are
-        the answer; with fewer, every term is scored and the answer is the flat one.
+        A near spelling of a word of ``n`` letters is a term that shares the word's
+        first letter or its second letter (one of the two must be right), has
+        ``max(3, n - 2)`` to ``n + 3`` letters, does not start with a digit, and
+        reaches RapidFuzz's ratio cut-off (:func:`_cutoff`); the best are ranked by
+        score, then alphabetically. The terms of several items are scored first, and
+        when at least ``limit`` of them are near spellings, the best ``limit`` of them
+        are the answer; with fewer, every term is scored and the answer is the best
+        ``limit`` of all (:meth:`fuzzy_every_term`, the flat look-up).
 
         The exact condition: the answer equals the flat one whenever the flat answer
-        holds no term of a single item, i.e. unless a one-item term would rank (by
-        score, then alphabetically) above the ``limit``-th of ``limit`` or more hits
-        among the terms of several items. Then the frequent spelling is kept over the
-        one-item one (a term of one item is more often a misspelling itself), which
-        is the only answer that changes. (One more, in principle: the flat look-up
-        keeps a first letter's best ``limit * 8`` hits before its length rule, so
-        where more than that many pass for one letter, one-item terms scoring higher
-        could crowd out a frequent one there; the tier keeps it.)
+        holds no term of a single item, i.e. unless a one-item term would rank above
+        the ``limit``-th of ``limit`` or more near spellings among the terms of several
+        items. Then the frequent spelling is kept over the one-item one (a term of one
+        item is more often a misspelling itself).
 
-        Only terms that can reach the cut-off are split out and scored: RapidFuzz's
-        ratio is at most 200 x shorter / (both lengths), so a term of ``m`` characters
-        needs ``m * (200 - cutoff) >= n * cutoff`` and ``n * (200 - cutoff) >= m *
-        cutoff`` for a word of ``n``. :meth:`shapes` keeps the terms grouped by kind,
-        length and first two characters, so those are a few ranges found by
-        bisection: at 1M items a typo of a short word scores a few hundred terms where
+        One change from before format 3 of the snapshot: each first letter's best
+        ``limit * 8`` hits were kept before the length rule was applied, so where more
+        than that many terms of one first letter passed the cut-off (long compounds at
+        1M items), terms of a length the rule then dropped could crowd out near
+        spellings that would have ranked in the answer. The length rule now comes
+        first, which also means only terms of those lengths are read at all.
+
+        Only terms of those lengths (and of lengths that can reach the cut-off:
+        RapidFuzz's ratio is at most 200 x shorter / both lengths) with the right
+        letters are split out and scored: :meth:`shapes` keeps the terms grouped by
+        kind, length and first two characters, so they are a few ranges found by
+        bisection. At 1M items a typo of a short word scores a few hundred terms where
         the flat look-up split out ~226,000 (~20-45 ms of its first call), and a long
         one the share of terms of lengths near its own.
 
@@ -246,31 +250,25 @@ class Vocabulary:
         filters alone never ranks by it (it costs about 15 ms to import)."""
         shapes = self.shapes()
         several = self._near(shapes, word, SEVERAL)
-        best = _best(several, word, limit)
-        if len(best) >= limit:
-            return best[:limit]
-        single = self._near(shapes, word, SINGLE)
-        for initial, hits in single.items():
-            several.setdefault(initial, []).extend(hits)
-        return _best(several, word, limit)[:limit]
+        if len(several) >= limit:
+            return _best(several, limit)
+        return _best(several + self._near(shapes, word, SINGLE), limit)
 
     @staticmethod
-    def _near(shapes: Shapes, word: str, kind: int) -> dict[str, list[tuple[float, str]]]:
-        """The terms of ``kind`` that pass the cut-off and share the word's first or
-        second letter, by first letter: (minus score, term)."""
+    def _near(shapes: Shapes, word: str, kind: int) -> list[tuple[float, str]]:
+        """The near spellings of ``word`` among the terms of ``kind``, unranked:
+        (minus score, term)."""
         from rapidfuzz import fuzz, process
 
         cutoff = _cutoff(word)
-        n = len(word)
-        fewest = -(-n * cutoff // (200 - cutoff))
-        most = n * (200 - cutoff) // cutoff
+        shortest, longest = _lengths(word, cutoff)
         first, second = word[0], word[1:2]
         encoded = word.encode("utf-8", "surrogatepass") if word.isascii() else None
         ascii_choices: list[bytes] = []
         other_choices: list[str] = []
         terms = shapes.terms
         # (terms of LONGEST characters or more share the group of that length)
-        for length in range(fewest, min(most, LONGEST) + 1):
+        for length in range(shortest, min(longest, LONGEST) + 1):
             for lo, hi in shapes.ranges(kind, length, first, second):
                 raw = terms.raw(lo, hi)
                 # ASCII terms are scored as the bytes they are kept in: the same scores
@@ -279,26 +277,31 @@ class Vocabulary:
                     ascii_choices += raw.split(b"\n")
                 else:
                     other_choices += raw.decode("utf-8", "surrogatepass").split("\n")
-        by_initial: dict[str, list[tuple[float, str]]] = {}
+        found: list[tuple[float, str]] = []
         if ascii_choices:
             assert encoded is not None
             for choice, score, _ in process.extract(
                 encoded, ascii_choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
             ):
-                term = choice.decode()
-                by_initial.setdefault(term[0], []).append((-score, term))
+                found.append((-score, choice.decode()))
         if other_choices:
             for text, score, _ in process.extract(
                 word, other_choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
             ):
-                by_initial.setdefault(text[0], []).append((-score, text))
-        return by_initial
+                found.append((-score, text))
+        return [
+            (score, term)
+            for score, term in found
+            if shortest <= len(term) <= longest and not term[0].isdigit()
+        ]
 
     def fuzzy_every_term(self, word: str, limit: int) -> list[str]:
-        """Terms spelled like ``word``, best first, scored among every term that shares
-        the word's first letter or its second letter (one of the two must be right):
-        contiguous ranges of the sorted terms, found by bisection and split out of the
-        text in one call each. :meth:`fuzzy`'s fallback, and what it is measured by."""
+        """The near spellings of ``word`` by the rules of :meth:`fuzzy`, scored among
+        every term that shares the word's first letter or its second letter (one of
+        the two must be right): contiguous ranges of the sorted terms, found by
+        bisection and split out of the text in one call each, then held to the length
+        and digit rules. :meth:`fuzzy`'s fallback answer, without the shapes: what
+        the tests and the bench compare it with."""
         from rapidfuzz import fuzz, process
 
         cutoff = _cutoff(word)
@@ -306,16 +309,13 @@ class Vocabulary:
         ranges = [(lo, hi)]
         if len(word) > 1:
             ranges += [self._range(c + word[1]) for c in self.initials if c != word[0]]
-        shortest, longest = max(3, len(word) - 2), len(word) + 3
+        shortest, longest = _lengths(word, cutoff)
         encoded = word.encode("utf-8", "surrogatepass") if word.isascii() else None
         found: list[tuple[float, str]] = []
         for lo, hi in ranges:
             if hi <= lo:
                 continue
             raw = self.terms.raw(lo, hi)
-            # ASCII terms are scored as the bytes they are kept in: the same scores (a
-            # byte is a character), and splitting bytes is ~1/3 cheaper than decoding
-            # and splitting the text (~18 ms for the 185k terms of one letter at 1M).
             query: str | bytes = word
             choices: list[str] | list[bytes]
             if encoded is not None and raw.isascii():
@@ -323,13 +323,12 @@ class Vocabulary:
             else:
                 choices = raw.decode("utf-8", "surrogatepass").split("\n")
             for choice, score, _ in process.extract(
-                query, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit * 8
+                query, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
             ):
                 term = choice.decode() if isinstance(choice, bytes) else str(choice)
                 if shortest <= len(term) <= longest and not term[0].isdigit():
                     found.append((-score, term))
-        found.sort()
-        return [term for _, term in found[:limit]]
+        return _best(found, limit)
 
 
 def _cutoff(word: str) -> int:
@@ -337,20 +336,20 @@ def _cutoff(word: str) -> int:
     return 80 if len(word) >= 6 else 75
 
 
-def _best(by_initial: dict[str, list[tuple[float, str]]], word: str, limit: int) -> list[str]:
-    """The flat look-up's cut of scored hits: each first letter's best ``limit * 8``
-    (score, then alphabetically), then the length and digit rules; best first."""
-    shortest, longest = max(3, len(word) - 2), len(word) + 3
-    found: list[tuple[float, str]] = []
-    for hits in by_initial.values():
-        hits.sort()
-        found += [
-            (score, term)
-            for score, term in hits[: limit * 8]
-            if shortest <= len(term) <= longest and not term[0].isdigit()
-        ]
-    found.sort()
-    return [term for _, term in found]
+def _lengths(word: str, cutoff: int) -> tuple[int, int]:
+    """The lengths a near spelling of ``word`` may have: the length rule
+    (``max(3, n - 2)`` to ``n + 3``) and what can reach ``cutoff`` at all (RapidFuzz's
+    ratio is at most 200 x shorter / both lengths, so a term of ``m`` characters needs
+    ``m * (200 - cutoff) >= n * cutoff`` and ``n * (200 - cutoff) >= m * cutoff``)."""
+    n = len(word)
+    fewest = -(-n * cutoff // (200 - cutoff))
+    most = n * (200 - cutoff) // cutoff
+    return max(3, n - 2, fewest), min(n + 3, most)
+
+
+def _best(found: list[tuple[float, str]], limit: int) -> list[str]:
+    """The ``limit`` best of (minus score, term) hits: by score, then alphabetically."""
+    return [term for _, term in sorted(found)[:limit]]
 
 
 class VocabularyBuilder:
