@@ -14,7 +14,15 @@ Two runs:
 ``--delay`` is the seconds kept between requests (the config's ``delay``; KL gets the
 default 1.0): the requests/s figure shows it is kept. Nothing reaches the internet.
 
+``--http-only N`` measures the HTTP client alone instead (``PoliteClient``, its
+transport, TLS-less sockets): a child process GETs every PDF of the site N times in
+turn with no delay, reading each body, and reports its own CPU per request and
+requests/s (the server's work is the bench process's, not counted). ``--proxy`` sends
+those requests through a local forwarding proxy (``tests/sync_proxy.py``) named by
+``HTTP_PROXY``.
+
     python bench/sync_bench.py [--meetings 50] [--bilag-pages 20] [--delay 0.05]
+    python bench/sync_bench.py --http-only 5 [--proxy]
 """
 
 from __future__ import annotations
@@ -32,7 +40,60 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from sync_proxy import Proxy  # noqa: E402
 from sync_site import SLUGS, Site  # noqa: E402
+
+#: The child of ``--http-only``: URLs on stdin (JSON), its CPU and wall time on stdout.
+HTTP_CHILD = """
+import json, resource, sys, time
+from kkr_tui.sync.client import PoliteClient
+from kkr_tui.sync.config import SyncConfig
+urls, rounds = json.load(sys.stdin)
+config = SyncConfig(base_url=urls[0], delay=0, backoff=0)
+got = 0
+with PoliteClient(config) as client:
+    started, cpu0 = time.perf_counter(), time.process_time()
+    for _ in range(rounds):
+        for url in urls:
+            with client.get(url) as response:
+                got += sum(len(chunk) for chunk in response.iter_bytes())
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu0
+print(json.dumps({"requests": client.requests, "bytes": got, "wall_s": wall, "cpu_s": cpu}))
+"""
+
+
+def http_only(site: Site, rounds: int, proxy: bool) -> dict[str, object]:
+    """GET every PDF of ``site`` ``rounds`` times in a child (see the module docstring)."""
+    urls = [site.url + path for path in sorted(site.files())]
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    forwarder = Proxy().start() if proxy else None
+    if forwarder is not None:
+        env["HTTP_PROXY"] = forwarder.url
+    seen = 0
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", HTTP_CHILD],
+            input=json.dumps([urls, rounds]),
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        if forwarder is not None:
+            seen = len(forwarder.seen)
+            forwarder.stop()
+    figures = json.loads(done.stdout)
+    requests = figures["requests"]
+    return {
+        "through_proxy": proxy,
+        "requests_the_proxy_saw": seen,
+        "requests": requests,
+        "mb": round(figures["bytes"] / 1e6, 1),
+        "requests_per_s": round(requests / figures["wall_s"], 1),
+        "cpu_ms_per_request": round(1000 * figures["cpu_s"] / requests, 3),
+        "cpu_s": round(figures["cpu_s"], 3),
+    }
 
 
 def build_site(meetings: int, bilag_pages: int) -> Site:
@@ -106,6 +167,8 @@ def main() -> None:
     parser.add_argument("--meetings", type=int, default=50)
     parser.add_argument("--bilag-pages", type=int, default=20)
     parser.add_argument("--delay", type=float, default=0.05)
+    parser.add_argument("--http-only", type=int, default=0, metavar="ROUNDS")
+    parser.add_argument("--proxy", action="store_true")
     args = parser.parse_args()
 
     t0 = time.perf_counter()
@@ -113,6 +176,10 @@ def main() -> None:
     files = site.files()
     build_s = time.perf_counter() - t0
     site.start()
+    if args.http_only:
+        print(json.dumps(http_only(site, args.http_only, args.proxy), indent=2))
+        site.stop()
+        return
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
         config = home / "config" / "kkr-tui" / "config.toml"
