@@ -147,6 +147,10 @@ NET_WHY: dict[NetWhy, str] = {
     "reset": N_("the connection was closed by the other end"),
     "no_network": N_("no network"),
     "host_unreachable": N_("the host cannot be reached"),
+    "proxy_unusable": N_(
+        "the proxy named by HTTP_PROXY, HTTPS_PROXY or ALL_PROXY cannot be used:"
+        " an unknown scheme, or SOCKS without the socksio package"
+    ),
 }
 
 #: The ``why`` of a failure whose system error named nothing ("" code), by cause.

@@ -469,6 +469,7 @@ NetWhy = Literal[
     "reset",
     "no_network",
     "host_unreachable",
+    "proxy_unusable",
 ]
 
 

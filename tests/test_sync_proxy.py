@@ -12,6 +12,7 @@ reads it; an unknown authority is refused as before. Everything runs on 127.0.0.
 
 from __future__ import annotations
 
+import json
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
@@ -157,3 +158,24 @@ def test_https_goes_through_a_proxy_tunnel(
         site.stop()
     assert documents(tmp_db) == EXPECTED[1:3]
     assert proxy.seen and set(proxy.seen) == {f"CONNECT 127.0.0.1:{site.port}"}
+
+
+def test_a_proxy_that_cannot_be_used_is_one_line_and_the_site_is_not_asked(
+    site: Site, tmp_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A scheme httpx does not know (httpx itself would refuse to make the client, in
+    English): the run ends as an unreachable site does, in one Danish line, and never
+    goes past the proxy setting to the site."""
+    proxy_environment(monkeypatch, all_proxy="ftp://user:secret@127.0.0.1:9")
+    assert sync(site, tmp_db) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"kkr-tui sync: 127.0.0.1:{site.port}: ingen forbindelse (proxyen i HTTP_PROXY,"
+        " HTTPS_PROXY eller ALL_PROXY kan ikke bruges: ukendt skema, eller SOCKS uden"
+        " pakken socksio)"
+    ]
+    assert site.requests == [] and not tmp_db.exists()
+    assert sync(site, tmp_db, "--json") == 1
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["error"]["params"] == {"why": "proxy_unusable"}
+    assert "secret" not in summary["error"]["detail"]

@@ -23,6 +23,12 @@ from collections.abc import Iterator
 from kkr_tui.model import NetWhy, SyncFailure
 
 
+class ProxyUnusable(ValueError):
+    """A proxy the environment names that sync cannot speak to (a scheme httpx does
+    not know, SOCKS without socksio): raised, as the cause of a failed connection, by
+    every request that would go through it."""
+
+
 def causes(exc: BaseException) -> Iterator[BaseException]:
     """``exc`` and every exception it was raised from or during, each once."""
     seen: set[int] = set()
@@ -35,6 +41,8 @@ def causes(exc: BaseException) -> Iterator[BaseException]:
 
 def _why(exc: BaseException) -> NetWhy:
     """The kind of one exception of the chain, as a code ("" when it names none)."""
+    if isinstance(exc, ProxyUnusable):
+        return "proxy_unusable"
     if isinstance(exc, ssl.SSLCertVerificationError):
         return "certificate"
     if isinstance(exc, ssl.SSLError):

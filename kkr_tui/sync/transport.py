@@ -224,13 +224,35 @@ def _is_ip(name: str, kind: type[ipaddress.IPv4Address | ipaddress.IPv6Address])
     return True
 
 
+class _Unusable(httpx.BaseTransport):
+    """Where an unusable proxy would go: every request fails as a connection that
+    cannot be made, caused by :class:`~.netreason.ProxyUnusable` (one line naming the
+    proxy setting, as an offline site is one line), never past the proxy to the site."""
+
+    def __init__(self, problem: Exception) -> None:
+        self._problem = problem
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        from kkr_tui.sync.netreason import ProxyUnusable
+
+        cause = ProxyUnusable(str(self._problem))
+        raise httpx.ConnectError(str(cause), request=request) from cause
+
+
 def mounts(
     backend: StoppableBackend, ssl_context: ssl.SSLContext
 ) -> dict[str, httpx.BaseTransport | None]:
     """``httpx.Client(mounts=…)`` for the environment's proxies: a transport through
     each, None where ``NO_PROXY`` says to go direct (httpx then uses the client's own
-    transport). Pattern precedence is httpx's own."""
-    return {
-        pattern: None if url is None else through_proxy(url, backend, ssl_context)
-        for pattern, url in environment_proxies().items()
-    }
+    transport). Pattern precedence is httpx's own. A proxy that cannot be used fails
+    the requests it would carry (httpx would refuse to make the client at all)."""
+    answer: dict[str, httpx.BaseTransport | None] = {}
+    for pattern, url in environment_proxies().items():
+        if url is None:
+            answer[pattern] = None
+            continue
+        try:
+            answer[pattern] = through_proxy(url, backend, ssl_context)
+        except (ValueError, ImportError) as exc:
+            answer[pattern] = _Unusable(exc)
+    return answer
