@@ -4,7 +4,7 @@ The bilag keep their own vocabulary (``Store.bilag_terms_near``: every folded te
 the bilag pages with its page count), so a word only bilag use (most of a report's
 compounds) is corrected too. Nothing is held in memory: for each word only the terms a
 near spelling can be (its first or second letter, a length near its own) are read,
-~7 ms of SQL, and scored by the items' own rules (:meth:`Vocabulary.fuzzy
+~2 ms of SQL, and scored by the items' own rules (:meth:`Vocabulary.fuzzy
 <kkr_tui.search.vocabulary.Vocabulary.fuzzy>` over those rows); a whole vocabulary
 read and built at the first typo cost ~125 ms at 66,000 terms (bench/README.md).
 
