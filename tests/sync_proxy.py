@@ -4,8 +4,9 @@
 (``GET http://host:port/path HTTP/1.1``) is sent on to its host and the answer relayed
 back; ``CONNECT host:port`` opens a tunnel (``https://`` through the proxy). Each
 request it took is kept in :attr:`Proxy.seen` (the request line), so a test can tell
-a sync went through it. Nothing reaches the internet: the tests point it at a local
-:class:`~sync_site.Site` only.
+a sync went through it. :class:`SocksProxy` is a SOCKS5 proxy (no authentication,
+``CONNECT`` only; its :attr:`~Proxy.seen` lines read ``CONNECT host:port``). Nothing
+reaches the internet: the tests point them at a local :class:`~sync_site.Site` only.
 
 :func:`proxy_environment` sets ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY`` (and
 ``NO_PROXY``) for a test and clears what the machine had, in either case.
@@ -14,6 +15,7 @@ a sync went through it. Nothing reaches the internet: the tests point it at a lo
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import socket
 import socketserver
 import ssl
@@ -125,3 +127,43 @@ class Proxy:
             upstream.settimeout(None)
             upstream.sendall(forwarded + b"\r\n\r\n" + rest)
             _relay(client, upstream)
+
+
+def _exactly(sock: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise ConnectionError("the client went away")
+        data += chunk
+    return data
+
+
+class SocksProxy(Proxy):
+    """A SOCKS5 proxy on 127.0.0.1 (RFC 1928: no authentication, CONNECT only)."""
+
+    @property
+    def url(self) -> str:
+        return f"socks5://127.0.0.1:{self.port}"
+
+    def _handle(self, client: socket.socket) -> None:
+        with contextlib.suppress(ConnectionError):
+            _version, methods = _exactly(client, 2)
+            _exactly(client, methods)
+            client.sendall(b"\x05\x00")  # no authentication
+            _version, command, _reserved, kind = _exactly(client, 4)
+            if kind == 1:
+                host = str(ipaddress.IPv4Address(_exactly(client, 4)))
+            elif kind == 4:
+                host = str(ipaddress.IPv6Address(_exactly(client, 16)))
+            else:
+                host = _exactly(client, _exactly(client, 1)[0]).decode("ascii")
+            port = int.from_bytes(_exactly(client, 2), "big")
+            self.seen.append(f"CONNECT {host}:{port}")
+            if command != 1:
+                client.sendall(b"\x05\x07\x00\x01" + bytes(6))  # command not supported
+                return
+            with socket.create_connection((host, port), timeout=30) as upstream:
+                upstream.settimeout(None)
+                client.sendall(b"\x05\x00\x00\x01" + bytes(6))
+                _relay(client, upstream)

@@ -185,13 +185,16 @@ def test_a_stop_event_ends_a_name_lookup_that_does_not_return(
     assert len(worker.outcome) == 1 and isinstance(worker.outcome[0], SyncCancelled)
 
 
+@pytest.mark.parametrize("scheme", ["http", "socks5"])
 def test_a_stop_event_ends_a_connect_to_a_proxy_that_never_answers(
-    unanswered: str, connecting: threading.Event, monkeypatch: pytest.MonkeyPatch
+    scheme: str, unanswered: str, connecting: threading.Event, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``HTTP_PROXY`` names the host that never answers: the connection to the proxy is
+    """``ALL_PROXY`` names the host that never answers: the connection to the proxy is
     made by the same backend, so the stop reaches it (the site's name is never looked
-    up: the proxy would do that)."""
-    proxy_environment(monkeypatch, http_proxy=unanswered)
+    up: the proxy would do that). SOCKS needs socksio (a test extra)."""
+    if scheme == "socks5":
+        pytest.importorskip("socksio")
+    proxy_environment(monkeypatch, all_proxy=unanswered.replace("http", scheme, 1))
     stop = StopEvent()
     config = SyncConfig(base_url="http://kl.example", delay=0, backoff=0, connect_timeout=600)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import trustme
 from sync_fixtures import documents, sync
-from sync_proxy import Proxy, proxy_environment
+from sync_proxy import Proxy, SocksProxy, proxy_environment
 from sync_site import Site
 
 from kkr_tui.sync.client import FetchError, PoliteClient
@@ -179,3 +179,18 @@ def test_a_proxy_that_cannot_be_used_is_one_line_and_the_site_is_not_asked(
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["error"]["params"] == {"why": "proxy_unusable"}
     assert "secret" not in summary["error"]["detail"]
+
+
+def test_a_sync_goes_through_a_socks_proxy(
+    site: Site, tmp_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ALL_PROXY=socks5://…`` (httpcore's SOCKS proxy needs socksio, a test extra)."""
+    pytest.importorskip("socksio")
+    proxy = SocksProxy().start()
+    proxy_environment(monkeypatch, all_proxy=proxy.url)
+    try:
+        assert sync(site, tmp_db) == 0
+    finally:
+        proxy.stop()
+    assert documents(tmp_db) == EXPECTED
+    assert proxy.seen and set(proxy.seen) == {f"CONNECT 127.0.0.1:{site.port}"}
