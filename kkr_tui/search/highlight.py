@@ -125,7 +125,13 @@ def snippet(found: Marker | None, text: str, width: int = 160) -> str:
     ~2.5 kB, a snippet 160 characters); the collapsed part of a prefix is a prefix of
     the collapsed whole, so the result is the same as collapsing everything.
     """
-    at = found.first(text) if found else None
+    return snippet_at(text, found.first(text) if found else None, width)
+
+
+def snippet_at(text: str, at: int | None, width: int = 160) -> str:
+    """:func:`snippet` for a caller that has found the first match already (``at``:
+    what ``found.first(text)`` says): a search that checked a text-only hit's body for
+    its words does not look through that body a second time for its snippet."""
     head = " ".join(text[:at].split()) if at else ""
     pos = None if at is None else len(head) + (1 if head and text[at - 1].isspace() else 0)
     middle = pos is not None and pos >= width // 3

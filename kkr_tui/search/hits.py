@@ -14,7 +14,7 @@ from typing import Literal
 
 from kkr_tui.record import record
 from kkr_tui.records import AtItem, ItemRef, ItemRow
-from kkr_tui.search.highlight import Marker, snippet
+from kkr_tui.search.highlight import Marker, snippet_at
 
 #: Why an item is a hit: its case number, its item number, its text, or my note on it
 #: (merged in by the reader, :mod:`kkr_tui.app.note_hits`). A "meeting" hit stands for
@@ -73,7 +73,15 @@ def make_hit(
     row: ItemRow, kind: HitKind, score: float, text: str, found: Marker | None
 ) -> SearchHit:
     """The hit for ``row``, its snippet cut from ``text`` around the first match."""
-    cut = snippet(found, text)
+    return hit_at(row, kind, score, text, found, found.first(text) if found else None)
+
+
+def hit_at(
+    row: ItemRow, kind: HitKind, score: float, text: str, found: Marker | None, at: int | None
+) -> SearchHit:
+    """:func:`make_hit` where the caller knows the first match already (``at``: what
+    ``found.first(text)`` says), so the text is not looked through again."""
+    cut = snippet_at(text, at)
     return hit_for(
         row,
         kind,

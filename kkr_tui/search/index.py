@@ -27,7 +27,7 @@ from kkr_tui.record import record, replace
 from kkr_tui.records import ItemRef
 from kkr_tui.search.expand import EXPANSION_CACHE, expand
 from kkr_tui.search.highlight import Marker, marker, without_urls
-from kkr_tui.search.hits import HitKind, SearchHit, make_hit
+from kkr_tui.search.hits import HitKind, SearchHit, hit_at, make_hit
 from kkr_tui.search.loading import VocabularyLoad
 from kkr_tui.search.memory import release_free_memory
 from kkr_tui.search.query import (
@@ -393,6 +393,7 @@ class SearchIndex:
             phrase=" ".join(tokens),
         )
         found = marker(words)
+        located: dict[int, tuple[str, int]] = {}
         wanted = limit - len(results)
         for start in range(0, len(ranked), 2 * limit):
             if wanted <= 0:
@@ -409,17 +410,18 @@ class SearchIndex:
                 if wanted <= 0:
                     break
                 # A text-only candidate counts only if its words are in what the item
-                # says, not in a web address it links to.
-                if (
-                    not in_title
-                    and found is not None
-                    and found.first(without_urls(texts.get(row.id, ""))) is None
-                ):
-                    continue
+                # says, not in a web address it links to. Where they are is kept: its
+                # snippet starts there, and its text is neither read nor searched again.
+                if not in_title and found is not None:
+                    said = without_urls(texts.get(row.id, ""))
+                    at = found.first(said)
+                    if at is None:
+                        continue
+                    located[row.id] = (said, at)
                 seen.add(row.id)
                 results.append((row, "text", round(score, 3)))
                 wanted -= 1
-        return self._finish(results, found)
+        return self._finish(results, found, located)
 
     def _council_named(self, text: str) -> tuple[str, str] | None:
         """(the rest of ``text``, the council) when ``text`` names exactly one stored
@@ -460,12 +462,26 @@ class SearchIndex:
             meeting_id=row.meeting_id,
         )
 
-    def _finish(self, results: list[SearchHit | _Found], found: Marker | None) -> list[SearchHit]:
-        rows = [r for r in results if not isinstance(r, SearchHit)]
+    def _finish(
+        self,
+        results: list[SearchHit | _Found],
+        found: Marker | None,
+        located: dict[int, tuple[str, int]] | None = None,
+    ) -> list[SearchHit]:
+        """The hits for ``results``. ``located``: item id -> (its text without web
+        addresses, where ``found`` first matches in it), for the text-only hits whose
+        text was read and searched already (:meth:`_search`); the others' texts are
+        read here."""
+        known = located or {}
+        rows = [r for r in results if not isinstance(r, SearchHit) and r[0].id not in known]
         texts = self.store.item_texts([row.id for row, _, _ in rows])
-        return [
-            r
-            if isinstance(r, SearchHit)
-            else make_hit(r[0], r[1], r[2], without_urls(texts.get(r[0].id, "")), found)
-            for r in results
-        ]
+        hits: list[SearchHit] = []
+        for r in results:
+            if isinstance(r, SearchHit):
+                hits.append(r)
+            elif r[0].id in known:
+                said, at = known[r[0].id]
+                hits.append(hit_at(r[0], r[1], r[2], said, found, at))
+            else:
+                hits.append(make_hit(r[0], r[1], r[2], without_urls(texts.get(r[0].id, "")), found))
+        return hits
