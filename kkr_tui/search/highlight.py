@@ -16,6 +16,16 @@ from kkr_tui.search.expand import Word
 from kkr_tui.textfold import original_pattern
 
 _WORD_TAIL = re.compile(r"\w*")
+#: The letters beyond Latin-1 that :func:`original_pattern` lists as spellings of a
+#: folded letter (``ā`` of ``a``). A character class holding one costs ``re`` a table of
+#: 65,536 entries to compile (~0.1 ms a class: most of compiling a query's highlight
+#: pattern, 1.9 ms for a typo's near spellings), and almost no text has them.
+_WIDE = "".join(
+    sorted({c for f in map(chr, range(97, 123)) for c in original_pattern(f) if ord(c) > 255})
+)
+#: Takes them out of a letter's spellings (:func:`_narrow`).
+_DROP_WIDE = str.maketrans("", "", _WIDE)
+_HAS_WIDE = re.compile(f"[{_WIDE}]") if _WIDE else None
 #: A web address in an item's text (a link to a report, the minutes of the last meeting).
 URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
@@ -41,6 +51,16 @@ class Marker:
 
     locate: re.Pattern[str]
     fallback: str
+    #: ``locate`` as written with the letters beyond Latin-1 (:data:`_WIDE`), which
+    #: ``locate`` leaves out: compiled and used only for a text holding one of them
+    #: (then the two find the same); "" when ``locate`` is whole.
+    wide: str = ""
+
+    def _locator(self, lower: str) -> re.Pattern[str]:
+        """``locate``, or its whole form for a text with a letter it leaves out."""
+        if self.wide and _HAS_WIDE is not None and _HAS_WIDE.search(lower):
+            return re.compile(self.wide)
+        return self.locate
 
     def spans(self, text: str) -> tuple[tuple[int, int], ...]:
         """(start, end) of every highlighted word of ``text``."""
@@ -51,7 +71,7 @@ class Marker:
             rx = re.compile(self.fallback, re.IGNORECASE)
             return tuple(m.span() for m in rx.finditer(text) if m.end() > m.start())
         spans: list[tuple[int, int]] = []
-        for match in self.locate.finditer(lower):
+        for match in self._locator(lower).finditer(lower):
             start = match.start()
             if spans and start < spans[-1][1]:
                 continue
@@ -67,17 +87,26 @@ class Marker:
         if len(lower) != len(text):
             match = re.compile(self.fallback, re.IGNORECASE).search(text)
         else:
-            match = self.locate.search(lower)
+            match = self._locator(lower).search(lower)
         return None if match is None else match.start()
 
 
-def trie_pattern(folded: list[str]) -> str:
+def _narrow(folded: str) -> str:
+    """:func:`original_pattern` of one folded letter without the spellings beyond
+    Latin-1 (:data:`_WIDE`); a letter with no other spellings stays as it is."""
+    pattern = original_pattern(folded)
+    return pattern if pattern == re.escape(folded) else pattern.translate(_DROP_WIDE)
+
+
+def trie_pattern(folded: list[str], *, narrow: bool = False) -> str:
     """One regex for the original spellings of several folded words, sharing prefixes.
 
     Python's ``re`` tries every alternative at every position; with the words in a
     trie, most positions fail on the first letter. A word that ends inside another
     makes the longer one redundant (a match only has to be found, not measured).
+    ``narrow``: without the spellings beyond Latin-1 (see :class:`Marker`).
     """
+    spell = _narrow if narrow else original_pattern
     trie: dict[str, Any] = {}
     for word in folded:
         node = trie
@@ -88,7 +117,7 @@ def trie_pattern(folded: list[str]) -> str:
     def emit(node: dict[str, Any]) -> str:
         if "" in node:
             return ""
-        alts = [original_pattern(ch) + emit(child) for ch, child in sorted(node.items())]
+        alts = [spell(ch) + emit(child) for ch, child in sorted(node.items())]
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
     return emit(trie)
@@ -101,9 +130,20 @@ def marker(words: list[Word]) -> Marker | None:
         return None
     anywhere = [w.word for w in words if w.inside]
     at_start = [w.word for w in words if not w.inside] + [t for w in words for t in w.fuzzy]
-    locators = [trie_pattern(anywhere)] if anywhere else []
-    locators += [r"\b" + trie_pattern(at_start)] if at_start else []
-    return Marker(re.compile("|".join(locators)), "|".join(f"(?:{p})" for p in patterns))
+    return _marker(anywhere, at_start, "|".join(f"(?:{p})" for p in patterns))
+
+
+def _marker(anywhere: list[str], at_start: list[str], fallback: str) -> Marker:
+    """The :class:`Marker` finding ``anywhere`` inside words and ``at_start`` at word
+    starts; its ``locate`` is compiled without the letters beyond Latin-1."""
+
+    def locator(narrow: bool) -> str:
+        found = [trie_pattern(anywhere, narrow=narrow)] if anywhere else []
+        found += [r"\b" + trie_pattern(at_start, narrow=narrow)] if at_start else []
+        return "|".join(found)
+
+    narrow, whole = locator(True), locator(False)
+    return Marker(re.compile(narrow), fallback, "" if whole == narrow else whole)
 
 
 def prefix_marker(folded: list[str]) -> Marker | None:
@@ -112,10 +152,7 @@ def prefix_marker(folded: list[str]) -> Marker | None:
     words = [w for w in dict.fromkeys(folded) if w]
     if not words:
         return None
-    return Marker(
-        re.compile(r"\b" + trie_pattern(words)),
-        "|".join(rf"(?:\b{original_pattern(w)}\w*)" for w in words),
-    )
+    return _marker([], words, "|".join(rf"(?:\b{original_pattern(w)}\w*)" for w in words))
 
 
 def snippet(found: Marker | None, text: str, width: int = 160) -> str:
