@@ -10,12 +10,12 @@ read and built at the first typo cost ~125 ms at 66,000 terms (bench/README.md).
 
 A word being typed is mostly the start of a longer word, and a typo in it has no near
 spelling of its own length: ``kystbeskytel`` is no term and near none, but near the
-start of *kystbeskyttelsen*. So a word of :data:`TYPED_MIN` letters or more that has no
-near spelling is compared with the starts of the longer terms; the starts that come
-near are asked as word starts, as the word itself is. (Asking them beside the near
-spellings of a word that has some found more typed words, 0.65 → 0.85 of the bench's
-40 at 40,000 pages, but lost a whole misspelt one and a planted fact's page, for
-~10 ms more a typo: bench/README.md.)
+start of *kystbeskyttelsen*. So a word of :data:`TYPED_MIN` letters or more whose near
+spellings are not all but certain (:data:`SURE`) is also compared with the starts of
+the longer terms, and whichever comes closer is asked: the near spellings, or the
+starts, as word starts, as the word itself is. (Asking the starts beside the near
+spellings found more typed words but lost a whole misspelt one and a planted fact's
+page: bench/README.md.)
 """
 
 from __future__ import annotations
@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 TYPED_MIN = 6
 #: The least RapidFuzz ratio a term's start must reach: one typo in six letters.
 TYPED_CUTOFF = 80
+#: A near spelling this close (two letters swapped in a word of ten) is taken as the
+#: word meant without comparing the starts of longer terms; below it the closer of the
+#: two answers is asked.
+SURE = 90
 
 
 def near_spellings(store: Store, word: str) -> list[str] | None:
@@ -47,9 +51,15 @@ def near_spellings(store: Store, word: str) -> list[str] | None:
     # The lengths a near spelling may have (``Vocabulary.fuzzy``'s own rule).
     rows = store.bilag_terms_near(word, max(3, len(word) - 2), len(word) + 3)
     found = Vocabulary.from_rows(rows).fuzzy(word, MAX_FUZZY_TERMS) if rows else []
-    if found or len(word) < TYPED_MIN:
+    if len(word) < TYPED_MIN:
         return found
-    return typed_starts(store, word)
+    from rapidfuzz import fuzz
+
+    best = fuzz.ratio(word, found[0]) if found else 0.0
+    if best >= SURE:
+        return found
+    typed = typed_starts(store, word)
+    return typed if typed and fuzz.ratio(word, typed[0]) > best else found
 
 
 def typed_starts(store: Store, word: str) -> list[str]:
