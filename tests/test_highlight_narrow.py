@@ -86,3 +86,5 @@ def test_a_pattern_not_starting_with_a_letter_is_led_by_its_first_letters() -> N
     assert _marker(["okonomi"], [], "").locate.pattern.startswith("[oòóôõöø](?<=")
     # a pattern starting with a letter is skipped along by re already
     assert _marker(["sundhed"], [], "").locate.pattern.startswith("s[")
+    # but not two of them as alternatives (a typo inside words, its near spellings)
+    assert _marker(["sundhed"], ["sundhe", "kundhed"], "").locate.pattern.startswith("[ks](?<=")

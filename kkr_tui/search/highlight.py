@@ -140,26 +140,28 @@ def _marker(anywhere: list[str], at_start: list[str], fallback: str) -> Marker:
     def locator(narrow: bool) -> str:
         found = [trie_pattern(anywhere, narrow=narrow)] if anywhere else []
         found += [r"\b" + trie_pattern(at_start, narrow=narrow)] if at_start else []
-        return _first_letter_led("|".join(found), anywhere + at_start, narrow)
+        return _first_letter_led(found, anywhere + at_start, narrow)
 
     narrow, whole = locator(True), locator(False)
     return Marker(re.compile(narrow), fallback, "" if whole == narrow else whole)
 
 
-def _first_letter_led(pattern: str, folded: list[str], narrow: bool) -> str:
-    """``pattern`` (which finds ``folded``'s spellings) led by the set of letters a match
-    can start with, when it does not start with a letter itself.
+def _first_letter_led(locators: list[str], folded: list[str], narrow: bool) -> str:
+    """``locators`` as one pattern (which finds ``folded``'s spellings) led by the set of
+    letters a match can start with, unless it starts with a letter itself.
 
     ``re`` skips along a text to where a match can start only when a pattern starts with
     a letter or a set of them; a pattern starting with ``\\b`` or with a choice of
-    spellings (``(?:oe|ø|[oóòôöõ])``) is tried at every position: 50 µs a 2.5 kB body for
-    a typo's near spellings, 22 µs for ``okonomi``, paid for every hit's snippet and
+    spellings (``(?:oe|ø|[oóòôöõ])``), or two patterns as alternatives (a typo, inside
+    words and its near spellings at word starts), is tried at every position: 50 µs a
+    2.5 kB body for a typo, 22 µs for ``okonomi``, paid for every hit's snippet and
     title. Led by the first letters (``[oòóôõöø]``) and holding the pattern as a
     look-ahead, a match starts where it started before and ends after its first letter,
     inside the same word (every spelling is of word characters): :meth:`Marker.spans`
     extends it to the word's end and passes over matches starting inside a word it has
     marked, so the spans are the same (a Hypothesis test compares them)."""
-    if not pattern or pattern[0].isalnum():
+    pattern = "|".join(locators)
+    if not pattern or (len(locators) == 1 and pattern[0].isalnum()):
         return pattern
     spell = _narrow if narrow else original_pattern
     firsts: set[str] = set()
