@@ -47,6 +47,9 @@ class Marker:
     but one small regex compiles in about half the time (compiling is most of a first
     query's highlighting cost) and runs several times faster on a 2.5 kB body.
     ``fallback`` is that regex, used only on text whose lower-casing changes its length.
+    ``locate`` leaves out the spellings beyond Latin-1 (``wide`` has them) and is led by
+    the letters a match can start with (:func:`_first_letter_led`): a match starts where
+    the pattern as written would start one, and ends inside the same word.
     """
 
     locate: re.Pattern[str]
