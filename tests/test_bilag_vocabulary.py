@@ -119,6 +119,19 @@ def test_a_misspelt_word_being_typed_finds_the_bilag_word_it_starts(tmp_db: Path
         assert index.bilag_hits("kysbt", limit=5) == []
 
 
+def test_only_the_closest_spellings_are_asked(tmp_db: Path) -> None:
+    """A poor near spelling (ratio 80) beside a close one (98) is not asked: bm25 weighs
+    the rarer word more, so its bilag came before those of the word meant."""
+    with Store(tmp_db) as store:
+        for n in range(3):
+            stored_bilag(
+                store, n, title=f"Statistik {n}", pages=["Statistikssamfundsudvikling."], **MEETING
+            )
+        stored_bilag(store, 9, title="Andet", pages=["Sidderssamfundsudvikling."], **MEETING)
+        hits = SearchIndex(store).bilag_hits("statistiksamfundsudvikling", limit=5)
+    assert sorted(h.bilag_title for h in hits) == ["Statistik 0", "Statistik 1", "Statistik 2"]
+
+
 def _older_store(db: Path) -> None:
     """A store with bilag as the release before the bilag vocabulary left it."""
     with Store(db) as store:

@@ -37,6 +37,11 @@ TYPED_CUTOFF = 80
 #: word meant without comparing the starts of longer terms; below it the closer of the
 #: two answers is asked.
 SURE = 90
+#: Near spellings scoring this much below the best are not asked: the bilag are ranked
+#: by bm25, in which a rarer word weighs more, so a poor spelling on 33 pages
+#: ("sidderssamfundsudvikling", 80) put its bilag above those of the word meant, on
+#: 2,485 ("statistikssamfundsudvikling", 98, for "statistiksamfundsudvikling").
+MARGIN = 8
 
 
 def near_spellings(store: Store, word: str) -> list[str] | None:
@@ -51,15 +56,16 @@ def near_spellings(store: Store, word: str) -> list[str] | None:
     # The lengths a near spelling may have (``Vocabulary.fuzzy``'s own rule).
     rows = store.bilag_terms_near(word, max(3, len(word) - 2), len(word) + 3)
     found = Vocabulary.from_rows(rows).fuzzy(word, MAX_FUZZY_TERMS) if rows else []
-    if len(word) < TYPED_MIN:
+    if not found and len(word) < TYPED_MIN:
         return found
     from rapidfuzz import fuzz
 
     best = fuzz.ratio(word, found[0]) if found else 0.0
-    if best >= SURE:
-        return found
-    typed = typed_starts(store, word)
-    return typed if typed and fuzz.ratio(word, typed[0]) > best else found
+    if best < SURE and len(word) >= TYPED_MIN:
+        typed = typed_starts(store, word)
+        if typed and fuzz.ratio(word, typed[0]) > best:
+            found, best = typed, fuzz.ratio(word, typed[0])
+    return [w for w in found if fuzz.ratio(word, w) >= best - MARGIN]
 
 
 def typed_starts(store: Store, word: str) -> list[str]:
