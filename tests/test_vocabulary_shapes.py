@@ -167,3 +167,26 @@ def test_terms_outside_the_length_rule_no_longer_crowd_out_a_near_spelling() -> 
     vocab = Vocabulary.from_rows(sorted([*long_ones, ("abcdefxyij", 1)]))  # ratio 80
     assert vocab.fuzzy_every_term("abcdefghij", 1) == ["abcdefxyij"]
     assert vocab.fuzzy("abcdefghij", 1) == ["abcdefxyij"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=_ROWS, slice_size=st.integers(min_value=1, max_value=7))
+def test_the_terms_lie_in_kind_length_term_order_in_one_buffer(
+    rows: dict[str, int], slice_size: int
+) -> None:
+    """Written straight into their blocks' places, slice by slice (any slice size):
+    the result is the terms ordered by (kind, length, term), each readable by its
+    start, and every group's key and start is where that shape begins."""
+    from kkr_tui.search import shapes as shapes_module
+
+    vocab = Vocabulary.from_rows(sorted(rows.items()))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shapes_module, "_SLICE", slice_size)
+        built = Shapes.build(vocab.terms, vocab.docs)
+    want = sorted(rows.items(), key=lambda row: (_kind(row[1]), len(row[0]), row[0]))
+    assert list(built.terms) == [term for term, _ in want]
+    assert built.terms.starts[-1] == len(built.terms.text)
+    shapes_seen = [(_kind(d), len(t), t[:1], t[1:2]) for t, d in want]
+    firsts = [i for i, shape in enumerate(shapes_seen) if i == 0 or shape != shapes_seen[i - 1]]
+    assert list(built.starts) == firsts
+    assert len(built.keys) == len(firsts) and list(built.keys) == sorted(built.keys)
