@@ -6,6 +6,7 @@ folder is a temporary one.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,15 @@ class PageCounter:
             return original(after, limit)
 
         monkeypatch.setattr(store, "vocabulary_page", counted)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Put ``data`` where the snapshot at ``path`` is, as every writer of it does: a new
+    file renamed over it. (Never in place: the vocabulary that saved it maps that file,
+    and a map whose file shrinks under it ends the process with SIGBUS.)"""
+    new = path.with_name(path.name + ".new")
+    new.write_bytes(data)
+    os.replace(new, path)
 
 
 def _same(a: Vocabulary, b: Vocabulary) -> None:
@@ -131,9 +141,9 @@ def test_a_damaged_or_foreign_snapshot_is_ignored(
     path = snapshot.snapshot_path(key[0])
     data = path.read_bytes()
     if damage == "truncate":
-        path.write_bytes(data[: len(data) - 7])
+        _replace(path, data[: len(data) - 7])
     elif damage == "garbage":
-        path.write_bytes(b"\x00\xff" * 50)
+        _replace(path, b"\x00\xff" * 50)
     elif damage == "other_version":
         assert snapshot.save((key[0], key[1] + 1), built.terms, built.docs, built.frequent)
     else:
@@ -235,7 +245,7 @@ def test_texts_beyond_ascii_read_back_exactly(cache: Path) -> None:
 
 
 def _rewrite_header(path: Path, change: object) -> None:
-    """Change the JSON header of the snapshot at ``path`` in place (it is padded)."""
+    """Change the JSON header of the snapshot at ``path`` (padded to its size)."""
     import json
 
     data = bytearray(path.read_bytes())
@@ -243,7 +253,7 @@ def _rewrite_header(path: Path, change: object) -> None:
     change(header)  # type: ignore[operator]
     raw = json.dumps(header).encode()
     data[:4096] = raw + b" " * (4096 - len(raw))
-    path.write_bytes(bytes(data))
+    _replace(path, bytes(data))
 
 
 @pytest.mark.parametrize(
@@ -317,3 +327,22 @@ def test_only_a_vocabulary_built_from_pages_gives_memory_back(
     assert trims == [1], "built from pages"
     SearchIndex(corpus_store).vocabulary()
     assert trims == [1], "read from the snapshot"
+
+
+def test_a_load_that_saves_hands_back_the_mapped_file(
+    corpus_store: Store, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The built lists are let go once saved: the vocabulary a search then uses is the
+    file, mapped (only the pages a search touches in memory), with the same terms as
+    a build that could not save."""
+    import mmap
+
+    saved = SearchIndex(corpus_store).vocabulary()
+    assert isinstance(saved.terms.text, mmap.mmap)
+    assert isinstance(saved.frequent.text, mmap.mmap)
+    monkeypatch.setattr(snapshot, "save", lambda *args: False)  # an unwritable cache folder
+    monkeypatch.setattr(snapshot, "load", lambda key: None)
+    built = SearchIndex(corpus_store).vocabulary()
+    assert isinstance(built.terms.text, bytes)
+    _same(saved, built)
+    assert saved.fuzzy("sundhedsrefrom", 6) == built.fuzzy("sundhedsrefrom", 6)

@@ -122,7 +122,7 @@ class SearchIndex:
             self._cached = None  # outdated: never hold two vocabularies at once
         load = self._load
         if load is None or load.token != token:
-            load = self._load = VocabularyLoad(token)
+            load = self._load = VocabularyLoad(token, give_back_memory=self._give_back_memory)
         while True:
             vocab = load.step(self.store)
             if vocab is not None:
