@@ -23,7 +23,7 @@ from __future__ import annotations
 import importlib.util
 import ipaddress
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 from urllib.request import getproxies
 
 import httpcore
@@ -129,16 +129,35 @@ class CoreTransport(httpx.BaseTransport):
 LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 
-def direct(backend: StoppableBackend, ssl_context: ssl.SSLContext) -> CoreTransport:
-    """A transport to the site itself."""
-    pool = httpcore.ConnectionPool(
-        ssl_context=ssl_context,
+class _PoolSettings(TypedDict):
+    """What every pool of sync's is made with, direct or through a proxy."""
+
+    network_backend: httpcore.NetworkBackend
+    max_connections: int | None
+    max_keepalive_connections: int | None
+    keepalive_expiry: float | None
+    http1: bool
+    http2: bool
+
+
+def _pool_settings(backend: StoppableBackend) -> _PoolSettings:
+    """httpx's limits, HTTP/1.1 only, and connections made by ``backend`` (the one a stop
+    reaches): the same for the site's pool and each proxy's."""
+    return _PoolSettings(
         network_backend=backend,
         max_connections=LIMITS.max_connections,
         max_keepalive_connections=LIMITS.max_keepalive_connections,
         keepalive_expiry=LIMITS.keepalive_expiry,
         http1=True,
         http2=False,
+    )
+
+
+def direct(backend: StoppableBackend, ssl_context: ssl.SSLContext) -> CoreTransport:
+    """A transport to the site itself."""
+    pool = httpcore.ConnectionPool(
+        ssl_context=ssl_context,
+        **_pool_settings(backend),
     )
     return CoreTransport(pool)
 
@@ -165,12 +184,7 @@ def through_proxy(
             proxy_headers=proxy.headers.raw,
             ssl_context=ssl_context,
             proxy_ssl_context=proxy.ssl_context,
-            network_backend=backend,
-            max_connections=LIMITS.max_connections,
-            max_keepalive_connections=LIMITS.max_keepalive_connections,
-            keepalive_expiry=LIMITS.keepalive_expiry,
-            http1=True,
-            http2=False,
+            **_pool_settings(backend),
         )
     else:
         if importlib.util.find_spec("socksio") is None:  # httpcore's SOCKS proxy needs it
@@ -179,12 +193,7 @@ def through_proxy(
             proxy_url=proxy_url,
             proxy_auth=proxy.raw_auth,
             ssl_context=ssl_context,
-            network_backend=backend,
-            max_connections=LIMITS.max_connections,
-            max_keepalive_connections=LIMITS.max_keepalive_connections,
-            keepalive_expiry=LIMITS.keepalive_expiry,
-            http1=True,
-            http2=False,
+            **_pool_settings(backend),
         )
     return CoreTransport(pool)
 
