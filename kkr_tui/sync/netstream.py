@@ -25,7 +25,7 @@ import socket
 import ssl
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpcore
@@ -68,6 +68,22 @@ def shut(sock: socket.socket) -> None:
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
+@contextlib.contextmanager
+def _raised_as(
+    timeout: type[httpcore.TimeoutException], failure: type[httpcore.NetworkError]
+) -> Iterator[None]:
+    """A socket call's failure as httpcore's exception for it: ``timeout`` when the
+    socket timed out, ``failure`` for any other ``OSError`` (TLS errors included), each
+    raised from the original (what httpcore's own streams raise, which the transport
+    maps to httpx's)."""
+    try:
+        yield
+    except TimeoutError as exc:
+        raise timeout(exc) from exc
+    except OSError as exc:
+        raise failure(exc) from exc
+
+
 class SocketStream(httpcore.NetworkStream):
     """One connection's socket, plain or TLS, as httpcore reads and writes it."""
 
@@ -76,22 +92,14 @@ class SocketStream(httpcore.NetworkStream):
         self._sockets = sockets
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        try:
+        with _raised_as(httpcore.ReadTimeout, httpcore.ReadError):
             self._sock.settimeout(timeout)
             return self._sock.recv(max_bytes)
-        except TimeoutError as exc:
-            raise httpcore.ReadTimeout(exc) from exc
-        except OSError as exc:
-            raise httpcore.ReadError(exc) from exc
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        try:
+        with _raised_as(httpcore.WriteTimeout, httpcore.WriteError):
             self._sock.settimeout(timeout)
             self._sock.sendall(buffer)
-        except TimeoutError as exc:
-            raise httpcore.WriteTimeout(exc) from exc
-        except OSError as exc:
-            raise httpcore.WriteError(exc) from exc
 
     def close(self) -> None:
         self._sock.close()
@@ -118,13 +126,8 @@ class SocketStream(httpcore.NetworkStream):
             raise
         try:
             self._sockets.add(tls)  # before the handshake, so a stop reaches it
-            tls.do_handshake()
-        except TimeoutError as exc:
-            tls.close()
-            raise httpcore.ConnectTimeout(exc) from exc
-        except OSError as exc:
-            tls.close()
-            raise httpcore.ConnectError(exc) from exc
+            with _raised_as(httpcore.ConnectTimeout, httpcore.ConnectError):
+                tls.do_handshake()
         except BaseException:
             tls.close()
             raise
@@ -156,13 +159,9 @@ class _TLSInTLSStream(httpcore.NetworkStream):
         self._tls = ssl_context.wrap_bio(
             self._incoming, self._outgoing, server_hostname=server_hostname
         )
-        try:
+        with _raised_as(httpcore.ConnectTimeout, httpcore.ConnectError):
             self._sock.settimeout(timeout)
             self._pump(self._tls.do_handshake)
-        except TimeoutError as exc:
-            raise httpcore.ConnectTimeout(exc) from exc
-        except OSError as exc:
-            raise httpcore.ConnectError(exc) from exc
 
     def _pump(self, step: Callable[[], Any]) -> Any:
         """Run one TLS step, moving its bytes over the outer socket until it is done."""
@@ -189,26 +188,18 @@ class _TLSInTLSStream(httpcore.NetworkStream):
                     self._incoming.write_eof()
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        try:
+        with _raised_as(httpcore.ReadTimeout, httpcore.ReadError):
             self._sock.settimeout(timeout)
             data: bytes = self._pump(functools.partial(self._tls.read, max_bytes))
             return data
-        except TimeoutError as exc:
-            raise httpcore.ReadTimeout(exc) from exc
-        except OSError as exc:
-            raise httpcore.ReadError(exc) from exc
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        try:
+        with _raised_as(httpcore.WriteTimeout, httpcore.WriteError):
             self._sock.settimeout(timeout)
             view = memoryview(buffer)
             while view:
                 sent: int = self._pump(functools.partial(self._tls.write, view))
                 view = view[sent:]
-        except TimeoutError as exc:
-            raise httpcore.WriteTimeout(exc) from exc
-        except OSError as exc:
-            raise httpcore.WriteError(exc) from exc
 
     def close(self) -> None:
         self._sock.close()
