@@ -32,6 +32,30 @@ from kkr_tui.sync.config import SyncConfig, load_sync_config
 GUARD = 30.0  # seconds; a working stop takes a moment, the connect timeout is 600 s
 
 
+def _fetch_in_a_thread(config: SyncConfig, url: str) -> tuple[StopEvent, RecordingThread]:
+    """A worker thread fetching ``url`` with ``config``, and the stop it obeys."""
+    stop = StopEvent()
+
+    def fetch() -> None:
+        with PoliteClient(config, cancel=stop) as client, client.get(url):
+            pass
+
+    worker = RecordingThread(fetch)
+    worker.start()
+    return stop, worker
+
+
+def _stop_ends(
+    stop: StopEvent, worker: RecordingThread, started: threading.Event, what: str
+) -> None:
+    """Once ``started`` is set, a stop ends the fetch in ``SyncCancelled``."""
+    assert started.wait(GUARD)
+    stop.set()
+    worker.join(GUARD)
+    assert not worker.is_alive(), f"the stop did not reach {what}"
+    assert len(worker.outcome) == 1 and isinstance(worker.outcome[0], SyncCancelled)
+
+
 @pytest.fixture
 def unanswered() -> Iterator[str]:
     """``http://127.0.0.1:PORT`` of a listener whose accept queue is full."""
@@ -73,20 +97,9 @@ def connecting(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
 def test_a_stop_event_ends_a_connect_the_host_never_answers(
     unanswered: str, connecting: threading.Event
 ) -> None:
-    stop = StopEvent()
     config = SyncConfig(base_url=unanswered, delay=0, backoff=0, connect_timeout=600, retries=0)
-
-    def fetch() -> None:
-        with PoliteClient(config, cancel=stop) as client, client.get(unanswered + "/robots.txt"):
-            pass
-
-    worker = RecordingThread(fetch)
-    worker.start()
-    assert connecting.wait(GUARD)
-    stop.set()
-    worker.join(GUARD)
-    assert not worker.is_alive(), "the stop did not reach the connect"
-    assert len(worker.outcome) == 1 and isinstance(worker.outcome[0], SyncCancelled)
+    stop, worker = _fetch_in_a_thread(config, unanswered + "/robots.txt")
+    _stop_ends(stop, worker, connecting, "the connect")
 
 
 def test_ctrl_c_ends_a_sync_whose_first_connect_is_never_answered(
@@ -162,18 +175,8 @@ def test_a_stop_event_ends_a_name_lookup_that_does_not_return(
         return real_lookup(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", hanging_lookup)
-    stop = StopEvent()
     config = SyncConfig(base_url="http://kl.example", delay=0, backoff=0, retries=0)
-
-    def fetch() -> None:
-        with (
-            PoliteClient(config, cancel=stop) as client,
-            client.get("http://kl.example/robots.txt"),
-        ):
-            pass
-
-    worker = RecordingThread(fetch)
-    worker.start()
+    stop, worker = _fetch_in_a_thread(config, "http://kl.example/robots.txt")
     try:
         assert looking.wait(GUARD)
         stop.set()
@@ -195,23 +198,9 @@ def test_a_stop_event_ends_a_connect_to_a_proxy_that_never_answers(
     if scheme == "socks5":
         pytest.importorskip("socksio")
     proxy_environment(monkeypatch, all_proxy=unanswered.replace("http", scheme, 1))
-    stop = StopEvent()
     config = SyncConfig(base_url="http://kl.example", delay=0, backoff=0, connect_timeout=600)
-
-    def fetch() -> None:
-        with (
-            PoliteClient(config, cancel=stop) as client,
-            client.get("http://kl.example/robots.txt"),
-        ):
-            pass
-
-    worker = RecordingThread(fetch)
-    worker.start()
-    assert connecting.wait(GUARD)
-    stop.set()
-    worker.join(GUARD)
-    assert not worker.is_alive(), "the stop did not reach the connect to the proxy"
-    assert len(worker.outcome) == 1 and isinstance(worker.outcome[0], SyncCancelled)
+    stop, worker = _fetch_in_a_thread(config, "http://kl.example/robots.txt")
+    _stop_ends(stop, worker, connecting, "the connect to the proxy")
 
 
 @pytest.fixture
@@ -244,17 +233,6 @@ def test_a_stop_event_ends_a_tls_handshake_the_host_never_answers(
     silent_tls: tuple[str, threading.Event],
 ) -> None:
     url, greeted = silent_tls
-    stop = StopEvent()
     config = SyncConfig(base_url=url, delay=0, backoff=0, connect_timeout=600, retries=0)
-
-    def fetch() -> None:
-        with PoliteClient(config, cancel=stop) as client, client.get(url + "/robots.txt"):
-            pass
-
-    worker = RecordingThread(fetch)
-    worker.start()
-    assert greeted.wait(GUARD)
-    stop.set()
-    worker.join(GUARD)
-    assert not worker.is_alive(), "the stop did not reach the TLS handshake"
-    assert len(worker.outcome) == 1 and isinstance(worker.outcome[0], SyncCancelled)
+    stop, worker = _fetch_in_a_thread(config, url + "/robots.txt")
+    _stop_ends(stop, worker, greeted, "the TLS handshake")
