@@ -301,11 +301,18 @@ def held_app(db: Path, stage: str = "index") -> tuple[Any, threading.Event]:
 
 
 async def until_held(pilot: Any, held: threading.Event) -> None:
-    """Wait (off the event loop) until the upgrade is held, then let the app draw."""
-    await asyncio.get_running_loop().run_in_executor(None, held.wait)
+    """Wait (off the event loop) until the upgrade is held, then until the app has drawn
+    its panel with a percent. Decided by what is on screen: the bound (30 s) only keeps
+    a broken build from hanging the suite. (Fifty pauses were too few on a loaded
+    machine: the held event's message had not reached the screen yet, and the caller's
+    assertions failed on an upgrade that was showing a moment later.)"""
+    assert await asyncio.get_running_loop().run_in_executor(None, held.wait, 30.0), (
+        "the upgrade never reached the held step"
+    )
     from kkr_tui.app.widgets.migration_panel import MigrationPanel
 
-    for _ in range(50):
-        await pilot.pause()
+    for _ in range(3000):
+        await pilot.pause(0.01)
         if pilot.app.query(MigrationPanel) and "%" in screen_text(pilot.app):
             return
+    raise AssertionError("the held upgrade's panel never showed a percent")
