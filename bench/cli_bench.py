@@ -19,7 +19,6 @@ wheel has it; this machine sets ``PYTHONDONTWRITEBYTECODE``), after warm-up runs
 
 from __future__ import annotations
 
-import os
 import resource
 import statistics
 import subprocess
@@ -32,6 +31,11 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from stats import bytecode_env  # noqa: E402
+
 #: Bytecode of the timed processes (``bench/out`` is gitignored).
 PYCACHE = HERE / "out" / "pycache-cli"
 #: Queries timed as whole processes at each size (text, a date, a typo).
@@ -39,9 +43,7 @@ SIZE_QUERIES = ("okonomi", "februar 2025 sundhedsreform", "sundhedsrefrom")
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
-    return env
+    return bytecode_env(PYCACHE)
 
 
 def run_once(command: list[str]) -> tuple[float, float]:

@@ -37,7 +37,12 @@ for p in (str(ROOT), str(HERE), str(ROOT / "tests")):
     if p not in sys.path:
         sys.path.insert(0, p)
 
-from stats import summary  # noqa: E402
+from stats import bytecode_env, summary  # noqa: E402
+
+#: Every tool runs with bytecode written and read: kkr-tui as an installed copy runs
+#: (this machine sets ``PYTHONDONTWRITEBYTECODE``; a stale ``__pycache__`` then made
+#: each kkr-tui run compile its modules, ~50 ms more than a user pays).
+_ENV = bytecode_env(HERE / "out" / "pycache-peers")
 
 Key = tuple[str, "str | None"]
 
@@ -134,7 +139,7 @@ def _run(tool: str, command: list[str], titles: Path) -> tuple[float, list[int],
     stdin = titles.open("rb") if tool == "fzf --filter" else None
     try:
         t = time.perf_counter()
-        done = subprocess.run(command, stdin=stdin, capture_output=True, text=True)
+        done = subprocess.run(command, stdin=stdin, capture_output=True, text=True, env=_ENV)
         took = time.perf_counter() - t
     finally:
         if stdin is not None:

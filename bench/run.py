@@ -30,7 +30,7 @@ for p in (str(ROOT), str(HERE)):
         sys.path.insert(0, p)
 
 import corpus  # noqa: E402
-from stats import repeat, repeat_with_cpu, summary, timed  # noqa: E402
+from stats import bytecode_env, repeat, repeat_with_cpu, summary, timed  # noqa: E402
 
 QUERIES_FILE = ROOT / "tests" / "search_queries.json"
 
@@ -563,9 +563,7 @@ def _probe_env() -> dict[str, str]:
     kkr-tui's modules from source at every launch (25-30 ms) while Textual's came from
     the ``.pyc`` files pip wrote, which tilted the first-frame ratio against kkr-tui.
     """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
-    return env
+    return bytecode_env(PYCACHE)
 
 
 def _compile_for_probes() -> None:

@@ -27,7 +27,6 @@ still the start of a term (a prefix search, not a typo) or shorter than four let
 from __future__ import annotations
 
 import json
-import os
 import re
 import statistics
 import subprocess
@@ -43,6 +42,8 @@ ROOT = HERE.parent
 for p in (str(ROOT), str(HERE)):
     if p not in sys.path:
         sys.path.insert(0, p)
+
+from stats import bytecode_env  # noqa: E402
 
 #: Bytecode of the probes (``bench/out`` is gitignored).
 PYCACHE = HERE / "out" / "pycache-typo"
@@ -169,10 +170,7 @@ def typo_set(vocab: Any) -> list[dict[str, str]]:
 
 
 def _env(cache: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
-    env["XDG_CACHE_HOME"] = str(cache)
-    return env
+    return bytecode_env(PYCACHE, XDG_CACHE_HOME=str(cache))
 
 
 def _child(cache: Path, *args: str) -> dict[str, Any]:
