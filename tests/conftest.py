@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sync_fixtures import config_home, site  # noqa: F401 - the sync tests' fixtures, by name
+from sync_proxy import proxy_environment
 
 from kkr_tui import i18n
 from kkr_tui.paths import sample_docs_dir
@@ -26,6 +27,15 @@ def no_system_clipboard(monkeypatch: pytest.MonkeyPatch) -> None:
     """A test never writes to the machine's clipboard (xclip, wl-copy, pbcopy); the
     clipboard tests put their own fake tool in place."""
     monkeypatch.setattr("kkr_tui.app.clipboard.clipboard_tool", lambda *a, **k: None)
+
+
+@pytest.fixture(autouse=True)
+def no_machine_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test goes through a proxy the machine names: sync honours HTTP(S)_PROXY and
+    ALL_PROXY (as httpx does, 127.0.0.1 included unless NO_PROXY says otherwise), so on
+    a machine that sets them a test's request to its local site would leave for the
+    proxy. The proxy tests set their own (``sync_proxy.proxy_environment``)."""
+    proxy_environment(monkeypatch)
 
 
 @pytest.fixture(scope="session")

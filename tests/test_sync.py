@@ -252,9 +252,9 @@ def test_a_document_the_store_could_not_take_is_tried_again(
     def refuse(self: object, *args: object) -> str:
         raise RuntimeError("database is locked")
 
-    monkeypatch.setattr(IngestRun, "_save", refuse)
-    assert sync(site, tmp_db) == 1
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:  # undone alone: the suite's own patches stay
+        patch.setattr(IngestRun, "_save", refuse)
+        assert sync(site, tmp_db) == 1
     rows = states(tmp_db)
     agenda = next(url for url in rows if url.endswith("dagsorden-hovedstaden-2025-06-18.pdf"))
     assert rows[agenda] == "failed"
@@ -275,9 +275,9 @@ def test_a_full_disk_mid_sync_says_disk_full_and_is_tried_again(
     def full(self: object, *args: object) -> str:
         raise DiskFullError("disken er fuld: kkr.db kan ikke skrives")
 
-    monkeypatch.setattr(IngestRun, "_save", full)
-    assert sync(site, tmp_db, "--json") == 1
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:  # undone alone: the suite's own patches stay
+        patch.setattr(IngestRun, "_save", full)
+        assert sync(site, tmp_db, "--json") == 1
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     refused = [r for r in lines if r["type"] == "result" and r["status"] == "failed"]
     assert refused and {r["failure"]["cause"] for r in refused} == {"disk_full"}

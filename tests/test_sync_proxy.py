@@ -194,3 +194,11 @@ def test_a_sync_goes_through_a_socks_proxy(
         proxy.stop()
     assert documents(tmp_db) == EXPECTED
     assert proxy.seen and set(proxy.seen) == {f"CONNECT 127.0.0.1:{site.port}"}
+
+
+def test_a_test_never_sees_the_machines_proxies() -> None:
+    """The suite's own guard (conftest.no_machine_proxy): whatever proxies the machine
+    running the tests names, sync sees none unless a test sets them."""
+    from kkr_tui.sync.transport import environment_proxies
+
+    assert environment_proxies() == {}
