@@ -3,6 +3,7 @@ a store filled with the search corpus."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,13 +30,17 @@ def no_system_clipboard(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("kkr_tui.app.clipboard.clipboard_tool", lambda *a, **k: None)
 
 
-@pytest.fixture(autouse=True)
-def no_machine_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, scope="session")
+def no_machine_proxy() -> Iterator[None]:
     """No test goes through a proxy the machine names: sync honours HTTP(S)_PROXY and
     ALL_PROXY (as httpx does, 127.0.0.1 included unless NO_PROXY says otherwise), so on
     a machine that sets them a test's request to its local site would leave for the
-    proxy. The proxy tests set their own (``sync_proxy.proxy_environment``)."""
-    proxy_environment(monkeypatch)
+    proxy. For the whole session, so module-scoped set-ups that sync are covered and a
+    test's ``monkeypatch.undo()`` cannot bring them back; the proxy tests set their own
+    (``sync_proxy.proxy_environment``)."""
+    with pytest.MonkeyPatch.context() as patch:
+        proxy_environment(patch)
+        yield
 
 
 @pytest.fixture(scope="session")
